@@ -1,0 +1,28 @@
+package dev.psyarn.ps.apps;
+
+import dev.psyarn.specs.SpecNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One kind of job the workers can run. {@link #validate} runs in the client before submission,
+ * {@link #run} in each worker container, {@link #summarize} and {@link #verify} in the AM.
+ */
+public interface AppType {
+
+  /** The name used in the spec's {@code app.type}. */
+  String name();
+
+  /** Checks the {@code app} section; errors name the field path. */
+  void validate(SpecNode app);
+
+  /** Runs one worker's part; the returned results go to the AM. */
+  Map<String, Double> run(WorkerContext context) throws Exception;
+
+  /** Combines the workers' results (in worker order) into the job's metrics. */
+  Map<String, Object> summarize(List<Map<String, Double>> results);
+
+  /** Why the job's results are wrong, if they are. */
+  Optional<String> verify(Map<String, Object> summary);
+}

@@ -1,0 +1,135 @@
+package dev.psyarn.ps.apps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.ps.worker.KVWorker;
+import dev.psyarn.specs.SpecNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The built-in end-to-end check: every worker pushes deterministic increments to keys spread over
+ * the whole key space (so over all servers) for a number of rounds, waits for the others at a
+ * barrier, pulls the totals back and compares them with the exact expected sums.
+ *
+ * <p>Increments are small integers and totals stay below 2^24, so float sums are exact and any
+ * mismatch is a real lost, doubled or misrouted update.
+ */
+public final class CounterApp implements AppType {
+
+  static final int TABLE = 0;
+  private static final int MAX_INCREMENT = 97;
+
+  @Override
+  public String name() {
+    return "counter";
+  }
+
+  @Override
+  public void validate(SpecNode app) {
+    app.allowOnly("type", "keys", "rounds");
+    app.integerOr("keys", 1000, 1, 10_000_000);
+    app.integerOr("rounds", 3, 1, 100_000);
+  }
+
+  /** The number of workers times rounds that keeps every total exact in a float. */
+  public static long maxWorkerRounds() {
+    return (1L << 24) / MAX_INCREMENT;
+  }
+
+  @Override
+  public Map<String, Double> run(WorkerContext context) {
+    JsonNode config = context.config();
+    int keyCount = config.path("keys").asInt(1000);
+    int rounds = config.path("rounds").asInt(3);
+    if ((long) rounds * context.numWorkers() > maxWorkerRounds()) {
+      throw new IllegalArgumentException("workers × rounds = " + (long) rounds * context.numWorkers()
+          + " would overflow a float's exact range; at most " + maxWorkerRounds());
+    }
+    long[] keys = keys(keyCount);
+    KVWorker kv = context.kv();
+    kv.createTable(TABLE, 1);
+    float[] increments = new float[keyCount];
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < keyCount; i++) {
+        increments[i] = increment(context.index(), round, i);
+      }
+      kv.waitFor(kv.push(TABLE, keys, increments));
+    }
+    context.coordinator().barrier("counter-pushed");
+    float[] totals = new float[keyCount];
+    kv.waitFor(kv.pull(TABLE, keys, totals));
+    double expectedTotal = 0;
+    double observedTotal = 0;
+    int mismatches = 0;
+    for (int i = 0; i < keyCount; i++) {
+      long expected = 0;
+      for (int w = 0; w < context.numWorkers(); w++) {
+        for (int round = 0; round < rounds; round++) {
+          expected += increment(w, round, i);
+        }
+      }
+      expectedTotal += expected;
+      observedTotal += totals[i];
+      if (totals[i] != expected) {
+        mismatches++;
+      }
+    }
+    Map<String, Double> results = new LinkedHashMap<>();
+    results.put("keys", (double) keyCount);
+    results.put("expectedTotal", expectedTotal);
+    results.put("observedTotal", observedTotal);
+    results.put("mismatches", (double) mismatches);
+    return results;
+  }
+
+  @Override
+  public Map<String, Object> summarize(List<Map<String, Double>> results) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    if (results.isEmpty()) {
+      return summary;
+    }
+    Map<String, Double> first = results.get(0);
+    summary.put("keys", first.getOrDefault("keys", 0.0).longValue());
+    summary.put("expectedTotal", first.getOrDefault("expectedTotal", 0.0).longValue());
+    summary.put("observedTotal", first.getOrDefault("observedTotal", 0.0).longValue());
+    long mismatches = 0;
+    for (Map<String, Double> r : results) {
+      mismatches += r.getOrDefault("mismatches", 0.0).longValue();
+      if (!r.get("observedTotal").equals(first.get("observedTotal"))) {
+        mismatches++;
+      }
+    }
+    summary.put("mismatches", mismatches);
+    summary.put("workersReporting", results.size());
+    return summary;
+  }
+
+  @Override
+  public Optional<String> verify(Map<String, Object> summary) {
+    Object mismatches = summary.get("mismatches");
+    if (mismatches == null) {
+      return Optional.of("no worker reported counter results");
+    }
+    if (((Number) mismatches).longValue() != 0) {
+      return Optional.of("counter totals wrong: " + mismatches + " mismatched keys (expected total "
+          + summary.get("expectedTotal") + ", observed " + summary.get("observedTotal") + ")");
+    }
+    return Optional.empty();
+  }
+
+  /** {@code n} sorted keys spread evenly over the signed 64-bit space. */
+  static long[] keys(int n) {
+    long step = Long.divideUnsigned(-1L, n);
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = Long.MIN_VALUE + step * i;
+    }
+    return keys;
+  }
+
+  static int increment(int worker, int round, int key) {
+    return (int) (((long) (worker + 1) * (key + 1) + round) % MAX_INCREMENT) + 1;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.psyarn.ps.container;
+
+import dev.psyarn.ps.transport.PeerChannel;
+import dev.psyarn.ps.wire.ControlMessages.Barrier;
+import dev.psyarn.ps.wire.ControlMessages.ClusterView;
+import dev.psyarn.ps.wire.ControlMessages.Command;
+import dev.psyarn.ps.wire.ControlMessages.Finished;
+import dev.psyarn.ps.wire.ControlMessages.GetClusterView;
+import dev.psyarn.ps.wire.ControlMessages.Heartbeat;
+import dev.psyarn.ps.wire.ControlMessages.HeartbeatReply;
+import dev.psyarn.ps.wire.ControlMessages.Register;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A container's side of the control plane: registration, the cluster view, heartbeats with
+ * metrics, barriers and the final report. {@link #stopRequested()} completes when the AM says stop
+ * or the AM can no longer be reached.
+ */
+public final class ControlClient implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControlClient.class);
+
+  private final PeerChannel am;
+  private final String containerId;
+  private final CompletableFuture<Void> stop = new CompletableFuture<>();
+  private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "psyarn-heartbeat");
+    t.setDaemon(true);
+    return t;
+  });
+  private int missedHeartbeats;
+
+  public ControlClient(PeerChannel am, String containerId) {
+    this.am = am;
+    this.containerId = containerId;
+  }
+
+  public void register(String role, int index, String host, int port) {
+    am.call(new Register(containerId, role, index, host, port)).join();
+  }
+
+  /** The servers and their ranges; blocks until every server has registered. */
+  public ClusterView clusterView() {
+    return (ClusterView) am.call(new GetClusterView()).join();
+  }
+
+  /** Starts heartbeats every {@code intervalMs} carrying the supplier's metrics. */
+  public void startHeartbeats(int intervalMs, Supplier<Map<String, Double>> metrics) {
+    heartbeats.scheduleWithFixedDelay(() -> beat(metrics), 0, intervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Blocks until every worker has called the barrier of this name. */
+  public void barrier(String name) {
+    am.call(new Barrier(name, containerId)).join();
+  }
+
+  /** Reports a worker's final results. */
+  public void finished(Map<String, Double> results) {
+    am.call(new Finished(containerId, new HashMap<>(results))).join();
+  }
+
+  /** Completes when the AM asks this container to stop, or is gone. */
+  public CompletableFuture<Void> stopRequested() {
+    return stop;
+  }
+
+  @Override
+  public void close() {
+    heartbeats.shutdownNow();
+    am.close();
+  }
+
+  private void beat(Supplier<Map<String, Double>> metrics) {
+    try {
+      HeartbeatReply reply = (HeartbeatReply) am.call(new Heartbeat(containerId,
+          new HashMap<>(metrics.get()))).get(30, TimeUnit.SECONDS);
+      missedHeartbeats = 0;
+      if (reply.command() == Command.STOP) {
+        stop.complete(null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      missedHeartbeats++;
+      LOG.warn("heartbeat to the AM failed ({} in a row): {}", missedHeartbeats, e.toString());
+      if (missedHeartbeats >= 3) {
+        stop.completeExceptionally(new IllegalStateException("lost the ApplicationMaster", e));
+      }
+    }
+  }
+}

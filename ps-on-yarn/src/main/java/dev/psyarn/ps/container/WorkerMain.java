@@ -1,0 +1,76 @@
+package dev.psyarn.ps.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.psyarn.ps.apps.AppType;
+import dev.psyarn.ps.apps.AppTypes;
+import dev.psyarn.ps.apps.WorkerContext;
+import dev.psyarn.ps.transport.RpcClient;
+import dev.psyarn.ps.wire.ControlMessages.ClusterView;
+import dev.psyarn.ps.wire.ControlMessages.ServerInfo;
+import dev.psyarn.ps.wire.Protocols;
+import dev.psyarn.ps.worker.KVWorker;
+import dev.psyarn.ps.worker.KeyRanges;
+import dev.psyarn.specs.SpecNode;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point of a worker container: gets the cluster view, connects to every server, runs the
+ * job's app, reports its results to the AM and exits 0; any failure exits 1.
+ */
+public final class WorkerMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+  private WorkerMain() {}
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = run(System.getenv());
+    } catch (Exception e) {
+      LOG.error("worker failed", e);
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  static int run(Map<String, String> environment) throws Exception {
+    ContainerBootstrap boot = ContainerBootstrap.fromEnvironment(environment);
+    JsonNode config = new ObjectMapper().readTree(boot.env().appJson());
+    AppType app = AppTypes.get(SpecNode.root(config));
+    try (ControlClient control = boot.control()) {
+      control.register(boot.env().role(), boot.env().index(), boot.host(), 0);
+      control.startHeartbeats(boot.env().heartbeatMs(), Map::of);
+      ClusterView view = control.clusterView();
+      try (KVWorker kv = connect(view, boot)) {
+        LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
+            view.numWorkers(), app.name(), view.servers().length);
+        Map<String, Double> results = app.run(new WorkerContext(boot.env().index(), view.numWorkers(),
+            kv, control::barrier, config));
+        control.finished(results);
+        LOG.info("worker {} finished: {}", boot.env().index(), results);
+      }
+    }
+    return 0;
+  }
+
+  private static KVWorker connect(ClusterView view, ContainerBootstrap boot) throws Exception {
+    ServerInfo[] servers = view.servers().clone();
+    Arrays.sort(servers, (a, b) -> Long.compare(a.rangeStart(), b.rangeStart()));
+    long[] starts = new long[servers.length];
+    List<RpcClient> channels = new ArrayList<>();
+    for (int i = 0; i < servers.length; i++) {
+      starts[i] = servers[i].rangeStart();
+      channels.add(RpcClient.connect(new InetSocketAddress(servers[i].host(), servers[i].port()),
+          boot.secret(), Protocols.DATA, ContainerBootstrap.CONNECT_TIMEOUT));
+    }
+    return new KVWorker(new KeyRanges(starts), channels);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.psyarn.ps.wire;
+
+import java.util.HashMap;
+
+/** Control-plane messages between containers and the ApplicationMaster. */
+public final class ControlMessages {
+
+  private ControlMessages() {}
+
+  /** A container announces itself and, for a server, where its data plane listens. */
+  public record Register(String containerId, String role, int index, String host, int port) {}
+
+  /** Asks for the servers and their key ranges; answered once every server has registered. */
+  public record GetClusterView() {}
+
+  /** Where one server listens and which keys it owns: [rangeStart, rangeEnd] in signed order. */
+  public record ServerInfo(int index, String host, int port, long rangeStart, long rangeEnd) {}
+
+  /** The servers of the job; {@code epoch} grows whenever the view changes. */
+  public record ClusterView(long epoch, ServerInfo[] servers, int numWorkers) {}
+
+  /** Liveness and metrics of a container; answered with what it should do next. */
+  public record Heartbeat(String containerId, HashMap<String, Double> metrics) {}
+
+  /** What the AM tells a container in answer to a heartbeat. */
+  public enum Command { CONTINUE, STOP }
+
+  /** The answer to a {@link Heartbeat}. */
+  public record HeartbeatReply(Command command) {}
+
+  /** Waits until every worker has reached the barrier of this name; answered with {@link Ack}. */
+  public record Barrier(String name, String containerId) {}
+
+  /** A worker's final results; after the answer it exits 0. */
+  public record Finished(String containerId, HashMap<String, Double> results) {}
+
+  /** The answer to a request that returns nothing. */
+  public record Ack() {}
+}

@@ -1,0 +1,32 @@
+package dev.psyarn.ps.wire;
+
+import dev.psyarn.ps.transport.WireProtocol;
+import java.util.List;
+
+/** The wire protocols of the two planes; each end of a plane uses the same one. */
+public final class Protocols {
+
+  /** Workers ⇄ servers. */
+  public static final WireProtocol DATA = new WireProtocol(List.of(
+      DataMessages.CreateTable.class,
+      DataMessages.Push.class,
+      DataMessages.Pull.class,
+      DataMessages.PullResult.class,
+      DataMessages.Ack.class));
+
+  /** Containers ⇄ ApplicationMaster. */
+  public static final WireProtocol CONTROL = new WireProtocol(List.of(
+      ControlMessages.Register.class,
+      ControlMessages.GetClusterView.class,
+      ControlMessages.ServerInfo.class,
+      ControlMessages.ServerInfo[].class,
+      ControlMessages.ClusterView.class,
+      ControlMessages.Heartbeat.class,
+      ControlMessages.Command.class,
+      ControlMessages.HeartbeatReply.class,
+      ControlMessages.Barrier.class,
+      ControlMessages.Finished.class,
+      ControlMessages.Ack.class));
+
+  private Protocols() {}
+}

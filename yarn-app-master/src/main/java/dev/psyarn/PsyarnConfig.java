@@ -1,0 +1,38 @@
+package dev.psyarn;
+
+/**
+ * Every configuration key psyarn reads (set with {@code -D key=value} or in the cluster's
+ * configuration), each with its default and what it does.
+ */
+public final class PsyarnConfig {
+
+  /** The distribution jar to stage; default: the jar this class was loaded from. */
+  public static final String JAR = "psyarn.jar";
+
+  /**
+   * The classpath containers use for Hadoop's jars instead of {@code yarn.application.classpath};
+   * local mode sets it to its own classpath. Default: unset.
+   */
+  public static final String CONTAINER_HADOOP_CLASSPATH = "psyarn.container.hadoop-classpath";
+
+  /** How often the AM heartbeats to the ResourceManager, in ms. */
+  public static final String AM_RM_HEARTBEAT_MS = "psyarn.am.rm-heartbeat-ms";
+  public static final int AM_RM_HEARTBEAT_MS_DEFAULT = 1000;
+
+  /** How often containers heartbeat to the AM, in ms. */
+  public static final String CONTAINER_HEARTBEAT_MS = "psyarn.container.heartbeat-ms";
+  public static final int CONTAINER_HEARTBEAT_MS_DEFAULT = 1000;
+
+  /** How often {@code submit --wait} and {@code local} poll the ResourceManager, in ms. */
+  public static final String CLIENT_POLL_MS = "psyarn.client.poll-ms";
+  public static final int CLIENT_POLL_MS_DEFAULT = 1000;
+
+  /** Users and groups (YARN ACL syntax) who may view the application besides owner and admins. */
+  public static final String ACL_VIEW = "psyarn.acl.view";
+  public static final String ACL_VIEW_DEFAULT = " ";
+
+  /** Where staging directories live on the cluster file system; default: {@code ~/.psyarn}. */
+  public static final String STAGING_ROOT = "psyarn.staging.root";
+
+  private PsyarnConfig() {}
+}

@@ -1,0 +1,45 @@
+package dev.psyarn.am;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the client tells the ApplicationMaster through its environment, and the only place the
+ * names of those variables live.
+ *
+ * @param stagingDir the application's staging directory on the cluster file system
+ * @param submitTimeMs when the client submitted, for the report's timings
+ * @param hadoopClasspath the classpath containers use for Hadoop's jars, or empty to use
+ *     {@code yarn.application.classpath} (local mode and tests pass their own)
+ */
+public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath) {
+
+  static final String STAGING_DIR = "PSYARN_STAGING_DIR";
+  static final String SUBMIT_TIME = "PSYARN_SUBMIT_TIME";
+  static final String HADOOP_CLASSPATH = "PSYARN_HADOOP_CLASSPATH";
+
+  /** The file names of what the client stages and YARN localizes. */
+  public static final String JAR = "psyarn.jar";
+  public static final String SPEC = "job.yaml";
+  public static final String CONF = "psyarn-conf.xml";
+  public static final String REPORT = "report.json";
+  /** The configuration is localized under each of these names so every Hadoop client finds it. */
+  public static final String[] CONF_LINKS = {"core-site.xml", "hdfs-site.xml", "yarn-site.xml", "mapred-site.xml"};
+
+  public Map<String, String> toMap() {
+    Map<String, String> env = new HashMap<>();
+    env.put(STAGING_DIR, stagingDir);
+    env.put(SUBMIT_TIME, Long.toString(submitTimeMs));
+    env.put(HADOOP_CLASSPATH, hadoopClasspath == null ? "" : hadoopClasspath);
+    return env;
+  }
+
+  public static AmEnv from(Map<String, String> env) {
+    String staging = env.get(STAGING_DIR);
+    if (staging == null || staging.isEmpty()) {
+      throw new IllegalStateException(STAGING_DIR + " is not set: the AM is started by `psyarn submit`");
+    }
+    return new AmEnv(staging, Long.parseLong(env.getOrDefault(SUBMIT_TIME, "0")),
+        env.getOrDefault(HADOOP_CLASSPATH, ""));
+  }
+}

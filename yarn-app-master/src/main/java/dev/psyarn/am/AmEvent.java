@@ -1,0 +1,96 @@
+package dev.psyarn.am;
+
+import dev.psyarn.ps.transport.RequestHandler.Reply;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.event.AbstractEvent;
+
+/** Everything that can happen to the AM, as events its lifecycle handles one at a time. */
+class AmEvent extends AbstractEvent<AmEvent.Type> {
+
+  enum Type {
+    CONTAINERS_ALLOCATED,
+    CONTAINER_STARTED,
+    CONTAINER_START_FAILED,
+    CONTAINER_REGISTERED,
+    WORKER_FINISHED,
+    CONTAINER_COMPLETED,
+    STOP_TIMEOUT,
+    SHUTDOWN_REQUESTED,
+    FATAL_ERROR
+  }
+
+  AmEvent(Type type) {
+    super(type);
+  }
+
+  static final class Allocated extends AmEvent {
+    final List<Container> containers;
+
+    Allocated(List<Container> containers) {
+      super(Type.CONTAINERS_ALLOCATED);
+      this.containers = containers;
+    }
+  }
+
+  static final class ContainerEvent extends AmEvent {
+    final String containerId;
+    final String detail;
+
+    ContainerEvent(Type type, String containerId, String detail) {
+      super(type);
+      this.containerId = containerId;
+      this.detail = detail;
+    }
+  }
+
+  static final class Registered extends AmEvent {
+    final String containerId;
+    final String role;
+    final int index;
+    final String host;
+    final int port;
+    final Reply reply;
+
+    Registered(String containerId, String role, int index, String host, int port, Reply reply) {
+      super(Type.CONTAINER_REGISTERED);
+      this.containerId = containerId;
+      this.role = role;
+      this.index = index;
+      this.host = host;
+      this.port = port;
+      this.reply = reply;
+    }
+  }
+
+  static final class WorkerFinished extends AmEvent {
+    final String containerId;
+    final Map<String, Double> results;
+
+    WorkerFinished(String containerId, Map<String, Double> results) {
+      super(Type.WORKER_FINISHED);
+      this.containerId = containerId;
+      this.results = results;
+    }
+  }
+
+  static final class Completed extends AmEvent {
+    final ContainerStatus status;
+
+    Completed(ContainerStatus status) {
+      super(Type.CONTAINER_COMPLETED);
+      this.status = status;
+    }
+  }
+
+  static final class Fatal extends AmEvent {
+    final String diagnostics;
+
+    Fatal(Type type, String diagnostics) {
+      super(type);
+      this.diagnostics = diagnostics;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.psyarn.am;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.UpdatedContainer;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+
+/** Turns the ResourceManager's callbacks into lifecycle events on the event thread; nothing more. */
+final class AmRmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
+
+  private final Executor events;
+  private final Consumer<AmEvent> lifecycle;
+  private final JobLifecycle progressSource;
+
+  AmRmCallbacks(Executor events, JobLifecycle lifecycle) {
+    this.events = events;
+    this.lifecycle = lifecycle::handle;
+    this.progressSource = lifecycle;
+  }
+
+  @Override
+  public void onContainersAllocated(List<Container> containers) {
+    List<Container> copy = List.copyOf(containers);
+    events.execute(() -> lifecycle.accept(new AmEvent.Allocated(copy)));
+  }
+
+  @Override
+  public void onContainersCompleted(List<ContainerStatus> statuses) {
+    for (ContainerStatus status : statuses) {
+      events.execute(() -> lifecycle.accept(new AmEvent.Completed(status)));
+    }
+  }
+
+  @Override
+  public void onContainersUpdated(List<UpdatedContainer> containers) {
+  }
+
+  @Override
+  public void onShutdownRequest() {
+    events.execute(() -> lifecycle.accept(new AmEvent.Fatal(AmEvent.Type.SHUTDOWN_REQUESTED,
+        "the ResourceManager asked the ApplicationMaster to shut down")));
+  }
+
+  @Override
+  public void onNodesUpdated(List<NodeReport> updatedNodes) {
+  }
+
+  @Override
+  public float getProgress() {
+    return progressSource.progress();
+  }
+
+  @Override
+  public void onError(Throwable e) {
+    events.execute(() -> lifecycle.accept(new AmEvent.Fatal(AmEvent.Type.FATAL_ERROR,
+        "lost the ResourceManager: " + e)));
+  }
+}

@@ -1,0 +1,237 @@
+package dev.psyarn.am;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.psyarn.PsyarnConfig;
+import dev.psyarn.ps.apps.AppType;
+import dev.psyarn.ps.apps.AppTypes;
+import dev.psyarn.ps.transport.AppSecret;
+import dev.psyarn.ps.transport.RpcServer;
+import dev.psyarn.ps.wire.Protocols;
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.JobSpecParser;
+import dev.psyarn.specs.SpecNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.ApplicationAccessType;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.client.api.AMRMClient;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.webapp.util.WebAppUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ApplicationMaster's process: wires the services, registers with the ResourceManager, waits
+ * for the lifecycle's outcome and ends through the one {@link #finish} path.
+ */
+public final class ApplicationMaster {
+
+  /** The AM process's exit codes. */
+  enum ExitCode {
+    /** Unregistered; the job succeeded. */
+    SUCCEEDED(0),
+    /** Unregistered; the job failed (the diagnostics say why). */
+    JOB_FAILED(1),
+    /** The AM itself failed before it could unregister; YARN may retry it. */
+    AM_ERROR(2);
+
+    final int code;
+
+    ExitCode(int code) {
+      this.code = code;
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Configuration conf;
+  private final AmEnv env;
+  private final JobSpec spec;
+  private final AppType app;
+  private final String appId;
+  private final String user;
+  private final ExecutorService events = Executors.newSingleThreadExecutor(r -> new Thread(r, "psyarn-am-events"));
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "psyarn-am-timers");
+    t.setDaemon(true);
+    return t;
+  });
+
+  ApplicationMaster(Configuration conf, AmEnv env, JobSpec spec, String appId, String user) {
+    this.conf = conf;
+    this.env = env;
+    this.spec = spec;
+    this.appId = appId;
+    this.user = user;
+    this.app = AppTypes.get(SpecNode.root(readJson(spec.appJson())));
+  }
+
+  public static void main(String[] args) {
+    ExitCode code;
+    try {
+      Configuration conf = new YarnConfiguration();
+      AmEnv env = AmEnv.from(System.getenv());
+      JobSpec spec = JobSpecParser.parse(Files.readString(Paths.get(AmEnv.SPEC)));
+      ContainerId self = ContainerId.fromString(System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name()));
+      String user = UserGroupInformation.getCurrentUser().getShortUserName();
+      code = new ApplicationMaster(conf, env, spec, self.getApplicationAttemptId().getApplicationId().toString(), user)
+          .run();
+    } catch (Throwable t) {
+      LOG.error("the ApplicationMaster failed", t);
+      code = ExitCode.AM_ERROR;
+    }
+    LOG.info("ApplicationMaster exiting with {} ({})", code.code, code);
+    System.exit(code.code);
+  }
+
+  ExitCode run() throws Exception {
+    Credentials credentials = UserGroupInformation.getCurrentUser().getCredentials();
+    byte[] key = credentials.getSecretKey(new Text(AppSecret.ALIAS));
+    if (key == null) {
+      throw new IOException("no application secret in the AM's credentials: was it submitted by psyarn?");
+    }
+    AppSecret secret = AppSecret.of(key);
+    String host = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
+    FileSystem fs = FileSystem.get(conf);
+
+    ContainerLauncher launcher = new ContainerLauncher(events);
+    RoleAllocator[] allocator = new RoleAllocator[1];
+    AtomicReference<AMRMClientAsync<ContainerRequest>> amrmRef = new AtomicReference<>();
+    allocator[0] = new RoleAllocator(spec, new RoleAllocator.Scheduler() {
+      @Override
+      public void request(ContainerRequest request) {
+        amrmRef.get().addContainerRequest(request);
+      }
+
+      @Override
+      public void withdraw(ContainerRequest request) {
+        amrmRef.get().removeContainerRequest(request);
+      }
+
+      @Override
+      public void release(ContainerId container) {
+        amrmRef.get().releaseAssignedContainer(container);
+      }
+    });
+    JobLifecycle lifecycle = new JobLifecycle(spec, app, allocator[0], launcher,
+        (event, delayMs) -> timers.schedule(() -> events.execute(() -> life(event)), delayMs, TimeUnit.MILLISECONDS),
+        Clock.systemUTC(), env.submitTimeMs());
+    this.lifecycleRef = lifecycle;
+
+    AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(
+        AMRMClient.createAMRMClient(),
+        conf.getInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, PsyarnConfig.AM_RM_HEARTBEAT_MS_DEFAULT),
+        new AmRmCallbacks(events, lifecycle));
+    amrmRef.set(amrm);
+    NMClientAsync nm = NMClientAsync.createNMClientAsync(launcher);
+    amrm.init(conf);
+    nm.init(conf);
+    amrm.start();
+    nm.start();
+
+    try (RpcServer control = RpcServer.start(new InetSocketAddress(0), secret, Protocols.CONTROL,
+            new ControlPlane(lifecycle, events), "control plane");
+        AmWebServer web = AmWebServer.start(WebAppUtils.getProxyHostsAndPortsForAmFilter(conf), this::statusNow)) {
+      Map<ApplicationAccessType, String> acls = Map.of(
+          ApplicationAccessType.VIEW_APP, conf.get(PsyarnConfig.ACL_VIEW, PsyarnConfig.ACL_VIEW_DEFAULT),
+          ApplicationAccessType.MODIFY_APP, " ");
+      launcher.wire(lifecycle, nm, LaunchContexts.create(conf, fs, env, spec, credentials, acls, host,
+          control.port()), conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
+      String trackingUrl = "http://" + host + ":" + web.port() + "/";
+      amrm.registerApplicationMaster(host, control.port(), trackingUrl);
+      LOG.info("registered {} with the ResourceManager; tracking URL {}", appId, trackingUrl);
+      events.execute(lifecycle::amRegistered);
+      JobLifecycle.Outcome outcome = lifecycle.outcome().get();
+      return finish(outcome, amrm, fs);
+    } finally {
+      nm.stop();
+      amrm.stop();
+      events.shutdownNow();
+      timers.shutdownNow();
+    }
+  }
+
+  private JobLifecycle lifecycleRef;
+
+  private void life(AmEvent event) {
+    lifecycleRef.handle(event);
+  }
+
+  /** The one way out: report, unregister with the final status and diagnostics, clean up. */
+  private ExitCode finish(JobLifecycle.Outcome outcome, AMRMClientAsync<ContainerRequest> amrm, FileSystem fs)
+      throws Exception {
+    LOG.info("job {}: {}", outcome.state(), outcome.diagnostics());
+    JobStatus report = statusNow();
+    Path staging = new Path(env.stagingDir());
+    try (OutputStream out = fs.create(new Path(staging, AmEnv.REPORT), true)) {
+      JSON.writeValue(out, report);
+    }
+    FinalApplicationStatus status = switch (outcome.state()) {
+      case SUCCEEDED -> FinalApplicationStatus.SUCCEEDED;
+      case KILLED -> FinalApplicationStatus.KILLED;
+      default -> FinalApplicationStatus.FAILED;
+    };
+    amrm.unregisterApplicationMaster(status, outcome.diagnostics(), null);
+    fs.delete(new Path(staging, AmEnv.JAR), false);
+    return status == FinalApplicationStatus.SUCCEEDED ? ExitCode.SUCCEEDED : ExitCode.JOB_FAILED;
+  }
+
+  /** The job's status, read on the event thread. */
+  private JobStatus statusNow() {
+    try {
+      return events.submit(this::snapshot).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return snapshot();
+    }
+  }
+
+  private JobStatus snapshot() {
+    JobLifecycle lifecycle = lifecycleRef;
+    List<JobStatus.ContainerRow> rows = new ArrayList<>();
+    for (TrackedContainer c : lifecycle.containers().all()) {
+      String logs = c.nodeHttpAddress() == null ? null : WebAppUtils.getHttpSchemePrefix(conf)
+          + c.nodeHttpAddress() + "/node/containerlogs/" + c.id() + "/" + user;
+      rows.add(new JobStatus.ContainerRow(c.role().specName(), c.index(), c.id(), c.host(), "native",
+          c.state(), c.exitCode(), 0, logs, c.diagnostics(), c.metrics()));
+    }
+    AmState state = lifecycle.state();
+    String finalStatus = !state.isFinal() ? "UNDEFINED" : state == AmState.SUCCEEDED ? "SUCCEEDED"
+        : state == AmState.KILLED ? "KILLED" : "FAILED";
+    String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics() : "";
+    return new JobStatus(appId, spec.name(), state.name(), finalStatus, lifecycle.progress(), diagnostics, rows,
+        lifecycle.timings(), lifecycle.summary());
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode readJson(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the app section is not valid JSON", e);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.psyarn.am;
+
+import dev.psyarn.ps.transport.RequestHandler.Reply;
+import dev.psyarn.ps.wire.ControlMessages.Ack;
+import dev.psyarn.ps.wire.ControlMessages.ClusterView;
+import dev.psyarn.ps.wire.ControlMessages.ServerInfo;
+import dev.psyarn.ps.worker.KeyRanges;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Naming and discovery: where each server listens and which key range it owns, answered to workers
+ * once every server has registered; and the workers' barriers. Confined to the AM's event thread.
+ */
+final class ClusterDirectory {
+
+  private final ServerInfo[] servers;
+  private final KeyRanges ranges;
+  private final int numWorkers;
+  private final List<Reply> waitingForView = new ArrayList<>();
+  private final Map<String, Set<String>> barrierArrivals = new HashMap<>();
+  private final Map<String, List<Reply>> barrierReplies = new HashMap<>();
+  private int registeredServers;
+  private long epoch;
+
+  ClusterDirectory(int numServers, int numWorkers) {
+    this.servers = new ServerInfo[numServers];
+    this.ranges = KeyRanges.even(numServers);
+    this.numWorkers = numWorkers;
+  }
+
+  /** Records a server's endpoint; answers waiting workers when it was the last one. */
+  void serverRegistered(int index, String host, int port) {
+    if (servers[index] == null) {
+      registeredServers++;
+    }
+    servers[index] = new ServerInfo(index, host, port, ranges.start(index), ranges.end(index));
+    epoch++;
+    if (complete()) {
+      ClusterView view = view();
+      waitingForView.forEach(reply -> reply.ok(view));
+      waitingForView.clear();
+    }
+  }
+
+  /** Answers with the view now if every server is known, else once they are. */
+  void requestView(Reply reply) {
+    if (complete()) {
+      reply.ok(view());
+    } else {
+      waitingForView.add(reply);
+    }
+  }
+
+  /** Holds the reply until every worker has arrived at the barrier of this name. */
+  void arrive(String barrier, String containerId, Reply reply) {
+    Set<String> arrived = barrierArrivals.computeIfAbsent(barrier, b -> new HashSet<>());
+    arrived.add(containerId);
+    barrierReplies.computeIfAbsent(barrier, b -> new ArrayList<>()).add(reply);
+    if (arrived.size() >= numWorkers) {
+      barrierReplies.remove(barrier).forEach(r -> r.ok(new Ack()));
+      barrierArrivals.remove(barrier);
+    }
+  }
+
+  /** Fails every waiting request, when the job ends. */
+  void abandon(String why) {
+    waitingForView.forEach(reply -> reply.error(why));
+    waitingForView.clear();
+    barrierReplies.values().forEach(replies -> replies.forEach(reply -> reply.error(why)));
+    barrierReplies.clear();
+    barrierArrivals.clear();
+  }
+
+  boolean complete() {
+    return registeredServers == servers.length;
+  }
+
+  /** The servers known so far (all of them once {@link #complete()}). */
+  ClusterView view() {
+    return new ClusterView(epoch, java.util.Arrays.stream(servers).filter(java.util.Objects::nonNull)
+        .toArray(ServerInfo[]::new), numWorkers);
+  }
+}

@@ -1,0 +1,312 @@
+package dev.psyarn.am;
+
+import static dev.psyarn.am.AmEvent.Type.CONTAINERS_ALLOCATED;
+import static dev.psyarn.am.AmEvent.Type.CONTAINER_COMPLETED;
+import static dev.psyarn.am.AmEvent.Type.CONTAINER_REGISTERED;
+import static dev.psyarn.am.AmEvent.Type.CONTAINER_STARTED;
+import static dev.psyarn.am.AmEvent.Type.CONTAINER_START_FAILED;
+import static dev.psyarn.am.AmEvent.Type.FATAL_ERROR;
+import static dev.psyarn.am.AmEvent.Type.SHUTDOWN_REQUESTED;
+import static dev.psyarn.am.AmEvent.Type.STOP_TIMEOUT;
+import static dev.psyarn.am.AmEvent.Type.WORKER_FINISHED;
+import static dev.psyarn.am.AmState.FAILED;
+import static dev.psyarn.am.AmState.FINISHING;
+import static dev.psyarn.am.AmState.KILLED;
+import static dev.psyarn.am.AmState.RUNNING;
+import static dev.psyarn.am.AmState.STARTING;
+import static dev.psyarn.am.AmState.SUCCEEDED;
+
+import dev.psyarn.ps.apps.AppType;
+import dev.psyarn.ps.wire.ControlMessages.Ack;
+import dev.psyarn.ps.wire.ControlMessages.Command;
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.Role;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.state.InvalidStateTransitionException;
+import org.apache.hadoop.yarn.state.StateMachine;
+import org.apache.hadoop.yarn.state.StateMachineFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job's lifecycle as a transition table over {@link AmState} and {@link AmEvent.Type}. Every
+ * method runs on the AM's one event thread, so nothing here is locked; {@link #progress()} is the
+ * only thing read from elsewhere. Reaching a final state completes {@link #outcome()} once.
+ */
+final class JobLifecycle {
+
+  /** How the job ended. */
+  record Outcome(AmState state, String diagnostics) {}
+
+  /** Starts a container for an assignment. */
+  interface Launcher {
+    void launch(RoleAllocator.Assignment assignment);
+  }
+
+  /** Delivers an event later. */
+  interface Timer {
+    void schedule(AmEvent event, long delayMs);
+  }
+
+  static final long SERVER_STOP_TIMEOUT_MS = 15_000;
+  private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
+
+  private static final StateMachineFactory<JobLifecycle, AmState, AmEvent.Type, AmEvent> TABLE =
+      new StateMachineFactory<JobLifecycle, AmState, AmEvent.Type, AmEvent>(STARTING)
+          .addTransition(STARTING, STARTING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
+          .addTransition(STARTING, STARTING, CONTAINER_STARTED, JobLifecycle::onStarted)
+          .addTransition(STARTING, EnumSet.of(STARTING, RUNNING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
+          .addTransition(STARTING, EnumSet.of(STARTING, FINISHING, FAILED), WORKER_FINISHED, JobLifecycle::onWorkerFinished)
+          .addTransition(STARTING, EnumSet.of(STARTING, FAILED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
+          .addTransition(STARTING, FAILED, EnumSet.of(CONTAINER_START_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
+              JobLifecycle::onFatal)
+
+          .addTransition(RUNNING, RUNNING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
+          .addTransition(RUNNING, RUNNING, CONTAINER_STARTED, JobLifecycle::onStarted)
+          .addTransition(RUNNING, EnumSet.of(RUNNING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
+          .addTransition(RUNNING, EnumSet.of(RUNNING, FINISHING, FAILED), WORKER_FINISHED, JobLifecycle::onWorkerFinished)
+          .addTransition(RUNNING, EnumSet.of(RUNNING, FAILED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
+          .addTransition(RUNNING, FAILED, EnumSet.of(CONTAINER_START_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
+              JobLifecycle::onFatal)
+
+          .addTransition(FINISHING, FINISHING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
+          .addTransition(FINISHING, FINISHING, EnumSet.of(CONTAINER_STARTED, WORKER_FINISHED, CONTAINER_START_FAILED))
+          .addTransition(FINISHING, EnumSet.of(FINISHING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
+          .addTransition(FINISHING, EnumSet.of(FINISHING, SUCCEEDED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
+          .addTransition(FINISHING, SUCCEEDED, STOP_TIMEOUT, JobLifecycle::onStopTimeout)
+          .addTransition(FINISHING, FAILED, EnumSet.of(SHUTDOWN_REQUESTED, FATAL_ERROR), JobLifecycle::onFatal)
+
+          .addTransition(SUCCEEDED, SUCCEEDED, EnumSet.allOf(AmEvent.Type.class))
+          .addTransition(FAILED, FAILED, EnumSet.allOf(AmEvent.Type.class))
+          .addTransition(KILLED, KILLED, EnumSet.allOf(AmEvent.Type.class))
+          .addTransition(STARTING, STARTING, STOP_TIMEOUT)
+          .addTransition(RUNNING, RUNNING, STOP_TIMEOUT)
+          .installTopology();
+
+  private final JobSpec spec;
+  private final AppType app;
+  private final RoleAllocator allocator;
+  private final Launcher launcher;
+  private final Timer timer;
+  private final Clock clock;
+  private final StateMachine<AmState, AmEvent.Type, AmEvent> machine;
+  private final ContainerTable containers;
+  private final ClusterDirectory directory;
+  private final Map<Integer, Map<String, Double>> results = new TreeMap<>();
+  private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+  private final Map<String, Long> timings = new LinkedHashMap<>();
+  private final long submitTimeMs;
+  private Map<String, Object> summary = Map.of();
+  private volatile float progress;
+
+  JobLifecycle(JobSpec spec, AppType app, RoleAllocator allocator, Launcher launcher, Timer timer,
+      Clock clock, long submitTimeMs) {
+    this.spec = spec;
+    this.app = app;
+    this.allocator = allocator;
+    this.launcher = launcher;
+    this.timer = timer;
+    this.clock = clock;
+    this.submitTimeMs = submitTimeMs;
+    this.containers = new ContainerTable(spec);
+    this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances());
+    this.machine = TABLE.make(this);
+  }
+
+  /** Handles one event; called on the event thread only. */
+  void handle(AmEvent event) {
+    AmState before = machine.getCurrentState();
+    try {
+      AmState after = machine.doTransition(event.getType(), event);
+      if (after != before) {
+        LOG.info("{} → {} on {}", before, after, event.getType());
+      }
+    } catch (InvalidStateTransitionException e) {
+      LOG.warn("ignored {} in state {}", event.getType(), before);
+    }
+  }
+
+  /** The AM registered with the RM: the application is RUNNING as YARN sees it. */
+  void amRegistered() {
+    mark("submittedToRunningMs");
+    allocator.start();
+  }
+
+  AmState state() {
+    return machine.getCurrentState();
+  }
+
+  CompletableFuture<Outcome> outcome() {
+    return outcome;
+  }
+
+  /** Progress for the RM, 0 to 1; read from the AMRM heartbeat thread. */
+  float progress() {
+    return progress;
+  }
+
+  ContainerTable containers() {
+    return containers;
+  }
+
+  ClusterDirectory directory() {
+    return directory;
+  }
+
+  Map<String, Object> summary() {
+    return summary;
+  }
+
+  Map<String, Long> timings() {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+  }
+
+  /** What a container should do next, in answer to its heartbeat. */
+  Command heartbeat(String containerId, Map<String, Double> metrics) {
+    Optional<TrackedContainer> container = containers.byId(containerId);
+    container.ifPresent(c -> containers.put(c.withMetrics(metrics)));
+    if (container.isEmpty() || state().isFinal()) {
+      return Command.STOP;
+    }
+    return state() == FINISHING && container.get().role() == Role.SERVER ? Command.STOP : Command.CONTINUE;
+  }
+
+  /** Ends the job from outside the table (the AM failed to start), once. */
+  void abort(String diagnostics) {
+    handle(new AmEvent.Fatal(FATAL_ERROR, diagnostics));
+  }
+
+  private void onAllocated(AmEvent event) {
+    for (RoleAllocator.Assignment a : allocator.allocated(((AmEvent.Allocated) event).containers)) {
+      containers.allocated(a);
+      launcher.launch(a);
+    }
+  }
+
+  private void onStarted(AmEvent event) {
+    containers.byId(((AmEvent.ContainerEvent) event).containerId)
+        .ifPresent(c -> containers.put(c.withState("STARTED")));
+  }
+
+  private AmState onRegistered(AmEvent event) {
+    AmEvent.Registered r = (AmEvent.Registered) event;
+    AmState now = state();
+    Optional<String> problem = containers.checkRegistration(r.containerId, r.role, r.index);
+    if (problem.isPresent() || now != STARTING) {
+      String why = problem.orElse("registration is closed in state " + now);
+      LOG.warn("refused registration of {}: {}", r.containerId, why);
+      r.reply.error(why);
+      return now;
+    }
+    TrackedContainer c = containers.byId(r.containerId).orElseThrow();
+    containers.put(c.withState("REGISTERED"));
+    if (c.role() == Role.SERVER) {
+      directory.serverRegistered(r.index, r.host, r.port);
+    }
+    r.reply.ok(new Ack());
+    int registered = containers.countInState("REGISTERED", "FINISHED");
+    progress = 0.1f * registered / spec.totalContainers();
+    if (registered == spec.totalContainers()) {
+      mark("allRegisteredMs");
+      LOG.info("all {} containers registered", registered);
+      return RUNNING;
+    }
+    return now;
+  }
+
+  private AmState onWorkerFinished(AmEvent event) {
+    AmEvent.WorkerFinished f = (AmEvent.WorkerFinished) event;
+    TrackedContainer c = containers.byId(f.containerId).orElse(null);
+    if (c == null || c.role() != Role.WORKER) {
+      return state();
+    }
+    containers.put(c.withState("FINISHED"));
+    results.put(c.index(), f.results);
+    int workers = spec.role(Role.WORKER).instances();
+    progress = 0.1f + 0.8f * results.size() / workers;
+    if (results.size() < workers) {
+      return state();
+    }
+    summary = app.summarize(java.util.List.copyOf(results.values()));
+    Optional<String> wrong = app.verify(summary);
+    if (wrong.isPresent()) {
+      return finish(FAILED, wrong.get());
+    }
+    LOG.info("every worker finished; stopping the servers. Results: {}", summary);
+    progress = 0.95f;
+    timer.schedule(new AmEvent(STOP_TIMEOUT), SERVER_STOP_TIMEOUT_MS);
+    return FINISHING;
+  }
+
+  private AmState onCompleted(AmEvent event) {
+    ContainerStatus status = ((AmEvent.Completed) event).status;
+    Optional<TrackedContainer> known = containers.byId(status.getContainerId().toString());
+    if (known.isEmpty()) {
+      return state();
+    }
+    TrackedContainer before = known.get();
+    TrackedContainer after = before.completed(status.getExitStatus(), status.getDiagnostics());
+    containers.put(after);
+    boolean expected = state() == FINISHING
+        || (before.role() == Role.WORKER && "FINISHED".equals(before.state()) && status.getExitStatus() == 0);
+    if (!expected) {
+      String exit = status.getExitStatus() == 0 ? "exited with code 0 before it finished its work"
+          : "exited with code " + status.getExitStatus();
+      return finish(FAILED, before.role().specName() + " " + before.index() + " (" + before.id()
+          + " on " + before.host() + ") " + exit + ". " + lastLine(status.getDiagnostics())
+          + " Its logs: yarn logs -applicationId "
+          + status.getContainerId().getApplicationAttemptId().getApplicationId() + " -containerId " + before.id());
+    }
+    if (state() == FINISHING && containers.allCompleted(Role.SERVER)) {
+      return finish(SUCCEEDED, "all " + spec.role(Role.WORKER).instances() + " workers finished");
+    }
+    return state();
+  }
+
+  private void onStopTimeout(AmEvent event) {
+    finish(SUCCEEDED, "all workers finished; servers did not stop within "
+        + SERVER_STOP_TIMEOUT_MS + " ms and are released");
+  }
+
+  private void onFatal(AmEvent event) {
+    String diagnostics = event instanceof AmEvent.Fatal f ? f.diagnostics
+        : event instanceof AmEvent.ContainerEvent c ? "container " + c.containerId + " could not start: " + c.detail
+        : event.getType().toString();
+    finish(FAILED, diagnostics);
+  }
+
+  private AmState finish(AmState state, String diagnostics) {
+    mark("finishedMs");
+    progress = 1f;
+    directory.abandon("the job has ended: " + diagnostics);
+    outcome.complete(new Outcome(state, diagnostics));
+    return state;
+  }
+
+  private void mark(String timing) {
+    timings.putIfAbsent(timing, clock.millis() - submitTimeMs);
+  }
+
+  /** The most telling line of YARN's diagnostics: the last exception message, not a stack frame. */
+  static String lastLine(String diagnostics) {
+    if (diagnostics == null || diagnostics.isBlank()) {
+      return "";
+    }
+    String[] lines = diagnostics.strip().split("\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      String line = lines[i].strip();
+      if (!line.isEmpty() && !line.startsWith("at ") && !line.startsWith("...")
+          && !line.startsWith("[") && !line.startsWith("Last 4096") && !line.startsWith("For more detailed")) {
+        return "Last error: " + line + ".";
+      }
+    }
+    return "";
+  }
+}

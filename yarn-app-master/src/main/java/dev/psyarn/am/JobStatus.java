@@ -1,0 +1,40 @@
+package dev.psyarn.am;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job as the status page, {@code /api/v1/status}, {@code psyarn status} and the run report
+ * show it. Serialized with Jackson; field names are part of the documented JSON.
+ *
+ * @param applicationId the YARN application id
+ * @param name the job's name
+ * @param state the AM's lifecycle state
+ * @param finalStatus SUCCEEDED, FAILED, KILLED or UNDEFINED while running
+ * @param progress 0 to 1
+ * @param diagnostics why it ended, once it has
+ * @param containers every container
+ * @param timings milliseconds from submission to each milestone
+ * @param metrics the app's results
+ */
+public record JobStatus(String applicationId, String name, String state, String finalStatus, float progress,
+    String diagnostics, List<ContainerRow> containers, Map<String, Long> timings, Map<String, Object> metrics) {
+
+  /**
+   * One container's row.
+   *
+   * @param role server or worker
+   * @param index index within the role
+   * @param id YARN container id
+   * @param host NodeManager host
+   * @param runtime native or docker
+   * @param state ALLOCATED, STARTED, REGISTERED, FINISHED or COMPLETED
+   * @param exitCode exit status once completed
+   * @param restarts times it was restarted
+   * @param logs the NodeManager's log page of the container
+   * @param diagnostics YARN's diagnostics once it has exited
+   * @param metrics the latest metrics from its heartbeats
+   */
+  public record ContainerRow(String role, int index, String id, String host, String runtime, String state,
+      Integer exitCode, int restarts, String logs, String diagnostics, Map<String, Double> metrics) {}
+}

@@ -1,0 +1,93 @@
+package dev.psyarn.am;
+
+import dev.psyarn.ps.container.PsContainerEnv;
+import dev.psyarn.runtime.ContainerClasspath;
+import dev.psyarn.runtime.JvmCommand;
+import dev.psyarn.runtime.LaunchSpec;
+import dev.psyarn.runtime.LocalizedFiles;
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.Role;
+import dev.psyarn.spec.RoleSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.api.records.ApplicationAccessType;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
+
+/**
+ * Builds the launch context of each server and worker container: the staged jar and
+ * configuration, the classpath, {@code JAVA_HOME}, the role's wiring, and the AM's credentials
+ * without its AMRM token (the secret travels there).
+ */
+final class LaunchContexts {
+
+  private final JobSpec spec;
+  private final LaunchSpec base;
+  private final String amHost;
+  private final int amPort;
+
+  private LaunchContexts(JobSpec spec, LaunchSpec base, String amHost, int amPort) {
+    this.spec = spec;
+    this.base = base;
+    this.amHost = amHost;
+    this.amPort = amPort;
+  }
+
+  static LaunchContexts create(Configuration conf, FileSystem fs, AmEnv amEnv, JobSpec spec,
+      Credentials amCredentials, Map<ApplicationAccessType, String> acls, String amHost, int amPort)
+      throws IOException {
+    Path staging = new Path(amEnv.stagingDir());
+    Map<String, LocalResource> resources = new HashMap<>();
+    resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, AmEnv.JAR)));
+    LocalResource confFile = LocalizedFiles.file(fs, new Path(staging, AmEnv.CONF));
+    for (String link : AmEnv.CONF_LINKS) {
+      resources.put(link, confFile);
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, amEnv.hadoopClasspath()));
+    env.put(Environment.JAVA_HOME.name(), javaHome());
+    JvmCommand placeholder = new JvmCommand("unset", 64, List.of(), List.of());
+    LaunchSpec base = new LaunchSpec(resources, env, placeholder, containerTokens(amCredentials), acls);
+    return new LaunchContexts(spec, base, amHost, amPort);
+  }
+
+  /** The launch spec of one container. */
+  LaunchSpec forContainer(Role role, int index, int heartbeatMs) {
+    RoleSpec roleSpec = spec.role(role);
+    PsContainerEnv wiring = new PsContainerEnv(role.specName(), index, amHost, amPort,
+        spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(), spec.appJson(), heartbeatMs);
+    Map<String, String> env = new HashMap<>(roleSpec.environment());
+    env.putAll(wiring.toMap());
+    List<String> jvmOptions = new java.util.ArrayList<>();
+    jvmOptions.add("-Dlog4j.configuration=psyarn-log4j.properties");
+    jvmOptions.addAll(roleSpec.jvmOptions());
+    return base.withEnvironment(env).withCommand(new JvmCommand(role.mainClass(),
+        roleSpec.resources().heapMb(), jvmOptions, List.of()));
+  }
+
+  /** The JDK the containers use: the AM's own, since a NodeManager may not export one. */
+  static String javaHome() {
+    String env = System.getenv("JAVA_HOME");
+    return env != null && !env.isEmpty() ? env : System.getProperty("java.home");
+  }
+
+  private static ByteBuffer containerTokens(Credentials amCredentials) throws IOException {
+    Credentials copy = new Credentials(amCredentials);
+    copy.getAllTokens().removeIf(token -> AMRMTokenIdentifier.KIND_NAME.equals(token.getKind()));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      copy.writeTokenStorageToStream(out);
+    }
+    return ByteBuffer.wrap(bytes.toByteArray());
+  }
+}

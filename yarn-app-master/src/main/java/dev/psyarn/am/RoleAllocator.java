@@ -1,0 +1,120 @@
+package dev.psyarn.am;
+
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.Role;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks YARN for each role's containers in {@link Role} order (servers first, then workers once
+ * every server is allocated) and matches what YARN gives by {@code allocationRequestId}; whatever
+ * no role needs is released. Confined to the AM's event thread.
+ */
+final class RoleAllocator {
+
+  /** The part of the AMRM client the allocator uses; tests pass a fake. */
+  interface Scheduler {
+    void request(ContainerRequest request);
+
+    void withdraw(ContainerRequest request);
+
+    void release(ContainerId container);
+  }
+
+  /** A container given to a role. */
+  record Assignment(Role role, int index, Container container) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoleAllocator.class);
+
+  private final JobSpec spec;
+  private final Scheduler scheduler;
+  private final Map<Role, Deque<ContainerRequest>> outstanding = new EnumMap<>(Role.class);
+  private final Map<Role, Integer> assigned = new EnumMap<>(Role.class);
+  private int nextRole;
+
+  RoleAllocator(JobSpec spec, Scheduler scheduler) {
+    this.spec = spec;
+    this.scheduler = scheduler;
+  }
+
+  /** Requests the first role's containers. */
+  void start() {
+    requestNextRole();
+  }
+
+  static long allocationRequestId(Role role) {
+    return role.ordinal() + 1L;
+  }
+
+  /** Assigns what YARN allocated; releases the surplus; requests the next role when one is complete. */
+  List<Assignment> allocated(List<Container> containers) {
+    List<Assignment> out = new ArrayList<>();
+    for (Container container : containers) {
+      Role role = roleOf(container.getAllocationRequestId());
+      Deque<ContainerRequest> pending = role == null ? null : outstanding.get(role);
+      if (pending == null || pending.isEmpty()) {
+        LOG.info("releasing surplus container {} (allocation request {})", container.getId(),
+            container.getAllocationRequestId());
+        scheduler.release(container.getId());
+        continue;
+      }
+      scheduler.withdraw(pending.poll());
+      int index = assigned.merge(role, 1, Integer::sum) - 1;
+      out.add(new Assignment(role, index, container));
+      if (pending.isEmpty() && role.ordinal() == nextRole - 1) {
+        requestNextRole();
+      }
+    }
+    return out;
+  }
+
+  /** Whether every role has all its containers. */
+  boolean complete() {
+    for (Role role : Role.values()) {
+      if (assigned.getOrDefault(role, 0) < spec.role(role).instances()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void requestNextRole() {
+    if (nextRole >= Role.values().length) {
+      return;
+    }
+    Role role = Role.values()[nextRole++];
+    Deque<ContainerRequest> requests = new ArrayDeque<>();
+    for (int i = 0; i < spec.role(role).instances(); i++) {
+      ContainerRequest request = ContainerRequest.newBuilder()
+          .capability(spec.role(role).resources().toResource())
+          .priority(Priority.newInstance(role.ordinal()))
+          .allocationRequestId(allocationRequestId(role))
+          .relaxLocality(true)
+          .build();
+      requests.add(request);
+      scheduler.request(request);
+    }
+    outstanding.put(role, requests);
+    LOG.info("requested {} {} containers of {}", requests.size(), role.specName(),
+        spec.role(role).resources());
+  }
+
+  private static Role roleOf(long allocationRequestId) {
+    for (Role role : Role.values()) {
+      if (allocationRequestId(role) == allocationRequestId) {
+        return role;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.psyarn.am;
+
+import java.util.Map;
+
+/** Renders a {@link JobStatus} as the HTML page behind the tracking URL. */
+final class StatusPage {
+
+  private StatusPage() {}
+
+  static String render(JobStatus s) {
+    StringBuilder html = new StringBuilder(4096);
+    html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>psyarn ")
+        .append(esc(s.name())).append("</title><meta http-equiv=\"refresh\" content=\"5\">")
+        .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}")
+        .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#eee}</style>")
+        .append("</head><body>");
+    html.append("<h1>").append(esc(s.name())).append("</h1><p><b>").append(esc(s.applicationId()))
+        .append("</b> &middot; state <b>").append(esc(s.state())).append("</b> &middot; progress ")
+        .append(Math.round(s.progress() * 100)).append("%</p>");
+    if (s.diagnostics() != null && !s.diagnostics().isEmpty()) {
+      html.append("<p>").append(esc(s.diagnostics())).append("</p>");
+    }
+    html.append("<h2>Containers</h2><table><tr><th>role</th><th>index</th><th>container</th><th>host</th>")
+        .append("<th>runtime</th><th>state</th><th>exit code</th><th>restarts</th><th>logs</th></tr>");
+    for (JobStatus.ContainerRow c : s.containers()) {
+      html.append("<tr><td>").append(esc(c.role())).append("</td><td>").append(c.index())
+          .append("</td><td>").append(esc(c.id())).append("</td><td>").append(esc(c.host()))
+          .append("</td><td>").append(esc(c.runtime())).append("</td><td>").append(esc(c.state()))
+          .append("</td><td>").append(c.exitCode() == null ? "" : c.exitCode())
+          .append("</td><td>").append(c.restarts()).append("</td><td>");
+      if (c.logs() != null) {
+        html.append("<a href=\"").append(esc(c.logs())).append("\">logs</a>");
+      }
+      html.append("</td></tr>");
+    }
+    html.append("</table>");
+    table(html, "Timings (ms since submission)", s.timings());
+    table(html, "Metrics", s.metrics());
+    html.append("<p><a href=\"api/v1/status\">JSON</a></p></body></html>");
+    return html.toString();
+  }
+
+  private static void table(StringBuilder html, String title, Map<String, ?> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    html.append("<h2>").append(esc(title)).append("</h2><table>");
+    rows.forEach((k, v) -> html.append("<tr><th>").append(esc(k)).append("</th><td>")
+        .append(esc(String.valueOf(v))).append("</td></tr>"));
+    html.append("</table>");
+  }
+
+  static String esc(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,44 @@
+package dev.psyarn.cli;
+
+import dev.psyarn.specs.SpecException;
+import java.io.IOException;
+import java.io.PrintStream;
+import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Turns a subcommand's failure into one clear line on stderr and a meaningful exit status. */
+final class Failures implements IExecutionExceptionHandler {
+
+  private final PrintStream err;
+
+  Failures(PrintStream err) {
+    this.err = err;
+  }
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
+    if (e instanceof SpecException) {
+      err.println("psyarn: invalid spec: " + e.getMessage());
+      err.println("Nothing was submitted. Fix the field named above; `psyarn validate FILE` checks a spec.");
+      return ExitCodes.INVALID_SPEC;
+    }
+    if (e instanceof ApplicationNotFoundException) {
+      err.println("psyarn: no such application: " + e.getMessage());
+      return ExitCodes.NOT_FOUND;
+    }
+    if (e instanceof IllegalArgumentException) {
+      err.println("psyarn: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof IOException || e instanceof YarnException) {
+      err.println("psyarn: cluster error: " + e.getMessage());
+      return ExitCodes.CLUSTER_ERROR;
+    }
+    err.println("psyarn: unexpected error: " + e);
+    e.printStackTrace(err);
+    return ExitCodes.CLUSTER_ERROR;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.psyarn.cli;
+
+import dev.psyarn.am.JobStatus;
+import dev.psyarn.client.JobStatusReader;
+import dev.psyarn.client.JobSubmitter;
+import dev.psyarn.client.JobWatcher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+
+/** Submits a spec, and optionally follows it to the end and writes its report: for submit and local. */
+final class JobRun {
+
+  private JobRun() {}
+
+  static int run(CliContext ctx, Configuration conf, SpecFile spec, boolean wait, String reportFile, boolean json)
+      throws IOException, YarnException, InterruptedException {
+    try (YarnClient yarn = YarnClient.createYarnClient()) {
+      yarn.init(conf);
+      yarn.start();
+      FileSystem fs = FileSystem.get(conf);
+      ApplicationId id = new JobSubmitter(conf, yarn, fs).submit(spec.spec(), spec.text(), DistJar.locate(conf));
+      ApplicationReport submitted = yarn.getApplicationReport(id);
+      if (!wait) {
+        if (json) {
+          ctx.printJson(java.util.Map.of("applicationId", id.toString(), "trackingUrl",
+              String.valueOf(submitted.getTrackingUrl())));
+        } else {
+          ctx.out.println(id);
+          ctx.out.println("tracking URL: " + submitted.getTrackingUrl());
+        }
+        return ExitCodes.OK;
+      }
+      ctx.err.println("submitted " + id + " (" + spec.spec().name() + "); tracking URL " + submitted.getTrackingUrl());
+      long start = System.nanoTime();
+      JobStatusReader reader = new JobStatusReader(conf, fs);
+      ApplicationReport last = new JobWatcher(conf, yarn).await(id, report -> ctx.err.printf(Locale.ROOT,
+          "[%6.1fs] %s %s %d%%%n", (System.nanoTime() - start) / 1e9, id,
+          report.getYarnApplicationState(), Math.round(report.getProgress() * 100)));
+      JobStatus result = reader.finalReport(last);
+      if (reportFile != null) {
+        Files.writeString(CliContext.userPath(reportFile), CliContext.JSON.writeValueAsString(result));
+      }
+      if (json) {
+        ctx.printJson(result);
+      } else {
+        print(ctx, result);
+      }
+      return JobWatcher.exitCode(last);
+    }
+  }
+
+  static void print(CliContext ctx, JobStatus s) {
+    ctx.out.println(s.applicationId() + " " + s.finalStatus() + (s.diagnostics().isEmpty() ? "" : ": " + s.diagnostics()));
+    for (JobStatus.ContainerRow c : s.containers()) {
+      ctx.out.printf(Locale.ROOT, "  %-6s %3d  %-40s %-20s %-8s %-10s exit %s%n", c.role(), c.index(), c.id(),
+          c.host(), c.runtime(), c.state(), c.exitCode() == null ? "-" : c.exitCode());
+    }
+    if (!s.timings().isEmpty()) {
+      ctx.out.println("  timings (ms since submission): " + s.timings());
+    }
+    if (!s.metrics().isEmpty()) {
+      ctx.out.println("  metrics: " + s.metrics());
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.psyarn.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.psyarn.am.AmEnv;
+import dev.psyarn.am.JobStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+
+/**
+ * Reads a job's status: the AM's own view through the tracking URL while it runs, the report it
+ * left in the staging directory once it has finished, and YARN's view always.
+ */
+public final class JobStatusReader {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final Configuration conf;
+  private final FileSystem fs;
+
+  public JobStatusReader(Configuration conf, FileSystem fs) {
+    this.conf = conf;
+    this.fs = fs;
+  }
+
+  /** The AM's live status through the RM's web proxy, if it is running and answers. */
+  public Optional<JobStatus> live(ApplicationReport report) {
+    if (report.getYarnApplicationState() != YarnApplicationState.RUNNING || report.getTrackingUrl() == null
+        || report.getTrackingUrl().isBlank() || "N/A".equals(report.getTrackingUrl())) {
+      return Optional.empty();
+    }
+    String base = report.getTrackingUrl().startsWith("http") ? report.getTrackingUrl()
+        : "http://" + report.getTrackingUrl();
+    try {
+      HttpURLConnection http = (HttpURLConnection) URI.create(base.endsWith("/") ? base + "api/v1/status"
+          : base + "/api/v1/status").toURL().openConnection();
+      http.setConnectTimeout(3000);
+      http.setReadTimeout(5000);
+      if (http.getResponseCode() != 200 || !String.valueOf(http.getContentType()).startsWith("application/json")) {
+        return Optional.empty();
+      }
+      try (InputStream in = http.getInputStream()) {
+        return Optional.of(JSON.readValue(in, JobStatus.class));
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The report the AM wrote when it finished, if it did. */
+  public Optional<JobStatus> finished(ApplicationId id) throws IOException {
+    Path report = new Path(StagingDir.of(conf, fs, id.toString()), AmEnv.REPORT);
+    if (!fs.exists(report)) {
+      return Optional.empty();
+    }
+    try (InputStream in = fs.open(report)) {
+      return Optional.of(JSON.readValue(in, JobStatus.class));
+    }
+  }
+
+  /**
+   * The final report of a finished application: the AM's report where it left one, with YARN's
+   * final status and diagnostics (YARN knows of kills the AM never saw).
+   */
+  public JobStatus finalReport(ApplicationReport app) throws IOException {
+    Optional<JobStatus> am = finished(app.getApplicationId());
+    String finalStatus = app.getFinalApplicationStatus() == FinalApplicationStatus.UNDEFINED
+        ? "FAILED" : app.getFinalApplicationStatus().name();
+    String diagnostics = app.getDiagnostics() == null || app.getDiagnostics().isBlank()
+        ? am.map(JobStatus::diagnostics).orElse("") : app.getDiagnostics();
+    return new JobStatus(app.getApplicationId().toString(), app.getName(),
+        am.map(JobStatus::state).orElse(app.getYarnApplicationState().name()), finalStatus, 1f, diagnostics,
+        am.map(JobStatus::containers).orElse(List.of()),
+        am.map(JobStatus::timings).orElse(Map.of()),
+        am.map(JobStatus::metrics).orElse(Map.of()));
+  }
+}

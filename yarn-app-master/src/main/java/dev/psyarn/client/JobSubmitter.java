@@ -1,0 +1,172 @@
+package dev.psyarn.client;
+
+import dev.psyarn.PsyarnConfig;
+import dev.psyarn.am.AmEnv;
+import dev.psyarn.am.ApplicationMaster;
+import dev.psyarn.ps.transport.AppSecret;
+import dev.psyarn.runtime.ContainerClasspath;
+import dev.psyarn.runtime.JvmCommand;
+import dev.psyarn.runtime.LaunchSpec;
+import dev.psyarn.runtime.LocalizedFiles;
+import dev.psyarn.runtime.ResourceAsk;
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.Role;
+import dev.psyarn.specs.SpecException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.api.records.ApplicationAccessType;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits a job: checks its asks against the cluster, stages the jar, spec and configuration,
+ * creates the application secret, and submits the AM with type {@value #APPLICATION_TYPE}. If
+ * anything fails, nothing stays staged and nothing is submitted.
+ */
+public final class JobSubmitter {
+
+  public static final String APPLICATION_TYPE = "PSYARN";
+  private static final Logger LOG = LoggerFactory.getLogger(JobSubmitter.class);
+
+  private final Configuration conf;
+  private final YarnClient yarn;
+  private final FileSystem fs;
+
+  public JobSubmitter(Configuration conf, YarnClient yarn, FileSystem fs) {
+    this.conf = conf;
+    this.yarn = yarn;
+    this.fs = fs;
+  }
+
+  /**
+   * Submits the job.
+   *
+   * @param specText the spec's text, staged as the AM reads it
+   * @param jar the distribution jar on the local file system
+   * @throws SpecException if the spec asks for more than the cluster can give
+   */
+  public ApplicationId submit(JobSpec spec, String specText, java.nio.file.Path jar)
+      throws IOException, YarnException {
+    YarnClientApplication app = yarn.createApplication();
+    checkFits(spec, app.getNewApplicationResponse().getMaximumResourceCapability());
+    ApplicationSubmissionContext context = app.getApplicationSubmissionContext();
+    ApplicationId id = context.getApplicationId();
+    Path staging = StagingDir.of(conf, fs, id.toString());
+    try {
+      Map<String, LocalResource> resources = stage(staging, specText, jar);
+      context.setApplicationName(spec.name());
+      context.setApplicationType(APPLICATION_TYPE);
+      context.setApplicationTags(new HashSet<>(spec.tags()));
+      context.setQueue(spec.queue());
+      context.setPriority(Priority.newInstance(spec.priority()));
+      context.setMaxAppAttempts(spec.maxAppAttempts());
+      context.setResource(spec.am().toResource());
+      context.setAMContainerSpec(amLaunchSpec(spec, staging, resources).toLaunchContext());
+      yarn.submitApplication(context);
+      LOG.info("submitted {} ({}), staged in {}", id, spec.name(), staging);
+      return id;
+    } catch (IOException | YarnException | RuntimeException e) {
+      fs.delete(staging, true);
+      throw e;
+    }
+  }
+
+  private Map<String, LocalResource> stage(Path staging, String specText, java.nio.file.Path jar)
+      throws IOException {
+    fs.mkdirs(staging);
+    fs.copyFromLocalFile(false, true, new Path(jar.toAbsolutePath().toUri()), new Path(staging, AmEnv.JAR));
+    try (OutputStream out = fs.create(new Path(staging, AmEnv.SPEC), true)) {
+      out.write(specText.getBytes(StandardCharsets.UTF_8));
+    }
+    try (OutputStream out = fs.create(new Path(staging, AmEnv.CONF), true)) {
+      conf.writeXml(out);
+    }
+    Map<String, LocalResource> resources = new HashMap<>();
+    resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, AmEnv.JAR)));
+    resources.put(AmEnv.SPEC, LocalizedFiles.file(fs, new Path(staging, AmEnv.SPEC)));
+    LocalResource confFile = LocalizedFiles.file(fs, new Path(staging, AmEnv.CONF));
+    for (String link : AmEnv.CONF_LINKS) {
+      resources.put(link, confFile);
+    }
+    return resources;
+  }
+
+  private LaunchSpec amLaunchSpec(JobSpec spec, Path staging, Map<String, LocalResource> resources)
+      throws IOException {
+    String hadoopClasspath = conf.get(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, "");
+    Map<String, String> env = new HashMap<>(
+        new AmEnv(staging.toString(), System.currentTimeMillis(), hadoopClasspath).toMap());
+    env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath));
+    String javaHome = System.getenv("JAVA_HOME");
+    env.put(Environment.JAVA_HOME.name(), javaHome != null && !javaHome.isEmpty() ? javaHome
+        : System.getProperty("java.home"));
+    JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(),
+        List.of("-Dlog4j.configuration=psyarn-log4j.properties"), List.of());
+    Map<ApplicationAccessType, String> acls = Map.of(
+        ApplicationAccessType.VIEW_APP, conf.get(PsyarnConfig.ACL_VIEW, PsyarnConfig.ACL_VIEW_DEFAULT),
+        ApplicationAccessType.MODIFY_APP, " ");
+    return new LaunchSpec(resources, env, command, credentials(), acls);
+  }
+
+  /** A fresh application secret, plus file-system tokens when the cluster is secure. */
+  private ByteBuffer credentials() throws IOException {
+    Credentials credentials = new Credentials();
+    credentials.addSecretKey(new Text(AppSecret.ALIAS), AppSecret.generate().bytes());
+    if (UserGroupInformation.isSecurityEnabled()) {
+      String renewer = conf.get(YarnConfiguration.RM_PRINCIPAL);
+      if (renewer == null || renewer.isEmpty()) {
+        throw new IOException("security is on but " + YarnConfiguration.RM_PRINCIPAL
+            + " is not set: cannot get delegation tokens for the cluster file system");
+      }
+      fs.addDelegationTokens(renewer, credentials);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      credentials.writeTokenStorageToStream(out);
+    }
+    return ByteBuffer.wrap(bytes.toByteArray());
+  }
+
+  /** Refuses asks the cluster can never satisfy, instead of letting them wait forever. */
+  static void checkFits(JobSpec spec, Resource max) {
+    check("am", spec.am(), max);
+    for (Role role : Role.values()) {
+      check("roles." + role.specName(), spec.role(role).resources(), max);
+    }
+  }
+
+  private static void check(String path, ResourceAsk ask, Resource max) {
+    if (ask.memoryMb() > max.getMemorySize()) {
+      throw new SpecException(path + ".memory", ask.memoryMb() + "m is more than the cluster's largest container ("
+          + max.getMemorySize() + "m, yarn.scheduler.maximum-allocation-mb); ask for less");
+    }
+    if (ask.vcores() > max.getVirtualCores()) {
+      throw new SpecException(path + ".vcores", ask.vcores() + " is more than the cluster's largest container ("
+          + max.getVirtualCores() + " vcores, yarn.scheduler.maximum-allocation-vcores); ask for less");
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.psyarn.local;
+
+import dev.psyarn.PsyarnConfig;
+import java.io.File;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
+import org.apache.hadoop.hdfs.DFSConfigKeys;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.server.MiniYARNCluster;
+
+/**
+ * An HDFS and a YARN cluster inside this JVM, sized and tuned for a 2-core machine, on which
+ * psyarn runs exactly as on a real cluster. {@link #conf()} is the client configuration.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  private final MiniDFSCluster dfs;
+  private final MiniYARNCluster yarn;
+  private final Configuration conf;
+
+  private LocalCluster(MiniDFSCluster dfs, MiniYARNCluster yarn, Configuration conf) {
+    this.dfs = dfs;
+    this.yarn = yarn;
+    this.conf = conf;
+  }
+
+  /**
+   * Starts both clusters.
+   *
+   * @param workDir where HDFS keeps its blocks (YARN uses ./target below the working directory)
+   * @param nodeManagers how many NodeManagers
+   * @param overrides settings for both clusters, applied after the tuning
+   */
+  public static LocalCluster start(File workDir, int nodeManagers, Map<String, String> overrides)
+      throws IOException {
+    Configuration conf = tuned(new YarnConfiguration());
+    overrides.forEach(conf::set);
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(workDir, "dfs").getAbsolutePath());
+    MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
+    conf.set(CommonConfigurationKeysPublic.FS_DEFAULT_NAME_KEY, dfs.getURI().toString());
+    MiniYARNCluster yarn = new MiniYARNCluster("psyarn-local", nodeManagers, 1, 1);
+    try {
+      dfs.waitActive();
+      yarn.init(conf);
+      yarn.start();
+      if (!yarn.waitForNodeManagersToConnect(30_000)) {
+        throw new IOException(nodeManagers + " NodeManagers did not connect within 30 s");
+      }
+    } catch (Throwable e) {
+      yarn.stop();
+      dfs.shutdown();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw e instanceof IOException io ? io : new IOException("cannot start the local clusters: " + e, e);
+    }
+    Configuration client = new YarnConfiguration(yarn.getConfig());
+    client.set(CommonConfigurationKeysPublic.FS_DEFAULT_NAME_KEY, dfs.getURI().toString());
+    client.set(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, System.getProperty("java.class.path"));
+    return new LocalCluster(dfs, yarn, client);
+  }
+
+  /** The settings that make a mini cluster fast and small on two cores. */
+  static Configuration tuned(Configuration conf) {
+    conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 64);
+    conf.setInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB, 8192);
+    conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
+    conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
+    conf.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 0.8f);
+    conf.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 99.5f);
+    conf.setBoolean(YarnConfiguration.TIMELINE_SERVICE_ENABLED, false);
+    conf.setLong(YarnConfiguration.NM_LOG_RETAIN_SECONDS, 1);
+    conf.setLong(YarnConfiguration.NM_SLEEP_DELAY_BEFORE_SIGKILL_MS, 100);
+    conf.setLong(YarnConfiguration.NM_PROCESS_KILL_WAIT_MS, 500);
+    conf.setLong(YarnConfiguration.RM_NM_HEARTBEAT_INTERVAL_MS, 200);
+    conf.setInt(DFSConfigKeys.DFS_REPLICATION_KEY, 1);
+    conf.setInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, 200);
+    conf.setInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, 300);
+    conf.setInt(PsyarnConfig.CLIENT_POLL_MS, 250);
+    return conf;
+  }
+
+  /** The configuration a client uses to reach both clusters. */
+  public Configuration conf() {
+    return new Configuration(conf);
+  }
+
+  public MiniYARNCluster yarn() {
+    return yarn;
+  }
+
+  @Override
+  public void close() {
+    yarn.stop();
+    dfs.shutdown();
+  }
+}

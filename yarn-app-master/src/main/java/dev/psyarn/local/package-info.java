@@ -1,0 +1,2 @@
+/** Local mode: the real job on an embedded MiniDFSCluster and MiniYARNCluster in this JVM. */
+package dev.psyarn.local;

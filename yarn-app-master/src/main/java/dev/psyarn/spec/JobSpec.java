@@ -1,0 +1,43 @@
+package dev.psyarn.spec;
+
+import dev.psyarn.runtime.ResourceAsk;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole job as the user declared it; immutable and valid once constructed (see
+ * {@link JobSpecParser}).
+ *
+ * @param name the application name YARN shows
+ * @param queue the YARN queue
+ * @param tags application tags (YARN lowercases them)
+ * @param priority the application priority
+ * @param maxAppAttempts how many times YARN may start the AM
+ * @param am the AM container's resources
+ * @param roles every role's settings
+ * @param appType the name of the app the workers run
+ * @param appJson the {@code app} section as JSON, handed to the containers
+ */
+public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
+    ResourceAsk am, Map<Role, RoleSpec> roles, String appType, String appJson) {
+
+  public JobSpec {
+    tags = List.copyOf(tags);
+    for (Role role : Role.values()) {
+      if (!roles.containsKey(role)) {
+        throw new IllegalArgumentException("role " + role.specName() + " is missing");
+      }
+    }
+    roles = Map.copyOf(new EnumMap<>(roles));
+  }
+
+  public RoleSpec role(Role role) {
+    return roles.get(role);
+  }
+
+  /** Containers of all roles together. */
+  public int totalContainers() {
+    return roles.values().stream().mapToInt(RoleSpec::instances).sum();
+  }
+}

@@ -1,0 +1,2 @@
+/** The job spec: YAML parsed into immutable, validated records whose errors name the field path. */
+package dev.psyarn.spec;
