@@ -1,0 +1,118 @@
+package dev.psyarn.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.psyarn.PsyarnConfig;
+import dev.psyarn.cli.Psyarn;
+import dev.psyarn.local.LocalCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.util.ToolRunner;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+
+/**
+ * One local HDFS + YARN cluster for a test class, and the psyarn command run against it in this JVM.
+ */
+final class ClusterHarness implements AutoCloseable {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What one run of the command printed and returned. */
+  record Run(int exitCode, String out, String err) {
+    JsonNode json() throws IOException {
+      return JSON.readTree(out);
+    }
+  }
+
+  final LocalCluster cluster;
+  final Configuration conf;
+  final Path work;
+
+  private ClusterHarness(LocalCluster cluster, Configuration conf, Path work) {
+    this.cluster = cluster;
+    this.conf = conf;
+    this.work = work;
+  }
+
+  static ClusterHarness start(String name, int nodeManagers) throws IOException {
+    Path work = Paths.get("target", "it", name).toAbsolutePath();
+    Files.createDirectories(work);
+    LocalCluster cluster = LocalCluster.start(work.toFile(), nodeManagers, Map.of());
+    Configuration conf = cluster.conf();
+    conf.set(PsyarnConfig.JAR, distJar().toString());
+    return new ClusterHarness(cluster, conf, work);
+  }
+
+  static Path distJar() {
+    String jar = System.getProperty("psyarn.dist.jar");
+    if (jar == null || !new File(jar).isFile()) {
+      throw new IllegalStateException("psyarn.dist.jar (" + jar + ") is not built: run the ITs with mvn verify");
+    }
+    return Paths.get(jar);
+  }
+
+  static Path example(String name) {
+    return Paths.get(System.getProperty("psyarn.examples.dir", "../examples"), name).toAbsolutePath();
+  }
+
+  /** Runs {@code psyarn args...} as a Hadoop Tool against the cluster. */
+  Run psyarn(String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = ToolRunner.run(new Configuration(conf), new Psyarn(o, e), args);
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Writes a spec file in the work directory. */
+  Path spec(String fileName, String yaml) throws IOException {
+    Path path = work.resolve(fileName);
+    Files.writeString(path, yaml);
+    return path;
+  }
+
+  YarnClient yarn() {
+    YarnClient yarn = YarnClient.createYarnClient();
+    yarn.init(new Configuration(conf));
+    yarn.start();
+    return yarn;
+  }
+
+  int applicationCount() throws Exception {
+    try (YarnClient yarn = yarn()) {
+      return yarn.getApplications().size();
+    }
+  }
+
+  /** A counter spec with small containers. */
+  static String counterSpec(String name, int servers, int workers, int keys, int rounds, List<String> workerJvmOptions) {
+    StringBuilder opts = new StringBuilder();
+    for (String o : workerJvmOptions) {
+      opts.append(opts.length() == 0 ? "" : ", ").append('"').append(o).append('"');
+    }
+    return "name: " + name + "\n"
+        + "tags: [it]\n"
+        + "am: {memory: 256m}\n"
+        + "roles:\n"
+        + "  server: {instances: " + servers + ", memory: 128m, jvmOptions: [\"-XX:TieredStopAtLevel=1\"]}\n"
+        + "  worker: {instances: " + workers + ", memory: 128m, jvmOptions: [" + opts + "]}\n"
+        + "app: {type: counter, keys: " + keys + ", rounds: " + rounds + "}\n";
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+}

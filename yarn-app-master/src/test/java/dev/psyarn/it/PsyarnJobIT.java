@@ -1,0 +1,204 @@
+package dev.psyarn.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.cli.ExitCodes;
+import dev.psyarn.ps.transport.AppSecret;
+import dev.psyarn.ps.transport.AuthenticationException;
+import dev.psyarn.ps.transport.RpcClient;
+import dev.psyarn.ps.wire.Protocols;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.util.ToolRunner;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.cli.ApplicationCLI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Jobs submitted the way users submit them, on one shared MiniDFSCluster + MiniYARNCluster. */
+class PsyarnJobIT {
+
+  private static ClusterHarness harness;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    harness = ClusterHarness.start("jobs", 1);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  @Test
+  void counterJobWithTwoServersAndThreeWorkersSucceedsWithExactTotals() throws Exception {
+    int keys = 3000;
+    int rounds = 4;
+    int workers = 3;
+    Path spec = harness.spec("counter.yaml", ClusterHarness.counterSpec("counter-it", 2, workers, keys, rounds, List.of()));
+    Path report = harness.work.resolve("counter-report.json");
+
+    ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--wait", "--report", report.toString());
+
+    assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+    JsonNode r = ClusterHarness.JSON.readTree(Files.readString(report));
+    assertEquals("SUCCEEDED", r.path("finalStatus").asText());
+    JsonNode metrics = r.path("metrics");
+    assertEquals(keys, metrics.path("keys").asLong());
+    assertEquals(0, metrics.path("mismatches").asLong());
+    long expected = independentlyComputedTotal(keys, workers, rounds);
+    assertEquals(expected, metrics.path("expectedTotal").asLong());
+    assertEquals(expected, metrics.path("observedTotal").asLong());
+    assertEquals(5, r.path("containers").size());
+    int servers = 0;
+    for (JsonNode c : r.path("containers")) {
+      assertEquals(0, c.path("exitCode").asInt(-1), c.toString());
+      assertEquals("native", c.path("runtime").asText());
+      servers += "server".equals(c.path("role").asText()) ? 1 : 0;
+    }
+    assertEquals(2, servers);
+    JsonNode timings = r.path("timings");
+    assertTrue(timings.path("submittedToRunningMs").asLong() > 0, timings.toString());
+    assertTrue(timings.path("allRegisteredMs").asLong() >= timings.path("submittedToRunningMs").asLong());
+    assertTrue(timings.path("finishedMs").asLong() >= timings.path("allRegisteredMs").asLong());
+  }
+
+  /** The same sum as the counter app's, written out again so the two can disagree. */
+  private static long independentlyComputedTotal(int keys, int workers, int rounds) {
+    long total = 0;
+    for (int w = 0; w < workers; w++) {
+      for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < keys; k++) {
+          total += ((long) (w + 1) * (k + 1) + r) % 97 + 1;
+        }
+      }
+    }
+    return total;
+  }
+
+  @Test
+  void workerThatExitsNonZeroFailsTheApplicationWithDiagnosticsNamingIt() throws Exception {
+    Path spec = harness.spec("bad-worker.yaml", ClusterHarness.counterSpec("bad-worker-it", 1, 1, 10, 1,
+        List.of("-XX:+ThisOptionDoesNotExist")));
+    Path report = harness.work.resolve("bad-worker-report.json");
+
+    ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--wait", "--report", report.toString());
+
+    assertEquals(ExitCodes.JOB_FAILED, run.exitCode(), run.err());
+    JsonNode r = ClusterHarness.JSON.readTree(Files.readString(report));
+    assertEquals("FAILED", r.path("finalStatus").asText());
+    String diagnostics = r.path("diagnostics").asText();
+    String workerId = null;
+    for (JsonNode c : r.path("containers")) {
+      if ("worker".equals(c.path("role").asText())) {
+        workerId = c.path("id").asText();
+        assertEquals(1, c.path("exitCode").asInt());
+      }
+    }
+    assertTrue(diagnostics.contains("worker 0 (" + workerId + " on "), diagnostics);
+    assertTrue(diagnostics.contains("exited with code 1"), diagnostics);
+    try (YarnClient yarn = harness.yarn()) {
+      ApplicationReport app = yarn.getApplicationReport(ApplicationId.fromString(r.path("applicationId").asText()));
+      assertTrue(app.getDiagnostics().contains(workerId), app.getDiagnostics());
+    }
+  }
+
+  @Test
+  void hadoopCliListsTheApplicationAsPsyarnAndKillsIt() throws Exception {
+    Path spec = harness.spec("long.yaml", ClusterHarness.counterSpec("long-it", 1, 1, 64, 100_000, List.of()));
+    ClusterHarness.Run submitted = harness.psyarn("submit", spec.toString(), "--json");
+    assertEquals(ExitCodes.OK, submitted.exitCode(), submitted.err());
+    ApplicationId id = ApplicationId.fromString(submitted.json().path("applicationId").asText());
+    ApplicationReport running = awaitState(id, YarnApplicationState.RUNNING);
+
+    String list = yarnCli("-list", "-appTypes", "PSYARN");
+    assertTrue(list.contains(id.toString()) && list.contains("PSYARN") && list.contains("long-it"), list);
+    String status = yarnCli("-status", id.toString());
+    assertTrue(status.contains("Application-Type : PSYARN"), status);
+    assertTrue(status.contains("it"), status);
+
+    // The AM's control plane refuses a peer without the application secret.
+    InetSocketAddress am = new InetSocketAddress(running.getHost(), running.getRpcPort());
+    assertThrows(AuthenticationException.class,
+        () -> RpcClient.connect(am, AppSecret.generate(), Protocols.CONTROL, Duration.ofSeconds(5)).close());
+
+    ClusterHarness.Run live = harness.psyarn("status", id.toString(), "--json");
+    assertEquals(ExitCodes.OK, live.exitCode(), live.err());
+    assertEquals("RUNNING", live.json().path("state").asText());
+    assertEquals("PSYARN", live.json().path("type").asText());
+
+    yarnCli("-kill", id.toString());
+    ApplicationReport killed = awaitState(id, YarnApplicationState.KILLED);
+    assertEquals("KILLED", killed.getFinalApplicationStatus().name());
+    ClusterHarness.Run after = harness.psyarn("list", "--all", "--json");
+    assertTrue(after.out().contains(id.toString()), after.out());
+  }
+
+  @Test
+  void invalidSpecsAreRefusedWithTheirFieldPathAndNothingIsSubmitted() throws Exception {
+    int before = harness.applicationCount();
+    String valid = ClusterHarness.counterSpec("x", 1, 1, 10, 1, List.of());
+    List<String[]> cases = new ArrayList<>();
+    cases.add(new String[] {valid.replace("memory: 128m, jvm", "memory: lots, jvm"), "roles.server.memory"});
+    cases.add(new String[] {valid.replace("instances: 1, memory: 128m, jvmOptions: []", "instances: 0, memory: 128m"), "roles.worker.instances"});
+    cases.add(new String[] {valid + "colour: blue\n", "colour"});
+    cases.add(new String[] {valid.replace("type: counter", "type: nosuchapp"), "app.type"});
+    cases.add(new String[] {valid.replace("name: x\n", ""), "name"});
+    cases.add(new String[] {valid.replace("server: {instances: 1, memory: 128m", "server: {instances: 1, memory: 900g"), "roles.server.memory"});
+    for (String[] c : cases) {
+      Path spec = harness.spec("invalid.yaml", c[0]);
+      ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--wait");
+      assertEquals(ExitCodes.INVALID_SPEC, run.exitCode(), c[1] + ": " + run.err());
+      assertTrue(run.err().contains(c[1] + ":"), "expected the field path " + c[1] + " in: " + run.err());
+    }
+    assertEquals(before, harness.applicationCount(), "an invalid spec must submit nothing");
+  }
+
+  private static ApplicationReport awaitState(ApplicationId id, YarnApplicationState wanted) throws Exception {
+    try (YarnClient yarn = harness.yarn()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (System.nanoTime() < deadline) {
+        ApplicationReport report = yarn.getApplicationReport(id);
+        if (report.getYarnApplicationState() == wanted) {
+          return report;
+        }
+        if (report.getYarnApplicationState().ordinal() > wanted.ordinal()) {
+          throw new AssertionError(id + " reached " + report.getYarnApplicationState() + " instead of " + wanted
+              + ": " + report.getDiagnostics());
+        }
+        Thread.sleep(200);
+      }
+      throw new AssertionError(id + " did not reach " + wanted + " in 90 s");
+    }
+  }
+
+  private static String yarnCli(String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ApplicationCLI cli = new ApplicationCLI();
+    cli.setSysOutPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8));
+    cli.setSysErrPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8));
+    cli.setConf(harness.conf);
+    String[] full = new String[args.length + 1];
+    full[0] = "application";
+    System.arraycopy(args, 0, full, 1, args.length);
+    int code = ToolRunner.run(new org.apache.hadoop.conf.Configuration(harness.conf), cli, full);
+    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}
