@@ -1,0 +1,98 @@
+package dev.psyarn.ps.apps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.psyarn.ps.store.ServerStore;
+import dev.psyarn.ps.transport.InProcessChannel;
+import dev.psyarn.ps.worker.KVWorker;
+import dev.psyarn.ps.worker.KeyRanges;
+import dev.psyarn.specs.SpecException;
+import dev.psyarn.specs.SpecNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class CounterAppTest {
+
+  private final CounterApp app = new CounterApp();
+
+  @Test
+  void workersRunningTogetherSeeExactTotals() throws Exception {
+    int workers = 3;
+    ServerStore[] stores = {new ServerStore(), new ServerStore()};
+    JsonNode config = new ObjectMapper().readTree("{\"type\":\"counter\",\"keys\":500,\"rounds\":4}");
+    CyclicBarrier barrier = new CyclicBarrier(workers);
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    List<Future<Map<String, Double>>> futures = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      int index = w;
+      futures.add(pool.submit(() -> {
+        KVWorker kv = new KVWorker(KeyRanges.even(2),
+            List.of(new InProcessChannel(stores[0]), new InProcessChannel(stores[1])));
+        return app.run(new WorkerContext(index, workers, kv, name -> {
+          try {
+            barrier.await();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, config));
+      }));
+    }
+    List<Map<String, Double>> results = new ArrayList<>();
+    for (Future<Map<String, Double>> f : futures) {
+      results.add(f.get());
+    }
+    pool.shutdown();
+    Map<String, Object> summary = app.summarize(results);
+    assertEquals(0L, summary.get("mismatches"));
+    assertEquals(summary.get("expectedTotal"), summary.get("observedTotal"));
+    assertTrue(app.verify(summary).isEmpty());
+    assertTrue(stores[0].keys() > 0 && stores[1].keys() > 0, "keys are spread over both servers");
+    assertEquals(500, stores[0].keys() + stores[1].keys());
+  }
+
+  @Test
+  void verifyReportsMismatchesAndMissingResults() {
+    Map<String, Object> summary = app.summarize(List.of(
+        Map.of("keys", 10.0, "expectedTotal", 100.0, "observedTotal", 99.0, "mismatches", 1.0)));
+    assertTrue(app.verify(summary).orElseThrow().contains("1 mismatched keys"));
+    assertTrue(app.verify(app.summarize(List.of())).isPresent());
+  }
+
+  @Test
+  void workersThatDisagreeCountAsMismatches() {
+    Map<String, Object> summary = app.summarize(List.of(
+        Map.of("keys", 10.0, "expectedTotal", 100.0, "observedTotal", 100.0, "mismatches", 0.0),
+        Map.of("keys", 10.0, "expectedTotal", 100.0, "observedTotal", 90.0, "mismatches", 0.0)));
+    assertEquals(1L, summary.get("mismatches"));
+  }
+
+  @Test
+  void validationNamesTheField() throws Exception {
+    SpecNode bad = SpecNode.root(new ObjectMapper().readTree("{\"type\":\"counter\",\"keys\":0}"));
+    assertEquals("keys", assertThrows(SpecException.class, () -> app.validate(bad)).field());
+    SpecNode unknown = SpecNode.root(new ObjectMapper().readTree("{\"type\":\"counter\",\"kyes\":5}"));
+    assertEquals("kyes", assertThrows(SpecException.class, () -> app.validate(unknown)).field());
+    SpecNode noType = SpecNode.root(new ObjectMapper().readTree("{\"type\":\"nope\"}"));
+    assertEquals("type", assertThrows(SpecException.class, () -> AppTypes.get(noType)).field());
+  }
+
+  @Test
+  void keysAreSortedAndSpanTheKeySpace() {
+    long[] keys = CounterApp.keys(1000);
+    for (int i = 1; i < keys.length; i++) {
+      assertTrue(keys[i] > keys[i - 1]);
+    }
+    assertEquals(Long.MIN_VALUE, keys[0]);
+    assertTrue(keys[999] >= Long.MAX_VALUE - Long.divideUnsigned(-1L, 1000) - 1000, "the last key is within a step of the top");
+  }
+}

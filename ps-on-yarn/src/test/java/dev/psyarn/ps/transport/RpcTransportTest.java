@@ -1,0 +1,128 @@
+package dev.psyarn.ps.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.psyarn.ps.store.ServerStore;
+import dev.psyarn.ps.wire.ControlMessages;
+import dev.psyarn.ps.wire.DataMessages;
+import dev.psyarn.ps.wire.Protocols;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Both planes over real Netty on loopback: authentication, round trips, errors. */
+class RpcTransportTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private final AppSecret secret = AppSecret.generate();
+
+  private static InetSocketAddress loopback(RpcServer server) {
+    return new InetSocketAddress("127.0.0.1", server.port());
+  }
+
+  @Test
+  void dataPlaneServesPushAndPullToAnAuthenticatedWorker() throws Exception {
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+            new ServerStore(), "test data plane");
+        RpcClient client = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
+      client.call(new DataMessages.CreateTable(0, 2)).get(5, TimeUnit.SECONDS);
+      client.call(new DataMessages.Push(0, new long[] {1, 2}, new float[] {1, 2, 3, 4})).get(5, TimeUnit.SECONDS);
+      Object result = client.call(new DataMessages.Pull(0, new long[] {2, 3})).get(5, TimeUnit.SECONDS);
+      assertArrayEquals(new float[] {3, 4, 0, 0}, ((DataMessages.PullResult) result).values());
+    }
+  }
+
+  @Test
+  void dataPlaneRefusesAPeerWithoutTheSecret() throws Exception {
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+        new ServerStore(), "test data plane")) {
+      assertThrows(AuthenticationException.class,
+          () -> RpcClient.connect(loopback(server), AppSecret.generate(), Protocols.DATA, TIMEOUT));
+      // The server still serves those who hold the secret.
+      try (RpcClient ok = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
+        assertInstanceOf(DataMessages.Ack.class, ok.call(new DataMessages.CreateTable(0, 1)).get(5, TimeUnit.SECONDS));
+      }
+    }
+  }
+
+  @Test
+  void controlPlaneRefusesAPeerWithoutTheSecret() throws Exception {
+    RequestHandler am = (request, reply) -> reply.ok(new ControlMessages.Ack());
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.CONTROL, am,
+        "test control plane")) {
+      assertThrows(AuthenticationException.class,
+          () -> RpcClient.connect(loopback(server), AppSecret.generate(), Protocols.CONTROL, TIMEOUT));
+      try (RpcClient ok = RpcClient.connect(loopback(server), secret, Protocols.CONTROL, TIMEOUT)) {
+        assertInstanceOf(ControlMessages.Ack.class,
+            ok.call(new ControlMessages.GetClusterView()).get(5, TimeUnit.SECONDS));
+      }
+    }
+  }
+
+  @Test
+  void rawBytesWithoutTheHandshakeGetTheConnectionClosed() throws Exception {
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+            new ServerStore(), "test data plane");
+        Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      out.writeInt(100_000_000); // a huge frame length: must not be buffered before authentication
+      out.write(new byte[64]);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] challenge = new byte[4 + 4 + 32];
+      assertEquals(challenge.length, in.readNBytes(challenge, 0, challenge.length),
+          "the server first sends its challenge frame: length, magic, nonce");
+      assertEquals(-1, in.read(), "then closes the connection");
+    }
+  }
+
+  @Test
+  void aClientRefusesAPeerThatIsNotAPsyarnEndpoint() throws Exception {
+    try (java.net.ServerSocket fake = new java.net.ServerSocket(0)) {
+      Thread t = new Thread(() -> {
+        try (Socket s = fake.accept()) {
+          s.getOutputStream().write(new byte[] {0, 0, 0, 36, 'H', 'T', 'T', 'P'});
+          s.getOutputStream().write(new byte[32]);
+          s.getInputStream().read();
+        } catch (Exception ignored) {
+          // the client hangs up
+        }
+      });
+      t.start();
+      AuthenticationException e = assertThrows(AuthenticationException.class, () -> RpcClient.connect(
+          new InetSocketAddress("127.0.0.1", fake.getLocalPort()), secret, Protocols.DATA, TIMEOUT));
+      assertTrue(e.getMessage().contains("not a psyarn endpoint"), e.getMessage());
+      t.join(5000);
+    }
+  }
+
+  @Test
+  void remoteErrorsAndUnregisteredClassesFailTheCallNotTheConnection() throws Exception {
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+            new ServerStore(), "test data plane");
+        RpcClient client = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
+      ExecutionException remote = assertThrows(ExecutionException.class,
+          () -> client.call(new DataMessages.Pull(9, new long[] {1})).get(5, TimeUnit.SECONDS));
+      assertInstanceOf(RemoteException.class, remote.getCause());
+      assertTrue(remote.getCause().getMessage().contains("no table 9"), remote.getCause().getMessage());
+      assertThrows(ExecutionException.class, () -> client.call(new java.util.Date()).get(5, TimeUnit.SECONDS));
+      assertInstanceOf(DataMessages.Ack.class, client.call(new DataMessages.CreateTable(1, 1)).get(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void theSecretIsNeverPrinted() {
+    assertTrue(secret.toString().contains("redacted"));
+    assertThrows(IllegalArgumentException.class, () -> AppSecret.of(new byte[4]));
+  }
+}

@@ -1,0 +1,77 @@
+package dev.psyarn.ps.worker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.psyarn.ps.store.ServerStore;
+import dev.psyarn.ps.transport.InProcessChannel;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class KVWorkerTest {
+
+  private final ServerStore[] stores = {new ServerStore(), new ServerStore(), new ServerStore()};
+  private final List<InProcessChannel> channels = List.of(
+      new InProcessChannel(stores[0]), new InProcessChannel(stores[1]), new InProcessChannel(stores[2]));
+  private final KVWorker worker = new KVWorker(KeyRanges.even(3), channels);
+
+  @Test
+  void pushThenPullReturnsTheSumsFromTheServersThatOwnTheKeys() {
+    worker.createTable(1, 2);
+    long[] keys = {Long.MIN_VALUE, -10, 0, 42, Long.MAX_VALUE};
+    float[] ones = new float[keys.length * 2];
+    java.util.Arrays.fill(ones, 1f);
+    worker.waitFor(worker.push(1, keys, ones));
+    worker.waitFor(worker.push(1, keys, ones));
+    float[] out = new float[keys.length * 2];
+    worker.waitFor(worker.pull(1, keys, out));
+    float[] twos = new float[keys.length * 2];
+    java.util.Arrays.fill(twos, 2f);
+    assertArrayEquals(twos, out);
+    long stored = stores[0].keys() + stores[1].keys() + stores[2].keys();
+    assertEquals(keys.length, stored);
+    KeyRanges ranges = KeyRanges.even(3);
+    for (int s = 0; s < 3; s++) {
+      long owned = 0;
+      for (long k : keys) {
+        owned += ranges.rangeOf(k) == s ? 1 : 0;
+      }
+      assertEquals(owned, stores[s].keys(), "server " + s);
+    }
+  }
+
+  @Test
+  void requestsOnlyGoToServersThatOwnSomeOfTheKeys() {
+    worker.createTable(0, 1);
+    int before = channels.get(2).calls();
+    worker.waitFor(worker.push(0, new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1}, new float[] {1, 1}));
+    assertEquals(before, channels.get(2).calls());
+    assertEquals(2, worker.keysSentPerServer()[0]);
+  }
+
+  @Test
+  void unsortedKeysAndWrongShapesAreRefused() {
+    worker.createTable(0, 1);
+    assertThrows(IllegalArgumentException.class, () -> worker.push(0, new long[] {2, 1}, new float[] {1, 1}));
+    assertThrows(IllegalArgumentException.class, () -> worker.push(0, new long[] {1, 2}, new float[] {1}));
+    assertThrows(IllegalStateException.class, () -> worker.push(5, new long[] {1}, new float[] {1}));
+  }
+
+  @Test
+  void serverErrorsSurfaceInWaitFor() {
+    worker.createTable(0, 1);
+    KVWorker other = new KVWorker(KeyRanges.even(3), List.of(new InProcessChannel(new ServerStore()),
+        new InProcessChannel(new ServerStore()), new InProcessChannel(new ServerStore())));
+    other.createTable(0, 1);
+    long ts = other.pull(0, new long[] {1}, new float[1]);
+    other.waitFor(ts);
+    CompletionException e = assertThrows(CompletionException.class, () -> {
+      KVWorker wide = new KVWorker(KeyRanges.even(3), channels);
+      wide.createTable(0, 4);
+    });
+    assertTrue(e.getMessage().contains("exists with width 1"), e.getMessage());
+  }
+}

@@ -1,0 +1,214 @@
+package dev.psyarn.am;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.psyarn.ps.apps.CounterApp;
+import dev.psyarn.ps.transport.RequestHandler;
+import dev.psyarn.ps.wire.ControlMessages.ClusterView;
+import dev.psyarn.ps.wire.ControlMessages.Command;
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.JobSpecParser;
+import dev.psyarn.spec.Role;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The AM's lifecycle driven by events, with a fake scheduler, launcher, timer and clock. */
+class JobLifecycleTest {
+
+  static final class RecordingReply implements RequestHandler.Reply {
+    Object ok;
+    String error;
+
+    @Override
+    public void ok(Object response) {
+      ok = response;
+    }
+
+    @Override
+    public void error(String message) {
+      error = message;
+    }
+  }
+
+  static final class ManualClock extends Clock {
+    long millis = 1_000_000;
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  private static final JobSpec SPEC = JobSpecParser.parse("""
+      name: t
+      roles: {server: {instances: 2}, worker: {instances: 2}}
+      app: {type: counter}
+      """);
+
+  private final RoleAllocatorTest.FakeScheduler scheduler = new RoleAllocatorTest.FakeScheduler();
+  private final List<RoleAllocator.Assignment> launched = new ArrayList<>();
+  private final List<AmEvent> scheduled = new ArrayList<>();
+  private final ManualClock clock = new ManualClock();
+  private JobLifecycle life;
+
+  @BeforeEach
+  void start() {
+    life = new JobLifecycle(SPEC, new CounterApp(), new RoleAllocator(SPEC, scheduler), launched::add,
+        (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
+    life.amRegistered();
+  }
+
+  private RecordingReply register(long n, Role role, int index) {
+    RecordingReply reply = new RecordingReply();
+    life.handle(new AmEvent.Registered(Containers.id(n).toString(), role.specName(), index, "node" + n, 9000 + (int) n, reply));
+    return reply;
+  }
+
+  /** Servers 1-2 and workers 3-4 allocated, launched and registered. */
+  private void allRunning() {
+    life.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER))));
+    life.handle(new AmEvent.Allocated(List.of(Containers.of(3, Role.WORKER), Containers.of(4, Role.WORKER))));
+    assertNull(register(1, Role.SERVER, 0).error);
+    assertNull(register(2, Role.SERVER, 1).error);
+    assertNull(register(3, Role.WORKER, 0).error);
+    assertNull(register(4, Role.WORKER, 1).error);
+  }
+
+  private void workerFinished(long n, double observedTotal) {
+    life.handle(new AmEvent.WorkerFinished(Containers.id(n).toString(), Map.of("keys", 10.0,
+        "expectedTotal", 100.0, "observedTotal", observedTotal, "mismatches", observedTotal == 100.0 ? 0.0 : 1.0)));
+  }
+
+  @Test
+  void aJobThatWorksGoesThroughEveryStateToSucceeded() {
+    assertEquals(AmState.STARTING, life.state());
+    RecordingReply early = new RecordingReply();
+    life.directory().requestView(early);
+    allRunning();
+    assertEquals(4, launched.size());
+    assertEquals(AmState.RUNNING, life.state());
+    ClusterView view = assertInstanceOf(ClusterView.class, early.ok, "a worker waiting for the view is answered");
+    assertEquals(2, view.servers().length);
+    assertEquals(Long.MIN_VALUE, view.servers()[0].rangeStart());
+    assertEquals(Command.CONTINUE, life.heartbeat(Containers.id(1).toString(), Map.of("keys", 5.0)));
+
+    workerFinished(3, 100);
+    assertEquals(AmState.RUNNING, life.state());
+    workerFinished(4, 100);
+    assertEquals(AmState.FINISHING, life.state());
+    assertEquals(1, scheduled.size(), "a stop timeout is armed");
+    assertEquals(Command.STOP, life.heartbeat(Containers.id(1).toString(), Map.of()));
+    assertEquals(Command.CONTINUE, life.heartbeat(Containers.id(3).toString(), Map.of()));
+
+    life.handle(new AmEvent.Completed(Containers.exited(3, 0, "")));
+    life.handle(new AmEvent.Completed(Containers.exited(1, 0, "")));
+    assertFalse(life.outcome().isDone());
+    clock.millis += 700;
+    life.handle(new AmEvent.Completed(Containers.exited(2, 0, "")));
+    assertEquals(AmState.SUCCEEDED, life.state());
+    assertEquals("all 2 workers finished", life.outcome().join().diagnostics());
+    assertEquals(0L, life.summary().get("mismatches"));
+    assertEquals(1200L, life.timings().get("finishedMs"));
+    assertEquals(1f, life.progress());
+  }
+
+  @Test
+  void aWorkerThatExitsNonZeroFailsTheJobNamingItsContainerHostAndError() {
+    allRunning();
+    life.handle(new AmEvent.Completed(Containers.exited(4, 1,
+        "Exception from container-launch.\njava.lang.IllegalStateException: boom\n\tat x.Y.z(Y.java:1)\n")));
+    assertEquals(AmState.FAILED, life.state());
+    String diagnostics = life.outcome().join().diagnostics();
+    assertTrue(diagnostics.startsWith("worker 1 (" + Containers.id(4) + " on node0) exited with code 1."), diagnostics);
+    assertTrue(diagnostics.contains("Last error: java.lang.IllegalStateException: boom."), diagnostics);
+    assertTrue(diagnostics.contains("yarn logs -applicationId " + Containers.ATTEMPT.getApplicationId()), diagnostics);
+  }
+
+  @Test
+  void aServerThatExitsWhileWorkersRunFailsTheJobEvenWithCodeZero() {
+    allRunning();
+    life.handle(new AmEvent.Completed(Containers.exited(2, 0, "")));
+    assertEquals(AmState.FAILED, life.state());
+    assertTrue(life.outcome().join().diagnostics().contains("server 1"));
+    assertTrue(life.outcome().join().diagnostics().contains("before it finished its work"));
+  }
+
+  @Test
+  void wrongResultsFailTheJob() {
+    allRunning();
+    workerFinished(3, 100);
+    workerFinished(4, 99);
+    assertEquals(AmState.FAILED, life.state());
+    assertTrue(life.outcome().join().diagnostics().contains("counter totals wrong"));
+  }
+
+  @Test
+  void registrationsThatDoNotMatchWhatWasLaunchedAreRefused() {
+    life.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER))));
+    assertNotNull(register(1, Role.WORKER, 0).error);
+    assertNotNull(register(99, Role.SERVER, 0).error);
+    assertNull(register(1, Role.SERVER, 0).error);
+    assertTrue(register(1, Role.SERVER, 0).error.contains("registered twice"));
+    assertEquals(AmState.STARTING, life.state());
+  }
+
+  @Test
+  void serversThatDoNotStopInTimeAreReleasedAndTheJobStillSucceeds() {
+    allRunning();
+    workerFinished(3, 100);
+    workerFinished(4, 100);
+    life.handle(scheduled.get(0));
+    assertEquals(AmState.SUCCEEDED, life.state());
+    assertTrue(life.outcome().join().diagnostics().contains("did not stop"));
+  }
+
+  @Test
+  void aContainerThatCannotStartFailsTheJobAndLaterEventsAreIgnored() {
+    life.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER))));
+    life.handle(new AmEvent.ContainerEvent(AmEvent.Type.CONTAINER_START_FAILED, Containers.id(1).toString(), "no disk"));
+    assertEquals(AmState.FAILED, life.state());
+    assertTrue(life.outcome().join().diagnostics().contains("could not start: no disk"));
+    life.handle(new AmEvent.Completed(Containers.exited(1, 0, "")));
+    assertEquals(AmState.FAILED, life.state());
+    assertEquals(Command.STOP, life.heartbeat(Containers.id(1).toString(), Map.of()));
+  }
+
+  @Test
+  void barriersReleaseWhenEveryWorkerArrives() {
+    ClusterDirectory directory = new ClusterDirectory(1, 2);
+    RecordingReply a = new RecordingReply();
+    RecordingReply b = new RecordingReply();
+    directory.arrive("x", "w0", a);
+    directory.arrive("x", "w0", new RecordingReply());
+    assertNull(a.ok, "the same worker twice is still one arrival");
+    directory.arrive("x", "w1", b);
+    assertNotNull(a.ok);
+    assertNotNull(b.ok);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.psyarn.am;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.JobSpecParser;
+import dev.psyarn.spec.Role;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.junit.jupiter.api.Test;
+
+class RoleAllocatorTest {
+
+  /** Records what the allocator asks of the ResourceManager. */
+  static final class FakeScheduler implements RoleAllocator.Scheduler {
+    final List<ContainerRequest> requested = new ArrayList<>();
+    final List<ContainerRequest> withdrawn = new ArrayList<>();
+    final List<ContainerId> released = new ArrayList<>();
+
+    @Override
+    public void request(ContainerRequest request) {
+      requested.add(request);
+    }
+
+    @Override
+    public void withdraw(ContainerRequest request) {
+      withdrawn.add(request);
+    }
+
+    @Override
+    public void release(ContainerId container) {
+      released.add(container);
+    }
+
+    long requestedFor(Role role) {
+      return requested.stream().filter(r -> r.getAllocationRequestId() == RoleAllocator.allocationRequestId(role)).count();
+    }
+  }
+
+  static final JobSpec SPEC = JobSpecParser.parse("""
+      name: t
+      roles: {server: {instances: 2, memory: 256m}, worker: {instances: 3, memory: 128m, vcores: 2}}
+      app: {type: counter}
+      """);
+
+  private final FakeScheduler scheduler = new FakeScheduler();
+  private final RoleAllocator allocator = new RoleAllocator(SPEC, scheduler);
+
+  @Test
+  void serversAreRequestedFirstWithTheirOwnAsk() {
+    allocator.start();
+    assertEquals(2, scheduler.requestedFor(Role.SERVER));
+    assertEquals(0, scheduler.requestedFor(Role.WORKER));
+    ContainerRequest server = scheduler.requested.get(0);
+    assertEquals(256, server.getCapability().getMemorySize());
+    assertEquals(0, server.getPriority().getPriority());
+  }
+
+  @Test
+  void workersAreRequestedOnceEveryServerIsAllocated() {
+    allocator.start();
+    List<RoleAllocator.Assignment> first = allocator.allocated(List.of(Containers.of(1, Role.SERVER)));
+    assertEquals(0, scheduler.requestedFor(Role.WORKER));
+    allocator.allocated(List.of(Containers.of(2, Role.SERVER)));
+    assertEquals(3, scheduler.requestedFor(Role.WORKER));
+    ContainerRequest worker = scheduler.requested.get(2);
+    assertEquals(128, worker.getCapability().getMemorySize());
+    assertEquals(2, worker.getCapability().getVirtualCores());
+    assertEquals(Role.SERVER, first.get(0).role());
+    assertEquals(0, first.get(0).index());
+    assertEquals(2, scheduler.withdrawn.size(), "each matched container withdraws one request");
+  }
+
+  @Test
+  void indexesFollowAllocationOrderAndSurplusIsReleased() {
+    allocator.start();
+    allocator.allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER)));
+    Container surplusServer = Containers.of(3, Role.SERVER);
+    List<RoleAllocator.Assignment> workers = allocator.allocated(List.of(surplusServer,
+        Containers.of(4, Role.WORKER), Containers.of(5, Role.WORKER)));
+    assertEquals(List.of(0, 1), workers.stream().map(RoleAllocator.Assignment::index).toList());
+    assertEquals(List.of(surplusServer.getId()), scheduler.released);
+    assertFalse(allocator.complete());
+    allocator.allocated(List.of(Containers.of(6, Role.WORKER), Containers.of(7, Role.WORKER)));
+    assertTrue(allocator.complete());
+    assertEquals(2, scheduler.released.size(), "the fourth worker is surplus");
+  }
+}

@@ -1,0 +1,67 @@
+package dev.psyarn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.util.ToolRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line without a cluster: validation, usage errors and exit codes. */
+class PsyarnCliTest {
+
+  @TempDir
+  Path dir;
+
+  private String out;
+  private String err;
+
+  private int psyarn(String... args) throws Exception {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int code = ToolRunner.run(new Configuration(), new Psyarn(new PrintStream(o, true, StandardCharsets.UTF_8),
+        new PrintStream(e, true, StandardCharsets.UTF_8)), args);
+    out = o.toString(StandardCharsets.UTF_8);
+    err = e.toString(StandardCharsets.UTF_8);
+    return code;
+  }
+
+  @Test
+  void validateAcceptsTheExample() throws Exception {
+    assertEquals(ExitCodes.OK, psyarn("validate", Path.of("..", "examples", "counter.yaml").toString()));
+    assertTrue(out.contains("valid (2 servers, 3 workers, app counter)"), out);
+  }
+
+  @Test
+  void validateRefusesABadSpecWithItsFieldAndExitCode3() throws Exception {
+    Path spec = dir.resolve("bad.yaml");
+    Files.writeString(spec, "name: x\nroles: {server: {instances: 1}, worker: {instances: many}}\napp: {type: counter}\n");
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
+    assertTrue(err.contains("roles.worker.instances: expected a whole number"), err);
+    assertTrue(err.contains("Nothing was submitted"), err);
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", "--json", spec.toString()));
+    assertTrue(out.contains("\"field\" : \"roles.worker.instances\""), out);
+    assertTrue(out.contains("\"valid\" : false"), out);
+  }
+
+  @Test
+  void usageErrorsExitWith2() throws Exception {
+    assertEquals(ExitCodes.USAGE, psyarn());
+    assertEquals(ExitCodes.USAGE, psyarn("frobnicate"));
+    assertEquals(ExitCodes.USAGE, psyarn("submit"));
+    assertTrue(err.contains("Missing required parameter"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("validate", dir.resolve("missing.yaml").toString()));
+    assertTrue(err.contains("no spec file at"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("status", "not-an-app-id"));
+    assertTrue(err.contains("is not an application id"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("submit", "--report", "r.json",
+        Path.of("..", "examples", "counter.yaml").toString()));
+    assertTrue(err.contains("--report needs --wait"), err);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.psyarn.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.psyarn.specs.SpecException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobSpecParserTest {
+
+  private static final String VALID = """
+      name: t
+      queue: research
+      tags: [a, b]
+      priority: 3
+      maxAppAttempts: 2
+      am: {memory: 1g, vcores: 2}
+      roles:
+        server: {instances: 2, memory: 256m}
+        worker: {instances: 3, memory: 512, vcores: 2, jvmOptions: ["-Xss2m"], env: {MODE: fast, LEVEL: 3}}
+      app: {type: counter, keys: 100}
+      """;
+
+  @Test
+  void validSpecBecomesImmutableRecords() {
+    JobSpec spec = JobSpecParser.parse(VALID);
+    assertEquals("t", spec.name());
+    assertEquals("research", spec.queue());
+    assertEquals(List.of("a", "b"), spec.tags());
+    assertEquals(3, spec.priority());
+    assertEquals(2, spec.maxAppAttempts());
+    assertEquals(1024, spec.am().memoryMb());
+    assertEquals(2, spec.role(Role.SERVER).instances());
+    assertEquals(256, spec.role(Role.SERVER).resources().memoryMb());
+    assertEquals(512, spec.role(Role.WORKER).resources().memoryMb());
+    assertEquals(List.of("-Xss2m"), spec.role(Role.WORKER).jvmOptions());
+    assertEquals("3", spec.role(Role.WORKER).environment().get("LEVEL"));
+    assertEquals("counter", spec.appType());
+    assertEquals(5, spec.totalContainers());
+    assertThrows(UnsupportedOperationException.class, () -> spec.tags().add("c"));
+  }
+
+  @Test
+  void defaultsApplyToOptionalFields() {
+    JobSpec spec = JobSpecParser.parse("""
+        name: t
+        roles: {server: {instances: 1}, worker: {instances: 1}}
+        app: {type: counter}
+        """);
+    assertEquals("default", spec.queue());
+    assertEquals(1, spec.maxAppAttempts());
+    assertEquals(512, spec.role(Role.SERVER).resources().memoryMb());
+  }
+
+  @Test
+  void theShippedExampleIsValid() throws Exception {
+    Path example = Path.of("..", "examples", "counter.yaml");
+    assertEquals("counter", JobSpecParser.parse(Files.readString(example)).name());
+  }
+
+  private static void refused(String yaml, String field, String words) {
+    SpecException e = assertThrows(SpecException.class, () -> JobSpecParser.parse(yaml));
+    assertEquals(field, e.field(), e.getMessage());
+    assertTrue(e.getMessage().startsWith(field.isEmpty() ? "(top level)" : field + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains(words), e.getMessage());
+  }
+
+  @Test
+  void eachKindOfMistakeNamesItsField() {
+    refused(VALID.replace("memory: 256m", "memory: lots"), "roles.server.memory", "expected a size");
+    refused(VALID.replace("server: {instances: 2", "server: {instances: 0"), "roles.server.instances", "from 1 to");
+    refused(VALID.replace("server: {instances: 2", "server: {instanze: 2"), "roles.server.instanze", "unknown field");
+    refused(VALID.replace("  server:", "  servers:"), "roles.servers", "allowed here: server, worker");
+    refused(VALID.replace("name: t\n", ""), "name", "required field is missing");
+    refused(VALID.replace("priority: 3", "priority: high"), "priority", "whole number");
+    refused(VALID.replace("type: counter", "type: pagerank"), "app.type", "known: counter");
+    refused(VALID.replace("keys: 100", "keys: -1"), "app.keys", "from 1");
+    refused(VALID.replace("MODE: fast", "PSYARN_ROLE: x"), "roles.worker.env.PSYARN_ROLE", "set by psyarn");
+    refused(VALID.replace("MODE: fast", "\"1BAD\": x"), "roles.worker.env.1BAD", "not a valid");
+    refused(VALID.replace("tags: [a, b]", "tags: a"), "tags", "list of strings");
+    refused(VALID + "roles: {}\n", "", "Duplicate field 'roles'");
+    refused("name: [unclosed", "", "not valid YAML at line 1");
+    refused("", "", "empty document");
+    refused(VALID.replace("app: {type: counter, keys: 100}", ""), "app", "required");
+  }
+}
