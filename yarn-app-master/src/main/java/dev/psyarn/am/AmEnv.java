@@ -21,9 +21,11 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
   /** The file names of what the client stages and YARN localizes. */
   public static final String JAR = "psyarn.jar";
   public static final String SPEC = "job.yaml";
-  public static final String CONF = "psyarn-conf.xml";
   public static final String REPORT = "report.json";
-  /** The configuration is localized under each of these names so every Hadoop client finds it. */
+  /**
+   * The client's configuration, staged under each of these names so every Hadoop client in a
+   * container finds it (one file under several links trips the NodeManager's localizer).
+   */
   public static final String[] CONF_LINKS = {"core-site.xml", "hdfs-site.xml", "yarn-site.xml", "mapred-site.xml"};
 
   public Map<String, String> toMap() {

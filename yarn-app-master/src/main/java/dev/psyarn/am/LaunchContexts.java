@@ -49,9 +49,8 @@ final class LaunchContexts {
     Path staging = new Path(amEnv.stagingDir());
     Map<String, LocalResource> resources = new HashMap<>();
     resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, AmEnv.JAR)));
-    LocalResource confFile = LocalizedFiles.file(fs, new Path(staging, AmEnv.CONF));
-    for (String link : AmEnv.CONF_LINKS) {
-      resources.put(link, confFile);
+    for (String name : AmEnv.CONF_LINKS) {
+      resources.put(name, LocalizedFiles.file(fs, new Path(staging, name)));
     }
     Map<String, String> env = new HashMap<>();
     env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, amEnv.hadoopClasspath()));

@@ -52,7 +52,8 @@ public final class Psyarn extends Configured implements Tool {
         .addSubcommand("validate", new ValidateCommand(context))
         .addSubcommand("status", new StatusCommand(context))
         .addSubcommand("list", new ListCommand(context))
-        .addSubcommand("kill", new KillCommand(context));
+        .addSubcommand("kill", new KillCommand(context))
+        .addSubcommand("bench", new BenchCommand(context));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);

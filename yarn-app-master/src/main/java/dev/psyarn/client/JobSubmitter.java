@@ -71,6 +71,7 @@ public final class JobSubmitter {
    */
   public ApplicationId submit(JobSpec spec, String specText, java.nio.file.Path jar)
       throws IOException, YarnException {
+    long submitTime = System.currentTimeMillis();
     YarnClientApplication app = yarn.createApplication();
     checkFits(spec, app.getNewApplicationResponse().getMaximumResourceCapability());
     ApplicationSubmissionContext context = app.getApplicationSubmissionContext();
@@ -85,7 +86,7 @@ public final class JobSubmitter {
       context.setPriority(Priority.newInstance(spec.priority()));
       context.setMaxAppAttempts(spec.maxAppAttempts());
       context.setResource(spec.am().toResource());
-      context.setAMContainerSpec(amLaunchSpec(spec, staging, resources).toLaunchContext());
+      context.setAMContainerSpec(amLaunchSpec(spec, staging, resources, submitTime).toLaunchContext());
       yarn.submitApplication(context);
       LOG.info("submitted {} ({}), staged in {}", id, spec.name(), staging);
       return id;
@@ -102,24 +103,25 @@ public final class JobSubmitter {
     try (OutputStream out = fs.create(new Path(staging, AmEnv.SPEC), true)) {
       out.write(specText.getBytes(StandardCharsets.UTF_8));
     }
-    try (OutputStream out = fs.create(new Path(staging, AmEnv.CONF), true)) {
-      conf.writeXml(out);
+    for (String name : AmEnv.CONF_LINKS) {
+      try (OutputStream out = fs.create(new Path(staging, name), true)) {
+        conf.writeXml(out);
+      }
     }
     Map<String, LocalResource> resources = new HashMap<>();
     resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, AmEnv.JAR)));
     resources.put(AmEnv.SPEC, LocalizedFiles.file(fs, new Path(staging, AmEnv.SPEC)));
-    LocalResource confFile = LocalizedFiles.file(fs, new Path(staging, AmEnv.CONF));
-    for (String link : AmEnv.CONF_LINKS) {
-      resources.put(link, confFile);
+    for (String name : AmEnv.CONF_LINKS) {
+      resources.put(name, LocalizedFiles.file(fs, new Path(staging, name)));
     }
     return resources;
   }
 
-  private LaunchSpec amLaunchSpec(JobSpec spec, Path staging, Map<String, LocalResource> resources)
-      throws IOException {
+  private LaunchSpec amLaunchSpec(JobSpec spec, Path staging, Map<String, LocalResource> resources,
+      long submitTime) throws IOException {
     String hadoopClasspath = conf.get(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, "");
     Map<String, String> env = new HashMap<>(
-        new AmEnv(staging.toString(), System.currentTimeMillis(), hadoopClasspath).toMap());
+        new AmEnv(staging.toString(), submitTime, hadoopClasspath).toMap());
     env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath));
     String javaHome = System.getenv("JAVA_HOME");
     env.put(Environment.JAVA_HOME.name(), javaHome != null && !javaHome.isEmpty() ? javaHome

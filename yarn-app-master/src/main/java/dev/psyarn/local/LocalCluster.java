@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.apache.hadoop.hdfs.DFSConfigKeys;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.mapreduce.v2.MiniMRYarnCluster;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
 
@@ -36,12 +37,19 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static LocalCluster start(File workDir, int nodeManagers, Map<String, String> overrides)
       throws IOException {
+    return start(workDir, nodeManagers, overrides, false);
+  }
+
+  /** Starts both clusters; {@code withMapReduce} adds MapReduce's shuffle and history server. */
+  public static LocalCluster start(File workDir, int nodeManagers, Map<String, String> overrides,
+      boolean withMapReduce) throws IOException {
     Configuration conf = tuned(new YarnConfiguration());
     overrides.forEach(conf::set);
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(workDir, "dfs").getAbsolutePath());
     MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
     conf.set(CommonConfigurationKeysPublic.FS_DEFAULT_NAME_KEY, dfs.getURI().toString());
-    MiniYARNCluster yarn = new MiniYARNCluster("psyarn-local", nodeManagers, 1, 1);
+    MiniYARNCluster yarn = withMapReduce ? new MiniMRYarnCluster("psyarn-local", nodeManagers)
+        : new MiniYARNCluster("psyarn-local", nodeManagers, 1, 1);
     try {
       dfs.waitActive();
       yarn.init(conf);
@@ -80,6 +88,15 @@ public final class LocalCluster implements AutoCloseable {
     conf.setInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, 200);
     conf.setInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, 300);
     conf.setInt(PsyarnConfig.CLIENT_POLL_MS, 250);
+    conf.setInt("mapreduce.client.completion.pollinterval", 100);
+    conf.setInt("mapreduce.jobclient.progress.monitor.poll.interval", 100);
+    conf.setInt("yarn.app.mapreduce.am.scheduler.heartbeat.interval-ms", 200);
+    conf.setInt("yarn.app.mapreduce.am.resource.mb", 384);
+    conf.set("yarn.app.mapreduce.am.command-opts", "-Xmx288m");
+    conf.setInt("mapreduce.map.memory.mb", 128);
+    conf.set("mapreduce.map.java.opts", "-Xmx96m");
+    conf.setInt("mapreduce.reduce.memory.mb", 128);
+    conf.set("mapreduce.reduce.java.opts", "-Xmx96m");
     return conf;
   }
 

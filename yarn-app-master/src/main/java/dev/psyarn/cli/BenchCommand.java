@@ -1,0 +1,83 @@
+package dev.psyarn.cli;
+
+import dev.psyarn.local.LocalCluster;
+import dev.psyarn.local.StartupBench;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", description = "Benchmarks on an embedded cluster, side by side with their reference.")
+final class BenchCommand implements Callable<Integer> {
+
+  private final CliContext ctx;
+
+  @Parameters(paramLabel = "WHAT", description = "startup: submit → all N containers running, vs MapReduce's SleepJob.")
+  String what;
+
+  @Option(names = "--sizes", split = ",", defaultValue = "2,4,8", description = "Container counts N (default ${DEFAULT-VALUE}).")
+  int[] sizes;
+
+  @Option(names = "--runs", defaultValue = "3", description = "Runs per size; medians are reported (default ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  BenchCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!"startup".equals(what)) {
+      throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; known: startup");
+    }
+    if (runs < 1 || sizes.length == 0) {
+      throw new IllegalArgumentException("need --runs ≥ 1 and at least one size");
+    }
+    for (int n : sizes) {
+      if (n < 2 || n > 16) {
+        throw new IllegalArgumentException("--sizes must be from 2 to 16, got " + n);
+      }
+    }
+    File work = new File("target", "psyarn-bench").getAbsoluteFile();
+    ctx.err.println("starting local HDFS, YARN and MapReduce in " + work);
+    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true)) {
+      Configuration conf = cluster.conf();
+      List<StartupBench.Figures> figures = new StartupBench(conf, DistJar.locate(ctx.conf), ctx.err).run(sizes, runs);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (StartupBench.Figures f : figures) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("containers", f.containers());
+        row.put("psyarnAllRegisteredMs", f.median(f.psyarnAllRegistered()));
+        row.put("sleepJobAllMapsStartedMs", f.median(f.sleepAllMapsStarted()));
+        row.put("sleepJobAllMapsFinishedMs", f.median(f.sleepAllMapsFinished()));
+        row.put("psyarnFinishedMs", f.median(f.psyarnFinished()));
+        row.put("sleepJobFinishedMs", f.median(f.sleepFinished()));
+        row.put("runs", f);
+        rows.add(row);
+      }
+      if (json) {
+        ctx.printJson(rows);
+      } else {
+        ctx.out.println("medians of " + runs + " runs, ms from submission");
+        ctx.out.println("N | psyarn all registered | SleepJob all maps started | all maps finished | ratio (psyarn / maps finished) | psyarn done | SleepJob done");
+        for (Map<String, Object> r : rows) {
+          long p = (Long) r.get("psyarnAllRegisteredMs");
+          long mf = (Long) r.get("sleepJobAllMapsFinishedMs");
+          ctx.out.printf(Locale.ROOT, "%d | %d | %d | %d | %.2f | %d | %d%n", r.get("containers"), p,
+              r.get("sleepJobAllMapsStartedMs"), mf, (double) p / mf, r.get("psyarnFinishedMs"), r.get("sleepJobFinishedMs"));
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+}
