@@ -3,6 +3,8 @@ package dev.psyarn.local;
 import dev.psyarn.PsyarnConfig;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
@@ -48,6 +50,7 @@ public final class LocalCluster implements AutoCloseable {
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(workDir, "dfs").getAbsolutePath());
     MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
     conf.set(CommonConfigurationKeysPublic.FS_DEFAULT_NAME_KEY, dfs.getURI().toString());
+    resourceManagerOnFreePorts(conf);
     MiniYARNCluster yarn = withMapReduce ? new MiniMRYarnCluster("psyarn-local", nodeManagers)
         : new MiniYARNCluster("psyarn-local", nodeManagers, 1, 1);
     try {
@@ -69,6 +72,26 @@ public final class LocalCluster implements AutoCloseable {
     client.set(CommonConfigurationKeysPublic.FS_DEFAULT_NAME_KEY, dfs.getURI().toString());
     client.set(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, System.getProperty("java.class.path"));
     return new LocalCluster(dfs, yarn, client);
+  }
+
+  /**
+   * With ephemeral ports the mini RM hands out tracking URLs with port 0 (its proxy address is
+   * read before its web server binds), so the RM gets free ports picked here, and the
+   * NodeManagers keep ephemeral ones.
+   */
+  private static void resourceManagerOnFreePorts(Configuration conf) throws IOException {
+    conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, true);
+    for (String key : new String[] {YarnConfiguration.RM_ADDRESS, YarnConfiguration.RM_SCHEDULER_ADDRESS,
+        YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS, YarnConfiguration.RM_ADMIN_ADDRESS,
+        YarnConfiguration.RM_WEBAPP_ADDRESS}) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        conf.set(key, "localhost:" + socket.getLocalPort());
+      }
+    }
+    conf.set(YarnConfiguration.NM_ADDRESS, "localhost:0");
+    conf.set(YarnConfiguration.NM_LOCALIZER_ADDRESS, "localhost:0");
+    conf.set(YarnConfiguration.NM_WEBAPP_ADDRESS, "localhost:0");
+    conf.set(YarnConfiguration.NM_COLLECTOR_SERVICE_ADDRESS, "localhost:0");
   }
 
   /** The settings that make a mini cluster fast and small on two cores. */

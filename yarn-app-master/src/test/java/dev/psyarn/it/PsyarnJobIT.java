@@ -138,10 +138,25 @@ class PsyarnJobIT {
     assertThrows(AuthenticationException.class,
         () -> RpcClient.connect(am, AppSecret.generate(), Protocols.CONTROL, Duration.ofSeconds(5)).close());
 
-    ClusterHarness.Run live = harness.psyarn("status", id.toString(), "--json");
-    assertEquals(ExitCodes.OK, live.exitCode(), live.err());
-    assertEquals("RUNNING", live.json().path("state").asText());
-    assertEquals("PSYARN", live.json().path("type").asText());
+    // psyarn status reads the AM's own view through the RM's web proxy until the AM says RUNNING.
+    JsonNode job = null;
+    String last = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      ClusterHarness.Run live = harness.psyarn("status", id.toString(), "--json");
+      assertEquals(ExitCodes.OK, live.exitCode(), live.err());
+      assertEquals("PSYARN", live.json().path("type").asText());
+      last = live.out();
+      job = live.json().path("job");
+      if ("RUNNING".equals(job.path("state").asText())) {
+        break;
+      }
+      Thread.sleep(300);
+    }
+    assertEquals("RUNNING", job.path("state").asText(), "the AM's status through " + running.getTrackingUrl() + ": " + last);
+    assertEquals(2, job.path("containers").size(), last);
+    assertEquals("REGISTERED", job.path("containers").get(0).path("state").asText(), last);
+    assertTrue(job.path("containers").get(0).path("logs").asText().contains("/node/containerlogs/"), last);
 
     yarnCli("-kill", id.toString());
     ApplicationReport killed = awaitState(id, YarnApplicationState.KILLED);
