@@ -4,7 +4,7 @@ import dev.psyarn.ps.transport.RequestHandler.Reply;
 import dev.psyarn.ps.wire.ControlMessages.Ack;
 import dev.psyarn.ps.wire.ControlMessages.ClusterView;
 import dev.psyarn.ps.wire.ControlMessages.ServerInfo;
-import dev.psyarn.ps.worker.KeyRanges;
+import dev.psyarn.spec.Partitioning;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,24 +13,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Naming and discovery: where each server listens and which key range it owns, answered to workers
+ * Naming and discovery: where each server listens and how keys map onto servers, answered to workers
  * once every server has registered; and the workers' barriers. Confined to the AM's event thread.
  */
 final class ClusterDirectory {
 
   private final ServerInfo[] servers;
-  private final KeyRanges ranges;
   private final int numWorkers;
+  private final Partitioning partitioning;
   private final List<Reply> waitingForView = new ArrayList<>();
   private final Map<String, Set<String>> barrierArrivals = new HashMap<>();
   private final Map<String, List<Reply>> barrierReplies = new HashMap<>();
   private int registeredServers;
   private long epoch;
 
-  ClusterDirectory(int numServers, int numWorkers) {
+  ClusterDirectory(int numServers, int numWorkers, Partitioning partitioning) {
     this.servers = new ServerInfo[numServers];
-    this.ranges = KeyRanges.even(numServers);
     this.numWorkers = numWorkers;
+    this.partitioning = partitioning;
   }
 
   /** Records a server's endpoint; answers waiting workers when it was the last one. */
@@ -38,7 +38,7 @@ final class ClusterDirectory {
     if (servers[index] == null) {
       registeredServers++;
     }
-    servers[index] = new ServerInfo(index, host, port, ranges.start(index), ranges.end(index));
+    servers[index] = new ServerInfo(index, host, port);
     epoch++;
     if (complete()) {
       ClusterView view = view();
@@ -83,6 +83,6 @@ final class ClusterDirectory {
   /** The servers known so far (all of them once {@link #complete()}). */
   ClusterView view() {
     return new ClusterView(epoch, java.util.Arrays.stream(servers).filter(java.util.Objects::nonNull)
-        .toArray(ServerInfo[]::new), numWorkers);
+        .toArray(ServerInfo[]::new), numWorkers, partitioning.type(), partitioning.virtualNodes());
   }
 }

@@ -116,7 +116,8 @@ final class JobLifecycle {
     this.clock = clock;
     this.submitTimeMs = submitTimeMs;
     this.containers = new ContainerTable(spec);
-    this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances());
+    this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
+        spec.partitioning());
     this.machine = TABLE.make(this);
   }
 

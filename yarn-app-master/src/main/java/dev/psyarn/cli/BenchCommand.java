@@ -1,6 +1,8 @@
 package dev.psyarn.cli;
 
 import dev.psyarn.local.LocalCluster;
+import dev.psyarn.ps.bench.PushPullBench;
+import java.time.Duration;
 import dev.psyarn.local.StartupBench;
 import java.io.File;
 import java.util.ArrayList;
@@ -19,13 +21,21 @@ final class BenchCommand implements Callable<Integer> {
 
   private final CliContext ctx;
 
-  @Parameters(paramLabel = "WHAT", description = "startup: submit → all N containers running, vs MapReduce's SleepJob.")
+  @Parameters(paramLabel = "WHAT", description = {
+      "pushpull: one worker and one server on loopback, push and pull throughput by request shape;",
+      "startup: submit → all N containers running, vs MapReduce's SleepJob on an embedded cluster."})
   String what;
+
+  @Option(names = "--window", defaultValue = "2", description = "pushpull: requests in flight (default ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(names = "--seconds", defaultValue = "1", description = "pushpull: seconds a timed run (default ${DEFAULT-VALUE}).")
+  double seconds;
 
   @Option(names = "--sizes", split = ",", defaultValue = "2,4,8", description = "Container counts N (default ${DEFAULT-VALUE}).")
   int[] sizes;
 
-  @Option(names = "--runs", defaultValue = "3", description = "Runs per size; medians are reported (default ${DEFAULT-VALUE}).")
+  @Option(names = "--runs", defaultValue = "3", description = "Runs per size or shape; medians are reported (default ${DEFAULT-VALUE}).")
   int runs;
 
   @Option(names = "--json", description = "Print JSON.")
@@ -37,10 +47,38 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!"startup".equals(what)) {
-      throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; known: startup");
+    if (runs < 1) {
+      throw new IllegalArgumentException("--runs must be at least 1");
     }
-    if (runs < 1 || sizes.length == 0) {
+    return switch (what) {
+      case "startup" -> startup();
+      case "pushpull" -> pushPull();
+      default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; known: pushpull, startup");
+    };
+  }
+
+  private int pushPull() throws Exception {
+    if (window < 1 || window > 64 || !(seconds > 0)) {
+      throw new IllegalArgumentException("--window must be from 1 to 64 and --seconds positive");
+    }
+    ctx.err.println("push/pull: 1 worker, 1 server, loopback TCP, window " + window + ", medians of " + runs
+        + " runs of " + seconds + " s");
+    List<PushPullBench.Figures> figures = new PushPullBench(runs, Duration.ofMillis((long) (seconds * 1000)),
+        window, ctx.err).run(PushPullBench.STANDARD);
+    if (json) {
+      ctx.printJson(figures);
+    } else {
+      ctx.out.println("shape (keys×floats) | push M keys/s | push GB/s | pull M keys/s | pull GB/s");
+      for (PushPullBench.Figures f : figures) {
+        ctx.out.printf(Locale.ROOT, "%s | %.2f | %.3f | %.2f | %.3f%n", f.shape().label(), f.pushKeysPerSecond() / 1e6,
+            f.pushGigabytesPerSecond(), f.pullKeysPerSecond() / 1e6, f.pullGigabytesPerSecond());
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private int startup() throws Exception {
+    if (sizes.length == 0) {
       throw new IllegalArgumentException("need --runs ≥ 1 and at least one size");
     }
     for (int n : sizes) {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * A spec file the user named, read and parsed.
  *
  * @param path where it is
- * @param text its text
+ * @param text its text as staged: app paths made absolute
  * @param spec the parsed spec
  */
 record SpecFile(Path path, String text, JobSpec spec) {
@@ -34,7 +34,8 @@ record SpecFile(Path path, String text, JobSpec spec) {
       throw new IllegalArgumentException("cannot read spec file " + path + ": " + e.getMessage());
     }
     try {
-      return new SpecFile(path, text, JobSpecParser.parse(text));
+      String staged = JobSpecParser.normalize(text, path.toAbsolutePath().getParent().toUri());
+      return new SpecFile(path, staged, JobSpecParser.parse(staged));
     } catch (SpecException e) {
       throw new SpecException(e.field(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2)
           + " (in " + path + ")");

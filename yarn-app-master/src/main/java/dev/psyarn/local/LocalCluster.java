@@ -23,11 +23,16 @@ public final class LocalCluster implements AutoCloseable {
   private final MiniDFSCluster dfs;
   private final MiniYARNCluster yarn;
   private final Configuration conf;
+  private final Thread stopOnExit;
+  private boolean stopped;
 
   private LocalCluster(MiniDFSCluster dfs, MiniYARNCluster yarn, Configuration conf) {
     this.dfs = dfs;
     this.yarn = yarn;
     this.conf = conf;
+    // Ctrl-C or a kill must not leave the NodeManager's container processes running.
+    this.stopOnExit = new Thread(this::stop, "psyarn-local-shutdown");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   /**
@@ -134,7 +139,19 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    yarn.stop();
-    dfs.shutdown();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException e) {
+      // the JVM is already exiting; the hook stops the clusters
+    }
+    stop();
+  }
+
+  private synchronized void stop() {
+    if (!stopped) {
+      stopped = true;
+      yarn.stop();
+      dfs.shutdown();
+    }
   }
 }

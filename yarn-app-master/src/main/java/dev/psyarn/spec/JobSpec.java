@@ -16,11 +16,12 @@ import java.util.Map;
  * @param maxAppAttempts how many times YARN may start the AM
  * @param am the AM container's resources
  * @param roles every role's settings
+ * @param partitioning how keys map onto servers
  * @param appType the name of the app the workers run
  * @param appJson the {@code app} section as JSON, handed to the containers
  */
 public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
-    ResourceAsk am, Map<Role, RoleSpec> roles, String appType, String appJson) {
+    ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson) {
 
   public JobSpec {
     tags = List.copyOf(tags);

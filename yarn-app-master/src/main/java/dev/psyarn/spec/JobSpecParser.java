@@ -30,19 +30,37 @@ public final class JobSpecParser {
 
   /** Parses the text of a spec. */
   public static JobSpec parse(String yaml) {
-    JsonNode tree;
+    return read(SpecNode.root(tree(yaml)));
+  }
+
+  /**
+   * The spec as it is staged for the cluster: the same fields, with the app's relative paths made
+   * absolute against {@code base} (the spec file's directory). Checks the spec first.
+   */
+  public static String normalize(String yaml, java.net.URI base) {
+    parse(yaml);
+    JsonNode tree = tree(yaml);
+    JsonNode app = tree.get("app");
+    AppTypes.get(SpecNode.root(app)).resolvePaths((com.fasterxml.jackson.databind.node.ObjectNode) app, base);
     try {
-      tree = YAML.readTree(yaml);
+      return YAML.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new SpecException("", "cannot be written back as YAML: " + e.getOriginalMessage());
+    }
+  }
+
+  private static JsonNode tree(String yaml) {
+    try {
+      return YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw new SpecException("", "not valid YAML" + where + ": " + e.getOriginalMessage());
     }
-    return read(SpecNode.root(tree));
   }
 
   private static JobSpec read(SpecNode root) {
-    root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles", "app");
+    root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles", "partitioning", "app");
     String name = root.text("name");
     if (name.length() > 256) {
       throw root.error("name", "must be at most 256 characters");
@@ -58,6 +76,14 @@ public final class JobSpecParser {
     for (Role role : Role.values()) {
       roleSpecs.put(role, readRole(roles.object(role.specName())));
     }
+    Partitioning partitioning = root.optionalObject("partitioning").map(node -> {
+      node.allowOnly("type", "virtualNodes");
+      String type = node.textOr("type", Partitioning.DEFAULT.type());
+      if (!Partitioning.TYPES.contains(type)) {
+        throw node.error("type", "unknown partitioner \"" + type + "\"; known: " + String.join(", ", Partitioning.TYPES));
+      }
+      return new Partitioning(type, node.integerOr("virtualNodes", Partitioning.DEFAULT.virtualNodes(), 1, 4096));
+    }).orElse(Partitioning.DEFAULT);
     SpecNode app = root.object("app");
     String appType = AppTypes.validated(app).name();
     try {
@@ -69,6 +95,7 @@ public final class JobSpecParser {
           root.integerOr("maxAppAttempts", 1, 1, 100),
           am,
           roleSpecs,
+          partitioning,
           appType,
           JSON.writeValueAsString(app.json()));
     } catch (JsonProcessingException e) {

@@ -115,7 +115,8 @@ class JobLifecycleTest {
     assertEquals(AmState.RUNNING, life.state());
     ClusterView view = assertInstanceOf(ClusterView.class, early.ok, "a worker waiting for the view is answered");
     assertEquals(2, view.servers().length);
-    assertEquals(Long.MIN_VALUE, view.servers()[0].rangeStart());
+    assertEquals("consistent-hash", view.partitioner());
+    assertEquals(128, view.virtualNodes());
     assertEquals(Command.CONTINUE, life.heartbeat(Containers.id(1).toString(), Map.of("keys", 5.0)));
 
     workerFinished(3, 100);
@@ -201,7 +202,7 @@ class JobLifecycleTest {
 
   @Test
   void barriersReleaseWhenEveryWorkerArrives() {
-    ClusterDirectory directory = new ClusterDirectory(1, 2);
+    ClusterDirectory directory = new ClusterDirectory(1, 2, dev.psyarn.spec.Partitioning.DEFAULT);
     RecordingReply a = new RecordingReply();
     RecordingReply b = new RecordingReply();
     directory.arrive("x", "w0", a);

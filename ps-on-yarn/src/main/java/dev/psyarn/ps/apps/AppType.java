@@ -17,6 +17,14 @@ public interface AppType {
   /** Checks the {@code app} section; errors name the field path. */
   void validate(SpecNode app);
 
+  /**
+   * Makes the section's relative paths absolute against {@code base} (the spec file's directory),
+   * in the client, before the spec is staged for a cluster that does not share its working
+   * directory.
+   */
+  default void resolvePaths(com.fasterxml.jackson.databind.node.ObjectNode app, java.net.URI base) {
+  }
+
   /** Runs one worker's part; the returned results go to the AM. */
   Map<String, Double> run(WorkerContext context) throws Exception;
 

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /** The jobs psyarn knows, by the name the spec uses. */
 public final class AppTypes {
 
-  private static final Map<String, AppType> TYPES = List.<AppType>of(new CounterApp()).stream()
+  private static final Map<String, AppType> TYPES = List.<AppType>of(new CounterApp(), new SparseLogisticRegression()).stream()
       .collect(Collectors.toMap(AppType::name, Function.identity()));
 
   private AppTypes() {}

@@ -32,7 +32,7 @@ public final class ServerMain {
 
   static int run(Map<String, String> environment) throws Exception {
     ContainerBootstrap boot = ContainerBootstrap.fromEnvironment(environment);
-    ServerStore store = new ServerStore();
+    ServerStore store = new ServerStore(boot.env().numWorkers());
     try (RpcServer server = RpcServer.start(new InetSocketAddress(0), boot.secret(), Protocols.DATA,
         store, "server " + boot.env().index() + " data plane");
         ControlClient control = boot.control()) {

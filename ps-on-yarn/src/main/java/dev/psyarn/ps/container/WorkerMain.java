@@ -10,7 +10,7 @@ import dev.psyarn.ps.wire.ControlMessages.ClusterView;
 import dev.psyarn.ps.wire.ControlMessages.ServerInfo;
 import dev.psyarn.ps.wire.Protocols;
 import dev.psyarn.ps.worker.KVWorker;
-import dev.psyarn.ps.worker.KeyRanges;
+import dev.psyarn.ps.worker.Partitioner;
 import dev.psyarn.specs.SpecNode;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -63,14 +63,12 @@ public final class WorkerMain {
 
   private static KVWorker connect(ClusterView view, ContainerBootstrap boot) throws Exception {
     ServerInfo[] servers = view.servers().clone();
-    Arrays.sort(servers, (a, b) -> Long.compare(a.rangeStart(), b.rangeStart()));
-    long[] starts = new long[servers.length];
+    Arrays.sort(servers, (a, b) -> Integer.compare(a.index(), b.index()));
     List<RpcClient> channels = new ArrayList<>();
     for (int i = 0; i < servers.length; i++) {
-      starts[i] = servers[i].rangeStart();
       channels.add(RpcClient.connect(new InetSocketAddress(servers[i].host(), servers[i].port()),
           boot.secret(), Protocols.DATA, ContainerBootstrap.CONNECT_TIMEOUT));
     }
-    return new KVWorker(new KeyRanges(starts), channels);
+    return new KVWorker(boot.env().index(), Partitioner.create(view.partitioner(), servers.length, view.virtualNodes()), channels);
   }
 }

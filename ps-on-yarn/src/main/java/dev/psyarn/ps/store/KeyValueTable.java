@@ -1,26 +1,37 @@
 package dev.psyarn.ps.store;
 
+import dev.psyarn.ps.update.Updater;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.util.Arrays;
 
 /**
  * One table of a server: {@code long} keys to fixed-width {@code float} vectors, with no object
- * per key. A primitive hash map gives each key a slot; the values of slot {@code s} are
- * {@code values[s * width .. s * width + width)} in one growing array. Not thread-safe.
+ * per key. A primitive hash map gives each key a slot; slot {@code s} is
+ * {@code values[s * slotWidth .. (s + 1) * slotWidth)} in one growing array, laid out and updated
+ * by the table's {@link Updater}. Not thread-safe.
  */
 public final class KeyValueTable {
 
   private final int width;
+  private final int slotWidth;
+  private final Updater updater;
   private final Long2IntOpenHashMap slots = new Long2IntOpenHashMap();
   private float[] values;
   private int size;
 
+  /** A table whose pushes are added to the stored values. */
   public KeyValueTable(int width) {
+    this(width, Updater.SUM);
+  }
+
+  public KeyValueTable(int width, Updater updater) {
     if (width <= 0) {
       throw new IllegalArgumentException("width must be positive, got " + width);
     }
     this.width = width;
-    this.values = new float[width * 1024];
+    this.updater = updater;
+    this.slotWidth = updater.slotWidth(width);
+    this.values = new float[slotWidth * 1024];
     slots.defaultReturnValue(-1);
   }
 
@@ -33,15 +44,16 @@ public final class KeyValueTable {
     return size;
   }
 
-  /** Adds {@code deltas} (width floats a key) to the keys' values, creating keys at zero. */
-  public void add(long[] keys, float[] deltas) {
-    checkShape(keys, deltas);
+  public Updater updater() {
+    return updater;
+  }
+
+  /** Applies {@code pushed} (width floats a key) to the keys through the updater, creating keys at zero. */
+  public void add(long[] keys, float[] pushed) {
+    checkShape(keys, pushed);
     for (int i = 0; i < keys.length; i++) {
-      int base = slotOf(keys[i]) * width;
-      int from = i * width;
-      for (int j = 0; j < width; j++) {
-        values[base + j] += deltas[from + j];
-      }
+      int at = slotOf(keys[i]) * slotWidth; // first: it may grow the array
+      updater.push(values, at, pushed, i * width, width);
     }
   }
 
@@ -53,7 +65,7 @@ public final class KeyValueTable {
       if (slot < 0) {
         Arrays.fill(out, i * width, i * width + width, 0f);
       } else {
-        System.arraycopy(values, slot * width, out, i * width, width);
+        updater.pull(values, slot * slotWidth, out, i * width, width);
       }
     }
   }
@@ -69,8 +81,8 @@ public final class KeyValueTable {
       return slot;
     }
     slot = size++;
-    if ((long) size * width > values.length) {
-      values = Arrays.copyOf(values, Math.max(values.length * 2, size * width));
+    if ((long) size * slotWidth > values.length) {
+      values = Arrays.copyOf(values, Math.max(values.length * 2, size * slotWidth));
     }
     slots.put(key, slot);
     return slot;

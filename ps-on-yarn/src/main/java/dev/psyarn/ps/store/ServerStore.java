@@ -1,24 +1,48 @@
 package dev.psyarn.ps.store;
 
 import dev.psyarn.ps.transport.RequestHandler;
+import dev.psyarn.ps.update.UpdaterSpec;
 import dev.psyarn.ps.wire.DataMessages.Ack;
+import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
 import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A server's tables and its answers to data-plane requests. Requests from different workers arrive
- * on different I/O threads; each table is guarded by its own lock.
+ * on different I/O threads; each table is guarded by its own lock, the vector clock and the pulls
+ * it holds by the clock's.
+ *
+ * <p>Consistency: a pull names the minimum clock it needs; it is answered once every worker's
+ * clock has reached it, so sequential, bounded-delay and eventual consistency are all just the
+ * clock a worker asks for.
  */
 public final class ServerStore implements RequestHandler {
 
   private final Map<Integer, KeyValueTable> tables = new ConcurrentHashMap<>();
+  private final VectorClock clock;
+  private final List<HeldPull> held = new ArrayList<>();
+  private final AtomicLong pullsHeld = new AtomicLong();
   private final AtomicLong keysPushed = new AtomicLong();
   private final AtomicLong keysPulled = new AtomicLong();
+
+  private record HeldPull(Pull pull, Reply reply) {}
+
+  /** A server for a job of one worker (tests, benchmarks). */
+  public ServerStore() {
+    this(1);
+  }
+
+  public ServerStore(int workers) {
+    this.clock = new VectorClock(workers);
+  }
 
   @Override
   public void handle(Object request, Reply reply) {
@@ -30,24 +54,69 @@ public final class ServerStore implements RequestHandler {
       keysPushed.addAndGet(push.keys().length);
       reply.ok(new Ack());
     } else if (request instanceof Pull pull) {
-      KeyValueTable table = table(pull.table());
-      float[] out = new float[pull.keys().length * table.width()];
-      synchronized (table) {
-        table.get(pull.keys(), out);
+      table(pull.table());
+      int now;
+      synchronized (clock) {
+        now = clock.min();
+        if (now < pull.minClock()) {
+          held.add(new HeldPull(pull, reply));
+          pullsHeld.incrementAndGet();
+          return;
+        }
       }
-      keysPulled.addAndGet(pull.keys().length);
-      reply.ok(new PullResult(out));
+      answer(pull, reply, now);
+    } else if (request instanceof Clock tick) {
+      List<HeldPull> ready = new ArrayList<>();
+      int now;
+      synchronized (clock) {
+        clock.advance(tick.worker(), tick.clock());
+        now = clock.min();
+        for (Iterator<HeldPull> it = held.iterator(); it.hasNext(); ) {
+          HeldPull h = it.next();
+          if (h.pull().minClock() <= now) {
+            ready.add(h);
+            it.remove();
+          }
+        }
+      }
+      reply.ok(new Ack());
+      for (HeldPull h : ready) {
+        answer(h.pull(), h.reply(), now);
+      }
     } else if (request instanceof CreateTable create) {
-      KeyValueTable table = tables.computeIfAbsent(create.table(), t -> new KeyValueTable(create.width()));
-      if (table.width() != create.width()) {
-        reply.error("table " + create.table() + " exists with width " + table.width()
-            + ", not " + create.width());
+      UpdaterSpec spec = create.updater() == null ? UpdaterSpec.SUM : create.updater();
+      KeyValueTable table = tables.computeIfAbsent(create.table(), t -> new KeyValueTable(create.width(), spec.create()));
+      if (table.width() != create.width() || !table.updater().equals(spec.create())) {
+        reply.error("table " + create.table() + " exists with width " + table.width() + " and updater "
+            + table.updater() + ", not " + create.width() + " and " + spec.create());
       } else {
         reply.ok(new Ack());
       }
     } else {
       reply.error("a server does not handle " + request.getClass().getSimpleName());
     }
+  }
+
+  private void answer(Pull pull, Reply reply, int clockNow) {
+    KeyValueTable table = table(pull.table());
+    float[] out = new float[pull.keys().length * table.width()];
+    synchronized (table) {
+      table.get(pull.keys(), out);
+    }
+    keysPulled.addAndGet(pull.keys().length);
+    reply.ok(new PullResult(out, clockNow));
+  }
+
+  /** The slowest worker's clock. */
+  public int clock() {
+    synchronized (clock) {
+      return clock.min();
+    }
+  }
+
+  /** Pulls that had to wait for slower workers, so far. */
+  public long pullsHeld() {
+    return pullsHeld.get();
   }
 
   /** Keys stored over all tables. */

@@ -12,10 +12,21 @@ import java.util.List;
 public final class WireProtocol {
 
   private final List<Class<?>> messageClasses;
+  private final BulkCodec bulk;
 
   /** A protocol whose messages are these classes (records or enums), in this order. */
   public WireProtocol(List<Class<?>> messageClasses) {
+    this(messageClasses, BulkCodec.NONE);
+  }
+
+  /** A protocol whose bulk messages {@code bulk} writes, and the rest Kryo. */
+  public WireProtocol(List<Class<?>> messageClasses, BulkCodec bulk) {
     this.messageClasses = List.copyOf(messageClasses);
+    this.bulk = bulk;
+  }
+
+  BulkCodec bulk() {
+    return bulk;
   }
 
   /** A new Kryo instance for one channel (Kryo is not thread-safe). */

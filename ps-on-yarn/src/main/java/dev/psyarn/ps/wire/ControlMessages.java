@@ -13,11 +13,15 @@ public final class ControlMessages {
   /** Asks for the servers and their key ranges; answered once every server has registered. */
   public record GetClusterView() {}
 
-  /** Where one server listens and which keys it owns: [rangeStart, rangeEnd] in signed order. */
-  public record ServerInfo(int index, String host, int port, long rangeStart, long rangeEnd) {}
+  /** Where server {@code index} listens. */
+  public record ServerInfo(int index, String host, int port) {}
 
-  /** The servers of the job; {@code epoch} grows whenever the view changes. */
-  public record ClusterView(long epoch, ServerInfo[] servers, int numWorkers) {}
+  /**
+   * The servers of the job and how keys map onto them ({@code partitioner} and
+   * {@code virtualNodes}, see {@code Partitioner.create}); {@code epoch} grows whenever the view
+   * changes.
+   */
+  public record ClusterView(long epoch, ServerInfo[] servers, int numWorkers, String partitioner, int virtualNodes) {}
 
   /** Liveness and metrics of a container; answered with what it should do next. */
   public record Heartbeat(String containerId, HashMap<String, Double> metrics) {}

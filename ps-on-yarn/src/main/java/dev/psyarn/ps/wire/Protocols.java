@@ -8,11 +8,13 @@ public final class Protocols {
 
   /** Workers ⇄ servers. */
   public static final WireProtocol DATA = new WireProtocol(List.of(
+      dev.psyarn.ps.update.UpdaterSpec.class,
       DataMessages.CreateTable.class,
       DataMessages.Push.class,
       DataMessages.Pull.class,
       DataMessages.PullResult.class,
-      DataMessages.Ack.class));
+      DataMessages.Ack.class,
+      DataMessages.Clock.class), new DataBulkCodec());
 
   /** Containers ⇄ ApplicationMaster. */
   public static final WireProtocol CONTROL = new WireProtocol(List.of(

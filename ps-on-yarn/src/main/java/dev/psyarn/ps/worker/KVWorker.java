@@ -1,12 +1,13 @@
 package dev.psyarn.ps.worker;
 
 import dev.psyarn.ps.transport.PeerChannel;
+import dev.psyarn.ps.update.UpdaterSpec;
+import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
 import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,35 +17,50 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A worker's view of the servers. {@link #push} and {@link #pull} slice a request by the servers'
- * key ranges, send the slices in parallel and return at once with a timestamp; {@link #waitFor}
- * blocks until that request has completed on every server. Keys must be sorted ascending.
- * Thread-safe.
+ * A worker's view of the servers. {@link #push} and {@link #pull} split a request by the
+ * {@link Partitioner}, send each server its keys (still sorted) in parallel and return at once with
+ * a timestamp; {@link #waitFor} blocks until that request has completed on every server. Keys must
+ * be sorted ascending. Thread-safe.
  */
 public final class KVWorker implements AutoCloseable {
 
-  private final KeyRanges ranges;
+  private final Partitioner partitioner;
+  private final int worker;
+  private final java.util.concurrent.atomic.AtomicInteger lastServerClock =
+      new java.util.concurrent.atomic.AtomicInteger(Integer.MIN_VALUE);
   private final List<PeerChannel> servers;
   private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> widths = new ConcurrentHashMap<>();
   private final AtomicLong clock = new AtomicLong();
   private final AtomicLongArray keysSent;
 
-  /** A worker over these servers; {@code servers.get(i)} owns range {@code i}. */
-  public KVWorker(KeyRanges ranges, List<? extends PeerChannel> servers) {
-    if (ranges.size() != servers.size()) {
-      throw new IllegalArgumentException(ranges.size() + " key ranges but " + servers.size() + " servers");
+  /** Worker 0 over these servers; {@code servers.get(i)} is server {@code i} of the partitioner. */
+  public KVWorker(Partitioner partitioner, List<? extends PeerChannel> servers) {
+    this(0, partitioner, servers);
+  }
+
+  /** Worker {@code worker} over these servers; {@code servers.get(i)} is server {@code i}. */
+  public KVWorker(int worker, Partitioner partitioner, List<? extends PeerChannel> servers) {
+    if (partitioner.numServers() != servers.size()) {
+      throw new IllegalArgumentException("the partitioner has " + partitioner.numServers() + " servers but "
+          + servers.size() + " are connected");
     }
-    this.ranges = ranges;
+    this.partitioner = partitioner;
+    this.worker = worker;
     this.servers = List.copyOf(servers);
     this.keysSent = new AtomicLongArray(servers.size());
   }
 
-  /** Creates a table of {@code width} floats a key on every server and waits for them. */
+  /** Creates a table of {@code width} floats a key, whose pushes are summed, on every server. */
   public void createTable(int table, int width) {
+    createTable(table, width, UpdaterSpec.SUM);
+  }
+
+  /** Creates a table of {@code width} floats a key on every server, updated by {@code updater}. */
+  public void createTable(int table, int width, UpdaterSpec updater) {
     List<CompletableFuture<Object>> acks = new ArrayList<>();
     for (PeerChannel server : servers) {
-      acks.add(server.call(new CreateTable(table, width)));
+      acks.add(server.call(new CreateTable(table, width, updater)));
     }
     join(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
     widths.put(table, width);
@@ -58,47 +74,109 @@ public final class KVWorker implements AutoCloseable {
           + " values in table " + table + ", got " + values.length);
     }
     checkSorted(keys);
-    int[] bounds = ranges.slice(keys);
+    Routing routing = route(keys);
     List<CompletableFuture<Object>> parts = new ArrayList<>();
     for (int s = 0; s < servers.size(); s++) {
-      int from = bounds[s];
-      int to = bounds[s + 1];
-      if (from == to) {
+      int[] at = routing.positions[s];
+      if (at == null) {
         continue;
       }
-      long[] sliceKeys = Arrays.copyOfRange(keys, from, to);
-      float[] sliceValues = Arrays.copyOfRange(values, from * width, to * width);
-      keysSent.addAndGet(s, to - from);
-      parts.add(servers.get(s).call(new Push(table, sliceKeys, sliceValues)));
+      float[] slice = new float[at.length * width];
+      for (int i = 0; i < at.length; i++) {
+        System.arraycopy(values, at[i] * width, slice, i * width, width);
+      }
+      parts.add(servers.get(s).call(new Push(table, routing.keys[s], slice)));
     }
     return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
   }
 
-  /** Reads the keys' values into {@code out} ({@code width} floats a key) once waited for. */
+  /** Reads the keys' current values into {@code out} ({@code width} floats a key) once waited for. */
   public long pull(int table, long[] keys, float[] out) {
+    return pull(table, keys, out, Integer.MIN_VALUE);
+  }
+
+  /**
+   * Reads the keys' values into {@code out} once every worker's clock has reached
+   * {@code minClock} on every server (see {@link Consistency#requiredClock}).
+   */
+  public long pull(int table, long[] keys, float[] out, int minClock) {
     int width = width(table);
     if (out.length != (long) keys.length * width) {
       throw new IllegalArgumentException(keys.length + " keys need an output of "
           + (long) keys.length * width + " floats in table " + table + ", got " + out.length);
     }
     checkSorted(keys);
-    int[] bounds = ranges.slice(keys);
+    Routing routing = route(keys);
     List<CompletableFuture<Object>> parts = new ArrayList<>();
     for (int s = 0; s < servers.size(); s++) {
-      int from = bounds[s];
-      int to = bounds[s + 1];
-      if (from == to) {
+      int[] at = routing.positions[s];
+      if (at == null) {
         continue;
       }
-      keysSent.addAndGet(s, to - from);
-      parts.add(servers.get(s).call(new Pull(table, Arrays.copyOfRange(keys, from, to)))
-          .thenApply(result -> {
-            float[] values = ((PullResult) result).values();
-            System.arraycopy(values, 0, out, from * width, values.length);
-            return result;
-          }));
+      parts.add(servers.get(s).call(new Pull(table, routing.keys[s], minClock)).thenApply(result -> {
+        PullResult pulled = (PullResult) result;
+        lastServerClock.set(pulled.clock());
+        float[] values = pulled.values();
+        for (int i = 0; i < at.length; i++) {
+          System.arraycopy(values, i * width, out, at[i] * width, width);
+        }
+        return result;
+      }));
     }
     return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
+  }
+
+  /** Each server's keys (in order) and their positions in the request; null for servers with none. */
+  private record Routing(long[][] keys, int[][] positions) {}
+
+  private Routing route(long[] keys) {
+    int n = servers.size();
+    int[] owner = new int[keys.length];
+    int[] counts = new int[n];
+    for (int i = 0; i < keys.length; i++) {
+      owner[i] = partitioner.serverOf(keys[i]);
+      counts[owner[i]]++;
+    }
+    long[][] perServer = new long[n][];
+    int[][] positions = new int[n][];
+    for (int s = 0; s < n; s++) {
+      if (counts[s] > 0) {
+        perServer[s] = new long[counts[s]];
+        positions[s] = new int[counts[s]];
+        keysSent.addAndGet(s, counts[s]);
+      }
+    }
+    int[] fill = new int[n];
+    for (int i = 0; i < keys.length; i++) {
+      int s = owner[i];
+      int at = fill[s]++;
+      perServer[s][at] = keys[i];
+      positions[s][at] = i;
+    }
+    return new Routing(perServer, positions);
+  }
+
+  /**
+   * Tells every server that this worker has completed {@code iteration}: its pushes so far are
+   * sent (on the same connections, so they arrive first). Returns a timestamp to wait for.
+   */
+  public long clock(int iteration) {
+    List<CompletableFuture<Object>> acks = new ArrayList<>();
+    for (PeerChannel server : servers) {
+      acks.add(server.call(new Clock(worker, iteration)));
+    }
+    return track(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
+  }
+
+  /** Whether the request with this timestamp has completed (successfully or not), without waiting. */
+  public boolean done(long timestamp) {
+    CompletableFuture<Void> request = inFlight.get(timestamp);
+    return request == null || request.isDone();
+  }
+
+  /** The servers' clock (slowest worker) reported by the latest answered pull. */
+  public int lastServerClock() {
+    return lastServerClock.get();
   }
 
   /**

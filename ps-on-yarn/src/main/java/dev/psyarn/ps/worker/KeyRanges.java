@@ -3,10 +3,11 @@ package dev.psyarn.ps.worker;
 import java.util.Arrays;
 
 /**
- * Contiguous ranges of the signed 64-bit key space, one a server, in key order. Because the ranges
+ * Contiguous ranges of the signed 64-bit key space, one a server, in key order: the
+ * {@code range} partitioner, for keys that are already spread (hashed) over the whole space. Because the ranges
  * are contiguous and the keys of a request sorted, slicing a request is a binary search per server.
  */
-public final class KeyRanges {
+public final class KeyRanges implements Partitioner {
 
   private final long[] starts;
 
@@ -38,6 +39,16 @@ public final class KeyRanges {
 
   public int size() {
     return starts.length;
+  }
+
+  @Override
+  public int numServers() {
+    return starts.length;
+  }
+
+  @Override
+  public int serverOf(long key) {
+    return rangeOf(key);
   }
 
   /** The first key of range {@code i}. */

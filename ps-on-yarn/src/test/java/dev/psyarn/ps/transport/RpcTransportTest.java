@@ -34,9 +34,9 @@ class RpcTransportTest {
     try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
             new ServerStore(), "test data plane");
         RpcClient client = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
-      client.call(new DataMessages.CreateTable(0, 2)).get(5, TimeUnit.SECONDS);
+      client.call(new DataMessages.CreateTable(0, 2, dev.psyarn.ps.update.UpdaterSpec.SUM)).get(5, TimeUnit.SECONDS);
       client.call(new DataMessages.Push(0, new long[] {1, 2}, new float[] {1, 2, 3, 4})).get(5, TimeUnit.SECONDS);
-      Object result = client.call(new DataMessages.Pull(0, new long[] {2, 3})).get(5, TimeUnit.SECONDS);
+      Object result = client.call(new DataMessages.Pull(0, new long[] {2, 3}, Integer.MIN_VALUE)).get(5, TimeUnit.SECONDS);
       assertArrayEquals(new float[] {3, 4, 0, 0}, ((DataMessages.PullResult) result).values());
     }
   }
@@ -49,7 +49,7 @@ class RpcTransportTest {
           () -> RpcClient.connect(loopback(server), AppSecret.generate(), Protocols.DATA, TIMEOUT));
       // The server still serves those who hold the secret.
       try (RpcClient ok = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
-        assertInstanceOf(DataMessages.Ack.class, ok.call(new DataMessages.CreateTable(0, 1)).get(5, TimeUnit.SECONDS));
+        assertInstanceOf(DataMessages.Ack.class, ok.call(new DataMessages.CreateTable(0, 1, dev.psyarn.ps.update.UpdaterSpec.SUM)).get(5, TimeUnit.SECONDS));
       }
     }
   }
@@ -112,11 +112,11 @@ class RpcTransportTest {
             new ServerStore(), "test data plane");
         RpcClient client = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
       ExecutionException remote = assertThrows(ExecutionException.class,
-          () -> client.call(new DataMessages.Pull(9, new long[] {1})).get(5, TimeUnit.SECONDS));
+          () -> client.call(new DataMessages.Pull(9, new long[] {1}, Integer.MIN_VALUE)).get(5, TimeUnit.SECONDS));
       assertInstanceOf(RemoteException.class, remote.getCause());
       assertTrue(remote.getCause().getMessage().contains("no table 9"), remote.getCause().getMessage());
       assertThrows(ExecutionException.class, () -> client.call(new java.util.Date()).get(5, TimeUnit.SECONDS));
-      assertInstanceOf(DataMessages.Ack.class, client.call(new DataMessages.CreateTable(1, 1)).get(5, TimeUnit.SECONDS));
+      assertInstanceOf(DataMessages.Ack.class, client.call(new DataMessages.CreateTable(1, 1, dev.psyarn.ps.update.UpdaterSpec.SUM)).get(5, TimeUnit.SECONDS));
     }
   }
 

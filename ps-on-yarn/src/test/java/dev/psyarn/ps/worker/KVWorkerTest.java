@@ -44,6 +44,31 @@ class KVWorkerTest {
   }
 
   @Test
+  void consistentHashingRoutesEachKeyToItsOwnerAndBack() {
+    ConsistentHashRing ring = new ConsistentHashRing(3, 16);
+    KVWorker hashed = new KVWorker(ring, channels);
+    hashed.createTable(2, 3);
+    long[] keys = new long[1000];
+    float[] values = new float[3000];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = i * 7L;
+      values[i * 3] = i;
+      values[i * 3 + 2] = -i;
+    }
+    hashed.waitFor(hashed.push(2, keys, values));
+    float[] out = new float[3000];
+    hashed.waitFor(hashed.pull(2, keys, out));
+    assertArrayEquals(values, out);
+    long[] perServer = new long[3];
+    for (long k : keys) {
+      perServer[ring.serverOf(k)]++;
+    }
+    for (int s = 0; s < 3; s++) {
+      assertEquals(perServer[s], stores[s].keys(), "server " + s + " holds exactly the keys it owns");
+    }
+  }
+
+  @Test
   void requestsOnlyGoToServersThatOwnSomeOfTheKeys() {
     worker.createTable(0, 1);
     int before = channels.get(2).calls();

@@ -1,0 +1,238 @@
+package dev.psyarn.ps.apps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.mapreduce.flights.FlightsFeatures;
+import dev.psyarn.ps.update.UpdaterSpec;
+import dev.psyarn.ps.worker.Consistency;
+import dev.psyarn.ps.worker.KVWorker;
+import dev.psyarn.specs.SpecException;
+import dev.psyarn.specs.SpecNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Sparse logistic regression on the flights task (shared/data/README.md): workers train on their
+ * share of the training months with asynchronous minibatch gradients, the servers apply them with
+ * the table's updater (FTRL-proximal by default), pulls wait as the consistency model says, and
+ * worker 0 scores the whole test split with the final weights.
+ */
+public final class SparseLogisticRegression implements AppType {
+
+  static final int TABLE = 0;
+
+  /** The settings of the {@code app} section. */
+  record Settings(String data, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
+      Consistency consistency, long seed, int curvePoints) {
+
+    static Settings of(JsonNode app) {
+      JsonNode u = app.path("updater");
+      JsonNode c = app.path("consistency");
+      return new Settings(app.path("data").asText(), app.path("hashBits").asInt(24), app.path("epochs").asInt(3),
+          app.path("batchSize").asInt(500),
+          new UpdaterSpec(u.path("type").asText("ftrl"), (float) u.path("rate").asDouble(0.05),
+              (float) u.path("l1").asDouble(0), (float) u.path("l2").asDouble(0), (float) u.path("beta").asDouble(1)),
+          new Consistency(c.path("model").asText("bounded"), c.path("maxDelay").asInt(2)),
+          app.path("seed").asLong(1), app.path("curvePoints").asInt(20));
+    }
+  }
+
+  @Override
+  public String name() {
+    return "sparse-lr";
+  }
+
+  @Override
+  public void validate(SpecNode app) {
+    app.allowOnly("type", "data", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed", "curvePoints");
+    app.text("data");
+    app.integerOr("hashBits", 24, 16, 30);
+    app.integerOr("epochs", 3, 1, 1000);
+    app.integerOr("batchSize", 500, 1, 1_000_000);
+    app.integerOr("curvePoints", 20, 1, 1000);
+    app.optionalObject("updater").ifPresent(u -> {
+      u.allowOnly("type", "rate", "l1", "l2", "beta");
+      String type = u.textOr("type", "ftrl");
+      try {
+        new UpdaterSpec(type, number(u, "rate", 0.05), number(u, "l1", 0), number(u, "l2", 0), number(u, "beta", 1))
+            .create();
+      } catch (IllegalArgumentException e) {
+        throw u.error(e.getMessage());
+      }
+    });
+    app.optionalObject("consistency").ifPresent(c -> {
+      c.allowOnly("model", "maxDelay");
+      try {
+        new Consistency(c.textOr("model", "bounded"), c.integerOr("maxDelay", 2, 0, 1_000_000));
+      } catch (IllegalArgumentException e) {
+        throw c.error("model", e.getMessage());
+      }
+    });
+  }
+
+  /** A {@code data} path without a scheme that is relative is a local file next to the spec. */
+  @Override
+  public void resolvePaths(com.fasterxml.jackson.databind.node.ObjectNode app, java.net.URI base) {
+    JsonNode data = app.get("data");
+    if (data != null && data.isTextual()) {
+      java.net.URI uri = java.net.URI.create(data.asText().replace(" ", "%20"));
+      if (uri.getScheme() == null && !data.asText().startsWith("/")) {
+        app.put("data", base.resolve(uri).toString());
+      }
+    }
+  }
+
+  private static float number(SpecNode node, String field, double fallback) {
+    if (!node.has(field)) {
+      return (float) fallback;
+    }
+    JsonNode value = node.json().get(field);
+    if (!value.isNumber()) {
+      throw new SpecException(node.path() + "." + field, "expected a number, got " + value);
+    }
+    return (float) value.asDouble();
+  }
+
+  @Override
+  public Map<String, Double> run(WorkerContext context) throws Exception {
+    Settings s = Settings.of(context.config());
+    FlightsFeatures features = new FlightsFeatures(s.hashBits());
+    long biasKey = 1L << s.hashBits();
+    Configuration conf = new Configuration();
+    long loadStart = System.nanoTime();
+    FlightsData train = FlightsData.load(conf, new Path(s.data()), features, false, context.index(), context.numWorkers());
+    double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+    KVWorker kv = context.kv();
+    kv.createTable(TABLE, 1, s.updater());
+    context.coordinator().barrier("lr-loaded");
+
+    Map<String, Double> results = new LinkedHashMap<>();
+    long trainStart = System.nanoTime();
+    Trainer trainer = new Trainer(kv, biasKey, s);
+    int[] order = new int[train.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Random random = new Random(s.seed() * 31 + context.index());
+    long total = (long) s.epochs() * train.size();
+    long every = Math.max(1, total / s.curvePoints());
+    int point = 0;
+    for (int epoch = 0; epoch < s.epochs(); epoch++) {
+      shuffle(order, random);
+      for (int from = 0; from < order.length; from += s.batchSize()) {
+        trainer.step(train, order, from, Math.min(order.length, from + s.batchSize()));
+        if (trainer.examplesSeen() >= (point + 1) * every) {
+          results.put("curve." + point + ".examples", (double) trainer.examplesSeen());
+          results.put("curve." + point + ".logloss", trainer.recentLogloss());
+          point++;
+        }
+      }
+    }
+    trainer.finish();
+    double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+    results.put("train.examples", (double) trainer.examplesSeen());
+    results.put("train.seconds", trainSeconds);
+    results.put("train.loadSeconds", loadSeconds);
+    results.put("train.maxStaleness", (double) trainer.maxStaleness());
+    context.coordinator().barrier("lr-trained");
+    if (context.index() == 0) {
+      results.putAll(evaluate(kv, FlightsData.load(conf, new Path(s.data()), features, true, 0, 1), biasKey));
+    }
+    return results;
+  }
+
+  /** Scores every test example with the final weights. */
+  static Map<String, Double> evaluate(KVWorker kv, FlightsData test, long biasKey) {
+    long[] keys = Arrays.copyOf(test.keys, test.keys.length + 1);
+    keys[keys.length - 1] = biasKey;
+    Arrays.sort(keys);
+    int unique = 1;
+    for (int i = 1; i < keys.length; i++) {
+      if (keys[i] != keys[unique - 1]) {
+        keys[unique++] = keys[i];
+      }
+    }
+    keys = Arrays.copyOf(keys, unique);
+    float[] weights = new float[unique];
+    kv.waitFor(kv.pull(TABLE, keys, weights));
+    float bias = weights[Arrays.binarySearch(keys, biasKey)];
+    float[] scores = new float[test.size()];
+    double loss = 0;
+    long correct = 0;
+    for (int i = 0; i < test.size(); i++) {
+      double z = bias;
+      for (int k = test.offsets[i]; k < test.offsets[i + 1]; k++) {
+        z += weights[Arrays.binarySearch(keys, test.keys[k])];
+      }
+      double p = 1 / (1 + Math.exp(-z));
+      scores[i] = (float) p;
+      loss += Metrics.logloss(p, test.labels[i]);
+      correct += (p >= 0.5 ? 1 : 0) == test.labels[i] ? 1 : 0;
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("test.examples", (double) test.size());
+    out.put("test.logloss", loss / test.size());
+    out.put("test.accuracy", correct / (double) test.size());
+    out.put("test.auc", Metrics.auc(scores, test.labels));
+    out.put("model.keys", (double) unique);
+    return out;
+  }
+
+  private static void shuffle(int[] order, Random random) {
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  }
+
+  @Override
+  public Map<String, Object> summarize(List<Map<String, Double>> results) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    if (results.isEmpty()) {
+      return summary;
+    }
+    Map<String, Double> first = results.get(0);
+    for (String key : List.of("test.logloss", "test.auc", "test.accuracy", "test.examples", "model.keys")) {
+      if (first.containsKey(key)) {
+        summary.put(key, first.get(key));
+      }
+    }
+    double examples = 0;
+    double seconds = 0;
+    double staleness = 0;
+    Map<String, Object> curves = new LinkedHashMap<>();
+    for (int w = 0; w < results.size(); w++) {
+      Map<String, Double> r = results.get(w);
+      examples += r.getOrDefault("train.examples", 0.0);
+      seconds = Math.max(seconds, r.getOrDefault("train.seconds", 0.0));
+      staleness = Math.max(staleness, r.getOrDefault("train.maxStaleness", 0.0));
+      List<double[]> curve = new ArrayList<>();
+      for (int p = 0; r.containsKey("curve." + p + ".examples"); p++) {
+        curve.add(new double[] {r.get("curve." + p + ".examples"), r.get("curve." + p + ".logloss")});
+      }
+      curves.put("worker" + w, curve);
+    }
+    summary.put("train.examples", (long) examples);
+    summary.put("train.seconds", seconds);
+    summary.put("train.maxStaleness", (long) staleness);
+    summary.put("lossCurve", curves);
+    return summary;
+  }
+
+  @Override
+  public Optional<String> verify(Map<String, Object> summary) {
+    Object logloss = summary.get("test.logloss");
+    if (!(logloss instanceof Double d) || d.isNaN()) {
+      return Optional.of("no test metrics were reported");
+    }
+    return Optional.empty();
+  }
+}

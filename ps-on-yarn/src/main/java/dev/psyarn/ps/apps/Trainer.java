@@ -1,0 +1,117 @@
+package dev.psyarn.ps.apps;
+
+import dev.psyarn.ps.worker.KVWorker;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * One worker's minibatch loop for logistic regression: pull the batch's weights (as fresh as the
+ * consistency model asks), compute the gradient of the log loss summed per key, push it without
+ * waiting, and advance the worker's clock.
+ */
+final class Trainer {
+
+  private final KVWorker kv;
+  private final long biasKey;
+  private final SparseLogisticRegression.Settings settings;
+  private final ArrayDeque<Long> pending = new ArrayDeque<>();
+  private long[] keys = new long[1024];
+  private float[] weights = new float[1024];
+  private float[] gradients = new float[1024];
+  private int iteration;
+  private long examplesSeen;
+  private double recentLoss;
+  private long recentExamples;
+  private int maxStaleness;
+
+  Trainer(KVWorker kv, long biasKey, SparseLogisticRegression.Settings settings) {
+    this.kv = kv;
+    this.biasKey = biasKey;
+    this.settings = settings;
+  }
+
+  /** Trains on examples {@code order[from..to)}. */
+  void step(FlightsData data, int[] order, int from, int to) {
+    int unique = collectKeys(data, order, from, to);
+    long[] batchKeys = Arrays.copyOf(keys, unique);
+    float[] w = unique <= weights.length ? weights : (weights = new float[unique * 2]);
+    float[] batchWeights = new float[unique];
+    int required = settings.consistency().requiredClock(iteration);
+    kv.waitFor(kv.pull(SparseLogisticRegression.TABLE, batchKeys, batchWeights, required));
+    if (required != Integer.MIN_VALUE) {
+      maxStaleness = Math.max(maxStaleness, iteration - 1 - kv.lastServerClock());
+    }
+    System.arraycopy(batchWeights, 0, w, 0, unique);
+    float[] g = new float[unique];
+    int biasAt = Arrays.binarySearch(batchKeys, biasKey);
+    for (int i = from; i < to; i++) {
+      int example = order[i];
+      double z = w[biasAt];
+      for (int k = data.offsets[example]; k < data.offsets[example + 1]; k++) {
+        z += w[Arrays.binarySearch(batchKeys, data.keys[k])];
+      }
+      double p = 1 / (1 + Math.exp(-z));
+      int label = data.labels[example];
+      float residual = (float) (p - label);
+      g[biasAt] += residual;
+      for (int k = data.offsets[example]; k < data.offsets[example + 1]; k++) {
+        g[Arrays.binarySearch(batchKeys, data.keys[k])] += residual;
+      }
+      recentLoss += Metrics.logloss(p, label);
+      recentExamples++;
+    }
+    examplesSeen += to - from;
+    pending.add(kv.push(SparseLogisticRegression.TABLE, batchKeys, g));
+    pending.add(kv.clock(iteration));
+    iteration++;
+    while (pending.size() > 8) {
+      kv.waitFor(pending.poll());
+    }
+  }
+
+  /** Waits for every push. */
+  void finish() {
+    while (!pending.isEmpty()) {
+      kv.waitFor(pending.poll());
+    }
+  }
+
+  long examplesSeen() {
+    return examplesSeen;
+  }
+
+  int maxStaleness() {
+    return maxStaleness;
+  }
+
+  /** The mean training log loss since the last call (progressive validation: before each update). */
+  double recentLogloss() {
+    double loss = recentExamples == 0 ? Double.NaN : recentLoss / recentExamples;
+    recentLoss = 0;
+    recentExamples = 0;
+    return loss;
+  }
+
+  /** Sorted distinct keys of the batch, the bias included, into {@link #keys}. */
+  private int collectKeys(FlightsData data, int[] order, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      int example = order[i];
+      int count = data.offsets[example + 1] - data.offsets[example];
+      if (n + count + 1 > keys.length) {
+        keys = Arrays.copyOf(keys, (n + count + 1) * 2);
+      }
+      System.arraycopy(data.keys, data.offsets[example], keys, n, count);
+      n += count;
+    }
+    keys[n++] = biasKey;
+    Arrays.sort(keys, 0, n);
+    int unique = 1;
+    for (int i = 1; i < n; i++) {
+      if (keys[i] != keys[unique - 1]) {
+        keys[unique++] = keys[i];
+      }
+    }
+    return unique;
+  }
+}

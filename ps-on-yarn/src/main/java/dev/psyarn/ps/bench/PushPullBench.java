@@ -1,0 +1,137 @@
+package dev.psyarn.ps.bench;
+
+import dev.psyarn.ps.store.ServerStore;
+import dev.psyarn.ps.transport.AppSecret;
+import dev.psyarn.ps.transport.RpcClient;
+import dev.psyarn.ps.transport.RpcServer;
+import dev.psyarn.ps.wire.Protocols;
+import dev.psyarn.ps.worker.KVWorker;
+import dev.psyarn.ps.worker.KeyRanges;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Push and pull throughput of one worker against one server over loopback TCP, through the real
+ * transport (authenticated Netty, bulk codec) and store (a table summing pushes). Each timed run
+ * keeps {@code window} requests in flight; medians over runs are reported.
+ */
+public final class PushPullBench {
+
+  /** A request shape: keys a request and floats a key. */
+  public record Shape(int keys, int width) {
+    public String label() {
+      return (keys >= 1000 ? keys / 1000 + "k" : Integer.toString(keys)) + "×" + width;
+    }
+
+    long valueBytes() {
+      return (long) keys * width * Float.BYTES;
+    }
+  }
+
+  /**
+   * Medians for one shape.
+   *
+   * @param shape the request shape
+   * @param pushKeysPerSecond keys pushed a second
+   * @param pullKeysPerSecond keys pulled a second
+   * @param pushGigabytesPerSecond value bytes pushed a second, 10^9
+   * @param pullGigabytesPerSecond value bytes pulled a second, 10^9
+   */
+  public record Figures(Shape shape, double pushKeysPerSecond, double pullKeysPerSecond,
+      double pushGigabytesPerSecond, double pullGigabytesPerSecond) {}
+
+  /** The shapes of issue 3 and ps-lite's reference figures. */
+  public static final List<Shape> STANDARD = List.of(new Shape(1_000, 1), new Shape(100_000, 1),
+      new Shape(100_000, 8), new Shape(100_000, 64), new Shape(10_000, 1024));
+
+  private final int runs;
+  private final Duration perRun;
+  private final int window;
+  private final PrintStream progress;
+
+  public PushPullBench(int runs, Duration perRun, int window, PrintStream progress) {
+    this.runs = runs;
+    this.perRun = perRun;
+    this.window = window;
+    this.progress = progress;
+  }
+
+  public List<Figures> run(List<Shape> shapes) throws IOException {
+    AppSecret secret = AppSecret.generate();
+    List<Figures> out = new ArrayList<>();
+    for (Shape shape : shapes) {
+      try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+              new ServerStore(), "bench server");
+          KVWorker kv = new KVWorker(KeyRanges.even(1), List.of(RpcClient.connect(
+              new InetSocketAddress("127.0.0.1", server.port()), secret, Protocols.DATA, Duration.ofSeconds(10))))) {
+        out.add(measure(kv, shape));
+      }
+    }
+    return out;
+  }
+
+  private Figures measure(KVWorker kv, Shape shape) {
+    kv.createTable(0, shape.width());
+    long[] keys = new long[shape.keys()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = i * 7919L;
+    }
+    float[] values = new float[shape.keys() * shape.width()];
+    Random random = new Random(3);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat();
+    }
+    float[][] outs = new float[window][values.length];
+    timed(kv, keys, values, outs, true, Duration.ofMillis(500));
+    timed(kv, keys, values, outs, false, Duration.ofMillis(500));
+    double[] push = new double[runs];
+    double[] pull = new double[runs];
+    for (int r = 0; r < runs; r++) {
+      push[r] = timed(kv, keys, values, outs, true, perRun);
+      pull[r] = timed(kv, keys, values, outs, false, perRun);
+    }
+    double pushRequests = median(push);
+    double pullRequests = median(pull);
+    Figures f = new Figures(shape, pushRequests * shape.keys(), pullRequests * shape.keys(),
+        pushRequests * shape.valueBytes() / 1e9, pullRequests * shape.valueBytes() / 1e9);
+    progress.printf(Locale.ROOT, "%-9s push %8.2f M keys/s %6.2f GB/s   pull %8.2f M keys/s %6.2f GB/s%n",
+        shape.label(), f.pushKeysPerSecond() / 1e6, f.pushGigabytesPerSecond(), f.pullKeysPerSecond() / 1e6,
+        f.pullGigabytesPerSecond());
+    return f;
+  }
+
+  /** Requests completed a second, keeping {@code window} in flight. */
+  private double timed(KVWorker kv, long[] keys, float[] values, float[][] outs, boolean push, Duration length) {
+    ArrayDeque<Long> inFlight = new ArrayDeque<>();
+    long start = System.nanoTime();
+    long end = start + length.toNanos();
+    long done = 0;
+    int next = 0;
+    while (System.nanoTime() < end) {
+      if (inFlight.size() == window) {
+        kv.waitFor(inFlight.poll());
+        done++;
+      }
+      inFlight.add(push ? kv.push(0, keys, values) : kv.pull(0, keys, outs[next++ % outs.length]));
+    }
+    while (!inFlight.isEmpty()) {
+      kv.waitFor(inFlight.poll());
+      done++;
+    }
+    return done / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static double median(double[] xs) {
+    double[] sorted = xs.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}

@@ -1,0 +1,87 @@
+package dev.psyarn.ps.transport;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The wire form of messages that are mostly primitive arrays, written without Kryo: the arrays are
+ * bulk-copied in little-endian order (a plain memory copy on the machines we run on).
+ * {@link #kindOf} returns 0 for anything this codec does not handle.
+ */
+public interface BulkCodec {
+
+  /** A kind from 1 to 127 for messages this codec writes, else 0. */
+  byte kindOf(Object message);
+
+  /** A size estimate for the output buffer (exact for bulk messages, small otherwise). */
+  int sizeOf(Object message);
+
+  void write(byte kind, Object message, ByteBuf out);
+
+  Object read(byte kind, ByteBuf in);
+
+  /** A codec that handles nothing: every message goes through Kryo. */
+  BulkCodec NONE = new BulkCodec() {
+    @Override
+    public byte kindOf(Object message) {
+      return 0;
+    }
+
+    @Override
+    public int sizeOf(Object message) {
+      return 256;
+    }
+
+    @Override
+    public void write(byte kind, Object message, ByteBuf out) {
+      throw new IllegalArgumentException("no bulk kind " + kind);
+    }
+
+    @Override
+    public Object read(byte kind, ByteBuf in) {
+      throw new IllegalArgumentException("no bulk kind " + kind);
+    }
+  };
+
+  /** Appends {@code values} to {@code out}. */
+  static void writeLongs(ByteBuf out, long[] values) {
+    int bytes = values.length * Long.BYTES;
+    out.ensureWritable(bytes);
+    ByteBuffer view = out.nioBuffer(out.writerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN);
+    view.asLongBuffer().put(values);
+    out.writerIndex(out.writerIndex() + bytes);
+  }
+
+  static void writeFloats(ByteBuf out, float[] values) {
+    int bytes = values.length * Float.BYTES;
+    out.ensureWritable(bytes);
+    ByteBuffer view = out.nioBuffer(out.writerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN);
+    view.asFloatBuffer().put(values);
+    out.writerIndex(out.writerIndex() + bytes);
+  }
+
+  /** Reads {@code count} longs, checking the frame holds them before allocating. */
+  static long[] readLongs(ByteBuf in, int count) {
+    checkAvailable(in, count, Long.BYTES);
+    long[] values = new long[count];
+    in.nioBuffer(in.readerIndex(), count * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
+    in.skipBytes(count * Long.BYTES);
+    return values;
+  }
+
+  static float[] readFloats(ByteBuf in, int count) {
+    checkAvailable(in, count, Float.BYTES);
+    float[] values = new float[count];
+    in.nioBuffer(in.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    in.skipBytes(count * Float.BYTES);
+    return values;
+  }
+
+  private static void checkAvailable(ByteBuf in, int count, int size) {
+    if (count < 0 || (long) count * size > in.readableBytes()) {
+      throw new IllegalArgumentException("frame claims " + count + " elements but holds "
+          + in.readableBytes() + " bytes");
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.psyarn.ps.update;
+
+/**
+ * Applies pushed vectors to a key's stored slot and reads the slot back as the values workers
+ * pull. A slot may hold more than the values (AdaGrad keeps squared-gradient sums, FTRL its z and
+ * n); a slot of zeros is a key never pushed, and must read as zeros. Implementations are stateless
+ * apart from their settings, so one instance serves every key of a table.
+ */
+public interface Updater {
+
+  /** Floats stored per key for values of {@code width} floats. */
+  int slotWidth(int width);
+
+  /** Applies one pushed vector ({@code width} floats at {@code from}) to the slot at {@code at}. */
+  void push(float[] slots, int at, float[] pushed, int from, int width);
+
+  /** Writes the key's values ({@code width} floats) from the slot at {@code at} to {@code out}. */
+  void pull(float[] slots, int at, float[] out, int to, int width);
+
+  /** Pushed values are added to the stored ones. */
+  Updater SUM = new Updater() {
+    @Override
+    public int slotWidth(int width) {
+      return width;
+    }
+
+    @Override
+    public void push(float[] slots, int at, float[] pushed, int from, int width) {
+      for (int j = 0; j < width; j++) {
+        slots[at + j] += pushed[from + j];
+      }
+    }
+
+    @Override
+    public void pull(float[] slots, int at, float[] out, int to, int width) {
+      System.arraycopy(slots, at, out, to, width);
+    }
+
+    @Override
+    public String toString() {
+      return "sum";
+    }
+  };
+}

@@ -1,0 +1,68 @@
+package dev.psyarn.ps.worker;
+
+import java.util.Arrays;
+
+/**
+ * Consistent hashing of keys onto servers with virtual nodes (paper §4.3). Each server puts
+ * {@code virtualNodes} points on a 64-bit ring; a key belongs to the server of the first point at
+ * or after the key's position, wrapping around. Positions are keys passed through a bijective mix,
+ * so dense key spaces (dictionary ids 0..n) spread as evenly as hashed ones, and adding a server
+ * moves only about 1/n of the keys.
+ */
+public final class ConsistentHashRing implements Partitioner {
+
+  private final int numServers;
+  private final long[] points;
+  private final int[] owners;
+
+  public ConsistentHashRing(int numServers, int virtualNodes) {
+    if (numServers <= 0 || virtualNodes <= 0) {
+      throw new IllegalArgumentException("need at least one server and one virtual node, got "
+          + numServers + " and " + virtualNodes);
+    }
+    this.numServers = numServers;
+    int n = numServers * virtualNodes;
+    long[] positions = new long[n];
+    int[] ownerOf = new int[n];
+    Integer[] order = new Integer[n];
+    for (int s = 0; s < numServers; s++) {
+      for (int v = 0; v < virtualNodes; v++) {
+        int i = s * virtualNodes + v;
+        positions[i] = mix(0x5053594152_4E0000L ^ ((long) s << 32 | v));
+        ownerOf[i] = s;
+        order[i] = i;
+      }
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(positions[a], positions[b]));
+    this.points = new long[n];
+    this.owners = new int[n];
+    for (int i = 0; i < n; i++) {
+      points[i] = positions[order[i]];
+      owners[i] = ownerOf[order[i]];
+    }
+  }
+
+  @Override
+  public int numServers() {
+    return numServers;
+  }
+
+  @Override
+  public int serverOf(long key) {
+    int at = Arrays.binarySearch(points, mix(key));
+    if (at < 0) {
+      at = -at - 1;
+    }
+    return owners[at == points.length ? 0 : at];
+  }
+
+  /** MurmurHash3's 64-bit finalizer: a bijection that spreads nearby keys over the whole ring. */
+  static long mix(long k) {
+    k ^= k >>> 33;
+    k *= 0xff51afd7ed558ccdL;
+    k ^= k >>> 33;
+    k *= 0xc4ceb9fe1a85ec53L;
+    k ^= k >>> 33;
+    return k;
+  }
+}

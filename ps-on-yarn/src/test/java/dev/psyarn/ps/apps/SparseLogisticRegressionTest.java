@@ -1,0 +1,105 @@
+package dev.psyarn.ps.apps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.psyarn.ps.store.ServerStore;
+import dev.psyarn.ps.transport.InProcessChannel;
+import dev.psyarn.ps.worker.ConsistentHashRing;
+import dev.psyarn.ps.worker.KVWorker;
+import dev.psyarn.specs.SpecException;
+import dev.psyarn.specs.SpecNode;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SparseLogisticRegressionTest {
+
+  private final SparseLogisticRegression app = new SparseLogisticRegression();
+
+  @Test
+  void aucAndLoglossMatchHandComputedValues() {
+    assertEquals(0.75, Metrics.auc(new float[] {0.1f, 0.4f, 0.35f, 0.8f}, new byte[] {0, 0, 1, 1}), 1e-12);
+    assertEquals(0.5, Metrics.auc(new float[] {0.5f, 0.5f}, new byte[] {0, 1}), 1e-12, "ties count half");
+    assertEquals(-Math.log(0.8), Metrics.logloss(0.8, 1), 1e-12);
+    assertEquals(-Math.log(0.2), Metrics.logloss(0.8, 0), 1e-12);
+  }
+
+  /** Examples whose label follows feature 1 (positive) or 2 (negative), with noise features. */
+  private static FlightsData synthetic(int n, long seed) {
+    Random random = new Random(seed);
+    byte[] labels = new byte[n];
+    int[] offsets = new int[n + 1];
+    long[] keys = new long[n * 2];
+    for (int i = 0; i < n; i++) {
+      boolean positive = random.nextDouble() < 0.3;
+      boolean signal = random.nextDouble() < 0.9;
+      long informative = (positive == signal) ? 1 : 2;
+      long noise = 100 + random.nextInt(50);
+      labels[i] = (byte) (positive ? 1 : 0);
+      keys[2 * i] = informative;
+      keys[2 * i + 1] = noise;
+      offsets[i + 1] = 2 * i + 2;
+    }
+    return new FlightsData(labels, offsets, keys);
+  }
+
+  @Test
+  void trainingThroughRealServersBeatsTheConstantPredictor() throws Exception {
+    ServerStore[] stores = {new ServerStore(1), new ServerStore(1)};
+    KVWorker kv = new KVWorker(0, new ConsistentHashRing(2, 16),
+        List.of(new InProcessChannel(stores[0]), new InProcessChannel(stores[1])));
+    SparseLogisticRegression.Settings settings = SparseLogisticRegression.Settings.of(new ObjectMapper().readTree(
+        "{\"data\":\"x\",\"updater\":{\"type\":\"ftrl\",\"rate\":0.1},\"consistency\":{\"model\":\"sequential\"}}"));
+    long bias = 1L << 24;
+    kv.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
+    FlightsData train = synthetic(20_000, 1);
+    Trainer trainer = new Trainer(kv, bias, settings);
+    int[] order = new int[train.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    for (int from = 0; from < order.length; from += 100) {
+      trainer.step(train, order, from, Math.min(order.length, from + 100));
+    }
+    trainer.finish();
+    assertEquals(20_000, trainer.examplesSeen());
+    Map<String, Double> test = SparseLogisticRegression.evaluate(kv, synthetic(5_000, 2), bias);
+    double constant = -(0.3 * Math.log(0.3) + 0.7 * Math.log(0.7));
+    assertTrue(test.get("test.logloss") < constant - 0.2, "logloss " + test.get("test.logloss") + " vs " + constant);
+    assertTrue(test.get("test.auc") > 0.85, "auc " + test.get("test.auc"));
+    assertTrue(test.get("test.accuracy") > 0.85, "accuracy " + test.get("test.accuracy"));
+  }
+
+  @Test
+  void validationNamesTheFieldAndRelativeDataPathsResolveAgainstTheSpec() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    SpecNode bad = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"updater\":{\"type\":\"adam\"}}"));
+    assertEquals("updater", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(bad)).field());
+    SpecNode missing = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\"}"));
+    assertEquals("data", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(missing)).field());
+    ObjectNode section = (ObjectNode) json.readTree("{\"type\":\"sparse-lr\",\"data\":\"data/f.parquet\"}");
+    app.resolvePaths(section, URI.create("file:/home/me/examples/"));
+    assertEquals("file:/home/me/examples/data/f.parquet", section.get("data").asText());
+    ObjectNode hdfs = (ObjectNode) json.readTree("{\"data\":\"hdfs://nn/data/f.parquet\"}");
+    app.resolvePaths(hdfs, URI.create("file:/home/me/"));
+    assertEquals("hdfs://nn/data/f.parquet", hdfs.get("data").asText());
+  }
+
+  @Test
+  void summaryKeepsWorkerZerosTestMetricsAndEveryWorkersCurve() {
+    Map<String, Object> summary = app.summarize(List.of(
+        Map.of("test.logloss", 0.45, "test.auc", 0.75, "train.examples", 10.0, "train.seconds", 2.0,
+            "curve.0.examples", 5.0, "curve.0.logloss", 0.5),
+        Map.of("train.examples", 12.0, "train.seconds", 3.0)));
+    assertEquals(0.45, summary.get("test.logloss"));
+    assertEquals(22L, summary.get("train.examples"));
+    assertEquals(3.0, summary.get("train.seconds"));
+    assertTrue(app.verify(summary).isEmpty());
+    assertTrue(app.verify(Map.of()).isPresent());
+  }
+}

@@ -1,0 +1,87 @@
+package dev.psyarn.ps.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** What every partitioner must do, and how evenly consistent hashing spreads keys. */
+class PartitionerTest {
+
+  static double maxOverMean(Partitioner p, long[] keys) {
+    long[] counts = new long[p.numServers()];
+    for (long k : keys) {
+      counts[p.serverOf(k)]++;
+    }
+    long max = 0;
+    for (long c : counts) {
+      max = Math.max(max, c);
+    }
+    return max / ((double) keys.length / p.numServers());
+  }
+
+  private static long[] denseIds(int n) {
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = i;
+    }
+    return keys;
+  }
+
+  @Test
+  void everyPartitionerMapsEveryKeyToAServerAndAlwaysTheSameOne() {
+    Random random = new Random(1);
+    for (Partitioner p : new Partitioner[] {KeyRanges.even(5), new ConsistentHashRing(5, 32),
+        Partitioner.create("consistent-hash", 5, 32), Partitioner.create("range", 5, 0)}) {
+      for (int i = 0; i < 10_000; i++) {
+        long key = random.nextLong();
+        int s = p.serverOf(key);
+        assertTrue(s >= 0 && s < 5, p + " mapped " + key + " to " + s);
+        assertEquals(s, p.serverOf(key));
+      }
+      assertEquals(5, p.numServers());
+    }
+    assertEquals(new ConsistentHashRing(7, 16).serverOf(42), new ConsistentHashRing(7, 16).serverOf(42),
+        "every worker and the AM compute the same ring");
+  }
+
+  @Test
+  void consistentHashingSpreadsDenseIdsAndRandomKeysEvenly() {
+    // 54,229 dense ids: the number of distinct flights features (shared/data/README.md).
+    ConsistentHashRing ring = new ConsistentHashRing(4, 128);
+    double dense = maxOverMean(ring, denseIds(54_229));
+    long[] random = new Random(2).longs(200_000).toArray();
+    double hashed = maxOverMean(ring, random);
+    assertTrue(dense < 1.15, "dense ids max/mean " + dense);
+    assertTrue(hashed < 1.15, "random keys max/mean " + hashed);
+    // Contiguous ranges cannot spread dense ids at all: they all fall into one range.
+    assertEquals(4.0, maxOverMean(KeyRanges.even(4), denseIds(54_229)), 1e-9);
+  }
+
+  @Test
+  void addingAServerMovesAboutItsShareOfKeys() {
+    long[] keys = denseIds(100_000);
+    ConsistentHashRing four = new ConsistentHashRing(4, 128);
+    ConsistentHashRing five = new ConsistentHashRing(5, 128);
+    int moved = 0;
+    for (long k : keys) {
+      int before = four.serverOf(k);
+      int after = five.serverOf(k);
+      if (before != after) {
+        moved++;
+        assertEquals(4, after, "a key only ever moves to the new server");
+      }
+    }
+    double fraction = moved / (double) keys.length;
+    assertTrue(fraction > 0.12 && fraction < 0.28, "moved " + fraction + ", expected about 1/5");
+  }
+
+  @Test
+  void badArgumentsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new ConsistentHashRing(0, 8));
+    assertThrows(IllegalArgumentException.class, () -> new ConsistentHashRing(2, 0));
+    assertThrows(IllegalArgumentException.class, () -> Partitioner.create("modulo", 2, 1));
+  }
+}
