@@ -57,9 +57,28 @@ class JobSpecParserTest {
   }
 
   @Test
-  void theShippedExampleIsValid() throws Exception {
-    Path example = Path.of("..", "examples", "counter.yaml");
-    assertEquals("counter", JobSpecParser.parse(Files.readString(example)).name());
+  void theShippedExamplesAreValid() throws Exception {
+    assertEquals("counter", JobSpecParser.parse(Files.readString(Path.of("..", "examples", "counter.yaml"))).name());
+    JobSpec flights = JobSpecParser.parse(Files.readString(Path.of("..", "examples", "flights-lr.yaml")));
+    assertEquals("sparse-lr", flights.appType());
+    assertEquals(new Partitioning("consistent-hash", 128), flights.partitioning());
+  }
+
+  @Test
+  void partitioningDefaultsToConsistentHashingAndRefusesUnknownPartitioners() {
+    assertEquals(Partitioning.DEFAULT, JobSpecParser.parse(VALID).partitioning());
+    assertEquals(new Partitioning("range", 128),
+        JobSpecParser.parse(VALID + "partitioning: {type: range}\n").partitioning());
+    refused(VALID + "partitioning: {type: modulo}\n", "partitioning.type", "known: consistent-hash, range");
+    refused(VALID + "partitioning: {virtualNodes: 0}\n", "partitioning.virtualNodes", "from 1 to 4096");
+  }
+
+  @Test
+  void relativeAppPathsAreMadeAbsoluteForTheCluster() throws Exception {
+    String staged = JobSpecParser.normalize(Files.readString(Path.of("..", "examples", "flights-lr.yaml")),
+        java.net.URI.create("file:/opt/psyarn/examples/"));
+    assertTrue(staged.contains("file:/opt/psyarn/examples/data/flights-3m.parquet"), staged);
+    assertEquals("flights-lr", JobSpecParser.parse(staged).name());
   }
 
   private static void refused(String yaml, String field, String words) {

@@ -1,0 +1,60 @@
+package dev.psyarn.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.cli.ExitCodes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped flights example, as users run it: sparse logistic regression with 2 servers and 2
+ * workers on YARN, trained on January–May and scored on June.
+ */
+class FlightsLrIT {
+
+  private static ClusterHarness harness;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    harness = ClusterHarness.start("flights", 1);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  @Test
+  void flightsExampleTrainsAModelThatBeatsTheConstantPredictorByFar() throws Exception {
+    Path report = harness.work.resolve("flights-report.json");
+
+    ClusterHarness.Run run = harness.psyarn("submit", ClusterHarness.example("flights-lr.yaml").toString(),
+        "--wait", "--report", report.toString());
+
+    assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+    JsonNode m = ClusterHarness.JSON.readTree(Files.readString(report)).path("metrics");
+    assertEquals(502_228, m.path("test.examples").asLong(), "the June test split of the data README");
+    assertEquals(5L * 2_497_772, m.path("train.examples").asLong(), "5 epochs over January–May");
+    // The quality bar (logloss ≤ 0.4510, AUC ≥ 0.750) is measured in docs/benchmarks.md; this guards
+    // against regressions with a margin for the asynchronous order of updates. The constant
+    // predictor scores 0.5301.
+    assertTrue(m.path("test.logloss").asDouble() < 0.455, m.toString());
+    assertTrue(m.path("test.auc").asDouble() > 0.745, m.toString());
+    assertTrue(m.path("test.accuracy").asDouble() > 0.80, m.toString());
+    assertTrue(m.path("train.maxStaleness").asLong() <= 2, "bounded delay τ = 2: " + m);
+    for (String worker : new String[] {"worker0", "worker1"}) {
+      JsonNode curve = m.path("lossCurve").path(worker);
+      assertTrue(curve.size() >= 10, worker + " curve: " + curve);
+      double first = curve.get(0).get(1).asDouble();
+      double last = curve.get(curve.size() - 1).get(1).asDouble();
+      assertTrue(last < first, worker + " training loss must fall: " + curve);
+    }
+  }
+}
