@@ -151,13 +151,7 @@ public final class SparseLogisticRegression implements AppType {
   static Map<String, Double> evaluate(KVWorker kv, FlightsData test, long biasKey) {
     long[] keys = Arrays.copyOf(test.keys, test.keys.length + 1);
     keys[keys.length - 1] = biasKey;
-    Arrays.sort(keys);
-    int unique = 1;
-    for (int i = 1; i < keys.length; i++) {
-      if (keys[i] != keys[unique - 1]) {
-        keys[unique++] = keys[i];
-      }
-    }
+    int unique = KVWorker.sortDistinct(keys, keys.length);
     keys = Arrays.copyOf(keys, unique);
     float[] weights = new float[unique];
     kv.waitFor(kv.pull(TABLE, keys, weights));

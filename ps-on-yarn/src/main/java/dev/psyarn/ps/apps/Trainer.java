@@ -16,8 +16,6 @@ final class Trainer {
   private final SparseLogisticRegression.Settings settings;
   private final ArrayDeque<Long> pending = new ArrayDeque<>();
   private long[] keys = new long[1024];
-  private float[] weights = new float[1024];
-  private float[] gradients = new float[1024];
   private int iteration;
   private long examplesSeen;
   private double recentLoss;
@@ -34,14 +32,12 @@ final class Trainer {
   void step(FlightsData data, int[] order, int from, int to) {
     int unique = collectKeys(data, order, from, to);
     long[] batchKeys = Arrays.copyOf(keys, unique);
-    float[] w = unique <= weights.length ? weights : (weights = new float[unique * 2]);
-    float[] batchWeights = new float[unique];
+    float[] w = new float[unique];
     int required = settings.consistency().requiredClock(iteration);
-    kv.waitFor(kv.pull(SparseLogisticRegression.TABLE, batchKeys, batchWeights, required));
+    kv.waitFor(kv.pull(SparseLogisticRegression.TABLE, batchKeys, w, required));
     if (required != Integer.MIN_VALUE) {
       maxStaleness = Math.max(maxStaleness, iteration - 1 - kv.lastServerClock());
     }
-    System.arraycopy(batchWeights, 0, w, 0, unique);
     float[] g = new float[unique];
     int biasAt = Arrays.binarySearch(batchKeys, biasKey);
     for (int i = from; i < to; i++) {
@@ -105,13 +101,6 @@ final class Trainer {
       n += count;
     }
     keys[n++] = biasKey;
-    Arrays.sort(keys, 0, n);
-    int unique = 1;
-    for (int i = 1; i < n; i++) {
-      if (keys[i] != keys[unique - 1]) {
-        keys[unique++] = keys[i];
-      }
-    }
-    return unique;
+    return KVWorker.sortDistinct(keys, n);
   }
 }

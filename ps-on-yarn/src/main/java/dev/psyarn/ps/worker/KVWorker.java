@@ -168,6 +168,24 @@ public final class KVWorker implements AutoCloseable {
     return track(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
   }
 
+  /**
+   * Sorts {@code keys[0..n)} and removes repeats in place, as requests need them; returns how many
+   * distinct keys there are.
+   */
+  public static int sortDistinct(long[] keys, int n) {
+    if (n == 0) {
+      return 0;
+    }
+    java.util.Arrays.sort(keys, 0, n);
+    int distinct = 1;
+    for (int i = 1; i < n; i++) {
+      if (keys[i] != keys[distinct - 1]) {
+        keys[distinct++] = keys[i];
+      }
+    }
+    return distinct;
+  }
+
   /** Whether the request with this timestamp has completed (successfully or not), without waiting. */
   public boolean done(long timestamp) {
     CompletableFuture<Void> request = inFlight.get(timestamp);

@@ -7,18 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.psyarn.ps.store.ServerStore;
-import dev.psyarn.ps.transport.InProcessChannel;
-import dev.psyarn.ps.worker.KVWorker;
-import dev.psyarn.ps.worker.KeyRanges;
 import dev.psyarn.specs.SpecException;
 import dev.psyarn.specs.SpecNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class CounterAppTest {
@@ -27,31 +19,10 @@ class CounterAppTest {
 
   @Test
   void workersRunningTogetherSeeExactTotals() throws Exception {
-    int workers = 3;
-    ServerStore[] stores = {new ServerStore(), new ServerStore()};
     JsonNode config = new ObjectMapper().readTree("{\"type\":\"counter\",\"keys\":500,\"rounds\":4}");
-    CyclicBarrier barrier = new CyclicBarrier(workers);
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    List<Future<Map<String, Double>>> futures = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      int index = w;
-      futures.add(pool.submit(() -> {
-        KVWorker kv = new KVWorker(KeyRanges.even(2),
-            List.of(new InProcessChannel(stores[0]), new InProcessChannel(stores[1])));
-        return app.run(new WorkerContext(index, workers, kv, name -> {
-          try {
-            barrier.await();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, config));
-      }));
-    }
-    List<Map<String, Double>> results = new ArrayList<>();
-    for (Future<Map<String, Double>> f : futures) {
-      results.add(f.get());
-    }
-    pool.shutdown();
+    InProcessJob.Outcome outcome = InProcessJob.run(app, config, 3, 2);
+    List<Map<String, Double>> results = outcome.results();
+    ServerStore[] stores = outcome.servers();
     Map<String, Object> summary = app.summarize(results);
     assertEquals(0L, summary.get("mismatches"));
     assertEquals(summary.get("expectedTotal"), summary.get("observedTotal"));
