@@ -1,6 +1,8 @@
 package dev.psyarn.ps.store;
 
 import dev.psyarn.ps.update.Updater;
+import it.unimi.dsi.fastutil.Hash;
+import it.unimi.dsi.fastutil.HashCommon;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.util.Arrays;
 
@@ -70,9 +72,13 @@ public final class KeyValueTable {
     }
   }
 
-  /** Bytes held for values and the key index, an estimate for metrics. */
+  /**
+   * Bytes held for the key index (the open-addressing arrays of keys and slots, at fastutil's
+   * capacity for this many keys) and the slot array.
+   */
   public long bytesUsed() {
-    return (long) values.length * Float.BYTES + (long) slots.size() * (Long.BYTES + Integer.BYTES) * 2;
+    long capacity = HashCommon.arraySize(Math.max(slots.size(), 1), Hash.DEFAULT_LOAD_FACTOR) + 1L;
+    return capacity * (Long.BYTES + Integer.BYTES) + (long) values.length * Float.BYTES;
   }
 
   private int slotOf(long key) {

@@ -3,6 +3,7 @@ package dev.psyarn.ps.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,22 @@ class KeyValueTableTest {
     t.get(keys, out);
     assertArrayEquals(values, out);
     assertEquals(n, t.size());
+  }
+
+  @Test
+  void storesAKeyInTensOfBytesWithNoObjectPerKey() {
+    KeyValueTable sum = new KeyValueTable(1);
+    KeyValueTable ftrl = new KeyValueTable(1, new dev.psyarn.ps.update.Ftrl(0.1f, 1, 0, 0));
+    long[] keys = new long[100_000];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = i * 31L;
+    }
+    sum.add(keys, new float[keys.length]);
+    ftrl.add(keys, new float[keys.length]);
+    double perKey = sum.bytesUsed() / (double) sum.size();
+    double perKeyFtrl = ftrl.bytesUsed() / (double) ftrl.size();
+    assertTrue(perKey >= 16 && perKey < 48, "sum: " + perKey + " bytes a key");
+    assertTrue(perKeyFtrl > perKey && perKeyFtrl < 56, "ftrl keeps two floats a key: " + perKeyFtrl);
   }
 
   @Test
