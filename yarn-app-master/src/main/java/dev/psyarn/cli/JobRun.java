@@ -45,7 +45,7 @@ final class JobRun {
           report.getYarnApplicationState(), Math.round(report.getProgress() * 100)));
       JobStatus result = reader.finalReport(last);
       if (reportFile != null) {
-        Files.writeString(CliContext.userPath(reportFile), CliContext.JSON.writeValueAsString(result));
+        writeReport(CliContext.userPath(reportFile), result);
       }
       if (json) {
         ctx.printJson(result);
@@ -53,6 +53,20 @@ final class JobRun {
         print(ctx, result);
       }
       return JobWatcher.exitCode(last);
+    }
+  }
+
+  /** Writes the run report, creating its directory; a path that cannot be written is the user's to fix. */
+  static void writeReport(java.nio.file.Path path, JobStatus report) {
+    try {
+      java.nio.file.Path parent = path.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(path, CliContext.JSON.writeValueAsString(report));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot write the report to " + path + ": " + e
+          + " (the job itself has ended; its status: psyarn status " + report.applicationId() + ")");
     }
   }
 

@@ -56,5 +56,17 @@ class FlightsLrIT {
       double last = curve.get(curve.size() - 1).get(1).asDouble();
       assertTrue(last < first, worker + " training loss must fall: " + curve);
     }
+
+    // The model worker 0 wrote scores the test split exactly as the job did.
+    Path model = ClusterHarness.example("flights-lr.yaml").getParent().resolve("../target/flights-lr.model").normalize();
+    assertTrue(Files.size(model) > 20 + 12 * 45_000L, "model file " + model);
+    ClusterHarness.Run predict = harness.psyarn("predict", model.toString(),
+        ClusterHarness.example("data/flights-3m.parquet").toString(), "--split", "test", "--json");
+    assertEquals(ExitCodes.OK, predict.exitCode(), predict.err());
+    JsonNode scored = predict.json();
+    assertEquals(502_228, scored.path("rowsScored").asLong());
+    assertEquals(m.path("test.logloss").asDouble(), scored.path("logloss").asDouble(), 1e-6, predict.out());
+    assertEquals(m.path("test.auc").asDouble(), scored.path("auc").asDouble(), 1e-6, predict.out());
+    assertEquals(m.path("model.written").asLong(), scored.path("modelKeys").asLong());
   }
 }

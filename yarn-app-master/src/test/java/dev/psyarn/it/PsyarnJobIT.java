@@ -52,7 +52,7 @@ class PsyarnJobIT {
     int rounds = 4;
     int workers = 3;
     Path spec = harness.spec("counter.yaml", ClusterHarness.counterSpec("counter-it", 2, workers, keys, rounds, List.of()));
-    Path report = harness.work.resolve("counter-report.json");
+    Path report = harness.work.resolve("reports").resolve("not-yet-there").resolve("counter-report.json");
 
     ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--wait", "--report", report.toString());
 

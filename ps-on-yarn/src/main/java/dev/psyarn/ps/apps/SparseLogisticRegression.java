@@ -28,13 +28,14 @@ public final class SparseLogisticRegression implements AppType {
   static final int TABLE = 0;
 
   /** The settings of the {@code app} section. */
-  record Settings(String data, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
+  record Settings(String data, String model, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
       Consistency consistency, long seed, int curvePoints) {
 
     static Settings of(JsonNode app) {
       JsonNode u = app.path("updater");
       JsonNode c = app.path("consistency");
-      return new Settings(app.path("data").asText(), app.path("hashBits").asInt(24), app.path("epochs").asInt(3),
+      return new Settings(app.path("data").asText(), app.path("model").asText(""), app.path("hashBits").asInt(24),
+          app.path("epochs").asInt(3),
           app.path("batchSize").asInt(500),
           new UpdaterSpec(u.path("type").asText("ftrl"), (float) u.path("rate").asDouble(0.05),
               (float) u.path("l1").asDouble(0), (float) u.path("l2").asDouble(0), (float) u.path("beta").asDouble(1)),
@@ -50,8 +51,10 @@ public final class SparseLogisticRegression implements AppType {
 
   @Override
   public void validate(SpecNode app) {
-    app.allowOnly("type", "data", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed", "curvePoints");
+    app.allowOnly("type", "data", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
+        "curvePoints");
     app.text("data");
+    app.textOr("model", "");
     app.integerOr("hashBits", 24, 16, 30);
     app.integerOr("epochs", 3, 1, 1000);
     app.integerOr("batchSize", 500, 1, 1_000_000);
@@ -76,14 +79,16 @@ public final class SparseLogisticRegression implements AppType {
     });
   }
 
-  /** A {@code data} path without a scheme that is relative is a local file next to the spec. */
+  /** A {@code data} or {@code model} path without a scheme that is relative is a local file next to the spec. */
   @Override
   public void resolvePaths(com.fasterxml.jackson.databind.node.ObjectNode app, java.net.URI base) {
-    JsonNode data = app.get("data");
-    if (data != null && data.isTextual()) {
-      java.net.URI uri = java.net.URI.create(data.asText().replace(" ", "%20"));
-      if (uri.getScheme() == null && !data.asText().startsWith("/")) {
-        app.put("data", base.resolve(uri).toString());
+    for (String field : new String[] {"data", "model"}) {
+      JsonNode path = app.get(field);
+      if (path != null && path.isTextual()) {
+        java.net.URI uri = java.net.URI.create(path.asText().replace(" ", "%20"));
+        if (uri.getScheme() == null && !path.asText().startsWith("/")) {
+          app.put(field, base.resolve(uri).toString());
+        }
       }
     }
   }
@@ -143,6 +148,13 @@ public final class SparseLogisticRegression implements AppType {
     context.coordinator().barrier("lr-trained");
     if (context.index() == 0) {
       results.putAll(evaluate(kv, FlightsData.load(conf, new Path(s.data()), features, true, 0, 1), biasKey));
+      if (!s.model().isEmpty()) {
+        long[] keys = kv.keys(TABLE);
+        float[] weights = new float[keys.length];
+        kv.waitFor(kv.pull(TABLE, keys, weights));
+        new LogisticModel(s.hashBits(), biasKey, keys, weights).write(conf, new Path(s.model()));
+        results.put("model.written", (double) keys.length);
+      }
     }
     return results;
   }
@@ -194,7 +206,8 @@ public final class SparseLogisticRegression implements AppType {
       return summary;
     }
     Map<String, Double> first = results.get(0);
-    for (String key : List.of("test.logloss", "test.auc", "test.accuracy", "test.examples", "model.keys")) {
+    for (String key : List.of("test.logloss", "test.auc", "test.accuracy", "test.examples", "model.keys",
+        "model.written")) {
       if (first.containsKey(key)) {
         summary.put(key, first.get(key));
       }

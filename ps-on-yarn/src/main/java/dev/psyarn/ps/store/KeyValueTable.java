@@ -59,6 +59,13 @@ public final class KeyValueTable {
     }
   }
 
+  /** Every key stored, sorted. */
+  public long[] keys() {
+    long[] keys = slots.keySet().toLongArray();
+    java.util.Arrays.sort(keys);
+    return keys;
+  }
+
   /** Copies the keys' values into {@code out} (width floats a key); missing keys read as zeros. */
   public void get(long[] keys, float[] out) {
     checkShape(keys, out);

@@ -5,6 +5,8 @@ import dev.psyarn.ps.update.UpdaterSpec;
 import dev.psyarn.ps.wire.DataMessages.Ack;
 import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
+import dev.psyarn.ps.wire.DataMessages.KeyList;
+import dev.psyarn.ps.wire.DataMessages.ListKeys;
 import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
@@ -83,6 +85,13 @@ public final class ServerStore implements RequestHandler {
       for (HeldPull h : ready) {
         answer(h.pull(), h.reply(), now);
       }
+    } else if (request instanceof ListKeys list) {
+      KeyValueTable table = table(list.table());
+      long[] keys;
+      synchronized (table) {
+        keys = table.keys();
+      }
+      reply.ok(new KeyList(keys));
     } else if (request instanceof CreateTable create) {
       UpdaterSpec spec = create.updater() == null ? UpdaterSpec.SUM : create.updater();
       KeyValueTable table = tables.computeIfAbsent(create.table(), t -> new KeyValueTable(create.width(), spec.create()));

@@ -28,6 +28,12 @@ public final class DataMessages {
    */
   public record PullResult(float[] values, int clock) {}
 
+  /** Asks a server for every key it holds in {@code table}. */
+  public record ListKeys(int table) {}
+
+  /** The answer to {@link ListKeys}: the server's keys, sorted. */
+  public record KeyList(long[] keys) {}
+
   /** Worker {@code worker} has pushed everything of iteration {@code clock}. */
   public record Clock(int worker, int clock) {}
 

@@ -14,7 +14,9 @@ public final class Protocols {
       DataMessages.Pull.class,
       DataMessages.PullResult.class,
       DataMessages.Ack.class,
-      DataMessages.Clock.class), new DataBulkCodec());
+      DataMessages.Clock.class,
+      DataMessages.ListKeys.class,
+      DataMessages.KeyList.class), new DataBulkCodec());
 
   /** Containers ⇄ ApplicationMaster. */
   public static final WireProtocol CONTROL = new WireProtocol(List.of(

@@ -4,6 +4,8 @@ import dev.psyarn.ps.transport.PeerChannel;
 import dev.psyarn.ps.update.UpdaterSpec;
 import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
+import dev.psyarn.ps.wire.DataMessages.KeyList;
+import dev.psyarn.ps.wire.DataMessages.ListKeys;
 import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
@@ -184,6 +186,29 @@ public final class KVWorker implements AutoCloseable {
       }
     }
     return distinct;
+  }
+
+  /** Every key of {@code table} on every server, sorted (blocks). */
+  public long[] keys(int table) {
+    List<CompletableFuture<Object>> lists = new ArrayList<>();
+    for (PeerChannel server : servers) {
+      lists.add(server.call(new ListKeys(table)));
+    }
+    join(CompletableFuture.allOf(lists.toArray(CompletableFuture[]::new)));
+    long[][] parts = new long[lists.size()][];
+    int total = 0;
+    for (int s = 0; s < parts.length; s++) {
+      parts[s] = ((KeyList) lists.get(s).join()).keys();
+      total += parts[s].length;
+    }
+    long[] all = new long[total];
+    int at = 0;
+    for (long[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    java.util.Arrays.sort(all);
+    return all;
   }
 
   /** Whether the request with this timestamp has completed (successfully or not), without waiting. */

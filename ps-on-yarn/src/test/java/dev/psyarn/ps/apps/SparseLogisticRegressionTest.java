@@ -91,6 +91,32 @@ class SparseLogisticRegressionTest {
   }
 
   @Test
+  void modelFilesRoundTripAndBadFilesAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("m.model").toUri());
+    new LogisticModel(20, 1L << 20, new long[] {3, 9}, new float[] {1f, -2f}).write(conf, file);
+    LogisticModel read = LogisticModel.read(conf, file);
+    assertEquals(2, read.size());
+    assertEquals(20, read.hashBits());
+    assertEquals(1 / (1 + Math.exp(1)), read.predict(new long[] {3, 9, 77}, 3), 1e-9, "bias 0 + 1 - 2 + unknown 0");
+
+    byte[] bytes = java.nio.file.Files.readAllBytes(dir.resolve("m.model"));
+    java.nio.file.Files.write(dir.resolve("short.model"), java.util.Arrays.copyOf(bytes, bytes.length - 3));
+    java.io.IOException truncated = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> LogisticModel.read(conf, new org.apache.hadoop.fs.Path(dir.resolve("short.model").toUri())));
+    assertTrue(truncated.getMessage().contains("short.model ends early"), truncated.getMessage());
+    bytes[11] = 9;
+    java.nio.file.Files.write(dir.resolve("v9.model"), bytes);
+    java.io.IOException version = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> LogisticModel.read(conf, new org.apache.hadoop.fs.Path(dir.resolve("v9.model").toUri())));
+    assertTrue(version.getMessage().contains("format version 9"), version.getMessage());
+    java.nio.file.Files.writeString(dir.resolve("csv.model"), "row,probability\n");
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> LogisticModel.read(conf, new org.apache.hadoop.fs.Path(dir.resolve("csv.model").toUri())))
+        .getMessage().contains("not a psyarn logistic regression model"));
+  }
+
+  @Test
   void summaryKeepsWorkerZerosTestMetricsAndEveryWorkersCurve() {
     Map<String, Object> summary = app.summarize(List.of(
         Map.of("test.logloss", 0.45, "test.auc", 0.75, "train.examples", 10.0, "train.seconds", 2.0,

@@ -1,0 +1,67 @@
+package dev.psyarn.ps.apps;
+
+import dev.psyarn.mapreduce.flights.FlightsFeatures;
+import dev.psyarn.mapreduce.flights.FlightsParquet;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/** Scores a flights file with a model: metrics over the chosen split, and each row's probability. */
+public final class FlightsScoring {
+
+  /** Which rows to score. */
+  public enum Split { ALL, TRAIN, TEST }
+
+  private FlightsScoring() {}
+
+  /**
+   * Scores the rows of {@code split}; writes {@code row,probability,label} lines to {@code out}
+   * when it is not null; returns rows, logloss, AUC and accuracy.
+   */
+  public static Map<String, Object> score(Configuration conf, LogisticModel model, Path data, Split split, Writer out)
+      throws IOException {
+    FlightsFeatures features = model.features();
+    long[] row = new long[FlightsFeatures.PER_ROW];
+    float[][] scores = {new float[1 << 16]};
+    byte[][] labels = {new byte[1 << 16]};
+    int[] n = {0};
+    double[] loss = {0};
+    long[] correct = {0};
+    if (out != null) {
+      out.write("row,probability,label\n");
+    }
+    long rows = FlightsParquet.read(conf, data, (index, micros, delay, distance, origin, destination) -> {
+      boolean test = FlightsFeatures.isTest(micros);
+      if (split == Split.TRAIN && test || split == Split.TEST && !test) {
+        return;
+      }
+      int count = features.features(micros, distance, origin, destination, row);
+      double p = model.predict(row, count);
+      int label = FlightsFeatures.label(delay);
+      if (n[0] == scores[0].length) {
+        scores[0] = Arrays.copyOf(scores[0], n[0] * 2);
+        labels[0] = Arrays.copyOf(labels[0], n[0] * 2);
+      }
+      scores[0][n[0]] = (float) p;
+      labels[0][n[0]++] = (byte) label;
+      loss[0] += Metrics.logloss(p, label);
+      correct[0] += (p >= 0.5 ? 1 : 0) == label ? 1 : 0;
+      if (out != null) {
+        out.write(index + "," + (float) p + "," + label + "\n");
+      }
+    });
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("rowsRead", rows);
+    metrics.put("rowsScored", n[0]);
+    metrics.put("split", split.name().toLowerCase(java.util.Locale.ROOT));
+    metrics.put("logloss", n[0] == 0 ? Double.NaN : loss[0] / n[0]);
+    metrics.put("auc", Metrics.auc(Arrays.copyOf(scores[0], n[0]), Arrays.copyOf(labels[0], n[0])));
+    metrics.put("accuracy", n[0] == 0 ? Double.NaN : correct[0] / (double) n[0]);
+    metrics.put("modelKeys", model.size());
+    return metrics;
+  }
+}
