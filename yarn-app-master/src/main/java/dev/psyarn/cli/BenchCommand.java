@@ -23,6 +23,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "WHAT", description = {
       "pushpull: one worker and one server on loopback, push and pull throughput by request shape;",
+      "flights: the flights-lr example on an embedded cluster beside liblinear-java on the same features;",
       "startup: submit → all N containers running, vs MapReduce's SleepJob on an embedded cluster."})
   String what;
 
@@ -37,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", defaultValue = "3", description = "Runs per size or shape; medians are reported (default ${DEFAULT-VALUE}).")
   int runs;
+
+  @Option(names = "--spec", defaultValue = "examples/flights-lr.yaml", description = "flights: the job (default ${DEFAULT-VALUE}).")
+  String spec;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -53,8 +57,47 @@ final class BenchCommand implements Callable<Integer> {
     return switch (what) {
       case "startup" -> startup();
       case "pushpull" -> pushPull();
-      default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; known: pushpull, startup");
+      case "flights" -> flights();
+      default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; known: flights, pushpull, startup");
     };
+  }
+
+  private int flights() throws Exception {
+    SpecFile job = SpecFile.read(spec);
+    com.fasterxml.jackson.databind.JsonNode app = CliContext.JSON.readTree(job.spec().appJson());
+    if (!"sparse-lr".equals(job.spec().appType())) {
+      throw new IllegalArgumentException(spec + " is not a sparse-lr job");
+    }
+    ctx.err.println("liblinear-java on the same features, in this JVM...");
+    Map<String, Object> liblinear = dev.psyarn.ps.bench.LiblinearBaseline.run(ctx.conf,
+        new org.apache.hadoop.fs.Path(app.path("data").asText()), app.path("hashBits").asInt(24));
+    ctx.err.println(liblinear);
+    File work = new File("target", "psyarn-bench").getAbsoluteFile();
+    Map<String, Object> psyarn = new LinkedHashMap<>();
+    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of())) {
+      Configuration conf = cluster.conf();
+      ctx.err.println("psyarn " + job.spec().name() + " on an embedded cluster...");
+      long start = System.nanoTime();
+      dev.psyarn.am.JobStatus report = dev.psyarn.client.JobRunner.runToEnd(conf, job.spec(), job.text(),
+          DistJar.locate(ctx.conf));
+      psyarn.put("trainer", "psyarn sparse-lr, " + job.spec().role(dev.psyarn.spec.Role.SERVER).instances() + " servers, "
+          + job.spec().role(dev.psyarn.spec.Role.WORKER).instances() + " workers");
+      psyarn.putAll(report.metrics());
+      psyarn.remove("lossCurve");
+      psyarn.put("jobSeconds", (System.nanoTime() - start) / 1e9);
+    }
+    if (json) {
+      ctx.printJson(List.of(liblinear, psyarn));
+    } else {
+      ctx.out.println("trainer | test logloss | AUC | accuracy | seconds");
+      ctx.out.printf(Locale.ROOT, "%s | %.4f | %.4f | %.4f | %.1f read + %.1f train%n", liblinear.get("trainer"),
+          liblinear.get("logloss"), liblinear.get("auc"), liblinear.get("accuracy"), liblinear.get("readSeconds"),
+          liblinear.get("trainSeconds"));
+      ctx.out.printf(Locale.ROOT, "%s | %.4f | %.4f | %.4f | %.1f train (whole job %.1f)%n", psyarn.get("trainer"),
+          psyarn.get("test.logloss"), psyarn.get("test.auc"), psyarn.get("test.accuracy"), psyarn.get("train.seconds"),
+          psyarn.get("jobSeconds"));
+    }
+    return ExitCodes.OK;
   }
 
   private int pushPull() throws Exception {

@@ -1,9 +1,7 @@
 package dev.psyarn.local;
 
 import dev.psyarn.am.JobStatus;
-import dev.psyarn.client.JobStatusReader;
-import dev.psyarn.client.JobSubmitter;
-import dev.psyarn.client.JobWatcher;
+import dev.psyarn.client.JobRunner;
 import dev.psyarn.spec.JobSpecParser;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,15 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.SleepJob;
 import org.apache.hadoop.mapreduce.TaskReport;
 import org.apache.hadoop.mapreduce.TaskType;
-import org.apache.hadoop.yarn.api.records.ApplicationId;
-import org.apache.hadoop.yarn.api.records.ApplicationReport;
-import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.client.api.YarnClient;
 
 /**
  * Time from submission until N containers run, psyarn side by side with MapReduce's own
@@ -91,19 +84,8 @@ public final class StartupBench {
         + "  server: {instances: " + half + ", memory: 128m}\n"
         + "  worker: {instances: " + (n - half) + ", memory: 128m}\n"
         + "app: {type: counter, keys: 16, rounds: 1}\n";
-    try (YarnClient yarn = YarnClient.createYarnClient()) {
-      yarn.init(conf);
-      yarn.start();
-      FileSystem fs = FileSystem.get(conf);
-      ApplicationId id = new JobSubmitter(conf, yarn, fs).submit(JobSpecParser.parse(spec), spec, jar);
-      ApplicationReport end = new JobWatcher(conf, yarn).await(id, r -> { });
-      if (end.getFinalApplicationStatus() != FinalApplicationStatus.SUCCEEDED) {
-        throw new IOException("psyarn run " + id + " did not succeed: " + end.getDiagnostics());
-      }
-      JobStatus report = new JobStatusReader(conf, fs).finished(id)
-          .orElseThrow(() -> new IOException("no report for " + id));
-      return new long[] {report.timings().get("allRegisteredMs"), report.timings().get("finishedMs")};
-    }
+    JobStatus report = JobRunner.runToEnd(conf, JobSpecParser.parse(spec), spec, jar);
+    return new long[] {report.timings().get("allRegisteredMs"), report.timings().get("finishedMs")};
   }
 
   private long[] sleepJob(int n) throws Exception {

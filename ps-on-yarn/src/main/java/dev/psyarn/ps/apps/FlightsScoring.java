@@ -18,6 +18,22 @@ public final class FlightsScoring {
 
   private FlightsScoring() {}
 
+  /** Logloss, AUC and accuracy of probabilities against labels. */
+  public static Map<String, Object> metrics(float[] scores, byte[] labels) {
+    double loss = 0;
+    long correct = 0;
+    for (int i = 0; i < scores.length; i++) {
+      loss += Metrics.logloss(scores[i], labels[i]);
+      correct += (scores[i] >= 0.5 ? 1 : 0) == labels[i] ? 1 : 0;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rowsScored", scores.length);
+    out.put("logloss", scores.length == 0 ? Double.NaN : loss / scores.length);
+    out.put("auc", Metrics.auc(scores, labels));
+    out.put("accuracy", scores.length == 0 ? Double.NaN : correct / (double) scores.length);
+    return out;
+  }
+
   /**
    * Scores the rows of {@code split}; writes {@code row,probability,label} lines to {@code out}
    * when it is not null; returns rows, logloss, AUC and accuracy.
