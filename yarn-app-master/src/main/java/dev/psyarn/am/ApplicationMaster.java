@@ -81,6 +81,8 @@ public final class ApplicationMaster {
     t.setDaemon(true);
     return t;
   });
+  /** Set once in {@link #run} before any event can arrive; read on the event thread. */
+  private volatile JobLifecycle lifecycleRef;
 
   ApplicationMaster(Configuration conf, AmEnv env, JobSpec spec, String appId, String user) {
     this.conf = conf;
@@ -120,9 +122,8 @@ public final class ApplicationMaster {
     FileSystem fs = FileSystem.get(conf);
 
     ContainerLauncher launcher = new ContainerLauncher(events);
-    RoleAllocator[] allocator = new RoleAllocator[1];
     AtomicReference<AMRMClientAsync<ContainerRequest>> amrmRef = new AtomicReference<>();
-    allocator[0] = new RoleAllocator(spec, new RoleAllocator.Scheduler() {
+    RoleAllocator allocator = new RoleAllocator(spec, new RoleAllocator.Scheduler() {
       @Override
       public void request(ContainerRequest request) {
         amrmRef.get().addContainerRequest(request);
@@ -138,7 +139,7 @@ public final class ApplicationMaster {
         amrmRef.get().releaseAssignedContainer(container);
       }
     });
-    JobLifecycle lifecycle = new JobLifecycle(spec, app, allocator[0], launcher,
+    JobLifecycle lifecycle = new JobLifecycle(spec, app, allocator, launcher,
         (event, delayMs) -> timers.schedule(() -> events.execute(() -> life(event)), delayMs, TimeUnit.MILLISECONDS),
         Clock.systemUTC(), env.submitTimeMs());
     this.lifecycleRef = lifecycle;
@@ -175,8 +176,6 @@ public final class ApplicationMaster {
       timers.shutdownNow();
     }
   }
-
-  private JobLifecycle lifecycleRef;
 
   private void life(AmEvent event) {
     lifecycleRef.handle(event);
