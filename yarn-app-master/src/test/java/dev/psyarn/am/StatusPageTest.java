@@ -1,0 +1,37 @@
+package dev.psyarn.am;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusPageTest {
+
+  private static JobStatus status(String diagnostics) {
+    return new JobStatus("application_1_0001", "job <b>", "RUNNING", "UNDEFINED", 0.5f, diagnostics,
+        List.of(new JobStatus.ContainerRow("server", 0, "container_1_0001_01_000002", "node1", "native", "REGISTERED",
+            null, 0, "http://node1:8042/node/containerlogs/container_1_0001_01_000002/alice", null, Map.of())),
+        Map.of("submittedToRunningMs", 4000L), Map.of("keys", 10L));
+  }
+
+  @Test
+  void showsStateContainersTimingsMetricsAndLogLinks() {
+    String html = StatusPage.render(status(""));
+    assertTrue(html.contains("state <b>RUNNING</b>"), html);
+    assertTrue(html.contains("progress 50%"));
+    assertTrue(html.contains("<td>container_1_0001_01_000002</td><td>node1</td><td>native</td><td>REGISTERED</td>"), html);
+    assertTrue(html.contains("<a href=\"http://node1:8042/node/containerlogs/container_1_0001_01_000002/alice\">logs</a>"));
+    assertTrue(html.contains("submittedToRunningMs") && html.contains("<th>keys</th><td>10</td>"), html);
+    assertTrue(html.contains("href=\"api/v1/status\""));
+  }
+
+  @Test
+  void escapesWhatUsersAndContainersWrote() {
+    String html = StatusPage.render(status("worker said <script>alert(1)</script> & \"left\""));
+    assertFalse(html.contains("<script>"), html);
+    assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;left&quot;"), html);
+    assertTrue(html.contains("job &lt;b&gt;"), "the job name is the user's text too");
+  }
+}
