@@ -223,7 +223,22 @@ public final class ApplicationMaster {
         : state == AmState.KILLED ? "KILLED" : "FAILED";
     String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics() : "";
     return new JobStatus(appId, spec.name(), state.name(), finalStatus, lifecycle.progress(), diagnostics, rows,
-        lifecycle.timings(), lifecycle.summary());
+        lifecycle.timings(), withTraffic(lifecycle.summary(), rows));
+  }
+
+  /** The app's metrics plus the data plane's bytes by role, from the containers' latest reports. */
+  static Map<String, Object> withTraffic(Map<String, Object> summary, List<JobStatus.ContainerRow> rows) {
+    Map<String, Object> metrics = new java.util.LinkedHashMap<>(summary);
+    for (JobStatus.ContainerRow row : rows) {
+      for (String key : new String[] {"bytesIn", "bytesOut"}) {
+        Double bytes = row.metrics().get(key);
+        if (bytes != null) {
+          metrics.merge("bytes." + row.role() + "." + key.substring(5).toLowerCase(java.util.Locale.ROOT),
+              bytes.longValue(), (a, b) -> (Long) a + (Long) b);
+        }
+      }
+    }
+    return metrics;
   }
 
   private static com.fasterxml.jackson.databind.JsonNode readJson(String json) {

@@ -228,7 +228,13 @@ final class JobLifecycle {
     if (c == null || c.role() != Role.WORKER) {
       return state();
     }
-    containers.put(c.withState("FINISHED"));
+    Map<String, Double> traffic = new LinkedHashMap<>();
+    for (String key : new String[] {"bytesIn", "bytesOut"}) {
+      if (f.results.containsKey(key)) {
+        traffic.put(key, f.results.get(key));
+      }
+    }
+    containers.put(c.withState("FINISHED").withMetrics(traffic));
     results.put(c.index(), f.results);
     int workers = spec.role(Role.WORKER).instances();
     progress = 0.1f + 0.8f * results.size() / workers;

@@ -66,6 +66,9 @@ class PsyarnJobIT {
     assertEquals(expected, metrics.path("expectedTotal").asLong());
     assertEquals(expected, metrics.path("observedTotal").asLong());
     assertEquals(5, r.path("containers").size());
+    long payload = (long) workers * rounds * keys * (Long.BYTES + Float.BYTES);
+    assertTrue(metrics.path("bytes.worker.out").asLong() > payload, "every worker's pushes: " + metrics);
+    assertTrue(metrics.path("bytes.server.in").asLong() > 0, metrics.toString());
     int servers = 0;
     for (JsonNode c : r.path("containers")) {
       assertEquals(0, c.path("exitCode").asInt(-1), c.toString());

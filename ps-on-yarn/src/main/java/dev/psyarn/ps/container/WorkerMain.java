@@ -15,6 +15,7 @@ import dev.psyarn.specs.SpecNode;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -47,13 +48,15 @@ public final class WorkerMain {
     AppType app = AppTypes.get(SpecNode.root(config));
     try (ControlClient control = boot.control()) {
       control.register(boot.env().role(), boot.env().index(), boot.host(), 0);
-      control.startHeartbeats(boot.env().heartbeatMs(), Map::of);
+      List<RpcClient> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+      control.startHeartbeats(boot.env().heartbeatMs(), () -> traffic(servers));
       ClusterView view = control.clusterView();
-      try (KVWorker kv = connect(view, boot)) {
+      try (KVWorker kv = connect(view, boot, servers)) {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
-        Map<String, Double> results = app.run(new WorkerContext(boot.env().index(), view.numWorkers(),
-            kv, control::barrier, config));
+        Map<String, Double> results = new LinkedHashMap<>(app.run(new WorkerContext(boot.env().index(),
+            view.numWorkers(), kv, control::barrier, config)));
+        results.putAll(traffic(servers));
         control.finished(results);
         LOG.info("worker {} finished: {}", boot.env().index(), results);
       }
@@ -61,10 +64,21 @@ public final class WorkerMain {
     return 0;
   }
 
-  private static KVWorker connect(ClusterView view, ContainerBootstrap boot) throws Exception {
+  /** The data plane's bytes over every server connection. */
+  private static Map<String, Double> traffic(List<RpcClient> servers) {
+    long in = 0;
+    long out = 0;
+    for (RpcClient server : List.copyOf(servers)) {
+      in += server.traffic().bytesIn();
+      out += server.traffic().bytesOut();
+    }
+    return Map.of("bytesIn", (double) in, "bytesOut", (double) out);
+  }
+
+  private static KVWorker connect(ClusterView view, ContainerBootstrap boot, List<RpcClient> channels)
+      throws Exception {
     ServerInfo[] servers = view.servers().clone();
     Arrays.sort(servers, (a, b) -> Integer.compare(a.index(), b.index()));
-    List<RpcClient> channels = new ArrayList<>();
     for (int i = 0; i < servers.length; i++) {
       channels.add(RpcClient.connect(new InetSocketAddress(servers[i].host(), servers[i].port()),
           boot.secret(), Protocols.DATA, ContainerBootstrap.CONNECT_TIMEOUT));

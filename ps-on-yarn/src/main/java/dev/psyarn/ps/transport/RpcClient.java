@@ -29,6 +29,7 @@ public final class RpcClient implements PeerChannel {
   private volatile Channel channel;
   private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
+  private final Traffic traffic = new Traffic();
   private final String peer;
 
   private RpcClient(String peer) {
@@ -54,6 +55,7 @@ public final class RpcClient implements PeerChannel {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.pipeline()
+                .addLast("traffic", client.traffic.counter())
                 .addLast(Handshake.FRAME_DECODER, Handshake.handshakeFrames())
                 .addLast("prepend", new LengthFieldPrepender(4))
                 .addLast("auth", new Handshake.ClientSide(secret, authenticated, pipeline -> pipeline
@@ -109,6 +111,11 @@ public final class RpcClient implements PeerChannel {
       }
     });
     return future;
+  }
+
+  /** Bytes this connection has read and written. */
+  public Traffic traffic() {
+    return traffic;
   }
 
   /** Whether the connection is still open. */

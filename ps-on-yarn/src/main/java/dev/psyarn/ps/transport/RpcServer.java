@@ -26,11 +26,13 @@ public final class RpcServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
 
   private final Channel listener;
+  private final Traffic traffic;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final String name;
 
-  private RpcServer(Channel listener, String name) {
+  private RpcServer(Channel listener, String name, Traffic traffic) {
     this.listener = listener;
+    this.traffic = traffic;
     this.name = name;
   }
 
@@ -43,6 +45,7 @@ public final class RpcServer implements AutoCloseable {
   public static RpcServer start(InetSocketAddress bindAddress, AppSecret secret, WireProtocol protocol,
       RequestHandler handler, String name) throws IOException {
     RpcServer[] self = new RpcServer[1];
+    Traffic traffic = new Traffic();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(EventLoops.group())
         .channel(NioServerSocketChannel.class)
@@ -52,6 +55,7 @@ public final class RpcServer implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             self[0].connections.add(ch);
             ch.pipeline()
+                .addLast("traffic", traffic.counter())
                 .addLast(Handshake.FRAME_DECODER, Handshake.handshakeFrames())
                 .addLast("prepend", new LengthFieldPrepender(4))
                 .addLast("auth", new Handshake.ServerSide(secret, name, pipeline -> pipeline
@@ -61,7 +65,7 @@ public final class RpcServer implements AutoCloseable {
         });
     try {
       Channel channel = bootstrap.bind(bindAddress).sync().channel();
-      self[0] = new RpcServer(channel, name);
+      self[0] = new RpcServer(channel, name, traffic);
       LOG.info("{} listening on {}", name, channel.localAddress());
       return self[0];
     } catch (InterruptedException e) {
@@ -70,6 +74,11 @@ public final class RpcServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IOException("cannot listen on " + bindAddress + " for " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Bytes this server's connections have read and written. */
+  public Traffic traffic() {
+    return traffic;
   }
 
   /** The port this server listens on. */

@@ -42,6 +42,24 @@ class RpcTransportTest {
   }
 
   @Test
+  void bothEndsCountEveryByteTheOtherSent() throws Exception {
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+            new ServerStore(), "test data plane");
+        RpcClient client = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
+      client.call(new DataMessages.CreateTable(0, 1, dev.psyarn.ps.update.UpdaterSpec.SUM)).get(5, TimeUnit.SECONDS);
+      long before = client.traffic().bytesOut();
+      long[] keys = new long[1000];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = i;
+      }
+      client.call(new DataMessages.Push(0, keys, new float[1000])).get(5, TimeUnit.SECONDS);
+      assertTrue(client.traffic().bytesOut() - before >= 1000 * 12, "keys and values went out");
+      assertEquals(client.traffic().bytesOut(), server.traffic().bytesIn());
+      assertEquals(server.traffic().bytesOut(), client.traffic().bytesIn());
+    }
+  }
+
+  @Test
   void dataPlaneRefusesAPeerWithoutTheSecret() throws Exception {
     try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
         new ServerStore(), "test data plane")) {
