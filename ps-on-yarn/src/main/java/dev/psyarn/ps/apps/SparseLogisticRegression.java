@@ -29,7 +29,7 @@ public final class SparseLogisticRegression implements AppType {
 
   /** The settings of the {@code app} section. */
   record Settings(String data, String model, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
-      Consistency consistency, long seed, int curvePoints) {
+      Consistency consistency, long seed, int curvePoints, float significanceThreshold) {
 
     static Settings of(JsonNode app) {
       JsonNode u = app.path("updater");
@@ -40,7 +40,8 @@ public final class SparseLogisticRegression implements AppType {
           new UpdaterSpec(u.path("type").asText("ftrl"), (float) u.path("rate").asDouble(0.05),
               (float) u.path("l1").asDouble(0), (float) u.path("l2").asDouble(0), (float) u.path("beta").asDouble(1)),
           new Consistency(c.path("model").asText("bounded"), c.path("maxDelay").asInt(2)),
-          app.path("seed").asLong(1), app.path("curvePoints").asInt(20));
+          app.path("seed").asLong(1), app.path("curvePoints").asInt(20),
+          (float) app.path("filters").path("significantlyModified").asDouble(0));
     }
   }
 
@@ -52,7 +53,13 @@ public final class SparseLogisticRegression implements AppType {
   @Override
   public void validate(SpecNode app) {
     app.allowOnly("type", "data", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
-        "curvePoints");
+        "curvePoints", "filters");
+    app.optionalObject("filters").ifPresent(f -> {
+      f.allowOnly("significantlyModified");
+      if (number(f, "significantlyModified", 0) < 0) {
+        throw f.error("significantlyModified", "must be zero (off) or a positive threshold");
+      }
+    });
     app.text("data");
     app.textOr("model", "");
     app.integerOr("hashBits", 24, 16, 30);
@@ -145,6 +152,8 @@ public final class SparseLogisticRegression implements AppType {
     results.put("train.seconds", trainSeconds);
     results.put("train.loadSeconds", loadSeconds);
     results.put("train.maxStaleness", (double) trainer.maxStaleness());
+    results.put("filter.updatesSent", (double) trainer.updatesSent());
+    results.put("filter.updatesHeld", (double) trainer.updatesHeld());
     context.coordinator().barrier("lr-trained");
     if (context.index() == 0) {
       results.putAll(evaluate(kv, FlightsData.load(conf, new Path(s.data()), features, true, 0, 1), biasKey));
@@ -215,12 +224,16 @@ public final class SparseLogisticRegression implements AppType {
     double examples = 0;
     double seconds = 0;
     double staleness = 0;
+    double updatesSent = 0;
+    double updatesHeld = 0;
     Map<String, Object> curves = new LinkedHashMap<>();
     for (int w = 0; w < results.size(); w++) {
       Map<String, Double> r = results.get(w);
       examples += r.getOrDefault("train.examples", 0.0);
       seconds = Math.max(seconds, r.getOrDefault("train.seconds", 0.0));
       staleness = Math.max(staleness, r.getOrDefault("train.maxStaleness", 0.0));
+      updatesSent += r.getOrDefault("filter.updatesSent", 0.0);
+      updatesHeld += r.getOrDefault("filter.updatesHeld", 0.0);
       List<double[]> curve = new ArrayList<>();
       for (int p = 0; r.containsKey("curve." + p + ".examples"); p++) {
         curve.add(new double[] {r.get("curve." + p + ".examples"), r.get("curve." + p + ".logloss")});
@@ -230,6 +243,8 @@ public final class SparseLogisticRegression implements AppType {
     summary.put("train.examples", (long) examples);
     summary.put("train.seconds", seconds);
     summary.put("train.maxStaleness", (long) staleness);
+    summary.put("filter.updatesSent", (long) updatesSent);
+    summary.put("filter.updatesHeld", (long) updatesHeld);
     summary.put("lossCurve", curves);
     return summary;
   }

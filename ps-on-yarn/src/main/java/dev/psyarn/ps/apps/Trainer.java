@@ -1,5 +1,6 @@
 package dev.psyarn.ps.apps;
 
+import dev.psyarn.ps.filter.SignificantlyModifiedFilter;
 import dev.psyarn.ps.worker.KVWorker;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ final class Trainer {
   private final long biasKey;
   private final SparseLogisticRegression.Settings settings;
   private final ArrayDeque<Long> pending = new ArrayDeque<>();
+  private final SignificantlyModifiedFilter filter;
   private long[] keys = new long[1024];
   private int iteration;
   private long examplesSeen;
@@ -26,6 +28,7 @@ final class Trainer {
     this.kv = kv;
     this.biasKey = biasKey;
     this.settings = settings;
+    this.filter = new SignificantlyModifiedFilter(kv, SparseLogisticRegression.TABLE, settings.significanceThreshold());
   }
 
   /** Trains on examples {@code order[from..to)}. */
@@ -57,7 +60,10 @@ final class Trainer {
       recentExamples++;
     }
     examplesSeen += to - from;
-    pending.add(kv.push(SparseLogisticRegression.TABLE, batchKeys, g));
+    long pushed = filter.push(batchKeys, g);
+    if (pushed >= 0) {
+      pending.add(pushed);
+    }
     pending.add(kv.clock(iteration));
     iteration++;
     while (pending.size() > 8) {
@@ -65,8 +71,12 @@ final class Trainer {
     }
   }
 
-  /** Waits for every push. */
+  /** Sends what the filter still holds, then waits for every push. */
   void finish() {
+    long flushed = filter.flush();
+    if (flushed >= 0) {
+      pending.add(flushed);
+    }
     while (!pending.isEmpty()) {
       kv.waitFor(pending.poll());
     }
@@ -78,6 +88,14 @@ final class Trainer {
 
   int maxStaleness() {
     return maxStaleness;
+  }
+
+  long updatesSent() {
+    return filter.sent();
+  }
+
+  long updatesHeld() {
+    return filter.held();
   }
 
   /** The mean training log loss since the last call (progressive validation: before each update). */
