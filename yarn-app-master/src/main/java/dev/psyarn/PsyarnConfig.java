@@ -31,6 +31,17 @@ public final class PsyarnConfig {
   public static final String ACL_VIEW = "psyarn.acl.view";
   public static final String ACL_VIEW_DEFAULT = " ";
 
+  /**
+   * The application's ACLs, the same for the AM's container and every other one: viewers from
+   * {@link #ACL_VIEW}; modifying (kill, flex) is for the owner and YARN's admins only.
+   */
+  public static java.util.Map<org.apache.hadoop.yarn.api.records.ApplicationAccessType, String> applicationAcls(
+      org.apache.hadoop.conf.Configuration conf) {
+    return java.util.Map.of(
+        org.apache.hadoop.yarn.api.records.ApplicationAccessType.VIEW_APP, conf.get(ACL_VIEW, ACL_VIEW_DEFAULT),
+        org.apache.hadoop.yarn.api.records.ApplicationAccessType.MODIFY_APP, " ");
+  }
+
   /** Where staging directories live on the cluster file system; default: {@code ~/.psyarn}. */
   public static final String STAGING_ROOT = "psyarn.staging.root";
 

@@ -21,6 +21,15 @@ public record JvmCommand(String mainClass, int heapMb, List<String> jvmOptions, 
     args = List.copyOf(args);
   }
 
+  /**
+   * The JDK containers run with: this process's own ({@code JAVA_HOME}, else {@code java.home}),
+   * set in every launch context because a NodeManager may export none.
+   */
+  public static String localJavaHome() {
+    String env = System.getenv("JAVA_HOME");
+    return env != null && !env.isEmpty() ? env : System.getProperty("java.home");
+  }
+
   /** The single shell command that the NodeManager runs, with log redirection. */
   public String toShellCommand() {
     List<String> parts = new ArrayList<>();

@@ -116,6 +116,18 @@ public final class SpecNode {
     return has(field) ? integer(field, min, max) : fallback;
   }
 
+  /** A number (whole or not), or {@code fallback} when the field is absent. */
+  public double decimal(String field, double fallback) {
+    if (!has(field)) {
+      return fallback;
+    }
+    JsonNode child = node.get(field);
+    if (!child.isNumber()) {
+      throw new SpecException(join(field), "expected a number, got " + describe(child));
+    }
+    return child.asDouble();
+  }
+
   public boolean bool(String field, boolean fallback) {
     if (!has(field)) {
       return fallback;

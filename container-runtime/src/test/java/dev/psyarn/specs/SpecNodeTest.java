@@ -55,6 +55,17 @@ class SpecNodeTest {
   }
 
   @Test
+  void decimalsAcceptWholeAndFractionalNumbersOnly() throws Exception {
+    SpecNode n = parse("{\"a\": 0.25, \"b\": 3, \"c\": \"fast\"}");
+    assertEquals(0.25, n.decimal("a", 9));
+    assertEquals(3.0, n.decimal("b", 9));
+    assertEquals(9.0, n.decimal("missing", 9));
+    SpecException e = assertThrows(SpecException.class, () -> n.decimal("c", 0));
+    assertEquals("c", e.field());
+    assertTrue(e.getMessage().contains("expected a number, got \"fast\""), e.getMessage());
+  }
+
+  @Test
   void listsAndMapsNameTheBadElement() throws Exception {
     SpecNode n = parse("{\"opts\": [\"-Xss1m\", 3], \"env\": {\"A\": 1, \"B\": {\"x\": 1}}, \"ok\": [\"a\"]}");
     assertEquals(List.of("a"), n.stringList("ok"));

@@ -32,7 +32,6 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
-import org.apache.hadoop.yarn.api.records.ApplicationAccessType;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.AMRMClient;
@@ -158,10 +157,8 @@ public final class ApplicationMaster {
     try (RpcServer control = RpcServer.start(new InetSocketAddress(0), secret, Protocols.CONTROL,
             new ControlPlane(lifecycle, events), "control plane");
         AmWebServer web = AmWebServer.start(WebAppUtils.getProxyHostsAndPortsForAmFilter(conf), this::statusNow)) {
-      Map<ApplicationAccessType, String> acls = Map.of(
-          ApplicationAccessType.VIEW_APP, conf.get(PsyarnConfig.ACL_VIEW, PsyarnConfig.ACL_VIEW_DEFAULT),
-          ApplicationAccessType.MODIFY_APP, " ");
-      launcher.wire(lifecycle, nm, LaunchContexts.create(conf, fs, env, spec, credentials, acls, host,
+      launcher.wire(lifecycle, nm, LaunchContexts.create(conf, fs, env, spec, credentials,
+          PsyarnConfig.applicationAcls(conf), host,
           control.port()), conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
       String trackingUrl = "http://" + host + ":" + web.port() + "/";
       amrm.registerApplicationMaster(host, control.port(), trackingUrl);

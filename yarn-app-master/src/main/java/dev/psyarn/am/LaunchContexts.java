@@ -54,7 +54,7 @@ final class LaunchContexts {
     }
     Map<String, String> env = new HashMap<>();
     env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, amEnv.hadoopClasspath()));
-    env.put(Environment.JAVA_HOME.name(), javaHome());
+    env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand placeholder = new JvmCommand("unset", 64, List.of(), List.of());
     LaunchSpec base = new LaunchSpec(resources, env, placeholder, containerTokens(amCredentials), acls);
     return new LaunchContexts(spec, base, amHost, amPort);
@@ -72,12 +72,6 @@ final class LaunchContexts {
     jvmOptions.addAll(roleSpec.jvmOptions());
     return base.withEnvironment(env).withCommand(new JvmCommand(role.mainClass(),
         roleSpec.resources().heapMb(), jvmOptions, List.of()));
-  }
-
-  /** The JDK the containers use: the AM's own, since a NodeManager may not export one. */
-  static String javaHome() {
-    String env = System.getenv("JAVA_HOME");
-    return env != null && !env.isEmpty() ? env : System.getProperty("java.home");
   }
 
   private static ByteBuffer containerTokens(Credentials amCredentials) throws IOException {

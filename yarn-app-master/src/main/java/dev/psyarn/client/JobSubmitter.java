@@ -29,7 +29,6 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
-import org.apache.hadoop.yarn.api.records.ApplicationAccessType;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
 import org.apache.hadoop.yarn.api.records.LocalResource;
@@ -123,15 +122,10 @@ public final class JobSubmitter {
     Map<String, String> env = new HashMap<>(
         new AmEnv(staging.toString(), submitTime, hadoopClasspath).toMap());
     env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath));
-    String javaHome = System.getenv("JAVA_HOME");
-    env.put(Environment.JAVA_HOME.name(), javaHome != null && !javaHome.isEmpty() ? javaHome
-        : System.getProperty("java.home"));
+    env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(),
         List.of("-Dlog4j.configuration=psyarn-log4j.properties"), List.of());
-    Map<ApplicationAccessType, String> acls = Map.of(
-        ApplicationAccessType.VIEW_APP, conf.get(PsyarnConfig.ACL_VIEW, PsyarnConfig.ACL_VIEW_DEFAULT),
-        ApplicationAccessType.MODIFY_APP, " ");
-    return new LaunchSpec(resources, env, command, credentials(), acls);
+    return new LaunchSpec(resources, env, command, credentials(), PsyarnConfig.applicationAcls(conf));
   }
 
   /** A fresh application secret, plus file-system tokens when the cluster is secure. */

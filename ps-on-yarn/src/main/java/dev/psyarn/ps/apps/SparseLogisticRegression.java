@@ -5,7 +5,6 @@ import dev.psyarn.mapreduce.flights.FlightsFeatures;
 import dev.psyarn.ps.update.UpdaterSpec;
 import dev.psyarn.ps.worker.Consistency;
 import dev.psyarn.ps.worker.KVWorker;
-import dev.psyarn.specs.SpecException;
 import dev.psyarn.specs.SpecNode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +55,7 @@ public final class SparseLogisticRegression implements AppType {
         "curvePoints", "filters");
     app.optionalObject("filters").ifPresent(f -> {
       f.allowOnly("significantlyModified");
-      if (number(f, "significantlyModified", 0) < 0) {
+      if (f.decimal("significantlyModified", 0) < 0) {
         throw f.error("significantlyModified", "must be zero (off) or a positive threshold");
       }
     });
@@ -70,7 +69,8 @@ public final class SparseLogisticRegression implements AppType {
       u.allowOnly("type", "rate", "l1", "l2", "beta");
       String type = u.textOr("type", "ftrl");
       try {
-        new UpdaterSpec(type, number(u, "rate", 0.05), number(u, "l1", 0), number(u, "l2", 0), number(u, "beta", 1))
+        new UpdaterSpec(type, (float) u.decimal("rate", 0.05), (float) u.decimal("l1", 0),
+            (float) u.decimal("l2", 0), (float) u.decimal("beta", 1))
             .create();
       } catch (IllegalArgumentException e) {
         throw u.error(e.getMessage());
@@ -98,17 +98,6 @@ public final class SparseLogisticRegression implements AppType {
         }
       }
     }
-  }
-
-  private static float number(SpecNode node, String field, double fallback) {
-    if (!node.has(field)) {
-      return (float) fallback;
-    }
-    JsonNode value = node.json().get(field);
-    if (!value.isNumber()) {
-      throw new SpecException(node.path() + "." + field, "expected a number, got " + value);
-    }
-    return (float) value.asDouble();
   }
 
   @Override

@@ -18,6 +18,7 @@ final class Trainer {
   private final ArrayDeque<Long> pending = new ArrayDeque<>();
   private final SignificantlyModifiedFilter filter;
   private long[] keys = new long[1024];
+  private int[] at = new int[64];
   private int iteration;
   private long examplesSeen;
   private double recentLoss;
@@ -45,16 +46,22 @@ final class Trainer {
     int biasAt = Arrays.binarySearch(batchKeys, biasKey);
     for (int i = from; i < to; i++) {
       int example = order[i];
+      int first = data.offsets[example];
+      int count = data.offsets[example + 1] - first;
+      if (count > at.length) {
+        at = new int[count];
+      }
       double z = w[biasAt];
-      for (int k = data.offsets[example]; k < data.offsets[example + 1]; k++) {
-        z += w[Arrays.binarySearch(batchKeys, data.keys[k])];
+      for (int k = 0; k < count; k++) {
+        at[k] = Arrays.binarySearch(batchKeys, data.keys[first + k]);
+        z += w[at[k]];
       }
       double p = 1 / (1 + Math.exp(-z));
       int label = data.labels[example];
       float residual = (float) (p - label);
       g[biasAt] += residual;
-      for (int k = data.offsets[example]; k < data.offsets[example + 1]; k++) {
-        g[Arrays.binarySearch(batchKeys, data.keys[k])] += residual;
+      for (int k = 0; k < count; k++) {
+        g[at[k]] += residual;
       }
       recentLoss += Metrics.logloss(p, label);
       recentExamples++;
