@@ -211,6 +211,48 @@ public final class SpecNode {
     return out;
   }
 
+  /** A required, non-empty list of mappings, each a node with its own path ({@code field[2]}). */
+  public List<SpecNode> objectList(String field) {
+    SpecNode child = required(field);
+    if (!child.node.isArray() || child.node.isEmpty()) {
+      throw new SpecException(child.path, "expected a non-empty list of mappings, got " + describe(child.node));
+    }
+    List<SpecNode> out = new ArrayList<>();
+    for (int i = 0; i < child.node.size(); i++) {
+      SpecNode item = new SpecNode(child.node.get(i), child.path + "[" + i + "]");
+      item.requireObject();
+      out.add(item);
+    }
+    return out;
+  }
+
+  /** Whether a field is present and a mapping (rather than a scalar or a list). */
+  public boolean isObject(String field) {
+    return has(field) && node.get(field).isObject();
+  }
+
+  /** Whether a field is present and a list. */
+  public boolean isList(String field) {
+    return has(field) && node.get(field).isArray();
+  }
+
+  /** A required list of numbers. */
+  public double[] decimalList(String field) {
+    SpecNode child = required(field);
+    if (!child.node.isArray() || child.node.isEmpty()) {
+      throw new SpecException(child.path, "expected a non-empty list of numbers, got " + describe(child.node));
+    }
+    double[] out = new double[child.node.size()];
+    for (int i = 0; i < out.length; i++) {
+      JsonNode item = child.node.get(i);
+      if (!item.isNumber()) {
+        throw new SpecException(child.path + "[" + i + "]", "expected a number, got " + describe(item));
+      }
+      out[i] = item.asDouble();
+    }
+    return out;
+  }
+
   /** The node itself, for handing a section to the reader that owns it. */
   public JsonNode json() {
     return node;

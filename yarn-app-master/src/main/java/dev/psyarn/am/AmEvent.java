@@ -11,6 +11,8 @@ import org.apache.hadoop.yarn.event.AbstractEvent;
 class AmEvent extends AbstractEvent<AmEvent.Type> {
 
   enum Type {
+    PREPROCESSED,
+    PREPROCESS_FAILED,
     CONTAINERS_ALLOCATED,
     CONTAINER_STARTED,
     CONTAINER_START_FAILED,

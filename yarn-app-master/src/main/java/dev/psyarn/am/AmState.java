@@ -2,6 +2,8 @@ package dev.psyarn.am;
 
 /** The ApplicationMaster's lifecycle states; the last three are final. */
 public enum AmState {
+  /** Running the spec's MapReduce preprocessing jobs; no container asked for yet. */
+  PREPROCESSING,
   /** Asking for, launching and waiting for containers to register. */
   STARTING,
   /** Every container registered; workers at work. */

@@ -82,6 +82,8 @@ public final class ApplicationMaster {
   });
   /** Set once in {@link #run} before any event can arrive; read on the event thread. */
   private volatile JobLifecycle lifecycleRef;
+  /** The preprocessing stage, when the spec has one. */
+  private PreprocessStage preprocess;
 
   ApplicationMaster(Configuration conf, AmEnv env, JobSpec spec, String appId, String user) {
     this.conf = conf;
@@ -138,7 +140,12 @@ public final class ApplicationMaster {
         amrmRef.get().releaseAssignedContainer(container);
       }
     });
-    JobLifecycle lifecycle = new JobLifecycle(spec, app, allocator, launcher,
+    if (spec.preprocesses()) {
+      String output = spec.preprocessOutput(env.stagingDir());
+      preprocess = new PreprocessStage(conf, spec, new Path(output), spec.preprocess().output() == null, events,
+          this::life, fraction -> lifecycleRef.preprocessProgress(fraction));
+    }
+    JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess, allocator, launcher,
         (event, delayMs) -> timers.schedule(() -> events.execute(() -> life(event)), delayMs, TimeUnit.MILLISECONDS),
         Clock.systemUTC(), env.submitTimeMs());
     this.lifecycleRef = lifecycle;
@@ -220,7 +227,7 @@ public final class ApplicationMaster {
         : state == AmState.KILLED ? "KILLED" : "FAILED";
     String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics() : "";
     return new JobStatus(appId, spec.name(), state.name(), finalStatus, lifecycle.progress(), diagnostics, rows,
-        lifecycle.timings(), withTraffic(lifecycle.summary(), rows));
+        lifecycle.timings(), withTraffic(lifecycle.summary(), rows), preprocess == null ? null : preprocess.status());
   }
 
   /** The app's metrics plus the data plane's bytes by role, from the containers' latest reports. */

@@ -6,12 +6,15 @@ import static dev.psyarn.am.AmEvent.Type.CONTAINER_REGISTERED;
 import static dev.psyarn.am.AmEvent.Type.CONTAINER_STARTED;
 import static dev.psyarn.am.AmEvent.Type.CONTAINER_START_FAILED;
 import static dev.psyarn.am.AmEvent.Type.FATAL_ERROR;
+import static dev.psyarn.am.AmEvent.Type.PREPROCESSED;
+import static dev.psyarn.am.AmEvent.Type.PREPROCESS_FAILED;
 import static dev.psyarn.am.AmEvent.Type.SHUTDOWN_REQUESTED;
 import static dev.psyarn.am.AmEvent.Type.STOP_TIMEOUT;
 import static dev.psyarn.am.AmEvent.Type.WORKER_FINISHED;
 import static dev.psyarn.am.AmState.FAILED;
 import static dev.psyarn.am.AmState.FINISHING;
 import static dev.psyarn.am.AmState.KILLED;
+import static dev.psyarn.am.AmState.PREPROCESSING;
 import static dev.psyarn.am.AmState.RUNNING;
 import static dev.psyarn.am.AmState.STARTING;
 import static dev.psyarn.am.AmState.SUCCEEDED;
@@ -50,6 +53,11 @@ final class JobLifecycle {
     void launch(RoleAllocator.Assignment assignment);
   }
 
+  /** Runs the preprocessing jobs in the background; ends with PREPROCESSED or PREPROCESS_FAILED. */
+  interface Preprocessor {
+    void start();
+  }
+
   /** Delivers an event later. */
   interface Timer {
     void schedule(AmEvent event, long delayMs);
@@ -60,6 +68,11 @@ final class JobLifecycle {
 
   private static final StateMachineFactory<JobLifecycle, AmState, AmEvent.Type, AmEvent> TABLE =
       new StateMachineFactory<JobLifecycle, AmState, AmEvent.Type, AmEvent>(STARTING)
+          .addTransition(PREPROCESSING, STARTING, PREPROCESSED, JobLifecycle::onPreprocessed)
+          .addTransition(PREPROCESSING, FAILED, EnumSet.of(PREPROCESS_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
+              JobLifecycle::onFatal)
+          .addTransition(PREPROCESSING, PREPROCESSING, STOP_TIMEOUT)
+
           .addTransition(STARTING, STARTING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
           .addTransition(STARTING, STARTING, CONTAINER_STARTED, JobLifecycle::onStarted)
           .addTransition(STARTING, EnumSet.of(STARTING, RUNNING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
@@ -93,6 +106,7 @@ final class JobLifecycle {
   private final JobSpec spec;
   private final AppType app;
   private final RoleAllocator allocator;
+  private final Preprocessor preprocessor;
   private final Launcher launcher;
   private final Timer timer;
   private final Clock clock;
@@ -108,8 +122,15 @@ final class JobLifecycle {
 
   JobLifecycle(JobSpec spec, AppType app, RoleAllocator allocator, Launcher launcher, Timer timer,
       Clock clock, long submitTimeMs) {
+    this(spec, app, null, allocator, launcher, timer, clock, submitTimeMs);
+  }
+
+  /** A lifecycle that first runs {@code preprocessor} when it is not null. */
+  JobLifecycle(JobSpec spec, AppType app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
+      Timer timer, Clock clock, long submitTimeMs) {
     this.spec = spec;
     this.app = app;
+    this.preprocessor = preprocessor;
     this.allocator = allocator;
     this.launcher = launcher;
     this.timer = timer;
@@ -118,7 +139,7 @@ final class JobLifecycle {
     this.containers = new ContainerTable(spec);
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning());
-    this.machine = TABLE.make(this);
+    this.machine = TABLE.make(this, preprocessor == null ? STARTING : PREPROCESSING);
   }
 
   /** Handles one event; called on the event thread only. */
@@ -137,6 +158,24 @@ final class JobLifecycle {
   /** The AM registered with the RM: the application is RUNNING as YARN sees it. */
   void amRegistered() {
     mark("submittedToRunningMs");
+    if (state() == PREPROCESSING) {
+      preprocessor.start();
+    } else {
+      allocator.start();
+    }
+  }
+
+  /** Preprocessing's share of progress until it ends, from the running jobs; 0 to 1. */
+  void preprocessProgress(float fraction) {
+    if (state() == PREPROCESSING) {
+      progress = 0.3f * fraction;
+    }
+  }
+
+  private void onPreprocessed(AmEvent event) {
+    mark("preprocessedMs");
+    LOG.info("preprocessing finished; asking for containers");
+    progress = 0.3f;
     allocator.start();
   }
 
@@ -213,7 +252,7 @@ final class JobLifecycle {
     }
     r.reply.ok(new Ack());
     int registered = containers.countInState("REGISTERED", "FINISHED");
-    progress = 0.1f * registered / spec.totalContainers();
+    progress = base() + 0.1f * registered / spec.totalContainers();
     if (registered == spec.totalContainers()) {
       mark("allRegisteredMs");
       LOG.info("all {} containers registered", registered);
@@ -237,7 +276,7 @@ final class JobLifecycle {
     containers.put(c.withState("FINISHED").withMetrics(traffic));
     results.put(c.index(), f.results);
     int workers = spec.role(Role.WORKER).instances();
-    progress = 0.1f + 0.8f * results.size() / workers;
+    progress = base() + 0.1f + (0.8f - base()) * results.size() / workers;
     if (results.size() < workers) {
       return state();
     }
@@ -287,6 +326,11 @@ final class JobLifecycle {
         : event instanceof AmEvent.ContainerEvent c ? "container " + c.containerId + " could not start: " + c.detail
         : event.getType().toString();
     finish(FAILED, diagnostics);
+  }
+
+  /** Where progress starts after preprocessing. */
+  private float base() {
+    return preprocessor == null ? 0f : 0.3f;
   }
 
   private AmState finish(AmState state, String diagnostics) {

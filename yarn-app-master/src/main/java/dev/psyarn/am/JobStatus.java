@@ -16,9 +16,12 @@ import java.util.Map;
  * @param containers every container
  * @param timings milliseconds from submission to each milestone
  * @param metrics the app's results
+ * @param preprocess the MapReduce preprocessing: its state, each job's id and progress, and its
+ *     figures once done (null for a job without preprocessing)
  */
 public record JobStatus(String applicationId, String name, String state, String finalStatus, float progress,
-    String diagnostics, List<ContainerRow> containers, Map<String, Long> timings, Map<String, Object> metrics) {
+    String diagnostics, List<ContainerRow> containers, Map<String, Long> timings, Map<String, Object> metrics,
+    Map<String, Object> preprocess) {
 
   /**
    * One container's row.

@@ -32,12 +32,14 @@ import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 final class LaunchContexts {
 
   private final JobSpec spec;
+  private final String appJson;
   private final LaunchSpec base;
   private final String amHost;
   private final int amPort;
 
-  private LaunchContexts(JobSpec spec, LaunchSpec base, String amHost, int amPort) {
+  private LaunchContexts(JobSpec spec, String appJson, LaunchSpec base, String amHost, int amPort) {
     this.spec = spec;
+    this.appJson = appJson;
     this.base = base;
     this.amHost = amHost;
     this.amPort = amPort;
@@ -57,14 +59,26 @@ final class LaunchContexts {
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand placeholder = new JvmCommand("unset", 64, List.of(), List.of());
     LaunchSpec base = new LaunchSpec(resources, env, placeholder, containerTokens(amCredentials), acls);
-    return new LaunchContexts(spec, base, amHost, amPort);
+    return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, amHost, amPort);
+  }
+
+  /** The app section the containers get: with preprocessing, {@code shards} names its shards. */
+  static String appJson(JobSpec spec, String stagingDir) throws IOException {
+    if (!spec.preprocesses()) {
+      return spec.appJson();
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode app =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(spec.appJson());
+    app.put("shards", new Path(spec.preprocessOutput(stagingDir), dev.psyarn.mapreduce.jobs.Preprocess.SHARDS).toString());
+    return json.writeValueAsString(app);
   }
 
   /** The launch spec of one container. */
   LaunchSpec forContainer(Role role, int index, int heartbeatMs) {
     RoleSpec roleSpec = spec.role(role);
     PsContainerEnv wiring = new PsContainerEnv(role.specName(), index, amHost, amPort,
-        spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(), spec.appJson(), heartbeatMs);
+        spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(), appJson, heartbeatMs);
     Map<String, String> env = new HashMap<>(roleSpec.environment());
     env.putAll(wiring.toMap());
     List<String> jvmOptions = new java.util.ArrayList<>();

@@ -69,12 +69,16 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(spec + " is not a sparse-lr job");
     }
     ctx.err.println("liblinear-java on the same features, in this JVM...");
+    boolean preprocesses = job.spec().preprocesses();
+    String data = preprocesses ? job.spec().preprocess().input() : app.path("data").asText();
+    int hashBits = preprocesses && !job.spec().preprocess().encoding().dictionary()
+        ? job.spec().preprocess().encoding().bits() : app.path("hashBits").asInt(24);
     Map<String, Object> liblinear = dev.psyarn.ps.bench.LiblinearBaseline.run(ctx.conf,
-        new org.apache.hadoop.fs.Path(app.path("data").asText()), app.path("hashBits").asInt(24));
+        new org.apache.hadoop.fs.Path(data), hashBits);
     ctx.err.println(liblinear);
     File work = new File("target", "psyarn-bench").getAbsoluteFile();
     Map<String, Object> psyarn = new LinkedHashMap<>();
-    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of())) {
+    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), preprocesses)) {
       Configuration conf = cluster.conf();
       ctx.err.println("psyarn " + job.spec().name() + " on an embedded cluster...");
       long start = System.nanoTime();

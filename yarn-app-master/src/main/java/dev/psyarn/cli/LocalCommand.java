@@ -40,9 +40,11 @@ final class LocalCommand implements Callable<Integer> {
     }
     SpecFile spec = SpecFile.read(specFile);
     File work = new File("target", "psyarn-local").getAbsoluteFile();
-    ctx.err.println("starting local HDFS and YARN (" + nodes + " NodeManager" + (nodes > 1 ? "s" : "") + ") in " + work);
+    boolean mapReduce = spec.spec().preprocesses();
+    ctx.err.println("starting local HDFS and YARN" + (mapReduce ? " with MapReduce" : "") + " (" + nodes
+        + " NodeManager" + (nodes > 1 ? "s" : "") + ") in " + work);
     long start = System.nanoTime();
-    try (LocalCluster cluster = LocalCluster.start(work, nodes, defines.properties)) {
+    try (LocalCluster cluster = LocalCluster.start(work, nodes, defines.properties, mapReduce)) {
       ctx.err.printf("local cluster up in %.1f s%n", (System.nanoTime() - start) / 1e9);
       Configuration conf = cluster.conf();
       ctx.conf.forEach(e -> {

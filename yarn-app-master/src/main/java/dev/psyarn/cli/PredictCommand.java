@@ -22,10 +22,12 @@ final class PredictCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "The model the sparse-lr app wrote (any Hadoop path).")
   String model;
 
-  @Parameters(index = "1", paramLabel = "DATA", description = "A Parquet file of flights (any Hadoop path).")
+  @Parameters(index = "1", paramLabel = "DATA", description = "Preprocessed shards (a .shard file, or a directory of them: "
+      + "the shards/ of a preprocess output), or a Parquet file of flights (any Hadoop path).")
   String data;
 
-  @Option(names = "--split", defaultValue = "all", description = "Rows to score: all, train (January–May) or test (June on).")
+  @Option(names = "--split", defaultValue = "all", description = "Rows to score: all, train or test (flights Parquet: "
+      + "January–May or June on; a shard directory: its train-* or test-* shards).")
   String split;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write row,probability,label for every scored row.")
@@ -53,12 +55,11 @@ final class PredictCommand implements Callable<Integer> {
     defines.applyTo(conf);
     LogisticModel m = LogisticModel.read(conf, path(model));
     Map<String, Object> metrics;
-    if (out == null) {
-      metrics = FlightsScoring.score(conf, m, path(data), which, null);
-    } else {
-      try (Writer w = new BufferedWriter(Files.newBufferedWriter(CliContext.userPath(out)))) {
-        metrics = FlightsScoring.score(conf, m, path(data), which, w);
-      }
+    Path input = path(data);
+    boolean shards = input.getName().endsWith(".shard") || input.getFileSystem(conf).getFileStatus(input).isDirectory();
+    try (Writer w = out == null ? null : new BufferedWriter(Files.newBufferedWriter(CliContext.userPath(out)))) {
+      metrics = shards ? FlightsScoring.scoreShards(conf, m, input, which, w)
+          : FlightsScoring.score(conf, m, input, which, w);
     }
     if (json) {
       ctx.printJson(metrics);

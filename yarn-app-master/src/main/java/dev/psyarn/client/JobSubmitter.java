@@ -121,7 +121,7 @@ public final class JobSubmitter {
     String hadoopClasspath = conf.get(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, "");
     Map<String, String> env = new HashMap<>(
         new AmEnv(staging.toString(), submitTime, hadoopClasspath).toMap());
-    env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath));
+    env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath, spec.preprocesses()));
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(),
         List.of("-Dlog4j.configuration=psyarn-log4j.properties"), List.of());

@@ -1,5 +1,6 @@
 package dev.psyarn.spec;
 
+import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
 import dev.psyarn.runtime.ResourceAsk;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,9 +20,11 @@ import java.util.Map;
  * @param partitioning how keys map onto servers
  * @param appType the name of the app the workers run
  * @param appJson the {@code app} section as JSON, handed to the containers
+ * @param preprocess the MapReduce preprocessing the AM runs first, or null
  */
 public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
-    ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson) {
+    ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson,
+    PreprocessSpec preprocess) {
 
   public JobSpec {
     tags = List.copyOf(tags);
@@ -35,6 +38,19 @@ public record JobSpec(String name, String queue, List<String> tags, int priority
 
   public RoleSpec role(Role role) {
     return roles.get(role);
+  }
+
+  /** Whether the AM runs MapReduce preprocessing before it starts any container. */
+  public boolean preprocesses() {
+    return preprocess != null;
+  }
+
+  /**
+   * Where preprocessing writes its statistics and shards: the spec's {@code preprocess.output}, or
+   * {@code preprocess/} in the application's staging directory.
+   */
+  public String preprocessOutput(String stagingDir) {
+    return preprocess.output() != null ? preprocess.output() : stagingDir + "/preprocess";
   }
 
   /** Containers of all roles together. */

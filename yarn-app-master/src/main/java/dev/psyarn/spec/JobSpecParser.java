@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import dev.psyarn.ps.apps.AppType;
 import dev.psyarn.ps.apps.AppTypes;
 import dev.psyarn.runtime.ResourceAsk;
 import dev.psyarn.specs.SpecException;
@@ -42,6 +44,9 @@ public final class JobSpecParser {
     JsonNode tree = tree(yaml);
     JsonNode app = tree.get("app");
     AppTypes.get(SpecNode.root(app)).resolvePaths((com.fasterxml.jackson.databind.node.ObjectNode) app, base);
+    if (tree.get("preprocess") instanceof com.fasterxml.jackson.databind.node.ObjectNode section) {
+      PreprocessSpec.resolvePaths(section, base);
+    }
     try {
       return YAML.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
@@ -60,7 +65,8 @@ public final class JobSpecParser {
   }
 
   private static JobSpec read(SpecNode root) {
-    root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles", "partitioning", "app");
+    root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles", "partitioning", "preprocess",
+        "app");
     String name = root.text("name");
     if (name.length() > 256) {
       throw root.error("name", "must be at most 256 characters");
@@ -84,8 +90,17 @@ public final class JobSpecParser {
       }
       return new Partitioning(type, node.integerOr("virtualNodes", Partitioning.DEFAULT.virtualNodes(), 1, 4096));
     }).orElse(Partitioning.DEFAULT);
+    PreprocessSpec preprocess = root.optionalObject("preprocess").map(PreprocessSpec::read).orElse(null);
     SpecNode app = root.object("app");
-    String appType = AppTypes.validated(app).name();
+    AppType type = AppTypes.validated(app);
+    String appType = type.name();
+    if (type.needsData() && preprocess == null && !app.has("data") && !app.has("shards")) {
+      throw app.error("data", "required unless the spec has a preprocess section (or app.shards names shards "
+          + "written before)");
+    }
+    if (preprocess != null && app.has("shards")) {
+      throw app.error("shards", "the preprocess section writes the shards; give one or the other");
+    }
     try {
       return new JobSpec(
           name,
@@ -97,7 +112,8 @@ public final class JobSpecParser {
           roleSpecs,
           partitioning,
           appType,
-          JSON.writeValueAsString(app.json()));
+          JSON.writeValueAsString(app.json()),
+          preprocess);
     } catch (JsonProcessingException e) {
       throw new SpecException("app", "cannot be written as JSON: " + e.getOriginalMessage());
     }

@@ -13,7 +13,7 @@ class StatusPageTest {
     return new JobStatus("application_1_0001", "job <b>", "RUNNING", "UNDEFINED", 0.5f, diagnostics,
         List.of(new JobStatus.ContainerRow("server", 0, "container_1_0001_01_000002", "node1", "native", "REGISTERED",
             null, 0, "http://node1:8042/node/containerlogs/container_1_0001_01_000002/alice", null, Map.of())),
-        Map.of("submittedToRunningMs", 4000L), Map.of("keys", 10L));
+        Map.of("submittedToRunningMs", 4000L), Map.of("keys", 10L), null);
   }
 
   @Test

@@ -44,9 +44,14 @@ final class ClusterHarness implements AutoCloseable {
   }
 
   static ClusterHarness start(String name, int nodeManagers) throws IOException {
+    return start(name, nodeManagers, false);
+  }
+
+  /** A cluster that also runs MapReduce jobs (for specs with a preprocess section). */
+  static ClusterHarness start(String name, int nodeManagers, boolean mapReduce) throws IOException {
     Path work = Paths.get("target", "it", name).toAbsolutePath();
     Files.createDirectories(work);
-    LocalCluster cluster = LocalCluster.start(work.toFile(), nodeManagers, Map.of());
+    LocalCluster cluster = LocalCluster.start(work.toFile(), nodeManagers, Map.of(), mapReduce);
     Configuration conf = cluster.conf();
     conf.set(PsyarnConfig.JAR, distJar().toString());
     return new ClusterHarness(cluster, conf, work);

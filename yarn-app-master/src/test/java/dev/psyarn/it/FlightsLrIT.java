@@ -12,8 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped flights example, as users run it: sparse logistic regression with 2 servers and 2
- * workers on YARN, trained on January–May and scored on June.
+ * The shipped flights example, as users run it: MapReduce preprocessing from the Parquet file to
+ * shards, then sparse logistic regression with 2 servers and 2 workers on YARN, trained on
+ * January–May and scored on June; and a preprocessing failure that fails the application.
  */
 class FlightsLrIT {
 
@@ -21,7 +22,7 @@ class FlightsLrIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    harness = ClusterHarness.start("flights", 1);
+    harness = ClusterHarness.start("flights", 1, true);
   }
 
   @AfterAll
@@ -39,7 +40,19 @@ class FlightsLrIT {
         "--wait", "--report", report.toString());
 
     assertEquals(ExitCodes.OK, run.exitCode(), run.err());
-    JsonNode m = ClusterHarness.JSON.readTree(Files.readString(report)).path("metrics");
+    JsonNode full = ClusterHarness.JSON.readTree(Files.readString(report));
+    JsonNode pre = full.path("preprocess");
+    assertEquals("SUCCEEDED", pre.path("state").asText(), pre.toString());
+    assertEquals(3_000_000, pre.path("rowsRead").asLong());
+    assertEquals(2_497_772, pre.path("trainRows").asLong(), "January–May, as the data README counts them");
+    assertEquals(502_228, pre.path("testRows").asLong());
+    assertEquals(2_497_772, pre.path("rowsWrittenTrain").asLong());
+    assertEquals(502_228, pre.path("rowsWrittenTest").asLong());
+    assertEquals(0, pre.path("badRecords").asLong());
+    assertTrue(pre.path("featuresDistinct").asLong() > 50_000, pre.toString());
+    assertEquals(2, pre.path("jobs").size(), "the stats and shard jobs: " + pre);
+    assertTrue(full.path("timings").has("preprocessedMs"), full.path("timings").toString());
+    JsonNode m = full.path("metrics");
     assertEquals(502_228, m.path("test.examples").asLong(), "the June test split of the data README");
     assertEquals(5L * 2_497_772, m.path("train.examples").asLong(), "5 epochs over January–May");
     // The quality bar (logloss ≤ 0.4510, AUC ≥ 0.750) is measured in docs/benchmarks.md; this guards
@@ -60,13 +73,39 @@ class FlightsLrIT {
     // The model worker 0 wrote scores the test split exactly as the job did.
     Path model = ClusterHarness.example("flights-lr.yaml").getParent().resolve("../target/flights-lr.model").normalize();
     assertTrue(Files.size(model) > 20 + 12 * 45_000L, "model file " + model);
-    ClusterHarness.Run predict = harness.psyarn("predict", model.toString(),
-        ClusterHarness.example("data/flights-3m.parquet").toString(), "--split", "test", "--json");
+    ClusterHarness.Run predict = harness.psyarn("predict", model.toString(), pre.path("shards").asText(),
+        "--split", "test", "--json");
     assertEquals(ExitCodes.OK, predict.exitCode(), predict.err());
     JsonNode scored = predict.json();
     assertEquals(502_228, scored.path("rowsScored").asLong());
     assertEquals(m.path("test.logloss").asDouble(), scored.path("logloss").asDouble(), 1e-6, predict.out());
     assertEquals(m.path("test.auc").asDouble(), scored.path("auc").asDouble(), 1e-6, predict.out());
     assertEquals(m.path("model.written").asLong(), scored.path("modelKeys").asLong());
+  }
+
+  @Test
+  void aFailingPreprocessingJobFailsTheApplicationWithItsIdAndTheBadLines() throws Exception {
+    StringBuilder csv = new StringBuilder("a,b,label\n");
+    for (int i = 0; i < 50; i++) {
+      csv.append(i % 5 == 0 ? "x,y\n" : "u" + i + ",v,1\n");
+    }
+    Path data = harness.work.resolve("broken.csv");
+    Files.writeString(data, csv.toString());
+    Path spec = harness.spec("broken.yaml", ClusterHarness.counterSpec("broken", 1, 1, 10, 1, java.util.List.of())
+        .replace("app: {type: counter", "preprocess:\n  input: " + data.toUri() + "\n  format: csv\n"
+            + "  label: \"label == 1\"\n  split: {testFraction: 0.5}\n  features: [{name: a, column: a}]\n"
+            + "app: {type: counter"));
+
+    ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--wait", "--json");
+
+    assertEquals(ExitCodes.JOB_FAILED, run.exitCode(), run.err());
+    JsonNode status = run.json();
+    String diagnostics = status.path("diagnostics").asText();
+    assertTrue(diagnostics.contains("preprocessing failed"), diagnostics);
+    assertTrue(diagnostics.matches("(?s).*job_\\d+_\\d+.*"), "names the MapReduce job: " + diagnostics);
+    assertTrue(diagnostics.contains("10 of 50 records (20.0000%) bad"), diagnostics);
+    assertTrue(diagnostics.contains("has 2 fields where the header has 3"), diagnostics);
+    assertEquals("FAILED", status.path("preprocess").path("state").asText(), status.toString());
+    assertEquals(0, status.path("containers").size(), "no container is started: " + status);
   }
 }

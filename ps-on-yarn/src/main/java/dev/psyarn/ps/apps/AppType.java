@@ -25,6 +25,11 @@ public interface AppType {
   default void resolvePaths(com.fasterxml.jackson.databind.node.ObjectNode app, java.net.URI base) {
   }
 
+  /** Whether the app reads examples: from {@code app.data}, {@code app.shards} or preprocessing's shards. */
+  default boolean needsData() {
+    return false;
+  }
+
   /** Runs one worker's part; the returned results go to the AM. */
   Map<String, Double> run(WorkerContext context) throws Exception;
 

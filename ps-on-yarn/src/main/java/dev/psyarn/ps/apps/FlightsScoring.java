@@ -80,4 +80,59 @@ public final class FlightsScoring {
     metrics.put("modelKeys", model.size());
     return metrics;
   }
+
+  /**
+   * Scores preprocessed shards: the given {@code .shard} files, or under a directory those of
+   * {@code split} ({@code test-*} for TEST, {@code train-*} for TRAIN, both for ALL).
+   */
+  public static Map<String, Object> scoreShards(Configuration conf, LogisticModel model, Path data, Split split,
+      Writer out) throws IOException {
+    org.apache.hadoop.fs.FileSystem fs = data.getFileSystem(conf);
+    java.util.List<Path> files = new java.util.ArrayList<>();
+    if (fs.getFileStatus(data).isDirectory()) {
+      for (String prefix : split == Split.TEST ? new String[] {"test"} : split == Split.TRAIN
+          ? new String[] {"train"} : new String[] {"train", "test"}) {
+        org.apache.hadoop.fs.FileStatus[] found = fs.globStatus(new Path(data, prefix + "-*.shard"));
+        java.util.List<Path> paths = new java.util.ArrayList<>();
+        for (org.apache.hadoop.fs.FileStatus f : found == null ? new org.apache.hadoop.fs.FileStatus[0] : found) {
+          paths.add(f.getPath());
+        }
+        paths.sort(null);
+        files.addAll(paths);
+      }
+      if (files.isEmpty()) {
+        throw new IOException("no " + split.name().toLowerCase(java.util.Locale.ROOT) + " shards under " + data);
+      }
+    } else {
+      files.add(data);
+    }
+    Examples examples = Examples.fromShards(conf, files);
+    float[] scores = new float[examples.size()];
+    if (out != null) {
+      out.write("row,probability,label\n");
+    }
+    long[] keys = new long[64];
+    float[] values = new float[64];
+    for (int i = 0; i < scores.length; i++) {
+      int from = examples.offsets[i];
+      int count = examples.offsets[i + 1] - from;
+      if (count > keys.length) {
+        keys = new long[count];
+        values = new float[count];
+      }
+      System.arraycopy(examples.keys, from, keys, 0, count);
+      for (int k = 0; k < count; k++) {
+        values[k] = examples.value(from + k);
+      }
+      scores[i] = (float) model.predict(keys, values, count);
+      if (out != null) {
+        out.write(i + "," + scores[i] + "," + examples.labels[i] + "\n");
+      }
+    }
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("shards", files.size());
+    metrics.putAll(metrics(scores, examples.labels));
+    metrics.put("modelKeys", model.size());
+    return metrics;
+  }
 }

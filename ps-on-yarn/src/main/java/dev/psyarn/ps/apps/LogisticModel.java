@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.Path;
  * <pre>
  * 8 bytes   magic "PSYMODL1"
  * int       format version (1)
- * int       hashBits of the features
+ * int       hashBits of the flights features, or 0 when keys come from preprocessed shards
  * long      the bias key
  * long      n, the number of keys
  * n × (long key, float weight), keys ascending
@@ -52,6 +52,15 @@ public final class LogisticModel {
     double z = weight(biasKey);
     for (int i = 0; i < count; i++) {
       z += weight(features[i]);
+    }
+    return 1 / (1 + Math.exp(-z));
+  }
+
+  /** The probability for an example with these keys and values ({@code values} null: all 1). */
+  public double predict(long[] features, float[] values, int count) {
+    double z = weight(biasKey);
+    for (int i = 0; i < count; i++) {
+      z += weight(features[i]) * (values == null ? 1f : values[i]);
     }
     return 1 / (1 + Math.exp(-z));
   }
@@ -115,6 +124,10 @@ public final class LogisticModel {
 
   /** The features this model was trained with. */
   public FlightsFeatures features() {
+    if (hashBits == 0) {
+      throw new IllegalArgumentException("this model was trained on preprocessed shards, not on flights Parquet "
+          + "features: score shards with it (psyarn predict MODEL SHARD_DIR)");
+    }
     return new FlightsFeatures(hashBits);
   }
 }

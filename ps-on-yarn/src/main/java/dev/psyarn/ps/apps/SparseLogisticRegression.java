@@ -2,6 +2,7 @@ package dev.psyarn.ps.apps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.psyarn.mapreduce.flights.FlightsFeatures;
+import dev.psyarn.mapreduce.shard.ShardFormat;
 import dev.psyarn.ps.update.UpdaterSpec;
 import dev.psyarn.ps.worker.Consistency;
 import dev.psyarn.ps.worker.KVWorker;
@@ -27,13 +28,13 @@ public final class SparseLogisticRegression implements AppType {
   static final int TABLE = 0;
 
   /** The settings of the {@code app} section. */
-  record Settings(String data, String model, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
+  record Settings(String data, String shards, String model, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
       Consistency consistency, long seed, int curvePoints, float significanceThreshold) {
 
     static Settings of(JsonNode app) {
       JsonNode u = app.path("updater");
       JsonNode c = app.path("consistency");
-      return new Settings(app.path("data").asText(), app.path("model").asText(""), app.path("hashBits").asInt(24),
+      return new Settings(app.path("data").asText(""), app.path("shards").asText(""), app.path("model").asText(""), app.path("hashBits").asInt(24),
           app.path("epochs").asInt(3),
           app.path("batchSize").asInt(500),
           new UpdaterSpec(u.path("type").asText("ftrl"), (float) u.path("rate").asDouble(0.05),
@@ -51,7 +52,7 @@ public final class SparseLogisticRegression implements AppType {
 
   @Override
   public void validate(SpecNode app) {
-    app.allowOnly("type", "data", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
+    app.allowOnly("type", "data", "shards", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
         "curvePoints", "filters");
     app.optionalObject("filters").ifPresent(f -> {
       f.allowOnly("significantlyModified");
@@ -59,7 +60,11 @@ public final class SparseLogisticRegression implements AppType {
         throw f.error("significantlyModified", "must be zero (off) or a positive threshold");
       }
     });
-    app.text("data");
+    app.textOr("data", "");
+    app.textOr("shards", "");
+    if (app.has("data") && app.has("shards")) {
+      throw app.error("shards", "give data (a flights Parquet file) or shards (preprocessed), not both");
+    }
     app.textOr("model", "");
     app.integerOr("hashBits", 24, 16, 30);
     app.integerOr("epochs", 3, 1, 1000);
@@ -89,7 +94,7 @@ public final class SparseLogisticRegression implements AppType {
   /** A {@code data} or {@code model} path without a scheme that is relative is a local file next to the spec. */
   @Override
   public void resolvePaths(com.fasterxml.jackson.databind.node.ObjectNode app, java.net.URI base) {
-    for (String field : new String[] {"data", "model"}) {
+    for (String field : new String[] {"data", "shards", "model"}) {
       JsonNode path = app.get(field);
       if (path != null && path.isTextual()) {
         java.net.URI uri = java.net.URI.create(path.asText().replace(" ", "%20"));
@@ -101,13 +106,21 @@ public final class SparseLogisticRegression implements AppType {
   }
 
   @Override
+  public boolean needsData() {
+    return true;
+  }
+
+  @Override
   public Map<String, Double> run(WorkerContext context) throws Exception {
     Settings s = Settings.of(context.config());
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
-    long biasKey = 1L << s.hashBits();
     Configuration conf = new Configuration();
     long loadStart = System.nanoTime();
-    FlightsData train = FlightsData.load(conf, new Path(s.data()), features, false, context.index(), context.numWorkers());
+    boolean sharded = !s.shards().isEmpty();
+    Examples train = sharded ? Examples.fromShards(conf, List.of(shard(conf, s.shards(), ShardFormat.TRAIN,
+        context.index(), context.numWorkers())))
+        : Examples.load(conf, new Path(s.data()), features, false, context.index(), context.numWorkers());
+    long biasKey = sharded ? train.keySpace : 1L << s.hashBits();
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     KVWorker kv = context.kv();
     kv.createTable(TABLE, 1, s.updater());
@@ -145,20 +158,46 @@ public final class SparseLogisticRegression implements AppType {
     results.put("filter.updatesHeld", (double) trainer.updatesHeld());
     context.coordinator().barrier("lr-trained");
     if (context.index() == 0) {
-      results.putAll(evaluate(kv, FlightsData.load(conf, new Path(s.data()), features, true, 0, 1), biasKey));
+      Examples test = sharded ? Examples.fromShards(conf, testShards(conf, s.shards()))
+          : Examples.load(conf, new Path(s.data()), features, true, 0, 1);
+      results.putAll(evaluate(kv, test, biasKey));
       if (!s.model().isEmpty()) {
         long[] keys = kv.keys(TABLE);
         float[] weights = new float[keys.length];
         kv.waitFor(kv.pull(TABLE, keys, weights));
-        new LogisticModel(s.hashBits(), biasKey, keys, weights).write(conf, new Path(s.model()));
+        new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, keys, weights).write(conf, new Path(s.model()));
         results.put("model.written", (double) keys.length);
       }
     }
     return results;
   }
 
+  /** This worker's shard of a split; a missing one means the shards were made for another job. */
+  static Path shard(Configuration conf, String dir, byte split, int index, int workers) throws java.io.IOException {
+    Path file = new Path(dir, ShardFormat.fileName(split, index));
+    if (!file.getFileSystem(conf).exists(file)) {
+      throw new java.io.IOException("no shard " + file + " for worker " + index + " of " + workers
+          + ": the shards under " + dir + " were written for fewer workers");
+    }
+    return file;
+  }
+
+  /** Every test shard under a shard directory, in shard order. */
+  public static List<Path> testShards(Configuration conf, String dir) throws java.io.IOException {
+    org.apache.hadoop.fs.FileStatus[] found = new Path(dir).getFileSystem(conf).globStatus(new Path(dir, "test-*.shard"));
+    if (found == null || found.length == 0) {
+      throw new java.io.IOException("no test-*.shard files under " + dir);
+    }
+    List<Path> out = new ArrayList<>();
+    for (org.apache.hadoop.fs.FileStatus f : found) {
+      out.add(f.getPath());
+    }
+    out.sort(null);
+    return out;
+  }
+
   /** Scores every test example with the final weights. */
-  static Map<String, Double> evaluate(KVWorker kv, FlightsData test, long biasKey) {
+  static Map<String, Double> evaluate(KVWorker kv, Examples test, long biasKey) {
     long[] keys = Arrays.copyOf(test.keys, test.keys.length + 1);
     keys[keys.length - 1] = biasKey;
     int unique = KVWorker.sortDistinct(keys, keys.length);
@@ -172,7 +211,7 @@ public final class SparseLogisticRegression implements AppType {
     for (int i = 0; i < test.size(); i++) {
       double z = bias;
       for (int k = test.offsets[i]; k < test.offsets[i + 1]; k++) {
-        z += weights[Arrays.binarySearch(keys, test.keys[k])];
+        z += weights[Arrays.binarySearch(keys, test.keys[k])] * test.value(k);
       }
       double p = 1 / (1 + Math.exp(-z));
       scores[i] = (float) p;

@@ -33,7 +33,7 @@ final class Trainer {
   }
 
   /** Trains on examples {@code order[from..to)}. */
-  void step(FlightsData data, int[] order, int from, int to) {
+  void step(Examples data, int[] order, int from, int to) {
     int unique = collectKeys(data, order, from, to);
     long[] batchKeys = Arrays.copyOf(keys, unique);
     float[] w = new float[unique];
@@ -54,14 +54,14 @@ final class Trainer {
       double z = w[biasAt];
       for (int k = 0; k < count; k++) {
         at[k] = Arrays.binarySearch(batchKeys, data.keys[first + k]);
-        z += w[at[k]];
+        z += w[at[k]] * data.value(first + k);
       }
       double p = 1 / (1 + Math.exp(-z));
       int label = data.labels[example];
       float residual = (float) (p - label);
       g[biasAt] += residual;
       for (int k = 0; k < count; k++) {
-        g[at[k]] += residual;
+        g[at[k]] += residual * data.value(first + k);
       }
       recentLoss += Metrics.logloss(p, label);
       recentExamples++;
@@ -114,7 +114,7 @@ final class Trainer {
   }
 
   /** Sorted distinct keys of the batch, the bias included, into {@link #keys}. */
-  private int collectKeys(FlightsData data, int[] order, int from, int to) {
+  private int collectKeys(Examples data, int[] order, int from, int to) {
     int n = 0;
     for (int i = from; i < to; i++) {
       int example = order[i];

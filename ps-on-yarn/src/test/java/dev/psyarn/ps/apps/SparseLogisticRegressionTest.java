@@ -30,7 +30,7 @@ class SparseLogisticRegressionTest {
   }
 
   /** Examples whose label follows feature 1 (positive) or 2 (negative), with noise features. */
-  private static FlightsData synthetic(int n, long seed) {
+  private static Examples synthetic(int n, long seed) {
     Random random = new Random(seed);
     byte[] labels = new byte[n];
     int[] offsets = new int[n + 1];
@@ -45,7 +45,7 @@ class SparseLogisticRegressionTest {
       keys[2 * i + 1] = noise;
       offsets[i + 1] = 2 * i + 2;
     }
-    return new FlightsData(labels, offsets, keys);
+    return new Examples(labels, offsets, keys);
   }
 
   @Test
@@ -57,7 +57,7 @@ class SparseLogisticRegressionTest {
         "{\"data\":\"x\",\"updater\":{\"type\":\"ftrl\",\"rate\":0.1},\"consistency\":{\"model\":\"sequential\"}}"));
     long bias = 1L << 24;
     kv.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
-    FlightsData train = synthetic(20_000, 1);
+    Examples train = synthetic(20_000, 1);
     Trainer trainer = new Trainer(kv, bias, settings);
     int[] order = new int[train.size()];
     for (int i = 0; i < order.length; i++) {

@@ -1,0 +1,366 @@
+package dev.psyarn.mapreduce.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import dev.psyarn.mapreduce.shard.ShardFormat;
+import dev.psyarn.specs.SpecException;
+import dev.psyarn.specs.SpecNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.conf.Configured;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.BytesWritable;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.Reducer;
+import org.apache.hadoop.mapreduce.TaskCompletionEvent;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
+import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
+import org.apache.hadoop.mapreduce.lib.reduce.LongSumReducer;
+import org.apache.hadoop.util.Tool;
+import org.apache.hadoop.util.ToolRunner;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.example.ExampleInputFormat;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The preprocessing stage: the statistics job (feature counts, label balance, bad records), then
+ * the shard job (N balanced, shuffled shards of each split). Runnable alone as a Hadoop
+ * {@link Tool}:
+ *
+ * <pre>yarn jar psyarn.jar dev.psyarn.mapreduce.jobs.Preprocess SPEC.yaml OUTPUT_DIR SHARDS</pre>
+ *
+ * where SPEC.yaml is a job spec with a {@code preprocess} section, or the section alone. Output:
+ * {@code OUTPUT_DIR/stats/part-r-*} ({@code feature<TAB>count} over the training rows),
+ * {@code OUTPUT_DIR/shards/{train,test}-0000i.shard} and {@code OUTPUT_DIR/preprocess.json}.
+ */
+public final class Preprocess extends Configured implements Tool {
+
+  /** Hears of each job's progress while it runs. */
+  @FunctionalInterface
+  public interface Listener {
+    void progress(String job, String jobId, float map, float reduce);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Preprocess.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String STATS = "stats";
+  /** The shard directory under the output. */
+  public static final String SHARDS = "shards";
+
+  public static void main(String[] args) throws Exception {
+    System.exit(ToolRunner.run(new Preprocess(), args));
+  }
+
+  @Override
+  public int run(String[] args) throws Exception {
+    if (args.length != 3) {
+      System.err.println("usage: Preprocess SPEC.yaml OUTPUT_DIR SHARDS");
+      return 2;
+    }
+    Configuration conf = getConf();
+    PreprocessSpec spec;
+    int shards;
+    try {
+      spec = readSpec(conf, new Path(args[0]));
+      shards = Integer.parseInt(args[2]);
+      if (shards < 1) {
+        throw new NumberFormatException();
+      }
+    } catch (SpecException e) {
+      System.err.println("psyarn: invalid spec " + args[0] + ": " + e.getMessage());
+      return 3;
+    } catch (NumberFormatException e) {
+      System.err.println("psyarn: SHARDS must be a whole number of 1 or more, got \"" + args[2] + "\"");
+      return 2;
+    }
+    try {
+      PreprocessReport report = run(conf, spec, new Path(args[1]), shards,
+          (job, id, map, reduce) -> System.err.printf("%s %s: map %3.0f%% reduce %3.0f%%%n", job, id, map * 100,
+              reduce * 100));
+      System.out.println(JSON.writeValueAsString(report.toMap()));
+      return 0;
+    } catch (PreprocessException e) {
+      System.err.println("psyarn: preprocessing failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Reads a spec file: a whole job spec (its {@code preprocess} section) or the section alone. */
+  public static PreprocessSpec readSpec(Configuration conf, Path file) throws IOException {
+    JsonNode tree;
+    try (var in = file.getFileSystem(conf).open(file)) {
+      tree = new ObjectMapper(new YAMLFactory()).readTree(in);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new SpecException("", "not valid YAML: " + e.getOriginalMessage());
+    }
+    if (tree != null && tree.has("preprocess")) {
+      return PreprocessSpec.read(SpecNode.root(tree).object("preprocess"));
+    }
+    return PreprocessSpec.read(SpecNode.root(tree));
+  }
+
+  /**
+   * Runs both jobs into {@code output} (which must not exist) and returns the report, also
+   * written to {@code output/preprocess.json}.
+   */
+  public static PreprocessReport run(Configuration conf, PreprocessSpec spec, Path output, int shards,
+      Listener listener) throws IOException, InterruptedException, PreprocessException {
+    FileSystem outFs = output.getFileSystem(conf);
+    if (outFs.exists(output)) {
+      throw new PreprocessException(null, "the output " + output + " exists; remove it or choose another");
+    }
+    Path input = new Path(spec.input());
+    FileStatus[] files = inputFiles(conf, input);
+    List<String> columns = checkColumns(conf, spec, files);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    List<Map<String, Object>> jobs = new ArrayList<>();
+
+    Job stats = job(conf, spec, "stats", input, columns, output);
+    stats.setMapperClass(StatsMapper.class);
+    stats.setCombinerClass(LongSumReducer.class);
+    stats.setReducerClass(StatsReducer.class);
+    stats.setNumReduceTasks(1);
+    stats.setMapOutputKeyClass(Text.class);
+    stats.setMapOutputValueClass(LongWritable.class);
+    stats.setOutputKeyClass(Text.class);
+    stats.setOutputValueClass(LongWritable.class);
+    stats.setOutputFormatClass(TextOutputFormat.class);
+    stats.getConfiguration().setInt(StatsJob.MIN_COUNT, spec.minCount());
+    FileOutputFormat.setOutputPath(stats, new Path(output, STATS));
+    Counters c = follow(stats, "stats", listener, jobs);
+    long read = c.findCounter(PreprocessCounters.ROWS_READ).getValue();
+    long bad = c.findCounter(PreprocessCounters.BAD_RECORDS).getValue();
+    long kept = c.findCounter(PreprocessCounters.FEATURES_KEPT).getValue();
+    figures.put("rowsRead", read);
+    figures.put("badRecords", bad);
+    figures.put("trainRows", c.findCounter(PreprocessCounters.TRAIN_ROWS).getValue());
+    figures.put("trainPositives", c.findCounter(PreprocessCounters.TRAIN_POSITIVES).getValue());
+    figures.put("testRows", c.findCounter(PreprocessCounters.TEST_ROWS).getValue());
+    figures.put("testPositives", c.findCounter(PreprocessCounters.TEST_POSITIVES).getValue());
+    figures.put("featuresDistinct", c.findCounter(PreprocessCounters.FEATURES_DISTINCT).getValue());
+    figures.put("featuresKept", kept);
+    figures.put("minCount", spec.minCount());
+    figures.put("encoding", spec.encoding().dictionary() ? "dictionary" : "hash(" + spec.encoding().bits() + " bits)");
+    if (read == 0) {
+      throw new PreprocessException(stats.getJobID().toString(), "the input " + input + " holds no records");
+    }
+    if (bad > spec.maxBadFraction() * read) {
+      throw new PreprocessException(stats.getJobID().toString(), String.format(
+          "MapReduce job %s (stats) found %d of %d records (%.4f%%) bad, more than preprocess.maxBadFraction %s "
+          + "allows; fix or remove them, or raise the fraction. First ones:%n%s",
+          stats.getJobID(), bad, read, 100.0 * bad / read, spec.maxBadFraction(), samples(conf, new Path(output, "bad-records"))));
+    }
+
+    long keySpace = spec.encoding().dictionary() ? Math.max(1, kept) : spec.hashSpace();
+    Job shard = job(conf, spec, "shard", input, columns, output);
+    shard.getConfiguration().set(PreprocessConf.STATS_DIR, new Path(output, STATS).toString());
+    shard.getConfiguration().setLong(PreprocessConf.KEY_SPACE, keySpace);
+    shard.getConfiguration().unset(PreprocessConf.BAD_DIR);
+    shard.setMapperClass(ShardMapper.class);
+    shard.setPartitionerClass(ShardPartitioner.class);
+    shard.setReducerClass(Reducer.class);
+    shard.setNumReduceTasks(shards);
+    shard.setMapOutputKeyClass(BytesWritable.class);
+    shard.setMapOutputValueClass(BytesWritable.class);
+    shard.setOutputKeyClass(BytesWritable.class);
+    shard.setOutputValueClass(BytesWritable.class);
+    shard.setOutputFormatClass(ShardOutputFormat.class);
+    FileOutputFormat.setOutputPath(shard, new Path(output, SHARDS));
+    Counters s = follow(shard, "shard", listener, jobs);
+    figures.put("rowsWrittenTrain", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TRAIN).getValue());
+    figures.put("rowsWrittenTest", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TEST).getValue());
+    figures.put("shardCount", shards);
+    figures.put("seconds", jobs.stream().mapToDouble(j -> (Double) j.get("seconds")).sum());
+
+    PreprocessReport report = new PreprocessReport(output.toString(), new Path(output, SHARDS).toString(), keySpace,
+        figures, jobs);
+    try (var out = outFs.create(new Path(output, "preprocess.json"))) {
+      out.write(JSON.writeValueAsBytes(report.toMap()));
+    }
+    return report;
+  }
+
+  /** The shard file of a split for one worker, under a shard directory. */
+  public static Path shardFile(Path shards, byte split, int shard) {
+    return new Path(shards, ShardFormat.fileName(split, shard));
+  }
+
+  private static Job job(Configuration base, PreprocessSpec spec, String name, Path input, List<String> columns,
+      Path output) throws IOException {
+    Job job = Job.getInstance(new Configuration(base), "psyarn " + name + ": " + input.getName());
+    job.setJarByClass(Preprocess.class);
+    Configuration conf = job.getConfiguration();
+    conf.set(PreprocessConf.SPEC, spec.json());
+    conf.setStrings(PreprocessConf.COLUMNS, columns.toArray(new String[0]));
+    conf.set(PreprocessConf.BAD_DIR, new Path(output, "bad-records").toString());
+    conf.setBoolean("mapreduce.map.speculative", false);
+    conf.setBoolean("mapreduce.reduce.speculative", false);
+    if (spec.splitMb() > 0) {
+      conf.setLong(FileInputFormat.SPLIT_MAXSIZE, spec.splitMb() * 1024L * 1024L);
+    }
+    FileInputFormat.addInputPath(job, input);
+    if (spec.format().type().equals("parquet")) {
+      job.setInputFormatClass(ExampleInputFormat.class);
+    } else {
+      job.setInputFormatClass(TextInputFormat.class);
+    }
+    return job;
+  }
+
+  /** Submits a job, reports its progress, and returns its counters once it succeeds. */
+  private static Counters follow(Job job, String name, Listener listener, List<Map<String, Object>> jobs)
+      throws IOException, InterruptedException, PreprocessException {
+    long start = System.nanoTime();
+    try {
+      job.submit();
+    } catch (ClassNotFoundException e) {
+      throw new PreprocessException(null, "the " + name + " job could not be submitted: " + e.getMessage());
+    }
+    String id = job.getJobID().toString();
+    LOG.info("submitted the {} job {}: {}", name, id, job.getTrackingURL());
+    while (!job.isComplete()) {
+      listener.progress(name, id, job.mapProgress(), job.reduceProgress());
+      Thread.sleep(500);
+    }
+    listener.progress(name, id, job.mapProgress(), job.reduceProgress());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("name", name);
+    entry.put("id", id);
+    entry.put("seconds", seconds);
+    entry.put("state", job.getJobState().toString());
+    jobs.add(entry);
+    if (!job.isSuccessful()) {
+      throw new PreprocessException(id, "MapReduce job " + id + " (" + name + ") " + job.getJobState()
+          .toString().toLowerCase(java.util.Locale.ROOT) + ": " + diagnostics(job)
+          + " Its logs: yarn logs -applicationId " + id.replace("job_", "application_"));
+    }
+    LOG.info("the {} job {} succeeded in {} s", name, id, String.format("%.1f", seconds));
+    return job.getCounters();
+  }
+
+  /** The job's failure info and the first failed task's last diagnostic. */
+  private static String diagnostics(Job job) throws IOException, InterruptedException {
+    JobStatus status = job.getStatus();
+    StringBuilder out = new StringBuilder(status.getFailureInfo() == null ? "" : status.getFailureInfo().strip());
+    for (TaskCompletionEvent e : job.getTaskCompletionEvents(0, 100)) {
+      if (e.getStatus() == TaskCompletionEvent.Status.FAILED) {
+        String[] d = job.getTaskDiagnostics(e.getTaskAttemptId());
+        if (d != null && d.length > 0) {
+          String first = d[d.length - 1].strip().split("\n")[0];
+          out.append(" Task ").append(e.getTaskAttemptId()).append(": ").append(first);
+          break;
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static String samples(Configuration conf, Path dir) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    List<String> lines = new ArrayList<>();
+    if (fs.exists(dir)) {
+      for (FileStatus f : fs.listStatus(dir)) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(f.getPath()), StandardCharsets.UTF_8))) {
+          for (String line = in.readLine(); line != null && lines.size() < 5; line = in.readLine()) {
+            lines.add("  " + line);
+          }
+        }
+      }
+    }
+    return String.join("\n", lines);
+  }
+
+  private static FileStatus[] inputFiles(Configuration conf, Path input) throws IOException, PreprocessException {
+    FileSystem fs = input.getFileSystem(conf);
+    FileStatus[] matches = fs.globStatus(input);
+    if (matches == null || matches.length == 0) {
+      throw new PreprocessException(null, "preprocess.input: " + input + " does not exist");
+    }
+    List<FileStatus> files = new ArrayList<>();
+    for (FileStatus m : matches) {
+      if (m.isDirectory()) {
+        for (FileStatus f : fs.listStatus(m.getPath())) {
+          if (f.isFile() && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith(".")) {
+            files.add(f);
+          }
+        }
+      } else {
+        files.add(m);
+      }
+    }
+    if (files.isEmpty()) {
+      throw new PreprocessException(null, "preprocess.input: " + input + " holds no files");
+    }
+    return files.toArray(new FileStatus[0]);
+  }
+
+  /**
+   * The input's column names (Parquet schema, CSV header or the spec's columns); every column the
+   * spec reads must be among them.
+   */
+  private static List<String> checkColumns(Configuration conf, PreprocessSpec spec, FileStatus[] files)
+      throws IOException, PreprocessException {
+    List<String> columns;
+    Path first = files[0].getPath();
+    switch (spec.format().type()) {
+      case "parquet" -> {
+        columns = new ArrayList<>();
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(first, conf))) {
+          for (Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
+            columns.add(t.getName());
+          }
+        } catch (RuntimeException | IOException e) {
+          throw new PreprocessException(null, "preprocess.input: " + first + " is not a Parquet file: " + e.getMessage());
+        }
+      }
+      case "csv" -> {
+        if (spec.format().header()) {
+          FileSystem fs = first.getFileSystem(conf);
+          try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(first), StandardCharsets.UTF_8))) {
+            String header = in.readLine();
+            if (header == null) {
+              throw new PreprocessException(null, "preprocess.input: " + first + " is empty; a CSV with header: true "
+                  + "needs the column names on its first line");
+            }
+            columns = new dev.psyarn.mapreduce.preprocess.LineDecoder(spec.format(), List.of())
+                .split(header, spec.format().delimiter(), spec.format().quote());
+          }
+        } else {
+          columns = spec.format().columns();
+        }
+      }
+      case "libsvm" -> columns = List.of("label", "features");
+      default -> columns = List.of("label", "text");
+    }
+    TreeSet<String> missing = new TreeSet<>(spec.columns());
+    missing.removeAll(columns);
+    if (!missing.isEmpty()) {
+      throw new PreprocessException(null, "preprocess: the spec reads column(s) " + String.join(", ", missing)
+          + " that " + first + " does not have; its columns: " + String.join(", ", columns));
+    }
+    return columns;
+  }
+}

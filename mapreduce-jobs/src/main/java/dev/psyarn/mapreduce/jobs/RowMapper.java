@@ -1,0 +1,128 @@
+package dev.psyarn.mapreduce.jobs;
+
+import dev.psyarn.mapreduce.preprocess.BadRecordException;
+import dev.psyarn.mapreduce.preprocess.Featurizer;
+import dev.psyarn.mapreduce.preprocess.LineDecoder;
+import dev.psyarn.mapreduce.preprocess.ParquetRows;
+import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import dev.psyarn.mapreduce.preprocess.Row;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.parquet.example.data.Group;
+
+/**
+ * The common part of the preprocessing mappers: decodes each input record (a Parquet group or a
+ * text line) into a {@link Row}, gives it a stable id (its file and position), and counts and
+ * samples the records that cannot be read. Subclasses handle the rows.
+ */
+abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
+
+  /** Bad records sampled per task into the side directory, for the error message. */
+  static final int SAMPLES_PER_TASK = 3;
+
+  protected PreprocessSpec spec;
+  protected Featurizer featurizer;
+  private LineDecoder lines;
+  private ParquetRows parquet;
+  private long fileHash;
+  private long splitStart;
+  private long position;
+  private String file;
+  private int sampled;
+  private Writer samples;
+  private Context context;
+
+  @Override
+  protected void setup(Context context) throws IOException {
+    this.context = context;
+    Configuration conf = context.getConfiguration();
+    spec = PreprocessSpec.fromJson(conf.get(PreprocessConf.SPEC));
+    featurizer = new Featurizer(spec);
+    if (!spec.format().type().equals("parquet")) {
+      lines = new LineDecoder(spec.format(), Arrays.asList(conf.getStrings(PreprocessConf.COLUMNS, new String[0])));
+    }
+    InputSplit split = context.getInputSplit();
+    if (split instanceof FileSplit fs) {
+      file = fs.getPath().toString();
+      splitStart = fs.getStart();
+    } else {
+      file = split.toString();
+    }
+    fileHash = Featurizer.mix(file.hashCode() * 0x9E3779B97F4A7C15L);
+  }
+
+  @Override
+  protected final void map(Object key, Object value, Context context) throws IOException, InterruptedException {
+    long offset;
+    long rowId;
+    String where;
+    Row row;
+    context.getCounter(PreprocessCounters.ROWS_READ).increment(1);
+    try {
+      if (value instanceof Group g) {
+        if (parquet == null) {
+          parquet = new ParquetRows(g.getType());
+        }
+        offset = position++;
+        rowId = fileHash ^ Featurizer.mix(Featurizer.mix(splitStart) + offset);
+        row = parquet.row(g);
+      } else {
+        offset = ((LongWritable) key).get();
+        String line = value.toString();
+        if (offset == 0 && spec.format().header()) {
+          context.getCounter(PreprocessCounters.ROWS_READ).increment(-1);
+          return;
+        }
+        rowId = fileHash ^ Featurizer.mix(offset + 1);
+        row = lines.decode(line);
+      }
+      handle(row, rowId, context);
+    } catch (BadRecordException e) {
+      context.getCounter(PreprocessCounters.BAD_RECORDS).increment(1);
+      where = value instanceof Group ? file + " record " + (position - 1) + " of the split at byte "
+          + splitStart : file + " at byte " + ((LongWritable) key).get();
+      sample(where, value instanceof Text t ? t.toString() : String.valueOf(value), e.getMessage());
+    }
+  }
+
+  /** Handles a row that was read; a {@link BadRecordException} counts it as bad. */
+  protected abstract void handle(Row row, long rowId, Context context) throws IOException, InterruptedException;
+
+  @Override
+  protected void cleanup(Context context) throws IOException, InterruptedException {
+    if (samples != null) {
+      samples.close();
+    }
+  }
+
+  private void sample(String where, String record, String why) throws IOException {
+    if (sampled++ >= SAMPLES_PER_TASK) {
+      return;
+    }
+    String dir = context.getConfiguration().get(PreprocessConf.BAD_DIR);
+    if (dir == null) {
+      return;
+    }
+    if (samples == null) {
+      Path path = new Path(dir, context.getTaskAttemptID().toString());
+      FSDataOutputStream out = path.getFileSystem(context.getConfiguration()).create(path, true);
+      samples = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
+    }
+    String shown = record.replace('\n', ' ').replace("\t", "\\t");
+    if (shown.length() > 200) {
+      shown = shown.substring(0, 200) + "…";
+    }
+    samples.write(where + ": " + why + ": " + shown + "\n");
+    samples.flush();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.psyarn.ps.apps;
+
+import dev.psyarn.mapreduce.flights.FlightsFeatures;
+import dev.psyarn.mapreduce.flights.FlightsParquet;
+import dev.psyarn.mapreduce.shard.Example;
+import dev.psyarn.mapreduce.shard.ShardReader;
+import java.util.List;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Examples held in memory as flat primitive arrays: example {@code i} has label {@code labels[i]}
+ * and keys {@code keys[offsets[i] .. offsets[i + 1])}, sorted, with {@code values} at the same
+ * positions (null when every value is 1, as for binary features).
+ */
+final class Examples {
+
+  final byte[] labels;
+  final int[] offsets;
+  final long[] keys;
+  final float[] values;
+  /** Keys are below this (the bias key); 0 when unknown. */
+  final long keySpace;
+
+  Examples(byte[] labels, int[] offsets, long[] keys) {
+    this(labels, offsets, keys, null, 0);
+  }
+
+  Examples(byte[] labels, int[] offsets, long[] keys, float[] values, long keySpace) {
+    this.labels = labels;
+    this.offsets = offsets;
+    this.keys = keys;
+    this.values = values;
+    this.keySpace = keySpace;
+  }
+
+  /** The value at a key position: 1 for binary features. */
+  float value(int at) {
+    return values == null ? 1f : values[at];
+  }
+
+  /**
+   * Reads shard files (written by the preprocessing jobs) in order; all must share one key space.
+   */
+  static Examples fromShards(Configuration conf, List<Path> files) throws IOException {
+    Builder b = new Builder();
+    long keySpace = -1;
+    Example ex = new Example();
+    for (Path file : files) {
+      try (ShardReader in = ShardReader.open(conf, file)) {
+        if (keySpace >= 0 && in.keySpace() != keySpace) {
+          throw new IOException(file + " has key space " + in.keySpace() + ", other shards " + keySpace);
+        }
+        keySpace = in.keySpace();
+        while (in.next(ex)) {
+          b.add(ex.label, ex.keys, ex.hasValues ? ex.values : null, ex.size);
+        }
+      }
+    }
+    return b.build(keySpace);
+  }
+
+  int size() {
+    return labels.length;
+  }
+
+  /**
+   * Reads the rows of one split that belong to this worker: training rows whose index modulo
+   * {@code parts} is {@code part}, or every test row when {@code parts} is 1.
+   */
+  static Examples load(Configuration conf, Path file, FlightsFeatures features, boolean test, int part, int parts)
+      throws IOException {
+    Builder b = new Builder();
+    long[] row = new long[FlightsFeatures.PER_ROW];
+    FlightsParquet.read(conf, file, (index, micros, delay, distance, origin, destination) -> {
+      if (FlightsFeatures.isTest(micros) == test && index % parts == part) {
+        int n = features.features(micros, distance, origin, destination, row);
+        b.add(FlightsFeatures.label(delay), row, null, n);
+      }
+    });
+    return b.build();
+  }
+
+  private static final class Builder {
+    private byte[] labels = new byte[1 << 16];
+    private int[] offsets = new int[(1 << 16) + 1];
+    private long[] keys = new long[(1 << 16) * FlightsFeatures.PER_ROW];
+    private float[] values;
+    private int n;
+
+    void add(int label, long[] row, float[] rowValues, int count) {
+      if (n + 1 >= labels.length) {
+        labels = Arrays.copyOf(labels, labels.length * 2);
+        offsets = Arrays.copyOf(offsets, offsets.length * 2);
+      }
+      int at = offsets[n];
+      while (at + count > keys.length) {
+        keys = Arrays.copyOf(keys, keys.length * 2);
+      }
+      if (rowValues != null && values == null) {
+        values = new float[keys.length];
+        Arrays.fill(values, 0, at, 1f);
+      }
+      if (values != null) {
+        if (values.length < keys.length) {
+          values = Arrays.copyOf(values, keys.length);
+        }
+        if (rowValues != null) {
+          System.arraycopy(rowValues, 0, values, at, count);
+        } else {
+          Arrays.fill(values, at, at + count, 1f);
+        }
+      }
+      System.arraycopy(row, 0, keys, at, count);
+      labels[n] = (byte) label;
+      offsets[++n] = at + count;
+    }
+
+    Examples build() {
+      return build(0);
+    }
+
+    Examples build(long keySpace) {
+      return new Examples(Arrays.copyOf(labels, n), Arrays.copyOf(offsets, n + 1), Arrays.copyOf(keys, offsets[n]),
+          values == null ? null : Arrays.copyOf(values, offsets[n]), keySpace);
+    }
+  }
+}

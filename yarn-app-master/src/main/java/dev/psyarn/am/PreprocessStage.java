@@ -1,0 +1,130 @@
+package dev.psyarn.am;
+
+import dev.psyarn.mapreduce.jobs.Preprocess;
+import dev.psyarn.mapreduce.jobs.PreprocessException;
+import dev.psyarn.mapreduce.jobs.PreprocessReport;
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.Role;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PREPROCESSING state's work: runs the spec's MapReduce jobs on the same cluster from a
+ * thread of its own, shows their progress, and ends it with a PREPROCESSED or PREPROCESS_FAILED
+ * event on the AM's event thread.
+ */
+final class PreprocessStage implements JobLifecycle.Preprocessor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PreprocessStage.class);
+  /** The two jobs, in order, for the overall progress. */
+  private static final List<String> JOBS = List.of("stats", "shard");
+
+  private final Configuration conf;
+  private final JobSpec spec;
+  private final Path output;
+  private final boolean ownOutput;
+  private final Executor events;
+  private final Consumer<AmEvent> deliver;
+  private final Consumer<Float> progress;
+  private final Map<String, Map<String, Object>> jobs = new ConcurrentHashMap<>();
+  private volatile String state = "PENDING";
+  private volatile PreprocessReport report;
+
+  /**
+   * @param ownOutput whether the output is the application's own (a retried AM attempt may
+   *     remove what an earlier one left), not one the user named
+   */
+  PreprocessStage(Configuration conf, JobSpec spec, Path output, boolean ownOutput, Executor events,
+      Consumer<AmEvent> deliver, Consumer<Float> progress) {
+    this.conf = conf;
+    this.spec = spec;
+    this.output = output;
+    this.ownOutput = ownOutput;
+    this.events = events;
+    this.deliver = deliver;
+    this.progress = progress;
+  }
+
+  @Override
+  public void start() {
+    state = "RUNNING";
+    Thread t = new Thread(this::run, "psyarn-preprocess");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void run() {
+    try {
+      FileSystem fs = output.getFileSystem(conf);
+      if (ownOutput && fs.exists(output)) {
+        LOG.info("removing {} left by an earlier attempt", output);
+        fs.delete(output, true);
+      }
+      PreprocessReport done = Preprocess.run(conf, spec.preprocess(), output, spec.role(Role.WORKER).instances(),
+          this::onProgress);
+      report = done;
+      state = "SUCCEEDED";
+      LOG.info("preprocessing succeeded: {}", done.figures());
+      events.execute(() -> deliver.accept(new AmEvent(AmEvent.Type.PREPROCESSED)));
+    } catch (PreprocessException e) {
+      fail("preprocessing failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("preprocessing was interrupted");
+    } catch (Exception | LinkageError e) {
+      LOG.error("preprocessing failed", e);
+      fail("preprocessing failed: " + e);
+    }
+  }
+
+  private void fail(String diagnostics) {
+    state = "FAILED";
+    LOG.error(diagnostics);
+    events.execute(() -> deliver.accept(new AmEvent.Fatal(AmEvent.Type.PREPROCESS_FAILED, diagnostics)));
+  }
+
+  private void onProgress(String job, String id, float map, float reduce) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", id);
+    row.put("map", map);
+    row.put("reduce", reduce);
+    jobs.put(job, row);
+    float done = 0;
+    for (int i = 0; i < JOBS.size(); i++) {
+      Map<String, Object> r = jobs.get(JOBS.get(i));
+      if (r != null) {
+        done = i + ((Float) r.get("map") + (Float) r.get("reduce")) / 2;
+      }
+    }
+    float overall = done / JOBS.size();
+    events.execute(() -> progress.accept(overall));
+  }
+
+  /** The stage for the status: state, jobs and their progress, and the figures once done. */
+  Map<String, Object> status() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("state", state);
+    out.put("output", output.toString());
+    Map<String, Object> byJob = new LinkedHashMap<>();
+    for (String name : JOBS) {
+      if (jobs.containsKey(name)) {
+        byJob.put(name, jobs.get(name));
+      }
+    }
+    out.put("progress", byJob);
+    PreprocessReport r = report;
+    if (r != null) {
+      out.putAll(r.toMap());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,330 @@
+package dev.psyarn.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.psyarn.local.LocalCluster;
+import dev.psyarn.mapreduce.jobs.Preprocess;
+import dev.psyarn.mapreduce.jobs.PreprocessException;
+import dev.psyarn.mapreduce.jobs.PreprocessReport;
+import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import dev.psyarn.mapreduce.shard.Example;
+import dev.psyarn.mapreduce.shard.ShardFormat;
+import dev.psyarn.mapreduce.shard.ShardReader;
+import dev.psyarn.specs.SpecNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The preprocessing jobs on MiniDFSCluster + MiniMRYarnCluster: every input format, features
+ * checked against an independent count, shards that add up and repeat exactly, and bad records
+ * under and over the threshold.
+ */
+class PreprocessIT {
+
+  private static LocalCluster cluster;
+  private static Configuration conf;
+  private static FileSystem fs;
+  private static final ObjectMapperHolder YAML = new ObjectMapperHolder();
+  /** Every 100th flight of the shipped file: 30,000 rows over all six months. */
+  private static final Path FLIGHTS = new Path("/data/flights-sample.parquet");
+  private static List<Group> sample;
+
+  @BeforeAll
+  static void start() throws Exception {
+    java.nio.file.Path work = java.nio.file.Paths.get("target", "it", "preprocess").toAbsolutePath();
+    Files.createDirectories(work);
+    cluster = LocalCluster.start(work.toFile(), 1, Map.of(), true);
+    conf = cluster.conf();
+    fs = FileSystem.get(conf);
+    sample = new ArrayList<>();
+    Path shipped = new Path(ClusterHarness.example("data/flights-3m.parquet").toUri());
+    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), shipped).withConf(conf).build();
+        ParquetWriter<Group> writer = ExampleParquetWriter.builder(org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(FLIGHTS, conf))
+            .withConf(conf).withType(org.apache.parquet.hadoop.ParquetFileReader
+                .open(HadoopInputFile.fromPath(shipped, conf)).getFooter().getFileMetaData().getSchema()).build()) {
+      long i = 0;
+      for (Group g = reader.read(); g != null; g = reader.read()) {
+        if (i++ % 100 == 0) {
+          writer.write(g);
+          sample.add(g);
+        }
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static final String FLIGHTS_FEATURES = """
+        label: "delay >= 15"
+        split: {test: "month(date) >= 6"}
+        features:
+          - {name: o, column: origin}
+          - {name: d, column: destination}
+          - {name: r, cross: [o, d]}
+          - {name: h, column: date, part: hour}
+          - {name: w, column: date, part: weekday}
+          - {name: dom, column: date, part: dayOfMonth}
+          - {name: db, column: distance, buckets: {log2: 2}}
+          - {name: oh, cross: [o, h]}
+          - {name: dh, cross: [d, h]}
+          - {name: rh, cross: [r, h]}
+          - {name: hw, cross: [h, w]}
+          - {name: ow, cross: [o, w]}
+          - {name: dw, cross: [d, w]}
+        """;
+
+  @Test
+  void flightsParquetCountsMatchAnIndependentCountAndShardsAddUpAndRepeat() throws Exception {
+    String yaml = "input: " + FLIGHTS + "\nformat: parquet\n" + FLIGHTS_FEATURES + "encoding: {type: hash, bits: 20}\n";
+    PreprocessReport first = Preprocess.run(conf, spec(yaml), new Path("/out/flights-1"), 3, (j, id, m, r) -> { });
+
+    // Independent count over the same rows: origin, hour and origin×hour of the training months.
+    Map<String, Long> expected = new HashMap<>();
+    long train = 0;
+    long positives = 0;
+    for (Group g : sample) {
+      LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(g.getLong("date", 0), 1_000_000L), 0, ZoneOffset.UTC);
+      if (t.getMonthValue() >= 6) {
+        continue;
+      }
+      train++;
+      positives += g.getLong("delay", 0) >= 15 ? 1 : 0;
+      String o = g.getString("origin", 0);
+      expected.merge("o=" + o, 1L, Long::sum);
+      expected.merge("h=" + t.getHour(), 1L, Long::sum);
+      expected.merge("oh=" + o + "|" + t.getHour(), 1L, Long::sum);
+      expected.merge("w=" + (t.getDayOfWeek().getValue() - 1), 1L, Long::sum);
+    }
+    Map<String, Long> counted = stats(new Path("/out/flights-1/stats"));
+    for (Map.Entry<String, Long> e : expected.entrySet()) {
+      assertEquals(e.getValue(), counted.get(e.getKey()), e.getKey());
+    }
+    assertEquals(expected.keySet().stream().filter(k -> k.startsWith("oh=")).count(),
+        counted.keySet().stream().filter(k -> k.startsWith("oh=")).count());
+    Map<String, Object> f = first.figures();
+    assertEquals(30_000L, f.get("rowsRead"));
+    assertEquals(train, f.get("trainRows"));
+    assertEquals(positives, f.get("trainPositives"));
+    assertEquals(0L, f.get("badRecords"));
+    assertEquals(1L << 20, first.keySpace());
+
+    // Shards: every row once, 13 features or fewer (collisions), balanced, labels as counted.
+    long rows = 0;
+    long shardPositives = 0;
+    List<Long> trainSizes = new ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      for (byte split : new byte[] {ShardFormat.TRAIN, ShardFormat.TEST}) {
+        try (ShardReader in = ShardReader.open(conf, Preprocess.shardFile(new Path(first.shards()), split, s))) {
+          assertEquals(s, in.shard());
+          assertEquals(3, in.shards());
+          Example ex = new Example();
+          long n = 0;
+          while (in.next(ex)) {
+            assertTrue(ex.size >= 10 && ex.size <= 13, "features in a row: " + ex.size);
+            assertTrue(!ex.hasValues);
+            shardPositives += split == ShardFormat.TRAIN ? ex.label : 0;
+            n++;
+          }
+          rows += n;
+          if (split == ShardFormat.TRAIN) {
+            trainSizes.add(n);
+          }
+        }
+      }
+    }
+    assertEquals(30_000, rows);
+    assertEquals(positives, shardPositives);
+    long spread = trainSizes.stream().mapToLong(Long::longValue).max().orElseThrow()
+        - trainSizes.stream().mapToLong(Long::longValue).min().orElseThrow();
+    assertTrue(spread <= 1, "one map task deals rows round-robin: " + trainSizes);
+
+    // The same input and spec give byte-identical shards.
+    PreprocessReport second = Preprocess.run(conf, spec(yaml), new Path("/out/flights-2"), 3, (j, id, m, r) -> { });
+    for (int s = 0; s < 3; s++) {
+      for (byte split : new byte[] {ShardFormat.TRAIN, ShardFormat.TEST}) {
+        assertArrayEquals(bytes(Preprocess.shardFile(new Path(first.shards()), split, s)),
+            bytes(Preprocess.shardFile(new Path(second.shards()), split, s)), "shard " + s + " split " + split);
+      }
+    }
+  }
+
+  @Test
+  void csvWithOtherColumnsAndADictionaryToleratesBadRecordsUpToTheThreshold() throws Exception {
+    // A different dataset, declared only in the spec: ad clicks with a quoted text column.
+    StringBuilder csv = new StringBuilder("user_country,age,\"page title\",clicked,ts\n");
+    int good = 0;
+    for (int i = 0; i < 2000; i++) {
+      String country = new String[] {"DE", "FR", "US", "JP"}[i % 4];
+      csv.append(country).append(',').append(18 + i % 50).append(",\"Title, number ").append(i % 7)
+          .append("\",").append(i % 3 == 0 ? 1 : 0).append(",2024-0").append(1 + i % 9).append("-1")
+          .append(i % 9).append(" 1").append(i % 10).append(":30\n");
+      good++;
+    }
+    csv.append("DE,not-a-number,\"x\",1,2024-01-01 10:00\n");
+    csv.append("FR,33,\"unclosed,1,2024-01-01 10:00\n");
+    write(new Path("/data/clicks.csv"), csv.toString());
+    String yaml = """
+        input: /data/clicks.csv
+        format: {type: csv, header: true}
+        label: "clicked == 1"
+        split: {testFraction: 0.25}
+        features:
+          - {name: c, column: user_country}
+          - {name: a, column: age, buckets: [25, 35, 50]}
+          - {name: t, column: page title, tokens: words}
+          - {name: m, column: ts, part: month}
+          - {name: ca, cross: [c, a]}
+        encoding: {type: dictionary}
+        minCount: 3
+        maxBadFraction: 0.01
+        """;
+    PreprocessReport report = Preprocess.run(conf, spec(yaml), new Path("/out/clicks"), 2, (j, id, m, r) -> { });
+    Map<String, Object> f = report.figures();
+    assertEquals((long) good + 2, f.get("rowsRead"));
+    assertEquals(2L, f.get("badRecords"));
+    assertEquals((long) good, (Long) f.get("rowsWrittenTrain") + (Long) f.get("rowsWrittenTest"));
+    long test = (Long) f.get("rowsWrittenTest");
+    assertTrue(test > good * 0.2 && test < good * 0.3, "about a quarter are test rows: " + test);
+    // Dictionary: keys are the ranks of the kept features, below their count.
+    assertEquals((long) f.get("featuresKept"), report.keySpace());
+    Map<String, Long> counted = stats(new Path("/out/clicks/stats"));
+    assertTrue(counted.containsKey("t=title"), counted.keySet().toString());
+    assertTrue(counted.containsKey("a=1"), "age 25–34 is bucket 1: " + counted.keySet());
+    long maxKey = 0;
+    for (int s = 0; s < 2; s++) {
+      try (ShardReader in = ShardReader.open(conf, Preprocess.shardFile(new Path(report.shards()), ShardFormat.TRAIN, s))) {
+        Example ex = new Example();
+        while (in.next(ex)) {
+          maxKey = Math.max(maxKey, ex.keys[ex.size - 1]);
+        }
+      }
+    }
+    assertTrue(maxKey < report.keySpace(), maxKey + " < " + report.keySpace());
+  }
+
+  @Test
+  void badRecordsOverTheThresholdFailTheJobNamingCountAndLines() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      lines.append(i % 10 == 0 ? "oops no pairs here" : (i % 2) + " 3:1 17:0.5 " + (100 + i) + ":2").append('\n');
+    }
+    write(new Path("/data/bad.libsvm"), lines.toString());
+    String yaml = """
+        input: /data/bad.libsvm
+        format: libsvm
+        split: {testFraction: 0.2}
+        features: [{name: f, column: features}]
+        maxBadFraction: 0.05
+        """;
+    PreprocessException e = assertThrows(PreprocessException.class,
+        () -> Preprocess.run(conf, spec(yaml), new Path("/out/bad"), 1, (j, id, m, r) -> { }));
+    assertNotNull(e.jobId());
+    assertTrue(e.getMessage().contains("found 10 of 100 records"), e.getMessage());
+    assertTrue(e.getMessage().contains("bad.libsvm at byte 0: label \"oops\" is not a number"), e.getMessage());
+  }
+
+  @Test
+  void libsvmKeepsValuesAndTextIsTokenized() throws Exception {
+    write(new Path("/data/small.libsvm"), "1 3:1 17:0.5\n0 3:2 5:1\n1 9:1.5\n0 17:1\n");
+    PreprocessReport libsvm = Preprocess.run(conf, spec("""
+        input: /data/small.libsvm
+        format: libsvm
+        split: {test: "label < 0"}
+        features: [{name: f, column: features}]
+        encoding: {type: dictionary}
+        """), new Path("/out/libsvm"), 1, (j, id, m, r) -> { });
+    assertEquals(4L, libsvm.figures().get("rowsWrittenTrain"));
+    assertEquals(4L, libsvm.keySpace(), "f=3, f=5, f=9, f=17");
+    List<String> seen = new ArrayList<>();
+    try (ShardReader in = ShardReader.open(conf, Preprocess.shardFile(new Path(libsvm.shards()), ShardFormat.TRAIN, 0))) {
+      Example ex = new Example();
+      while (in.next(ex)) {
+        StringBuilder b = new StringBuilder().append(ex.label);
+        for (int i = 0; i < ex.size; i++) {
+          b.append(' ').append(ex.keys[i]).append(':').append(ex.value(i));
+        }
+        seen.add(b.toString());
+      }
+    }
+    // Dictionary ranks in text order: f=17 → 0, f=3 → 1, f=5 → 2, f=9 → 3.
+    seen.sort(null);
+    assertEquals(List.of("0 0:1.0", "0 1:2.0 2:1.0", "1 0:0.5 1:1.0", "1 3:1.5"), seen);
+
+    write(new Path("/data/reviews.txt"), "1\tGreat food, great service!\n0\tCold food.\n1\tGreat!\n");
+    PreprocessReport text = Preprocess.run(conf, spec("""
+        input: /data/reviews.txt
+        format: text
+        split: {testFraction: 0.01}
+        features: [{name: w, column: text, tokens: words, ngrams: 2}]
+        """), new Path("/out/text"), 1, (j, id, m, r) -> { });
+    Map<String, Long> counted = stats(new Path("/out/text/stats"));
+    assertEquals(3L, counted.get("w=great"));
+    assertEquals(2L, counted.get("w=food"));
+    assertEquals(1L, counted.get("w=great_food"));
+    assertEquals(3L, text.figures().get("rowsRead"));
+  }
+
+  private static PreprocessSpec spec(String yaml) throws Exception {
+    return PreprocessSpec.read(SpecNode.root(YAML.mapper.readTree(yaml)));
+  }
+
+  private static Map<String, Long> stats(Path dir) throws Exception {
+    Map<String, Long> out = new HashMap<>();
+    for (var status : fs.globStatus(new Path(dir, "part-*"))) {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(status.getPath()), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          int tab = line.lastIndexOf('\t');
+          assertTrue(out.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1))) == null, line);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void write(Path path, String text) throws Exception {
+    try (OutputStream out = fs.create(path, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static byte[] bytes(Path path) throws Exception {
+    try (var in = fs.open(path)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static final class ObjectMapperHolder {
+    final com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+  }
+}
