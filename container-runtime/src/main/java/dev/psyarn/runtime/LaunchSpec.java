@@ -34,6 +34,13 @@ public record LaunchSpec(
     return new LaunchSpec(localResources, env, command, tokens, acls);
   }
 
+  /** A copy with more files to localize; a name already present keeps its first resource. */
+  public LaunchSpec withResources(Map<String, LocalResource> more) {
+    Map<String, LocalResource> files = new HashMap<>(more);
+    files.putAll(localResources);
+    return new LaunchSpec(files, environment, command, tokens, acls);
+  }
+
   /** A copy with another command. */
   public LaunchSpec withCommand(JvmCommand other) {
     return new LaunchSpec(localResources, environment, other, tokens, acls);

@@ -1,5 +1,7 @@
 package dev.psyarn.runtime;
 
+import java.util.Map;
+
 import org.apache.hadoop.yarn.api.records.Resource;
 
 /**
@@ -7,8 +9,13 @@ import org.apache.hadoop.yarn.api.records.Resource;
  *
  * @param memoryMb container memory in MiB, heap and overhead included
  * @param vcores virtual cores
+ * @param others other resource types the cluster declares, such as {@code yarn.io/gpu}, by name
  */
-public record ResourceAsk(int memoryMb, int vcores) {
+public record ResourceAsk(int memoryMb, int vcores, Map<String, Long> others) {
+
+  public ResourceAsk(int memoryMb, int vcores) {
+    this(memoryMb, vcores, Map.of());
+  }
 
   public ResourceAsk {
     if (memoryMb <= 0) {
@@ -17,11 +24,13 @@ public record ResourceAsk(int memoryMb, int vcores) {
     if (vcores <= 0) {
       throw new IllegalArgumentException("vcores must be positive, got " + vcores);
     }
+    others = Map.copyOf(others);
   }
 
   /** The YARN record for this ask. */
   public Resource toResource() {
-    return Resource.newInstance(memoryMb, vcores);
+    return others.isEmpty() ? Resource.newInstance(memoryMb, vcores)
+        : Resource.newInstance(memoryMb, vcores, others);
   }
 
   /**

@@ -219,7 +219,7 @@ public final class ApplicationMaster {
     for (TrackedContainer c : lifecycle.containers().all()) {
       String logs = c.nodeHttpAddress() == null ? null : WebAppUtils.getHttpSchemePrefix(conf)
           + c.nodeHttpAddress() + "/node/containerlogs/" + c.id() + "/" + user;
-      rows.add(new JobStatus.ContainerRow(c.role().specName(), c.index(), c.id(), c.host(), "native",
+      rows.add(new JobStatus.ContainerRow(c.role().specName(), c.index(), c.id(), c.host(), spec.role(c.role()).runtime().type(),
           c.state(), c.exitCode(), 0, logs, c.diagnostics(), c.metrics()));
     }
     AmState state = lifecycle.state();

@@ -310,7 +310,9 @@ final class JobLifecycle {
           + " Its logs: yarn logs -applicationId "
           + status.getContainerId().getApplicationAttemptId().getApplicationId() + " -containerId " + before.id());
     }
-    if (state() == FINISHING && containers.allCompleted(Role.SERVER)) {
+    // Done once every container has exited, so the report has each one's exit code (workers exit
+    // right after they report; the stop timeout ends the wait for any that do not).
+    if (state() == FINISHING && containers.allCompleted(Role.SERVER) && containers.allCompleted(Role.WORKER)) {
       return finish(SUCCEEDED, "all " + spec.role(Role.WORKER).instances() + " workers finished");
     }
     return state();

@@ -34,12 +34,15 @@ final class LaunchContexts {
   private final JobSpec spec;
   private final String appJson;
   private final LaunchSpec base;
+  private final Map<Role, Map<String, LocalResource>> volumes;
   private final String amHost;
   private final int amPort;
 
-  private LaunchContexts(JobSpec spec, String appJson, LaunchSpec base, String amHost, int amPort) {
+  private LaunchContexts(JobSpec spec, String appJson, LaunchSpec base, Map<Role, Map<String, LocalResource>> volumes,
+      String amHost, int amPort) {
     this.spec = spec;
     this.appJson = appJson;
+    this.volumes = volumes;
     this.base = base;
     this.amHost = amHost;
     this.amPort = amPort;
@@ -59,7 +62,15 @@ final class LaunchContexts {
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand placeholder = new JvmCommand("unset", 64, List.of(), List.of());
     LaunchSpec base = new LaunchSpec(resources, env, placeholder, containerTokens(amCredentials), acls);
-    return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, amHost, amPort);
+    Map<Role, Map<String, LocalResource>> volumes = new java.util.EnumMap<>(Role.class);
+    for (Role role : Role.values()) {
+      Map<String, LocalResource> files = new HashMap<>();
+      for (dev.psyarn.runtime.Volume v : spec.role(role).volumes()) {
+        files.put(v.name(), v.toResource(fs));
+      }
+      volumes.put(role, files);
+    }
+    return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, volumes, amHost, amPort);
   }
 
   /** The app section the containers get: with preprocessing, {@code shards} names its shards. */
@@ -80,11 +91,15 @@ final class LaunchContexts {
     PsContainerEnv wiring = new PsContainerEnv(role.specName(), index, amHost, amPort,
         spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(), appJson, heartbeatMs);
     Map<String, String> env = new HashMap<>(roleSpec.environment());
+    env.putAll(roleSpec.runtime().environment());
+    if (roleSpec.runtime().javaHome() != null) {
+      env.put(Environment.JAVA_HOME.name(), roleSpec.runtime().javaHome());
+    }
     env.putAll(wiring.toMap());
     List<String> jvmOptions = new java.util.ArrayList<>();
     jvmOptions.add("-Dlog4j.configuration=psyarn-log4j.properties");
     jvmOptions.addAll(roleSpec.jvmOptions());
-    return base.withEnvironment(env).withCommand(new JvmCommand(role.mainClass(),
+    return base.withEnvironment(env).withResources(volumes.get(role)).withCommand(new JvmCommand(role.mainClass(),
         roleSpec.resources().heapMb(), jvmOptions, List.of()));
   }
 

@@ -99,11 +99,8 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
     row.put("reduce", reduce);
     jobs.put(job, row);
     float done = 0;
-    for (int i = 0; i < JOBS.size(); i++) {
-      Map<String, Object> r = jobs.get(JOBS.get(i));
-      if (r != null) {
-        done = i + ((Float) r.get("map") + (Float) r.get("reduce")) / 2;
-      }
+    for (Map<String, Object> r : jobs.values()) {
+      done += ((Float) r.get("map") + (Float) r.get("reduce")) / 2;
     }
     float overall = done / JOBS.size();
     events.execute(() -> progress.accept(overall));

@@ -24,6 +24,7 @@ final class BenchCommand implements Callable<Integer> {
   @Parameters(paramLabel = "WHAT", description = {
       "pushpull: one worker and one server on loopback, push and pull throughput by request shape;",
       "flights: the flights-lr example on an embedded cluster beside liblinear-java on the same features;",
+      "preprocess: the spec's MapReduce preprocessing on an embedded cluster beside one thread reading and featurizing;",
       "startup: submit → all N containers running, vs MapReduce's SleepJob on an embedded cluster."})
   String what;
 
@@ -58,7 +59,9 @@ final class BenchCommand implements Callable<Integer> {
       case "startup" -> startup();
       case "pushpull" -> pushPull();
       case "flights" -> flights();
-      default -> throw new IllegalArgumentException("unknown benchmark \"" + what + "\"; known: flights, pushpull, startup");
+      case "preprocess" -> preprocess();
+      default -> throw new IllegalArgumentException("unknown benchmark \"" + what
+          + "\"; known: flights, preprocess, pushpull, startup");
     };
   }
 
@@ -102,6 +105,68 @@ final class BenchCommand implements Callable<Integer> {
           psyarn.get("jobSeconds"));
     }
     return ExitCodes.OK;
+  }
+
+  private int preprocess() throws Exception {
+    SpecFile job = SpecFile.read(spec);
+    if (!job.spec().preprocesses()) {
+      throw new IllegalArgumentException(spec + " has no preprocess section");
+    }
+    dev.psyarn.mapreduce.preprocess.PreprocessSpec pre = job.spec().preprocess();
+    int shards = job.spec().role(dev.psyarn.spec.Role.WORKER).instances();
+    List<Map<String, Object>> baseline = new ArrayList<>();
+    List<Map<String, Object>> stage = new ArrayList<>();
+    File work = new File("target", "psyarn-bench").getAbsoluteFile();
+    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true)) {
+      Configuration conf = cluster.conf();
+      for (int run = 0; run < runs; run++) {
+        ctx.err.println("run " + (run + 1) + " of " + runs + ": one thread reads and featurizes " + pre.input());
+        baseline.add(dev.psyarn.mapreduce.jobs.FeaturizeBaseline.run(conf, pre));
+        ctx.err.println("  " + baseline.get(run));
+        ctx.err.println("run " + (run + 1) + " of " + runs + ": the statistics and shard jobs, " + shards + " shards");
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path("/bench/preprocess-" + run);
+        long start = System.nanoTime();
+        dev.psyarn.mapreduce.jobs.PreprocessReport report = dev.psyarn.mapreduce.jobs.Preprocess.run(conf, pre, out,
+            shards, (name, id, map, reduce) -> { });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("rows", report.figures().get("rowsRead"));
+        row.put("seconds", seconds);
+        row.put("rowsPerSecond", ((Long) report.figures().get("rowsRead")) / seconds);
+        for (Map<String, Object> j : report.jobs()) {
+          row.put(j.get("name") + "Seconds", j.get("seconds"));
+        }
+        stage.add(row);
+        ctx.err.println("  " + row);
+      }
+    }
+    double base = median(baseline, "rowsPerSecond");
+    double mr = median(stage, "rowsPerSecond");
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("input", pre.input());
+    result.put("runs", runs);
+    result.put("baselineRowsPerSecond", base);
+    result.put("preprocessRowsPerSecond", mr);
+    result.put("statsSeconds", median(stage, "statsSeconds"));
+    result.put("shardSeconds", median(stage, "shardSeconds"));
+    result.put("ratio", mr / base);
+    result.put("baselineRuns", baseline);
+    result.put("preprocessRuns", stage);
+    if (json) {
+      ctx.printJson(result);
+    } else {
+      ctx.out.printf(Locale.ROOT, "medians of %d runs%n", runs);
+      ctx.out.printf(Locale.ROOT, "one thread, read + featurize | %.0f rows/s%n", base);
+      ctx.out.printf(Locale.ROOT, "MapReduce stats + shard jobs | %.0f rows/s (stats %.1f s, shard %.1f s)%n", mr,
+          result.get("statsSeconds"), result.get("shardSeconds"));
+      ctx.out.printf(Locale.ROOT, "ratio (MapReduce / one thread) | %.2f%n", mr / base);
+    }
+    return ExitCodes.OK;
+  }
+
+  private static double median(List<Map<String, Object>> rows, String key) {
+    double[] v = rows.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private int pushPull() throws Exception {

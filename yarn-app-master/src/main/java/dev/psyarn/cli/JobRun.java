@@ -7,6 +7,7 @@ import dev.psyarn.client.JobWatcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -41,8 +42,8 @@ final class JobRun {
       long start = System.nanoTime();
       JobStatusReader reader = new JobStatusReader(conf, fs);
       ApplicationReport last = new JobWatcher(conf, yarn).await(id, report -> ctx.err.printf(Locale.ROOT,
-          "[%6.1fs] %s %s %d%%%n", (System.nanoTime() - start) / 1e9, id,
-          report.getYarnApplicationState(), Math.round(report.getProgress() * 100)));
+          "[%6.1fs] %s %s %d%%%s%n", (System.nanoTime() - start) / 1e9, id,
+          report.getYarnApplicationState(), Math.round(report.getProgress() * 100), amState(reader, report)));
       JobStatus result = reader.finalReport(last);
       if (reportFile != null) {
         writeReport(CliContext.userPath(reportFile), result);
@@ -70,11 +71,46 @@ final class JobRun {
     }
   }
 
+  /** The AM's own state while it runs, with the running MapReduce job's progress when preprocessing. */
+  private static String amState(JobStatusReader reader, ApplicationReport report) {
+    if (report.getYarnApplicationState() != org.apache.hadoop.yarn.api.records.YarnApplicationState.RUNNING) {
+      return "";
+    }
+    return reader.live(report).map(st -> {
+      StringBuilder b = new StringBuilder(" ").append(st.state());
+      if ("PREPROCESSING".equals(st.state()) && st.preprocess() != null
+          && st.preprocess().get("progress") instanceof Map<?, ?> jobs) {
+        jobs.forEach((name, p) -> {
+          if (p instanceof Map<?, ?> job) {
+            b.append(String.format(Locale.ROOT, " · %s %s map %.0f%% reduce %.0f%%", name, job.get("id"),
+                ((Number) job.get("map")).doubleValue() * 100, ((Number) job.get("reduce")).doubleValue() * 100));
+          }
+        });
+      }
+      return b.toString();
+    }).orElse("");
+  }
+
   static void print(CliContext ctx, JobStatus s) {
     ctx.out.println(s.applicationId() + " " + s.finalStatus() + (s.diagnostics().isEmpty() ? "" : ": " + s.diagnostics()));
     for (JobStatus.ContainerRow c : s.containers()) {
       ctx.out.printf(Locale.ROOT, "  %-6s %3d  %-40s %-20s %-8s %-10s exit %s%n", c.role(), c.index(), c.id(),
           c.host(), c.runtime(), c.state(), c.exitCode() == null ? "-" : c.exitCode());
+    }
+    if (s.preprocess() != null) {
+      Map<String, Object> p = s.preprocess();
+      ctx.out.printf(Locale.ROOT, "  preprocess %s: %s rows read, %s bad; train %s rows, test %s; features %s"
+          + " (%s kept, min count %s); %s shards in %s%n", p.get("state"), p.get("rowsRead"), p.get("badRecords"),
+          p.get("rowsWrittenTrain"), p.get("rowsWrittenTest"), p.get("featuresDistinct"), p.get("featuresKept"),
+          p.get("minCount"), p.get("shardCount"), p.get("shards"));
+      if (p.get("jobs") instanceof java.util.List<?> jobs) {
+        for (Object j : jobs) {
+          if (j instanceof Map<?, ?> job) {
+            ctx.out.printf(Locale.ROOT, "    %-6s %s %s in %.1f s%n", job.get("name"), job.get("id"), job.get("state"),
+                ((Number) job.get("seconds")).doubleValue());
+          }
+        }
+      }
     }
     if (!s.timings().isEmpty()) {
       ctx.out.println("  timings (ms since submission): " + s.timings());

@@ -71,8 +71,13 @@ public final class JobSubmitter {
   public ApplicationId submit(JobSpec spec, String specText, java.nio.file.Path jar)
       throws IOException, YarnException {
     long submitTime = System.currentTimeMillis();
+    checkRuntimesAndVolumes(spec);
+    java.util.Set<String> types = new java.util.TreeSet<>();
+    for (org.apache.hadoop.yarn.api.records.ResourceTypeInfo t : yarn.getResourceTypeInfo()) {
+      types.add(t.getName());
+    }
     YarnClientApplication app = yarn.createApplication();
-    checkFits(spec, app.getNewApplicationResponse().getMaximumResourceCapability());
+    checkFits(spec, app.getNewApplicationResponse().getMaximumResourceCapability(), types);
     ApplicationSubmissionContext context = app.getApplicationSubmissionContext();
     ApplicationId id = context.getApplicationId();
     Path staging = StagingDir.of(conf, fs, id.toString());
@@ -149,9 +154,52 @@ public final class JobSubmitter {
 
   /** Refuses asks the cluster can never satisfy, instead of letting them wait forever. */
   static void checkFits(JobSpec spec, Resource max) {
+    checkFits(spec, max, java.util.Set.of("memory-mb", "vcores"));
+  }
+
+  /** Also refuses resource types the cluster does not declare ({@code types}), and asks above their maximum. */
+  static void checkFits(JobSpec spec, Resource max, java.util.Set<String> types) {
     check("am", spec.am(), max);
     for (Role role : Role.values()) {
-      check("roles." + role.specName(), spec.role(role).resources(), max);
+      String path = "roles." + role.specName();
+      check(path, spec.role(role).resources(), max);
+      spec.role(role).resources().others().forEach((type, amount) -> {
+        if (!types.contains(type)) {
+          throw new SpecException(path + ".resources." + type, "the cluster declares no resource type " + type
+              + "; it has: " + String.join(", ", types) + " (yarn.resource-types)");
+        }
+        long most = 0;
+        for (org.apache.hadoop.yarn.api.records.ResourceInformation info : max.getResources()) {
+          if (info.getName().equals(type)) {
+            most = info.getValue();
+          }
+        }
+        if (amount > most) {
+          throw new SpecException(path + ".resources." + type, amount + " is more than the cluster's largest "
+              + "container has (" + most + " " + type + "); ask for less");
+        }
+      });
+    }
+  }
+
+  /**
+   * Refuses runtimes the cluster's NodeManagers would refuse (or cannot run) and volumes whose
+   * source does not exist, naming the field; nothing is submitted.
+   */
+  void checkRuntimesAndVolumes(JobSpec spec) throws IOException {
+    for (Role role : Role.values()) {
+      String path = "roles." + role.specName();
+      dev.psyarn.runtime.RuntimePolicy.check(conf, spec.role(role).runtime(), path + ".runtime");
+      java.util.List<dev.psyarn.runtime.Volume> volumes = spec.role(role).volumes();
+      for (int i = 0; i < volumes.size(); i++) {
+        Path source = new Path(volumes.get(i).source());
+        if (!source.getFileSystem(conf).exists(source)) {
+          throw new SpecException(path + ".localize[" + i + "].source", source + " does not exist");
+        }
+      }
+    }
+    if (spec.preprocesses() && spec.preprocess().runtime() != null) {
+      dev.psyarn.runtime.RuntimePolicy.check(conf, spec.preprocess().runtime(), "preprocess.runtime");
     }
   }
 

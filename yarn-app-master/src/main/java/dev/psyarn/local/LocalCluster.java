@@ -119,12 +119,13 @@ public final class LocalCluster implements AutoCloseable {
     conf.setInt("mapreduce.client.completion.pollinterval", 100);
     conf.setInt("mapreduce.jobclient.progress.monitor.poll.interval", 100);
     conf.setInt("yarn.app.mapreduce.am.scheduler.heartbeat.interval-ms", 200);
-    conf.setInt("yarn.app.mapreduce.am.resource.mb", 640);
-    conf.set("yarn.app.mapreduce.am.command-opts", "-Xmx512m -XX:+UseSerialGC");
-    // Preprocessing tasks sort their map output in memory: room for a 128 MiB sort buffer.
-    conf.setInt("mapreduce.map.memory.mb", 512);
-    conf.set("mapreduce.map.java.opts", "-Xmx384m -XX:+UseSerialGC");
-    conf.setInt("mapreduce.task.io.sort.mb", 128);
+    conf.setInt("yarn.app.mapreduce.am.resource.mb", 768);
+    conf.set("yarn.app.mapreduce.am.command-opts", "-Xmx600m -XX:+UseSerialGC");
+    // Preprocessing map tasks sort their output in memory: a 400 MiB buffer holds the 3M flights
+    // rows of one map task without spilling twice.
+    conf.setInt("mapreduce.map.memory.mb", 1024);
+    conf.set("mapreduce.map.java.opts", "-Xmx760m -XX:+UseSerialGC");
+    conf.setInt("mapreduce.task.io.sort.mb", 400);
     conf.setInt("mapreduce.reduce.memory.mb", 384);
     conf.set("mapreduce.reduce.java.opts", "-Xmx256m -XX:+UseSerialGC");
     conf.setInt("mapreduce.job.reduce.slowstart.completedmaps", 1);

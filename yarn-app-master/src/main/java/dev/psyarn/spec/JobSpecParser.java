@@ -10,6 +10,8 @@ import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
 import dev.psyarn.ps.apps.AppType;
 import dev.psyarn.ps.apps.AppTypes;
 import dev.psyarn.runtime.ResourceAsk;
+import dev.psyarn.runtime.RuntimeSpec;
+import dev.psyarn.runtime.Volume;
 import dev.psyarn.specs.SpecException;
 import dev.psyarn.specs.SpecNode;
 import java.util.EnumMap;
@@ -46,6 +48,21 @@ public final class JobSpecParser {
     AppTypes.get(SpecNode.root(app)).resolvePaths((com.fasterxml.jackson.databind.node.ObjectNode) app, base);
     if (tree.get("preprocess") instanceof com.fasterxml.jackson.databind.node.ObjectNode section) {
       PreprocessSpec.resolvePaths(section, base);
+    }
+    if (tree.get("roles") instanceof com.fasterxml.jackson.databind.node.ObjectNode roles) {
+      roles.elements().forEachRemaining(role -> {
+        if (role.get("localize") instanceof com.fasterxml.jackson.databind.node.ArrayNode volumes) {
+          for (JsonNode v : volumes) {
+            JsonNode source = v.get("source");
+            if (v instanceof com.fasterxml.jackson.databind.node.ObjectNode o && source != null && source.isTextual()) {
+              java.net.URI uri = java.net.URI.create(source.asText().replace(" ", "%20"));
+              if (uri.getScheme() == null && !source.asText().startsWith("/")) {
+                o.put("source", base.resolve(uri).toString());
+              }
+            }
+          }
+        }
+      });
     }
     try {
       return YAML.writeValueAsString(tree);
@@ -120,7 +137,7 @@ public final class JobSpecParser {
   }
 
   private static RoleSpec readRole(SpecNode node) {
-    node.allowOnly("instances", "memory", "vcores", "jvmOptions", "env");
+    node.allowOnly("instances", "memory", "vcores", "resources", "jvmOptions", "env", "runtime", "localize");
     Map<String, String> env = node.stringMap("env");
     for (String key : env.keySet()) {
       if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -130,11 +147,31 @@ public final class JobSpecParser {
         throw node.error("env." + key, "is set by psyarn itself and cannot be overridden");
       }
     }
+    Map<String, Long> others = new java.util.LinkedHashMap<>();
+    node.stringMap("resources").forEach((type, amount) -> {
+      if (type.equals("memory-mb") || type.equals("vcores") || type.equals("memory")) {
+        throw node.error("resources." + type, "memory and vcores have fields of their own: memory, vcores");
+      }
+      if (!type.matches("([a-z0-9][a-z0-9.-]*/)?[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+        throw node.error("resources." + type, "not a resource type name such as yarn.io/gpu");
+      }
+      try {
+        long n = Long.parseLong(amount);
+        if (n < 0) {
+          throw new NumberFormatException();
+        }
+        others.put(type, n);
+      } catch (NumberFormatException e) {
+        throw node.error("resources." + type, "expected a whole number of 0 or more, got \"" + amount + "\"");
+      }
+    });
     return new RoleSpec(
         node.integer("instances", 1, 10_000),
         new ResourceAsk(node.memoryMb("memory", 512, MIN_MEMORY_MB, MAX_MEMORY_MB),
-            node.integerOr("vcores", 1, 1, 1024)),
+            node.integerOr("vcores", 1, 1, 1024), others),
         node.stringList("jvmOptions"),
-        env);
+        env,
+        RuntimeSpec.read(node),
+        Volume.read(node));
   }
 }

@@ -1,6 +1,8 @@
 package dev.psyarn.spec;
 
 import dev.psyarn.runtime.ResourceAsk;
+import dev.psyarn.runtime.RuntimeSpec;
+import dev.psyarn.runtime.Volume;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +13,15 @@ import java.util.Map;
  * @param resources memory and vcores of each
  * @param jvmOptions extra JVM options, after the heap setting
  * @param environment extra environment variables
+ * @param runtime native, docker or runc
+ * @param volumes files and archives localized into each container
  */
 public record RoleSpec(int instances, ResourceAsk resources, List<String> jvmOptions,
-    Map<String, String> environment) {
+    Map<String, String> environment, RuntimeSpec runtime, List<Volume> volumes) {
+
+  public RoleSpec(int instances, ResourceAsk resources, List<String> jvmOptions, Map<String, String> environment) {
+    this(instances, resources, jvmOptions, environment, RuntimeSpec.NATIVE, List.of());
+  }
 
   public RoleSpec {
     if (instances < 1) {
@@ -21,5 +29,6 @@ public record RoleSpec(int instances, ResourceAsk resources, List<String> jvmOpt
     }
     jvmOptions = List.copyOf(jvmOptions);
     environment = Map.copyOf(environment);
+    volumes = List.copyOf(volumes);
   }
 }

@@ -129,9 +129,10 @@ class JobLifecycleTest {
 
     life.handle(new AmEvent.Completed(Containers.exited(3, 0, "")));
     life.handle(new AmEvent.Completed(Containers.exited(1, 0, "")));
-    assertFalse(life.outcome().isDone());
-    clock.millis += 700;
     life.handle(new AmEvent.Completed(Containers.exited(2, 0, "")));
+    assertFalse(life.outcome().isDone(), "worker 4 has not exited yet: its exit code belongs in the report");
+    clock.millis += 700;
+    life.handle(new AmEvent.Completed(Containers.exited(4, 0, "")));
     assertEquals(AmState.SUCCEEDED, life.state());
     assertEquals("all 2 workers finished", life.outcome().join().diagnostics());
     assertEquals(0L, life.summary().get("mismatches"));
@@ -211,5 +212,30 @@ class JobLifecycleTest {
     directory.arrive("x", "w1", b);
     assertNotNull(a.ok);
     assertNotNull(b.ok);
+  }
+
+  @Test
+  void preprocessingComesFirstAndItsFailureEndsTheJobBeforeAnyContainer() {
+    int[] started = {0};
+    RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
+    JobLifecycle pre = new JobLifecycle(SPEC, new CounterApp(), () -> started[0]++, new RoleAllocator(SPEC, fresh),
+        launched::add, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
+    assertEquals(AmState.PREPROCESSING, pre.state());
+    pre.amRegistered();
+    assertEquals(1, started[0]);
+    assertTrue(fresh.requested.isEmpty(), "no container is asked for while preprocessing");
+    pre.preprocessProgress(0.5f);
+    assertEquals(0.15f, pre.progress(), 1e-6);
+    pre.handle(new AmEvent(AmEvent.Type.PREPROCESSED));
+    assertEquals(AmState.STARTING, pre.state());
+    assertFalse(fresh.requested.isEmpty(), "containers are asked for once preprocessing succeeded");
+    assertEquals(500L, pre.timings().get("preprocessedMs"));
+
+    JobLifecycle failing = new JobLifecycle(SPEC, new CounterApp(), () -> { }, new RoleAllocator(SPEC, scheduler),
+        launched::add, (event, delay) -> scheduled.add(event), clock, clock.millis());
+    failing.amRegistered();
+    failing.handle(new AmEvent.Fatal(AmEvent.Type.PREPROCESS_FAILED, "preprocessing failed: job_1_0002 (stats) ..."));
+    assertEquals(AmState.FAILED, failing.state());
+    assertEquals("preprocessing failed: job_1_0002 (stats) ...", failing.outcome().join().diagnostics());
   }
 }

@@ -84,29 +84,18 @@ class PreprocessIT {
     }
   }
 
-  static final String FLIGHTS_FEATURES = """
-        label: "delay >= 15"
-        split: {test: "month(date) >= 6"}
-        features:
-          - {name: o, column: origin}
-          - {name: d, column: destination}
-          - {name: r, cross: [o, d]}
-          - {name: h, column: date, part: hour}
-          - {name: w, column: date, part: weekday}
-          - {name: dom, column: date, part: dayOfMonth}
-          - {name: db, column: distance, buckets: {log2: 2}}
-          - {name: oh, cross: [o, h]}
-          - {name: dh, cross: [d, h]}
-          - {name: rh, cross: [r, h]}
-          - {name: hw, cross: [h, w]}
-          - {name: ow, cross: [o, w]}
-          - {name: dw, cross: [d, w]}
-        """;
+  /** The shipped example's preprocess section, on the sample, hashed into 2^20 keys. */
+  private static PreprocessSpec flightsSpec() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode section = (com.fasterxml.jackson.databind.node.ObjectNode) YAML.mapper
+        .readTree(Files.readString(ClusterHarness.example("flights-lr.yaml"))).get("preprocess");
+    section.put("input", FLIGHTS.toString());
+    section.putObject("encoding").put("type", "hash").put("bits", 20);
+    return PreprocessSpec.read(SpecNode.root(section));
+  }
 
   @Test
   void flightsParquetCountsMatchAnIndependentCountAndShardsAddUpAndRepeat() throws Exception {
-    String yaml = "input: " + FLIGHTS + "\nformat: parquet\n" + FLIGHTS_FEATURES + "encoding: {type: hash, bits: 20}\n";
-    PreprocessReport first = Preprocess.run(conf, spec(yaml), new Path("/out/flights-1"), 3, (j, id, m, r) -> { });
+    PreprocessReport first = Preprocess.run(conf, flightsSpec(), new Path("/out/flights-1"), 3, (j, id, m, r) -> { });
 
     // Independent count over the same rows: origin, hour and origin×hour of the training months.
     Map<String, Long> expected = new HashMap<>();
@@ -169,7 +158,7 @@ class PreprocessIT {
     assertTrue(spread <= 1, "one map task deals rows round-robin: " + trainSizes);
 
     // The same input and spec give byte-identical shards.
-    PreprocessReport second = Preprocess.run(conf, spec(yaml), new Path("/out/flights-2"), 3, (j, id, m, r) -> { });
+    PreprocessReport second = Preprocess.run(conf, flightsSpec(), new Path("/out/flights-2"), 3, (j, id, m, r) -> { });
     for (int s = 0; s < 3; s++) {
       for (byte split : new byte[] {ShardFormat.TRAIN, ShardFormat.TEST}) {
         assertArrayEquals(bytes(Preprocess.shardFile(new Path(first.shards()), split, s)),

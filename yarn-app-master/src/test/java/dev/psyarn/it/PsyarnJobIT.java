@@ -51,7 +51,10 @@ class PsyarnJobIT {
     int keys = 3000;
     int rounds = 4;
     int workers = 3;
-    Path spec = harness.spec("counter.yaml", ClusterHarness.counterSpec("counter-it", 2, workers, keys, rounds, List.of()));
+    // Each worker also gets a volume: a file localized from the cluster's file system.
+    Path spec = harness.spec("counter.yaml", ClusterHarness.counterSpec("counter-it", 2, workers, keys, rounds, List.of())
+        .replace("jvmOptions: []}", "jvmOptions: [], localize: [{source: \""
+            + ClusterHarness.example("data/PROVENANCE.md").toUri() + "\", name: provenance.md}]}"));
     Path report = harness.work.resolve("reports").resolve("not-yet-there").resolve("counter-report.json");
 
     ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--wait", "--report", report.toString());
@@ -179,6 +182,13 @@ class PsyarnJobIT {
     cases.add(new String[] {valid.replace("type: counter", "type: nosuchapp"), "app.type"});
     cases.add(new String[] {valid.replace("name: x\n", ""), "name"});
     cases.add(new String[] {valid.replace("server: {instances: 1, memory: 128m", "server: {instances: 1, memory: 900g"), "roles.server.memory"});
+    cases.add(new String[] {valid.replace("jvmOptions: []}", "jvmOptions: [], resources: {yarn.io/gpu: 1}}"),
+        "roles.worker.resources.yarn.io/gpu"});
+    cases.add(new String[] {valid.replace("jvmOptions: []}", "jvmOptions: [], localize: [{source: /no/such/file}]}"),
+        "roles.worker.localize[0].source"});
+    cases.add(new String[] {Files.readString(ClusterHarness.example("mixed-runtime.yaml"))
+        .replace("data/PROVENANCE.md", ClusterHarness.example("data/PROVENANCE.md").toUri().toString()),
+        "roles.worker.runtime.type"});
     for (String[] c : cases) {
       Path spec = harness.spec("invalid.yaml", c[0]);
       ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--wait");

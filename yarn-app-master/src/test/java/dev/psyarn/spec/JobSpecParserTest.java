@@ -62,6 +62,18 @@ class JobSpecParserTest {
     JobSpec flights = JobSpecParser.parse(Files.readString(Path.of("..", "examples", "flights-lr.yaml")));
     assertEquals("sparse-lr", flights.appType());
     assertEquals(new Partitioning("consistent-hash", 128), flights.partitioning());
+    assertTrue(flights.preprocesses());
+    assertEquals(13, flights.preprocess().features().size());
+    JobSpec mixed = JobSpecParser.parse(Files.readString(Path.of("..", "examples", "mixed-runtime.yaml")));
+    assertEquals("native", mixed.role(Role.SERVER).runtime().type());
+    dev.psyarn.runtime.RuntimeSpec.Docker docker = (dev.psyarn.runtime.RuntimeSpec.Docker) mixed.role(Role.WORKER).runtime();
+    assertEquals("psyarn/worker:0.1", docker.image());
+    assertEquals("/opt/hadoop:/opt/hadoop:ro", docker.environment().get("YARN_CONTAINER_RUNTIME_DOCKER_MOUNTS"));
+    assertEquals("/scratch", docker.environment().get("YARN_CONTAINER_RUNTIME_DOCKER_TMPFS_MOUNTS"));
+    assertEquals("host", docker.environment().get("YARN_CONTAINER_RUNTIME_DOCKER_CONTAINER_NETWORK"));
+    assertEquals("docker", docker.environment().get("WORKER_MODE"));
+    assertEquals(1, mixed.role(Role.WORKER).volumes().size());
+    assertEquals("provenance.md", mixed.role(Role.WORKER).volumes().get(0).name());
   }
 
   @Test
@@ -105,5 +117,47 @@ class JobSpecParserTest {
     refused("name: [unclosed", "", "not valid YAML at line 1");
     refused("", "", "empty document");
     refused(VALID.replace("app: {type: counter, keys: 100}", ""), "app", "required");
+  }
+
+  private static final String PRE = """
+      preprocess:
+        input: data/clicks.csv
+        format: {type: csv, header: true}
+        label: "clicked == 1"
+        split: {testFraction: 0.2}
+        features:
+          - {name: c, column: country}
+          - {name: h, column: ts, part: hour}
+          - {name: ch, cross: [c, h]}
+      """;
+
+  @Test
+  void preprocessSectionsAreReadAndTheirMistakesNamed() {
+    String lr = VALID.replace("app: {type: counter, keys: 100}", "app: {type: sparse-lr}");
+    JobSpec spec = JobSpecParser.parse(lr + PRE);
+    assertTrue(spec.preprocesses());
+    assertEquals(3, spec.preprocess().features().size());
+    assertEquals("hdfs://nn/tmp/a/preprocess", spec.preprocessOutput("hdfs://nn/tmp/a"));
+    refused(lr, "app.data", "unless the spec has a preprocess section");
+    refused(lr + PRE.replace("format: {type: csv, header: true}", "format: orc"), "preprocess.format",
+        "known: parquet, csv, libsvm, text");
+    refused(lr + PRE.replace("clicked == 1", "clicked =="), "preprocess.label", "at character");
+    refused(lr + PRE.replace("cross: [c, h]", "cross: [c, x]"), "preprocess.features[2].cross",
+        "\"x\" is not a feature declared before this one");
+    refused(lr + PRE.replace("part: hour", "part: minute"), "preprocess.features[1].part", "known: hour");
+    refused(lr + PRE.replace("testFraction: 0.2", "testFraction: 1.5"), "preprocess.split.testFraction", "below 1");
+    refused(lr + PRE.replace("{name: c, column: country}", "{name: c, column: country, buckets: [3, 1]}"),
+        "preprocess.features[0].buckets", "strictly ascending");
+    refused(lr + PRE.replace("name: ch,", "name: c,"), "preprocess.features[2].name", "declared twice");
+    refused(lr + PRE + "  encoding: {type: dictionary, bits: 20}\n", "preprocess.encoding.bits", "only a hash");
+    refused(lr + PRE + "  maxBadFraction: 2\n", "preprocess.maxBadFraction", "from 0");
+    refused(lr.replace("{type: sparse-lr}", "{type: sparse-lr, shards: /s}") + PRE, "app.shards", "one or the other");
+  }
+
+  @Test
+  void relativePreprocessInputsAreMadeAbsolute() {
+    String lr = VALID.replace("app: {type: counter, keys: 100}", "app: {type: sparse-lr}");
+    String staged = JobSpecParser.normalize(lr + PRE, java.net.URI.create("file:/opt/jobs/"));
+    assertEquals("file:/opt/jobs/data/clicks.csv", JobSpecParser.parse(staged).preprocess().input());
   }
 }

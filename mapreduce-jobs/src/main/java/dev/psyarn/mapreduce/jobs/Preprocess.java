@@ -149,7 +149,17 @@ public final class Preprocess extends Configured implements Tool {
     stats.setOutputFormatClass(TextOutputFormat.class);
     stats.getConfiguration().setInt(StatsJob.MIN_COUNT, spec.minCount());
     FileOutputFormat.setOutputPath(stats, new Path(output, STATS));
-    Counters c = follow(stats, "stats", listener, jobs);
+    // With hashing and no count filter the shard job needs nothing from the statistics: both
+    // jobs run at once (the bad-record check still fails the stage if the statistics say so).
+    boolean concurrent = !spec.encoding().dictionary() && spec.minCount() <= 1;
+    long start = System.nanoTime();
+    Job shard = null;
+    if (concurrent) {
+      shard = shardJob(conf, spec, input, columns, output, shards, spec.hashSpace());
+      submit(shard, "shard");
+    }
+    submit(stats, "stats");
+    Counters c = await(stats, "stats", concurrent ? List.of(shard) : List.of(), listener, jobs, start);
     long read = c.findCounter(PreprocessCounters.ROWS_READ).getValue();
     long bad = c.findCounter(PreprocessCounters.BAD_RECORDS).getValue();
     long kept = c.findCounter(PreprocessCounters.FEATURES_KEPT).getValue();
@@ -163,36 +173,34 @@ public final class Preprocess extends Configured implements Tool {
     figures.put("featuresKept", kept);
     figures.put("minCount", spec.minCount());
     figures.put("encoding", spec.encoding().dictionary() ? "dictionary" : "hash(" + spec.encoding().bits() + " bits)");
-    if (read == 0) {
-      throw new PreprocessException(stats.getJobID().toString(), "the input " + input + " holds no records");
-    }
-    if (bad > spec.maxBadFraction() * read) {
-      throw new PreprocessException(stats.getJobID().toString(), String.format(
-          "MapReduce job %s (stats) found %d of %d records (%.4f%%) bad, more than preprocess.maxBadFraction %s "
-          + "allows; fix or remove them, or raise the fraction. First ones:%n%s",
-          stats.getJobID(), bad, read, 100.0 * bad / read, spec.maxBadFraction(), samples(conf, new Path(output, "bad-records"))));
+    try {
+      if (read == 0) {
+        throw new PreprocessException(stats.getJobID().toString(), "the input " + input + " holds no records");
+      }
+      if (bad > spec.maxBadFraction() * read) {
+        throw new PreprocessException(stats.getJobID().toString(), String.format(
+            "MapReduce job %s (stats) found %d of %d records (%.4f%%) bad, more than preprocess.maxBadFraction %s "
+            + "allows; fix or remove them, or raise the fraction. First ones:%n%s",
+            stats.getJobID(), bad, read, 100.0 * bad / read, spec.maxBadFraction(),
+            samples(conf, new Path(output, "bad-records"))));
+      }
+    } catch (PreprocessException e) {
+      if (shard != null) {
+        shard.killJob();
+      }
+      throw e;
     }
 
     long keySpace = spec.encoding().dictionary() ? Math.max(1, kept) : spec.hashSpace();
-    Job shard = job(conf, spec, "shard", input, columns, output);
-    shard.getConfiguration().set(PreprocessConf.STATS_DIR, new Path(output, STATS).toString());
-    shard.getConfiguration().setLong(PreprocessConf.KEY_SPACE, keySpace);
-    shard.getConfiguration().unset(PreprocessConf.BAD_DIR);
-    shard.setMapperClass(ShardMapper.class);
-    shard.setPartitionerClass(ShardPartitioner.class);
-    shard.setReducerClass(Reducer.class);
-    shard.setNumReduceTasks(shards);
-    shard.setMapOutputKeyClass(BytesWritable.class);
-    shard.setMapOutputValueClass(BytesWritable.class);
-    shard.setOutputKeyClass(BytesWritable.class);
-    shard.setOutputValueClass(BytesWritable.class);
-    shard.setOutputFormatClass(ShardOutputFormat.class);
-    FileOutputFormat.setOutputPath(shard, new Path(output, SHARDS));
-    Counters s = follow(shard, "shard", listener, jobs);
+    if (shard == null) {
+      shard = shardJob(conf, spec, input, columns, output, shards, keySpace);
+      submit(shard, "shard");
+    }
+    Counters s = await(shard, "shard", List.of(), listener, jobs, start);
     figures.put("rowsWrittenTrain", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TRAIN).getValue());
     figures.put("rowsWrittenTest", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TEST).getValue());
     figures.put("shardCount", shards);
-    figures.put("seconds", jobs.stream().mapToDouble(j -> (Double) j.get("seconds")).sum());
+    figures.put("seconds", (System.nanoTime() - start) / 1e9);
 
     PreprocessReport report = new PreprocessReport(output.toString(), new Path(output, SHARDS).toString(), keySpace,
         figures, jobs);
@@ -217,6 +225,18 @@ public final class Preprocess extends Configured implements Tool {
     conf.set(PreprocessConf.BAD_DIR, new Path(output, "bad-records").toString());
     conf.setBoolean("mapreduce.map.speculative", false);
     conf.setBoolean("mapreduce.reduce.speculative", false);
+    if (spec.runtime() != null) {
+      // The tasks run in the spec's runtime: YARN reads it from each task's environment
+      // (mapreduce.*.env.NAME takes values with commas, such as mount lists).
+      Map<String, String> env = new LinkedHashMap<>(spec.runtime().environment());
+      if (spec.runtime().javaHome() != null) {
+        env.put("JAVA_HOME", spec.runtime().javaHome());
+      }
+      env.forEach((k, v) -> {
+        conf.set("mapreduce.map.env." + k, v);
+        conf.set("mapreduce.reduce.env." + k, v);
+      });
+    }
     if (spec.splitMb() > 0) {
       conf.setLong(FileInputFormat.SPLIT_MAXSIZE, spec.splitMb() * 1024L * 1024L);
     }
@@ -229,23 +249,56 @@ public final class Preprocess extends Configured implements Tool {
     return job;
   }
 
-  /** Submits a job, reports its progress, and returns its counters once it succeeds. */
-  private static Counters follow(Job job, String name, Listener listener, List<Map<String, Object>> jobs)
-      throws IOException, InterruptedException, PreprocessException {
-    long start = System.nanoTime();
+  private static Job shardJob(Configuration conf, PreprocessSpec spec, Path input, List<String> columns, Path output,
+      int shards, long keySpace) throws IOException {
+    Job shard = job(conf, spec, "shard", input, columns, output);
+    Configuration c = shard.getConfiguration();
+    c.set(PreprocessConf.STATS_DIR, new Path(output, STATS).toString());
+    c.setLong(PreprocessConf.KEY_SPACE, keySpace);
+    c.unset(PreprocessConf.BAD_DIR);
+    shard.setMapperClass(ShardMapper.class);
+    shard.setPartitionerClass(ShardPartitioner.class);
+    shard.setReducerClass(Reducer.class);
+    shard.setNumReduceTasks(shards);
+    shard.setMapOutputKeyClass(BytesWritable.class);
+    shard.setMapOutputValueClass(BytesWritable.class);
+    shard.setOutputKeyClass(BytesWritable.class);
+    shard.setOutputValueClass(BytesWritable.class);
+    shard.setOutputFormatClass(ShardOutputFormat.class);
+    FileOutputFormat.setOutputPath(shard, new Path(output, SHARDS));
+    return shard;
+  }
+
+  private static void submit(Job job, String name) throws IOException, InterruptedException, PreprocessException {
     try {
       job.submit();
     } catch (ClassNotFoundException e) {
       throw new PreprocessException(null, "the " + name + " job could not be submitted: " + e.getMessage());
     }
+    LOG.info("submitted the {} job {}: {}", name, job.getJobID(), job.getTrackingURL());
+  }
+
+  /**
+   * Waits for {@code job} while reporting its progress and that of {@code alongside} (jobs
+   * running at the same time); returns its counters once it succeeds. If it fails, the others
+   * are killed.
+   */
+  private static Counters await(Job job, String name, List<Job> alongside, Listener listener,
+      List<Map<String, Object>> jobs, long stageStart) throws IOException, InterruptedException, PreprocessException {
     String id = job.getJobID().toString();
-    LOG.info("submitted the {} job {}: {}", name, id, job.getTrackingURL());
     while (!job.isComplete()) {
       listener.progress(name, id, job.mapProgress(), job.reduceProgress());
+      for (Job other : alongside) {
+        listener.progress("shard", other.getJobID().toString(), other.mapProgress(), other.reduceProgress());
+      }
       Thread.sleep(500);
     }
     listener.progress(name, id, job.mapProgress(), job.reduceProgress());
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = (System.nanoTime() - stageStart) / 1e9;
+    JobStatus st = job.getStatus();
+    if (st.getStartTime() > 0 && st.getFinishTime() >= st.getStartTime()) {
+      seconds = (st.getFinishTime() - st.getStartTime()) / 1000.0;
+    }
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("name", name);
     entry.put("id", id);
@@ -253,12 +306,22 @@ public final class Preprocess extends Configured implements Tool {
     entry.put("state", job.getJobState().toString());
     jobs.add(entry);
     if (!job.isSuccessful()) {
+      for (Job other : alongside) {
+        other.killJob();
+      }
       throw new PreprocessException(id, "MapReduce job " + id + " (" + name + ") " + job.getJobState()
           .toString().toLowerCase(java.util.Locale.ROOT) + ": " + diagnostics(job)
           + " Its logs: yarn logs -applicationId " + id.replace("job_", "application_"));
     }
-    LOG.info("the {} job {} succeeded in {} s", name, id, String.format("%.1f", seconds));
-    return job.getCounters();
+    Counters counters = job.getCounters();
+    entry.put("cpuSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.CPU_MILLISECONDS).getValue() / 1000.0);
+    entry.put("gcSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.GC_TIME_MILLIS).getValue() / 1000.0);
+    entry.put("mapTasks", counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue());
+    entry.put("shuffleBytes", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES)
+        .getValue());
+    entry.put("spilledRecords", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.SPILLED_RECORDS).getValue());
+    LOG.info("the {} job {} succeeded in {} s: {}", name, id, String.format("%.1f", seconds), entry);
+    return counters;
   }
 
   /** The job's failure info and the first failed task's last diagnostic. */

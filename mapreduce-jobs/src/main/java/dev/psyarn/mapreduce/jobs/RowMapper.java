@@ -41,6 +41,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
   private int sampled;
   private Writer samples;
   private Context context;
+  private org.apache.hadoop.mapreduce.Counter rowsRead;
 
   @Override
   protected void setup(Context context) throws IOException {
@@ -59,6 +60,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
       file = split.toString();
     }
     fileHash = Featurizer.mix(file.hashCode() * 0x9E3779B97F4A7C15L);
+    rowsRead = context.getCounter(PreprocessCounters.ROWS_READ);
   }
 
   @Override
@@ -67,7 +69,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
     long rowId;
     String where;
     Row row;
-    context.getCounter(PreprocessCounters.ROWS_READ).increment(1);
+    rowsRead.increment(1);
     try {
       if (value instanceof Group g) {
         if (parquet == null) {
@@ -80,7 +82,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
         offset = ((LongWritable) key).get();
         String line = value.toString();
         if (offset == 0 && spec.format().header()) {
-          context.getCounter(PreprocessCounters.ROWS_READ).increment(-1);
+          rowsRead.increment(-1);
           return;
         }
         rowId = fileHash ^ Featurizer.mix(offset + 1);

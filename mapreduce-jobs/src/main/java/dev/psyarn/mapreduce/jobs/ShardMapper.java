@@ -16,7 +16,8 @@ import org.apache.hadoop.io.BytesWritable;
  * deals rows to shards: round-robin per split (balanced within one row per map task), ordered
  * within a shard by a hash of the row's id (a shuffle that is the same in every run).
  *
- * <p>Map output key: shard (int), shuffle hash (long), row id (long). Value: split (byte), then
+ * <p>Map output key: shard (int), then a 64-bit hash of the row id and the seed (the shuffle order;
+ * ids are distinct, so equal hashes are as rare as 64-bit collisions). Value: split (byte), then
  * the shard record.
  */
 public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
@@ -29,7 +30,7 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
   private long[] keys = new long[64];
   private float[] values = new float[64];
   private int n;
-  private final byte[] keyBytes = new byte[20];
+  private final byte[] keyBytes = new byte[12];
   private final BytesWritable outKey = new BytesWritable();
   private final BytesWritable outValue = new BytesWritable();
 
@@ -69,7 +70,6 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
     long shuffle = Featurizer.mix(rowId ^ spec.seed());
     writeInt(keyBytes, 0, shard);
     writeLong(keyBytes, 4, shuffle);
-    writeLong(keyBytes, 12, rowId);
     outKey.set(keyBytes, 0, keyBytes.length);
     context.write(outKey, outValue);
   }

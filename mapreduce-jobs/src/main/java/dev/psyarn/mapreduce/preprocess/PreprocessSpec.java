@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.psyarn.runtime.RuntimeSpec;
 import dev.psyarn.specs.SpecException;
 import dev.psyarn.specs.SpecNode;
 import java.net.URI;
@@ -31,9 +32,12 @@ import java.util.TreeSet;
  * @param splitMb the largest input split in MiB (more map tasks for smaller), 0 for the default
  * @param output where the statistics and shards go (null: the application's staging directory)
  * @param json the section as JSON, handed to the MapReduce tasks
+ * @param runtime the runtime of the map and reduce tasks (a Docker image, say), or null for
+ *     the cluster's default
  */
 public record PreprocessSpec(String input, Format format, Expression label, Split split, List<FeatureSpec> features,
-    Encoding encoding, int minCount, double maxBadFraction, long seed, int splitMb, String output, String json) {
+    Encoding encoding, int minCount, double maxBadFraction, long seed, int splitMb, String output, String json,
+    RuntimeSpec runtime) {
 
   /** How records are read. {@code columns} names CSV columns when there is no header. */
   public record Format(String type, boolean header, char delimiter, char quote, List<String> columns) {
@@ -59,7 +63,8 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
   /** Reads and checks the section. */
   public static PreprocessSpec read(SpecNode node) {
     node.allowOnly("input", "format", "label", "split", "features", "encoding", "minCount", "maxBadFraction", "seed",
-        "splitMb", "output");
+        "splitMb", "output", "runtime");
+    RuntimeSpec runtime = RuntimeSpec.read(node);
     String input = node.text("input");
     Format format = format(node);
     String defaultLabel = format.type().equals("libsvm") || format.type().equals("text") ? "label > 0" : null;
@@ -88,7 +93,8 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
     try {
       return new PreprocessSpec(input, format, label, split, features, encoding,
           node.integerOr("minCount", 1, 1, 1_000_000_000), maxBad, seed, node.integerOr("splitMb", 0, 0, 1 << 20),
-          node.has("output") ? node.text("output") : null, JSON.writeValueAsString(node.json()));
+          node.has("output") ? node.text("output") : null, JSON.writeValueAsString(node.json()),
+          runtime instanceof RuntimeSpec.Native ? null : runtime);
     } catch (JsonProcessingException e) {
       throw node.error("cannot be written as JSON: " + e.getOriginalMessage());
     }

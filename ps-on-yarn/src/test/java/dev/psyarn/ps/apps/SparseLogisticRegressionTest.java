@@ -80,8 +80,8 @@ class SparseLogisticRegressionTest {
     ObjectMapper json = new ObjectMapper();
     SpecNode bad = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"updater\":{\"type\":\"adam\"}}"));
     assertEquals("updater", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(bad)).field());
-    SpecNode missing = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\"}"));
-    assertEquals("data", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(missing)).field());
+    SpecNode both = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"shards\":\"y\"}"));
+    assertEquals("shards", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(both)).field());
     ObjectNode section = (ObjectNode) json.readTree("{\"type\":\"sparse-lr\",\"data\":\"data/f.parquet\"}");
     app.resolvePaths(section, URI.create("file:/home/me/examples/"));
     assertEquals("file:/home/me/examples/data/f.parquet", section.get("data").asText());

@@ -1,0 +1,105 @@
+package dev.psyarn.mapreduce.preprocess;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.psyarn.mapreduce.flights.FlightsFeatures;
+import dev.psyarn.specs.SpecNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class FeaturizerTest {
+
+  static PreprocessSpec spec(String yaml) throws Exception {
+    return PreprocessSpec.read(SpecNode.root(new ObjectMapper(new YAMLFactory()).readTree(yaml)));
+  }
+
+  /** The shipped example's preprocess section. */
+  static PreprocessSpec flights() throws Exception {
+    return PreprocessSpec.read(SpecNode.root(new ObjectMapper(new YAMLFactory())
+        .readTree(java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", "flights-lr.yaml")))
+        .get("preprocess")));
+  }
+
+  @Test
+  void theExamplesDeclaredFlightsFeaturesAreTheStandardTasksThirteen() throws Exception {
+    Featurizer f = new Featurizer(flights());
+    Row.Columns columns = Row.Columns.of(List.of("date", "delay", "distance", "origin", "destination"));
+    long micros = Row.Timestamp.parse("2001-03-14T17:05").micros(); // a Wednesday
+    Row row = new Row(columns, new Object[] {new Row.Timestamp(micros), 22L, 1846L, "ORD", "LAX"});
+    List<String> texts = new ArrayList<>();
+    f.features(row, (t, v) -> {
+      assertEquals(1f, v);
+      texts.add(t);
+    });
+    assertEquals(List.of("o=ORD", "d=LAX", "r=ORD|LAX", "h=17", "w=2", "dom=14", "db=22", "oh=ORD|17", "dh=LAX|17",
+        "rh=ORD|LAX|17", "hw=17|2", "ow=ORD|2", "dw=LAX|2"), texts);
+    assertEquals(FlightsFeatures.PER_ROW, texts.size());
+    assertEquals(1, f.label(row));
+    assertEquals(false, f.isTest(row, 7));
+    // The hand-coded features of the same flight bucket distance and time identically.
+    long[] keys = new long[FlightsFeatures.PER_ROW];
+    assertEquals(13, new FlightsFeatures(24).features(micros, 1846, "ORD", "LAX", keys));
+    assertEquals(Math.round(2 * Math.log(1846) / Math.log(2)), 22);
+  }
+
+  @Test
+  void bucketsTokensSparseValuesCrossesAndMissingValues() throws Exception {
+    Featurizer f = new Featurizer(spec("""
+        input: x
+        format: csv
+        label: "y > 0"
+        split: {testFraction: 0.5}
+        features:
+          - {name: a, column: age, buckets: [18, 30, 65]}
+          - {name: t, column: text, tokens: words, ngrams: 2}
+          - {name: at, cross: [a, t]}
+          - {name: m, column: missing}
+        """));
+    Row row = new Row(Row.Columns.of(List.of("age", "text", "missing", "y")),
+        new Object[] {"30", "Hello, World", null, "1"});
+    List<String> texts = new ArrayList<>();
+    f.features(row, (t, v) -> texts.add(t));
+    assertEquals(List.of("a=2", "t=hello", "t=world", "t=hello_world", "at=2|hello", "at=2|world", "at=2|hello_world"),
+        texts);
+    assertThrows(BadRecordException.class, () -> f.features(new Row(row.columns(),
+        new Object[] {"old", "x", null, "1"}), (t, v) -> { }));
+
+    Featurizer sparse = new Featurizer(spec("""
+        input: x
+        format: libsvm
+        split: {testFraction: 0.5}
+        features: [{name: f, column: features}, {name: ff, cross: [f, f]}]
+        """));
+    Row svm = new LineDecoder(spec("input: x\nformat: libsvm\nsplit: {testFraction: 0.5}\nfeatures: [{name: f, column: features}]\n")
+        .format(), List.of()).decode("+1 4:0.5 9:2");
+    List<String> got = new ArrayList<>();
+    sparse.features(svm, (t, v) -> got.add(t + "@" + v));
+    assertEquals(List.of("f=4@0.5", "f=9@2.0", "ff=4|4@0.25", "ff=4|9@1.0", "ff=9|4@1.0", "ff=9|9@4.0"), got);
+    assertEquals(1, sparse.label(svm));
+  }
+
+  @Test
+  void aFractionSplitIsStableAndNearTheFraction() throws Exception {
+    Featurizer f = new Featurizer(spec("""
+        input: x
+        format: libsvm
+        split: {testFraction: 0.2}
+        features: [{name: f, column: features}]
+        """));
+    int test = 0;
+    TreeSet<Long> ids = new TreeSet<>();
+    for (long id = 0; id < 10_000; id++) {
+      boolean t = f.isTest(null, id);
+      assertEquals(t, f.isTest(null, id));
+      test += t ? 1 : 0;
+      ids.add(id);
+    }
+    assertTrue(test > 1800 && test < 2200, "test rows: " + test);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.psyarn.mapreduce.shard;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ShardFormatTest {
+
+  private static byte[] write(int records, long seed) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Random random = new Random(seed);
+    try (ShardWriter w = new ShardWriter(bytes, 2, 5, ShardFormat.TEST, 1L << 40)) {
+      for (int i = 0; i < records; i++) {
+        int n = random.nextInt(20);
+        long[] keys = random.longs(n, 0, 1L << 40).sorted().distinct().toArray();
+        float[] values = i % 3 == 0 ? null : new float[keys.length];
+        if (values != null) {
+          for (int k = 0; k < values.length; k++) {
+            values[k] = random.nextFloat() - 0.5f;
+          }
+        }
+        w.write(i % 2, keys, values, keys.length);
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void examplesRoundTripWithTheirHeader() throws IOException {
+    byte[] file = write(5000, 1);
+    Random random = new Random(1);
+    try (ShardReader r = new ShardReader(new ByteArrayInputStream(file), "s")) {
+      assertEquals(2, r.shard());
+      assertEquals(5, r.shards());
+      assertEquals(ShardFormat.TEST, r.split());
+      assertEquals(1L << 40, r.keySpace());
+      Example ex = new Example();
+      for (int i = 0; i < 5000; i++) {
+        assertTrue(r.next(ex));
+        int n = random.nextInt(20);
+        long[] keys = random.longs(n, 0, 1L << 40).sorted().distinct().toArray();
+        assertEquals(i % 2, ex.label);
+        assertArrayEquals(keys, Arrays.copyOf(ex.keys, ex.size));
+        assertEquals(i % 3 != 0, ex.hasValues);
+        if (i % 3 != 0) {
+          for (int k = 0; k < keys.length; k++) {
+            assertEquals(random.nextFloat() - 0.5f, ex.values[k]);
+          }
+        }
+      }
+      assertFalse(r.next(ex));
+      assertEquals(5000, r.records());
+    }
+  }
+
+  @Test
+  void truncatedCorruptAndForeignFilesAreRefusedByName() throws IOException {
+    byte[] file = write(200, 2);
+    Example ex = new Example();
+    IOException truncated = assertThrows(IOException.class, () -> drain(Arrays.copyOf(file, file.length - 30)));
+    assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+    byte[] flipped = file.clone();
+    flipped[file.length / 2] ^= 0x10;
+    IOException corrupt = assertThrows(IOException.class, () -> drain(flipped));
+    assertTrue(corrupt.getMessage().startsWith("s "), corrupt.getMessage());
+    byte[] other = file.clone();
+    other[11] = 9; // version 9
+    assertTrue(assertThrows(IOException.class, () -> drain(other)).getMessage().contains("format version 9"));
+    assertTrue(assertThrows(IOException.class, () -> drain("PAR1xxxxxxxxxxxxxxxxxxxxxxxxxx".getBytes()))
+        .getMessage().contains("not a psyarn shard"));
+    try (ShardWriter w = new ShardWriter(new ByteArrayOutputStream(), 0, 1, ShardFormat.TRAIN, 100)) {
+      assertThrows(IllegalArgumentException.class, () -> w.write(1, new long[] {5, 3}, null, 2));
+      assertThrows(IllegalArgumentException.class, () -> w.write(1, new long[] {100}, null, 1));
+    }
+  }
+
+  private static void drain(byte[] bytes) throws IOException {
+    try (ShardReader r = new ShardReader(new ByteArrayInputStream(bytes), "s")) {
+      Example ex = new Example();
+      while (r.next(ex)) {
+        assertTrue(ex.size >= 0);
+      }
+    }
+  }
+}
