@@ -39,6 +39,18 @@ final class AmRmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
   public void onContainersUpdated(List<UpdatedContainer> containers) {
   }
 
+  /** The ResourceManager cannot place a constrained request: say so and why, never wait silently. */
+  @Override
+  public void onRequestsRejected(List<org.apache.hadoop.yarn.api.records.RejectedSchedulingRequest> rejected) {
+    StringBuilder why = new StringBuilder("the ResourceManager rejected the placement of ");
+    for (org.apache.hadoop.yarn.api.records.RejectedSchedulingRequest r : rejected) {
+      why.append(r.getRequest().getAllocationTags()).append(" (").append(r.getReason()).append(") ");
+    }
+    String diagnostics = why.toString().strip()
+        + "; the cluster cannot satisfy the spec's placement (nodes, labels or per-node limits)";
+    events.execute(() -> lifecycle.accept(new AmEvent.Fatal(AmEvent.Type.FATAL_ERROR, diagnostics)));
+  }
+
   @Override
   public void onShutdownRequest() {
     events.execute(() -> lifecycle.accept(new AmEvent.Fatal(AmEvent.Type.SHUTDOWN_REQUESTED,

@@ -139,6 +139,11 @@ public final class ApplicationMaster {
       public void release(ContainerId container) {
         amrmRef.get().releaseAssignedContainer(container);
       }
+
+      @Override
+      public void schedule(org.apache.hadoop.yarn.api.records.SchedulingRequest request) {
+        amrmRef.get().addSchedulingRequests(List.of(request));
+      }
     });
     if (spec.preprocesses()) {
       String output = spec.preprocessOutput(env.stagingDir());

@@ -1,5 +1,13 @@
 package dev.psyarn.am;
 
+import dev.psyarn.spec.Placement;
+import org.apache.hadoop.yarn.api.records.ExecutionType;
+import org.apache.hadoop.yarn.api.records.ExecutionTypeRequest;
+import org.apache.hadoop.yarn.api.records.ResourceSizing;
+import org.apache.hadoop.yarn.api.records.SchedulingRequest;
+import org.apache.hadoop.yarn.api.resource.PlacementConstraint;
+import org.apache.hadoop.yarn.api.resource.PlacementConstraints;
+
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
 import java.util.ArrayDeque;
@@ -29,6 +37,9 @@ final class RoleAllocator {
     void withdraw(ContainerRequest request);
 
     void release(ContainerId container);
+
+    /** Asks for containers under a placement constraint. */
+    void schedule(SchedulingRequest request);
   }
 
   /** A container given to a role. */
@@ -40,6 +51,8 @@ final class RoleAllocator {
   private final Scheduler scheduler;
   private final Map<Role, Deque<ContainerRequest>> outstanding = new EnumMap<>(Role.class);
   private final Map<Role, Integer> assigned = new EnumMap<>(Role.class);
+  /** Containers still due on roles asked for with a scheduling request. */
+  private final Map<Role, Integer> scheduled = new EnumMap<>(Role.class);
   private int nextRole;
 
   RoleAllocator(JobSpec spec, Scheduler scheduler) {
@@ -61,6 +74,15 @@ final class RoleAllocator {
     List<Assignment> out = new ArrayList<>();
     for (Container container : containers) {
       Role role = roleOf(container.getAllocationRequestId());
+      if (role != null && scheduled.getOrDefault(role, 0) > 0) {
+        int left = scheduled.merge(role, -1, Integer::sum);
+        int index = assigned.merge(role, 1, Integer::sum) - 1;
+        out.add(new Assignment(role, index, container));
+        if (left == 0 && role.ordinal() == nextRole - 1) {
+          requestNextRole();
+        }
+        continue;
+      }
       Deque<ContainerRequest> pending = role == null ? null : outstanding.get(role);
       if (pending == null || pending.isEmpty()) {
         LOG.info("releasing surplus container {} (allocation request {})", container.getId(),
@@ -93,6 +115,27 @@ final class RoleAllocator {
       return;
     }
     Role role = Role.values()[nextRole++];
+    Placement placement = spec.role(role).placement();
+    if (placement.constrained()) {
+      String tag = allocationTag(role);
+      PlacementConstraint.AbstractConstraint limit = PlacementConstraints.maxCardinality(PlacementConstraints.NODE,
+          placement.maxPerNode() - 1, tag);
+      PlacementConstraint constraint = (placement.nodeLabel() == null ? limit
+          : PlacementConstraints.and(limit, PlacementConstraints.targetIn(PlacementConstraints.NODE,
+              PlacementConstraints.PlacementTargets.nodePartition(placement.nodeLabel())))).build();
+      scheduler.schedule(SchedulingRequest.newBuilder()
+          .allocationRequestId(allocationRequestId(role))
+          .priority(Priority.newInstance(role.ordinal()))
+          .executionType(ExecutionTypeRequest.newInstance(ExecutionType.GUARANTEED, true))
+          .allocationTags(java.util.Set.of(tag))
+          .resourceSizing(ResourceSizing.newInstance(spec.role(role).instances(), spec.role(role).resources().toResource()))
+          .placementConstraintExpression(constraint)
+          .build());
+      scheduled.put(role, spec.role(role).instances());
+      LOG.info("requested {} {} containers of {} ({})", spec.role(role).instances(), role.specName(),
+          spec.role(role).resources(), placement);
+      return;
+    }
     Deque<ContainerRequest> requests = new ArrayDeque<>();
     for (int i = 0; i < spec.role(role).instances(); i++) {
       ContainerRequest request = ContainerRequest.newBuilder()
@@ -100,6 +143,7 @@ final class RoleAllocator {
           .priority(Priority.newInstance(role.ordinal()))
           .allocationRequestId(allocationRequestId(role))
           .relaxLocality(true)
+          .nodeLabelsExpression(placement.nodeLabel())
           .build();
       requests.add(request);
       scheduler.request(request);
@@ -107,6 +151,11 @@ final class RoleAllocator {
     outstanding.put(role, requests);
     LOG.info("requested {} {} containers of {}", requests.size(), role.specName(),
         spec.role(role).resources());
+  }
+
+  /** The allocation tag of a role's containers (placement constraints refer to it). */
+  static String allocationTag(Role role) {
+    return "psyarn-" + role.specName();
   }
 
   private static Role roleOf(long allocationRequestId) {

@@ -20,6 +20,24 @@ final class StatusPage {
     if (s.diagnostics() != null && !s.diagnostics().isEmpty()) {
       html.append("<p>").append(esc(s.diagnostics())).append("</p>");
     }
+    if (s.preprocess() != null) {
+      Map<String, Object> p = new java.util.LinkedHashMap<>(s.preprocess());
+      Object jobs = p.remove("progress");
+      html.append("<h2>Preprocessing (MapReduce)</h2>");
+      if (jobs instanceof Map<?, ?> running && !running.isEmpty()) {
+        html.append("<table><tr><th>job</th><th>id</th><th>map</th><th>reduce</th></tr>");
+        running.forEach((name, j) -> {
+          Map<?, ?> job = (Map<?, ?>) j;
+          html.append("<tr><td>").append(esc(String.valueOf(name))).append("</td><td>")
+              .append(esc(String.valueOf(job.get("id")))).append("</td><td>")
+              .append(Math.round(((Number) job.get("map")).doubleValue() * 100)).append("%</td><td>")
+              .append(Math.round(((Number) job.get("reduce")).doubleValue() * 100)).append("%</td></tr>");
+        });
+        html.append("</table>");
+      }
+      p.remove("jobs");
+      table(html, "", p);
+    }
     html.append("<h2>Containers</h2><table><tr><th>role</th><th>index</th><th>container</th><th>host</th>")
         .append("<th>runtime</th><th>state</th><th>exit code</th><th>restarts</th><th>logs</th></tr>");
     for (JobStatus.ContainerRow c : s.containers()) {
@@ -44,7 +62,10 @@ final class StatusPage {
     if (rows.isEmpty()) {
       return;
     }
-    html.append("<h2>").append(esc(title)).append("</h2><table>");
+    if (!title.isEmpty()) {
+      html.append("<h2>").append(esc(title)).append("</h2>");
+    }
+    html.append("<table>");
     rows.forEach((k, v) -> html.append("<tr><th>").append(esc(k)).append("</th><td>")
         .append(esc(String.valueOf(v))).append("</td></tr>"));
     html.append("</table>");

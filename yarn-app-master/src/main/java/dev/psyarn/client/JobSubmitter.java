@@ -72,6 +72,7 @@ public final class JobSubmitter {
       throws IOException, YarnException {
     long submitTime = System.currentTimeMillis();
     checkRuntimesAndVolumes(spec);
+    checkPlacement(spec);
     java.util.Set<String> types = new java.util.TreeSet<>();
     for (org.apache.hadoop.yarn.api.records.ResourceTypeInfo t : yarn.getResourceTypeInfo()) {
       types.add(t.getName());
@@ -179,6 +180,50 @@ public final class JobSubmitter {
               + "container has (" + most + " " + type + "); ask for less");
         }
       });
+    }
+  }
+
+  /**
+   * Refuses placements the cluster cannot satisfy, naming the field, instead of leaving them
+   * pending: node labels the cluster does not have, constraints with the ResourceManager's
+   * placement-constraint handler off, and more anti-affine containers than running nodes.
+   */
+  void checkPlacement(JobSpec spec) throws IOException, YarnException {
+    java.util.Set<String> labels = null;
+    for (Role role : Role.values()) {
+      String path = "roles." + role.specName();
+      dev.psyarn.spec.Placement p = spec.role(role).placement();
+      if (p.nodeLabel() != null) {
+        if (labels == null) {
+          labels = new java.util.TreeSet<>();
+          try {
+            for (org.apache.hadoop.yarn.api.records.NodeLabel l : yarn.getClusterNodeLabels()) {
+              labels.add(l.getName());
+            }
+          } catch (YarnException | IOException e) {
+            // node labels disabled: the cluster has none
+          }
+        }
+        if (!labels.contains(p.nodeLabel())) {
+          throw new SpecException(path + ".nodeLabel", "the cluster has no node label \"" + p.nodeLabel() + "\""
+              + (labels.isEmpty() ? " (it has none; yarn.node-labels.enabled)" : "; it has: " + String.join(", ", labels)));
+        }
+      }
+      if (p.constrained()) {
+        String handler = conf.get("yarn.resourcemanager.placement-constraints.handler", "disabled");
+        if (handler.equals("disabled")) {
+          throw new SpecException(path + ".placement", "the ResourceManager does not place containers under "
+              + "constraints (yarn.resourcemanager.placement-constraints.handler = disabled; scheduler or "
+              + "placement-processor enables it)");
+        }
+        int nodes = yarn.getNodeReports(org.apache.hadoop.yarn.api.records.NodeState.RUNNING).size();
+        int fit = nodes * p.maxPerNode();
+        if (spec.role(role).instances() > fit) {
+          throw new SpecException(path + ".placement", spec.role(role).instances() + " " + role.specName()
+              + " containers at most " + p.maxPerNode() + " a node need more than the " + nodes
+              + " running NodeManagers the cluster has");
+        }
+      }
     }
   }
 

@@ -137,7 +137,8 @@ public final class JobSpecParser {
   }
 
   private static RoleSpec readRole(SpecNode node) {
-    node.allowOnly("instances", "memory", "vcores", "resources", "jvmOptions", "env", "runtime", "localize");
+    node.allowOnly("instances", "memory", "vcores", "resources", "jvmOptions", "env", "runtime", "localize", "nodeLabel",
+        "placement");
     Map<String, String> env = node.stringMap("env");
     for (String key : env.keySet()) {
       if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -172,6 +173,7 @@ public final class JobSpecParser {
         node.stringList("jvmOptions"),
         env,
         RuntimeSpec.read(node),
-        Volume.read(node));
+        Volume.read(node),
+        Placement.read(node));
   }
 }

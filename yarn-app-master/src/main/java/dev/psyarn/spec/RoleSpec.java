@@ -15,12 +15,13 @@ import java.util.Map;
  * @param environment extra environment variables
  * @param runtime native, docker or runc
  * @param volumes files and archives localized into each container
+ * @param placement node label and per-node limits
  */
 public record RoleSpec(int instances, ResourceAsk resources, List<String> jvmOptions,
-    Map<String, String> environment, RuntimeSpec runtime, List<Volume> volumes) {
+    Map<String, String> environment, RuntimeSpec runtime, List<Volume> volumes, Placement placement) {
 
   public RoleSpec(int instances, ResourceAsk resources, List<String> jvmOptions, Map<String, String> environment) {
-    this(instances, resources, jvmOptions, environment, RuntimeSpec.NATIVE, List.of());
+    this(instances, resources, jvmOptions, environment, RuntimeSpec.NATIVE, List.of(), Placement.ANYWHERE);
   }
 
   public RoleSpec {

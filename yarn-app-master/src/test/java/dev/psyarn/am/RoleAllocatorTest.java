@@ -21,6 +21,12 @@ class RoleAllocatorTest {
     final List<ContainerRequest> requested = new ArrayList<>();
     final List<ContainerRequest> withdrawn = new ArrayList<>();
     final List<ContainerId> released = new ArrayList<>();
+    final List<org.apache.hadoop.yarn.api.records.SchedulingRequest> scheduled = new ArrayList<>();
+
+    @Override
+    public void schedule(org.apache.hadoop.yarn.api.records.SchedulingRequest request) {
+      scheduled.add(request);
+    }
 
     @Override
     public void request(ContainerRequest request) {
@@ -89,5 +95,34 @@ class RoleAllocatorTest {
     allocator.allocated(List.of(Containers.of(6, Role.WORKER), Containers.of(7, Role.WORKER)));
     assertTrue(allocator.complete());
     assertEquals(2, scheduler.released.size(), "the fourth worker is surplus");
+  }
+
+  @Test
+  void antiAffineRolesAreAskedForWithAPlacementConstraintAndLabelsGoOnRequests() {
+    JobSpec spec = dev.psyarn.spec.JobSpecParser.parse("""
+        name: t
+        roles:
+          server: {instances: 3, placement: {antiAffinity: true}}
+          worker: {instances: 2, nodeLabel: gpu}
+        app: {type: counter}
+        """);
+    FakeScheduler scheduler = new FakeScheduler();
+    RoleAllocator allocator = new RoleAllocator(spec, scheduler);
+    allocator.start();
+    assertEquals(1, scheduler.scheduled.size());
+    org.apache.hadoop.yarn.api.records.SchedulingRequest servers = scheduler.scheduled.get(0);
+    assertEquals(3, servers.getResourceSizing().getNumAllocations());
+    assertEquals(java.util.Set.of("psyarn-server"), servers.getAllocationTags());
+    String constraint = servers.getPlacementConstraint().toString();
+    assertEquals("notin,node,psyarn-server", constraint, "no other server on the node");
+    assertTrue(scheduler.requested.isEmpty());
+
+    List<RoleAllocator.Assignment> got = allocator.allocated(List.of(Containers.of(1, Role.SERVER),
+        Containers.of(2, Role.SERVER)));
+    assertEquals(2, got.size());
+    assertTrue(scheduler.requested.isEmpty(), "workers wait until every server is placed");
+    allocator.allocated(List.of(Containers.of(3, Role.SERVER)));
+    assertEquals(2, scheduler.requested.size());
+    assertEquals("gpu", scheduler.requested.get(0).getNodeLabelExpression());
   }
 }

@@ -34,4 +34,16 @@ class StatusPageTest {
     assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;left&quot;"), html);
     assertTrue(html.contains("job &lt;b&gt;"), "the job name is the user's text too");
   }
+
+  @Test
+  void showsPreprocessingJobsAndFigures() {
+    JobStatus base = status("");
+    JobStatus s = new JobStatus(base.applicationId(), base.name(), "PREPROCESSING", "UNDEFINED", 0.1f, "", List.of(),
+        Map.of(), Map.of(), Map.of("state", "RUNNING", "progress",
+            Map.of("stats", Map.of("id", "job_1_0002", "map", 0.5f, "reduce", 0f)), "rowsRead", 3000000L));
+    String html = StatusPage.render(s);
+    assertTrue(html.contains("<h2>Preprocessing (MapReduce)</h2>"), html);
+    assertTrue(html.contains("<td>stats</td><td>job_1_0002</td><td>50%</td><td>0%</td>"), html);
+    assertTrue(html.contains("<th>rowsRead</th><td>3000000</td>"), html);
+  }
 }

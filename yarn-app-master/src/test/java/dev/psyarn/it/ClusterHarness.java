@@ -49,9 +49,15 @@ final class ClusterHarness implements AutoCloseable {
 
   /** A cluster that also runs MapReduce jobs (for specs with a preprocess section). */
   static ClusterHarness start(String name, int nodeManagers, boolean mapReduce) throws IOException {
+    return start(name, nodeManagers, mapReduce, Map.of());
+  }
+
+  /** A cluster with extra settings for the ResourceManager and NodeManagers. */
+  static ClusterHarness start(String name, int nodeManagers, boolean mapReduce, Map<String, String> settings)
+      throws IOException {
     Path work = Paths.get("target", "it", name).toAbsolutePath();
     Files.createDirectories(work);
-    LocalCluster cluster = LocalCluster.start(work.toFile(), nodeManagers, Map.of(), mapReduce);
+    LocalCluster cluster = LocalCluster.start(work.toFile(), nodeManagers, settings, mapReduce);
     Configuration conf = cluster.conf();
     conf.set(PsyarnConfig.JAR, distJar().toString());
     return new ClusterHarness(cluster, conf, work);

@@ -29,6 +29,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.ToolRunner;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -245,15 +246,26 @@ class PreprocessIT {
   @Test
   void libsvmKeepsValuesAndTextIsTokenized() throws Exception {
     write(new Path("/data/small.libsvm"), "1 3:1 17:0.5\n0 3:2 5:1\n1 9:1.5\n0 17:1\n");
-    PreprocessReport libsvm = Preprocess.run(conf, spec("""
+    write(new Path("/data/libsvm.yaml"), """
         input: /data/small.libsvm
         format: libsvm
         split: {test: "label < 0"}
         features: [{name: f, column: features}]
         encoding: {type: dictionary}
-        """), new Path("/out/libsvm"), 1, (j, id, m, r) -> { });
-    assertEquals(4L, libsvm.figures().get("rowsWrittenTrain"));
-    assertEquals(4L, libsvm.keySpace(), "f=3, f=5, f=9, f=17");
+        """);
+    // The two jobs as Hadoop Tools, one after the other, as `yarn jar` runs them.
+    String[] args = {"/data/libsvm.yaml", "/out/libsvm", "1"};
+    assertEquals(0, ToolRunner.run(new Configuration(conf), new Preprocess(Preprocess.Stage.STATS), args));
+    assertEquals(0, ToolRunner.run(new Configuration(conf), new Preprocess(Preprocess.Stage.SHARD), args));
+    assertEquals(1, ToolRunner.run(new Configuration(conf), new Preprocess(Preprocess.Stage.SHARD), args),
+        "the shards exist now: refused, nothing overwritten");
+    PreprocessReport libsvm = new PreprocessReport("/out/libsvm", "/out/libsvm/shards", 4, Map.of(), List.of());
+    assertTrue(fs.exists(new Path("/out/libsvm/stats.json")) && fs.exists(new Path("/out/libsvm/shards.json")));
+    assertTrue(new String(bytes(new Path("/out/libsvm/shards.json")), StandardCharsets.UTF_8)
+        .contains("\"rowsWrittenTrain\" : 4"));
+    try (ShardReader in = ShardReader.open(conf, Preprocess.shardFile(new Path(libsvm.shards()), ShardFormat.TRAIN, 0))) {
+      assertEquals(4L, in.keySpace(), "f=3, f=5, f=9, f=17");
+    }
     List<String> seen = new ArrayList<>();
     try (ShardReader in = ShardReader.open(conf, Preprocess.shardFile(new Path(libsvm.shards()), ShardFormat.TRAIN, 0))) {
       Example ex = new Example();

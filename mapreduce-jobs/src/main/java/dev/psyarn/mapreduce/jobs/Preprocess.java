@@ -69,6 +69,20 @@ public final class Preprocess extends Configured implements Tool {
   /** The shard directory under the output. */
   public static final String SHARDS = "shards";
 
+  /** What to run: both jobs, or one of them (the Tools {@link StatsJob} and {@link ShardJob}). */
+  public enum Stage { ALL, STATS, SHARD }
+
+  private final Stage stage;
+
+  public Preprocess() {
+    this(Stage.ALL);
+  }
+
+  /** A Tool that runs one stage (or both jobs). */
+  public Preprocess(Stage stage) {
+    this.stage = stage;
+  }
+
   public static void main(String[] args) throws Exception {
     System.exit(ToolRunner.run(new Preprocess(), args));
   }
@@ -76,7 +90,11 @@ public final class Preprocess extends Configured implements Tool {
   @Override
   public int run(String[] args) throws Exception {
     if (args.length != 3) {
-      System.err.println("usage: Preprocess SPEC.yaml OUTPUT_DIR SHARDS");
+      System.err.println("usage: " + switch (stage) {
+        case ALL -> "Preprocess";
+        case STATS -> "StatsJob";
+        case SHARD -> "ShardJob";
+      } + " SPEC.yaml OUTPUT_DIR SHARDS");
       return 2;
     }
     Configuration conf = getConf();
@@ -98,7 +116,7 @@ public final class Preprocess extends Configured implements Tool {
     try {
       PreprocessReport report = run(conf, spec, new Path(args[1]), shards,
           (job, id, map, reduce) -> System.err.printf("%s %s: map %3.0f%% reduce %3.0f%%%n", job, id, map * 100,
-              reduce * 100));
+              reduce * 100), stage);
       System.out.println(JSON.writeValueAsString(report.toMap()));
       return 0;
     } catch (PreprocessException e) {
@@ -127,9 +145,20 @@ public final class Preprocess extends Configured implements Tool {
    */
   public static PreprocessReport run(Configuration conf, PreprocessSpec spec, Path output, int shards,
       Listener listener) throws IOException, InterruptedException, PreprocessException {
+    return run(conf, spec, output, shards, listener, Stage.ALL);
+  }
+
+  /**
+   * Runs both jobs, or one: STATS writes {@code output/stats} (output must not exist), SHARD
+   * writes {@code output/shards} from an existing {@code output/stats} where the spec needs it.
+   * The report goes to {@code output/preprocess.json} ({@code stats.json}, {@code shards.json}).
+   */
+  public static PreprocessReport run(Configuration conf, PreprocessSpec spec, Path output, int shards,
+      Listener listener, Stage stage) throws IOException, InterruptedException, PreprocessException {
     FileSystem outFs = output.getFileSystem(conf);
-    if (outFs.exists(output)) {
-      throw new PreprocessException(null, "the output " + output + " exists; remove it or choose another");
+    Path target = stage == Stage.SHARD ? new Path(output, SHARDS) : output;
+    if (outFs.exists(target)) {
+      throw new PreprocessException(null, "the output " + target + " exists; remove it or choose another");
     }
     Path input = new Path(spec.input());
     FileStatus[] files = inputFiles(conf, input);
@@ -151,47 +180,60 @@ public final class Preprocess extends Configured implements Tool {
     FileOutputFormat.setOutputPath(stats, new Path(output, STATS));
     // With hashing and no count filter the shard job needs nothing from the statistics: both
     // jobs run at once (the bad-record check still fails the stage if the statistics say so).
-    boolean concurrent = !spec.encoding().dictionary() && spec.minCount() <= 1;
+    boolean concurrent = stage == Stage.ALL && !spec.encoding().dictionary() && spec.minCount() <= 1;
     long start = System.nanoTime();
     Job shard = null;
-    if (concurrent) {
-      shard = shardJob(conf, spec, input, columns, output, shards, spec.hashSpace());
-      submit(shard, "shard");
+    long kept = -1;
+    if (stage != Stage.SHARD) {
+      if (concurrent) {
+        shard = shardJob(conf, spec, input, columns, output, shards, spec.hashSpace());
+        submit(shard, "shard");
+      }
+      submit(stats, "stats");
+      Counters c = await(stats, "stats", concurrent ? List.of(shard) : List.of(), listener, jobs, start);
+      long read = c.findCounter(PreprocessCounters.ROWS_READ).getValue();
+      long bad = c.findCounter(PreprocessCounters.BAD_RECORDS).getValue();
+      kept = c.findCounter(PreprocessCounters.FEATURES_KEPT).getValue();
+      figures.put("rowsRead", read);
+      figures.put("badRecords", bad);
+      figures.put("trainRows", c.findCounter(PreprocessCounters.TRAIN_ROWS).getValue());
+      figures.put("trainPositives", c.findCounter(PreprocessCounters.TRAIN_POSITIVES).getValue());
+      figures.put("testRows", c.findCounter(PreprocessCounters.TEST_ROWS).getValue());
+      figures.put("testPositives", c.findCounter(PreprocessCounters.TEST_POSITIVES).getValue());
+      figures.put("featuresDistinct", c.findCounter(PreprocessCounters.FEATURES_DISTINCT).getValue());
+      figures.put("featuresKept", kept);
+      figures.put("minCount", spec.minCount());
+      figures.put("encoding", spec.encoding().dictionary() ? "dictionary" : "hash(" + spec.encoding().bits() + " bits)");
+      try {
+        if (read == 0) {
+          throw new PreprocessException(stats.getJobID().toString(), "the input " + input + " holds no records");
+        }
+        if (bad > spec.maxBadFraction() * read) {
+          throw new PreprocessException(stats.getJobID().toString(), String.format(
+              "MapReduce job %s (stats) found %d of %d records (%.4f%%) bad, more than preprocess.maxBadFraction %s "
+              + "allows; fix or remove them, or raise the fraction. First ones:%n%s",
+              stats.getJobID(), bad, read, 100.0 * bad / read, spec.maxBadFraction(),
+              samples(conf, new Path(output, "bad-records"))));
+        }
+      } catch (PreprocessException e) {
+        if (shard != null) {
+          shard.killJob();
+        }
+        throw e;
+      }
     }
-    submit(stats, "stats");
-    Counters c = await(stats, "stats", concurrent ? List.of(shard) : List.of(), listener, jobs, start);
-    long read = c.findCounter(PreprocessCounters.ROWS_READ).getValue();
-    long bad = c.findCounter(PreprocessCounters.BAD_RECORDS).getValue();
-    long kept = c.findCounter(PreprocessCounters.FEATURES_KEPT).getValue();
-    figures.put("rowsRead", read);
-    figures.put("badRecords", bad);
-    figures.put("trainRows", c.findCounter(PreprocessCounters.TRAIN_ROWS).getValue());
-    figures.put("trainPositives", c.findCounter(PreprocessCounters.TRAIN_POSITIVES).getValue());
-    figures.put("testRows", c.findCounter(PreprocessCounters.TEST_ROWS).getValue());
-    figures.put("testPositives", c.findCounter(PreprocessCounters.TEST_POSITIVES).getValue());
-    figures.put("featuresDistinct", c.findCounter(PreprocessCounters.FEATURES_DISTINCT).getValue());
-    figures.put("featuresKept", kept);
-    figures.put("minCount", spec.minCount());
-    figures.put("encoding", spec.encoding().dictionary() ? "dictionary" : "hash(" + spec.encoding().bits() + " bits)");
-    try {
-      if (read == 0) {
-        throw new PreprocessException(stats.getJobID().toString(), "the input " + input + " holds no records");
+    if (spec.encoding().dictionary() && kept < 0) {
+      try {
+        kept = Dictionary.load(conf, new Path(output, STATS), spec).size();
+      } catch (IOException e) {
+        throw new PreprocessException(null, e.getMessage());
       }
-      if (bad > spec.maxBadFraction() * read) {
-        throw new PreprocessException(stats.getJobID().toString(), String.format(
-            "MapReduce job %s (stats) found %d of %d records (%.4f%%) bad, more than preprocess.maxBadFraction %s "
-            + "allows; fix or remove them, or raise the fraction. First ones:%n%s",
-            stats.getJobID(), bad, read, 100.0 * bad / read, spec.maxBadFraction(),
-            samples(conf, new Path(output, "bad-records"))));
-      }
-    } catch (PreprocessException e) {
-      if (shard != null) {
-        shard.killJob();
-      }
-      throw e;
     }
-
     long keySpace = spec.encoding().dictionary() ? Math.max(1, kept) : spec.hashSpace();
+    if (stage == Stage.STATS) {
+      figures.put("seconds", (System.nanoTime() - start) / 1e9);
+      return write(outFs, new PreprocessReport(output.toString(), null, keySpace, figures, jobs), output, "stats.json");
+    }
     if (shard == null) {
       shard = shardJob(conf, spec, input, columns, output, shards, keySpace);
       submit(shard, "shard");
@@ -202,9 +244,13 @@ public final class Preprocess extends Configured implements Tool {
     figures.put("shardCount", shards);
     figures.put("seconds", (System.nanoTime() - start) / 1e9);
 
-    PreprocessReport report = new PreprocessReport(output.toString(), new Path(output, SHARDS).toString(), keySpace,
-        figures, jobs);
-    try (var out = outFs.create(new Path(output, "preprocess.json"))) {
+    return write(outFs, new PreprocessReport(output.toString(), new Path(output, SHARDS).toString(), keySpace,
+        figures, jobs), output, stage == Stage.SHARD ? "shards.json" : "preprocess.json");
+  }
+
+  private static PreprocessReport write(FileSystem fs, PreprocessReport report, Path output, String name)
+      throws IOException {
+    try (var out = fs.create(new Path(output, name))) {
       out.write(JSON.writeValueAsBytes(report.toMap()));
     }
     return report;
