@@ -55,7 +55,12 @@ public final class SparseLogisticRegression implements AppType {
     app.allowOnly("type", "data", "shards", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
         "curvePoints", "filters");
     app.optionalObject("filters").ifPresent(f -> {
-      f.allowOnly("significantlyModified");
+      f.allowOnly("significantlyModified", "keyCaching", "compression");
+      f.bool("keyCaching", false);
+      String compression = f.textOr("compression", "none");
+      if (!compression.equals("none") && !compression.equals("lz4")) {
+        throw f.error("compression", "must be none or lz4, got \"" + compression + "\"");
+      }
       if (f.decimal("significantlyModified", 0) < 0) {
         throw f.error("significantlyModified", "must be zero (off) or a positive threshold");
       }

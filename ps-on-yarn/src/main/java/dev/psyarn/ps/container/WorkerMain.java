@@ -51,7 +51,7 @@ public final class WorkerMain {
       List<RpcClient> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
       control.startHeartbeats(boot.env().heartbeatMs(), () -> traffic(servers));
       ClusterView view = control.clusterView();
-      try (KVWorker kv = connect(view, boot, servers)) {
+      try (KVWorker kv = connect(view, boot, servers, dev.psyarn.ps.wire.DataFilters.of(config))) {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
         Map<String, Double> results = new LinkedHashMap<>(app.run(new WorkerContext(boot.env().index(),
@@ -75,13 +75,16 @@ public final class WorkerMain {
     return Map.of("bytesIn", (double) in, "bytesOut", (double) out);
   }
 
-  private static KVWorker connect(ClusterView view, ContainerBootstrap boot, List<RpcClient> channels)
-      throws Exception {
+  private static KVWorker connect(ClusterView view, ContainerBootstrap boot, List<RpcClient> channels,
+      dev.psyarn.ps.wire.DataFilters filters) throws Exception {
+    if (!filters.equals(dev.psyarn.ps.wire.DataFilters.NONE)) {
+      LOG.info("data plane filters: {}", filters);
+    }
     ServerInfo[] servers = view.servers().clone();
     Arrays.sort(servers, (a, b) -> Integer.compare(a.index(), b.index()));
     for (int i = 0; i < servers.length; i++) {
       channels.add(RpcClient.connect(new InetSocketAddress(servers[i].host(), servers[i].port()),
-          boot.secret(), Protocols.DATA, ContainerBootstrap.CONNECT_TIMEOUT));
+          boot.secret(), Protocols.data(filters), ContainerBootstrap.CONNECT_TIMEOUT));
     }
     return new KVWorker(boot.env().index(), Partitioner.create(view.partitioner(), servers.length, view.virtualNodes()), channels);
   }

@@ -27,7 +27,7 @@ final class KryoCodec extends ByteToMessageCodec<Envelope> {
 
   KryoCodec(WireProtocol protocol) {
     this.kryo = protocol.newKryo();
-    this.bulk = protocol.bulk();
+    this.bulk = protocol.newBulk();
   }
 
   @Override

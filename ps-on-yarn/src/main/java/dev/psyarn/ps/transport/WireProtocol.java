@@ -12,7 +12,7 @@ import java.util.List;
 public final class WireProtocol {
 
   private final List<Class<?>> messageClasses;
-  private final BulkCodec bulk;
+  private final java.util.function.Supplier<BulkCodec> bulk;
 
   /** A protocol whose messages are these classes (records or enums), in this order. */
   public WireProtocol(List<Class<?>> messageClasses) {
@@ -21,12 +21,26 @@ public final class WireProtocol {
 
   /** A protocol whose bulk messages {@code bulk} writes, and the rest Kryo. */
   public WireProtocol(List<Class<?>> messageClasses, BulkCodec bulk) {
+    this(messageClasses, () -> bulk);
+  }
+
+  /**
+   * A protocol whose bulk messages a codec of {@code bulk}'s writes, one codec a channel (so a
+   * codec may keep state about its connection, such as cached key lists).
+   */
+  public WireProtocol(List<Class<?>> messageClasses, java.util.function.Supplier<BulkCodec> bulk) {
     this.messageClasses = List.copyOf(messageClasses);
     this.bulk = bulk;
   }
 
-  BulkCodec bulk() {
-    return bulk;
+  /** A codec for one channel. */
+  BulkCodec newBulk() {
+    return bulk.get();
+  }
+
+  /** The same message classes with another bulk codec per channel. */
+  public WireProtocol withBulk(java.util.function.Supplier<BulkCodec> other) {
+    return new WireProtocol(messageClasses, other);
   }
 
   /** A new Kryo instance for one channel (Kryo is not thread-safe). */

@@ -5,17 +5,55 @@ import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Arrays;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FastDecompressor;
 
 /**
- * The data plane's bulk messages on the wire: {@code Push} (table, key count, value count, keys,
- * values), {@code Pull} (table, min clock, key count, keys) and {@code PullResult} (clock, value
- * count, values).
+ * The data plane's bulk messages on the wire, one codec a channel. Every body starts with a flags
+ * byte, then:
+ *
+ * <pre>
+ * Push        flags, table, key count, value count, [slot], payload: keys (unless cached), values
+ * Pull        flags, table, min clock, key count, [slot], payload: keys (unless cached)
+ * PullResult  flags, clock, value count, payload: values
+ * payload     raw little-endian arrays, or (flag LZ4) raw length, compressed length, LZ4 block
+ * </pre>
+ *
+ * Key caching (paper §5): the sender keeps the last {@link #SLOTS} key lists it sent on this
+ * connection, each in a slot it chooses round-robin; a list sent again goes as its slot (flag
+ * CACHED) and the receiver, which stored it there (flag STORE), uses it. Both ends see the same
+ * messages in the same order, so their slots agree without a round trip; a 64-bit signature of
+ * the list travels with each cached use and is checked.
  */
 final class DataBulkCodec implements BulkCodec {
 
+  static final int SLOTS = 16;
   private static final byte PUSH = 1;
   private static final byte PULL = 2;
   private static final byte PULL_RESULT = 3;
+  private static final int STORE = 1;
+  private static final int CACHED = 2;
+  private static final int LZ4 = 4;
+  private static final LZ4Factory FACTORY = LZ4Factory.fastestJavaInstance();
+
+  private final DataFilters filters;
+  private final long[][] sent = new long[SLOTS][];
+  private final long[] sentSignature = new long[SLOTS];
+  private int nextSlot;
+  private final long[][] received = new long[SLOTS][];
+  private final long[] receivedSignature = new long[SLOTS];
+  /** Whether the peer sends compressed requests (then answers are compressed too). */
+  private boolean peerCompresses;
+  private final ByteBuf scratch = Unpooled.buffer(64 * 1024);
+  private byte[] raw = new byte[64 * 1024];
+  private byte[] packed = new byte[64 * 1024];
+
+  DataBulkCodec(DataFilters filters) {
+    this.filters = filters;
+  }
 
   @Override
   public byte kindOf(Object message) {
@@ -34,13 +72,13 @@ final class DataBulkCodec implements BulkCodec {
   @Override
   public int sizeOf(Object message) {
     if (message instanceof Push p) {
-      return 12 + p.keys().length * Long.BYTES + p.values().length * Float.BYTES;
+      return 24 + p.keys().length * Long.BYTES + p.values().length * Float.BYTES;
     }
     if (message instanceof Pull p) {
-      return 12 + p.keys().length * Long.BYTES;
+      return 24 + p.keys().length * Long.BYTES;
     }
     if (message instanceof PullResult r) {
-      return 8 + r.values().length * Float.BYTES;
+      return 16 + r.values().length * Float.BYTES;
     }
     return 256;
   }
@@ -50,19 +88,35 @@ final class DataBulkCodec implements BulkCodec {
     switch (kind) {
       case PUSH -> {
         Push p = (Push) message;
-        out.writeInt(p.table()).writeInt(p.keys().length).writeInt(p.values().length);
-        BulkCodec.writeLongs(out, p.keys());
-        BulkCodec.writeFloats(out, p.values());
+        int cache = cacheKeys(p.keys());
+        boolean lz4 = filters.lz4();
+        out.writeByte(flags(cache, lz4)).writeInt(p.table()).writeInt(p.keys().length).writeInt(p.values().length);
+        writeSlot(out, cache);
+        scratch.clear();
+        if (cache >= 0 || cache == NO_CACHE) {
+          BulkCodec.writeLongs(scratch, p.keys());
+        }
+        BulkCodec.writeFloats(scratch, p.values());
+        payload(out, lz4);
       }
       case PULL -> {
         Pull p = (Pull) message;
-        out.writeInt(p.table()).writeInt(p.minClock()).writeInt(p.keys().length);
-        BulkCodec.writeLongs(out, p.keys());
+        int cache = cacheKeys(p.keys());
+        boolean lz4 = filters.lz4();
+        out.writeByte(flags(cache, lz4)).writeInt(p.table()).writeInt(p.minClock()).writeInt(p.keys().length);
+        writeSlot(out, cache);
+        scratch.clear();
+        if (cache >= 0 || cache == NO_CACHE) {
+          BulkCodec.writeLongs(scratch, p.keys());
+        }
+        payload(out, lz4);
       }
       case PULL_RESULT -> {
         PullResult r = (PullResult) message;
-        out.writeInt(r.clock()).writeInt(r.values().length);
-        BulkCodec.writeFloats(out, r.values());
+        out.writeByte(peerCompresses ? LZ4 : 0).writeInt(r.clock()).writeInt(r.values().length);
+        scratch.clear();
+        BulkCodec.writeFloats(scratch, r.values());
+        payload(out, peerCompresses);
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     }
@@ -70,23 +124,160 @@ final class DataBulkCodec implements BulkCodec {
 
   @Override
   public Object read(byte kind, ByteBuf in) {
+    int flags = in.readByte();
     return switch (kind) {
       case PUSH -> {
         int table = in.readInt();
-        int keys = in.readInt();
-        int values = in.readInt();
-        yield new Push(table, BulkCodec.readLongs(in, keys), BulkCodec.readFloats(in, values));
+        int keyCount = in.readInt();
+        int valueCount = in.readInt();
+        int slot = readSlot(in, flags);
+        ByteBuf body = payload(in, flags);
+        long[] keys = keys(body, flags, slot, keyCount);
+        yield new Push(table, keys, BulkCodec.readFloats(body, valueCount));
       }
       case PULL -> {
         int table = in.readInt();
         int minClock = in.readInt();
-        yield new Pull(table, BulkCodec.readLongs(in, in.readInt()), minClock);
+        int keyCount = in.readInt();
+        int slot = readSlot(in, flags);
+        ByteBuf body = payload(in, flags);
+        long[] keys = keys(body, flags, slot, keyCount);
+        yield new Pull(table, keys, minClock);
       }
       case PULL_RESULT -> {
         int clock = in.readInt();
-        yield new PullResult(BulkCodec.readFloats(in, in.readInt()), clock);
+        int count = in.readInt();
+        yield new PullResult(BulkCodec.readFloats(payload(in, flags), count), clock);
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     };
+  }
+
+  /** The keys of a request: from the payload or the cache slot; stored when the sender says so. */
+  private long[] keys(ByteBuf body, int flags, int slot, int count) {
+    long[] keys = (flags & CACHED) != 0 ? cached(slot, count) : BulkCodec.readLongs(body, count);
+    remember(flags, slot, keys);
+    return keys;
+  }
+
+  /** No caching for this list: send the keys, store nothing. */
+  private static final int NO_CACHE = -1;
+
+  /**
+   * The slot of a key list: {@code s} (0 to SLOTS − 1) to send it and store it in slot s,
+   * {@code −2 − s} when slot s already holds it (send the slot only), or {@link #NO_CACHE}.
+   */
+  private int cacheKeys(long[] keys) {
+    if (!filters.keyCaching() || keys.length < 4) {
+      return NO_CACHE;
+    }
+    long signature = signature(keys);
+    for (int s = 0; s < SLOTS; s++) {
+      if (sent[s] != null && sentSignature[s] == signature && Arrays.equals(sent[s], keys)) {
+        return -2 - s;
+      }
+    }
+    int s = nextSlot;
+    nextSlot = (nextSlot + 1) % SLOTS;
+    sent[s] = keys;
+    sentSignature[s] = signature;
+    return s;
+  }
+
+  private static int flags(int cache, boolean lz4) {
+    return (cache >= 0 ? STORE : 0) | (cache <= -2 ? CACHED : 0) | (lz4 ? LZ4 : 0);
+  }
+
+  private void writeSlot(ByteBuf out, int cache) {
+    if (cache >= 0) {
+      out.writeByte(cache).writeLong(sentSignature[cache]);
+    } else if (cache <= -2) {
+      int s = -2 - cache;
+      out.writeByte(s).writeLong(sentSignature[s]);
+    }
+  }
+
+  private long pendingSignature;
+
+  private int readSlot(ByteBuf in, int flags) {
+    if ((flags & (STORE | CACHED)) == 0) {
+      return -1;
+    }
+    int slot = in.readUnsignedByte();
+    if (slot >= SLOTS) {
+      throw new IllegalArgumentException("key cache slot " + slot + " out of range");
+    }
+    pendingSignature = in.readLong();
+    return slot;
+  }
+
+  private long[] cached(int slot, int count) {
+    long[] keys = received[slot];
+    if (keys == null || keys.length != count || receivedSignature[slot] != pendingSignature) {
+      throw new IllegalStateException("key cache slot " + slot + " does not hold the list the peer means");
+    }
+    return keys;
+  }
+
+  private void remember(int flags, int slot, long[] keys) {
+    if ((flags & LZ4) != 0) {
+      peerCompresses = true;
+    }
+    if ((flags & STORE) != 0) {
+      if (signature(keys) != pendingSignature) {
+        throw new IllegalStateException("key list does not match its signature");
+      }
+      received[slot] = keys;
+      receivedSignature[slot] = pendingSignature;
+    }
+  }
+
+  /** Writes {@link #scratch} as the payload, LZ4-compressed when asked and smaller. */
+  private void payload(ByteBuf out, boolean lz4) {
+    int length = scratch.readableBytes();
+    if (!lz4) {
+      out.writeBytes(scratch);
+      return;
+    }
+    LZ4Compressor compressor = FACTORY.fastCompressor();
+    if (raw.length < length) {
+      raw = new byte[length];
+    }
+    scratch.getBytes(0, raw, 0, length);
+    int bound = compressor.maxCompressedLength(length);
+    if (packed.length < bound) {
+      packed = new byte[bound];
+    }
+    int size = compressor.compress(raw, 0, length, packed, 0, bound);
+    out.writeInt(length).writeInt(size).writeBytes(packed, 0, size);
+  }
+
+  private ByteBuf payload(ByteBuf in, int flags) {
+    if ((flags & LZ4) == 0) {
+      return in;
+    }
+    int length = in.readInt();
+    int size = in.readInt();
+    if (length < 0 || size < 0 || size > in.readableBytes() || length > 1 << 30) {
+      throw new IllegalArgumentException("compressed payload of " + size + " bytes claims " + length);
+    }
+    byte[] out = new byte[length];
+    LZ4FastDecompressor d = FACTORY.fastDecompressor();
+    byte[] src = new byte[size];
+    in.readBytes(src);
+    d.decompress(src, 0, out, 0, length);
+    return Unpooled.wrappedBuffer(out);
+  }
+
+  /** A 64-bit signature of a key list (MurmurHash3's finalizer over a running mix). */
+  static long signature(long[] keys) {
+    long h = keys.length * 0x9E3779B97F4A7C15L;
+    for (long k : keys) {
+      h = (h ^ k) * 0xff51afd7ed558ccdL;
+      h ^= h >>> 32;
+    }
+    h ^= h >>> 33;
+    h *= 0xc4ceb93fe53ef64fL;
+    return h ^ (h >>> 33);
   }
 }

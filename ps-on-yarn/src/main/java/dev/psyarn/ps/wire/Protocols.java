@@ -16,7 +16,12 @@ public final class Protocols {
       DataMessages.Ack.class,
       DataMessages.Clock.class,
       DataMessages.ListKeys.class,
-      DataMessages.KeyList.class), new DataBulkCodec());
+      DataMessages.KeyList.class), () -> new DataBulkCodec(DataFilters.NONE));
+
+  /** The data plane with a worker's filters on what it sends (servers decode either form). */
+  public static WireProtocol data(DataFilters filters) {
+    return DATA.withBulk(() -> new DataBulkCodec(filters));
+  }
 
   /** Containers ⇄ ApplicationMaster. */
   public static final WireProtocol CONTROL = new WireProtocol(List.of(
