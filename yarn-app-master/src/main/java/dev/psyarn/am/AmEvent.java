@@ -20,6 +20,7 @@ class AmEvent extends AbstractEvent<AmEvent.Type> {
     WORKER_FINISHED,
     CONTAINER_COMPLETED,
     STOP_TIMEOUT,
+    PENDING_CHECK,
     SHUTDOWN_REQUESTED,
     FATAL_ERROR
   }

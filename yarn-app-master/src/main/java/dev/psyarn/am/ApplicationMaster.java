@@ -230,7 +230,8 @@ public final class ApplicationMaster {
     AmState state = lifecycle.state();
     String finalStatus = !state.isFinal() ? "UNDEFINED" : state == AmState.SUCCEEDED ? "SUCCEEDED"
         : state == AmState.KILLED ? "KILLED" : "FAILED";
-    String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics() : "";
+    String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics()
+        : lifecycle.waiting() != null ? lifecycle.waiting() : "";
     return new JobStatus(appId, spec.name(), state.name(), finalStatus, lifecycle.progress(), diagnostics, rows,
         lifecycle.timings(), withTraffic(lifecycle.summary(), rows), preprocess == null ? null : preprocess.status());
   }

@@ -6,6 +6,7 @@ import static dev.psyarn.am.AmEvent.Type.CONTAINER_REGISTERED;
 import static dev.psyarn.am.AmEvent.Type.CONTAINER_STARTED;
 import static dev.psyarn.am.AmEvent.Type.CONTAINER_START_FAILED;
 import static dev.psyarn.am.AmEvent.Type.FATAL_ERROR;
+import static dev.psyarn.am.AmEvent.Type.PENDING_CHECK;
 import static dev.psyarn.am.AmEvent.Type.PREPROCESSED;
 import static dev.psyarn.am.AmEvent.Type.PREPROCESS_FAILED;
 import static dev.psyarn.am.AmEvent.Type.SHUTDOWN_REQUESTED;
@@ -64,6 +65,8 @@ final class JobLifecycle {
   }
 
   static final long SERVER_STOP_TIMEOUT_MS = 15_000;
+  /** How long containers may stay unallocated before the status says what the job waits for. */
+  static final long PENDING_CHECK_MS = 30_000;
   private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
 
   private static final StateMachineFactory<JobLifecycle, AmState, AmEvent.Type, AmEvent> TABLE =
@@ -71,7 +74,10 @@ final class JobLifecycle {
           .addTransition(PREPROCESSING, STARTING, PREPROCESSED, JobLifecycle::onPreprocessed)
           .addTransition(PREPROCESSING, FAILED, EnumSet.of(PREPROCESS_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
               JobLifecycle::onFatal)
-          .addTransition(PREPROCESSING, PREPROCESSING, STOP_TIMEOUT)
+          .addTransition(PREPROCESSING, PREPROCESSING, EnumSet.of(STOP_TIMEOUT, PENDING_CHECK))
+          .addTransition(STARTING, STARTING, PENDING_CHECK, JobLifecycle::onPendingCheck)
+          .addTransition(RUNNING, RUNNING, PENDING_CHECK, JobLifecycle::onPendingCheck)
+          .addTransition(FINISHING, FINISHING, PENDING_CHECK)
 
           .addTransition(STARTING, STARTING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
           .addTransition(STARTING, STARTING, CONTAINER_STARTED, JobLifecycle::onStarted)
@@ -117,8 +123,11 @@ final class JobLifecycle {
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
+  private long allocationStart;
   private Map<String, Object> summary = Map.of();
   private volatile float progress;
+  /** What the job has been waiting for YARN to give, once that took long; null otherwise. */
+  private volatile String waiting;
 
   JobLifecycle(JobSpec spec, AppType app, RoleAllocator allocator, Launcher launcher, Timer timer,
       Clock clock, long submitTimeMs) {
@@ -140,6 +149,7 @@ final class JobLifecycle {
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning());
     this.machine = TABLE.make(this, preprocessor == null ? STARTING : PREPROCESSING);
+    this.allocationStart = clock.millis();
   }
 
   /** Handles one event; called on the event thread only. */
@@ -161,8 +171,35 @@ final class JobLifecycle {
     if (state() == PREPROCESSING) {
       preprocessor.start();
     } else {
-      allocator.start();
+      startAllocating();
     }
+  }
+
+  private void startAllocating() {
+    allocationStart = clock.millis();
+    allocator.start();
+    timer.schedule(new AmEvent(PENDING_CHECK), PENDING_CHECK_MS);
+  }
+
+  /**
+   * Containers still not allocated after a while: the status says which and with what asks (a
+   * full cluster, a label with no room), rather than leaving the job pending silently.
+   */
+  private void onPendingCheck(AmEvent event) {
+    String missing = allocator.waitingFor();
+    if (missing.isEmpty()) {
+      waiting = null;
+      return;
+    }
+    waiting = "waiting for YARN to allocate " + missing + " since " + (clock.millis() - allocationStart) / 1000
+        + " s; the cluster may lack the room, the label or the nodes they need";
+    LOG.warn(waiting);
+    timer.schedule(new AmEvent(PENDING_CHECK), PENDING_CHECK_MS);
+  }
+
+  /** What the job waits for, while it waits long; null otherwise. */
+  String waiting() {
+    return state().isFinal() ? null : waiting;
   }
 
   /** Preprocessing's share of progress until it ends, from the running jobs; 0 to 1. */
@@ -176,7 +213,7 @@ final class JobLifecycle {
     mark("preprocessedMs");
     LOG.info("preprocessing finished; asking for containers");
     progress = 0.3f;
-    allocator.start();
+    startAllocating();
   }
 
   AmState state() {

@@ -100,6 +100,27 @@ final class RoleAllocator {
     return out;
   }
 
+  /**
+   * What YARN has not given yet, for the status while the job waits ("2 of 2 worker containers
+   * (512 MiB, 1 vcores; node label gpu)"), or empty when nothing is outstanding.
+   */
+  String waitingFor() {
+    List<String> parts = new ArrayList<>();
+    for (Role role : Role.values()) {
+      int wanted = spec.role(role).instances();
+      int got = assigned.getOrDefault(role, 0);
+      boolean asked = role.ordinal() < nextRole;
+      if (asked && got < wanted) {
+        Placement p = spec.role(role).placement();
+        parts.add((wanted - got) + " of " + wanted + " " + role.specName() + " containers ("
+            + spec.role(role).resources().memoryMb() + " MiB, " + spec.role(role).resources().vcores() + " vcores"
+            + (spec.role(role).resources().others().isEmpty() ? "" : ", " + spec.role(role).resources().others())
+            + (p.equals(Placement.ANYWHERE) ? "" : "; " + p) + ")");
+      }
+    }
+    return String.join(", ", parts);
+  }
+
   /** Whether every role has all its containers. */
   boolean complete() {
     for (Role role : Role.values()) {

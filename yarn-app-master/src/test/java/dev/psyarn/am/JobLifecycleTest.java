@@ -84,6 +84,10 @@ class JobLifecycleTest {
     life.amRegistered();
   }
 
+  private List<AmEvent> stopTimeouts() {
+    return scheduled.stream().filter(e -> e.getType() == AmEvent.Type.STOP_TIMEOUT).toList();
+  }
+
   private RecordingReply register(long n, Role role, int index) {
     RecordingReply reply = new RecordingReply();
     life.handle(new AmEvent.Registered(Containers.id(n).toString(), role.specName(), index, "node" + n, 9000 + (int) n, reply));
@@ -123,7 +127,7 @@ class JobLifecycleTest {
     assertEquals(AmState.RUNNING, life.state());
     workerFinished(4, 100);
     assertEquals(AmState.FINISHING, life.state());
-    assertEquals(1, scheduled.size(), "a stop timeout is armed");
+    assertEquals(1, stopTimeouts().size(), "a stop timeout is armed");
     assertEquals(Command.STOP, life.heartbeat(Containers.id(1).toString(), Map.of()));
     assertEquals(Command.CONTINUE, life.heartbeat(Containers.id(3).toString(), Map.of()));
 
@@ -185,7 +189,7 @@ class JobLifecycleTest {
     allRunning();
     workerFinished(3, 100);
     workerFinished(4, 100);
-    life.handle(scheduled.get(0));
+    life.handle(stopTimeouts().get(0));
     assertEquals(AmState.SUCCEEDED, life.state());
     assertTrue(life.outcome().join().diagnostics().contains("did not stop"));
   }
@@ -237,5 +241,17 @@ class JobLifecycleTest {
     failing.handle(new AmEvent.Fatal(AmEvent.Type.PREPROCESS_FAILED, "preprocessing failed: job_1_0002 (stats) ..."));
     assertEquals(AmState.FAILED, failing.state());
     assertEquals("preprocessing failed: job_1_0002 (stats) ...", failing.outcome().join().diagnostics());
+  }
+
+  @Test
+  void containersYarnDoesNotGiveAreNamedInTheStatusNotLeftPendingSilently() {
+    AmEvent check = scheduled.stream().filter(e -> e.getType() == AmEvent.Type.PENDING_CHECK).findFirst().orElseThrow();
+    clock.millis += 30_000;
+    life.handle(check);
+    assertTrue(life.waiting().contains("2 of 2 server containers"), life.waiting());
+    assertTrue(life.waiting().contains("since 30 s"), life.waiting());
+    allRunning();
+    life.handle(new AmEvent(AmEvent.Type.PENDING_CHECK));
+    assertNull(life.waiting(), "all allocated: nothing to wait for");
   }
 }
