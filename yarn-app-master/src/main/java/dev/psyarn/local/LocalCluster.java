@@ -47,8 +47,36 @@ public final class LocalCluster implements AutoCloseable {
     return start(workDir, nodeManagers, overrides, false);
   }
 
-  /** Starts both clusters; {@code withMapReduce} adds MapReduce's shuffle and history server. */
+  /**
+   * Starts both clusters; {@code withMapReduce} adds MapReduce's shuffle and history server. The
+   * ResourceManager's ports are picked free just before it binds them; if another process takes
+   * one in between, the start is retried on new ports.
+   */
   public static LocalCluster start(File workDir, int nodeManagers, Map<String, String> overrides,
+      boolean withMapReduce) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(workDir, nodeManagers, overrides, withMapReduce);
+      } catch (IOException e) {
+        if (attempt >= 3 || !causedByBind(e)) {
+          throw e;
+        }
+        org.slf4j.LoggerFactory.getLogger(LocalCluster.class).warn(
+            "a port picked for the local ResourceManager was taken before it bound; retrying on new ports: {}", e.toString());
+      }
+    }
+  }
+
+  private static boolean causedByBind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("BindException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static LocalCluster startOnce(File workDir, int nodeManagers, Map<String, String> overrides,
       boolean withMapReduce) throws IOException {
     Configuration conf = tuned(new YarnConfiguration());
     overrides.forEach(conf::set);
