@@ -53,12 +53,8 @@ public final class JobSpecParser {
       roles.elements().forEachRemaining(role -> {
         if (role.get("localize") instanceof com.fasterxml.jackson.databind.node.ArrayNode volumes) {
           for (JsonNode v : volumes) {
-            JsonNode source = v.get("source");
-            if (v instanceof com.fasterxml.jackson.databind.node.ObjectNode o && source != null && source.isTextual()) {
-              java.net.URI uri = java.net.URI.create(source.asText().replace(" ", "%20"));
-              if (uri.getScheme() == null && !source.asText().startsWith("/")) {
-                o.put("source", base.resolve(uri).toString());
-              }
+            if (v instanceof com.fasterxml.jackson.databind.node.ObjectNode volume) {
+              dev.psyarn.specs.SpecPaths.resolve(volume, base, "source");
             }
           }
         }

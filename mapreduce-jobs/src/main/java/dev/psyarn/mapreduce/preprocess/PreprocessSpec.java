@@ -1,7 +1,6 @@
 package dev.psyarn.mapreduce.preprocess;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.psyarn.runtime.RuntimeSpec;
@@ -114,15 +113,7 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
    * {@code base}, the spec file's directory.
    */
   public static void resolvePaths(ObjectNode section, URI base) {
-    for (String field : new String[] {"input", "output"}) {
-      JsonNode path = section.get(field);
-      if (path != null && path.isTextual()) {
-        URI uri = URI.create(path.asText().replace(" ", "%20"));
-        if (uri.getScheme() == null && !path.asText().startsWith("/")) {
-          section.put(field, base.resolve(uri).toString());
-        }
-      }
-    }
+    dev.psyarn.specs.SpecPaths.resolve(section, base, "input", "output");
   }
 
   /** The columns read by the label, split and features. */

@@ -99,15 +99,7 @@ public final class SparseLogisticRegression implements AppType {
   /** A {@code data} or {@code model} path without a scheme that is relative is a local file next to the spec. */
   @Override
   public void resolvePaths(com.fasterxml.jackson.databind.node.ObjectNode app, java.net.URI base) {
-    for (String field : new String[] {"data", "shards", "model"}) {
-      JsonNode path = app.get(field);
-      if (path != null && path.isTextual()) {
-        java.net.URI uri = java.net.URI.create(path.asText().replace(" ", "%20"));
-        if (uri.getScheme() == null && !path.asText().startsWith("/")) {
-          app.put(field, base.resolve(uri).toString());
-        }
-      }
-    }
+    dev.psyarn.specs.SpecPaths.resolve(app, base, "data", "shards", "model");
   }
 
   @Override
