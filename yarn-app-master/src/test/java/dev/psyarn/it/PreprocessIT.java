@@ -50,7 +50,8 @@ class PreprocessIT {
   private static LocalCluster cluster;
   private static Configuration conf;
   private static FileSystem fs;
-  private static final ObjectMapperHolder YAML = new ObjectMapperHolder();
+  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
   /** Every 100th flight of the shipped file: 30,000 rows over all six months. */
   private static final Path FLIGHTS = new Path("/data/flights-sample.parquet");
   private static List<Group> sample;
@@ -87,7 +88,7 @@ class PreprocessIT {
 
   /** The shipped example's preprocess section, on the sample, hashed into 2^20 keys. */
   private static PreprocessSpec flightsSpec() throws Exception {
-    com.fasterxml.jackson.databind.node.ObjectNode section = (com.fasterxml.jackson.databind.node.ObjectNode) YAML.mapper
+    com.fasterxml.jackson.databind.node.ObjectNode section = (com.fasterxml.jackson.databind.node.ObjectNode) YAML
         .readTree(Files.readString(ClusterHarness.example("flights-lr.yaml"))).get("preprocess");
     section.put("input", FLIGHTS.toString());
     section.putObject("encoding").put("type", "hash").put("bits", 20);
@@ -296,7 +297,7 @@ class PreprocessIT {
   }
 
   private static PreprocessSpec spec(String yaml) throws Exception {
-    return PreprocessSpec.read(SpecNode.root(YAML.mapper.readTree(yaml)));
+    return PreprocessSpec.read(SpecNode.root(YAML.readTree(yaml)));
   }
 
   private static Map<String, Long> stats(Path dir) throws Exception {
@@ -322,10 +323,5 @@ class PreprocessIT {
     try (var in = fs.open(path)) {
       return in.readAllBytes();
     }
-  }
-
-  private static final class ObjectMapperHolder {
-    final com.fasterxml.jackson.databind.ObjectMapper mapper =
-        new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
   }
 }
