@@ -53,13 +53,18 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
       lines = new LineDecoder(spec.format(), Arrays.asList(conf.getStrings(PreprocessConf.COLUMNS, new String[0])));
     }
     InputSplit split = context.getInputSplit();
+    String identity;
     if (split instanceof FileSplit fs) {
       file = fs.getPath().toString();
       splitStart = fs.getStart();
+      // The path alone, without scheme and authority: a row keeps its split when the same file
+      // is read through another NameNode address (an HA nameservice, a new port).
+      identity = fs.getPath().toUri().getPath();
     } else {
       file = split.toString();
+      identity = file;
     }
-    fileHash = Featurizer.mix(file.hashCode() * 0x9E3779B97F4A7C15L);
+    fileHash = Featurizer.mix(identity.hashCode() * 0x9E3779B97F4A7C15L);
     rowsRead = context.getCounter(PreprocessCounters.ROWS_READ);
   }
 
