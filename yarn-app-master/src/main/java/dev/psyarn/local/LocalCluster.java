@@ -78,7 +78,8 @@ public final class LocalCluster implements AutoCloseable {
 
   private static LocalCluster startOnce(File workDir, int nodeManagers, Map<String, String> overrides,
       boolean withMapReduce) throws IOException {
-    Configuration conf = tuned(new YarnConfiguration());
+    String executor = overrides.get(YarnConfiguration.NM_CONTAINER_EXECUTOR);
+    Configuration conf = tuned(executor == null || !withMapReduce ? new YarnConfiguration() : pinned(executor));
     overrides.forEach(conf::set);
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(workDir, "dfs").getAbsolutePath());
     MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
@@ -105,6 +106,19 @@ public final class LocalCluster implements AutoCloseable {
     client.set(CommonConfigurationKeysPublic.FS_DEFAULT_NAME_KEY, dfs.getURI().toString());
     client.set(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, System.getProperty("java.class.path"));
     return new LocalCluster(dfs, yarn, client);
+  }
+
+  /**
+   * MiniMRYarnCluster sets the DefaultContainerExecutor for its NodeManagers unconditionally; a
+   * configuration in which an executor the caller chose stays.
+   */
+  private static Configuration pinned(String executor) {
+    return new YarnConfiguration() {
+      @Override
+      public void set(String name, String value, String source) {
+        super.set(name, YarnConfiguration.NM_CONTAINER_EXECUTOR.equals(name) ? executor : value, source);
+      }
+    };
   }
 
   /**
