@@ -103,6 +103,17 @@ final class BenchCommand implements Callable<Integer> {
       ctx.out.printf(Locale.ROOT, "%s | %.4f | %.4f | %.4f | %.1f train (whole job %.1f)%n", psyarn.get("trainer"),
           psyarn.get("test.logloss"), psyarn.get("test.auc"), psyarn.get("test.accuracy"), psyarn.get("train.seconds"),
           psyarn.get("jobSeconds"));
+      double liblinearSeconds = ((Number) liblinear.get("readSeconds")).doubleValue()
+          + ((Number) liblinear.get("trainSeconds")).doubleValue();
+      if (psyarn.get("train.secondsToTarget") instanceof Number toTarget) {
+        ctx.out.printf(Locale.ROOT, "psyarn reached test logloss %s after %.1f s of training (epoch %.0f); "
+            + "liblinear-java read + train %.1f s; ratio psyarn / liblinear-java %.2f%n",
+            job.spec().appJson().contains("targetLogloss") ? app.path("targetLogloss").asText() : "?",
+            toTarget.doubleValue(), ((Number) psyarn.get("train.epochsToTarget")).doubleValue(), liblinearSeconds,
+            toTarget.doubleValue() / liblinearSeconds);
+      } else {
+        ctx.out.println("psyarn did not reach the spec's targetLogloss (or the spec sets none)");
+      }
     }
     return ExitCodes.OK;
   }

@@ -62,6 +62,16 @@ class FlightsLrIT {
     assertTrue(m.path("test.auc").asDouble() > 0.745, m.toString());
     assertTrue(m.path("test.accuracy").asDouble() > 0.80, m.toString());
     assertTrue(m.path("train.maxStaleness").asLong() <= 2, "bounded delay τ = 2: " + m);
+    // Worker 0 scored the test split after each of the 6 epochs; the last row is the final score.
+    JsonNode testCurve = m.path("testCurve");
+    assertEquals(6, testCurve.size(), testCurve.toString());
+    assertEquals(m.path("test.logloss").asDouble(), testCurve.get(5).path("logloss").asDouble(), 1e-12);
+    assertTrue(testCurve.get(5).path("logloss").asDouble() < testCurve.get(0).path("logloss").asDouble(),
+        "the test loss falls over the epochs: " + testCurve);
+    for (int e = 1; e < 6; e++) {
+      assertTrue(testCurve.get(e).path("seconds").asDouble() > testCurve.get(e - 1).path("seconds").asDouble(),
+          testCurve.toString());
+    }
     for (String worker : new String[] {"worker0", "worker1"}) {
       JsonNode curve = m.path("lossCurve").path(worker);
       assertTrue(curve.size() >= 10, worker + " curve: " + curve);

@@ -29,7 +29,8 @@ public final class SparseLogisticRegression implements AppType {
 
   /** The settings of the {@code app} section. */
   record Settings(String data, String shards, String model, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
-      Consistency consistency, long seed, int curvePoints, float significanceThreshold) {
+      Consistency consistency, long seed, int curvePoints, float significanceThreshold, boolean evalEveryEpoch,
+      double targetLogloss) {
 
     static Settings of(JsonNode app) {
       JsonNode u = app.path("updater");
@@ -41,7 +42,8 @@ public final class SparseLogisticRegression implements AppType {
               (float) u.path("l1").asDouble(0), (float) u.path("l2").asDouble(0), (float) u.path("beta").asDouble(1)),
           new Consistency(c.path("model").asText("bounded"), c.path("maxDelay").asInt(2)),
           app.path("seed").asLong(1), app.path("curvePoints").asInt(20),
-          (float) app.path("filters").path("significantlyModified").asDouble(0));
+          (float) app.path("filters").path("significantlyModified").asDouble(0),
+          app.path("evalEveryEpoch").asBoolean(true), app.path("targetLogloss").asDouble(Double.NaN));
     }
   }
 
@@ -53,7 +55,14 @@ public final class SparseLogisticRegression implements AppType {
   @Override
   public void validate(SpecNode app) {
     app.allowOnly("type", "data", "shards", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
-        "curvePoints", "filters");
+        "curvePoints", "filters", "evalEveryEpoch", "targetLogloss");
+    app.bool("evalEveryEpoch", true);
+    if (app.has("targetLogloss")) {
+      double target = app.decimal("targetLogloss", 0);
+      if (!(target > 0 && target < 10)) {
+        throw app.error("targetLogloss", "must be a test log loss above 0 (such as 0.4510), got " + target);
+      }
+    }
     app.optionalObject("filters").ifPresent(f -> {
       f.allowOnly("significantlyModified", "keyCaching", "compression");
       f.bool("keyCaching", false);
@@ -119,12 +128,20 @@ public final class SparseLogisticRegression implements AppType {
         : Examples.load(conf, new Path(s.data()), features, false, context.index(), context.numWorkers());
     long biasKey = sharded ? train.keySpace : 1L << s.hashBits();
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+    // Worker 0 scores the test split after every epoch (evalEveryEpoch) and at the end.
+    TestSet test = null;
+    if (context.index() == 0) {
+      test = new TestSet(sharded ? Examples.fromShards(conf, testShards(conf, s.shards()))
+          : Examples.load(conf, new Path(s.data()), features, true, 0, 1), biasKey);
+      loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+    }
     KVWorker kv = context.kv();
     kv.createTable(TABLE, 1, s.updater());
     context.coordinator().barrier("lr-loaded");
 
     Map<String, Double> results = new LinkedHashMap<>();
     long trainStart = System.nanoTime();
+    long evalNanos = 0;
     Trainer trainer = new Trainer(kv, biasKey, s);
     int[] order = new int[train.size()];
     for (int i = 0; i < order.length; i++) {
@@ -137,16 +154,27 @@ public final class SparseLogisticRegression implements AppType {
     for (int epoch = 0; epoch < s.epochs(); epoch++) {
       shuffle(order, random);
       for (int from = 0; from < order.length; from += s.batchSize()) {
-        trainer.step(train, order, from, Math.min(order.length, from + s.batchSize()));
+        int to = Math.min(order.length, from + s.batchSize());
+        // The next batch of this epoch is pulled while this one computes (none across epochs).
+        trainer.step(train, order, from, to, to < order.length ? to : -1, Math.min(order.length, to + s.batchSize()));
         if (trainer.examplesSeen() >= (point + 1) * every) {
           results.put("curve." + point + ".examples", (double) trainer.examplesSeen());
           results.put("curve." + point + ".logloss", trainer.recentLogloss());
           point++;
         }
       }
+      if (test != null && s.evalEveryEpoch() && epoch + 1 < s.epochs()) {
+        // Training time excludes the scoring pauses (the other workers go on meanwhile).
+        double trained = (System.nanoTime() - trainStart - evalNanos) / 1e9;
+        long evalStart = System.nanoTime();
+        trainer.drain();
+        Map<String, Double> scored = test.score(kv, TABLE);
+        evalNanos += System.nanoTime() - evalStart;
+        recordEpoch(results, s, epoch, trained, scored);
+      }
     }
     trainer.finish();
-    double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+    double trainSeconds = (System.nanoTime() - trainStart - evalNanos) / 1e9;
     results.put("train.examples", (double) trainer.examplesSeen());
     results.put("train.seconds", trainSeconds);
     results.put("train.loadSeconds", loadSeconds);
@@ -154,10 +182,10 @@ public final class SparseLogisticRegression implements AppType {
     results.put("filter.updatesSent", (double) trainer.updatesSent());
     results.put("filter.updatesHeld", (double) trainer.updatesHeld());
     context.coordinator().barrier("lr-trained");
-    if (context.index() == 0) {
-      Examples test = sharded ? Examples.fromShards(conf, testShards(conf, s.shards()))
-          : Examples.load(conf, new Path(s.data()), features, true, 0, 1);
-      results.putAll(evaluate(kv, test, biasKey));
+    if (test != null) {
+      Map<String, Double> scored = test.score(kv, TABLE);
+      results.putAll(scored);
+      recordEpoch(results, s, s.epochs() - 1, trainSeconds, scored);
       if (!s.model().isEmpty()) {
         long[] keys = kv.keys(TABLE);
         float[] weights = new float[keys.length];
@@ -193,35 +221,26 @@ public final class SparseLogisticRegression implements AppType {
     return out;
   }
 
-  /** Scores every test example with the final weights. */
-  static Map<String, Double> evaluate(KVWorker kv, Examples test, long biasKey) {
-    long[] keys = Arrays.copyOf(test.keys, test.keys.length + 1);
-    keys[keys.length - 1] = biasKey;
-    int unique = KVWorker.sortDistinct(keys, keys.length);
-    keys = Arrays.copyOf(keys, unique);
-    float[] weights = new float[unique];
-    kv.waitFor(kv.pull(TABLE, keys, weights));
-    float bias = weights[Arrays.binarySearch(keys, biasKey)];
-    float[] scores = new float[test.size()];
-    double loss = 0;
-    long correct = 0;
-    for (int i = 0; i < test.size(); i++) {
-      double z = bias;
-      for (int k = test.offsets[i]; k < test.offsets[i + 1]; k++) {
-        z += weights[Arrays.binarySearch(keys, test.keys[k])] * test.value(k);
-      }
-      double p = 1 / (1 + Math.exp(-z));
-      scores[i] = (float) p;
-      loss += Metrics.logloss(p, test.labels[i]);
-      correct += (p >= 0.5 ? 1 : 0) == test.labels[i] ? 1 : 0;
+  /**
+   * Records one epoch's test scores ({@code test.epoch.N.*}, N from 1) and, the first time the log
+   * loss reaches the spec's {@code targetLogloss}, the training seconds and epochs it took.
+   */
+  private static void recordEpoch(Map<String, Double> results, Settings s, int epoch, double trainedSeconds,
+      Map<String, Double> scored) {
+    String prefix = "test.epoch." + (epoch + 1) + ".";
+    results.put(prefix + "seconds", trainedSeconds);
+    results.put(prefix + "logloss", scored.get("test.logloss"));
+    results.put(prefix + "auc", scored.get("test.auc"));
+    if (!Double.isNaN(s.targetLogloss()) && !results.containsKey("train.secondsToTarget")
+        && scored.get("test.logloss") <= s.targetLogloss()) {
+      results.put("train.secondsToTarget", trainedSeconds);
+      results.put("train.epochsToTarget", (double) (epoch + 1));
     }
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put("test.examples", (double) test.size());
-    out.put("test.logloss", loss / test.size());
-    out.put("test.accuracy", correct / (double) test.size());
-    out.put("test.auc", Metrics.auc(scores, test.labels));
-    out.put("model.keys", (double) unique);
-    return out;
+  }
+
+  /** Scores every test example with the servers' current weights. */
+  static Map<String, Double> evaluate(KVWorker kv, Examples test, long biasKey) {
+    return new TestSet(test, biasKey).score(kv, TABLE);
   }
 
   private static void shuffle(int[] order, Random random) {
@@ -241,10 +260,23 @@ public final class SparseLogisticRegression implements AppType {
     }
     Map<String, Double> first = results.get(0);
     for (String key : List.of("test.logloss", "test.auc", "test.accuracy", "test.examples", "model.keys",
-        "model.written")) {
+        "model.written", "train.secondsToTarget", "train.epochsToTarget")) {
       if (first.containsKey(key)) {
         summary.put(key, first.get(key));
       }
+    }
+    // Worker 0's test scores after each epoch: training seconds (scoring pauses excluded) → scores.
+    List<Map<String, Double>> testCurve = new ArrayList<>();
+    for (int e = 1; first.containsKey("test.epoch." + e + ".logloss"); e++) {
+      Map<String, Double> row = new LinkedHashMap<>();
+      row.put("epoch", (double) e);
+      row.put("seconds", first.get("test.epoch." + e + ".seconds"));
+      row.put("logloss", first.get("test.epoch." + e + ".logloss"));
+      row.put("auc", first.get("test.epoch." + e + ".auc"));
+      testCurve.add(row);
+    }
+    if (!testCurve.isEmpty()) {
+      summary.put("testCurve", testCurve);
     }
     double examples = 0;
     double seconds = 0;

@@ -17,6 +17,10 @@ final class Trainer {
   private final SparseLogisticRegression.Settings settings;
   private final ArrayDeque<Long> pending = new ArrayDeque<>();
   private final SignificantlyModifiedFilter filter;
+  /** A batch whose weights were asked for: its examples, keys, weights (once arrived) and pull. */
+  private record Batch(int from, int to, long[] keys, float[] weights, int required, long timestamp) {}
+
+  private Batch prefetched;
   private long[] keys = new long[1024];
   private int[] at = new int[64];
   private int iteration;
@@ -34,14 +38,38 @@ final class Trainer {
 
   /** Trains on examples {@code order[from..to)}. */
   void step(Examples data, int[] order, int from, int to) {
-    int unique = collectKeys(data, order, from, to);
-    long[] batchKeys = Arrays.copyOf(keys, unique);
-    float[] w = new float[unique];
-    int required = settings.consistency().requiredClock(iteration);
-    kv.waitFor(kv.pull(SparseLogisticRegression.TABLE, batchKeys, w, required));
-    if (required != Integer.MIN_VALUE) {
+    step(data, order, from, to, -1, -1);
+  }
+
+  /**
+   * Trains on examples {@code order[from..to)}; when {@code nextFrom} is not negative, the next
+   * step's batch is {@code order[nextFrom..nextTo)} and its pull goes out now, to travel while this
+   * batch's gradient is computed and pushed. The pull asks for the next iteration's clock, so the
+   * consistency model holds as without prefetching: under sequential consistency the servers
+   * answer it only after this step's push and clock have reached them.
+   */
+  void step(Examples data, int[] order, int from, int to, int nextFrom, int nextTo) {
+    Batch batch = prefetched;
+    prefetched = null;
+    if (batch == null) {
+      batch = pull(data, order, from, to);
+    } else if (batch.from != from || batch.to != to) {
+      throw new IllegalStateException("the prefetched batch is [" + batch.from + ", " + batch.to
+          + "), not [" + from + ", " + to + ")");
+    }
+    kv.waitFor(batch.timestamp);
+    if (batch.required != Integer.MIN_VALUE) {
+      // Read before the next pull goes out: the server clock of this batch's answer.
       maxStaleness = Math.max(maxStaleness, iteration - 1 - kv.lastServerClock());
     }
+    if (nextFrom >= 0) {
+      iteration++;
+      prefetched = pull(data, order, nextFrom, nextTo);
+      iteration--;
+    }
+    long[] batchKeys = batch.keys;
+    float[] w = batch.weights;
+    int unique = batchKeys.length;
     float[] g = new float[unique];
     int biasAt = Arrays.binarySearch(batchKeys, biasKey);
     for (int i = from; i < to; i++) {
@@ -84,6 +112,11 @@ final class Trainer {
     if (flushed >= 0) {
       pending.add(flushed);
     }
+    drain();
+  }
+
+  /** Waits for every push sent so far (what the filter holds stays held). */
+  void drain() {
     while (!pending.isEmpty()) {
       kv.waitFor(pending.poll());
     }
@@ -111,6 +144,16 @@ final class Trainer {
     recentLoss = 0;
     recentExamples = 0;
     return loss;
+  }
+
+  /** Asks for the weights of {@code order[from..to)} as of iteration {@link #iteration}. */
+  private Batch pull(Examples data, int[] order, int from, int to) {
+    int unique = collectKeys(data, order, from, to);
+    long[] batchKeys = Arrays.copyOf(keys, unique);
+    float[] w = new float[unique];
+    int required = settings.consistency().requiredClock(iteration);
+    return new Batch(from, to, batchKeys, w, required,
+        kv.pull(SparseLogisticRegression.TABLE, batchKeys, w, required));
   }
 
   /** Sorted distinct keys of the batch, the bias included, into {@link #keys}. */

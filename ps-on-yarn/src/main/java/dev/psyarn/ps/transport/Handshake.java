@@ -42,8 +42,7 @@ final class Handshake {
   }
 
   static void switchToMessages(ChannelPipeline pipeline) {
-    pipeline.replace(FRAME_DECODER, FRAME_DECODER,
-        new LengthFieldBasedFrameDecoder(MESSAGE_FRAME_LIMIT, 0, 4, 0, 4));
+    pipeline.replace(FRAME_DECODER, FRAME_DECODER, new MessageFrames(MESSAGE_FRAME_LIMIT));
   }
 
   /** The server side: challenges every new connection, closes it on a wrong or late answer. */

@@ -6,59 +6,127 @@ import com.esotericsoftware.kryo.io.Output;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageCodec;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.MessageToByteEncoder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Encodes {@link Envelope}s to frames and back. Bulk messages (a {@link BulkCodec}'s) are copied
  * as raw little-endian arrays; everything else goes through one Kryo instance per channel.
  * Installed only after the handshake succeeded; the frame decoder before it delivers whole frames.
- * Frame: request id (8 bytes), kind (1 byte: 0 Kryo, else the bulk kind), body.
+ * Frame: request id (8 bytes), kind (1 byte: 0 Kryo, else the bulk kind), body. Both halves run
+ * on the channel's event loop and share its Kryo and bulk codec (whose key cache needs both
+ * directions).
  */
-final class KryoCodec extends ByteToMessageCodec<Envelope> {
+final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, KryoCodec.Encoder> {
 
   private static final byte KRYO = 0;
-
-  private final Kryo kryo;
-  private final BulkCodec bulk;
-  private final Output output = new Output(64 * 1024, -1);
-  private final Input input = new Input(64 * 1024);
+  /** Large frame buffers a connection keeps (about the requests it has in flight at once). */
+  private static final int KEPT_LARGE = 4;
 
   KryoCodec(WireProtocol protocol) {
-    this.kryo = protocol.newKryo();
-    this.bulk = protocol.newBulk();
+    Kryo kryo = protocol.newKryo();
+    BulkCodec bulk = protocol.newBulk();
+    init(new Decoder(kryo, bulk), new Encoder(kryo, bulk));
   }
 
-  @Override
-  protected void encode(ChannelHandlerContext ctx, Envelope envelope, ByteBuf out) {
-    out.ensureWritable(9 + bulk.sizeOf(envelope.body()));
-    out.writeLong(envelope.id());
-    byte kind = bulk.kindOf(envelope.body());
-    out.writeByte(kind);
-    if (kind != KRYO) {
-      bulk.write(kind, envelope.body(), out);
-      return;
+  static final class Decoder extends ByteToMessageDecoder {
+    private final Kryo kryo;
+    private final BulkCodec bulk;
+    private final Input input = new Input(64 * 1024);
+
+    Decoder(Kryo kryo, BulkCodec bulk) {
+      this.kryo = kryo;
+      this.bulk = bulk;
     }
-    output.setOutputStream(new ByteBufOutputStream(out));
-    kryo.writeClassAndObject(output, envelope.body());
-    output.flush();
-    output.setOutputStream(null);
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+      long id = frame.readLong();
+      byte kind = frame.readByte();
+      Object body;
+      if (kind != KRYO) {
+        body = bulk.read(kind, frame);
+      } else {
+        input.setInputStream(new ByteBufInputStream(frame));
+        body = kryo.readClassAndObject(input);
+        input.setInputStream(null);
+      }
+      frame.skipBytes(frame.readableBytes());
+      out.add(new Envelope(id, body));
+    }
   }
 
-  @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-    long id = frame.readLong();
-    byte kind = frame.readByte();
-    Object body;
-    if (kind != KRYO) {
-      body = bulk.read(kind, frame);
-    } else {
-      input.setInputStream(new ByteBufInputStream(frame));
-      body = kryo.readClassAndObject(input);
-      input.setInputStream(null);
+  static final class Encoder extends MessageToByteEncoder<Envelope> {
+    private final Kryo kryo;
+    private final BulkCodec bulk;
+    private final Output output = new Output(64 * 1024, -1);
+    /**
+     * Direct buffers for large frames, kept for the connection and reused once the socket has
+     * written them (our reference is then the only one): fresh ones above the pool's chunk size
+     * would be mapped and zeroed by the kernel page by page for every large push or answer.
+     */
+    private final List<ByteBuf> large = new ArrayList<>();
+
+    Encoder(Kryo kryo, BulkCodec bulk) {
+      super(Envelope.class);
+      this.kryo = kryo;
+      this.bulk = bulk;
     }
-    frame.skipBytes(frame.readableBytes());
-    out.add(new Envelope(id, body));
+
+    @Override
+    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Envelope envelope, boolean preferDirect)
+        throws Exception {
+      int size = 9 + bulk.sizeOf(envelope.body());
+      if (size < MessageFrames.LARGE) {
+        return super.allocateBuffer(ctx, envelope, preferDirect);
+      }
+      ByteBuf spare = null;
+      for (ByteBuf buf : large) {
+        if (buf.refCnt() == 1) {
+          if (buf.capacity() >= size) {
+            return buf.retainedDuplicate().clear();
+          }
+          spare = buf;
+        }
+      }
+      if (large.size() >= KEPT_LARGE) {
+        if (spare == null) {
+          return ctx.alloc().directBuffer(size); // all of them in flight: one more, not kept
+        }
+        large.remove(spare); // too small for this frame: replaced by a larger one
+        spare.release();
+      }
+      ByteBuf buf = Unpooled.directBuffer(size);
+      large.add(buf);
+      return buf.retainedDuplicate().clear();
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Envelope envelope, ByteBuf out) {
+      out.ensureWritable(9 + bulk.sizeOf(envelope.body()));
+      out.writeLong(envelope.id());
+      byte kind = bulk.kindOf(envelope.body());
+      out.writeByte(kind);
+      if (kind != KRYO) {
+        bulk.write(kind, envelope.body(), out);
+        return;
+      }
+      output.setOutputStream(new ByteBufOutputStream(out));
+      kryo.writeClassAndObject(output, envelope.body());
+      output.flush();
+      output.setOutputStream(null);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+      large.forEach(ByteBuf::release);
+      large.clear();
+      super.handlerRemoved(ctx);
+    }
   }
 }

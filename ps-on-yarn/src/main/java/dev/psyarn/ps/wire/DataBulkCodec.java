@@ -92,12 +92,12 @@ final class DataBulkCodec implements BulkCodec {
         boolean lz4 = filters.lz4();
         out.writeByte(flags(cache, lz4)).writeInt(p.table()).writeInt(p.keys().length).writeInt(p.values().length);
         writeSlot(out, cache);
-        scratch.clear();
+        ByteBuf body = lz4 ? scratch.clear() : out;
         if (cache >= 0 || cache == NO_CACHE) {
-          BulkCodec.writeLongs(scratch, p.keys());
+          BulkCodec.writeLongs(body, p.keys());
         }
-        BulkCodec.writeFloats(scratch, p.values());
-        payload(out, lz4);
+        BulkCodec.writeFloats(body, p.values());
+        compressed(out, lz4);
       }
       case PULL -> {
         Pull p = (Pull) message;
@@ -105,18 +105,17 @@ final class DataBulkCodec implements BulkCodec {
         boolean lz4 = filters.lz4();
         out.writeByte(flags(cache, lz4)).writeInt(p.table()).writeInt(p.minClock()).writeInt(p.keys().length);
         writeSlot(out, cache);
-        scratch.clear();
+        ByteBuf body = lz4 ? scratch.clear() : out;
         if (cache >= 0 || cache == NO_CACHE) {
-          BulkCodec.writeLongs(scratch, p.keys());
+          BulkCodec.writeLongs(body, p.keys());
         }
-        payload(out, lz4);
+        compressed(out, lz4);
       }
       case PULL_RESULT -> {
         PullResult r = (PullResult) message;
         out.writeByte(peerCompresses ? LZ4 : 0).writeInt(r.clock()).writeInt(r.values().length);
-        scratch.clear();
-        BulkCodec.writeFloats(scratch, r.values());
-        payload(out, peerCompresses);
+        BulkCodec.writeFloats(peerCompresses ? scratch.clear() : out, r.values());
+        compressed(out, peerCompresses);
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     }
@@ -232,13 +231,15 @@ final class DataBulkCodec implements BulkCodec {
     }
   }
 
-  /** Writes {@link #scratch} as the payload, LZ4-compressed when asked and smaller. */
-  private void payload(ByteBuf out, boolean lz4) {
-    int length = scratch.readableBytes();
+  /**
+   * With LZ4, writes {@link #scratch} (where the payload was gathered) compressed; without, the
+   * payload was written straight to {@code out} and there is nothing to do.
+   */
+  private void compressed(ByteBuf out, boolean lz4) {
     if (!lz4) {
-      out.writeBytes(scratch);
       return;
     }
+    int length = scratch.readableBytes();
     LZ4Compressor compressor = FACTORY.fastCompressor();
     if (raw.length < length) {
       raw = new byte[length];

@@ -68,7 +68,11 @@ public final class KVWorker implements AutoCloseable {
     widths.put(table, width);
   }
 
-  /** Adds {@code values} ({@code width} floats a key) to the keys' values on their servers. */
+  /**
+   * Adds {@code values} ({@code width} floats a key) to the keys' values on their servers. As in
+   * ps-lite, the arrays are the request until it completes: change them only after
+   * {@link #waitFor} of the returned timestamp.
+   */
   public long push(int table, long[] keys, float[] values) {
     int width = width(table);
     if (values.length != (long) keys.length * width) {
@@ -83,9 +87,14 @@ public final class KVWorker implements AutoCloseable {
       if (at == null) {
         continue;
       }
-      float[] slice = new float[at.length * width];
-      for (int i = 0; i < at.length; i++) {
-        System.arraycopy(values, at[i] * width, slice, i * width, width);
+      float[] slice;
+      if (at.length == keys.length) {
+        slice = values; // one server holds every key: the request is the caller's arrays
+      } else {
+        slice = new float[at.length * width];
+        for (int i = 0; i < at.length; i++) {
+          System.arraycopy(values, at[i] * width, slice, i * width, width);
+        }
       }
       parts.add(servers.get(s).call(new Push(table, routing.keys[s], slice)));
     }
@@ -119,8 +128,12 @@ public final class KVWorker implements AutoCloseable {
         PullResult pulled = (PullResult) result;
         lastServerClock.set(pulled.clock());
         float[] values = pulled.values();
-        for (int i = 0; i < at.length; i++) {
-          System.arraycopy(values, i * width, out, at[i] * width, width);
+        if (at.length == keys.length) {
+          System.arraycopy(values, 0, out, 0, values.length);
+        } else {
+          for (int i = 0; i < at.length; i++) {
+            System.arraycopy(values, i * width, out, at[i] * width, width);
+          }
         }
         return result;
       }));
@@ -130,6 +143,14 @@ public final class KVWorker implements AutoCloseable {
 
   /** Each server's keys (in order) and their positions in the request; null for servers with none. */
   private record Routing(long[][] keys, int[][] positions) {}
+
+  private static int[] identity(int n) {
+    int[] at = new int[n];
+    for (int i = 0; i < n; i++) {
+      at[i] = i;
+    }
+    return at;
+  }
 
   private Routing route(long[] keys) {
     int n = servers.size();
@@ -142,6 +163,13 @@ public final class KVWorker implements AutoCloseable {
     long[][] perServer = new long[n][];
     int[][] positions = new int[n][];
     for (int s = 0; s < n; s++) {
+      if (counts[s] == keys.length) {
+        // Every key on one server: the caller's (sorted) keys, in their own order.
+        perServer[s] = keys;
+        positions[s] = identity(keys.length);
+        keysSent.addAndGet(s, counts[s]);
+        return new Routing(perServer, positions);
+      }
       if (counts[s] > 0) {
         perServer[s] = new long[counts[s]];
         positions[s] = new int[counts[s]];

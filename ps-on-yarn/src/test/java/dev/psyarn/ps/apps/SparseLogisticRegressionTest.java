@@ -63,10 +63,17 @@ class SparseLogisticRegressionTest {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
+    // Each step pulls the next batch ahead; under sequential consistency that pull is answered
+    // only after the step's own push and clock, so this must not deadlock.
     for (int from = 0; from < order.length; from += 100) {
-      trainer.step(train, order, from, Math.min(order.length, from + 100));
+      int to = Math.min(order.length, from + 100);
+      trainer.step(train, order, from, to, to < order.length ? to : -1, Math.min(order.length, to + 100));
     }
     trainer.finish();
+    Trainer strict = new Trainer(kv, bias, settings);
+    strict.step(train, order, 0, 100, 100, 200);
+    assertEquals("the prefetched batch is [100, 200), not [200, 300)", org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> strict.step(train, order, 200, 300)).getMessage());
     assertEquals(20_000, trainer.examplesSeen());
     Map<String, Double> test = SparseLogisticRegression.evaluate(kv, synthetic(5_000, 2), bias);
     double constant = -(0.3 * Math.log(0.3) + 0.7 * Math.log(0.7));
@@ -82,6 +89,11 @@ class SparseLogisticRegressionTest {
     assertEquals("updater", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(bad)).field());
     SpecNode both = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"shards\":\"y\"}"));
     assertEquals("shards", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(both)).field());
+    SpecNode target = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"targetLogloss\":-1}"));
+    assertEquals("targetLogloss", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+        () -> app.validate(target)).field());
+    app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"targetLogloss\":0.451,"
+        + "\"evalEveryEpoch\":false}")));
     ObjectNode section = (ObjectNode) json.readTree("{\"type\":\"sparse-lr\",\"data\":\"data/f.parquet\"}");
     app.resolvePaths(section, URI.create("file:/home/me/examples/"));
     assertEquals("file:/home/me/examples/data/f.parquet", section.get("data").asText());
@@ -118,11 +130,16 @@ class SparseLogisticRegressionTest {
 
   @Test
   void summaryKeepsWorkerZerosTestMetricsAndEveryWorkersCurve() {
-    Map<String, Object> summary = app.summarize(List.of(
-        Map.of("test.logloss", 0.45, "test.auc", 0.75, "train.examples", 10.0, "train.seconds", 2.0,
-            "curve.0.examples", 5.0, "curve.0.logloss", 0.5),
-        Map.of("train.examples", 12.0, "train.seconds", 3.0)));
+    Map<String, Double> first = new java.util.HashMap<>(Map.of("test.logloss", 0.45, "test.auc", 0.75,
+        "train.examples", 10.0, "train.seconds", 2.0, "curve.0.examples", 5.0, "curve.0.logloss", 0.5));
+    first.putAll(Map.of("test.epoch.1.seconds", 1.0, "test.epoch.1.logloss", 0.47, "test.epoch.1.auc", 0.7,
+        "test.epoch.2.seconds", 2.0, "test.epoch.2.logloss", 0.45, "test.epoch.2.auc", 0.75,
+        "train.secondsToTarget", 2.0, "train.epochsToTarget", 2.0));
+    Map<String, Object> summary = app.summarize(List.of(first, Map.of("train.examples", 12.0, "train.seconds", 3.0)));
     assertEquals(0.45, summary.get("test.logloss"));
+    assertEquals(2.0, summary.get("train.secondsToTarget"));
+    assertEquals(List.of(Map.of("epoch", 1.0, "seconds", 1.0, "logloss", 0.47, "auc", 0.7),
+        Map.of("epoch", 2.0, "seconds", 2.0, "logloss", 0.45, "auc", 0.75)), summary.get("testCurve"));
     assertEquals(22L, summary.get("train.examples"));
     assertEquals(3.0, summary.get("train.seconds"));
     assertTrue(app.verify(summary).isEmpty());

@@ -42,6 +42,41 @@ class RpcTransportTest {
   }
 
   @Test
+  void largeRequestsAndAnswersArriveWholeAndInOrder() throws Exception {
+    // 100k keys × 64 floats: 26 MB frames, far above Netty's 4 MiB growth step and its pool's chunks.
+    int keys = 100_000;
+    int width = 64;
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+            new ServerStore(), "test data plane");
+        RpcClient client = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
+      client.call(new DataMessages.CreateTable(0, width, dev.psyarn.ps.update.UpdaterSpec.SUM)).get(5, TimeUnit.SECONDS);
+      long[] k = new long[keys];
+      float[] v = new float[keys * width];
+      for (int i = 0; i < keys; i++) {
+        k[i] = 7L * i;
+        for (int j = 0; j < width; j++) {
+          v[i * width + j] = i % 1000 + j;
+        }
+      }
+      // Three pushes in flight at once, then one pull: the sums must be exact.
+      var a = client.call(new DataMessages.Push(0, k, v));
+      var b = client.call(new DataMessages.Push(0, k, v));
+      var c = client.call(new DataMessages.Push(0, k, v));
+      a.get(30, TimeUnit.SECONDS);
+      b.get(30, TimeUnit.SECONDS);
+      c.get(30, TimeUnit.SECONDS);
+      float[] got = ((DataMessages.PullResult) client.call(new DataMessages.Pull(0, k, Integer.MIN_VALUE))
+          .get(30, TimeUnit.SECONDS)).values();
+      assertEquals(v.length, got.length);
+      for (int i = 0; i < v.length; i++) {
+        if (got[i] != 3 * v[i]) {
+          assertEquals(3 * v[i], got[i], "value " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void bothEndsCountEveryByteTheOtherSent() throws Exception {
     try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
             new ServerStore(), "test data plane");

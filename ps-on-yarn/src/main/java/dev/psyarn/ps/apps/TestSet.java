@@ -1,0 +1,63 @@
+package dev.psyarn.ps.apps;
+
+import dev.psyarn.ps.worker.KVWorker;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The test split, ready to be scored again and again: its distinct keys (the bias included), and
+ * for every feature of every example the index of its key among them, found once, so that a
+ * scoring is one pull of the keys' weights and a pass over the examples.
+ */
+final class TestSet {
+
+  private final Examples test;
+  private final long[] keys;
+  private final int[] index;
+  private final int biasAt;
+
+  TestSet(Examples test, long biasKey) {
+    this.test = test;
+    long[] all = Arrays.copyOf(test.keys, test.keys.length + 1);
+    all[all.length - 1] = biasKey;
+    int unique = KVWorker.sortDistinct(all, all.length);
+    this.keys = Arrays.copyOf(all, unique);
+    this.index = new int[test.keys.length];
+    for (int k = 0; k < index.length; k++) {
+      index[k] = Arrays.binarySearch(keys, test.keys[k]);
+    }
+    this.biasAt = Arrays.binarySearch(keys, biasKey);
+  }
+
+  int size() {
+    return test.size();
+  }
+
+  /** Scores every test example with the servers' current weights. */
+  Map<String, Double> score(KVWorker kv, int table) {
+    float[] weights = new float[keys.length];
+    kv.waitFor(kv.pull(table, keys, weights));
+    float bias = weights[biasAt];
+    float[] scores = new float[test.size()];
+    double loss = 0;
+    long correct = 0;
+    for (int i = 0; i < test.size(); i++) {
+      double z = bias;
+      for (int k = test.offsets[i]; k < test.offsets[i + 1]; k++) {
+        z += weights[index[k]] * test.value(k);
+      }
+      double p = 1 / (1 + Math.exp(-z));
+      scores[i] = (float) p;
+      loss += Metrics.logloss(p, test.labels[i]);
+      correct += (p >= 0.5 ? 1 : 0) == test.labels[i] ? 1 : 0;
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("test.examples", (double) test.size());
+    out.put("test.logloss", loss / test.size());
+    out.put("test.accuracy", correct / (double) test.size());
+    out.put("test.auc", Metrics.auc(scores, test.labels));
+    out.put("model.keys", (double) keys.length);
+    return out;
+  }
+}
