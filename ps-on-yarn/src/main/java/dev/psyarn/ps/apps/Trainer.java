@@ -18,11 +18,12 @@ final class Trainer {
   private final ArrayDeque<Long> pending = new ArrayDeque<>();
   private final SignificantlyModifiedFilter filter;
   /** A batch whose weights were asked for: its examples, keys, weights (once arrived) and pull. */
-  private record Batch(int from, int to, long[] keys, float[] weights, int required, long timestamp) {}
+  private record Batch(int from, int to, long[] keys, int[] index, float[] weights, int required, long timestamp) {}
 
   private Batch prefetched;
   private long[] keys = new long[1024];
-  private int[] at = new int[64];
+  private long[] packed = new long[1024];
+  private int unique;
   private int iteration;
   private long examplesSeen;
   private double recentLoss;
@@ -69,28 +70,26 @@ final class Trainer {
     }
     long[] batchKeys = batch.keys;
     float[] w = batch.weights;
-    int unique = batchKeys.length;
-    float[] g = new float[unique];
-    int biasAt = Arrays.binarySearch(batchKeys, biasKey);
+    int[] index = batch.index;
+    float[] g = new float[batchKeys.length];
+    int biasAt = index[index.length - 1];
+    int occurrence = 0;
     for (int i = from; i < to; i++) {
       int example = order[i];
       int first = data.offsets[example];
       int count = data.offsets[example + 1] - first;
-      if (count > at.length) {
-        at = new int[count];
-      }
       double z = w[biasAt];
       for (int k = 0; k < count; k++) {
-        at[k] = Arrays.binarySearch(batchKeys, data.keys[first + k]);
-        z += w[at[k]] * data.value(first + k);
+        z += w[index[occurrence + k]] * data.value(first + k);
       }
       double p = 1 / (1 + Math.exp(-z));
       int label = data.labels[example];
       float residual = (float) (p - label);
       g[biasAt] += residual;
       for (int k = 0; k < count; k++) {
-        g[at[k]] += residual * data.value(first + k);
+        g[index[occurrence + k]] += residual * data.value(first + k);
       }
+      occurrence += count;
       recentLoss += Metrics.logloss(p, label);
       recentExamples++;
     }
@@ -148,27 +147,68 @@ final class Trainer {
 
   /** Asks for the weights of {@code order[from..to)} as of iteration {@link #iteration}. */
   private Batch pull(Examples data, int[] order, int from, int to) {
-    int unique = collectKeys(data, order, from, to);
+    int[] index = indexKeys(data, order, from, to);
     long[] batchKeys = Arrays.copyOf(keys, unique);
     float[] w = new float[unique];
     int required = settings.consistency().requiredClock(iteration);
-    return new Batch(from, to, batchKeys, w, required,
+    return new Batch(from, to, batchKeys, index, w, required,
         kv.pull(SparseLogisticRegression.TABLE, batchKeys, w, required));
   }
 
-  /** Sorted distinct keys of the batch, the bias included, into {@link #keys}. */
-  private int collectKeys(Examples data, int[] order, int from, int to) {
-    int n = 0;
+  /** Bits of a packed (key, occurrence) for the occurrence. */
+  private static final int OCCURRENCE_BITS = 20;
+
+  /**
+   * The batch's sorted distinct keys (the bias included) into {@link #keys} and their count into
+   * {@link #unique}; returns, for each feature occurrence in batch order and then the bias, the
+   * index of its key. One sort of (key, occurrence) pairs packed into longs does both, instead of
+   * sorting the keys and then searching each occurrence's key among them.
+   */
+  private int[] indexKeys(Examples data, int[] order, int from, int to) {
+    int n = 1;
+    for (int i = from; i < to; i++) {
+      n += data.offsets[order[i] + 1] - data.offsets[order[i]];
+    }
+    if (packed.length < n) {
+      packed = new long[n * 2];
+    }
+    if (keys.length < n) {
+      keys = new long[n * 2];
+    }
+    boolean packable = n < 1 << OCCURRENCE_BITS && biasKey >= 0 && biasKey < 1L << (63 - OCCURRENCE_BITS);
+    int at = 0;
     for (int i = from; i < to; i++) {
       int example = order[i];
-      int count = data.offsets[example + 1] - data.offsets[example];
-      if (n + count + 1 > keys.length) {
-        keys = Arrays.copyOf(keys, (n + count + 1) * 2);
+      for (int k = data.offsets[example]; k < data.offsets[example + 1]; k++) {
+        long key = data.keys[k];
+        packable &= key >= 0 && key < 1L << (63 - OCCURRENCE_BITS);
+        packed[at] = key << OCCURRENCE_BITS | at;
+        keys[at++] = key;
       }
-      System.arraycopy(data.keys, data.offsets[example], keys, n, count);
-      n += count;
     }
-    keys[n++] = biasKey;
-    return KVWorker.sortDistinct(keys, n);
+    packed[at] = biasKey << OCCURRENCE_BITS | at;
+    keys[at] = biasKey;
+    int[] index = new int[n];
+    if (!packable) {
+      // Keys outside the packed range: sort the distinct keys and search each occurrence's.
+      long[] occurrences = Arrays.copyOf(keys, n);
+      unique = KVWorker.sortDistinct(keys, n);
+      for (int o = 0; o < n; o++) {
+        index[o] = Arrays.binarySearch(keys, 0, unique, occurrences[o]);
+      }
+      return index;
+    }
+    Arrays.sort(packed, 0, n);
+    int m = 0;
+    long mask = (1L << OCCURRENCE_BITS) - 1;
+    for (int j = 0; j < n; j++) {
+      long key = packed[j] >>> OCCURRENCE_BITS;
+      if (m == 0 || keys[m - 1] != key) {
+        keys[m++] = key;
+      }
+      index[(int) (packed[j] & mask)] = m - 1;
+    }
+    unique = m;
+    return index;
   }
 }

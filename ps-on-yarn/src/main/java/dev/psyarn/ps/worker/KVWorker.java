@@ -142,7 +142,28 @@ public final class KVWorker implements AutoCloseable {
   }
 
   /** Each server's keys (in order) and their positions in the request; null for servers with none. */
-  private record Routing(long[][] keys, int[][] positions) {}
+  private record Routing(long[][] keys, int[][] positions) {
+
+    /** Whether these are still the keys routed (the caller may have refilled the same array). */
+    boolean holds(long[] request) {
+      int total = 0;
+      for (int s = 0; s < keys.length; s++) {
+        if (keys[s] == null) {
+          continue;
+        }
+        if (keys[s] == request) {
+          return false; // one server owned them all: whether it still does, only routing tells
+        }
+        total += keys[s].length;
+        for (int j = 0; j < keys[s].length; j++) {
+          if (request[positions[s][j]] != keys[s][j]) {
+            return false;
+          }
+        }
+      }
+      return total == request.length;
+    }
+  }
 
   private static int[] identity(int n) {
     int[] at = new int[n];
@@ -152,7 +173,31 @@ public final class KVWorker implements AutoCloseable {
     return at;
   }
 
+  /** The last two routings and their key arrays: a push of the keys just pulled is not routed again. */
+  private volatile Routed lastRouted;
+  private volatile Routed previousRouted;
+
+  private record Routed(long[] keys, Routing routing) {}
+
   private Routing route(long[] keys) {
+    Routed last = lastRouted;
+    Routed previous = previousRouted;
+    Routing routing = last != null && last.keys == keys && last.routing.holds(keys) ? last.routing
+        : previous != null && previous.keys == keys && previous.routing.holds(keys) ? previous.routing : null;
+    if (routing == null) {
+      routing = routeAnew(keys);
+      previousRouted = last;
+      lastRouted = new Routed(keys, routing);
+    }
+    for (int s = 0; s < routing.keys.length; s++) {
+      if (routing.keys[s] != null) {
+        keysSent.addAndGet(s, routing.keys[s].length);
+      }
+    }
+    return routing;
+  }
+
+  private Routing routeAnew(long[] keys) {
     int n = servers.size();
     int[] owner = new int[keys.length];
     int[] counts = new int[n];
@@ -167,13 +212,11 @@ public final class KVWorker implements AutoCloseable {
         // Every key on one server: the caller's (sorted) keys, in their own order.
         perServer[s] = keys;
         positions[s] = identity(keys.length);
-        keysSent.addAndGet(s, counts[s]);
         return new Routing(perServer, positions);
       }
       if (counts[s] > 0) {
         perServer[s] = new long[counts[s]];
         positions[s] = new int[counts[s]];
-        keysSent.addAndGet(s, counts[s]);
       }
     }
     int[] fill = new int[n];

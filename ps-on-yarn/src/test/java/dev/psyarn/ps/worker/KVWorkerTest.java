@@ -69,6 +69,25 @@ class KVWorkerTest {
   }
 
   @Test
+  void anArrayRefilledWithOtherKeysIsRoutedAnew() {
+    // A push of the array just pulled reuses its routing; the same array with new keys must not.
+    worker.createTable(3, 1);
+    long[] keys = {-5, 0, 5};
+    worker.waitFor(worker.pull(3, keys, new float[3]));
+    worker.waitFor(worker.push(3, keys, new float[] {1, 1, 1}));
+    keys[0] = Long.MIN_VALUE; // server 0's, where -5 is server 1's
+    keys[2] = Long.MAX_VALUE;
+    worker.waitFor(worker.push(3, keys, new float[] {2, 2, 2}));
+    float[] out = new float[3];
+    worker.waitFor(worker.pull(3, keys, out));
+    assertArrayEquals(new float[] {2, 3, 2}, out);
+    // -5, 0 and 5 are the middle server's; the new keys went to the first and the last.
+    assertEquals(1, stores[0].keys());
+    assertEquals(3, stores[1].keys());
+    assertEquals(1, stores[2].keys());
+  }
+
+  @Test
   void requestsOnlyGoToServersThatOwnSomeOfTheKeys() {
     worker.createTable(0, 1);
     int before = channels.get(2).calls();
