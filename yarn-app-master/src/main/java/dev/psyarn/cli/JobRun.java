@@ -99,10 +99,15 @@ final class JobRun {
     }
     if (s.preprocess() != null) {
       Map<String, Object> p = s.preprocess();
-      ctx.out.printf(Locale.ROOT, "  preprocess %s: %s rows read, %s bad; train %s rows, test %s; features %s"
-          + " (%s kept, min count %s); %s shards in %s%n", p.get("state"), p.get("rowsRead"), p.get("badRecords"),
-          p.get("rowsWrittenTrain"), p.get("rowsWrittenTest"), p.get("featuresDistinct"), p.get("featuresKept"),
-          p.get("minCount"), p.get("shardCount"), p.get("shards"));
+      if (p.get("rowsRead") == null) {
+        // It failed before any job ran (the diagnostics above say why): there are no figures.
+        ctx.out.printf(Locale.ROOT, "  preprocess %s before any job ran%n", p.get("state"));
+      } else {
+        ctx.out.printf(Locale.ROOT, "  preprocess %s: %s rows read, %s bad; train %s rows, test %s; features %s"
+            + " (%s kept, min count %s); %s shards in %s%n", p.get("state"), p.get("rowsRead"), p.get("badRecords"),
+            p.get("rowsWrittenTrain"), p.get("rowsWrittenTest"), p.get("featuresDistinct"), p.get("featuresKept"),
+            p.get("minCount"), p.get("shardCount"), p.get("shards"));
+      }
       if (p.get("jobs") instanceof java.util.List<?> jobs) {
         for (Object j : jobs) {
           if (j instanceof Map<?, ?> job) {

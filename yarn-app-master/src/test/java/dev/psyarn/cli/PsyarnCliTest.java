@@ -33,6 +33,19 @@ class PsyarnCliTest {
   }
 
   @Test
+  void aPreprocessingThatFailedBeforeAnyJobPrintsNoEmptyFigures() {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    CliContext ctx = new CliContext(new Configuration(false), new PrintStream(o, true, StandardCharsets.UTF_8),
+        System.err);
+    JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "flights", "FINISHED", "FAILED", 1f,
+        "preprocessing failed: preprocess.input: /x does not exist", java.util.List.of(), java.util.Map.of(),
+        java.util.Map.of(), java.util.Map.of("state", "FAILED")));
+    String printed = o.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("preprocess FAILED before any job ran"), printed);
+    assertTrue(!printed.contains("null"), printed);
+  }
+
+  @Test
   void validateAcceptsTheExample() throws Exception {
     assertEquals(ExitCodes.OK, psyarn("validate", Path.of("..", "examples", "counter.yaml").toString()));
     assertTrue(out.contains("valid (2 servers, 3 workers, app counter)"), out);
