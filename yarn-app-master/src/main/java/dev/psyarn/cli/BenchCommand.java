@@ -93,8 +93,17 @@ final class BenchCommand implements Callable<Integer> {
       psyarn.remove("lossCurve");
       psyarn.put("jobSeconds", (System.nanoTime() - start) / 1e9);
     }
+    double liblinearSeconds = ((Number) liblinear.get("readSeconds")).doubleValue()
+        + ((Number) liblinear.get("trainSeconds")).doubleValue();
+    Map<String, Object> comparison = new LinkedHashMap<>();
+    comparison.put("liblinearReadAndTrainSeconds", liblinearSeconds);
+    if (psyarn.get("train.secondsToTarget") instanceof Number toTarget) {
+      comparison.put("targetLogloss", app.path("targetLogloss").asDouble());
+      comparison.put("psyarnSecondsToTarget", toTarget.doubleValue());
+      comparison.put("ratio", toTarget.doubleValue() / liblinearSeconds);
+    }
     if (json) {
-      ctx.printJson(List.of(liblinear, psyarn));
+      ctx.printJson(List.of(liblinear, psyarn, comparison));
     } else {
       ctx.out.println("trainer | test logloss | AUC | accuracy | seconds");
       ctx.out.printf(Locale.ROOT, "%s | %.4f | %.4f | %.4f | %.1f read + %.1f train%n", liblinear.get("trainer"),
@@ -103,13 +112,11 @@ final class BenchCommand implements Callable<Integer> {
       ctx.out.printf(Locale.ROOT, "%s | %.4f | %.4f | %.4f | %.1f train (whole job %.1f)%n", psyarn.get("trainer"),
           psyarn.get("test.logloss"), psyarn.get("test.auc"), psyarn.get("test.accuracy"), psyarn.get("train.seconds"),
           psyarn.get("jobSeconds"));
-      double liblinearSeconds = ((Number) liblinear.get("readSeconds")).doubleValue()
-          + ((Number) liblinear.get("trainSeconds")).doubleValue();
       if (psyarn.get("train.secondsToTarget") instanceof Number toTarget) {
         ctx.out.printf(Locale.ROOT, "psyarn reached test logloss %s after %.1f s of training (epoch %.0f); "
             + "liblinear-java read + train %.1f s; ratio psyarn / liblinear-java %.2f%n",
-            job.spec().appJson().contains("targetLogloss") ? app.path("targetLogloss").asText() : "?",
-            toTarget.doubleValue(), ((Number) psyarn.get("train.epochsToTarget")).doubleValue(), liblinearSeconds,
+            app.path("targetLogloss").asText(), toTarget.doubleValue(),
+            ((Number) psyarn.get("train.epochsToTarget")).doubleValue(), liblinearSeconds,
             toTarget.doubleValue() / liblinearSeconds);
       } else {
         ctx.out.println("psyarn did not reach the spec's targetLogloss (or the spec sets none)");
