@@ -121,7 +121,23 @@ final class JobRun {
       ctx.out.println("  timings (ms since submission): " + s.timings());
     }
     if (!s.metrics().isEmpty()) {
-      ctx.out.println("  metrics: " + s.metrics());
+      // The curves are long: the line keeps the figures, the report and --json keep everything.
+      Map<String, Object> figures = new java.util.LinkedHashMap<>(s.metrics());
+      Object lossCurve = figures.remove("lossCurve");
+      Object testCurve = figures.remove("testCurve");
+      ctx.out.println("  metrics: " + figures);
+      if (testCurve instanceof java.util.List<?> rows && !rows.isEmpty()) {
+        StringBuilder line = new StringBuilder("  test logloss after each epoch:");
+        for (Object row : rows) {
+          if (row instanceof Map<?, ?> r && r.get("logloss") instanceof Number loss && r.get("seconds") instanceof Number t) {
+            line.append(String.format(Locale.ROOT, " %.4f (%.1f s)", loss.doubleValue(), t.doubleValue()));
+          }
+        }
+        ctx.out.println(line);
+      }
+      if (lossCurve != null) {
+        ctx.out.println("  (training loss curves per worker: metrics.lossCurve in the report or --json)");
+      }
     }
   }
 }

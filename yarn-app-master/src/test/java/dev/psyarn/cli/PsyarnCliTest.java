@@ -46,6 +46,24 @@ class PsyarnCliTest {
   }
 
   @Test
+  void theCurvesAreSummedUpNotPrintedWhole() {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    CliContext ctx = new CliContext(new Configuration(false), new PrintStream(o, true, StandardCharsets.UTF_8),
+        System.err);
+    java.util.Map<String, Object> metrics = new java.util.LinkedHashMap<>();
+    metrics.put("test.logloss", 0.45);
+    metrics.put("testCurve", java.util.List.of(java.util.Map.of("epoch", 1.0, "seconds", 8.5, "logloss", 0.4577),
+        java.util.Map.of("epoch", 2.0, "seconds", 15.25, "logloss", 0.45)));
+    metrics.put("lossCurve", java.util.Map.of("worker0", java.util.List.of(new double[] {1, 0.6})));
+    JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "flights", "FINISHED", "SUCCEEDED", 1f,
+        "", java.util.List.of(), java.util.Map.of(), metrics, null));
+    String printed = o.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("metrics: {test.logloss=0.45}"), printed);
+    assertTrue(printed.contains("test logloss after each epoch: 0.4577 (8.5 s) 0.4500 (15.3 s)"), printed);
+    assertTrue(printed.contains("metrics.lossCurve in the report"), printed);
+  }
+
+  @Test
   void validateAcceptsTheExample() throws Exception {
     assertEquals(ExitCodes.OK, psyarn("validate", Path.of("..", "examples", "counter.yaml").toString()));
     assertTrue(out.contains("valid (2 servers, 3 workers, app counter)"), out);
