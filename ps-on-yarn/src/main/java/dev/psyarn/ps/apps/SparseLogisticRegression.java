@@ -164,10 +164,11 @@ public final class SparseLogisticRegression implements AppType {
         }
       }
       if (test != null && s.evalEveryEpoch() && epoch + 1 < s.epochs()) {
-        // Training time excludes the scoring pauses (the other workers go on meanwhile).
+        // The epoch ends once its pushes are in; training time excludes the scoring pauses (the
+        // other workers go on meanwhile).
+        trainer.drain();
         double trained = (System.nanoTime() - trainStart - evalNanos) / 1e9;
         long evalStart = System.nanoTime();
-        trainer.drain();
         Map<String, Double> scored = test.score(kv, TABLE);
         evalNanos += System.nanoTime() - evalStart;
         recordEpoch(results, s, epoch, trained, scored);
