@@ -127,14 +127,13 @@ public final class SparseLogisticRegression implements AppType {
         context.index(), context.numWorkers())))
         : Examples.load(conf, new Path(s.data()), features, false, context.index(), context.numWorkers());
     long biasKey = sharded ? train.keySpace : 1L << s.hashBits();
-    double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     // Worker 0 scores the test split after every epoch (evalEveryEpoch) and at the end.
     TestSet test = null;
     if (context.index() == 0) {
       test = new TestSet(sharded ? Examples.fromShards(conf, testShards(conf, s.shards()))
           : Examples.load(conf, new Path(s.data()), features, true, 0, 1), biasKey);
-      loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     }
+    double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     KVWorker kv = context.kv();
     kv.createTable(TABLE, 1, s.updater());
     context.coordinator().barrier("lr-loaded");

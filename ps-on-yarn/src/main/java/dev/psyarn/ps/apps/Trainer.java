@@ -53,7 +53,7 @@ final class Trainer {
     Batch batch = prefetched;
     prefetched = null;
     if (batch == null) {
-      batch = pull(data, order, from, to);
+      batch = pull(data, order, from, to, iteration);
     } else if (batch.from != from || batch.to != to) {
       throw new IllegalStateException("the prefetched batch is [" + batch.from + ", " + batch.to
           + "), not [" + from + ", " + to + ")");
@@ -64,9 +64,7 @@ final class Trainer {
       maxStaleness = Math.max(maxStaleness, iteration - 1 - kv.lastServerClock());
     }
     if (nextFrom >= 0) {
-      iteration++;
-      prefetched = pull(data, order, nextFrom, nextTo);
-      iteration--;
+      prefetched = pull(data, order, nextFrom, nextTo, iteration + 1);
     }
     long[] batchKeys = batch.keys;
     float[] w = batch.weights;
@@ -145,8 +143,8 @@ final class Trainer {
     return loss;
   }
 
-  /** Asks for the weights of {@code order[from..to)} as of iteration {@link #iteration}. */
-  private Batch pull(Examples data, int[] order, int from, int to) {
+  /** Asks for the weights of {@code order[from..to)} as iteration {@code iteration} needs them. */
+  private Batch pull(Examples data, int[] order, int from, int to, int iteration) {
     int[] index = indexKeys(data, order, from, to);
     long[] batchKeys = Arrays.copyOf(keys, unique);
     float[] w = new float[unique];

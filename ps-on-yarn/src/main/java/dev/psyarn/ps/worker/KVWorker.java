@@ -88,7 +88,7 @@ public final class KVWorker implements AutoCloseable {
         continue;
       }
       float[] slice;
-      if (at.length == keys.length) {
+      if (routing.keys[s] == keys) {
         slice = values; // one server holds every key: the request is the caller's arrays
       } else {
         slice = new float[at.length * width];
@@ -124,11 +124,12 @@ public final class KVWorker implements AutoCloseable {
       if (at == null) {
         continue;
       }
+      boolean whole = routing.keys[s] == keys; // one server, the keys in their own order
       parts.add(servers.get(s).call(new Pull(table, routing.keys[s], minClock)).thenApply(result -> {
         PullResult pulled = (PullResult) result;
         lastServerClock.set(pulled.clock());
         float[] values = pulled.values();
-        if (at.length == keys.length) {
+        if (whole) {
           System.arraycopy(values, 0, out, 0, values.length);
         } else {
           for (int i = 0; i < at.length; i++) {
@@ -141,6 +142,9 @@ public final class KVWorker implements AutoCloseable {
     return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
   }
 
+  /** The positions of a server that owns every key of a request (its keys are the request's array). */
+  private static final int[] ALL_KEYS = new int[0];
+
   /** Each server's keys (in order) and their positions in the request; null for servers with none. */
   private record Routing(long[][] keys, int[][] positions) {
 
@@ -151,7 +155,7 @@ public final class KVWorker implements AutoCloseable {
         if (keys[s] == null) {
           continue;
         }
-        if (keys[s] == request) {
+        if (positions[s] == ALL_KEYS) {
           return false; // one server owned them all: whether it still does, only routing tells
         }
         total += keys[s].length;
@@ -163,14 +167,6 @@ public final class KVWorker implements AutoCloseable {
       }
       return total == request.length;
     }
-  }
-
-  private static int[] identity(int n) {
-    int[] at = new int[n];
-    for (int i = 0; i < n; i++) {
-      at[i] = i;
-    }
-    return at;
   }
 
   /** The last two routings and their key arrays: a push of the keys just pulled is not routed again. */
@@ -211,7 +207,7 @@ public final class KVWorker implements AutoCloseable {
       if (counts[s] == keys.length) {
         // Every key on one server: the caller's (sorted) keys, in their own order.
         perServer[s] = keys;
-        positions[s] = identity(keys.length);
+        positions[s] = ALL_KEYS;
         return new Routing(perServer, positions);
       }
       if (counts[s] > 0) {
