@@ -198,13 +198,24 @@ final class BenchCommand implements Callable<Integer> {
     if (json) {
       ctx.printJson(figures);
     } else {
-      ctx.out.println("shape (keys×floats) | push M keys/s | push GB/s | pull M keys/s | pull GB/s");
+      ctx.out.println("shape (keys×floats) | push M keys/s | push GB/s | pull M keys/s | pull GB/s"
+          + " | loopback GB/s | push / ps-lite | pull / ps-lite");
       for (PushPullBench.Figures f : figures) {
-        ctx.out.printf(Locale.ROOT, "%s | %.2f | %.3f | %.2f | %.3f%n", f.shape().label(), f.pushKeysPerSecond() / 1e6,
-            f.pushGigabytesPerSecond(), f.pullKeysPerSecond() / 1e6, f.pullGigabytesPerSecond());
+        ctx.out.printf(Locale.ROOT, "%s | %.2f | %.3f | %.2f | %.3f | %.3f | %s | %s%n", f.shape().label(),
+            f.pushKeysPerSecond() / 1e6, f.pushGigabytesPerSecond(), f.pullKeysPerSecond() / 1e6,
+            f.pullGigabytesPerSecond(), f.loopbackGigabytesPerSecond(),
+            ratio(f.pushGigabytesPerSecond(), PushPullBench.psLitePushGigabytesPerSecond(f.shape())),
+            ratio(f.pullGigabytesPerSecond(), PushPullBench.psLitePullGigabytesPerSecond(f.shape())));
       }
+      ctx.out.println("loopback: plain TCP streaming frames of the push's size one way, the machine's ceiling;"
+          + " ps-lite: shared/data/README.md");
     }
     return ExitCodes.OK;
+  }
+
+  /** {@code ours / reference} to two places, or "—" where there is no reference. */
+  private static String ratio(double ours, double reference) {
+    return Double.isNaN(reference) ? "—" : String.format(Locale.ROOT, "%.2f", ours / reference);
   }
 
   private int startup() throws Exception {

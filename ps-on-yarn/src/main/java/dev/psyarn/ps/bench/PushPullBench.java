@@ -10,6 +10,10 @@ import dev.psyarn.ps.worker.KeyRanges;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Push and pull throughput of one worker against one server over loopback TCP, through the real
@@ -44,9 +49,40 @@ public final class PushPullBench {
    * @param pullKeysPerSecond keys pulled a second
    * @param pushGigabytesPerSecond value bytes pushed a second, 10^9
    * @param pullGigabytesPerSecond value bytes pulled a second, 10^9
+   * @param loopbackGigabytesPerSecond the ceiling: value bytes a second that plain TCP over
+   *     loopback carries when it only streams frames of this shape's push size (keys and values)
+   *     from one socket to another, with no codec, store or answer
    */
   public record Figures(Shape shape, double pushKeysPerSecond, double pullKeysPerSecond,
-      double pushGigabytesPerSecond, double pullGigabytesPerSecond) {}
+      double pushGigabytesPerSecond, double pullGigabytesPerSecond, double loopbackGigabytesPerSecond) {}
+
+  /**
+   * ps-lite's figures on this machine kind (shared/data/README.md), in value GB/s, for the shapes
+   * it was measured on; NaN where it was not.
+   */
+  public static double psLitePushGigabytesPerSecond(Shape shape) {
+    return psLite(shape, 69e6 * 4 / 1e9, 0.8, 1.5);
+  }
+
+  /** As {@link #psLitePushGigabytesPerSecond}, for pulls. */
+  public static double psLitePullGigabytesPerSecond(Shape shape) {
+    return psLite(shape, 69e6 * 4 / 1e9, 1.1, 1.4);
+  }
+
+  private static double psLite(Shape shape, double width1, double width8, double width64) {
+    if (shape.keys() == 1_000 && shape.width() == 1) {
+      return 5.4e6 * 4 / 1e9;
+    }
+    if (shape.keys() != 100_000) {
+      return Double.NaN;
+    }
+    return switch (shape.width()) {
+      case 1 -> width1;
+      case 8 -> width8;
+      case 64 -> width64;
+      default -> Double.NaN;
+    };
+  }
 
   /** The shapes of issue 3 and ps-lite's reference figures. */
   public static final List<Shape> STANDARD = List.of(new Shape(1_000, 1), new Shape(100_000, 1),
@@ -78,7 +114,7 @@ public final class PushPullBench {
     return out;
   }
 
-  private Figures measure(KVWorker kv, Shape shape) {
+  private Figures measure(KVWorker kv, Shape shape) throws IOException {
     kv.createTable(0, shape.width());
     long[] keys = new long[shape.keys()];
     for (int i = 0; i < keys.length; i++) {
@@ -94,18 +130,68 @@ public final class PushPullBench {
     timed(kv, keys, values, outs, false, Duration.ofMillis(500));
     double[] push = new double[runs];
     double[] pull = new double[runs];
+    double[] loopback = new double[runs];
     for (int r = 0; r < runs; r++) {
       push[r] = timed(kv, keys, values, outs, true, perRun);
       pull[r] = timed(kv, keys, values, outs, false, perRun);
+      loopback[r] = loopbackFrames(shape.keys() * Long.BYTES + (int) shape.valueBytes(), perRun);
     }
     double pushRequests = median(push);
     double pullRequests = median(pull);
     Figures f = new Figures(shape, pushRequests * shape.keys(), pullRequests * shape.keys(),
-        pushRequests * shape.valueBytes() / 1e9, pullRequests * shape.valueBytes() / 1e9);
-    progress.printf(Locale.ROOT, "%-9s push %8.2f M keys/s %6.2f GB/s   pull %8.2f M keys/s %6.2f GB/s%n",
+        pushRequests * shape.valueBytes() / 1e9, pullRequests * shape.valueBytes() / 1e9,
+        median(loopback) * shape.valueBytes() / 1e9);
+    progress.printf(Locale.ROOT, "%-9s push %8.2f M keys/s %6.2f GB/s   pull %8.2f M keys/s %6.2f GB/s   loopback %6.2f GB/s%n",
         shape.label(), f.pushKeysPerSecond() / 1e6, f.pushGigabytesPerSecond(), f.pullKeysPerSecond() / 1e6,
-        f.pullGigabytesPerSecond());
+        f.pullGigabytesPerSecond(), f.loopbackGigabytesPerSecond());
     return f;
+  }
+
+  /**
+   * Frames of {@code frameBytes} a second that one thread streams to another over loopback TCP
+   * with plain NIO channels and direct buffers: one copy into the kernel and one out of it per
+   * byte, which any data plane on this machine pays too.
+   */
+  static double loopbackFrames(int frameBytes, Duration length) throws IOException {
+    try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        SocketChannel sender = SocketChannel.open(listener.getLocalAddress());
+        SocketChannel receiver = listener.accept()) {
+      sender.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread writer = new Thread(() -> {
+        ByteBuffer frame = ByteBuffer.allocateDirect(frameBytes);
+        try {
+          while (!stop.get()) {
+            frame.clear();
+            while (frame.hasRemaining()) {
+              sender.write(frame);
+            }
+          }
+        } catch (IOException closed) {
+          // the measurement is over and the receiver hung up
+        }
+      }, "loopback writer");
+      writer.setDaemon(true);
+      writer.start();
+      ByteBuffer in = ByteBuffer.allocateDirect(Math.min(frameBytes, 4 << 20));
+      long warmEnd = System.nanoTime() + length.toNanos() / 4;
+      while (System.nanoTime() < warmEnd) {
+        in.clear();
+        receiver.read(in);
+      }
+      long bytes = 0;
+      long start = System.nanoTime();
+      long end = start + length.toNanos();
+      while (System.nanoTime() < end) {
+        in.clear();
+        bytes += receiver.read(in);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      stop.set(true);
+      receiver.close();
+      sender.close();
+      return bytes / (double) frameBytes / seconds;
+    }
   }
 
   /** Requests completed a second, keeping {@code window} in flight. */

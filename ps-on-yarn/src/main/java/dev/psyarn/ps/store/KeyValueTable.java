@@ -4,15 +4,29 @@ import dev.psyarn.ps.update.Updater;
 import it.unimi.dsi.fastutil.Hash;
 import it.unimi.dsi.fastutil.HashCommon;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
  * One table of a server: {@code long} keys to fixed-width {@code float} vectors, with no object
  * per key. A primitive hash map gives each key a slot; slot {@code s} is
  * {@code values[s * slotWidth .. (s + 1) * slotWidth)} in one growing array, laid out and updated
- * by the table's {@link Updater}. Not thread-safe.
+ * by the table's {@link Updater}.
+ *
+ * <p>Requests arrive with their keys sorted (paper §4: key ranges), and a dense one, covering at
+ * least 1/{@value #DENSE} of the table, is resolved by walking a sorted copy of the table's keys
+ * alongside it (a galloping merge) instead of hashing each key: sequential reads the processor
+ * prefetches, where the hash map's are a cache miss a key. The sorted index is built on the first
+ * dense request; keys added since are found through the hash map, which stays the table's index of
+ * record, and merged into the index by a dense request once they exceed 1/16 of it (or, past a
+ * quarter, the index is dropped until a dense request builds it again). Not thread-safe.
  */
 public final class KeyValueTable {
+
+  /** A request of at least 1/DENSE of the table's keys is resolved through the sorted index. */
+  static final int DENSE = 16;
+  /** Floats copied out of a received frame at a time (a buffer that stays in cache). */
+  private static final int CHUNK = 4096;
 
   private final int width;
   private final int slotWidth;
@@ -20,6 +34,14 @@ public final class KeyValueTable {
   private final Long2IntOpenHashMap slots = new Long2IntOpenHashMap();
   private float[] values;
   private int size;
+  /** The sorted index: keys ascending and their slots; null until a dense request needs it. */
+  private long[] sortedKeys;
+  private int[] sortedSlots;
+  /** Keys added since the sorted index was built, in the order added (tracked while it exists). */
+  private long[] fresh = new long[64];
+  private int freshCount;
+  private int[] resolved = new int[1024];
+  private final float[] chunk;
 
   /** A table whose pushes are added to the stored values. */
   public KeyValueTable(int width) {
@@ -34,6 +56,7 @@ public final class KeyValueTable {
     this.updater = updater;
     this.slotWidth = updater.slotWidth(width);
     this.values = new float[slotWidth * 1024];
+    this.chunk = new float[Math.max(width, CHUNK / width * width)];
     slots.defaultReturnValue(-1);
   }
 
@@ -52,10 +75,24 @@ public final class KeyValueTable {
 
   /** Applies {@code pushed} (width floats a key) to the keys through the updater, creating keys at zero. */
   public void add(long[] keys, float[] pushed) {
-    checkShape(keys, pushed);
-    for (int i = 0; i < keys.length; i++) {
-      int at = slotOf(keys[i]) * slotWidth; // first: it may grow the array
-      updater.push(values, at, pushed, i * width, width);
+    add(keys, FloatBuffer.wrap(pushed));
+  }
+
+  /**
+   * As {@link #add(long[], float[])}, reading the pushed values from {@code pushed} (from its
+   * position; a view of a received frame), a cache-sized chunk at a time: no array of the whole
+   * push is allocated, filled and read again.
+   */
+  public void add(long[] keys, FloatBuffer pushed) {
+    checkShape(keys, pushed.remaining());
+    int[] at = resolve(keys, true);
+    int rows = chunk.length / width;
+    for (int i = 0; i < keys.length; i += rows) {
+      int n = Math.min(rows, keys.length - i);
+      pushed.get(chunk, 0, n * width);
+      for (int r = 0; r < n; r++) {
+        updater.push(values, at[i + r] * slotWidth, chunk, r * width, width);
+      }
     }
   }
 
@@ -68,24 +105,139 @@ public final class KeyValueTable {
 
   /** Copies the keys' values into {@code out} (width floats a key); missing keys read as zeros. */
   public void get(long[] keys, float[] out) {
-    checkShape(keys, out);
-    for (int i = 0; i < keys.length; i++) {
-      int slot = slots.get(keys[i]);
-      if (slot < 0) {
-        Arrays.fill(out, i * width, i * width + width, 0f);
-      } else {
-        updater.pull(values, slot * slotWidth, out, i * width, width);
+    get(keys, FloatBuffer.wrap(out));
+  }
+
+  /**
+   * As {@link #get(long[], float[])}, putting the values into {@code out} from its position (a
+   * view of the frame an answer is written to), a cache-sized chunk at a time.
+   */
+  public void get(long[] keys, FloatBuffer out) {
+    checkShape(keys, out.remaining());
+    int[] at = resolve(keys, false);
+    int rows = chunk.length / width;
+    for (int i = 0; i < keys.length; i += rows) {
+      int n = Math.min(rows, keys.length - i);
+      for (int r = 0; r < n; r++) {
+        int slot = at[i + r];
+        if (slot < 0) {
+          Arrays.fill(chunk, r * width, r * width + width, 0f);
+        } else {
+          updater.pull(values, slot * slotWidth, chunk, r * width, width);
+        }
       }
+      out.put(chunk, 0, n * width);
     }
   }
 
   /**
    * Bytes held for the key index (the open-addressing arrays of keys and slots, at fastutil's
-   * capacity for this many keys) and the slot array.
+   * capacity for this many keys, and the sorted index once built) and the slot array.
    */
   public long bytesUsed() {
     long capacity = HashCommon.arraySize(Math.max(slots.size(), 1), Hash.DEFAULT_LOAD_FACTOR) + 1L;
-    return capacity * (Long.BYTES + Integer.BYTES) + (long) values.length * Float.BYTES;
+    long sorted = sortedKeys == null ? 0 : (long) sortedKeys.length * (Long.BYTES + Integer.BYTES);
+    return capacity * (Long.BYTES + Integer.BYTES) + sorted + (long) fresh.length * Long.BYTES
+        + (long) values.length * Float.BYTES;
+  }
+
+  /**
+   * The slot of each key, in a buffer the table reuses (valid until its next call); -1 for a
+   * missing key unless {@code create}, which gives it a slot of zeros.
+   */
+  private int[] resolve(long[] keys, boolean create) {
+    if (resolved.length < keys.length) {
+      resolved = new int[Math.max(keys.length, resolved.length * 2)];
+    }
+    int[] at = resolved;
+    if (keys.length >= 64 && (long) keys.length * DENSE >= size && isSorted(keys)) {
+      if (sortedKeys == null || freshCount * 16L > sortedKeys.length) {
+        mergeIndex();
+      }
+      resolveSorted(keys, at, create);
+    } else {
+      for (int i = 0; i < keys.length; i++) {
+        at[i] = create ? slotOf(keys[i]) : slots.get(keys[i]);
+      }
+    }
+    return at;
+  }
+
+  /** Resolves ascending {@code keys} by a galloping walk through the sorted index. */
+  private void resolveSorted(long[] keys, int[] at, boolean create) {
+    long[] index = sortedKeys;
+    int[] indexSlots = sortedSlots;
+    int n = index.length;
+    int j = 0;
+    for (int i = 0; i < keys.length; i++) {
+      long k = keys[i];
+      if (j < n && index[j] < k) {
+        int step = 1;
+        int low = j;
+        while (j + step < n && index[j + step] < k) {
+          low = j + step;
+          step <<= 1;
+        }
+        int high = Math.min(j + step, n); // index[low] < k <= index[high], or high == n
+        while (high - low > 1) {
+          int mid = (low + high) >>> 1;
+          if (index[mid] < k) {
+            low = mid;
+          } else {
+            high = mid;
+          }
+        }
+        j = high;
+      }
+      if (j < n && index[j] == k) {
+        at[i] = indexSlots[j];
+      } else {
+        at[i] = create ? slotOf(k) : slots.get(k); // added since the index was built, or missing
+      }
+    }
+  }
+
+  /**
+   * Builds the sorted index from the hash map, or merges the keys added since into it. The keys
+   * added since are few (see {@link #slotOf}), so a merge is one pass over the index.
+   */
+  private void mergeIndex() {
+    long[] added;
+    if (sortedKeys == null) {
+      added = slots.keySet().toLongArray();
+      sortedKeys = new long[0];
+      sortedSlots = new int[0];
+    } else {
+      added = Arrays.copyOf(fresh, freshCount);
+    }
+    Arrays.sort(added);
+    long[] old = sortedKeys;
+    int[] oldSlots = sortedSlots;
+    long[] keys = new long[old.length + added.length];
+    int[] keySlots = new int[keys.length];
+    int a = 0;
+    int b = 0;
+    for (int o = 0; o < keys.length; o++) {
+      if (b == added.length || (a < old.length && old[a] < added[b])) {
+        keys[o] = old[a];
+        keySlots[o] = oldSlots[a++];
+      } else {
+        keys[o] = added[b];
+        keySlots[o] = slots.get(added[b++]);
+      }
+    }
+    sortedKeys = keys;
+    sortedSlots = keySlots;
+    freshCount = 0;
+  }
+
+  private static boolean isSorted(long[] keys) {
+    for (int i = 1; i < keys.length; i++) {
+      if (keys[i] <= keys[i - 1]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private int slotOf(long key) {
@@ -98,13 +250,27 @@ public final class KeyValueTable {
       values = Arrays.copyOf(values, Math.max(values.length * 2, size * slotWidth));
     }
     slots.put(key, slot);
+    if (sortedKeys != null) {
+      if (freshCount >= sortedKeys.length / 4 + 64) {
+        // Keys keep arriving and no dense request merges them: drop the index (the next dense
+        // request builds it anew) rather than track them all.
+        sortedKeys = null;
+        sortedSlots = null;
+        freshCount = 0;
+      } else {
+        if (freshCount == fresh.length) {
+          fresh = Arrays.copyOf(fresh, fresh.length * 2);
+        }
+        fresh[freshCount++] = key;
+      }
+    }
     return slot;
   }
 
-  private void checkShape(long[] keys, float[] vals) {
-    if (vals.length != (long) keys.length * width) {
+  private void checkShape(long[] keys, int valueCount) {
+    if (valueCount != (long) keys.length * width) {
       throw new IllegalArgumentException("table of width " + width + " got " + keys.length
-          + " keys with " + vals.length + " values");
+          + " keys with " + valueCount + " values");
     }
   }
 }

@@ -8,8 +8,10 @@ import dev.psyarn.ps.wire.DataMessages.CreateTable;
 import dev.psyarn.ps.wire.DataMessages.KeyList;
 import dev.psyarn.ps.wire.DataMessages.ListKeys;
 import dev.psyarn.ps.wire.DataMessages.Pull;
-import dev.psyarn.ps.wire.DataMessages.PullResult;
+import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.Push;
+import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -49,9 +51,12 @@ public final class ServerStore implements RequestHandler {
   @Override
   public void handle(Object request, Reply reply) {
     if (request instanceof Push push) {
+      request = new ReceivedPush(push.table(), push.keys(), FloatBuffer.wrap(push.values())); // in-process
+    }
+    if (request instanceof ReceivedPush push) {
       KeyValueTable table = table(push.table());
       synchronized (table) {
-        table.add(push.keys(), push.values());
+        table.add(push.keys(), push.values()); // now: the values are a view of the frame
       }
       keysPushed.addAndGet(push.keys().length);
       reply.ok(new Ack());
@@ -108,12 +113,13 @@ public final class ServerStore implements RequestHandler {
 
   private void answer(Pull pull, Reply reply, int clockNow) {
     KeyValueTable table = table(pull.table());
-    float[] out = new float[pull.keys().length * table.width()];
-    synchronized (table) {
-      table.get(pull.keys(), out);
-    }
     keysPulled.addAndGet(pull.keys().length);
-    reply.ok(new PullResult(out, clockNow));
+    // The values are read when the answer is written: from the table straight into the frame.
+    reply.ok(new PullAnswer(pull.keys().length * table.width(), clockNow, out -> {
+      synchronized (table) {
+        table.get(pull.keys(), out);
+      }
+    }));
   }
 
   /** The slowest worker's clock. */

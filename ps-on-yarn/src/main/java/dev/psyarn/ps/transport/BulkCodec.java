@@ -3,6 +3,8 @@ package dev.psyarn.ps.transport;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.function.Consumer;
 
 /**
  * The wire form of messages that are mostly primitive arrays, written without Kryo: the arrays are
@@ -61,6 +63,21 @@ public interface BulkCodec {
     out.writerIndex(out.writerIndex() + bytes);
   }
 
+  /**
+   * Appends {@code count} floats that {@code writer} puts into the little-endian view of
+   * {@code out} it is given (it must fill the view exactly).
+   */
+  static void writeFloats(ByteBuf out, int count, Consumer<FloatBuffer> writer) {
+    int bytes = count * Float.BYTES;
+    out.ensureWritable(bytes);
+    FloatBuffer view = out.nioBuffer(out.writerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    writer.accept(view);
+    if (view.hasRemaining()) {
+      throw new IllegalStateException("wrote " + view.position() + " of " + count + " floats");
+    }
+    out.writerIndex(out.writerIndex() + bytes);
+  }
+
   /** Reads {@code count} longs, checking the frame holds them before allocating. */
   static long[] readLongs(ByteBuf in, int count) {
     checkAvailable(in, count, Long.BYTES);
@@ -70,12 +87,16 @@ public interface BulkCodec {
     return values;
   }
 
-  static float[] readFloats(ByteBuf in, int count) {
+  /**
+   * A little-endian view of the next {@code count} floats of {@code in}, which it skips: valid
+   * only as long as {@code in}'s memory is.
+   */
+  static FloatBuffer viewFloats(ByteBuf in, int count) {
     checkAvailable(in, count, Float.BYTES);
-    float[] values = new float[count];
-    in.nioBuffer(in.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    FloatBuffer view = in.nioBuffer(in.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer();
     in.skipBytes(count * Float.BYTES);
-    return values;
+    return view;
   }
 
   private static void checkAvailable(ByteBuf in, int count, int size) {

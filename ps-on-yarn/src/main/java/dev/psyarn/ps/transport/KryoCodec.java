@@ -8,8 +8,8 @@ import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.CombinedChannelDuplexHandler;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,12 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
     init(new Decoder(kryo, bulk), new Encoder(kryo, bulk));
   }
 
-  static final class Decoder extends ByteToMessageDecoder {
+  /**
+   * Decodes each whole frame (as {@link MessageFrames} delivers them) and passes the message on
+   * before releasing the frame: a bulk message may be a view of the frame's memory (a received
+   * push's values), valid while the handlers after this one run on it.
+   */
+  static final class Decoder extends ChannelInboundHandlerAdapter {
     private final Kryo kryo;
     private final BulkCodec bulk;
     private final Input input = new Input(64 * 1024);
@@ -45,7 +50,19 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof ByteBuf frame)) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      try {
+        ctx.fireChannelRead(decode(frame));
+      } finally {
+        frame.release();
+      }
+    }
+
+    private Envelope decode(ByteBuf frame) {
       long id = frame.readLong();
       byte kind = frame.readByte();
       Object body;
@@ -56,8 +73,7 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
         body = kryo.readClassAndObject(input);
         input.setInputStream(null);
       }
-      frame.skipBytes(frame.readableBytes());
-      out.add(new Envelope(id, body));
+      return new Envelope(id, body);
     }
   }
 

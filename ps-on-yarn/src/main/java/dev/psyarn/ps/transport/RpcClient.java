@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * An authenticated connection to one {@link RpcServer}. Calls are asynchronous and may be issued
@@ -93,14 +94,22 @@ public final class RpcClient implements PeerChannel {
     }
   }
 
+  /** Answers that are views of their frame are copied out before the future completes. */
   @Override
   public CompletableFuture<Object> call(Object request) {
+    return call(request, answer -> answer instanceof FrameView view ? view.detached() : answer);
+  }
+
+  @Override
+  public <T> CompletableFuture<T> call(Object request, Function<Object, ? extends T> onArrival) {
     long id = nextId.incrementAndGet();
     CompletableFuture<Object> future = new CompletableFuture<>();
+    // Attached before the request goes out, so it runs as the answer is delivered (in the frame's lifetime).
+    CompletableFuture<T> result = future.thenApply(onArrival);
     pending.put(id, future);
     if (!channel.isActive()) {
       failAll(new IOException("connection to " + peer + " is closed"));
-      return future;
+      return result;
     }
     channel.writeAndFlush(new Envelope(id, request)).addListener(written -> {
       if (!written.isSuccess()) {
@@ -110,7 +119,7 @@ public final class RpcClient implements PeerChannel {
         }
       }
     });
-    return future;
+    return result;
   }
 
   /** Bytes this connection has read and written. */

@@ -2,8 +2,10 @@ package dev.psyarn.ps.wire;
 
 import dev.psyarn.ps.transport.BulkCodec;
 import dev.psyarn.ps.wire.DataMessages.Pull;
+import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
+import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
@@ -17,8 +19,10 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  *
  * <pre>
  * Push        flags, table, key count, value count, [slot], payload: keys (unless cached), values
+ *             (read as a {@link ReceivedPush}: the values stay in the frame)
  * Pull        flags, table, min clock, key count, [slot], payload: keys (unless cached)
- * PullResult  flags, clock, value count, payload: values
+ * PullResult  flags, clock, value count, payload: values (a {@link PullAnswer} written, a
+ *             {@link PullResult} read, whose values stay in the frame)
  * payload     raw little-endian arrays, or (flag LZ4) raw length, compressed length, LZ4 block
  * </pre>
  *
@@ -63,7 +67,7 @@ final class DataBulkCodec implements BulkCodec {
     if (message instanceof Pull) {
       return PULL;
     }
-    if (message instanceof PullResult) {
+    if (message instanceof PullResult || message instanceof PullAnswer) {
       return PULL_RESULT;
     }
     return 0;
@@ -78,7 +82,10 @@ final class DataBulkCodec implements BulkCodec {
       return 24 + p.keys().length * Long.BYTES;
     }
     if (message instanceof PullResult r) {
-      return 16 + r.values().length * Float.BYTES;
+      return 16 + r.values().remaining() * Float.BYTES;
+    }
+    if (message instanceof PullAnswer a) {
+      return 16 + a.count() * Float.BYTES;
     }
     return 256;
   }
@@ -112,9 +119,12 @@ final class DataBulkCodec implements BulkCodec {
         compressed(out, lz4);
       }
       case PULL_RESULT -> {
-        PullResult r = (PullResult) message;
-        out.writeByte(peerCompresses ? LZ4 : 0).writeInt(r.clock()).writeInt(r.values().length);
-        BulkCodec.writeFloats(peerCompresses ? scratch.clear() : out, r.values());
+        // The server's answers are written from the table straight into the frame.
+        PullAnswer a = message instanceof PullResult r
+            ? new PullAnswer(r.values().remaining(), r.clock(), view -> view.put(r.values().duplicate()))
+            : (PullAnswer) message;
+        out.writeByte(peerCompresses ? LZ4 : 0).writeInt(a.clock()).writeInt(a.count());
+        BulkCodec.writeFloats(peerCompresses ? scratch.clear() : out, a.count(), a.values());
         compressed(out, peerCompresses);
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
@@ -132,7 +142,7 @@ final class DataBulkCodec implements BulkCodec {
         int slot = readSlot(in, flags);
         ByteBuf body = payload(in, flags);
         long[] keys = keys(body, flags, slot, keyCount);
-        yield new Push(table, keys, BulkCodec.readFloats(body, valueCount));
+        yield new ReceivedPush(table, keys, BulkCodec.viewFloats(body, valueCount));
       }
       case PULL -> {
         int table = in.readInt();
@@ -146,7 +156,7 @@ final class DataBulkCodec implements BulkCodec {
       case PULL_RESULT -> {
         int clock = in.readInt();
         int count = in.readInt();
-        yield new PullResult(BulkCodec.readFloats(payload(in, flags), count), clock);
+        yield new PullResult(BulkCodec.viewFloats(payload(in, flags), count), clock);
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     };

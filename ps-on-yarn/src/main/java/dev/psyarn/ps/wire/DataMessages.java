@@ -1,6 +1,9 @@
 package dev.psyarn.ps.wire;
 
 import dev.psyarn.ps.update.UpdaterSpec;
+import dev.psyarn.ps.transport.FrameView;
+import java.nio.FloatBuffer;
+import java.util.function.Consumer;
 
 /** Data-plane messages: workers push to and pull from the servers that own their keys. */
 public final class DataMessages {
@@ -17,16 +20,60 @@ public final class DataMessages {
   public record Push(int table, long[] keys, float[] values) {}
 
   /**
+   * A {@link Push} as a server's transport delivers it: the values ({@code width} floats a key)
+   * are read through a view of the received frame, without an array of their own. The view is
+   * valid only while the request is being handled, and must not be kept.
+   */
+  public record ReceivedPush(int table, long[] keys, FloatBuffer values) implements FrameView {
+
+    @Override
+    public ReceivedPush detached() {
+      float[] copy = new float[values.remaining()];
+      values.duplicate().get(copy);
+      return new ReceivedPush(table, keys, FloatBuffer.wrap(copy));
+    }
+  }
+
+  /**
    * Asks for the values of the sorted {@code keys}; missing keys read as zeros. The server answers
    * once every worker's clock has reached {@code minClock} ({@link Integer#MIN_VALUE}: at once).
    */
   public record Pull(int table, long[] keys, int minClock) {}
 
   /**
-   * The answer to a {@link Pull}: {@code width} floats a key, in the request's key order, and the
-   * server's clock (the slowest worker's) when it answered.
+   * The answer to a {@link Pull} as a worker receives it: {@code width} floats a key, in the
+   * request's key order, and the server's clock (the slowest worker's) when it answered. Received
+   * over the network, {@code values} is a view of the frame that is valid while the answer is
+   * being delivered (see {@link dev.psyarn.ps.transport.PeerChannel#call(Object, java.util.function.Function)});
+   * {@link #detached} copies it out.
    */
-  public record PullResult(float[] values, int clock) {}
+  public record PullResult(FloatBuffer values, int clock) implements FrameView {
+
+    /** An answer of these values (tests, in-process callers). */
+    public PullResult(float[] values, int clock) {
+      this(FloatBuffer.wrap(values), clock);
+    }
+
+    /** The values as an array of their own. */
+    public float[] toArray() {
+      float[] out = new float[values.remaining()];
+      values.duplicate().get(out);
+      return out;
+    }
+
+    @Override
+    public PullResult detached() {
+      return new PullResult(toArray(), clock);
+    }
+  }
+
+  /**
+   * The answer to a {@link Pull} as a server sends it: {@code count} floats that {@code values}
+   * writes into the buffer it is given when the answer is encoded, straight from the table
+   * (a frame's memory over the network), so the server allocates no array for them. Answers
+   * arrive as a {@link PullResult}; an in-process caller receives this and calls {@code values}.
+   */
+  public record PullAnswer(int count, int clock, Consumer<FloatBuffer> values) {}
 
   /** Asks a server for every key it holds in {@code table}. */
   public record ListKeys(int table) {}

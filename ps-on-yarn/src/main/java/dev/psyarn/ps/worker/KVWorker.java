@@ -7,8 +7,10 @@ import dev.psyarn.ps.wire.DataMessages.CreateTable;
 import dev.psyarn.ps.wire.DataMessages.KeyList;
 import dev.psyarn.ps.wire.DataMessages.ListKeys;
 import dev.psyarn.ps.wire.DataMessages.Pull;
+import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,21 +127,43 @@ public final class KVWorker implements AutoCloseable {
         continue;
       }
       boolean whole = routing.keys[s] == keys; // one server, the keys in their own order
-      parts.add(servers.get(s).call(new Pull(table, routing.keys[s], minClock)).thenApply(result -> {
-        PullResult pulled = (PullResult) result;
-        lastServerClock.set(pulled.clock());
-        float[] values = pulled.values();
-        if (whole) {
-          System.arraycopy(values, 0, out, 0, values.length);
-        } else {
-          for (int i = 0; i < at.length; i++) {
-            System.arraycopy(values, i * width, out, at[i] * width, width);
+      int server = s;
+      // Copied into out as the answer arrives, from the frame it arrived in.
+      parts.add(servers.get(s).call(new Pull(table, routing.keys[s], minClock), answer -> {
+        FloatBuffer values = received(answer, whole ? out : null);
+        if (values != null && values.remaining() != (whole ? out.length : at.length * width)) {
+          throw new IllegalStateException("server " + server + " answered " + values.remaining() + " values for "
+              + (whole ? keys.length : at.length) + " keys of width " + width);
+        }
+        if (values != null) {
+          if (whole) {
+            values.get(out, 0, out.length);
+          } else {
+            for (int i = 0; i < at.length; i++) {
+              values.get(out, at[i] * width, width);
+            }
           }
         }
-        return result;
+        return answer;
       }));
     }
     return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
+  }
+
+  /**
+   * The values of a pull's answer to copy from, or null when they were written into
+   * {@code whole} already (an in-process server's answer, given the caller's array).
+   */
+  private FloatBuffer received(Object answer, float[] whole) {
+    if (answer instanceof PullResult result) {
+      lastServerClock.set(result.clock());
+      return result.values();
+    }
+    PullAnswer direct = (PullAnswer) answer;
+    lastServerClock.set(direct.clock());
+    FloatBuffer values = whole != null ? FloatBuffer.wrap(whole) : FloatBuffer.allocate(direct.count());
+    direct.values().accept(values);
+    return whole != null ? null : values.flip();
   }
 
   /** The positions of a server that owns every key of a request (its keys are the request's array). */
@@ -195,6 +219,9 @@ public final class KVWorker implements AutoCloseable {
 
   private Routing routeAnew(long[] keys) {
     int n = servers.size();
+    if (n == 1) {
+      return new Routing(new long[][] {keys}, new int[][] {ALL_KEYS}); // nothing to look up
+    }
     int[] owner = new int[keys.length];
     int[] counts = new int[n];
     for (int i = 0; i < keys.length; i++) {

@@ -37,7 +37,7 @@ class RpcTransportTest {
       client.call(new DataMessages.CreateTable(0, 2, dev.psyarn.ps.update.UpdaterSpec.SUM)).get(5, TimeUnit.SECONDS);
       client.call(new DataMessages.Push(0, new long[] {1, 2}, new float[] {1, 2, 3, 4})).get(5, TimeUnit.SECONDS);
       Object result = client.call(new DataMessages.Pull(0, new long[] {2, 3}, Integer.MIN_VALUE)).get(5, TimeUnit.SECONDS);
-      assertArrayEquals(new float[] {3, 4, 0, 0}, ((DataMessages.PullResult) result).values());
+      assertArrayEquals(new float[] {3, 4, 0, 0}, ((DataMessages.PullResult) result).toArray());
     }
   }
 
@@ -66,11 +66,52 @@ class RpcTransportTest {
       b.get(30, TimeUnit.SECONDS);
       c.get(30, TimeUnit.SECONDS);
       float[] got = ((DataMessages.PullResult) client.call(new DataMessages.Pull(0, k, Integer.MIN_VALUE))
-          .get(30, TimeUnit.SECONDS)).values();
+          .get(30, TimeUnit.SECONDS)).toArray();
       assertEquals(v.length, got.length);
       for (int i = 0; i < v.length; i++) {
         if (got[i] != 3 * v[i]) {
           assertEquals(3 * v[i], got[i], "value " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void pullsInFlightOverTwoServersEachGetTheirOwnValues() throws Exception {
+    // Answers are read in place from their frames, which the connection then reuses: every pull
+    // of several in flight, split over two servers or whole on one, must get its own values.
+    int keys = 80_000; // large frames (reused buffers) on both servers
+    int width = 2;
+    try (RpcServer a = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+            new ServerStore(), "test server a");
+        RpcServer b = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+            new ServerStore(), "test server b");
+        dev.psyarn.ps.worker.KVWorker kv = new dev.psyarn.ps.worker.KVWorker(
+            new dev.psyarn.ps.worker.ConsistentHashRing(2, 16), java.util.List.of(
+                RpcClient.connect(loopback(a), secret, Protocols.DATA, TIMEOUT),
+                RpcClient.connect(loopback(b), secret, Protocols.DATA, TIMEOUT)))) {
+      kv.createTable(0, width);
+      long[] k = new long[keys];
+      float[] v = new float[keys * width];
+      for (int i = 0; i < keys; i++) {
+        k[i] = 3L * i;
+        v[i * width] = i;
+        v[i * width + 1] = -i;
+      }
+      long[] rounds = new long[4];
+      float[][] outs = new float[rounds.length][v.length];
+      for (int r = 0; r < rounds.length; r++) {
+        kv.waitFor(kv.push(0, k, v));
+        rounds[r] = kv.pull(0, k, outs[r]); // still in flight while the next push goes out
+      }
+      for (int r = 0; r < rounds.length; r++) {
+        kv.waitFor(rounds[r]);
+      }
+      for (int r = 0; r < rounds.length; r++) {
+        for (int i = 0; i < v.length; i++) {
+          if (outs[r][i] != (r + 1) * v[i]) {
+            assertEquals((r + 1) * v[i], outs[r][i], "pull " + r + ", value " + i);
+          }
         }
       }
     }

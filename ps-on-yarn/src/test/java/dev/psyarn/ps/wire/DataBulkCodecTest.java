@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.psyarn.ps.wire.DataMessages.Pull;
+import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
+import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Random;
@@ -44,7 +46,8 @@ class DataBulkCodecTest {
     assertArrayEquals(batch, ((Pull) pull[0]).keys());
     assertEquals(3, ((Pull) pull[0]).minClock());
     Object[] push = send(worker, server, new Push(0, batch.clone(), grads));
-    assertArrayEquals(batch, ((Push) push[0]).keys());
+    assertArrayEquals(batch, ((ReceivedPush) push[0]).keys());
+    assertEquals(grads.length, ((ReceivedPush) push[0]).values().remaining(), "the values are a view of the frame");
     assertTrue((int) push[1] < batch.length * 8 / 10 + grads.length * 4,
         "the push's keys are not sent again: " + push[1] + " bytes");
     // Other lists come and go; more than SLOTS of them evict the first, which is then sent whole.
@@ -71,9 +74,33 @@ class DataBulkCodecTest {
     float[] zeros = new float[dense.length];
     zeros[5] = 1.5f;
     Object[] answer = send(server, worker, new PullResult(zeros, 9));
-    assertArrayEquals(zeros, ((PullResult) answer[0]).values());
+    assertArrayEquals(zeros, ((PullResult) answer[0]).toArray());
     assertEquals(9, ((PullResult) answer[0]).clock());
     assertTrue((int) answer[1] < zeros.length, "mostly zeros compress: " + answer[1]);
+  }
+
+  @Test
+  void valuesTravelExactlyAsViewsOneWayAndFromTheWriterTheOther() {
+    DataBulkCodec worker = new DataBulkCodec(DataFilters.NONE);
+    DataBulkCodec server = new DataBulkCodec(DataFilters.NONE);
+    long[] batch = keys(3000);
+    float[] grads = new float[batch.length * 3];
+    for (int i = 0; i < grads.length; i++) {
+      grads[i] = random.nextFloat() - 0.5f;
+    }
+    ReceivedPush push = (ReceivedPush) send(worker, server, new Push(2, batch, grads))[0];
+    assertEquals(2, push.table());
+    float[] got = new float[grads.length];
+    push.values().get(got);
+    assertArrayEquals(grads, got);
+    // The server's answer is written by its writer into the frame; the worker reads a view.
+    Object[] answer = send(server, worker, new PullAnswer(grads.length, 5, out -> out.put(grads)));
+    assertArrayEquals(grads, ((PullResult) answer[0]).toArray());
+    assertEquals(5, ((PullResult) answer[0]).clock());
+    // A writer that does not fill its answer is a bug caught at the sender, not short values.
+    ByteBuf wire = Unpooled.buffer();
+    PullAnswer shortAnswer = new PullAnswer(10, 0, out -> out.put(new float[9]));
+    assertThrows(IllegalStateException.class, () -> server.write(server.kindOf(shortAnswer), shortAnswer, wire));
   }
 
   @Test
