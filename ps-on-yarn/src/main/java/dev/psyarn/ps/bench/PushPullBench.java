@@ -126,8 +126,12 @@ public final class PushPullBench {
       values[i] = random.nextFloat();
     }
     float[][] outs = new float[window][values.length];
-    timed(kv, keys, values, outs, true, Duration.ofMillis(500));
-    timed(kv, keys, values, outs, false, Duration.ofMillis(500));
+    // Warm-up: the first seconds of a shape run slower (compilation of its loops, the heap and
+    // Netty's pools growing to their working size), by up to a quarter at 100k × 64.
+    for (int w = 0; w < 2; w++) {
+      timed(kv, keys, values, outs, true, perRun);
+      timed(kv, keys, values, outs, false, perRun);
+    }
     double[] push = new double[runs];
     double[] pull = new double[runs];
     double[] loopback = new double[runs];
