@@ -23,6 +23,8 @@ final class Trainer {
   private Batch prefetched;
   private long[] keys = new long[1024];
   private long[] packed = new long[1024];
+  private long[] spare = new long[1024];
+  private final int[] digitCounts = new int[1 << DIGIT_BITS];
   private int unique;
   private int iteration;
   private long examplesSeen;
@@ -155,6 +157,49 @@ final class Trainer {
 
   /** Bits of a packed (key, occurrence) for the occurrence. */
   private static final int OCCURRENCE_BITS = 20;
+  /** The widest digit of {@link #sortPacked}: 4,096 counters, which stay in the L1 cache. */
+  private static final int DIGIT_BITS = 12;
+
+  /**
+   * Sorts {@code a[0..n)}, (key, position) pairs packed as {@code key << positionBits | position}
+   * whose positions are 0, 1, 2, … in array order, and returns the array that holds the result
+   * ({@code a} or {@code spare}). The positions already order equal keys, so a stable LSD radix
+   * sort on the key's bits alone sorts the whole: two passes of 12 bits for the 24-bit keys of
+   * hashed features, where {@code Arrays.sort} compared its way through them (it was 39% of a
+   * flights worker's samples; this is about ten times faster on a batch).
+   */
+  static long[] sortPacked(long[] a, long[] spare, int n, int positionBits, long maxKey, int[] counts) {
+    int keyBits = 64 - Long.numberOfLeadingZeros(maxKey);
+    if (keyBits == 0) {
+      return a; // every key is 0: in position order already
+    }
+    int passes = (keyBits + DIGIT_BITS - 1) / DIGIT_BITS;
+    int digitBits = (keyBits + passes - 1) / passes;
+    int mask = (1 << digitBits) - 1;
+    long[] from = a;
+    long[] to = spare;
+    for (int p = 0; p < passes; p++) {
+      int shift = positionBits + p * digitBits;
+      Arrays.fill(counts, 0, mask + 1, 0);
+      for (int i = 0; i < n; i++) {
+        counts[(int) (from[i] >>> shift) & mask]++;
+      }
+      int start = 0;
+      for (int d = 0; d <= mask; d++) {
+        int c = counts[d];
+        counts[d] = start;
+        start += c;
+      }
+      for (int i = 0; i < n; i++) {
+        long v = from[i];
+        to[counts[(int) (v >>> shift) & mask]++] = v;
+      }
+      long[] t = from;
+      from = to;
+      to = t;
+    }
+    return from;
+  }
 
   /**
    * The batch's sorted distinct keys (the bias included) into {@link #keys} and their count into
@@ -169,17 +214,20 @@ final class Trainer {
     }
     if (packed.length < n) {
       packed = new long[n * 2];
+      spare = new long[n * 2];
     }
     if (keys.length < n) {
       keys = new long[n * 2];
     }
     boolean packable = n < 1 << OCCURRENCE_BITS && biasKey >= 0 && biasKey < 1L << (63 - OCCURRENCE_BITS);
     int at = 0;
+    long maxKey = biasKey;
     for (int i = from; i < to; i++) {
       int example = order[i];
       for (int k = data.offsets[example]; k < data.offsets[example + 1]; k++) {
         long key = data.keys[k];
         packable &= key >= 0 && key < 1L << (63 - OCCURRENCE_BITS);
+        maxKey = Math.max(maxKey, key);
         packed[at] = key << OCCURRENCE_BITS | at;
         keys[at++] = key;
       }
@@ -196,15 +244,15 @@ final class Trainer {
       }
       return index;
     }
-    Arrays.sort(packed, 0, n);
+    long[] sorted = sortPacked(packed, spare, n, OCCURRENCE_BITS, maxKey, digitCounts);
     int m = 0;
     long mask = (1L << OCCURRENCE_BITS) - 1;
     for (int j = 0; j < n; j++) {
-      long key = packed[j] >>> OCCURRENCE_BITS;
+      long key = sorted[j] >>> OCCURRENCE_BITS;
       if (m == 0 || keys[m - 1] != key) {
         keys[m++] = key;
       }
-      index[(int) (packed[j] & mask)] = m - 1;
+      index[(int) (sorted[j] & mask)] = m - 1;
     }
     unique = m;
     return index;
