@@ -179,6 +179,7 @@ public final class SparseLogisticRegression implements AppType {
     results.put("train.seconds", trainSeconds);
     results.put("train.loadSeconds", loadSeconds);
     results.put("train.maxStaleness", (double) trainer.maxStaleness());
+    results.put("train.waitSeconds", trainer.waitSeconds());
     results.put("filter.updatesSent", (double) trainer.updatesSent());
     results.put("filter.updatesHeld", (double) trainer.updatesHeld());
     context.coordinator().barrier("lr-trained");
@@ -284,8 +285,10 @@ public final class SparseLogisticRegression implements AppType {
     double updatesSent = 0;
     double updatesHeld = 0;
     Map<String, Object> curves = new LinkedHashMap<>();
+    Map<String, Double> waits = new LinkedHashMap<>();
     for (int w = 0; w < results.size(); w++) {
       Map<String, Double> r = results.get(w);
+      waits.put("worker" + w, Math.round(r.getOrDefault("train.waitSeconds", 0.0) * 100) / 100.0);
       examples += r.getOrDefault("train.examples", 0.0);
       seconds = Math.max(seconds, r.getOrDefault("train.seconds", 0.0));
       staleness = Math.max(staleness, r.getOrDefault("train.maxStaleness", 0.0));
@@ -300,6 +303,7 @@ public final class SparseLogisticRegression implements AppType {
     summary.put("train.examples", (long) examples);
     summary.put("train.seconds", seconds);
     summary.put("train.maxStaleness", (long) staleness);
+    summary.put("train.waitSeconds", waits);
     summary.put("filter.updatesSent", (long) updatesSent);
     summary.put("filter.updatesHeld", (long) updatesHeld);
     summary.put("lossCurve", curves);

@@ -31,6 +31,8 @@ final class Trainer {
   private double recentLoss;
   private long recentExamples;
   private int maxStaleness;
+  /** Time blocked waiting for the servers: for a batch's pull, or for pushes to drain. */
+  private long waitNanos;
 
   Trainer(KVWorker kv, long biasKey, SparseLogisticRegression.Settings settings) {
     this.kv = kv;
@@ -60,7 +62,7 @@ final class Trainer {
       throw new IllegalStateException("the prefetched batch is [" + batch.from + ", " + batch.to
           + "), not [" + from + ", " + to + ")");
     }
-    kv.waitFor(batch.timestamp);
+    await(batch.timestamp);
     if (batch.required != Integer.MIN_VALUE) {
       // Read before the next pull goes out: the server clock of this batch's answer.
       maxStaleness = Math.max(maxStaleness, iteration - 1 - kv.lastServerClock());
@@ -101,7 +103,7 @@ final class Trainer {
     pending.add(kv.clock(iteration));
     iteration++;
     while (pending.size() > 8) {
-      kv.waitFor(pending.poll());
+      await(pending.poll());
     }
   }
 
@@ -117,8 +119,23 @@ final class Trainer {
   /** Waits for every push sent so far (what the filter holds stays held). */
   void drain() {
     while (!pending.isEmpty()) {
-      kv.waitFor(pending.poll());
+      await(pending.poll());
     }
+  }
+
+  private void await(long timestamp) {
+    long start = System.nanoTime();
+    kv.waitFor(timestamp);
+    waitNanos += System.nanoTime() - start;
+  }
+
+  /**
+   * Seconds this worker spent blocked on the servers: waiting for a batch's values (the servers
+   * held the pull for a slower worker, or the answer was still on its way) or for its pushes.
+   * Training time minus this is the worker's own computing.
+   */
+  double waitSeconds() {
+    return waitNanos / 1e9;
   }
 
   long examplesSeen() {

@@ -83,6 +83,46 @@ class SparseLogisticRegressionTest {
   }
 
   @Test
+  void aWorkerCountsTheTimeItWaitsForTheServers() throws Exception {
+    // One server answers at once, the other 40 ms late: every step waits for its batch's values.
+    ServerStore store = new ServerStore(1);
+    InProcessChannel direct = new InProcessChannel(store);
+    dev.psyarn.ps.transport.PeerChannel slow = new dev.psyarn.ps.transport.PeerChannel() {
+      @Override
+      public java.util.concurrent.CompletableFuture<Object> call(Object request) {
+        java.util.concurrent.CompletableFuture<Object> answer = direct.call(request);
+        if (!(request instanceof dev.psyarn.ps.wire.DataMessages.Pull)) {
+          return answer;
+        }
+        return answer.thenApplyAsync(a -> a, java.util.concurrent.CompletableFuture.delayedExecutor(
+            40, java.util.concurrent.TimeUnit.MILLISECONDS));
+      }
+
+      @Override
+      public void close() {}
+    };
+    SparseLogisticRegression.Settings settings = SparseLogisticRegression.Settings.of(new ObjectMapper().readTree(
+        "{\"data\":\"x\",\"updater\":{\"type\":\"sgd\",\"rate\":0.1},\"consistency\":{\"model\":\"eventual\"}}"));
+    long bias = 1L << 24;
+    Examples train = synthetic(1_000, 3);
+    int[] order = java.util.stream.IntStream.range(0, train.size()).toArray();
+    double[] waited = new double[2];
+    List<dev.psyarn.ps.transport.PeerChannel> channels = List.of(direct, slow);
+    for (int c = 0; c < 2; c++) {
+      KVWorker kv = new KVWorker(0, new ConsistentHashRing(1, 16), List.of(channels.get(c)));
+      kv.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
+      Trainer trainer = new Trainer(kv, bias, settings);
+      for (int from = 0; from < order.length; from += 100) {
+        trainer.step(train, order, from, from + 100);
+      }
+      trainer.finish();
+      waited[c] = trainer.waitSeconds();
+    }
+    assertTrue(waited[1] >= 10 * 0.040, "10 pulls answered 40 ms late: waited " + waited[1] + " s");
+    assertTrue(waited[0] < waited[1] - 0.2, "in-process answers come at once: " + waited[0] + " vs " + waited[1]);
+  }
+
+  @Test
   void validationNamesTheFieldAndRelativeDataPathsResolveAgainstTheSpec() throws Exception {
     ObjectMapper json = new ObjectMapper();
     SpecNode bad = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"updater\":{\"type\":\"adam\"}}"));
