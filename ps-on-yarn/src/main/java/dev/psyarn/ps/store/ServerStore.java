@@ -56,7 +56,7 @@ public final class ServerStore implements RequestHandler {
     if (request instanceof ReceivedPush push) {
       KeyValueTable table = table(push.table());
       synchronized (table) {
-        table.add(push.keys(), push.values()); // now: the values are a view of the frame
+        table.add(push.keys(), push.values()); // a view of the received frame: applied now, not kept
       }
       keysPushed.addAndGet(push.keys().length);
       reply.ok(new Ack());

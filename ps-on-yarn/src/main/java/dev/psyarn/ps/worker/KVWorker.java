@@ -128,13 +128,10 @@ public final class KVWorker implements AutoCloseable {
       }
       boolean whole = routing.keys[s] == keys; // one server, the keys in their own order
       int server = s;
+      int expected = whole ? out.length : at.length * width;
       // Copied into out as the answer arrives, from the frame it arrived in.
       parts.add(servers.get(s).call(new Pull(table, routing.keys[s], minClock), answer -> {
-        FloatBuffer values = received(answer, whole ? out : null);
-        if (values != null && values.remaining() != (whole ? out.length : at.length * width)) {
-          throw new IllegalStateException("server " + server + " answered " + values.remaining() + " values for "
-              + (whole ? keys.length : at.length) + " keys of width " + width);
-        }
+        FloatBuffer values = received(answer, server, expected, whole ? out : null);
         if (values != null) {
           if (whole) {
             values.get(out, 0, out.length);
@@ -151,17 +148,23 @@ public final class KVWorker implements AutoCloseable {
   }
 
   /**
-   * The values of a pull's answer to copy from, or null when they were written into
-   * {@code whole} already (an in-process server's answer, given the caller's array).
+   * The values of a pull's answer to copy from, once checked to be the {@code expected} count, or
+   * null when they were written into {@code whole} already (an in-process server's answer, given
+   * the caller's array).
    */
-  private FloatBuffer received(Object answer, float[] whole) {
-    if (answer instanceof PullResult result) {
-      lastServerClock.set(result.clock());
+  private FloatBuffer received(Object answer, int server, int expected, float[] whole) {
+    PullResult result = answer instanceof PullResult r ? r : null;
+    PullAnswer direct = result == null ? (PullAnswer) answer : null;
+    int count = result != null ? result.values().remaining() : direct.count();
+    if (count != expected) {
+      throw new IllegalStateException("server " + server + " answered " + count + " values where " + expected
+          + " were asked for");
+    }
+    lastServerClock.set(result != null ? result.clock() : direct.clock());
+    if (result != null) {
       return result.values();
     }
-    PullAnswer direct = (PullAnswer) answer;
-    lastServerClock.set(direct.clock());
-    FloatBuffer values = whole != null ? FloatBuffer.wrap(whole) : FloatBuffer.allocate(direct.count());
+    FloatBuffer values = whole != null ? FloatBuffer.wrap(whole) : FloatBuffer.allocate(count);
     direct.values().accept(values);
     return whole != null ? null : values.flip();
   }
