@@ -21,6 +21,10 @@ class AmEvent extends AbstractEvent<AmEvent.Type> {
     CONTAINER_COMPLETED,
     STOP_TIMEOUT,
     PENDING_CHECK,
+    /** Time to check every container's heartbeats, registration and allocation. */
+    LIVENESS_CHECK,
+    /** A failed container's backoff has passed: ask for its replacement. */
+    RESTART_DUE,
     SHUTDOWN_REQUESTED,
     FATAL_ERROR
   }
@@ -85,6 +89,18 @@ class AmEvent extends AbstractEvent<AmEvent.Type> {
     Completed(ContainerStatus status) {
       super(Type.CONTAINER_COMPLETED);
       this.status = status;
+    }
+  }
+
+  /** A slot (a role and an index) whose replacement is due. */
+  static final class RestartDue extends AmEvent {
+    final dev.psyarn.spec.Role role;
+    final int index;
+
+    RestartDue(dev.psyarn.spec.Role role, int index) {
+      super(Type.RESTART_DUE);
+      this.role = role;
+      this.index = index;
     }
   }
 

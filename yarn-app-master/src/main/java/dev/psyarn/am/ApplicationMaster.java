@@ -225,7 +225,8 @@ public final class ApplicationMaster {
       String logs = c.nodeHttpAddress() == null ? null : WebAppUtils.getHttpSchemePrefix(conf)
           + c.nodeHttpAddress() + "/node/containerlogs/" + c.id() + "/" + user;
       rows.add(new JobStatus.ContainerRow(c.role().specName(), c.index(), c.id(), c.host(), spec.role(c.role()).runtime().type(),
-          c.state(), c.exitCode(), 0, logs, c.diagnostics(), c.metrics()));
+          c.state().name(), c.exitCode(), c.restarts(), c.reason() == null ? null : c.reason().name(), logs,
+          c.diagnostics(), c.metrics()));
     }
     AmState state = lifecycle.state();
     String finalStatus = !state.isFinal() ? "UNDEFINED" : state == AmState.SUCCEEDED ? "SUCCEEDED"
@@ -233,7 +234,7 @@ public final class ApplicationMaster {
     String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics()
         : lifecycle.waiting() != null ? lifecycle.waiting() : "";
     return new JobStatus(appId, spec.name(), state.name(), finalStatus, lifecycle.progress(), diagnostics, rows,
-        lifecycle.timings(), withTraffic(lifecycle.summary(), rows), preprocess == null ? null : preprocess.status());
+        lifecycle.restarts(), lifecycle.timings(), withTraffic(lifecycle.summary(), rows), preprocess == null ? null : preprocess.status());
   }
 
   /** The app's metrics plus the data plane's bytes by role, from the containers' latest reports. */

@@ -24,6 +24,8 @@ final class ClusterDirectory {
   private final List<Reply> waitingForView = new ArrayList<>();
   private final Map<String, Set<String>> barrierArrivals = new HashMap<>();
   private final Map<String, List<Reply>> barrierReplies = new HashMap<>();
+  /** Barriers every worker has passed: a replacement that arrives again is let through at once. */
+  private final Set<String> released = new HashSet<>();
   private int registeredServers;
   private long epoch;
 
@@ -56,14 +58,22 @@ final class ClusterDirectory {
     }
   }
 
-  /** Holds the reply until every worker has arrived at the barrier of this name. */
-  void arrive(String barrier, String containerId, Reply reply) {
+  /**
+   * Holds the reply until every worker has arrived at the barrier of this name; {@code worker}
+   * names the worker's slot, so a replacement that arrives again counts once.
+   */
+  void arrive(String barrier, String worker, Reply reply) {
+    if (released.contains(barrier)) {
+      reply.ok(new Ack());
+      return;
+    }
     Set<String> arrived = barrierArrivals.computeIfAbsent(barrier, b -> new HashSet<>());
-    arrived.add(containerId);
+    arrived.add(worker);
     barrierReplies.computeIfAbsent(barrier, b -> new ArrayList<>()).add(reply);
     if (arrived.size() >= numWorkers) {
       barrierReplies.remove(barrier).forEach(r -> r.ok(new Ack()));
       barrierArrivals.remove(barrier);
+      released.add(barrier);
     }
   }
 

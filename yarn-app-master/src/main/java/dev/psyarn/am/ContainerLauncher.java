@@ -20,6 +20,9 @@ final class ContainerLauncher extends NMClientAsync.AbstractCallbackHandler impl
   private LaunchContexts contexts;
   private NMClientAsync nm;
   private int heartbeatMs;
+  /** What was launched, to stop it by id. */
+  private final Map<String, org.apache.hadoop.yarn.api.records.Container> launched =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   ContainerLauncher(Executor events) {
     this.events = events;
@@ -37,8 +40,17 @@ final class ContainerLauncher extends NMClientAsync.AbstractCallbackHandler impl
   public void launch(RoleAllocator.Assignment a) {
     LOG.info("launching {} {} in {} on {}", a.role().specName(), a.index(), a.container().getId(),
         a.container().getNodeId());
+    launched.put(a.container().getId().toString(), a.container());
     nm.startContainerAsync(a.container(),
         contexts.forContainer(a.role(), a.index(), heartbeatMs).toLaunchContext());
+  }
+
+  @Override
+  public void stop(String containerId) {
+    org.apache.hadoop.yarn.api.records.Container c = launched.get(containerId);
+    if (c != null) {
+      nm.stopContainerAsync(c.getId(), c.getNodeId());
+    }
   }
 
   @Override
@@ -83,5 +95,6 @@ final class ContainerLauncher extends NMClientAsync.AbstractCallbackHandler impl
 
   @Override
   public void onStopContainerError(ContainerId id, Throwable t) {
+    LOG.warn("could not stop {}: {}", id, t.toString());
   }
 }

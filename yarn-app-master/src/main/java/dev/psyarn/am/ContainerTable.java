@@ -3,26 +3,42 @@ package dev.psyarn.am;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The containers of the job and what is known of each, by container id. Event thread only. */
+/**
+ * The containers of the job and what is known of each, by container id; and for each slot (a role
+ * and an index) the container that holds it now, since a replacement takes its predecessor's slot.
+ * Event thread only.
+ */
 final class ContainerTable {
 
   private final JobSpec spec;
   private final Map<String, TrackedContainer> byId = new LinkedHashMap<>();
+  /** "server/0" → the id of the container that holds the slot now. */
+  private final Map<String, String> holders = new HashMap<>();
 
   ContainerTable(JobSpec spec) {
     this.spec = spec;
   }
 
-  void allocated(RoleAllocator.Assignment a) {
-    put(new TrackedContainer(a.role(), a.index(), a.container().getId().toString(),
-        a.container().getNodeId().getHost(), a.container().getNodeHttpAddress(), "ALLOCATED", null, null,
-        Map.of()));
+  private static String slot(Role role, int index) {
+    return role.specName() + "/" + index;
+  }
+
+  void allocated(RoleAllocator.Assignment a, long nowMs) {
+    String before = holders.get(slot(a.role(), a.index()));
+    int restarts = before == null ? 0 : byId.get(before).restarts() + 1;
+    TrackedContainer c = new TrackedContainer(a.role(), a.index(), a.container().getId().toString(),
+        a.container().getNodeId().getHost(), a.container().getNodeHttpAddress(), ContainerState.ALLOCATED, null, null,
+        Map.of(), restarts, null, nowMs);
+    byId.put(c.id(), c);
+    holders.put(slot(a.role(), a.index()), c.id());
   }
 
   void put(TrackedContainer container) {
@@ -31,6 +47,11 @@ final class ContainerTable {
 
   Optional<TrackedContainer> byId(String id) {
     return Optional.ofNullable(byId.get(id));
+  }
+
+  /** Whether this container holds its slot now (it is not a predecessor that was replaced). */
+  boolean holdsSlot(TrackedContainer c) {
+    return c.id().equals(holders.get(slot(c.role(), c.index())));
   }
 
   /** Why a registration does not match what the AM launched, if it does not. */
@@ -43,27 +64,56 @@ final class ContainerTable {
       return Optional.of(id + " was launched as " + c.role().specName() + " " + c.index()
           + ", not " + role + " " + index);
     }
-    if (!Set.of("ALLOCATED", "STARTED").contains(c.state())) {
+    if (!holdsSlot(c)) {
+      return Optional.of(id + " was replaced");
+    }
+    if (c.state() != ContainerState.ALLOCATED && c.state() != ContainerState.STARTED) {
       return Optional.of(id + " registered twice");
     }
     return Optional.empty();
   }
 
-  int countInState(String... states) {
-    Set<String> wanted = Set.of(states);
-    return (int) byId.values().stream().filter(c -> wanted.contains(c.state())).count();
+  /** Slots whose current container is in one of these states. */
+  int countHolders(ContainerState first, ContainerState... rest) {
+    Set<ContainerState> wanted = EnumSet.of(first, rest);
+    int n = 0;
+    for (String id : holders.values()) {
+      if (wanted.contains(byId.get(id).state())) {
+        n++;
+      }
+    }
+    return n;
   }
 
+  /** Whether every slot of the role is held by a container that has exited. */
   boolean allCompleted(Role role) {
-    long completed = byId.values().stream()
-        .filter(c -> c.role() == role && "COMPLETED".equals(c.state())).count();
+    int completed = 0;
+    for (Map.Entry<String, String> e : holders.entrySet()) {
+      TrackedContainer c = byId.get(e.getValue());
+      if (c.role() == role && c.state() == ContainerState.COMPLETED) {
+        completed++;
+      }
+    }
     return completed >= spec.role(role).instances();
   }
 
-  /** Every container, servers first, by index. */
+  /** The containers that hold their slots and still have a process. */
+  List<TrackedContainer> live() {
+    List<TrackedContainer> out = new ArrayList<>();
+    for (String id : holders.values()) {
+      TrackedContainer c = byId.get(id);
+      if (c.state().live()) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Every container, servers first, by index, predecessors before their replacements. */
   List<TrackedContainer> all() {
     List<TrackedContainer> list = new ArrayList<>(byId.values());
-    list.sort((a, b) -> a.role() != b.role() ? a.role().compareTo(b.role()) : Integer.compare(a.index(), b.index()));
+    list.sort((a, b) -> a.role() != b.role() ? a.role().compareTo(b.role())
+        : a.index() != b.index() ? Integer.compare(a.index(), b.index()) : Integer.compare(a.restarts(), b.restarts()));
     return list;
   }
 }

@@ -35,7 +35,7 @@ final class ControlPlane implements RequestHandler {
     } else if (request instanceof GetClusterView) {
       events.execute(() -> lifecycle.directory().requestView(reply));
     } else if (request instanceof Barrier b) {
-      events.execute(() -> lifecycle.directory().arrive(b.name(), b.containerId(), reply));
+      events.execute(() -> lifecycle.arrive(b.name(), b.containerId(), reply));
     } else if (request instanceof Finished f) {
       events.execute(() -> {
         lifecycle.handle(new AmEvent.WorkerFinished(f.containerId(), f.results()));

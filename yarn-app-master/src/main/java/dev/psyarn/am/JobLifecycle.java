@@ -6,6 +6,8 @@ import static dev.psyarn.am.AmEvent.Type.CONTAINER_REGISTERED;
 import static dev.psyarn.am.AmEvent.Type.CONTAINER_STARTED;
 import static dev.psyarn.am.AmEvent.Type.CONTAINER_START_FAILED;
 import static dev.psyarn.am.AmEvent.Type.FATAL_ERROR;
+import static dev.psyarn.am.AmEvent.Type.LIVENESS_CHECK;
+import static dev.psyarn.am.AmEvent.Type.RESTART_DUE;
 import static dev.psyarn.am.AmEvent.Type.PENDING_CHECK;
 import static dev.psyarn.am.AmEvent.Type.PREPROCESSED;
 import static dev.psyarn.am.AmEvent.Type.PREPROCESS_FAILED;
@@ -49,9 +51,14 @@ final class JobLifecycle {
   /** How the job ended. */
   record Outcome(AmState state, String diagnostics) {}
 
-  /** Starts a container for an assignment. */
+  /** Starts containers for assignments, and stops them. */
   interface Launcher {
     void launch(RoleAllocator.Assignment assignment);
+
+    /** Asks the container's NodeManager to stop it; its completion arrives as an event. */
+    default void stop(String containerId) {
+      throw new UnsupportedOperationException("this launcher cannot stop containers");
+    }
   }
 
   /** Runs the preprocessing jobs in the background; ends with PREPROCESSED or PREPROCESS_FAILED. */
@@ -74,7 +81,12 @@ final class JobLifecycle {
           .addTransition(PREPROCESSING, STARTING, PREPROCESSED, JobLifecycle::onPreprocessed)
           .addTransition(PREPROCESSING, FAILED, EnumSet.of(PREPROCESS_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
               JobLifecycle::onFatal)
-          .addTransition(PREPROCESSING, PREPROCESSING, EnumSet.of(STOP_TIMEOUT, PENDING_CHECK))
+          .addTransition(PREPROCESSING, PREPROCESSING, EnumSet.of(STOP_TIMEOUT, PENDING_CHECK, LIVENESS_CHECK, RESTART_DUE))
+          .addTransition(STARTING, EnumSet.of(STARTING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
+          .addTransition(RUNNING, EnumSet.of(RUNNING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
+          .addTransition(FINISHING, FINISHING, EnumSet.of(LIVENESS_CHECK, RESTART_DUE))
+          .addTransition(STARTING, STARTING, RESTART_DUE, JobLifecycle::onRestartDue)
+          .addTransition(RUNNING, RUNNING, RESTART_DUE, JobLifecycle::onRestartDue)
           .addTransition(STARTING, STARTING, PENDING_CHECK, JobLifecycle::onPendingCheck)
           .addTransition(RUNNING, RUNNING, PENDING_CHECK, JobLifecycle::onPendingCheck)
           .addTransition(FINISHING, FINISHING, PENDING_CHECK)
@@ -84,16 +96,16 @@ final class JobLifecycle {
           .addTransition(STARTING, EnumSet.of(STARTING, RUNNING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
           .addTransition(STARTING, EnumSet.of(STARTING, FINISHING, FAILED), WORKER_FINISHED, JobLifecycle::onWorkerFinished)
           .addTransition(STARTING, EnumSet.of(STARTING, FAILED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
-          .addTransition(STARTING, FAILED, EnumSet.of(CONTAINER_START_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
-              JobLifecycle::onFatal)
+          .addTransition(STARTING, EnumSet.of(STARTING, FAILED), CONTAINER_START_FAILED, JobLifecycle::onStartFailed)
+          .addTransition(STARTING, FAILED, EnumSet.of(SHUTDOWN_REQUESTED, FATAL_ERROR), JobLifecycle::onFatal)
 
           .addTransition(RUNNING, RUNNING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
           .addTransition(RUNNING, RUNNING, CONTAINER_STARTED, JobLifecycle::onStarted)
           .addTransition(RUNNING, EnumSet.of(RUNNING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
+          .addTransition(RUNNING, EnumSet.of(RUNNING, FAILED), CONTAINER_START_FAILED, JobLifecycle::onStartFailed)
           .addTransition(RUNNING, EnumSet.of(RUNNING, FINISHING, FAILED), WORKER_FINISHED, JobLifecycle::onWorkerFinished)
           .addTransition(RUNNING, EnumSet.of(RUNNING, FAILED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
-          .addTransition(RUNNING, FAILED, EnumSet.of(CONTAINER_START_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
-              JobLifecycle::onFatal)
+          .addTransition(RUNNING, FAILED, EnumSet.of(SHUTDOWN_REQUESTED, FATAL_ERROR), JobLifecycle::onFatal)
 
           .addTransition(FINISHING, FINISHING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
           .addTransition(FINISHING, FINISHING, EnumSet.of(CONTAINER_STARTED, WORKER_FINISHED, CONTAINER_START_FAILED))
@@ -119,6 +131,8 @@ final class JobLifecycle {
   private final StateMachine<AmState, AmEvent.Type, AmEvent> machine;
   private final ContainerTable containers;
   private final ClusterDirectory directory;
+  private final RestartTracker restarts;
+  private final LivenessWatch liveness;
   private final Map<Integer, Map<String, Double>> results = new TreeMap<>();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
@@ -146,6 +160,8 @@ final class JobLifecycle {
     this.clock = clock;
     this.submitTimeMs = submitTimeMs;
     this.containers = new ContainerTable(spec);
+    this.restarts = new RestartTracker(spec, clock);
+    this.liveness = new LivenessWatch(spec);
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning());
     this.machine = TABLE.make(this, preprocessor == null ? STARTING : PREPROCESSING);
@@ -179,6 +195,39 @@ final class JobLifecycle {
     allocationStart = clock.millis();
     allocator.start();
     timer.schedule(new AmEvent(PENDING_CHECK), PENDING_CHECK_MS);
+    timer.schedule(new AmEvent(LIVENESS_CHECK), liveness.intervalMs());
+  }
+
+  /**
+   * Stops the containers whose heartbeats or registration are overdue (their exits then go
+   * through the restart policy), and fails the job when YARN has left an ask unsatisfied for
+   * longer than its role's allocation timeout.
+   */
+  private AmState onLivenessCheck(AmEvent event) {
+    long now = clock.millis();
+    for (LivenessWatch.Overdue o : liveness.overdue(containers.live(), now)) {
+      String what = o.container().role().specName() + " " + o.container().index() + " (" + o.container().id()
+          + " on " + o.container().host() + ")";
+      LOG.warn("stopping {}: {}", what, o.detail());
+      containers.put(o.container().stopping(o.reason(), o.detail(), now));
+      launcher.stop(o.container().id());
+    }
+    for (Role role : Role.values()) {
+      long waited = allocator.waitingMs(role);
+      long limit = spec.role(role).liveness().allocationTimeoutMs();
+      if (waited > limit) {
+        return finish(FAILED, "YARN did not allocate " + allocator.waitingFor() + " within " + limit / 1000
+            + " s (roles." + role.specName() + ".liveness.allocationTimeoutSeconds); the cluster may lack the room, "
+            + "the label or the nodes they need");
+      }
+    }
+    timer.schedule(new AmEvent(LIVENESS_CHECK), liveness.intervalMs());
+    return state();
+  }
+
+  private void onRestartDue(AmEvent event) {
+    AmEvent.RestartDue due = (AmEvent.RestartDue) event;
+    allocator.replace(due.role, due.index);
   }
 
   /**
@@ -248,8 +297,10 @@ final class JobLifecycle {
   /** What a container should do next, in answer to its heartbeat. */
   Command heartbeat(String containerId, Map<String, Double> metrics) {
     Optional<TrackedContainer> container = containers.byId(containerId);
-    container.ifPresent(c -> containers.put(c.withMetrics(metrics)));
-    if (container.isEmpty() || state().isFinal()) {
+    container.ifPresent(c -> containers.put(c.state() == ContainerState.REGISTERED ? c.heard(metrics, clock.millis())
+        : c.withMetrics(metrics)));
+    if (container.isEmpty() || state().isFinal() || container.get().state() == ContainerState.STOPPING
+        || !containers.holdsSlot(container.get())) {
       return Command.STOP;
     }
     return state() == FINISHING && container.get().role() == Role.SERVER ? Command.STOP : Command.CONTINUE;
@@ -262,33 +313,42 @@ final class JobLifecycle {
 
   private void onAllocated(AmEvent event) {
     for (RoleAllocator.Assignment a : allocator.allocated(((AmEvent.Allocated) event).containers)) {
-      containers.allocated(a);
+      containers.allocated(a, clock.millis());
       launcher.launch(a);
     }
   }
 
   private void onStarted(AmEvent event) {
     containers.byId(((AmEvent.ContainerEvent) event).containerId)
-        .ifPresent(c -> containers.put(c.withState("STARTED")));
+        .filter(c -> c.state() == ContainerState.ALLOCATED)
+        .ifPresent(c -> containers.put(c.withState(ContainerState.STARTED, clock.millis())));
   }
 
   private AmState onRegistered(AmEvent event) {
     AmEvent.Registered r = (AmEvent.Registered) event;
     AmState now = state();
     Optional<String> problem = containers.checkRegistration(r.containerId, r.role, r.index);
-    if (problem.isPresent() || now != STARTING) {
+    boolean replacement = problem.isEmpty() && containers.byId(r.containerId).orElseThrow().restarts() > 0;
+    if (problem.isPresent() || (now != STARTING && !(now == RUNNING && replacement))) {
       String why = problem.orElse("registration is closed in state " + now);
       LOG.warn("refused registration of {}: {}", r.containerId, why);
       r.reply.error(why);
       return now;
     }
     TrackedContainer c = containers.byId(r.containerId).orElseThrow();
-    containers.put(c.withState("REGISTERED"));
+    containers.put(c.withState(ContainerState.REGISTERED, clock.millis()));
     if (c.role() == Role.SERVER) {
       directory.serverRegistered(r.index, r.host, r.port);
     }
     r.reply.ok(new Ack());
-    int registered = containers.countInState("REGISTERED", "FINISHED");
+    if (replacement) {
+      LOG.info("{} {} is back as {} on {} (restart {})", c.role().specName(), c.index(), c.id(), c.host(),
+          c.restarts());
+    }
+    if (now != STARTING) {
+      return now;
+    }
+    int registered = containers.countHolders(ContainerState.REGISTERED, ContainerState.FINISHED);
     progress = base() + 0.1f * registered / spec.totalContainers();
     if (registered == spec.totalContainers()) {
       mark("allRegisteredMs");
@@ -301,7 +361,7 @@ final class JobLifecycle {
   private AmState onWorkerFinished(AmEvent event) {
     AmEvent.WorkerFinished f = (AmEvent.WorkerFinished) event;
     TrackedContainer c = containers.byId(f.containerId).orElse(null);
-    if (c == null || c.role() != Role.WORKER) {
+    if (c == null || c.role() != Role.WORKER || !containers.holdsSlot(c)) {
       return state();
     }
     Map<String, Double> traffic = new LinkedHashMap<>();
@@ -310,7 +370,7 @@ final class JobLifecycle {
         traffic.put(key, f.results.get(key));
       }
     }
-    containers.put(c.withState("FINISHED").withMetrics(traffic));
+    containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(traffic));
     results.put(c.index(), f.results);
     int workers = spec.role(Role.WORKER).instances();
     progress = base() + 0.1f + (0.8f - base()) * results.size() / workers;
@@ -331,21 +391,17 @@ final class JobLifecycle {
   private AmState onCompleted(AmEvent event) {
     ContainerStatus status = ((AmEvent.Completed) event).status;
     Optional<TrackedContainer> known = containers.byId(status.getContainerId().toString());
-    if (known.isEmpty()) {
+    if (known.isEmpty() || known.get().state() == ContainerState.COMPLETED) {
       return state();
     }
     TrackedContainer before = known.get();
-    TrackedContainer after = before.completed(status.getExitStatus(), status.getDiagnostics());
-    containers.put(after);
-    boolean expected = state() == FINISHING
-        || (before.role() == Role.WORKER && "FINISHED".equals(before.state()) && status.getExitStatus() == 0);
+    ExitReason reason = before.state() == ContainerState.STOPPING ? before.reason()
+        : ExitReason.classify(status.getExitStatus(), status.getDiagnostics());
+    containers.put(before.completed(status.getExitStatus(), status.getDiagnostics(), reason, clock.millis()));
+    boolean expected = state() == FINISHING || !containers.holdsSlot(before)
+        || (before.role() == Role.WORKER && before.state() == ContainerState.FINISHED);
     if (!expected) {
-      String exit = status.getExitStatus() == 0 ? "exited with code 0 before it finished its work"
-          : "exited with code " + status.getExitStatus();
-      return finish(FAILED, before.role().specName() + " " + before.index() + " (" + before.id()
-          + " on " + before.host() + ") " + exit + ". " + lastLine(status.getDiagnostics())
-          + " Its logs: yarn logs -applicationId "
-          + status.getContainerId().getApplicationAttemptId().getApplicationId() + " -containerId " + before.id());
+      return lost(before, reason, status);
     }
     // Done once every container has exited, so the report has each one's exit code (workers exit
     // right after they report; the stop timeout ends the wait for any that do not).
@@ -353,6 +409,57 @@ final class JobLifecycle {
       return finish(SUCCEEDED, "all " + spec.role(Role.WORKER).instances() + " workers finished");
     }
     return state();
+  }
+
+  /** A container that held its slot ended before the job was done: replace it, or fail the job. */
+  private AmState lost(TrackedContainer c, ExitReason reason, ContainerStatus status) {
+    String what = reason.describe(c.role(), c.index(), status.getExitStatus(),
+        spec.role(c.role()).resources().memoryMb());
+    RestartTracker.Decision decision = restarts.decide(c.role(), reason, true);
+    if (decision instanceof RestartTracker.Restart restart) {
+      LOG.warn("{} ({} on {}); asking for a replacement in {} ms", what, c.id(), c.host(), restart.delayMs());
+      timer.schedule(new AmEvent.RestartDue(c.role(), c.index()), restart.delayMs());
+      return state();
+    }
+    String why = ((RestartTracker.GiveUp) decision).why();
+    return finish(FAILED, what + " (" + c.id() + " on " + c.host() + "); " + why + ". "
+        + lastLine(status.getDiagnostics()) + " Its logs: yarn logs -applicationId "
+        + status.getContainerId().getApplicationAttemptId().getApplicationId() + " -containerId " + c.id());
+  }
+
+  /** A container's NodeManager could not start it: a failure of that container, under its role's policy. */
+  private AmState onStartFailed(AmEvent event) {
+    AmEvent.ContainerEvent e = (AmEvent.ContainerEvent) event;
+    Optional<TrackedContainer> known = containers.byId(e.containerId);
+    if (known.isEmpty() || !containers.holdsSlot(known.get())) {
+      return state();
+    }
+    TrackedContainer c = known.get();
+    containers.put(c.completed(-1, "could not start: " + e.detail, ExitReason.APPLICATION_ERROR, clock.millis()));
+    RestartTracker.Decision decision = restarts.decide(c.role(), ExitReason.APPLICATION_ERROR, true);
+    if (decision instanceof RestartTracker.Restart restart) {
+      LOG.warn("{} {} ({}) could not start: {}; asking for a replacement in {} ms", c.role().specName(), c.index(),
+          c.id(), e.detail, restart.delayMs());
+      timer.schedule(new AmEvent.RestartDue(c.role(), c.index()), restart.delayMs());
+      return state();
+    }
+    return finish(FAILED, "container " + e.containerId + " could not start: " + e.detail + "; "
+        + ((RestartTracker.GiveUp) decision).why());
+  }
+
+  /** Replacements asked for so far, by role (the report's {@code restarts}). */
+  Map<String, Integer> restarts() {
+    return restarts.restarts();
+  }
+
+  /** A worker arrives at a barrier; a replacement counts as its predecessor (by index). */
+  void arrive(String barrier, String containerId, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
+    Optional<TrackedContainer> c = containers.byId(containerId);
+    if (c.isEmpty() || c.get().role() != Role.WORKER) {
+      reply.error("only the job's workers take part in barriers, not " + containerId);
+      return;
+    }
+    directory.arrive(barrier, "worker/" + c.get().index(), reply);
   }
 
   private void onStopTimeout(AmEvent event) {

@@ -13,14 +13,15 @@ import java.util.Map;
  * @param finalStatus SUCCEEDED, FAILED, KILLED or UNDEFINED while running
  * @param progress 0 to 1
  * @param diagnostics why it ended, once it has
- * @param containers every container
+ * @param containers every container, replaced ones included
+ * @param restarts replacements asked for, by role
  * @param timings milliseconds from submission to each milestone
  * @param metrics the app's results
  * @param preprocess the MapReduce preprocessing: its state, each job's id and progress, and its
  *     figures once done (null for a job without preprocessing)
  */
 public record JobStatus(String applicationId, String name, String state, String finalStatus, float progress,
-    String diagnostics, List<ContainerRow> containers, Map<String, Long> timings, Map<String, Object> metrics,
+    String diagnostics, List<ContainerRow> containers, Map<String, Integer> restarts, Map<String, Long> timings, Map<String, Object> metrics,
     Map<String, Object> preprocess) {
 
   /**
@@ -31,13 +32,14 @@ public record JobStatus(String applicationId, String name, String state, String 
    * @param id YARN container id
    * @param host NodeManager host
    * @param runtime native or docker
-   * @param state ALLOCATED, STARTED, REGISTERED, FINISHED or COMPLETED
+   * @param state ALLOCATED, STARTED, REGISTERED, FINISHED, STOPPING or COMPLETED ({@link ContainerState})
    * @param exitCode exit status once completed
-   * @param restarts times it was restarted
+   * @param restarts how many containers held its role and index before it
+   * @param reason why it ended ({@link ExitReason}), once it has
    * @param logs the NodeManager's log page of the container
    * @param diagnostics YARN's diagnostics once it has exited
    * @param metrics the latest metrics from its heartbeats
    */
   public record ContainerRow(String role, int index, String id, String host, String runtime, String state,
-      Integer exitCode, int restarts, String logs, String diagnostics, Map<String, Double> metrics) {}
+      Integer exitCode, int restarts, String reason, String logs, String diagnostics, Map<String, Double> metrics) {}
 }

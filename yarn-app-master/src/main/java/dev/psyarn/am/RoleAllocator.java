@@ -53,11 +53,62 @@ final class RoleAllocator {
   private final Map<Role, Integer> assigned = new EnumMap<>(Role.class);
   /** Containers still due on roles asked for with a scheduling request. */
   private final Map<Role, Integer> scheduled = new EnumMap<>(Role.class);
+  /** Replacements asked for and not allocated yet, by their own allocation request id. */
+  private final Map<Long, Replacement> replacements = new java.util.LinkedHashMap<>();
+  /** When each role's outstanding first asks went out (AM clock). */
+  private final Map<Role, Long> askedAt = new EnumMap<>(Role.class);
+  private final java.time.Clock clock;
+  private long nextReplacementId = FIRST_REPLACEMENT_ID;
   private int nextRole;
 
+  /** A replacement for one slot, asked for with its own allocation request. */
+  private record Replacement(Role role, int index, ContainerRequest request, long askedAtMs) {}
+
+  /** Allocation request ids from here on are replacements, one each. */
+  static final long FIRST_REPLACEMENT_ID = 1000;
+
   RoleAllocator(JobSpec spec, Scheduler scheduler) {
+    this(spec, scheduler, java.time.Clock.systemUTC());
+  }
+
+  RoleAllocator(JobSpec spec, Scheduler scheduler, java.time.Clock clock) {
     this.spec = spec;
     this.scheduler = scheduler;
+    this.clock = clock;
+  }
+
+  /**
+   * Asks for a container to take the slot of {@code role} {@code index}, with an allocation
+   * request of its own so that what YARN gives for it is matched to that slot. A role placed with a
+   * per-node limit keeps its allocation tag, so the constraint still holds for the replacement.
+   */
+  void replace(Role role, int index) {
+    long id = nextReplacementId++;
+    Placement placement = spec.role(role).placement();
+    ContainerRequest request = null;
+    if (placement.constrained()) {
+      scheduler.schedule(schedulingRequest(role, id, 1));
+    } else {
+      request = containerRequest(role, id);
+      scheduler.request(request);
+    }
+    replacements.put(id, new Replacement(role, index, request, clock.millis()));
+    LOG.info("asked for a replacement of {} {} (allocation request {})", role.specName(), index, id);
+  }
+
+  /** How long the oldest unsatisfied ask of the role has waited, in ms; 0 when none waits. */
+  long waitingMs(Role role) {
+    long now = clock.millis();
+    long oldest = now;
+    if (askedAt.containsKey(role)) {
+      oldest = askedAt.get(role);
+    }
+    for (Replacement r : replacements.values()) {
+      if (r.role() == role) {
+        oldest = Math.min(oldest, r.askedAtMs());
+      }
+    }
+    return now - oldest;
   }
 
   /** Requests the first role's containers. */
@@ -73,13 +124,24 @@ final class RoleAllocator {
   List<Assignment> allocated(List<Container> containers) {
     List<Assignment> out = new ArrayList<>();
     for (Container container : containers) {
+      Replacement replacement = replacements.remove(container.getAllocationRequestId());
+      if (replacement != null) {
+        if (replacement.request() != null) {
+          scheduler.withdraw(replacement.request());
+        }
+        out.add(new Assignment(replacement.role(), replacement.index(), container));
+        continue;
+      }
       Role role = roleOf(container.getAllocationRequestId());
       if (role != null && scheduled.getOrDefault(role, 0) > 0) {
         int left = scheduled.merge(role, -1, Integer::sum);
         int index = assigned.merge(role, 1, Integer::sum) - 1;
         out.add(new Assignment(role, index, container));
-        if (left == 0 && role.ordinal() == nextRole - 1) {
-          requestNextRole();
+        if (left == 0) {
+          askedAt.remove(role);
+          if (role.ordinal() == nextRole - 1) {
+            requestNextRole();
+          }
         }
         continue;
       }
@@ -93,8 +155,11 @@ final class RoleAllocator {
       scheduler.withdraw(pending.poll());
       int index = assigned.merge(role, 1, Integer::sum) - 1;
       out.add(new Assignment(role, index, container));
-      if (pending.isEmpty() && role.ordinal() == nextRole - 1) {
-        requestNextRole();
+      if (pending.isEmpty()) {
+        askedAt.remove(role);
+        if (role.ordinal() == nextRole - 1) {
+          requestNextRole();
+        }
       }
     }
     return out;
@@ -111,14 +176,26 @@ final class RoleAllocator {
       int got = assigned.getOrDefault(role, 0);
       boolean asked = role.ordinal() < nextRole;
       if (asked && got < wanted) {
-        Placement p = spec.role(role).placement();
-        parts.add((wanted - got) + " of " + wanted + " " + role.specName() + " containers ("
-            + spec.role(role).resources().memoryMb() + " MiB, " + spec.role(role).resources().vcores() + " vcores"
-            + (spec.role(role).resources().others().isEmpty() ? "" : ", " + spec.role(role).resources().others())
-            + (p.equals(Placement.ANYWHERE) ? "" : "; " + p) + ")");
+        parts.add((wanted - got) + " of " + wanted + " " + role.specName() + " containers (" + describeAsk(role) + ")");
+      }
+      List<String> slots = new ArrayList<>();
+      for (Replacement r : replacements.values()) {
+        if (r.role() == role) {
+          slots.add(role.specName() + " " + r.index());
+        }
+      }
+      if (!slots.isEmpty()) {
+        parts.add("replacements for " + String.join(", ", slots) + " (" + describeAsk(role) + ")");
       }
     }
     return String.join(", ", parts);
+  }
+
+  private String describeAsk(Role role) {
+    Placement p = spec.role(role).placement();
+    return spec.role(role).resources().memoryMb() + " MiB, " + spec.role(role).resources().vcores() + " vcores"
+        + (spec.role(role).resources().others().isEmpty() ? "" : ", " + spec.role(role).resources().others())
+        + (p.equals(Placement.ANYWHERE) ? "" : "; " + p);
   }
 
   /** Whether every role has all its containers. */
@@ -136,22 +213,10 @@ final class RoleAllocator {
       return;
     }
     Role role = Role.values()[nextRole++];
+    askedAt.put(role, clock.millis());
     Placement placement = spec.role(role).placement();
     if (placement.constrained()) {
-      String tag = allocationTag(role);
-      PlacementConstraint.AbstractConstraint limit = PlacementConstraints.maxCardinality(PlacementConstraints.NODE,
-          placement.maxPerNode() - 1, tag);
-      PlacementConstraint constraint = (placement.nodeLabel() == null ? limit
-          : PlacementConstraints.and(limit, PlacementConstraints.targetIn(PlacementConstraints.NODE,
-              PlacementConstraints.PlacementTargets.nodePartition(placement.nodeLabel())))).build();
-      scheduler.schedule(SchedulingRequest.newBuilder()
-          .allocationRequestId(allocationRequestId(role))
-          .priority(Priority.newInstance(role.ordinal()))
-          .executionType(ExecutionTypeRequest.newInstance(ExecutionType.GUARANTEED, true))
-          .allocationTags(java.util.Set.of(tag))
-          .resourceSizing(ResourceSizing.newInstance(spec.role(role).instances(), spec.role(role).resources().toResource()))
-          .placementConstraintExpression(constraint)
-          .build());
+      scheduler.schedule(schedulingRequest(role, allocationRequestId(role), spec.role(role).instances()));
       scheduled.put(role, spec.role(role).instances());
       LOG.info("requested {} {} containers of {} ({})", spec.role(role).instances(), role.specName(),
           spec.role(role).resources(), placement);
@@ -159,19 +224,41 @@ final class RoleAllocator {
     }
     Deque<ContainerRequest> requests = new ArrayDeque<>();
     for (int i = 0; i < spec.role(role).instances(); i++) {
-      ContainerRequest request = ContainerRequest.newBuilder()
-          .capability(spec.role(role).resources().toResource())
-          .priority(Priority.newInstance(role.ordinal()))
-          .allocationRequestId(allocationRequestId(role))
-          .relaxLocality(true)
-          .nodeLabelsExpression(placement.nodeLabel())
-          .build();
+      ContainerRequest request = containerRequest(role, allocationRequestId(role));
       requests.add(request);
       scheduler.request(request);
     }
     outstanding.put(role, requests);
     LOG.info("requested {} {} containers of {}", requests.size(), role.specName(),
         spec.role(role).resources());
+  }
+
+  private ContainerRequest containerRequest(Role role, long allocationRequestId) {
+    return ContainerRequest.newBuilder()
+        .capability(spec.role(role).resources().toResource())
+        .priority(Priority.newInstance(role.ordinal()))
+        .allocationRequestId(allocationRequestId)
+        .relaxLocality(true)
+        .nodeLabelsExpression(spec.role(role).placement().nodeLabel())
+        .build();
+  }
+
+  private SchedulingRequest schedulingRequest(Role role, long allocationRequestId, int count) {
+    Placement placement = spec.role(role).placement();
+    String tag = allocationTag(role);
+    PlacementConstraint.AbstractConstraint limit = PlacementConstraints.maxCardinality(PlacementConstraints.NODE,
+        placement.maxPerNode() - 1, tag);
+    PlacementConstraint constraint = (placement.nodeLabel() == null ? limit
+        : PlacementConstraints.and(limit, PlacementConstraints.targetIn(PlacementConstraints.NODE,
+            PlacementConstraints.PlacementTargets.nodePartition(placement.nodeLabel())))).build();
+    return SchedulingRequest.newBuilder()
+        .allocationRequestId(allocationRequestId)
+        .priority(Priority.newInstance(role.ordinal()))
+        .executionType(ExecutionTypeRequest.newInstance(ExecutionType.GUARANTEED, true))
+        .allocationTags(java.util.Set.of(tag))
+        .resourceSizing(ResourceSizing.newInstance(count, spec.role(role).resources().toResource()))
+        .placementConstraintExpression(constraint)
+        .build();
   }
 
   /** The allocation tag of a role's containers (placement constraints refer to it). */

@@ -39,12 +39,13 @@ final class StatusPage {
       table(html, "", p);
     }
     html.append("<h2>Containers</h2><table><tr><th>role</th><th>index</th><th>container</th><th>host</th>")
-        .append("<th>runtime</th><th>state</th><th>exit code</th><th>restarts</th><th>logs</th></tr>");
+        .append("<th>runtime</th><th>state</th><th>exit code</th><th>reason</th><th>restarts</th><th>logs</th></tr>");
     for (JobStatus.ContainerRow c : s.containers()) {
       html.append("<tr><td>").append(esc(c.role())).append("</td><td>").append(c.index())
           .append("</td><td>").append(esc(c.id())).append("</td><td>").append(esc(c.host()))
           .append("</td><td>").append(esc(c.runtime())).append("</td><td>").append(esc(c.state()))
           .append("</td><td>").append(c.exitCode() == null ? "" : c.exitCode())
+          .append("</td><td>").append(esc(c.reason()))
           .append("</td><td>").append(c.restarts()).append("</td><td>");
       if (c.logs() != null) {
         html.append("<a href=\"").append(esc(c.logs())).append("\">logs</a>");
@@ -52,6 +53,9 @@ final class StatusPage {
       html.append("</td></tr>");
     }
     html.append("</table>");
+    if (s.restarts() != null && s.restarts().values().stream().anyMatch(n -> n > 0)) {
+      table(html, "Restarts by role", s.restarts());
+    }
     table(html, "Timings (ms since submission)", s.timings());
     table(html, "Metrics", s.metrics());
     html.append("<p><a href=\"api/v1/status\">JSON</a></p></body></html>");

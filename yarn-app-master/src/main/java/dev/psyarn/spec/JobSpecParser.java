@@ -93,7 +93,7 @@ public final class JobSpecParser {
     roles.allowOnly(java.util.Arrays.stream(Role.values()).map(Role::specName).toArray(String[]::new));
     Map<Role, RoleSpec> roleSpecs = new EnumMap<>(Role.class);
     for (Role role : Role.values()) {
-      roleSpecs.put(role, readRole(roles.object(role.specName())));
+      roleSpecs.put(role, readRole(roles.object(role.specName()), role));
     }
     Partitioning partitioning = root.optionalObject("partitioning").map(node -> {
       node.allowOnly("type", "virtualNodes");
@@ -132,9 +132,9 @@ public final class JobSpecParser {
     }
   }
 
-  private static RoleSpec readRole(SpecNode node) {
+  private static RoleSpec readRole(SpecNode node, Role role) {
     node.allowOnly("instances", "memory", "vcores", "resources", "jvmOptions", "env", "runtime", "localize", "nodeLabel",
-        "placement");
+        "placement", "restart", "liveness");
     Map<String, String> env = node.stringMap("env");
     for (String key : env.keySet()) {
       if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -170,6 +170,8 @@ public final class JobSpecParser {
         env,
         RuntimeSpec.read(node),
         Volume.read(node),
-        Placement.read(node));
+        Placement.read(node),
+        RestartPolicy.read(node, role),
+        Liveness.read(node));
   }
 }

@@ -16,12 +16,16 @@ import java.util.Map;
  * @param runtime native, docker or runc
  * @param volumes files and archives localized into each container
  * @param placement node label and per-node limits
+ * @param restart what the AM does when one of its containers ends before the job is done
+ * @param liveness how long the AM waits on its containers' heartbeats, registration and allocation
  */
 public record RoleSpec(int instances, ResourceAsk resources, List<String> jvmOptions,
-    Map<String, String> environment, RuntimeSpec runtime, List<Volume> volumes, Placement placement) {
+    Map<String, String> environment, RuntimeSpec runtime, List<Volume> volumes, Placement placement,
+    RestartPolicy restart, Liveness liveness) {
 
   public RoleSpec(int instances, ResourceAsk resources, List<String> jvmOptions, Map<String, String> environment) {
-    this(instances, resources, jvmOptions, environment, RuntimeSpec.NATIVE, List.of(), Placement.ANYWHERE);
+    this(instances, resources, jvmOptions, environment, RuntimeSpec.NATIVE, List.of(), Placement.ANYWHERE,
+        RestartPolicy.NEVER, Liveness.DEFAULT);
   }
 
   public RoleSpec {

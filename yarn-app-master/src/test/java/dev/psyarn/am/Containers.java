@@ -31,6 +31,14 @@ final class Containers {
     return c;
   }
 
+  /** A container YARN gives for an allocation request of the AM's own numbering (a replacement's). */
+  static Container forRequest(long n, long allocationRequestId) {
+    Container c = Container.newInstance(id(n), NodeId.newInstance("node" + n % 2, 8041), "node" + n % 2 + ":8042",
+        Resource.newInstance(128, 1), Priority.newInstance(1), null);
+    c.setAllocationRequestId(allocationRequestId);
+    return c;
+  }
+
   static ContainerStatus exited(long n, int exitCode, String diagnostics) {
     return ContainerStatus.newInstance(id(n), ContainerState.COMPLETE, diagnostics,
         exitCode == 0 ? ContainerExitStatus.SUCCESS : exitCode);

@@ -145,13 +145,22 @@ class JobLifecycleTest {
   }
 
   @Test
-  void aWorkerThatExitsNonZeroFailsTheJobNamingItsContainerHostAndError() {
+  void aWorkerThatExitsNonZeroUnderPolicyNeverFailsTheJobNamingItsContainerHostAndError() {
+    JobSpec never = JobSpecParser.parse("""
+        name: t
+        roles: {server: {instances: 2}, worker: {instances: 2, restart: {policy: never}}}
+        app: {type: counter}
+        """);
+    life = new JobLifecycle(never, new CounterApp(), new RoleAllocator(never, scheduler), launched::add,
+        (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
+    life.amRegistered();
     allRunning();
     life.handle(new AmEvent.Completed(Containers.exited(4, 1,
         "Exception from container-launch.\njava.lang.IllegalStateException: boom\n\tat x.Y.z(Y.java:1)\n")));
     assertEquals(AmState.FAILED, life.state());
     String diagnostics = life.outcome().join().diagnostics();
-    assertTrue(diagnostics.startsWith("worker 1 (" + Containers.id(4) + " on node0) exited with code 1."), diagnostics);
+    assertTrue(diagnostics.startsWith("worker 1 failed (exit 1) (" + Containers.id(4) + " on node0); "
+        + "the restart policy of roles.worker is never."), diagnostics);
     assertTrue(diagnostics.contains("Last error: java.lang.IllegalStateException: boom."), diagnostics);
     assertTrue(diagnostics.contains("yarn logs -applicationId " + Containers.ATTEMPT.getApplicationId()), diagnostics);
   }
@@ -161,8 +170,136 @@ class JobLifecycleTest {
     allRunning();
     life.handle(new AmEvent.Completed(Containers.exited(2, 0, "")));
     assertEquals(AmState.FAILED, life.state());
-    assertTrue(life.outcome().join().diagnostics().contains("server 1"));
-    assertTrue(life.outcome().join().diagnostics().contains("before it finished its work"));
+    String diagnostics = life.outcome().join().diagnostics();
+    assertTrue(diagnostics.startsWith("server 1 exited with code 0 (" + Containers.id(2) + " on node0)"), diagnostics);
+    assertTrue(diagnostics.contains("key ranges cannot be recovered yet"), diagnostics);
+  }
+
+  @Test
+  void aKilledWorkerIsReplacedInItsSlotAfterItsBackoffAndTheJobSucceeds() {
+    allRunning();
+    life.handle(new AmEvent.Completed(Containers.exited(4, 137, "Container killed on request. Exit code is 137")));
+    assertEquals(AmState.RUNNING, life.state(), "a worker's failure is not the job's under onFailure");
+    AmEvent.RestartDue due = (AmEvent.RestartDue) scheduled.stream()
+        .filter(e -> e.getType() == AmEvent.Type.RESTART_DUE).findFirst().orElseThrow();
+    assertEquals(Role.WORKER, due.role);
+    assertEquals(1, due.index);
+    int asked = scheduler.requested.size();
+    life.handle(due);
+    assertEquals(asked + 1, scheduler.requested.size(), "one replacement is asked for");
+    long requestId = scheduler.requested.get(asked).getAllocationRequestId();
+    assertTrue(requestId >= RoleAllocator.FIRST_REPLACEMENT_ID, "its own allocation request: " + requestId);
+
+    life.handle(new AmEvent.Allocated(List.of(Containers.forRequest(5, requestId))));
+    RoleAllocator.Assignment replacement = launched.get(launched.size() - 1);
+    assertEquals(Role.WORKER, replacement.role());
+    assertEquals(1, replacement.index(), "the replacement keeps its predecessor's index");
+    assertNull(register(5, Role.WORKER, 1).error, "a replacement registers while the job runs");
+    assertNotNull(register(4, Role.WORKER, 1).error, "the replaced container cannot come back");
+    assertEquals(Command.STOP, life.heartbeat(Containers.id(4).toString(), Map.of()));
+
+    TrackedContainer dead = life.containers().byId(Containers.id(4).toString()).orElseThrow();
+    assertEquals(ContainerState.COMPLETED, dead.state());
+    assertEquals(ExitReason.KILLED_BY_SIGNAL, dead.reason());
+    assertEquals(1, life.containers().byId(Containers.id(5).toString()).orElseThrow().restarts());
+    assertEquals(Map.of("server", 0, "worker", 1), life.restarts());
+
+    workerFinished(3, 100);
+    workerFinished(5, 100);
+    assertEquals(AmState.FINISHING, life.state());
+    for (long n : new long[] {1, 2, 3, 5}) {
+      life.handle(new AmEvent.Completed(Containers.exited(n, 0, "")));
+    }
+    assertEquals(AmState.SUCCEEDED, life.state(), "the replaced container's exit does not hold the job");
+  }
+
+  @Test
+  void aWorkerWhoseHeartbeatsStopIsStoppedAsHungAndReplaced() {
+    JobSpec spec = JobSpecParser.parse("""
+        name: t
+        roles: {server: {instances: 2}, worker: {instances: 2, liveness: {heartbeatTimeoutSeconds: 5}}}
+        app: {type: counter}
+        """);
+    List<String> stopped = new ArrayList<>();
+    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, scheduler), new JobLifecycle.Launcher() {
+      @Override
+      public void launch(RoleAllocator.Assignment assignment) {
+        launched.add(assignment);
+      }
+
+      @Override
+      public void stop(String containerId) {
+        stopped.add(containerId);
+      }
+    }, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
+    life.amRegistered();
+    allRunning();
+    clock.millis += 4_000;
+    for (long n : new long[] {1, 2, 3}) {
+      life.heartbeat(Containers.id(n).toString(), Map.of());
+    }
+    clock.millis += 2_000;
+    life.handle(new AmEvent(AmEvent.Type.LIVENESS_CHECK));
+    assertEquals(List.of(Containers.id(4).toString()), stopped, "only the silent worker is stopped");
+    assertEquals(ContainerState.STOPPING, life.containers().byId(Containers.id(4).toString()).orElseThrow().state());
+
+    life.handle(new AmEvent.Completed(Containers.exited(4, -105, "Container killed by the ApplicationMaster.")));
+    TrackedContainer hung = life.containers().byId(Containers.id(4).toString()).orElseThrow();
+    assertEquals(ExitReason.HUNG, hung.reason(), "the AM's reason, not YARN's 'killed by the AM'");
+    assertTrue(hung.diagnostics().contains("no heartbeat for 6 s"), hung.diagnostics());
+    assertEquals(AmState.RUNNING, life.state());
+    assertTrue(scheduled.stream().anyMatch(e -> e.getType() == AmEvent.Type.RESTART_DUE));
+  }
+
+  @Test
+  void anAskYarnLeavesUnsatisfiedPastItsTimeoutFailsTheJobNamingWhatIsMissing() {
+    JobSpec spec = JobSpecParser.parse("""
+        name: t
+        roles: {server: {instances: 2, liveness: {allocationTimeoutSeconds: 10}}, worker: {instances: 2}}
+        app: {type: counter}
+        """);
+    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, scheduler, clock), launched::add,
+        (event, delay) -> scheduled.add(event), clock, clock.millis());
+    life.amRegistered();
+    clock.millis += 9_000;
+    life.handle(new AmEvent(AmEvent.Type.LIVENESS_CHECK));
+    assertEquals(AmState.STARTING, life.state());
+    clock.millis += 2_000;
+    life.handle(new AmEvent(AmEvent.Type.LIVENESS_CHECK));
+    assertEquals(AmState.FAILED, life.state());
+    String diagnostics = life.outcome().join().diagnostics();
+    assertTrue(diagnostics.contains("YARN did not allocate 2 of 2 server containers"), diagnostics);
+    assertTrue(diagnostics.contains("roles.server.liveness.allocationTimeoutSeconds"), diagnostics);
+  }
+
+  @Test
+  void aWorkerThatKeepsFailingFailsTheJobOnceItsRoleIsPastTheLimit() {
+    allRunning();
+    long next = 10;
+    for (int failure = 1; failure <= 3; failure++) {
+      TrackedContainer current = life.containers().live().stream()
+          .filter(c -> c.role() == Role.WORKER && c.index() == 0).findFirst().orElseThrow();
+      life.handle(new AmEvent.Completed(ContainerStatusOf.exit(current.id(), 1)));
+      assertEquals(AmState.RUNNING, life.state(), "failure " + failure + " of 3 allowed");
+      life.handle(new AmEvent.RestartDue(Role.WORKER, 0));
+      long id = scheduler.requested.get(scheduler.requested.size() - 1).getAllocationRequestId();
+      life.handle(new AmEvent.Allocated(List.of(Containers.forRequest(next, id))));
+      assertNull(register(next, Role.WORKER, 0).error);
+      next++;
+    }
+    life.handle(new AmEvent.Completed(Containers.exited(next - 1, 1, "")));
+    assertEquals(AmState.FAILED, life.state());
+    String diagnostics = life.outcome().join().diagnostics();
+    assertTrue(diagnostics.contains("4 failures within 600 s, more than restart.maxRestarts (3) allows"), diagnostics);
+  }
+
+  /** A completed status for a container id string. */
+  private static final class ContainerStatusOf {
+    static org.apache.hadoop.yarn.api.records.ContainerStatus exit(String id, int code) {
+      return org.apache.hadoop.yarn.api.records.ContainerStatus.newInstance(
+          org.apache.hadoop.yarn.api.records.ContainerId.fromString(id),
+          org.apache.hadoop.yarn.api.records.ContainerState.COMPLETE, "", code);
+    }
   }
 
   @Test
@@ -216,6 +353,12 @@ class JobLifecycleTest {
     directory.arrive("x", "w1", b);
     assertNotNull(a.ok);
     assertNotNull(b.ok);
+    RecordingReply late = new RecordingReply();
+    directory.arrive("x", "w1", late);
+    assertNotNull(late.ok, "a replacement arriving at a barrier its predecessor passed goes through");
+    RecordingReply next = new RecordingReply();
+    directory.arrive("y", "w1", next);
+    assertNull(next.ok, "a new barrier still waits for every worker");
   }
 
   @Test

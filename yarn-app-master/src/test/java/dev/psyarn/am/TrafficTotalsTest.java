@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class TrafficTotalsTest {
 
   private static JobStatus.ContainerRow row(String role, Map<String, Double> metrics) {
-    return new JobStatus.ContainerRow(role, 0, "c", "h", "native", "COMPLETED", 0, 0, null, null, metrics);
+    return new JobStatus.ContainerRow(role, 0, "c", "h", "native", "COMPLETED", 0, 0, null, null, null, metrics);
   }
 
   @Test

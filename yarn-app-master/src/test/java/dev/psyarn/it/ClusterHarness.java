@@ -122,6 +122,24 @@ final class ClusterHarness implements AutoCloseable {
         + "app: {type: counter, keys: " + keys + ", rounds: " + rounds + "}\n";
   }
 
+  /** The spec with {@code extra} fields (such as {@code restart: {...}}) added to its worker role. */
+  static String withWorkerSettings(String spec, String extra) {
+    return spec.replaceFirst("(?m)^(  worker: \\{.*)\\}$", "$1, " + java.util.regex.Matcher.quoteReplacement(extra) + "}");
+  }
+
+  /** Sums the counter app's increments over every worker, round and key, apart from the app's code. */
+  static long independentlyComputedTotal(int keys, int workers, int rounds) {
+    long total = 0;
+    for (int w = 0; w < workers; w++) {
+      for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < keys; k++) {
+          total += ((long) (w + 1) * (k + 1) + r) % 97 + 1;
+        }
+      }
+    }
+    return total;
+  }
+
   @Override
   public void close() {
     cluster.close();

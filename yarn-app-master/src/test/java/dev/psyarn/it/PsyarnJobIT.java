@@ -87,21 +87,14 @@ class PsyarnJobIT {
 
   /** The same sum as the counter app's, written out again so the two can disagree. */
   private static long independentlyComputedTotal(int keys, int workers, int rounds) {
-    long total = 0;
-    for (int w = 0; w < workers; w++) {
-      for (int r = 0; r < rounds; r++) {
-        for (int k = 0; k < keys; k++) {
-          total += ((long) (w + 1) * (k + 1) + r) % 97 + 1;
-        }
-      }
-    }
-    return total;
+    return ClusterHarness.independentlyComputedTotal(keys, workers, rounds);
   }
 
   @Test
-  void workerThatExitsNonZeroFailsTheApplicationWithDiagnosticsNamingIt() throws Exception {
-    Path spec = harness.spec("bad-worker.yaml", ClusterHarness.counterSpec("bad-worker-it", 1, 1, 10, 1,
-        List.of("-XX:+ThisOptionDoesNotExist")));
+  void aWorkerThatFailsEveryStartIsRestartedUpToItsLimitThenFailsTheJobWithTheReason() throws Exception {
+    Path spec = harness.spec("bad-worker.yaml", ClusterHarness.withWorkerSettings(
+        ClusterHarness.counterSpec("bad-worker-it", 1, 1, 10, 1, List.of("-XX:+ThisOptionDoesNotExist")),
+        "restart: {maxRestarts: 1, backoffSeconds: 0.2}"));
     Path report = harness.work.resolve("bad-worker-report.json");
 
     ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--wait", "--report", report.toString());
@@ -110,18 +103,24 @@ class PsyarnJobIT {
     JsonNode r = ClusterHarness.JSON.readTree(Files.readString(report));
     assertEquals("FAILED", r.path("finalStatus").asText());
     String diagnostics = r.path("diagnostics").asText();
-    String workerId = null;
+    List<JsonNode> workers = new ArrayList<>();
     for (JsonNode c : r.path("containers")) {
       if ("worker".equals(c.path("role").asText())) {
-        workerId = c.path("id").asText();
-        assertEquals(1, c.path("exitCode").asInt());
+        workers.add(c);
+        assertEquals(1, c.path("exitCode").asInt(), c.toString());
+        assertEquals("APPLICATION_ERROR", c.path("reason").asText(), c.toString());
+        assertEquals(0, c.path("index").asInt());
       }
     }
-    assertTrue(diagnostics.contains("worker 0 (" + workerId + " on "), diagnostics);
-    assertTrue(diagnostics.contains("exited with code 1"), diagnostics);
+    assertEquals(2, workers.size(), "the first start and one restart: " + r.path("containers"));
+    assertEquals(List.of(0, 1), List.of(workers.get(0).path("restarts").asInt(), workers.get(1).path("restarts").asInt()));
+    assertEquals(1, r.path("restarts").path("worker").asInt(), r.path("restarts").toString());
+    String lastId = workers.get(1).path("id").asText();
+    assertTrue(diagnostics.startsWith("worker 0 failed (exit 1) (" + lastId + " on "), diagnostics);
+    assertTrue(diagnostics.contains("2 failures within 600 s, more than restart.maxRestarts (1) allows"), diagnostics);
     try (YarnClient yarn = harness.yarn()) {
       ApplicationReport app = yarn.getApplicationReport(ApplicationId.fromString(r.path("applicationId").asText()));
-      assertTrue(app.getDiagnostics().contains(workerId), app.getDiagnostics());
+      assertTrue(app.getDiagnostics().contains(lastId), app.getDiagnostics());
     }
   }
 

@@ -93,6 +93,32 @@ class JobSpecParserTest {
     assertEquals("flights-lr", JobSpecParser.parse(staged).name());
   }
 
+  @Test
+  void restartPoliciesAndLivenessHaveDefaultsPerRoleAndBadValuesNameTheirField() {
+    JobSpec plain = JobSpecParser.parse(VALID);
+    assertEquals(RestartPolicy.WORKER_DEFAULT, plain.role(Role.WORKER).restart());
+    assertEquals(RestartPolicy.Mode.NEVER, plain.role(Role.SERVER).restart().mode());
+    assertEquals(Liveness.DEFAULT, plain.role(Role.WORKER).liveness());
+    JobSpec tuned = JobSpecParser.parse(VALID.replace("jvmOptions: [\"-Xss2m\"]", "restart: {policy: always, "
+        + "maxRestarts: 5, windowSeconds: 120, backoffSeconds: 0.5, maxBackoffSeconds: 8}, "
+        + "liveness: {heartbeatTimeoutSeconds: 10, registrationTimeoutSeconds: 30, allocationTimeoutSeconds: 90}"));
+    assertEquals(new RestartPolicy(RestartPolicy.Mode.ALWAYS, 5, 120_000, 500, 8_000), tuned.role(Role.WORKER).restart());
+    assertEquals(new Liveness(10_000, 30_000, 90_000), tuned.role(Role.WORKER).liveness());
+
+    String worker = "worker: {instances: 3, memory: 512, vcores: 2, jvmOptions: [\"-Xss2m\"], env: {MODE: fast, LEVEL: 3}}";
+    refused(VALID.replace(worker, "worker: {instances: 1, restart: {policy: sometimes}}"), "roles.worker.restart.policy",
+        "use never, onFailure or always");
+    refused(VALID.replace(worker, "worker: {instances: 1, restart: {maxRestarts: -1}}"), "roles.worker.restart.maxRestarts",
+        "");
+    refused(VALID.replace(worker, "worker: {instances: 1, restart: {backoffSeconds: 10, maxBackoffSeconds: 2}}"),
+        "roles.worker.restart.maxBackoffSeconds", "at least backoffSeconds");
+    refused(VALID.replace(worker, "worker: {instances: 1, restart: {retries: 2}}"), "roles.worker.restart.retries", "");
+    refused(VALID.replace(worker, "worker: {instances: 1, liveness: {heartbeatTimeoutSeconds: 0.1}}"),
+        "roles.worker.liveness.heartbeatTimeoutSeconds", "between 1.0 and 86400 seconds");
+    refused(VALID.replace("server: {instances: 2, memory: 256m}", "server: {instances: 2, restart: {policy: onFailure}}"),
+        "roles.server.restart.policy", "servers cannot be restarted yet");
+  }
+
   private static void refused(String yaml, String field, String words) {
     SpecException e = assertThrows(SpecException.class, () -> JobSpecParser.parse(yaml));
     assertEquals(field, e.field(), e.getMessage());

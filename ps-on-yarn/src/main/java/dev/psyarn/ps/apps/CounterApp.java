@@ -13,6 +13,10 @@ import java.util.Optional;
  * the whole key space (so over all servers) for a number of rounds, waits for the others at a
  * barrier, pulls the totals back and compares them with the exact expected sums.
  *
+ * <p>Pushes carry the worker's identity and sequence, so a replacement worker that runs the
+ * rounds again adds only what its predecessor had not: the totals stay exact through worker
+ * failures.
+ *
  * <p>Increments are small integers and totals stay below 2^24, so float sums are exact and any
  * mismatch is a real lost, doubled or misrouted update.
  */
@@ -28,9 +32,10 @@ public final class CounterApp implements AppType {
 
   @Override
   public void validate(SpecNode app) {
-    app.allowOnly("type", "keys", "rounds");
+    app.allowOnly("type", "keys", "rounds", "pauseMs");
     app.integerOr("keys", 1000, 1, 10_000_000);
     app.integerOr("rounds", 3, 1, 100_000);
+    app.integerOr("pauseMs", 0, 0, 60_000);
   }
 
   /** The number of workers times rounds that keeps every total exact in a float. */
@@ -39,10 +44,12 @@ public final class CounterApp implements AppType {
   }
 
   @Override
-  public Map<String, Double> run(WorkerContext context) {
+  public Map<String, Double> run(WorkerContext context) throws InterruptedException {
     JsonNode config = context.config();
     int keyCount = config.path("keys").asInt(1000);
     int rounds = config.path("rounds").asInt(3);
+    // A pause between rounds makes a check that runs long enough to watch, flex or fault.
+    int pauseMs = config.path("pauseMs").asInt(0);
     if ((long) rounds * context.numWorkers() > maxWorkerRounds()) {
       throw new IllegalArgumentException("workers × rounds = " + (long) rounds * context.numWorkers()
           + " would overflow a float's exact range; at most " + maxWorkerRounds());
@@ -56,6 +63,9 @@ public final class CounterApp implements AppType {
         increments[i] = increment(context.index(), round, i);
       }
       kv.waitFor(kv.push(TABLE, keys, increments));
+      if (pauseMs > 0 && round + 1 < rounds) {
+        Thread.sleep(pauseMs);
+      }
     }
     context.coordinator().barrier("counter-pushed");
     float[] totals = new float[keyCount];

@@ -43,6 +43,7 @@ public final class ServerMain {
         m.put("keys", (double) store.keys());
         m.put("keysPushed", (double) store.keysPushed());
         m.put("keysPulled", (double) store.keysPulled());
+        m.put("pushesDropped", (double) store.pushesDropped());
         m.put("bytesIn", (double) server.traffic().bytesIn());
         m.put("bytesOut", (double) server.traffic().bytesOut());
         return m;

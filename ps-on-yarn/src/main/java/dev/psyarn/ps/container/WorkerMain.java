@@ -86,6 +86,6 @@ public final class WorkerMain {
       channels.add(RpcClient.connect(new InetSocketAddress(servers[i].host(), servers[i].port()),
           boot.secret(), Protocols.data(filters), ContainerBootstrap.CONNECT_TIMEOUT));
     }
-    return new KVWorker(boot.env().index(), Partitioner.create(view.partitioner(), servers.length, view.virtualNodes()), channels);
+    return KVWorker.identified(boot.env().index(), Partitioner.create(view.partitioner(), servers.length, view.virtualNodes()), channels);
   }
 }

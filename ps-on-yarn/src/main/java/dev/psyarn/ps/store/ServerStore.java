@@ -36,6 +36,8 @@ public final class ServerStore implements RequestHandler {
   private final AtomicLong pullsHeld = new AtomicLong();
   private final AtomicLong keysPushed = new AtomicLong();
   private final AtomicLong keysPulled = new AtomicLong();
+  private final AtomicLong pushesDropped = new AtomicLong();
+  private final PushLedger ledger = new PushLedger();
 
   private record HeldPull(Pull pull, Reply reply) {}
 
@@ -51,10 +53,16 @@ public final class ServerStore implements RequestHandler {
   @Override
   public void handle(Object request, Reply reply) {
     if (request instanceof Push push) {
-      request = new ReceivedPush(push.table(), push.keys(), FloatBuffer.wrap(push.values())); // in-process
+      request = new ReceivedPush(push.table(), push.keys(), FloatBuffer.wrap(push.values()), push.origin(),
+          push.seq()); // in-process
     }
     if (request instanceof ReceivedPush push) {
       KeyValueTable table = table(push.table());
+      if (!ledger.firstTime(push.origin(), push.seq())) {
+        pushesDropped.incrementAndGet();
+        reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
+        return;
+      }
       synchronized (table) {
         table.add(push.keys(), push.values()); // a view of the received frame: applied now, not kept
       }
@@ -145,6 +153,11 @@ public final class ServerStore implements RequestHandler {
 
   public long keysPulled() {
     return keysPulled.get();
+  }
+
+  /** Pushes dropped because their origin's sequence had been applied already (a replayed push). */
+  public long pushesDropped() {
+    return pushesDropped.get();
   }
 
   private KeyValueTable table(int id) {

@@ -18,7 +18,7 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  * byte, then:
  *
  * <pre>
- * Push        flags, table, key count, value count, [slot], payload: keys (unless cached), values
+ * Push        flags, table, key count, value count, origin, seq, [slot], payload: keys (unless cached), values
  *             (read as a {@link ReceivedPush}: the values stay in the frame)
  * Pull        flags, table, min clock, key count, [slot], payload: keys (unless cached)
  * PullResult  flags, clock, value count, payload: values (a {@link PullAnswer} written, a
@@ -76,7 +76,7 @@ final class DataBulkCodec implements BulkCodec {
   @Override
   public int sizeOf(Object message) {
     if (message instanceof Push p) {
-      return 24 + p.keys().length * Long.BYTES + p.values().length * Float.BYTES;
+      return 36 + p.keys().length * Long.BYTES + p.values().length * Float.BYTES;
     }
     if (message instanceof Pull p) {
       return 24 + p.keys().length * Long.BYTES;
@@ -97,7 +97,8 @@ final class DataBulkCodec implements BulkCodec {
         Push p = (Push) message;
         int cache = cacheKeys(p.keys());
         boolean lz4 = filters.lz4();
-        out.writeByte(flags(cache, lz4)).writeInt(p.table()).writeInt(p.keys().length).writeInt(p.values().length);
+        out.writeByte(flags(cache, lz4)).writeInt(p.table()).writeInt(p.keys().length).writeInt(p.values().length)
+            .writeInt(p.origin()).writeLong(p.seq());
         writeSlot(out, cache);
         ByteBuf body = lz4 ? scratch.clear() : out;
         if (cache >= 0 || cache == NO_CACHE) {
@@ -139,10 +140,12 @@ final class DataBulkCodec implements BulkCodec {
         int table = in.readInt();
         int keyCount = in.readInt();
         int valueCount = in.readInt();
+        int origin = in.readInt();
+        long seq = in.readLong();
         int slot = readSlot(in, flags);
         ByteBuf body = payload(in, flags);
         long[] keys = keys(body, flags, slot, keyCount);
-        yield new ReceivedPush(table, keys, BulkCodec.viewFloats(body, valueCount));
+        yield new ReceivedPush(table, keys, BulkCodec.viewFloats(body, valueCount), origin, seq);
       }
       case PULL -> {
         int table = in.readInt();

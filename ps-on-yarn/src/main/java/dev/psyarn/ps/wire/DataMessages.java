@@ -16,21 +16,36 @@ public final class DataMessages {
    */
   public record CreateTable(int table, int width, UpdaterSpec updater) {}
 
-  /** Adds {@code values} (row-major, {@code width} floats a key) to the sorted {@code keys}. */
-  public record Push(int table, long[] keys, float[] values) {}
+  /**
+   * Adds {@code values} (row-major, {@code width} floats a key) to the sorted {@code keys}. A push
+   * with an {@code origin} of 0 or more is applied once: a server drops one whose {@code seq} is
+   * not above the last it applied from that origin (a worker's pushes reach a server in order on
+   * one connection, so a replacement that replays them skips what its predecessor had applied).
+   * {@link #ANONYMOUS} pushes are always applied.
+   */
+  public record Push(int table, long[] keys, float[] values, int origin, long seq) {
+
+    /** The origin of pushes that are never deduplicated. */
+    public static final int ANONYMOUS = -1;
+
+    /** A push that is always applied. */
+    public Push(int table, long[] keys, float[] values) {
+      this(table, keys, values, ANONYMOUS, 0);
+    }
+  }
 
   /**
    * A {@link Push} as a server's transport delivers it: the values ({@code width} floats a key)
    * are read through a view of the received frame, without an array of their own. The view is
    * valid only while the request is being handled, and must not be kept.
    */
-  public record ReceivedPush(int table, long[] keys, FloatBuffer values) implements FrameView {
+  public record ReceivedPush(int table, long[] keys, FloatBuffer values, int origin, long seq) implements FrameView {
 
     @Override
     public ReceivedPush detached() {
       float[] copy = new float[values.remaining()];
       values.duplicate().get(copy);
-      return new ReceivedPush(table, keys, FloatBuffer.wrap(copy));
+      return new ReceivedPush(table, keys, FloatBuffer.wrap(copy), origin, seq);
     }
   }
 

@@ -37,6 +37,10 @@ public final class KVWorker implements AutoCloseable {
   private final Map<Integer, Integer> widths = new ConcurrentHashMap<>();
   private final AtomicLong clock = new AtomicLong();
   private final AtomicLongArray keysSent;
+  /** Whether pushes carry this worker's index and a sequence (see {@link #identified}). */
+  private final boolean identified;
+  /** The last push sequence number; guarded by {@code this} when identified. */
+  private long pushSeq;
 
   /** Worker 0 over these servers; {@code servers.get(i)} is server {@code i} of the partitioner. */
   public KVWorker(Partitioner partitioner, List<? extends PeerChannel> servers) {
@@ -45,6 +49,21 @@ public final class KVWorker implements AutoCloseable {
 
   /** Worker {@code worker} over these servers; {@code servers.get(i)} is server {@code i}. */
   public KVWorker(int worker, Partitioner partitioner, List<? extends PeerChannel> servers) {
+    this(worker, partitioner, servers, false);
+  }
+
+  /**
+   * Worker {@code worker} of a job, whose pushes carry its index and a sequence number 1, 2, 3...
+   * so that servers apply each once: a replacement worker that replays its predecessor's pushes in
+   * the same order adds only what the predecessor had not. Only one such client may exist for an
+   * index at a time, and its pushes must come in a deterministic order for replays to line up.
+   */
+  public static KVWorker identified(int worker, Partitioner partitioner, List<? extends PeerChannel> servers) {
+    return new KVWorker(worker, partitioner, servers, true);
+  }
+
+  private KVWorker(int worker, Partitioner partitioner, List<? extends PeerChannel> servers, boolean identified) {
+    this.identified = identified;
     if (partitioner.numServers() != servers.size()) {
       throw new IllegalArgumentException("the partitioner has " + partitioner.numServers() + " servers but "
           + servers.size() + " are connected");
@@ -82,6 +101,15 @@ public final class KVWorker implements AutoCloseable {
           + " values in table " + table + ", got " + values.length);
     }
     checkSorted(keys);
+    if (identified) {
+      synchronized (this) { // sequence numbers reach each connection in the order they are given
+        return sendPush(table, keys, values, width, worker, ++pushSeq);
+      }
+    }
+    return sendPush(table, keys, values, width, Push.ANONYMOUS, 0);
+  }
+
+  private long sendPush(int table, long[] keys, float[] values, int width, int origin, long seq) {
     Routing routing = route(keys);
     List<CompletableFuture<Object>> parts = new ArrayList<>();
     for (int s = 0; s < servers.size(); s++) {
@@ -98,7 +126,7 @@ public final class KVWorker implements AutoCloseable {
           System.arraycopy(values, at[i] * width, slice, i * width, width);
         }
       }
-      parts.add(servers.get(s).call(new Push(table, routing.keys[s], slice)));
+      parts.add(servers.get(s).call(new Push(table, routing.keys[s], slice, origin, seq)));
     }
     return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
   }

@@ -45,8 +45,10 @@ class DataBulkCodecTest {
     Object[] pull = send(worker, server, new Pull(0, batch, 3));
     assertArrayEquals(batch, ((Pull) pull[0]).keys());
     assertEquals(3, ((Pull) pull[0]).minClock());
-    Object[] push = send(worker, server, new Push(0, batch.clone(), grads));
+    Object[] push = send(worker, server, new Push(0, batch.clone(), grads, 7, 1L << 40));
     assertArrayEquals(batch, ((ReceivedPush) push[0]).keys());
+    assertEquals(7, ((ReceivedPush) push[0]).origin(), "the pushing worker travels with the push");
+    assertEquals(1L << 40, ((ReceivedPush) push[0]).seq());
     assertEquals(grads.length, ((ReceivedPush) push[0]).values().remaining(), "the values are a view of the frame");
     assertTrue((int) push[1] < batch.length * 8 / 10 + grads.length * 4,
         "the push's keys are not sent again: " + push[1] + " bytes");

@@ -19,6 +19,43 @@ class KVWorkerTest {
   private final KVWorker worker = new KVWorker(KeyRanges.even(3), channels);
 
   @Test
+  void aReplacementReplayingItsPredecessorsPushesAddsOnlyWhatWasNotApplied() {
+    List<InProcessChannel> predecessorLinks = List.of(
+        new InProcessChannel(stores[0]), new InProcessChannel(stores[1]), new InProcessChannel(stores[2]));
+    KVWorker predecessor = KVWorker.identified(4, KeyRanges.even(3), predecessorLinks);
+    predecessor.createTable(0, 1);
+    long[] keys = {Long.MIN_VALUE, -10, 0, 42, Long.MAX_VALUE};
+    float[] round = new float[keys.length];
+    for (int r = 1; r <= 3; r++) { // three rounds applied, then the worker dies
+      java.util.Arrays.fill(round, r);
+      predecessor.waitFor(predecessor.push(0, keys, round));
+    }
+    // Its replacement runs all five rounds again, in the same order, under the same index.
+    KVWorker replacement = KVWorker.identified(4, KeyRanges.even(3), channels);
+    replacement.createTable(0, 1);
+    for (int r = 1; r <= 5; r++) {
+      java.util.Arrays.fill(round, r);
+      replacement.waitFor(replacement.push(0, keys, round));
+    }
+    float[] totals = new float[keys.length];
+    replacement.waitFor(replacement.pull(0, keys, totals));
+    for (float total : totals) {
+      assertEquals(1 + 2 + 3 + 4 + 5, total, "each round counted once");
+    }
+    long dropped = stores[0].pushesDropped() + stores[1].pushesDropped() + stores[2].pushesDropped();
+    assertEquals(3 * 3, dropped, "three replayed rounds dropped by each of the three servers");
+    // Another worker's pushes, and anonymous ones, are never taken for replays.
+    KVWorker other = KVWorker.identified(5, KeyRanges.even(3), channels);
+    other.createTable(0, 1);
+    worker.createTable(0, 1);
+    other.waitFor(other.push(0, keys, round));
+    worker.waitFor(worker.push(0, keys, round));
+    worker.waitFor(worker.push(0, keys, round));
+    replacement.waitFor(replacement.pull(0, keys, totals));
+    assertEquals(15 + 3 * 5, totals[0]);
+  }
+
+  @Test
   void pushThenPullReturnsTheSumsFromTheServersThatOwnTheKeys() {
     worker.createTable(1, 2);
     long[] keys = {Long.MIN_VALUE, -10, 0, 42, Long.MAX_VALUE};

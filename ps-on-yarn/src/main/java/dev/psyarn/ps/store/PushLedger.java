@@ -1,0 +1,25 @@
+package dev.psyarn.ps.store;
+
+import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
+
+/**
+ * The last push sequence number a server applied from each origin (a worker's index), so that a
+ * push replayed by a replacement is applied once. An origin's pushes reach a server in order on
+ * one connection, so "not above the last applied" means "applied already". Thread-safe.
+ */
+final class PushLedger {
+
+  private final Int2LongOpenHashMap last = new Int2LongOpenHashMap();
+
+  /** Whether this push is new (and records it); anonymous origins (below 0) always are. */
+  synchronized boolean firstTime(int origin, long seq) {
+    if (origin < 0) {
+      return true;
+    }
+    if (seq <= last.getOrDefault(origin, 0L)) {
+      return false;
+    }
+    last.put(origin, seq);
+    return true;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.psyarn.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.cli.ExitCodes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults caused for real on a running job: a worker's JVM killed by its PID, a worker's JVM
+ * stopped (a hang). Each job must end SUCCEEDED with exact counter totals, and its report must say
+ * what happened: the reason, the replacement and the pushes the servers dropped as replays.
+ */
+class WorkerFaultIT {
+
+  private static final int KEYS = 2000;
+  private static final int ROUNDS = 40;
+  private static final int WORKERS = 2;
+  private static ClusterHarness harness;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    harness = ClusterHarness.start("worker-faults", 1);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  /** A counter job whose rounds take long enough (40 × 150 ms) to be hit mid-run. */
+  private static String spec(String name, String workerSettings) {
+    return ClusterHarness.withWorkerSettings(ClusterHarness.counterSpec(name, 2, WORKERS, KEYS, ROUNDS, List.of()),
+        workerSettings).replace("rounds: " + ROUNDS + "}", "rounds: " + ROUNDS + ", pauseMs: 150}");
+  }
+
+  @Test
+  void aWorkerKilledBySigkillMidRunIsReplacedAndTheTotalsStayExact() throws Exception {
+    String app = submit("sigkill.yaml", spec("sigkill-it", "restart: {backoffSeconds: 0.2}"));
+    String victim = awaitPushingWorker(app, 1);
+    long pid = pidOf(victim);
+    signal(pid, "KILL");
+
+    JsonNode job = awaitEnd(app);
+    assertExact(job);
+    JsonNode dead = container(job, victim);
+    assertEquals(137, dead.path("exitCode").asInt(), dead.toString());
+    assertEquals("KILLED_BY_SIGNAL", dead.path("reason").asText(), dead.toString());
+    assertReplaced(job, 1);
+  }
+
+  @Test
+  void aStoppedWorkerIsKilledAsHungAndReplacedAndTheTotalsStayExact() throws Exception {
+    String app = submit("sigstop.yaml", spec("sigstop-it",
+        "restart: {backoffSeconds: 0.2}, liveness: {heartbeatTimeoutSeconds: 3}"));
+    String victim = awaitPushingWorker(app, 0);
+    long pid = pidOf(victim);
+    signal(pid, "STOP");
+
+    JsonNode job = awaitEnd(app);
+    assertExact(job);
+    JsonNode hung = container(job, victim);
+    assertEquals("HUNG", hung.path("reason").asText(), hung.toString());
+    assertTrue(hung.path("diagnostics").asText().contains("no heartbeat for"), hung.toString());
+    assertReplaced(job, 0);
+    assertTrue(!Files.exists(Paths.get("/proc", Long.toString(pid))), "the stopped JVM " + pid + " was killed");
+  }
+
+  private static void assertExact(JsonNode job) {
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
+    JsonNode metrics = job.path("metrics");
+    long expected = ClusterHarness.independentlyComputedTotal(KEYS, WORKERS, ROUNDS);
+    assertEquals(expected, metrics.path("expectedTotal").asLong(), metrics.toString());
+    assertEquals(expected, metrics.path("observedTotal").asLong(), metrics.toString());
+    assertEquals(0, metrics.path("mismatches").asLong(), metrics.toString());
+  }
+
+  /** One replacement of the worker, with restarts 1, and the servers dropped its replayed pushes. */
+  private static void assertReplaced(JsonNode job, int index) {
+    assertEquals(1, job.path("restarts").path("worker").asInt(), job.path("restarts").toString());
+    assertEquals(0, job.path("restarts").path("server").asInt(), job.path("restarts").toString());
+    List<JsonNode> slot = new ArrayList<>();
+    double dropped = 0;
+    for (JsonNode c : job.path("containers")) {
+      if ("worker".equals(c.path("role").asText()) && c.path("index").asInt() == index) {
+        slot.add(c);
+      }
+      if ("server".equals(c.path("role").asText())) {
+        dropped += c.path("metrics").path("pushesDropped").asDouble();
+      }
+    }
+    assertEquals(2, slot.size(), "the lost worker and its replacement: " + job.path("containers"));
+    assertEquals(1, slot.get(1).path("restarts").asInt());
+    assertEquals(0, slot.get(1).path("exitCode").asInt(), slot.get(1).toString());
+    assertTrue(dropped > 0, "the replacement's replayed pushes were dropped, not added again: " + job.path("containers"));
+  }
+
+  private static String submit(String file, String yaml) throws Exception {
+    Path spec = harness.spec(file, yaml);
+    ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--json");
+    assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+    return run.json().path("applicationId").asText();
+  }
+
+  /** The id of worker {@code index} once its heartbeats show pushes under way (a few rounds in). */
+  private static String awaitPushingWorker(String app, int index) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      ClusterHarness.Run status = harness.psyarn("status", app, "--json");
+      last = status.out();
+      if (status.exitCode() == ExitCodes.OK) {
+        for (JsonNode c : status.json().path("job").path("containers")) {
+          if ("worker".equals(c.path("role").asText()) && c.path("index").asInt() == index
+              && "REGISTERED".equals(c.path("state").asText())
+              && c.path("metrics").path("bytesOut").asDouble() > 3.0 * KEYS * 12) {
+            return c.path("id").asText();
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("worker " + index + " of " + app + " never got to pushing: " + last);
+  }
+
+  private static JsonNode awaitEnd(String app) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      ClusterHarness.Run status = harness.psyarn("status", app, "--json");
+      last = status.out() + status.err();
+      JsonNode job = status.exitCode() == ExitCodes.OK || status.exitCode() == ExitCodes.JOB_FAILED
+          ? status.json().path("job") : null;
+      if (job != null && !"UNDEFINED".equals(job.path("finalStatus").asText("UNDEFINED"))) {
+        return job;
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError(app + " did not end in 180 s: " + last);
+  }
+
+  private static JsonNode container(JsonNode job, String id) {
+    for (JsonNode c : job.path("containers")) {
+      if (id.equals(c.path("id").asText())) {
+        return c;
+      }
+    }
+    throw new AssertionError(id + " is not in the report: " + job.path("containers"));
+  }
+
+  /** The PID of the container's JVM: the java process whose environment names the container. */
+  static long pidOf(String containerId) throws IOException {
+    byte[] wanted = ("CONTAINER_ID=" + containerId + "\0").getBytes(StandardCharsets.UTF_8);
+    try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
+      for (Path proc : (Iterable<Path>) procs::iterator) {
+        String name = proc.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (!cmd.contains("java\0") && !cmd.startsWith("java")) {
+            continue;
+          }
+          if (indexOf(Files.readAllBytes(proc.resolve("environ")), wanted) >= 0) {
+            return Long.parseLong(name);
+          }
+        } catch (IOException gone) {
+          // the process ended while we looked
+        }
+      }
+    }
+    throw new AssertionError("no JVM of " + containerId + " among this machine's processes");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (i > 0 && haystack[i - 1] != 0) {
+        continue;
+      }
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  static void signal(long pid, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+  }
+}
