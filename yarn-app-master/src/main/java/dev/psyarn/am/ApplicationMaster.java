@@ -144,6 +144,23 @@ public final class ApplicationMaster {
       public void schedule(org.apache.hadoop.yarn.api.records.SchedulingRequest request) {
         amrmRef.get().addSchedulingRequests(List.of(request));
       }
+
+      @Override
+      public void blacklist(String node) {
+        amrmRef.get().updateBlacklist(List.of(node), List.of());
+      }
+
+      @Override
+      public String nodeName(org.apache.hadoop.yarn.api.records.NodeId node) {
+        // The scheduler names nodes with their port where it is told to (several NodeManagers a host).
+        return conf.getBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME,
+            YarnConfiguration.DEFAULT_RM_SCHEDULER_USE_PORT_FOR_NODE_NAME) ? node.toString() : node.getHost();
+      }
+
+      @Override
+      public int clusterNodes() {
+        return amrmRef.get().getClusterNodeCount();
+      }
     });
     if (spec.preprocesses()) {
       String output = spec.preprocessOutput(env.stagingDir());
@@ -234,7 +251,7 @@ public final class ApplicationMaster {
     String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics()
         : lifecycle.waiting() != null ? lifecycle.waiting() : "";
     return new JobStatus(appId, spec.name(), state.name(), finalStatus, lifecycle.progress(), diagnostics, rows,
-        lifecycle.restarts(), lifecycle.timings(), withTraffic(lifecycle.summary(), rows), preprocess == null ? null : preprocess.status());
+        lifecycle.restarts(), lifecycle.blacklistedNodes(), lifecycle.timings(), withTraffic(lifecycle.summary(), rows), preprocess == null ? null : preprocess.status());
   }
 
   /** The app's metrics plus the data plane's bytes by role, from the containers' latest reports. */

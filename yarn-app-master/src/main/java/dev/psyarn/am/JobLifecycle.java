@@ -133,6 +133,7 @@ final class JobLifecycle {
   private final ClusterDirectory directory;
   private final RestartTracker restarts;
   private final LivenessWatch liveness;
+  private final NodeHealth nodes;
   private final Map<Integer, Map<String, Double>> results = new TreeMap<>();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
@@ -162,6 +163,7 @@ final class JobLifecycle {
     this.containers = new ContainerTable(spec);
     this.restarts = new RestartTracker(spec, clock);
     this.liveness = new LivenessWatch(spec);
+    this.nodes = new NodeHealth(spec.maxFailuresPerNode());
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning());
     this.machine = TABLE.make(this, preprocessor == null ? STARTING : PREPROCESSING);
@@ -314,6 +316,7 @@ final class JobLifecycle {
   private void onAllocated(AmEvent event) {
     for (RoleAllocator.Assignment a : allocator.allocated(((AmEvent.Allocated) event).containers)) {
       containers.allocated(a, clock.millis());
+      nodes.placed(a.container().getId().toString(), allocator.nodeName(a));
       launcher.launch(a);
     }
   }
@@ -415,6 +418,12 @@ final class JobLifecycle {
   private AmState lost(TrackedContainer c, ExitReason reason, ContainerStatus status) {
     String what = reason.describe(c.role(), c.index(), status.getExitStatus(),
         spec.role(c.role()).resources().memoryMb());
+    String bad = nodes.failed(c.id(), reason);
+    if (bad != null && !allocator.blacklist(bad, nodes.blacklisted().size())) {
+      return finish(FAILED, what + " (" + c.id() + " on " + c.host() + "); node " + bad + " is blacklisted after "
+          + nodes.failuresOn(bad) + " failures (blacklist.maxFailuresPerNode) and no usable node is left: "
+          + String.join(", ", nodes.blacklisted()));
+    }
     RestartTracker.Decision decision = restarts.decide(c.role(), reason, true);
     if (decision instanceof RestartTracker.Restart restart) {
       LOG.warn("{} ({} on {}); asking for a replacement in {} ms", what, c.id(), c.host(), restart.delayMs());
@@ -445,6 +454,11 @@ final class JobLifecycle {
     }
     return finish(FAILED, "container " + e.containerId + " could not start: " + e.detail + "; "
         + ((RestartTracker.GiveUp) decision).why());
+  }
+
+  /** Nodes the job no longer places containers on. */
+  java.util.List<String> blacklistedNodes() {
+    return nodes.blacklisted();
   }
 
   /** Replacements asked for so far, by role (the report's {@code restarts}). */

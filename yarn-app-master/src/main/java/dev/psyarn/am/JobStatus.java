@@ -15,13 +15,15 @@ import java.util.Map;
  * @param diagnostics why it ended, once it has
  * @param containers every container, replaced ones included
  * @param restarts replacements asked for, by role
+ * @param blacklistedNodes nodes the job no longer places containers on, after failures there
  * @param timings milliseconds from submission to each milestone
  * @param metrics the app's results
  * @param preprocess the MapReduce preprocessing: its state, each job's id and progress, and its
  *     figures once done (null for a job without preprocessing)
  */
 public record JobStatus(String applicationId, String name, String state, String finalStatus, float progress,
-    String diagnostics, List<ContainerRow> containers, Map<String, Integer> restarts, Map<String, Long> timings, Map<String, Object> metrics,
+    String diagnostics, List<ContainerRow> containers, Map<String, Integer> restarts, List<String> blacklistedNodes,
+    Map<String, Long> timings, Map<String, Object> metrics,
     Map<String, Object> preprocess) {
 
   /**

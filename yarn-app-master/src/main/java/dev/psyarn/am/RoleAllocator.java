@@ -40,6 +40,21 @@ final class RoleAllocator {
 
     /** Asks for containers under a placement constraint. */
     void schedule(SchedulingRequest request);
+
+    /** Places no more containers of the job on this node. */
+    default void blacklist(String node) {
+      throw new UnsupportedOperationException("this scheduler cannot blacklist nodes");
+    }
+
+    /** The node's name as the scheduler knows it (what {@link #blacklist} takes). */
+    default String nodeName(org.apache.hadoop.yarn.api.records.NodeId node) {
+      return node.getHost();
+    }
+
+    /** Nodes in the cluster, to tell when blacklisting leaves none. */
+    default int clusterNodes() {
+      return Integer.MAX_VALUE;
+    }
   }
 
   /** A container given to a role. */
@@ -109,6 +124,18 @@ final class RoleAllocator {
       }
     }
     return now - oldest;
+  }
+
+  /** Places no more containers on the node; false when no node of the cluster is left. */
+  boolean blacklist(String node, int blacklistedSoFar) {
+    scheduler.blacklist(node);
+    LOG.warn("blacklisted node {}: no more containers of this job go there", node);
+    return blacklistedSoFar < scheduler.clusterNodes();
+  }
+
+  /** The name of an assignment's node as the scheduler knows it. */
+  String nodeName(Assignment a) {
+    return scheduler.nodeName(a.container().getNodeId());
   }
 
   /** Requests the first role's containers. */

@@ -56,6 +56,10 @@ final class StatusPage {
     if (s.restarts() != null && s.restarts().values().stream().anyMatch(n -> n > 0)) {
       table(html, "Restarts by role", s.restarts());
     }
+    if (s.blacklistedNodes() != null && !s.blacklistedNodes().isEmpty()) {
+      html.append("<h2>Blacklisted nodes</h2><p>").append(esc(String.join(", ", s.blacklistedNodes())))
+          .append(" (no more containers of this job go there)</p>");
+    }
     table(html, "Timings (ms since submission)", s.timings());
     table(html, "Metrics", s.metrics());
     html.append("<p><a href=\"api/v1/status\">JSON</a></p></body></html>");

@@ -85,6 +85,7 @@ public final class JobStatusReader {
         am.map(JobStatus::state).orElse(app.getYarnApplicationState().name()), finalStatus, 1f, diagnostics,
         am.map(JobStatus::containers).orElse(List.of()),
         am.map(JobStatus::restarts).orElse(Map.of()),
+        am.map(JobStatus::blacklistedNodes).orElse(List.of()),
         am.map(JobStatus::timings).orElse(Map.of()),
         am.map(JobStatus::metrics).orElse(Map.of()),
         am.map(JobStatus::preprocess).orElse(null));

@@ -91,6 +91,11 @@ public final class JobSubmitter {
       context.setPriority(Priority.newInstance(spec.priority()));
       context.setMaxAppAttempts(spec.maxAppAttempts());
       context.setResource(spec.am().toResource());
+      if (spec.amNodeLabel() != null) {
+        context.setAMContainerResourceRequests(List.of(org.apache.hadoop.yarn.api.records.ResourceRequest.newInstance(
+            Priority.newInstance(0), org.apache.hadoop.yarn.api.records.ResourceRequest.ANY, spec.am().toResource(), 1,
+            true, spec.amNodeLabel())));
+      }
       context.setAMContainerSpec(amLaunchSpec(spec, staging, resources, submitTime).toLaunchContext());
       yarn.submitApplication(context);
       LOG.info("submitted {} ({}), staged in {}", id, spec.name(), staging);
@@ -190,25 +195,34 @@ public final class JobSubmitter {
    */
   void checkPlacement(JobSpec spec) throws IOException, YarnException {
     java.util.Set<String> labels = null;
+    java.util.Map<String, String> wanted = new java.util.LinkedHashMap<>();
+    if (spec.amNodeLabel() != null) {
+      wanted.put("am.nodeLabel", spec.amNodeLabel());
+    }
+    for (Role role : Role.values()) {
+      if (spec.role(role).placement().nodeLabel() != null) {
+        wanted.put("roles." + role.specName() + ".nodeLabel", spec.role(role).placement().nodeLabel());
+      }
+    }
+    for (java.util.Map.Entry<String, String> want : wanted.entrySet()) {
+      if (labels == null) {
+        labels = new java.util.TreeSet<>();
+        try {
+          for (org.apache.hadoop.yarn.api.records.NodeLabel l : yarn.getClusterNodeLabels()) {
+            labels.add(l.getName());
+          }
+        } catch (YarnException | IOException e) {
+          // node labels disabled: the cluster has none
+        }
+      }
+      if (!labels.contains(want.getValue())) {
+        throw new SpecException(want.getKey(), "the cluster has no node label \"" + want.getValue() + "\""
+            + (labels.isEmpty() ? " (it has none; yarn.node-labels.enabled)" : "; it has: " + String.join(", ", labels)));
+      }
+    }
     for (Role role : Role.values()) {
       String path = "roles." + role.specName();
       dev.psyarn.spec.Placement p = spec.role(role).placement();
-      if (p.nodeLabel() != null) {
-        if (labels == null) {
-          labels = new java.util.TreeSet<>();
-          try {
-            for (org.apache.hadoop.yarn.api.records.NodeLabel l : yarn.getClusterNodeLabels()) {
-              labels.add(l.getName());
-            }
-          } catch (YarnException | IOException e) {
-            // node labels disabled: the cluster has none
-          }
-        }
-        if (!labels.contains(p.nodeLabel())) {
-          throw new SpecException(path + ".nodeLabel", "the cluster has no node label \"" + p.nodeLabel() + "\""
-              + (labels.isEmpty() ? " (it has none; yarn.node-labels.enabled)" : "; it has: " + String.join(", ", labels)));
-        }
-      }
       if (p.constrained()) {
         String handler = conf.get("yarn.resourcemanager.placement-constraints.handler", "disabled");
         if (handler.equals("disabled")) {

@@ -21,10 +21,13 @@ import java.util.Map;
  * @param appType the name of the app the workers run
  * @param appJson the {@code app} section as JSON, handed to the containers
  * @param preprocess the MapReduce preprocessing the AM runs first, or null
+ * @param amNodeLabel a node label expression for the AM's own container, or null
+ * @param maxFailuresPerNode failures of containers on one node after which the AM places no more
+ *     containers there (0: never blacklist)
  */
 public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
     ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson,
-    PreprocessSpec preprocess) {
+    PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode) {
 
   public JobSpec {
     tags = List.copyOf(tags);

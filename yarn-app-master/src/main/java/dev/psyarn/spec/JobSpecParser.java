@@ -25,6 +25,8 @@ public final class JobSpecParser {
 
   static final int MIN_MEMORY_MB = 64;
   static final int MAX_MEMORY_MB = 1024 * 1024;
+  /** Failures on one node before the AM stops placing containers there. */
+  static final int DEFAULT_MAX_FAILURES_PER_NODE = 3;
 
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
@@ -79,13 +81,19 @@ public final class JobSpecParser {
 
   private static JobSpec read(SpecNode root) {
     root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles", "partitioning", "preprocess",
-        "app");
+        "app", "blacklist");
     String name = root.text("name");
     if (name.length() > 256) {
       throw root.error("name", "must be at most 256 characters");
     }
+    String amNodeLabel = root.optionalObject("am").filter(node -> node.has("nodeLabel"))
+        .map(node -> Placement.label(node, "nodeLabel")).orElse(null);
+    int maxFailuresPerNode = root.optionalObject("blacklist").map(node -> {
+      node.allowOnly("maxFailuresPerNode");
+      return node.integerOr("maxFailuresPerNode", DEFAULT_MAX_FAILURES_PER_NODE, 0, 1000);
+    }).orElse(DEFAULT_MAX_FAILURES_PER_NODE);
     ResourceAsk am = root.optionalObject("am").map(node -> {
-      node.allowOnly("memory", "vcores");
+      node.allowOnly("memory", "vcores", "nodeLabel");
       return new ResourceAsk(node.memoryMb("memory", 512, MIN_MEMORY_MB, MAX_MEMORY_MB),
           node.integerOr("vcores", 1, 1, 1024));
     }).orElse(new ResourceAsk(512, 1));
@@ -126,7 +134,9 @@ public final class JobSpecParser {
           partitioning,
           appType,
           JSON.writeValueAsString(app.json()),
-          preprocess);
+          preprocess,
+          amNodeLabel,
+          maxFailuresPerNode);
     } catch (JsonProcessingException e) {
       throw new SpecException("app", "cannot be written as JSON: " + e.getOriginalMessage());
     }

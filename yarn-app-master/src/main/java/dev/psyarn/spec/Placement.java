@@ -20,10 +20,7 @@ public record Placement(String nodeLabel, int maxPerNode) {
 
   /** Reads a role's {@code nodeLabel} and {@code placement}. */
   static Placement read(SpecNode role) {
-    String label = role.has("nodeLabel") ? role.text("nodeLabel") : null;
-    if (label != null && !label.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-      throw role.error("nodeLabel", "\"" + label + "\" is not a node label (letters, digits, _ . -)");
-    }
+    String label = role.has("nodeLabel") ? label(role, "nodeLabel") : null;
     int maxPerNode = 0;
     if (role.has("placement")) {
       SpecNode p = role.object("placement");
@@ -34,6 +31,15 @@ public record Placement(String nodeLabel, int maxPerNode) {
       maxPerNode = p.bool("antiAffinity", false) ? 1 : p.integerOr("maxPerNode", 0, 1, 10_000);
     }
     return new Placement(label, maxPerNode);
+  }
+
+  /** A node label field, checked for the characters YARN allows. */
+  static String label(SpecNode node, String field) {
+    String label = node.text(field);
+    if (!label.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+      throw node.error(field, "\"" + label + "\" is not a node label (letters, digits, _ . -)");
+    }
+    return label;
   }
 
   @Override

@@ -293,6 +293,40 @@ class JobLifecycleTest {
     assertTrue(diagnostics.contains("4 failures within 600 s, more than restart.maxRestarts (3) allows"), diagnostics);
   }
 
+  @Test
+  void aNodeWhereContainersKeepFailingIsBlacklistedAndNoNodeLeftFailsTheJob() {
+    JobSpec spec = JobSpecParser.parse("""
+        name: t
+        blacklist: {maxFailuresPerNode: 2}
+        roles: {server: {instances: 2}, worker: {instances: 2, restart: {maxRestarts: 10}}}
+        app: {type: counter}
+        """);
+    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, scheduler), launched::add,
+        (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
+    life.amRegistered();
+    allRunning(); // worker 0 is container 3 on node1
+    long next = 11; // odd ids: node1
+    life.handle(new AmEvent.Completed(Containers.exited(3, 1, "")));
+    life.handle(new AmEvent.Completed(Containers.exited(4, -102, "preempted"))); // node0: not the node's fault
+    assertTrue(scheduler.blacklisted.isEmpty(), "one failure on node1 is not enough");
+    for (long n : new long[] {11, 12, 14}) {
+      life.handle(new AmEvent.RestartDue(Role.WORKER, 0));
+      long id = scheduler.requested.get(scheduler.requested.size() - 1).getAllocationRequestId();
+      life.handle(new AmEvent.Allocated(List.of(Containers.forRequest(n, id))));
+      life.handle(new AmEvent.Completed(Containers.exited(n, 1, "")));
+      if (n == 11) {
+        assertEquals(List.of("node1"), scheduler.blacklisted, "the second failure on node1 blacklists it");
+        assertEquals(List.of("node1"), life.blacklistedNodes());
+        assertEquals(AmState.RUNNING, life.state());
+      }
+    }
+    assertEquals(List.of("node1", "node0"), scheduler.blacklisted);
+    assertEquals(AmState.FAILED, life.state());
+    String diagnostics = life.outcome().join().diagnostics();
+    assertTrue(diagnostics.contains("node node0 is blacklisted after 2 failures (blacklist.maxFailuresPerNode) "
+        + "and no usable node is left: node1, node0"), diagnostics);
+  }
+
   /** A completed status for a container id string. */
   private static final class ContainerStatusOf {
     static org.apache.hadoop.yarn.api.records.ContainerStatus exit(String id, int code) {

@@ -22,6 +22,18 @@ class RoleAllocatorTest {
     final List<ContainerRequest> withdrawn = new ArrayList<>();
     final List<ContainerId> released = new ArrayList<>();
     final List<org.apache.hadoop.yarn.api.records.SchedulingRequest> scheduled = new ArrayList<>();
+    final List<String> blacklisted = new ArrayList<>();
+    int nodes = 2;
+
+    @Override
+    public void blacklist(String node) {
+      blacklisted.add(node);
+    }
+
+    @Override
+    public int clusterNodes() {
+      return nodes;
+    }
 
     @Override
     public void schedule(org.apache.hadoop.yarn.api.records.SchedulingRequest request) {

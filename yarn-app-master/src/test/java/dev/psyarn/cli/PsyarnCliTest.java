@@ -39,7 +39,7 @@ class PsyarnCliTest {
         System.err);
     JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "flights", "FINISHED", "FAILED", 1f,
         "preprocessing failed: preprocess.input: /x does not exist", java.util.List.of(), java.util.Map.of(),
-        java.util.Map.of(), java.util.Map.of(), java.util.Map.of("state", "FAILED")));
+        java.util.List.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of("state", "FAILED")));
     String printed = o.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("preprocess FAILED before any job ran"), printed);
     assertTrue(!printed.contains("null"), printed);
@@ -56,7 +56,7 @@ class PsyarnCliTest {
         java.util.Map.of("epoch", 2.0, "seconds", 15.25, "logloss", 0.45)));
     metrics.put("lossCurve", java.util.Map.of("worker0", java.util.List.of(new double[] {1, 0.6})));
     JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "flights", "FINISHED", "SUCCEEDED", 1f,
-        "", java.util.List.of(), java.util.Map.of(), java.util.Map.of(), metrics, null));
+        "", java.util.List.of(), java.util.Map.of(), java.util.List.of(), java.util.Map.of(), metrics, null));
     String printed = o.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("metrics: {test.logloss=0.45}"), printed);
     assertTrue(printed.contains("test logloss after each epoch: 0.4577 (8.5 s) 0.4500 (15.3 s)"), printed);
