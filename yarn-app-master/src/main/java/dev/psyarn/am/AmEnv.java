@@ -23,6 +23,11 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
   public static final String SPEC = "job.yaml";
   public static final String REPORT = "report.json";
   /**
+   * The application secret, readable by the submitting user alone (mode 600 in a 700 staging
+   * directory): the key with which the owner's {@code psyarn kill} and {@code flex} reach the AM.
+   */
+  public static final String SECRET = "secret";
+  /**
    * The client's configuration, staged under each of these names so every Hadoop client in a
    * container finds it (one file under several links trips the NodeManager's localizer).
    */

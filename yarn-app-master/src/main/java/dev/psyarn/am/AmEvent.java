@@ -26,6 +26,8 @@ class AmEvent extends AbstractEvent<AmEvent.Type> {
     /** A failed container's backoff has passed: ask for its replacement. */
     RESTART_DUE,
     SHUTDOWN_REQUESTED,
+    /** The owner (psyarn kill) or YARN (a SIGTERM to the AM) ends the job as KILLED. */
+    KILL_REQUESTED,
     FATAL_ERROR
   }
 

@@ -82,6 +82,8 @@ public final class ApplicationMaster {
   });
   /** Set once in {@link #run} before any event can arrive; read on the event thread. */
   private volatile JobLifecycle lifecycleRef;
+  /** Counted down once {@link #finish} is done, for the termination hook to wait on. */
+  private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
   /** The preprocessing stage, when the spec has one. */
   private PreprocessStage preprocess;
 
@@ -147,7 +149,8 @@ public final class ApplicationMaster {
 
       @Override
       public void blacklist(String node) {
-        amrmRef.get().updateBlacklist(List.of(node), List.of());
+        // The client edits the lists it is given.
+        amrmRef.get().updateBlacklist(new ArrayList<>(List.of(node)), new ArrayList<>());
       }
 
       @Override
@@ -192,14 +195,36 @@ public final class ApplicationMaster {
       String trackingUrl = "http://" + host + ":" + web.port() + "/";
       amrm.registerApplicationMaster(host, control.port(), trackingUrl);
       LOG.info("registered {} with the ResourceManager; tracking URL {}", appId, trackingUrl);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle), "psyarn-am-terminate"));
       events.execute(lifecycle::amRegistered);
       JobLifecycle.Outcome outcome = lifecycle.outcome().get();
-      return finish(outcome, amrm, fs);
+      try {
+        return finish(outcome, amrm, fs);
+      } finally {
+        finished.countDown();
+      }
     } finally {
       nm.stop();
       amrm.stop();
       events.shutdownNow();
       timers.shutdownNow();
+    }
+  }
+
+  /**
+   * A SIGTERM before the job ended (yarn application -kill, or the RM ending the attempt): end it as
+   * KILLED and give {@link #finish} the few seconds YARN allows to write the report.
+   */
+  private void onTerminate(JobLifecycle lifecycle) {
+    if (!lifecycle.outcome().isDone()) {
+      LOG.warn("terminated by YARN before the job ended; writing the report as KILLED");
+      events.execute(() -> lifecycle.handle(new AmEvent.Fatal(AmEvent.Type.KILL_REQUESTED,
+          "killed by YARN (the ApplicationMaster was terminated: yarn application -kill, or the ResourceManager)")));
+    }
+    try {
+      finished.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -221,7 +246,12 @@ public final class ApplicationMaster {
       case KILLED -> FinalApplicationStatus.KILLED;
       default -> FinalApplicationStatus.FAILED;
     };
-    amrm.unregisterApplicationMaster(status, outcome.diagnostics(), null);
+    try {
+      amrm.unregisterApplicationMaster(status, outcome.diagnostics(), null);
+    } catch (Exception e) {
+      // A killed application's AM may find the ResourceManager done with it already.
+      LOG.warn("could not unregister ({}): {}", status, e.toString());
+    }
     fs.delete(new Path(staging, AmEnv.JAR), false);
     return status == FinalApplicationStatus.SUCCEEDED ? ExitCode.SUCCEEDED : ExitCode.JOB_FAILED;
   }

@@ -7,6 +7,7 @@ import dev.psyarn.ps.wire.ControlMessages.Finished;
 import dev.psyarn.ps.wire.ControlMessages.GetClusterView;
 import dev.psyarn.ps.wire.ControlMessages.Heartbeat;
 import dev.psyarn.ps.wire.ControlMessages.HeartbeatReply;
+import dev.psyarn.ps.wire.ControlMessages.Kill;
 import dev.psyarn.ps.wire.ControlMessages.Register;
 import java.util.concurrent.Executor;
 
@@ -39,6 +40,11 @@ final class ControlPlane implements RequestHandler {
     } else if (request instanceof Finished f) {
       events.execute(() -> {
         lifecycle.handle(new AmEvent.WorkerFinished(f.containerId(), f.results()));
+        reply.ok(new Ack());
+      });
+    } else if (request instanceof Kill k) {
+      events.execute(() -> {
+        lifecycle.handle(new AmEvent.Fatal(AmEvent.Type.KILL_REQUESTED, "killed by " + k.by() + " with psyarn kill"));
         reply.ok(new Ack());
       });
     } else {

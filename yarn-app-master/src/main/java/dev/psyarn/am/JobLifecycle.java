@@ -6,6 +6,7 @@ import static dev.psyarn.am.AmEvent.Type.CONTAINER_REGISTERED;
 import static dev.psyarn.am.AmEvent.Type.CONTAINER_STARTED;
 import static dev.psyarn.am.AmEvent.Type.CONTAINER_START_FAILED;
 import static dev.psyarn.am.AmEvent.Type.FATAL_ERROR;
+import static dev.psyarn.am.AmEvent.Type.KILL_REQUESTED;
 import static dev.psyarn.am.AmEvent.Type.LIVENESS_CHECK;
 import static dev.psyarn.am.AmEvent.Type.RESTART_DUE;
 import static dev.psyarn.am.AmEvent.Type.PENDING_CHECK;
@@ -64,6 +65,10 @@ final class JobLifecycle {
   /** Runs the preprocessing jobs in the background; ends with PREPROCESSED or PREPROCESS_FAILED. */
   interface Preprocessor {
     void start();
+
+    /** Kills the MapReduce jobs still running, when the job ends before they do. */
+    default void cancel() {
+    }
   }
 
   /** Delivers an event later. */
@@ -117,6 +122,10 @@ final class JobLifecycle {
           .addTransition(SUCCEEDED, SUCCEEDED, EnumSet.allOf(AmEvent.Type.class))
           .addTransition(FAILED, FAILED, EnumSet.allOf(AmEvent.Type.class))
           .addTransition(KILLED, KILLED, EnumSet.allOf(AmEvent.Type.class))
+          .addTransition(PREPROCESSING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
+          .addTransition(STARTING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
+          .addTransition(RUNNING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
+          .addTransition(FINISHING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
           .addTransition(STARTING, STARTING, STOP_TIMEOUT)
           .addTransition(RUNNING, RUNNING, STOP_TIMEOUT)
           .installTopology();
@@ -180,6 +189,12 @@ final class JobLifecycle {
       }
     } catch (InvalidStateTransitionException e) {
       LOG.warn("ignored {} in state {}", event.getType(), before);
+    } catch (RuntimeException e) {
+      // A fault of the AM's own must end the job with its reason, never leave it hanging.
+      LOG.error("the ApplicationMaster failed handling {} in state {}", event.getType(), before, e);
+      if (!state().isFinal() && event.getType() != FATAL_ERROR) {
+        handle(new AmEvent.Fatal(FATAL_ERROR, "the ApplicationMaster failed handling " + event.getType() + ": " + e));
+      }
     }
   }
 
@@ -481,6 +496,10 @@ final class JobLifecycle {
         + SERVER_STOP_TIMEOUT_MS + " ms and are released");
   }
 
+  private void onKilled(AmEvent event) {
+    finish(KILLED, ((AmEvent.Fatal) event).diagnostics);
+  }
+
   private void onFatal(AmEvent event) {
     String diagnostics = event instanceof AmEvent.Fatal f ? f.diagnostics
         : event instanceof AmEvent.ContainerEvent c ? "container " + c.containerId + " could not start: " + c.detail
@@ -494,6 +513,9 @@ final class JobLifecycle {
   }
 
   private AmState finish(AmState state, String diagnostics) {
+    if (state() == PREPROCESSING && preprocessor != null) {
+      preprocessor.cancel();
+    }
     mark("finishedMs");
     progress = 1f;
     directory.abandon("the job has ended: " + diagnostics);

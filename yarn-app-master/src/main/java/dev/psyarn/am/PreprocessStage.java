@@ -5,6 +5,7 @@ import dev.psyarn.mapreduce.jobs.PreprocessException;
 import dev.psyarn.mapreduce.jobs.PreprocessReport;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,30 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
     }
     float overall = done / JOBS.size();
     events.execute(() -> progress.accept(overall));
+  }
+
+  /** Kills the stage's MapReduce jobs that have started and not ended (the job was killed or failed). */
+  @Override
+  public void cancel() {
+    if (!"RUNNING".equals(state)) {
+      return;
+    }
+    state = "KILLED";
+    try {
+      org.apache.hadoop.mapreduce.Cluster cluster = new org.apache.hadoop.mapreduce.Cluster(conf);
+      for (Map<String, Object> job : jobs.values()) {
+        org.apache.hadoop.mapreduce.Job running = cluster.getJob(org.apache.hadoop.mapreduce.JobID.forName(
+            String.valueOf(job.get("id"))));
+        if (running != null && !running.isComplete()) {
+          LOG.info("killing preprocessing job {}", job.get("id"));
+          running.killJob();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not kill the preprocessing jobs: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The stage for the status: state, jobs and their progress, and the figures once done. */

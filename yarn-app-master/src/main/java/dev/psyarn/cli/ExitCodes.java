@@ -16,6 +16,8 @@ public final class ExitCodes {
   public static final int CLUSTER_ERROR = 5;
   /** No such application. */
   public static final int NOT_FOUND = 6;
+  /** You may not do that to this job: it is not yours (kill, flex). */
+  public static final int PERMISSION_DENIED = 7;
 
   private ExitCodes() {}
 }

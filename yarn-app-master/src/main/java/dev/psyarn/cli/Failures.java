@@ -29,6 +29,10 @@ final class Failures implements IExecutionExceptionHandler {
       err.println("psyarn: no such application: " + e.getMessage());
       return ExitCodes.NOT_FOUND;
     }
+    if (e instanceof org.apache.hadoop.security.AccessControlException) {
+      err.println("psyarn: permission denied: " + e.getMessage());
+      return ExitCodes.PERMISSION_DENIED;
+    }
     if (e instanceof IllegalArgumentException) {
       err.println("psyarn: " + e.getMessage());
       return ExitCodes.USAGE;

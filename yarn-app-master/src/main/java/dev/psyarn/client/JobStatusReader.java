@@ -81,8 +81,10 @@ public final class JobStatusReader {
         ? "FAILED" : app.getFinalApplicationStatus().name();
     String diagnostics = app.getDiagnostics() == null || app.getDiagnostics().isBlank()
         ? am.map(JobStatus::diagnostics).orElse("") : app.getDiagnostics();
-    return new JobStatus(app.getApplicationId().toString(), app.getName(),
-        am.map(JobStatus::state).orElse(app.getYarnApplicationState().name()), finalStatus, 1f, diagnostics,
+    // A job YARN killed is KILLED whatever the AM last wrote (it may have seen only its lost RM).
+    String state = app.getFinalApplicationStatus() == FinalApplicationStatus.KILLED ? "KILLED"
+        : am.map(JobStatus::state).orElse(app.getYarnApplicationState().name());
+    return new JobStatus(app.getApplicationId().toString(), app.getName(), state, finalStatus, 1f, diagnostics,
         am.map(JobStatus::containers).orElse(List.of()),
         am.map(JobStatus::restarts).orElse(Map.of()),
         am.map(JobStatus::blacklistedNodes).orElse(List.of()),

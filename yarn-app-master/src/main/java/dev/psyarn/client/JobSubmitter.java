@@ -83,7 +83,8 @@ public final class JobSubmitter {
     ApplicationId id = context.getApplicationId();
     Path staging = StagingDir.of(conf, fs, id.toString());
     try {
-      Map<String, LocalResource> resources = stage(staging, specText, jar);
+      AppSecret secret = AppSecret.generate();
+      Map<String, LocalResource> resources = stage(staging, specText, jar, secret);
       context.setApplicationName(spec.name());
       context.setApplicationType(APPLICATION_TYPE);
       context.setApplicationTags(new HashSet<>(spec.tags()));
@@ -96,7 +97,7 @@ public final class JobSubmitter {
             Priority.newInstance(0), org.apache.hadoop.yarn.api.records.ResourceRequest.ANY, spec.am().toResource(), 1,
             true, spec.amNodeLabel())));
       }
-      context.setAMContainerSpec(amLaunchSpec(spec, staging, resources, submitTime).toLaunchContext());
+      context.setAMContainerSpec(amLaunchSpec(spec, staging, resources, submitTime, secret).toLaunchContext());
       yarn.submitApplication(context);
       LOG.info("submitted {} ({}), staged in {}", id, spec.name(), staging);
       return id;
@@ -106,9 +107,16 @@ public final class JobSubmitter {
     }
   }
 
-  private Map<String, LocalResource> stage(Path staging, String specText, java.nio.file.Path jar)
+  private Map<String, LocalResource> stage(Path staging, String specText, java.nio.file.Path jar, AppSecret secret)
       throws IOException {
-    fs.mkdirs(staging);
+    // The staging directory is the owner's alone: it holds the secret that commands the AM.
+    fs.mkdirs(staging, OWNER_ONLY_DIR);
+    fs.setPermission(staging, OWNER_ONLY_DIR);
+    Path secretFile = new Path(staging, AmEnv.SECRET);
+    try (OutputStream out = fs.create(secretFile, true)) {
+      out.write(secret.bytes());
+    }
+    fs.setPermission(secretFile, OWNER_ONLY_FILE);
     fs.copyFromLocalFile(false, true, new Path(jar.toAbsolutePath().toUri()), new Path(staging, AmEnv.JAR));
     try (OutputStream out = fs.create(new Path(staging, AmEnv.SPEC), true)) {
       out.write(specText.getBytes(StandardCharsets.UTF_8));
@@ -127,8 +135,13 @@ public final class JobSubmitter {
     return resources;
   }
 
+  private static final org.apache.hadoop.fs.permission.FsPermission OWNER_ONLY_DIR =
+      new org.apache.hadoop.fs.permission.FsPermission((short) 0700);
+  private static final org.apache.hadoop.fs.permission.FsPermission OWNER_ONLY_FILE =
+      new org.apache.hadoop.fs.permission.FsPermission((short) 0600);
+
   private LaunchSpec amLaunchSpec(JobSpec spec, Path staging, Map<String, LocalResource> resources,
-      long submitTime) throws IOException {
+      long submitTime, AppSecret secret) throws IOException {
     String hadoopClasspath = conf.get(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, "");
     Map<String, String> env = new HashMap<>(
         new AmEnv(staging.toString(), submitTime, hadoopClasspath).toMap());
@@ -136,13 +149,13 @@ public final class JobSubmitter {
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(),
         List.of("-Dlog4j.configuration=psyarn-log4j.properties"), List.of());
-    return new LaunchSpec(resources, env, command, credentials(), PsyarnConfig.applicationAcls(conf));
+    return new LaunchSpec(resources, env, command, credentials(secret), PsyarnConfig.applicationAcls(conf));
   }
 
-  /** A fresh application secret, plus file-system tokens when the cluster is secure. */
-  private ByteBuffer credentials() throws IOException {
+  /** The application secret, plus file-system tokens when the cluster is secure. */
+  private ByteBuffer credentials(AppSecret secret) throws IOException {
     Credentials credentials = new Credentials();
-    credentials.addSecretKey(new Text(AppSecret.ALIAS), AppSecret.generate().bytes());
+    credentials.addSecretKey(new Text(AppSecret.ALIAS), secret.bytes());
     if (UserGroupInformation.isSecurityEnabled()) {
       String renewer = conf.get(YarnConfiguration.RM_PRINCIPAL);
       if (renewer == null || renewer.isEmpty()) {

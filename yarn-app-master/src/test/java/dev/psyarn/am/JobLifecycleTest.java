@@ -327,6 +327,18 @@ class JobLifecycleTest {
         + "and no usable node is left: node1, node0"), diagnostics);
   }
 
+  @Test
+  void aFaultOfTheAmsOwnWhileHandlingAnEventFailsTheJobWithItsReasonInsteadOfHanging() {
+    life = new JobLifecycle(SPEC, new CounterApp(), new RoleAllocator(SPEC, scheduler), assignment -> {
+      throw new IllegalStateException("launcher broke");
+    }, (event, delay) -> scheduled.add(event), clock, clock.millis());
+    life.amRegistered();
+    life.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER))));
+    assertEquals(AmState.FAILED, life.state());
+    assertTrue(life.outcome().join().diagnostics().contains("failed handling CONTAINERS_ALLOCATED: "
+        + "java.lang.IllegalStateException: launcher broke"), life.outcome().join().diagnostics());
+  }
+
   /** A completed status for a container id string. */
   private static final class ContainerStatusOf {
     static org.apache.hadoop.yarn.api.records.ContainerStatus exit(String id, int code) {

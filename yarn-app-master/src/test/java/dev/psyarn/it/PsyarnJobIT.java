@@ -171,6 +171,41 @@ class PsyarnJobIT {
   }
 
   @Test
+  void theOwnersKillEndsTheJobThroughItsAmAndAnotherUserCannot() throws Exception {
+    Path spec = harness.spec("killed.yaml", ClusterHarness.counterSpec("killed-it", 1, 1, 64, 100_000, List.of()));
+    ClusterHarness.Run submitted = harness.psyarn("submit", spec.toString(), "--json");
+    assertEquals(ExitCodes.OK, submitted.exitCode(), submitted.err());
+    String id = submitted.json().path("applicationId").asText();
+    awaitState(ApplicationId.fromString(id), YarnApplicationState.RUNNING);
+
+    ClusterHarness.Run mallory = org.apache.hadoop.security.UserGroupInformation.createRemoteUser("mallory")
+        .doAs((java.security.PrivilegedExceptionAction<ClusterHarness.Run>) () -> harness.psyarn("kill", id));
+    assertEquals(ExitCodes.PERMISSION_DENIED, mallory.exitCode(), mallory.out() + mallory.err());
+    assertTrue(mallory.err().contains("only the owner of " + id), mallory.err());
+    try (YarnClient yarn = harness.yarn()) {
+      assertEquals(YarnApplicationState.RUNNING,
+          yarn.getApplicationReport(ApplicationId.fromString(id)).getYarnApplicationState(), "still running");
+    }
+
+    ClusterHarness.Run kill = harness.psyarn("kill", id, "--json");
+    assertEquals(ExitCodes.OK, kill.exitCode(), kill.err());
+    assertEquals("ended by its ApplicationMaster", kill.json().path("how").asText(), kill.out());
+    assertEquals("KILLED", kill.json().path("finalStatus").asText(), kill.out());
+    JsonNode job = harness.psyarn("status", id, "--json").json().path("job");
+    assertEquals("KILLED", job.path("state").asText(), job.toString());
+    assertEquals("KILLED", job.path("finalStatus").asText(), job.toString());
+    String user = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
+    assertTrue(job.path("diagnostics").asText().contains("killed by " + user + " with psyarn kill"), job.toString());
+    assertEquals(2, job.path("containers").size(), job.toString());
+    try (YarnClient yarn = harness.yarn()) {
+      ApplicationReport app = yarn.getApplicationReport(ApplicationId.fromString(id));
+      assertEquals(0, yarn.getContainers(app.getCurrentApplicationAttemptId()).stream()
+          .filter(c -> c.getContainerState() == org.apache.hadoop.yarn.api.records.ContainerState.RUNNING).count(),
+          "no container of a killed job keeps running");
+    }
+  }
+
+  @Test
   void invalidSpecsAreRefusedWithTheirFieldPathAndNothingIsSubmitted() throws Exception {
     int before = harness.applicationCount();
     String valid = ClusterHarness.counterSpec("x", 1, 1, 10, 1, List.of());

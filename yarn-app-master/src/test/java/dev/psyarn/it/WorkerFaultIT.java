@@ -50,13 +50,13 @@ class WorkerFaultIT {
 
   @Test
   void aWorkerKilledBySigkillMidRunIsReplacedAndTheTotalsStayExact() throws Exception {
-    String app = submit("sigkill.yaml", spec("sigkill-it", "restart: {backoffSeconds: 0.2}"));
-    String victim = awaitPushingWorker(app, 1);
+    String app = submit(harness, "sigkill.yaml", spec("sigkill-it", "restart: {backoffSeconds: 0.2}"));
+    String victim = awaitPushingWorker(harness, app, 1, KEYS).path("id").asText();
     long pid = pidOf(victim);
     signal(pid, "KILL");
 
-    JsonNode job = awaitEnd(app);
-    assertExact(job);
+    JsonNode job = awaitEnd(harness, app);
+    assertExact(job, KEYS, WORKERS, ROUNDS);
     JsonNode dead = container(job, victim);
     assertEquals(137, dead.path("exitCode").asInt(), dead.toString());
     assertEquals("KILLED_BY_SIGNAL", dead.path("reason").asText(), dead.toString());
@@ -65,14 +65,14 @@ class WorkerFaultIT {
 
   @Test
   void aStoppedWorkerIsKilledAsHungAndReplacedAndTheTotalsStayExact() throws Exception {
-    String app = submit("sigstop.yaml", spec("sigstop-it",
+    String app = submit(harness, "sigstop.yaml", spec("sigstop-it",
         "restart: {backoffSeconds: 0.2}, liveness: {heartbeatTimeoutSeconds: 3}"));
-    String victim = awaitPushingWorker(app, 0);
+    String victim = awaitPushingWorker(harness, app, 0, KEYS).path("id").asText();
     long pid = pidOf(victim);
     signal(pid, "STOP");
 
-    JsonNode job = awaitEnd(app);
-    assertExact(job);
+    JsonNode job = awaitEnd(harness, app);
+    assertExact(job, KEYS, WORKERS, ROUNDS);
     JsonNode hung = container(job, victim);
     assertEquals("HUNG", hung.path("reason").asText(), hung.toString());
     assertTrue(hung.path("diagnostics").asText().contains("no heartbeat for"), hung.toString());
@@ -80,10 +80,10 @@ class WorkerFaultIT {
     assertTrue(!Files.exists(Paths.get("/proc", Long.toString(pid))), "the stopped JVM " + pid + " was killed");
   }
 
-  private static void assertExact(JsonNode job) {
+  static void assertExact(JsonNode job, int keys, int workers, int rounds) {
     assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
     JsonNode metrics = job.path("metrics");
-    long expected = ClusterHarness.independentlyComputedTotal(KEYS, WORKERS, ROUNDS);
+    long expected = ClusterHarness.independentlyComputedTotal(keys, workers, rounds);
     assertEquals(expected, metrics.path("expectedTotal").asLong(), metrics.toString());
     assertEquals(expected, metrics.path("observedTotal").asLong(), metrics.toString());
     assertEquals(0, metrics.path("mismatches").asLong(), metrics.toString());
@@ -93,12 +93,9 @@ class WorkerFaultIT {
   private static void assertReplaced(JsonNode job, int index) {
     assertEquals(1, job.path("restarts").path("worker").asInt(), job.path("restarts").toString());
     assertEquals(0, job.path("restarts").path("server").asInt(), job.path("restarts").toString());
-    List<JsonNode> slot = new ArrayList<>();
+    List<JsonNode> slot = slot(job, index);
     double dropped = 0;
     for (JsonNode c : job.path("containers")) {
-      if ("worker".equals(c.path("role").asText()) && c.path("index").asInt() == index) {
-        slot.add(c);
-      }
       if ("server".equals(c.path("role").asText())) {
         dropped += c.path("metrics").path("pushesDropped").asDouble();
       }
@@ -109,15 +106,26 @@ class WorkerFaultIT {
     assertTrue(dropped > 0, "the replacement's replayed pushes were dropped, not added again: " + job.path("containers"));
   }
 
-  private static String submit(String file, String yaml) throws Exception {
+  /** The containers that held worker {@code index}'s slot, first to last. */
+  static List<JsonNode> slot(JsonNode job, int index) {
+    List<JsonNode> slot = new ArrayList<>();
+    for (JsonNode c : job.path("containers")) {
+      if ("worker".equals(c.path("role").asText()) && c.path("index").asInt() == index) {
+        slot.add(c);
+      }
+    }
+    return slot;
+  }
+
+  static String submit(ClusterHarness harness, String file, String yaml) throws Exception {
     Path spec = harness.spec(file, yaml);
     ClusterHarness.Run run = harness.psyarn("submit", spec.toString(), "--json");
     assertEquals(ExitCodes.OK, run.exitCode(), run.err());
     return run.json().path("applicationId").asText();
   }
 
-  /** The id of worker {@code index} once its heartbeats show pushes under way (a few rounds in). */
-  private static String awaitPushingWorker(String app, int index) throws Exception {
+  /** Worker {@code index}'s status row once its heartbeats show pushes under way (a few rounds in). */
+  static JsonNode awaitPushingWorker(ClusterHarness harness, String app, int index, int keys) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
@@ -127,8 +135,8 @@ class WorkerFaultIT {
         for (JsonNode c : status.json().path("job").path("containers")) {
           if ("worker".equals(c.path("role").asText()) && c.path("index").asInt() == index
               && "REGISTERED".equals(c.path("state").asText())
-              && c.path("metrics").path("bytesOut").asDouble() > 3.0 * KEYS * 12) {
-            return c.path("id").asText();
+              && c.path("metrics").path("bytesOut").asDouble() > 3.0 * keys * 12) {
+            return c;
           }
         }
       }
@@ -137,7 +145,7 @@ class WorkerFaultIT {
     throw new AssertionError("worker " + index + " of " + app + " never got to pushing: " + last);
   }
 
-  private static JsonNode awaitEnd(String app) throws Exception {
+  static JsonNode awaitEnd(ClusterHarness harness, String app) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {

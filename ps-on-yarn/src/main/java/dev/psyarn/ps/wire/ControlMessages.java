@@ -38,6 +38,18 @@ public final class ControlMessages {
   /** A worker's final results; after the answer it exits 0. */
   public record Finished(String containerId, HashMap<String, Double> results) {}
 
+  /**
+   * The job's owner asks the AM to end the job as KILLED: it stops every container and writes its
+   * report; {@code by} says who, for the diagnostics.
+   */
+  public record Kill(String by) {}
+
+  /** The job's owner asks for {@code instances} containers of {@code role} from now on. */
+  public record Flex(String role, int instances, String by) {}
+
+  /** The answer to {@link Flex}: the role's desired and running containers once the request is taken. */
+  public record FlexReply(String role, int desired, int running) {}
+
   /** The answer to a request that returns nothing. */
   public record Ack() {}
 }

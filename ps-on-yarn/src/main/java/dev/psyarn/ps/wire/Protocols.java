@@ -35,7 +35,10 @@ public final class Protocols {
       ControlMessages.HeartbeatReply.class,
       ControlMessages.Barrier.class,
       ControlMessages.Finished.class,
-      ControlMessages.Ack.class));
+      ControlMessages.Ack.class,
+      ControlMessages.Kill.class,
+      ControlMessages.Flex.class,
+      ControlMessages.FlexReply.class));
 
   private Protocols() {}
 }
