@@ -23,8 +23,9 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
   public static final String SPEC = "job.yaml";
   public static final String REPORT = "report.json";
   /**
-   * The application secret, readable by the submitting user alone (mode 600 in a 700 staging
-   * directory): the key with which the owner's {@code psyarn kill} and {@code flex} reach the AM.
+   * The application secret, readable by the submitting user alone (mode 600 in the staging
+   * directory's owner-only {@code private/}): the key with which the owner's {@code psyarn kill}
+   * reaches the AM.
    */
   public static final String SECRET = "secret";
   /**

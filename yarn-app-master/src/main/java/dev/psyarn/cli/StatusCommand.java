@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
       JobStatusReader reader = new JobStatusReader(conf, FileSystem.get(conf));
       Optional<JobStatus> job = reader.live(report);
       if (job.isEmpty()) {
-        job = reader.finished(report.getApplicationId());
+        job = reader.finished(report);
       }
       return describe(report, job.orElse(null));
     });

@@ -62,7 +62,8 @@ public final class AmControl {
 
   private static AppSecret secret(Configuration conf, ApplicationReport app) throws IOException {
     FileSystem fs = FileSystem.get(conf);
-    Path file = new Path(StagingDir.of(conf, fs, app.getApplicationId().toString()), AmEnv.SECRET);
+    Path file = new Path(StagingDir.ownerOnly(StagingDir.of(conf, fs, app.getUser(),
+        app.getApplicationId().toString())), AmEnv.SECRET);
     try (InputStream in = fs.open(file)) {
       return AppSecret.of(in.readAllBytes());
     } catch (AccessControlException e) {

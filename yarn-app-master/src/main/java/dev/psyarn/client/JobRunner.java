@@ -33,7 +33,7 @@ public final class JobRunner {
       if (end.getFinalApplicationStatus() != FinalApplicationStatus.SUCCEEDED) {
         throw new IOException(id + " did not succeed: " + end.getDiagnostics());
       }
-      return new JobStatusReader(conf, fs).finished(id).orElseThrow(() -> new IOException("no report for " + id));
+      return new JobStatusReader(conf, fs).finished(end).orElseThrow(() -> new IOException("no report for " + id));
     }
   }
 }

@@ -61,8 +61,8 @@ public final class JobStatusReader {
   }
 
   /** The report the AM wrote when it finished, if it did. */
-  public Optional<JobStatus> finished(ApplicationId id) throws IOException {
-    Path report = new Path(StagingDir.of(conf, fs, id.toString()), AmEnv.REPORT);
+  public Optional<JobStatus> finished(ApplicationReport app) throws IOException {
+    Path report = new Path(StagingDir.of(conf, fs, app.getUser(), app.getApplicationId().toString()), AmEnv.REPORT);
     if (!fs.exists(report)) {
       return Optional.empty();
     }
@@ -76,7 +76,7 @@ public final class JobStatusReader {
    * final status and diagnostics (YARN knows of kills the AM never saw).
    */
   public JobStatus finalReport(ApplicationReport app) throws IOException {
-    Optional<JobStatus> am = finished(app.getApplicationId());
+    Optional<JobStatus> am = finished(app);
     String finalStatus = app.getFinalApplicationStatus() == FinalApplicationStatus.UNDEFINED
         ? "FAILED" : app.getFinalApplicationStatus().name();
     String diagnostics = app.getDiagnostics() == null || app.getDiagnostics().isBlank()

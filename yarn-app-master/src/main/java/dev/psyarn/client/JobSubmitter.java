@@ -109,10 +109,12 @@ public final class JobSubmitter {
 
   private Map<String, LocalResource> stage(Path staging, String specText, java.nio.file.Path jar, AppSecret secret)
       throws IOException {
-    // The staging directory is the owner's alone: it holds the secret that commands the AM.
-    fs.mkdirs(staging, OWNER_ONLY_DIR);
-    fs.setPermission(staging, OWNER_ONLY_DIR);
-    Path secretFile = new Path(staging, AmEnv.SECRET);
+    fs.mkdirs(staging);
+    // The secret that commands the AM is the owner's alone.
+    Path ownerOnly = StagingDir.ownerOnly(staging);
+    fs.mkdirs(ownerOnly, OWNER_ONLY_DIR);
+    fs.setPermission(ownerOnly, OWNER_ONLY_DIR);
+    Path secretFile = new Path(ownerOnly, AmEnv.SECRET);
     try (OutputStream out = fs.create(secretFile, true)) {
       out.write(secret.bytes());
     }

@@ -16,9 +16,13 @@ import org.junit.jupiter.api.Test;
  * shards, then sparse logistic regression with 2 servers and 2 workers on YARN, trained on
  * January–May and scored on June; and a preprocessing failure that fails the application.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class FlightsLrIT {
 
   private static ClusterHarness harness;
+  /** The clean run's shards and test log loss, for the run with a fault to be held against. */
+  private static String cleanShards;
+  private static double cleanLogloss = Double.NaN;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -33,6 +37,7 @@ class FlightsLrIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void flightsExampleTrainsAModelThatBeatsTheConstantPredictorByFar() throws Exception {
     Path report = harness.work.resolve("flights-report.json");
 
@@ -53,6 +58,8 @@ class FlightsLrIT {
     assertEquals(2, pre.path("jobs").size(), "the stats and shard jobs: " + pre);
     assertTrue(full.path("timings").has("preprocessedMs"), full.path("timings").toString());
     JsonNode m = full.path("metrics");
+    cleanShards = pre.path("shards").asText();
+    cleanLogloss = m.path("test.logloss").asDouble();
     assertEquals(502_228, m.path("test.examples").asLong(), "the June test split of the data README");
     assertEquals(6L * 2_497_772, m.path("train.examples").asLong(), "6 epochs over January–May");
     // The quality bar (logloss ≤ 0.4510, AUC ≥ 0.750) is measured in docs/benchmarks.md; this guards
@@ -94,6 +101,33 @@ class FlightsLrIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(2)
+  void aWorkerKilledMidTrainingIsReplacedAndTheModelIsAsGoodAsACleanRuns() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(cleanShards != null, "needs the clean run's shards (test 1)");
+    String example = Files.readString(ClusterHarness.example("flights-lr.yaml"));
+    String spec = example.substring(0, example.indexOf("preprocess:")).replace("name: flights-lr", "name: flights-fault")
+        + example.substring(example.indexOf("app:"))
+            .replace("  model: ../target/flights-lr.model", "  shards: " + cleanShards)
+            .replaceAll("(?m)^ +#.*\n", "");
+    spec = spec.replace("    memory: 1g\n", "    memory: 1g\n    restart: {backoffSeconds: 0.2}\n");
+    String app = WorkerFaultIT.submit(harness, "flights-fault.yaml", spec);
+    // A pushed epoch is about 0.3 GB a worker: kill worker 1 well into training.
+    JsonNode victim = WorkerFaultIT.awaitWorkerBytes(harness, app, 1, 300e6);
+    WorkerFaultIT.signal(WorkerFaultIT.pidOf(victim.path("id").asText()), "KILL");
+
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
+    JsonNode m = job.path("metrics");
+    assertEquals(1, job.path("restarts").path("worker").asInt(), job.path("restarts").toString());
+    assertTrue(m.path("train.resumedSteps").asLong() > 100, "the replacement went on after its predecessor's "
+        + "applied steps: " + m.path("train.resumedSteps"));
+    assertEquals(502_228, m.path("test.examples").asLong());
+    assertEquals(cleanLogloss, m.path("test.logloss").asDouble(), 0.002,
+        "test log loss with a worker fault vs the clean run's");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(3)
   void aFailingPreprocessingJobFailsTheApplicationWithItsIdAndTheBadLines() throws Exception {
     StringBuilder csv = new StringBuilder("a,b,label\n");
     for (int i = 0; i < 50; i++) {

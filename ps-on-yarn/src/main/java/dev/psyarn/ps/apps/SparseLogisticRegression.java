@@ -142,6 +142,8 @@ public final class SparseLogisticRegression implements AppType {
     long trainStart = System.nanoTime();
     long evalNanos = 0;
     Trainer trainer = new Trainer(kv, biasKey, s);
+    // A replacement worker goes on after the steps its predecessor had applied on every server.
+    trainer.resumeAfter(kv.progress().clock());
     int[] order = new int[train.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -162,7 +164,7 @@ public final class SparseLogisticRegression implements AppType {
           point++;
         }
       }
-      if (test != null && s.evalEveryEpoch() && epoch + 1 < s.epochs()) {
+      if (test != null && s.evalEveryEpoch() && epoch + 1 < s.epochs() && !trainer.lastStepSkipped()) {
         // The epoch ends once its pushes are in; training time excludes the scoring pauses (the
         // other workers go on meanwhile).
         trainer.drain();
@@ -180,6 +182,7 @@ public final class SparseLogisticRegression implements AppType {
     results.put("train.loadSeconds", loadSeconds);
     results.put("train.maxStaleness", (double) trainer.maxStaleness());
     results.put("train.waitSeconds", trainer.waitSeconds());
+    results.put("train.resumedSteps", (double) trainer.skippedSteps());
     results.put("filter.updatesSent", (double) trainer.updatesSent());
     results.put("filter.updatesHeld", (double) trainer.updatesHeld());
     context.coordinator().barrier("lr-trained");
@@ -284,6 +287,7 @@ public final class SparseLogisticRegression implements AppType {
     double staleness = 0;
     double updatesSent = 0;
     double updatesHeld = 0;
+    double resumed = 0;
     Map<String, Object> curves = new LinkedHashMap<>();
     Map<String, Double> waits = new LinkedHashMap<>();
     for (int w = 0; w < results.size(); w++) {
@@ -294,6 +298,7 @@ public final class SparseLogisticRegression implements AppType {
       staleness = Math.max(staleness, r.getOrDefault("train.maxStaleness", 0.0));
       updatesSent += r.getOrDefault("filter.updatesSent", 0.0);
       updatesHeld += r.getOrDefault("filter.updatesHeld", 0.0);
+      resumed += r.getOrDefault("train.resumedSteps", 0.0);
       List<double[]> curve = new ArrayList<>();
       for (int p = 0; r.containsKey("curve." + p + ".examples"); p++) {
         curve.add(new double[] {r.get("curve." + p + ".examples"), r.get("curve." + p + ".logloss")});
@@ -303,6 +308,8 @@ public final class SparseLogisticRegression implements AppType {
     summary.put("train.examples", (long) examples);
     summary.put("train.seconds", seconds);
     summary.put("train.maxStaleness", (long) staleness);
+    // Steps replacement workers found applied by their predecessors and did not redo.
+    summary.put("train.resumedSteps", (long) resumed);
     summary.put("train.waitSeconds", waits);
     summary.put("filter.updatesSent", (long) updatesSent);
     summary.put("filter.updatesHeld", (long) updatesHeld);

@@ -33,6 +33,9 @@ final class Trainer {
   private int maxStaleness;
   /** Time blocked waiting for the servers: for a batch's pull, or for pushes to drain. */
   private long waitNanos;
+  /** Steps up to this iteration were done by a predecessor and are skipped; -1: none. */
+  private int skipThrough = -1;
+  private boolean lastStepSkipped;
 
   Trainer(KVWorker kv, long biasKey, SparseLogisticRegression.Settings settings) {
     this.kv = kv;
@@ -54,6 +57,11 @@ final class Trainer {
    * answer it only after this step's push and clock have reached them.
    */
   void step(Examples data, int[] order, int from, int to, int nextFrom, int nextTo) {
+    lastStepSkipped = iteration <= skipThrough;
+    if (lastStepSkipped) {
+      iteration++;
+      return;
+    }
     Batch batch = prefetched;
     prefetched = null;
     if (batch == null) {
@@ -96,6 +104,7 @@ final class Trainer {
       recentExamples++;
     }
     examplesSeen += to - from;
+    kv.continueAfter(iteration); // this step's push is numbered iteration + 1, as its predecessor's was
     long pushed = filter.push(batchKeys, g);
     if (pushed >= 0) {
       pending.add(pushed);
@@ -105,6 +114,24 @@ final class Trainer {
     while (pending.size() > 8) {
       await(pending.poll());
     }
+  }
+
+  /**
+   * Skips the steps through iteration {@code clock}: a predecessor with this worker's index had
+   * pushed them, and every server has applied them (the servers' clock of this worker).
+   */
+  void resumeAfter(int clock) {
+    skipThrough = clock;
+  }
+
+  /** Steps skipped as done by a predecessor. */
+  int skippedSteps() {
+    return skipThrough + 1;
+  }
+
+  /** Whether the last step was one a predecessor had done. */
+  boolean lastStepSkipped() {
+    return lastStepSkipped;
   }
 
   /** Sends what the filter still holds, then waits for every push. */

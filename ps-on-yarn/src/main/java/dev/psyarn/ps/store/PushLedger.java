@@ -11,6 +11,11 @@ final class PushLedger {
 
   private final Int2LongOpenHashMap last = new Int2LongOpenHashMap();
 
+  /** The last sequence number applied from the origin; 0 for none. */
+  synchronized long last(int origin) {
+    return last.getOrDefault(origin, 0L);
+  }
+
   /** Whether this push is new (and records it); anonymous origins (below 0) always are. */
   synchronized boolean firstTime(int origin, long seq) {
     if (origin < 0) {

@@ -7,6 +7,8 @@ import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
 import dev.psyarn.ps.wire.DataMessages.KeyList;
 import dev.psyarn.ps.wire.DataMessages.ListKeys;
+import dev.psyarn.ps.wire.DataMessages.Progress;
+import dev.psyarn.ps.wire.DataMessages.ProgressReply;
 import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.Push;
@@ -98,6 +100,12 @@ public final class ServerStore implements RequestHandler {
       for (HeldPull h : ready) {
         answer(h.pull(), h.reply(), now);
       }
+    } else if (request instanceof Progress p) {
+      int workerClock;
+      synchronized (clock) {
+        workerClock = clock.of(p.worker());
+      }
+      reply.ok(new ProgressReply(ledger.last(p.worker()), workerClock));
     } else if (request instanceof ListKeys list) {
       KeyValueTable table = table(list.table());
       long[] keys;

@@ -35,6 +35,11 @@ public final class VectorClock {
     return min;
   }
 
+  /** Worker {@code worker}'s clock; -1 for one this clock does not know. */
+  public int of(int worker) {
+    return worker >= 0 && worker < clocks.length ? clocks[worker] : -1;
+  }
+
   public int[] snapshot() {
     return clocks.clone();
   }

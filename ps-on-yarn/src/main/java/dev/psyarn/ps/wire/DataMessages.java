@@ -96,6 +96,15 @@ public final class DataMessages {
   /** The answer to {@link ListKeys}: the server's keys, sorted. */
   public record KeyList(long[] keys) {}
 
+  /** Asks a server how far it has applied worker {@code worker}'s work. */
+  public record Progress(int worker) {}
+
+  /**
+   * The answer to {@link Progress}: the last push sequence number applied from the worker (0 for
+   * none) and the worker's clock (the last iteration whose pushes are all applied; -1 for none).
+   */
+  public record ProgressReply(long lastSeq, int clock) {}
+
   /** Worker {@code worker} has pushed everything of iteration {@code clock}. */
   public record Clock(int worker, int clock) {}
 

@@ -16,7 +16,9 @@ public final class Protocols {
       DataMessages.Ack.class,
       DataMessages.Clock.class,
       DataMessages.ListKeys.class,
-      DataMessages.KeyList.class), () -> new DataBulkCodec(DataFilters.NONE));
+      DataMessages.KeyList.class,
+      DataMessages.Progress.class,
+      DataMessages.ProgressReply.class), () -> new DataBulkCodec(DataFilters.NONE));
 
   /** The data plane with a worker's filters on what it sends (servers decode either form). */
   public static WireProtocol data(DataFilters filters) {

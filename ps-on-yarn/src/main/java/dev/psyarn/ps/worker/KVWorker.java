@@ -6,6 +6,8 @@ import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
 import dev.psyarn.ps.wire.DataMessages.KeyList;
 import dev.psyarn.ps.wire.DataMessages.ListKeys;
+import dev.psyarn.ps.wire.DataMessages.Progress;
+import dev.psyarn.ps.wire.DataMessages.ProgressReply;
 import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
@@ -129,6 +131,39 @@ public final class KVWorker implements AutoCloseable {
       parts.add(servers.get(s).call(new Push(table, routing.keys[s], slice, origin, seq)));
     }
     return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
+  }
+
+  /**
+   * How far the servers have applied this worker's work, as a predecessor with its index left it:
+   * the push sequence number and the clock that every server has applied (the smallest over the
+   * servers; a server applies one worker's pushes in order, so everything up to it is in). A
+   * replacement resumes after it instead of redoing what is done; a fresh worker gets (0, -1).
+   */
+  public ProgressReply progress() {
+    List<CompletableFuture<Object>> answers = new ArrayList<>();
+    for (PeerChannel server : servers) {
+      answers.add(server.call(new Progress(worker)));
+    }
+    join(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)));
+    long seq = Long.MAX_VALUE;
+    int clockNow = Integer.MAX_VALUE;
+    for (CompletableFuture<Object> answer : answers) {
+      ProgressReply r = (ProgressReply) answer.join();
+      seq = Math.min(seq, r.lastSeq());
+      clockNow = Math.min(clockNow, r.clock());
+    }
+    return new ProgressReply(seq, clockNow);
+  }
+
+  /**
+   * The next push is numbered after {@code seq} (or after the last one, if that is higher): apps
+   * that number their pushes by their own progress (one push a step, some steps none) keep a
+   * replacement's numbers in line with its predecessor's.
+   */
+  public void continueAfter(long seq) {
+    synchronized (this) {
+      pushSeq = Math.max(pushSeq, seq);
+    }
   }
 
   /** Reads the keys' current values into {@code out} ({@code width} floats a key) once waited for. */

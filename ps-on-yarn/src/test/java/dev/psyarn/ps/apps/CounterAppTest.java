@@ -32,6 +32,31 @@ class CounterAppTest {
   }
 
   @Test
+  void aReplacementSkipsTheRoundsItsPredecessorAppliedAndTheTotalsStayExact() throws Exception {
+    ServerStore store = new ServerStore(1);
+    int keyCount = 300;
+    long[] keys = CounterApp.keys(keyCount);
+    dev.psyarn.ps.worker.KVWorker predecessor = dev.psyarn.ps.worker.KVWorker.identified(0,
+        dev.psyarn.ps.worker.KeyRanges.even(1), List.of(new dev.psyarn.ps.transport.InProcessChannel(store)));
+    predecessor.createTable(CounterApp.TABLE, 1);
+    for (int round = 0; round < 2; round++) { // two rounds applied, then the worker is lost
+      float[] increments = new float[keyCount];
+      for (int i = 0; i < keyCount; i++) {
+        increments[i] = CounterApp.increment(0, round, i);
+      }
+      predecessor.waitFor(predecessor.push(CounterApp.TABLE, keys, increments));
+    }
+    dev.psyarn.ps.worker.KVWorker replacement = dev.psyarn.ps.worker.KVWorker.identified(0,
+        dev.psyarn.ps.worker.KeyRanges.even(1), List.of(new dev.psyarn.ps.transport.InProcessChannel(store)));
+    JsonNode config = new ObjectMapper().readTree("{\"type\":\"counter\",\"keys\":300,\"rounds\":5}");
+    Map<String, Double> result = app.run(new WorkerContext(0, 1, replacement, name -> { }, config));
+    assertEquals(0.0, result.get("mismatches"), result.toString());
+    assertEquals(result.get("expectedTotal"), result.get("observedTotal"));
+    assertEquals(2.0, result.get("resumedRounds"), "the two applied rounds are not pushed again");
+    assertEquals(0, store.pushesDropped(), "nothing was sent twice");
+  }
+
+  @Test
   void verifyReportsMismatchesAndMissingResults() {
     Map<String, Object> summary = app.summarize(List.of(
         Map.of("keys", 10.0, "expectedTotal", 100.0, "observedTotal", 99.0, "mismatches", 1.0)));

@@ -33,6 +33,8 @@ class KVWorkerTest {
     // Its replacement runs all five rounds again, in the same order, under the same index.
     KVWorker replacement = KVWorker.identified(4, KeyRanges.even(3), channels);
     replacement.createTable(0, 1);
+    assertEquals(3, replacement.progress().lastSeq(), "every server applied the predecessor's three pushes");
+    assertEquals(-1, replacement.progress().clock(), "no clock was ticked");
     for (int r = 1; r <= 5; r++) {
       java.util.Arrays.fill(round, r);
       replacement.waitFor(replacement.push(0, keys, round));
