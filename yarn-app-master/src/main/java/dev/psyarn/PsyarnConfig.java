@@ -23,6 +23,13 @@ public final class PsyarnConfig {
   public static final String CONTAINER_HEARTBEAT_MS = "psyarn.container.heartbeat-ms";
   public static final int CONTAINER_HEARTBEAT_MS_DEFAULT = 1000;
 
+  /**
+   * How long a container waits for the AM's next attempt after losing the AM, in seconds (jobs with
+   * {@code maxAppAttempts} above 1; with one attempt a lost AM ends every container at once).
+   */
+  public static final String CONTAINER_AM_PATIENCE_SECONDS = "psyarn.container.am-patience-seconds";
+  public static final int CONTAINER_AM_PATIENCE_SECONDS_DEFAULT = 600;
+
   /** How often {@code submit --wait} and {@code local} poll the ResourceManager, in ms. */
   public static final String CLIENT_POLL_MS = "psyarn.client.poll-ms";
   public static final int CLIENT_POLL_MS_DEFAULT = 1000;

@@ -22,6 +22,8 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
   public static final String JAR = "psyarn.jar";
   public static final String SPEC = "job.yaml";
   public static final String REPORT = "report.json";
+  /** Where the AM's current attempt listens ("host:port"), for containers that outlive an attempt. */
+  public static final String ENDPOINT = "am-endpoint";
   /**
    * The application secret, readable by the submitting user alone (mode 600 in the staging
    * directory's owner-only {@code private/}): the key with which the owner's {@code psyarn kill}

@@ -74,6 +74,8 @@ public final class ApplicationMaster {
   private final AppType app;
   private final String appId;
   private final String user;
+  /** This AM's attempt, from 1. */
+  private final int attempt;
   private final ExecutorService events = Executors.newSingleThreadExecutor(r -> new Thread(r, "psyarn-am-events"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "psyarn-am-timers");
@@ -87,7 +89,8 @@ public final class ApplicationMaster {
   /** The preprocessing stage, when the spec has one. */
   private PreprocessStage preprocess;
 
-  ApplicationMaster(Configuration conf, AmEnv env, JobSpec spec, String appId, String user) {
+  ApplicationMaster(Configuration conf, AmEnv env, JobSpec spec, String appId, String user, int attempt) {
+    this.attempt = attempt;
     this.conf = conf;
     this.env = env;
     this.spec = spec;
@@ -104,8 +107,8 @@ public final class ApplicationMaster {
       JobSpec spec = JobSpecParser.parse(Files.readString(Paths.get(AmEnv.SPEC)));
       ContainerId self = ContainerId.fromString(System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name()));
       String user = UserGroupInformation.getCurrentUser().getShortUserName();
-      code = new ApplicationMaster(conf, env, spec, self.getApplicationAttemptId().getApplicationId().toString(), user)
-          .run();
+      code = new ApplicationMaster(conf, env, spec, self.getApplicationAttemptId().getApplicationId().toString(), user,
+          self.getApplicationAttemptId().getAttemptId()).run();
     } catch (Throwable t) {
       LOG.error("the ApplicationMaster failed", t);
       code = ExitCode.AM_ERROR;
@@ -170,9 +173,24 @@ public final class ApplicationMaster {
       preprocess = new PreprocessStage(conf, spec, new Path(output), spec.preprocess().output() == null, events,
           this::life, fraction -> lifecycleRef.preprocessProgress(fraction));
     }
+    // With more than one attempt, each attempt journals what the next needs to take the job over.
+    Path staging = new Path(env.stagingDir());
+    AmJournal amJournal = spec.maxAppAttempts() > 1 ? new AmJournal(fs, staging) : null;
+    AmJournal.State earlier = amJournal != null && attempt > 1 ? amJournal.load().orElse(null) : null;
+    JobLifecycle.Journal journal = amJournal == null ? JobLifecycle.Journal.NONE : state -> {
+      try {
+        amJournal.save(state);
+      } catch (IOException e) {
+        LOG.warn("could not save the AM's journal: {}", e.toString());
+      }
+    };
+    if (attempt > 1) {
+      LOG.info("attempt {} of {}: {}", attempt, appId, earlier == null ? "no journal of the earlier attempt; "
+          + "starting the job over" : "taking the job over from the earlier attempt");
+    }
     JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess, allocator, launcher,
         (event, delayMs) -> timers.schedule(() -> events.execute(() -> life(event)), delayMs, TimeUnit.MILLISECONDS),
-        Clock.systemUTC(), env.submitTimeMs());
+        Clock.systemUTC(), env.submitTimeMs(), earlier, journal);
     this.lifecycleRef = lifecycle;
 
     AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(
@@ -193,10 +211,20 @@ public final class ApplicationMaster {
           PsyarnConfig.applicationAcls(conf), host,
           control.port()), conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
       String trackingUrl = "http://" + host + ":" + web.port() + "/";
-      amrm.registerApplicationMaster(host, control.port(), trackingUrl);
+      if (amJournal != null) {
+        writeEndpoint(fs, new Path(staging, AmEnv.ENDPOINT), host + ":" + control.port());
+      }
+      List<org.apache.hadoop.yarn.api.records.Container> kept = amrm.registerApplicationMaster(host, control.port(),
+          trackingUrl).getContainersFromPreviousAttempts();
+      if (earlier == null && !kept.isEmpty()) {
+        LOG.warn("releasing {} containers of an earlier attempt that left no journal", kept.size());
+        kept.forEach(c -> amrm.releaseAssignedContainer(c.getId()));
+        kept = List.of();
+      }
+      List<org.apache.hadoop.yarn.api.records.Container> takenOver = kept;
       LOG.info("registered {} with the ResourceManager; tracking URL {}", appId, trackingUrl);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle), "psyarn-am-terminate"));
-      events.execute(lifecycle::amRegistered);
+      events.execute(() -> lifecycle.amRegistered(takenOver));
       JobLifecycle.Outcome outcome = lifecycle.outcome().get();
       try {
         return finish(outcome, amrm, fs);
@@ -209,6 +237,16 @@ public final class ApplicationMaster {
       events.shutdownNow();
       timers.shutdownNow();
     }
+  }
+
+  /** Where this attempt listens, for containers that outlive the earlier one; replaced whole. */
+  private static void writeEndpoint(FileSystem fs, Path file, String endpoint) throws IOException {
+    Path tmp = new Path(file.getParent(), file.getName() + ".tmp");
+    try (OutputStream out = fs.create(tmp, true)) {
+      out.write(endpoint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    org.apache.hadoop.fs.FileContext.getFileContext(fs.getUri(), fs.getConf())
+        .rename(tmp, fs.makeQualified(file), org.apache.hadoop.fs.Options.Rename.OVERWRITE);
   }
 
   /**

@@ -77,6 +77,21 @@ final class ClusterDirectory {
     }
   }
 
+  /** The barriers every worker has passed, for the journal. */
+  List<String> released() {
+    return new ArrayList<>(released);
+  }
+
+  /** Barriers a previous AM attempt saw every worker pass. */
+  void restoreReleased(List<String> barriers) {
+    released.addAll(barriers);
+  }
+
+  /** The port server {@code index} registered, or 0 while it has not. */
+  int serverPort(int index) {
+    return servers[index] == null ? 0 : servers[index].port();
+  }
+
   /** Fails every waiting request, when the job ends. */
   void abandon(String why) {
     waitingForView.forEach(reply -> reply.error(why));

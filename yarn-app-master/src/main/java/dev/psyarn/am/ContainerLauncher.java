@@ -46,6 +46,11 @@ final class ContainerLauncher extends NMClientAsync.AbstractCallbackHandler impl
   }
 
   @Override
+  public void adopt(org.apache.hadoop.yarn.api.records.Container container) {
+    launched.put(container.getId().toString(), container);
+  }
+
+  @Override
   public void stop(String containerId) {
     org.apache.hadoop.yarn.api.records.Container c = launched.get(containerId);
     if (c != null) {

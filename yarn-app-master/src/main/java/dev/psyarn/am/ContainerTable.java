@@ -41,6 +41,25 @@ final class ContainerTable {
     holders.put(slot(a.role(), a.index()), c.id());
   }
 
+  /** A container of the AM's previous attempt, taken over in its slot. */
+  void adopt(TrackedContainer c) {
+    byId.put(c.id(), c);
+    holders.put(slot(c.role(), c.index()), c.id());
+  }
+
+  /** Every slot's current holder, for the journal; servers with the port they registered. */
+  List<AmJournal.Slot> slots(java.util.function.IntUnaryOperator serverPort) {
+    List<AmJournal.Slot> out = new ArrayList<>();
+    for (String id : holders.values()) {
+      TrackedContainer c = byId.get(id);
+      out.add(new AmJournal.Slot(c.role().specName(), c.index(), c.id(), c.host(), c.nodeHttpAddress(),
+          c.role() == Role.SERVER ? serverPort.applyAsInt(c.index()) : 0, c.restarts(),
+          c.state() == ContainerState.FINISHED || (c.role() == Role.WORKER && c.state() == ContainerState.COMPLETED
+              && Integer.valueOf(0).equals(c.exitCode()))));
+    }
+    return out;
+  }
+
   void put(TrackedContainer container) {
     byId.put(container.id(), container);
   }

@@ -35,6 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
+import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.state.InvalidStateTransitionException;
 import org.apache.hadoop.yarn.state.StateMachine;
@@ -56,6 +58,10 @@ final class JobLifecycle {
   interface Launcher {
     void launch(RoleAllocator.Assignment assignment);
 
+    /** A container an earlier AM attempt launched, taken over by this one (so it can be stopped). */
+    default void adopt(Container container) {
+    }
+
     /** Asks the container's NodeManager to stop it; its completion arrives as an event. */
     default void stop(String containerId) {
       throw new UnsupportedOperationException("this launcher cannot stop containers");
@@ -69,11 +75,27 @@ final class JobLifecycle {
     /** Kills the MapReduce jobs still running, when the job ends before they do. */
     default void cancel() {
     }
+
+    /** The stage's status, for the journal once it succeeded. */
+    default Map<String, Object> status() {
+      return Map.of();
+    }
+
+    /** An earlier attempt's stage succeeded with this status: it is not run again. */
+    default void restore(Map<String, Object> status) {
+    }
   }
 
   /** Delivers an event later. */
   interface Timer {
     void schedule(AmEvent event, long delayMs);
+  }
+
+  /** Keeps what a next AM attempt needs to take the job over; see {@link AmJournal}. */
+  interface Journal {
+    void save(AmJournal.State state);
+
+    Journal NONE = state -> { };
   }
 
   static final long SERVER_STOP_TIMEOUT_MS = 15_000;
@@ -140,10 +162,13 @@ final class JobLifecycle {
   private final StateMachine<AmState, AmEvent.Type, AmEvent> machine;
   private final ContainerTable containers;
   private final ClusterDirectory directory;
+  /** The state an earlier AM attempt left, to take over from; null for the first attempt. */
+  private final AmJournal.State earlier;
+  private final Journal journal;
   private final RestartTracker restarts;
   private final LivenessWatch liveness;
   private final NodeHealth nodes;
-  private final Map<Integer, Map<String, Double>> results = new TreeMap<>();
+  private final TreeMap<Integer, Map<String, Double>> results = new TreeMap<>();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
@@ -161,6 +186,17 @@ final class JobLifecycle {
   /** A lifecycle that first runs {@code preprocessor} when it is not null. */
   JobLifecycle(JobSpec spec, AppType app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
       Timer timer, Clock clock, long submitTimeMs) {
+    this(spec, app, preprocessor, allocator, launcher, timer, clock, submitTimeMs, null, Journal.NONE);
+  }
+
+  /**
+   * A lifecycle that keeps its journal, and that takes over from an earlier attempt's
+   * {@code earlier} state when it is not null (then preprocessing is not run again if it was done).
+   */
+  JobLifecycle(JobSpec spec, AppType app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
+      Timer timer, Clock clock, long submitTimeMs, AmJournal.State earlier, Journal journal) {
+    this.earlier = earlier;
+    this.journal = journal;
     this.spec = spec;
     this.app = app;
     this.preprocessor = preprocessor;
@@ -175,7 +211,11 @@ final class JobLifecycle {
     this.nodes = new NodeHealth(spec.maxFailuresPerNode());
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning());
-    this.machine = TABLE.make(this, preprocessor == null ? STARTING : PREPROCESSING);
+    boolean preprocessed = earlier != null && earlier.preprocess() != null;
+    this.machine = TABLE.make(this, preprocessor == null || preprocessed ? STARTING : PREPROCESSING);
+    if (preprocessed && preprocessor != null) {
+      preprocessor.restore(earlier.preprocess());
+    }
     this.allocationStart = clock.millis();
   }
 
@@ -200,12 +240,83 @@ final class JobLifecycle {
 
   /** The AM registered with the RM: the application is RUNNING as YARN sees it. */
   void amRegistered() {
+    amRegistered(List.of());
+  }
+
+  /**
+   * The AM registered with the RM; {@code kept} are the containers YARN kept from earlier
+   * attempts, which this attempt takes over when it has the journal that says what they are.
+   */
+  void amRegistered(List<Container> kept) {
     mark("submittedToRunningMs");
-    if (state() == PREPROCESSING) {
+    if (earlier != null && state() == STARTING && earlier.slots().size() == spec.totalContainers()) {
+      takeOver(kept);
+    } else if (state() == PREPROCESSING) {
       preprocessor.start();
     } else {
       startAllocating();
     }
+  }
+
+  /**
+   * Takes the job over from the earlier attempt: kept containers keep their slots and register
+   * again (the servers' addresses are known at once); a slot whose container is gone is handled
+   * as a container lost with its node; finished workers' results stand.
+   */
+  private void takeOver(List<Container> kept) {
+    Map<String, Container> alive = new java.util.HashMap<>();
+    kept.forEach(c -> alive.put(c.getId().toString(), c));
+    allocator.tookOver();
+    restarts.restore(earlier.restarts());
+    directory.restoreReleased(earlier.releasedBarriers());
+    earlier.results().forEach(results::put);
+    long now = clock.millis();
+    List<TrackedContainer> gone = new java.util.ArrayList<>();
+    for (AmJournal.Slot s : earlier.slots()) {
+      Role role = Role.bySpecName(s.role());
+      ContainerState state = s.finished() ? ContainerState.FINISHED : ContainerState.STARTED;
+      TrackedContainer c = new TrackedContainer(role, s.index(), s.id(), s.host(), s.nodeHttpAddress(), state, null,
+          null, Map.of(), s.restarts(), null, now);
+      containers.adopt(c);
+      if (role == Role.SERVER && s.port() > 0) {
+        directory.serverRegistered(s.index(), s.host(), s.port());
+      }
+      Container live = alive.get(s.id());
+      if (live != null) {
+        nodes.placed(s.id(), allocator.nodeName(new RoleAllocator.Assignment(role, s.index(), live)));
+        launcher.adopt(live);
+      } else if (s.finished()) {
+        containers.put(c.completed(0, "exited while the ApplicationMaster restarted", ExitReason.EXITED_CLEANLY, now));
+      } else {
+        gone.add(c);
+      }
+    }
+    LOG.info("took over {} containers from the earlier attempt; {} are gone", alive.size(), gone.size());
+    timer.schedule(new AmEvent(LIVENESS_CHECK), liveness.intervalMs());
+    if (results.size() == spec.role(Role.WORKER).instances()) {
+      // Every worker had reported: finish as the earlier attempt would have.
+      Map.Entry<Integer, Map<String, Double>> last = results.pollLastEntry();
+      containers.live().stream().filter(c -> c.role() == Role.WORKER && c.index() == last.getKey()).findFirst()
+          .or(() -> containers.all().stream().filter(c -> c.role() == Role.WORKER && c.index() == last.getKey()
+              && containers.holdsSlot(c)).findFirst())
+          .ifPresent(c -> handle(new AmEvent.WorkerFinished(c.id(), last.getValue())));
+    }
+    for (TrackedContainer c : gone) {
+      ContainerStatus status = ContainerStatus.newInstance(org.apache.hadoop.yarn.api.records.ContainerId.fromString(c.id()),
+          org.apache.hadoop.yarn.api.records.ContainerState.COMPLETE, "gone when the ApplicationMaster restarted",
+          org.apache.hadoop.yarn.api.records.ContainerExitStatus.ABORTED);
+      handle(new AmEvent.Completed(status));
+    }
+  }
+
+  /** Saves what a next attempt needs. */
+  private void journal() {
+    if (journal == Journal.NONE) {
+      return;
+    }
+    Map<String, Object> pre = preprocessor == null || state() == PREPROCESSING ? null : preprocessor.status();
+    journal.save(new AmJournal.State(pre, containers.slots(directory::serverPort), new TreeMap<>(results),
+        directory.released(), restarts.restarts()));
   }
 
   private void startAllocating() {
@@ -279,6 +390,7 @@ final class JobLifecycle {
     mark("preprocessedMs");
     LOG.info("preprocessing finished; asking for containers");
     progress = 0.3f;
+    journal();
     startAllocating();
   }
 
@@ -334,6 +446,7 @@ final class JobLifecycle {
       nodes.placed(a.container().getId().toString(), allocator.nodeName(a));
       launcher.launch(a);
     }
+    journal();
   }
 
   private void onStarted(AmEvent event) {
@@ -359,6 +472,7 @@ final class JobLifecycle {
       directory.serverRegistered(r.index, r.host, r.port);
     }
     r.reply.ok(new Ack());
+    journal();
     if (replacement) {
       LOG.info("{} {} is back as {} on {} (restart {})", c.role().specName(), c.index(), c.id(), c.host(),
           c.restarts());
@@ -390,6 +504,7 @@ final class JobLifecycle {
     }
     containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(traffic));
     results.put(c.index(), f.results);
+    journal();
     int workers = spec.role(Role.WORKER).instances();
     progress = base() + 0.1f + (0.8f - base()) * results.size() / workers;
     if (results.size() < workers) {
@@ -488,7 +603,11 @@ final class JobLifecycle {
       reply.error("only the job's workers take part in barriers, not " + containerId);
       return;
     }
+    int passed = directory.released().size();
     directory.arrive(barrier, "worker/" + c.get().index(), reply);
+    if (directory.released().size() != passed) {
+      journal();
+    }
   }
 
   private void onStopTimeout(AmEvent event) {

@@ -37,9 +37,14 @@ final class LaunchContexts {
   private final Map<Role, Map<String, LocalResource>> volumes;
   private final String amHost;
   private final int amPort;
+  /** Where AM attempts write their endpoint ("" when the job has one attempt). */
+  private final String amEndpoint;
+  private final int amPatienceSeconds;
 
   private LaunchContexts(JobSpec spec, String appJson, LaunchSpec base, Map<Role, Map<String, LocalResource>> volumes,
-      String amHost, int amPort) {
+      String amHost, int amPort, String amEndpoint, int amPatienceSeconds) {
+    this.amEndpoint = amEndpoint;
+    this.amPatienceSeconds = amPatienceSeconds;
     this.spec = spec;
     this.appJson = appJson;
     this.volumes = volumes;
@@ -70,7 +75,10 @@ final class LaunchContexts {
       }
       volumes.put(role, files);
     }
-    return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, volumes, amHost, amPort);
+    String endpoint = spec.maxAppAttempts() > 1 ? fs.makeQualified(new Path(staging, AmEnv.ENDPOINT)).toString() : "";
+    return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, volumes, amHost, amPort, endpoint,
+        conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
+            dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT));
   }
 
   /** The app section the containers get: with preprocessing, {@code shards} names its shards. */
@@ -89,7 +97,8 @@ final class LaunchContexts {
   LaunchSpec forContainer(Role role, int index, int heartbeatMs) {
     RoleSpec roleSpec = spec.role(role);
     PsContainerEnv wiring = new PsContainerEnv(role.specName(), index, amHost, amPort,
-        spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(), appJson, heartbeatMs);
+        spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(), appJson, heartbeatMs, amEndpoint,
+        amPatienceSeconds);
     Map<String, String> env = new HashMap<>(roleSpec.environment());
     env.putAll(roleSpec.runtime().environment());
     if (roleSpec.runtime().javaHome() != null) {

@@ -39,6 +39,8 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
   private final Map<String, Map<String, Object>> jobs = new ConcurrentHashMap<>();
   private volatile String state = "PENDING";
   private volatile PreprocessReport report;
+  /** The status an earlier AM attempt's stage ended with; null when this attempt runs the stage. */
+  private volatile Map<String, Object> restored;
 
   /**
    * @param ownOutput whether the output is the application's own (a retried AM attempt may
@@ -131,8 +133,18 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
     }
   }
 
+  @Override
+  public void restore(Map<String, Object> status) {
+    restored = new LinkedHashMap<>(status);
+    state = "SUCCEEDED";
+  }
+
   /** The stage for the status: state, jobs and their progress, and the figures once done. */
-  Map<String, Object> status() {
+  @Override
+  public Map<String, Object> status() {
+    if (restored != null) {
+      return restored;
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("state", state);
     out.put("output", output.toString());

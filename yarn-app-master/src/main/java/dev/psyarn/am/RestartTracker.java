@@ -66,6 +66,13 @@ final class RestartTracker {
     return new Restart(reason.applicationFault() ? policy.backoffAfter(window.size()) : 0, window.size());
   }
 
+  /** Replacements an earlier AM attempt asked for (the window starts afresh). */
+  void restore(Map<String, Integer> earlier) {
+    for (Role role : Role.values()) {
+      restarts.merge(role, earlier.getOrDefault(role.specName(), 0), Integer::sum);
+    }
+  }
+
   /** Replacements asked for so far, by role. */
   Map<String, Integer> restarts() {
     Map<String, Integer> out = new java.util.LinkedHashMap<>();

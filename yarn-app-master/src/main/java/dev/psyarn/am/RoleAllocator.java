@@ -138,6 +138,17 @@ final class RoleAllocator {
     return scheduler.nodeName(a.container().getNodeId());
   }
 
+  /**
+   * Every role's containers came from an earlier AM attempt: nothing is asked for but
+   * replacements.
+   */
+  void tookOver() {
+    for (Role role : Role.values()) {
+      assigned.put(role, spec.role(role).instances());
+    }
+    nextRole = Role.values().length;
+  }
+
   /** Requests the first role's containers. */
   void start() {
     requestNextRole();

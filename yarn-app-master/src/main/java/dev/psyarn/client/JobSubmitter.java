@@ -91,6 +91,8 @@ public final class JobSubmitter {
       context.setQueue(spec.queue());
       context.setPriority(Priority.newInstance(spec.priority()));
       context.setMaxAppAttempts(spec.maxAppAttempts());
+      // A next AM attempt takes over the running containers instead of starting the job again.
+      context.setKeepContainersAcrossApplicationAttempts(spec.maxAppAttempts() > 1);
       context.setResource(spec.am().toResource());
       if (spec.amNodeLabel() != null) {
         context.setAMContainerResourceRequests(List.of(org.apache.hadoop.yarn.api.records.ResourceRequest.newInstance(

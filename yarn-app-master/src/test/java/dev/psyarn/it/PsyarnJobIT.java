@@ -176,7 +176,7 @@ class PsyarnJobIT {
     ClusterHarness.Run submitted = harness.psyarn("submit", spec.toString(), "--json");
     assertEquals(ExitCodes.OK, submitted.exitCode(), submitted.err());
     String id = submitted.json().path("applicationId").asText();
-    awaitState(ApplicationId.fromString(id), YarnApplicationState.RUNNING);
+    WorkerFaultIT.awaitPushingWorker(harness, id, 0, 64);
 
     ClusterHarness.Run mallory = org.apache.hadoop.security.UserGroupInformation.createRemoteUser("mallory")
         .doAs((java.security.PrivilegedExceptionAction<ClusterHarness.Run>) () -> harness.psyarn("kill", id));

@@ -28,8 +28,31 @@ record ContainerBootstrap(PsContainerEnv env, String containerId, String host, A
     String containerId = environment.getOrDefault(PsContainerEnv.CONTAINER_ID, env.role() + "-" + env.index());
     String host = environment.getOrDefault(PsContainerEnv.NM_HOST, "localhost");
     AppSecret secret = ContainerSecret.read();
-    RpcClient am = RpcClient.connect(new InetSocketAddress(env.amHost(), env.amPort()), secret,
-        Protocols.CONTROL, CONNECT_TIMEOUT);
-    return new ContainerBootstrap(env, containerId, host, secret, new ControlClient(am, containerId));
+    InetSocketAddress at = new InetSocketAddress(env.amHost(), env.amPort());
+    RpcClient am = RpcClient.connect(at, secret, Protocols.CONTROL, CONNECT_TIMEOUT);
+    if (env.amEndpoint().isEmpty()) {
+      return new ContainerBootstrap(env, containerId, host, secret, new ControlClient(am, containerId));
+    }
+    Duration patience = Duration.ofSeconds(env.amPatienceSeconds());
+    ReconnectingChannel follower = new ReconnectingChannel(am, at, endpointFile(env.amEndpoint()),
+        address -> RpcClient.connect(address, secret, Protocols.CONTROL, CONNECT_TIMEOUT), patience,
+        java.time.Clock.systemUTC());
+    return new ContainerBootstrap(env, containerId, host, secret, new ControlClient(follower, containerId, patience));
+  }
+
+  /** Reads "host:port" from the file the AM's attempts write; null while there is none. */
+  static ReconnectingChannel.Endpoints endpointFile(String uri) {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(uri);
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    return () -> {
+      org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(conf);
+      try (java.io.InputStream in = fs.open(file)) {
+        String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        int colon = text.lastIndexOf(':');
+        return new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+      } catch (java.io.FileNotFoundException e) {
+        return null;
+      }
+    };
   }
 }

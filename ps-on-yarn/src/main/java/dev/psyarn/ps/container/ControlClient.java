@@ -9,6 +9,7 @@ import dev.psyarn.ps.wire.ControlMessages.GetClusterView;
 import dev.psyarn.ps.wire.ControlMessages.Heartbeat;
 import dev.psyarn.ps.wire.ControlMessages.HeartbeatReply;
 import dev.psyarn.ps.wire.ControlMessages.Register;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,10 @@ public final class ControlClient implements AutoCloseable {
 
   private final PeerChannel am;
   private final String containerId;
+  /** How long a heartbeat may wait: longer when the channel follows the AM to its next attempt. */
+  private final Duration heartbeatWait;
+  /** Missed heartbeats in a row after which the AM counts as lost. */
+  private final int maxMissed;
   private final CompletableFuture<Void> stop = new CompletableFuture<>();
   private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "psyarn-heartbeat");
@@ -41,10 +46,24 @@ public final class ControlClient implements AutoCloseable {
   public ControlClient(PeerChannel am, String containerId) {
     this.am = am;
     this.containerId = containerId;
+    this.heartbeatWait = Duration.ofSeconds(30);
+    this.maxMissed = 3;
+  }
+
+  /** A client whose channel follows the AM to its next attempt, waiting up to {@code patience}. */
+  ControlClient(ReconnectingChannel am, String containerId, Duration patience) {
+    this.am = am;
+    this.containerId = containerId;
+    this.heartbeatWait = patience.plusSeconds(30);
+    this.maxMissed = 1; // the channel itself has waited for the AM's next attempt
   }
 
   public void register(String role, int index, String host, int port) {
-    am.call(new Register(containerId, role, index, host, port)).join();
+    Register register = new Register(containerId, role, index, host, port);
+    if (am instanceof ReconnectingChannel follower) {
+      follower.registerWith(register);
+    }
+    am.call(register).join();
   }
 
   /** The servers and their ranges; blocks until every server has registered. */
@@ -81,7 +100,7 @@ public final class ControlClient implements AutoCloseable {
   private void beat(Supplier<Map<String, Double>> metrics) {
     try {
       HeartbeatReply reply = (HeartbeatReply) am.call(new Heartbeat(containerId,
-          new HashMap<>(metrics.get()))).get(30, TimeUnit.SECONDS);
+          new HashMap<>(metrics.get()))).get(heartbeatWait.toMillis(), TimeUnit.MILLISECONDS);
       missedHeartbeats = 0;
       if (reply.command() == Command.STOP) {
         stop.complete(null);
@@ -91,7 +110,7 @@ public final class ControlClient implements AutoCloseable {
     } catch (Exception e) {
       missedHeartbeats++;
       LOG.warn("heartbeat to the AM failed ({} in a row): {}", missedHeartbeats, e.toString());
-      if (missedHeartbeats >= 3) {
+      if (missedHeartbeats >= maxMissed) {
         stop.completeExceptionally(new IllegalStateException("lost the ApplicationMaster", e));
       }
     }

@@ -18,9 +18,18 @@ import java.util.Map;
  * @param numWorkers workers in the job
  * @param appJson the job's {@code app} section as JSON
  * @param heartbeatMs how often the container reports to the AM
+ * @param amEndpoint the file where each AM attempt writes where it listens ("" when the job has one
+ *     attempt: a lost AM then ends the container)
+ * @param amPatienceSeconds how long the container waits for the AM's next attempt
  */
 public record PsContainerEnv(String role, int index, String amHost, int amPort, int numServers,
-    int numWorkers, String appJson, int heartbeatMs) {
+    int numWorkers, String appJson, int heartbeatMs, String amEndpoint, int amPatienceSeconds) {
+
+  /** Wiring for a job whose AM is not restarted. */
+  public PsContainerEnv(String role, int index, String amHost, int amPort, int numServers, int numWorkers,
+      String appJson, int heartbeatMs) {
+    this(role, index, amHost, amPort, numServers, numWorkers, appJson, heartbeatMs, "", 0);
+  }
 
   public static final String ROLE = "PSYARN_ROLE";
   public static final String INDEX = "PSYARN_INDEX";
@@ -30,6 +39,8 @@ public record PsContainerEnv(String role, int index, String amHost, int amPort, 
   public static final String NUM_WORKERS = "PSYARN_NUM_WORKERS";
   public static final String APP = "PSYARN_APP";
   public static final String HEARTBEAT_MS = "PSYARN_HEARTBEAT_MS";
+  public static final String AM_ENDPOINT = "PSYARN_AM_ENDPOINT";
+  public static final String AM_PATIENCE_SECONDS = "PSYARN_AM_PATIENCE_SECONDS";
   /** Set by YARN in every container. */
   public static final String CONTAINER_ID = "CONTAINER_ID";
   /** Set by YARN in every container: the NodeManager's host. */
@@ -46,6 +57,10 @@ public record PsContainerEnv(String role, int index, String amHost, int amPort, 
     env.put(NUM_WORKERS, Integer.toString(numWorkers));
     env.put(APP, Base64.getEncoder().encodeToString(appJson.getBytes(StandardCharsets.UTF_8)));
     env.put(HEARTBEAT_MS, Integer.toString(heartbeatMs));
+    if (!amEndpoint.isEmpty()) {
+      env.put(AM_ENDPOINT, amEndpoint);
+      env.put(AM_PATIENCE_SECONDS, Integer.toString(amPatienceSeconds));
+    }
     return env;
   }
 
@@ -63,7 +78,9 @@ public record PsContainerEnv(String role, int index, String amHost, int amPort, 
         number(env, NUM_SERVERS),
         number(env, NUM_WORKERS),
         decode(env, APP),
-        number(env, HEARTBEAT_MS));
+        number(env, HEARTBEAT_MS),
+        env.getOrDefault(AM_ENDPOINT, ""),
+        env.containsKey(AM_ENDPOINT) ? number(env, AM_PATIENCE_SECONDS) : 0);
   }
 
   private static String require(Map<String, String> env, String name) {

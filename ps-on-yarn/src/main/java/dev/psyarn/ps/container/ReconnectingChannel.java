@@ -1,0 +1,133 @@
+package dev.psyarn.ps.container;
+
+import dev.psyarn.ps.transport.PeerChannel;
+import dev.psyarn.ps.transport.RemoteException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A container's channel to the AM that follows the AM to its next attempt: when the connection is
+ * lost, it reads where the new attempt listens (the endpoint file each attempt writes in the
+ * staging directory), connects, registers the container again and sends the request that failed.
+ * An answer that is an error of the AM's is not retried. Gives up after {@code patience}.
+ */
+final class ReconnectingChannel implements PeerChannel {
+
+  /** Where the AM listens now, as its latest attempt wrote it; null while none is written. */
+  interface Endpoints {
+    InetSocketAddress read() throws IOException;
+  }
+
+  /** Opens an authenticated channel to an AM. */
+  interface Connector {
+    PeerChannel connect(InetSocketAddress address) throws IOException;
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReconnectingChannel.class);
+  private static final long POLL_MS = 500;
+
+  private final Endpoints endpoints;
+  private final Connector connector;
+  private final Duration patience;
+  private final Clock clock;
+  private final ExecutorService reconnects = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "psyarn-am-reconnect");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile PeerChannel current;
+  private volatile InetSocketAddress at;
+  private volatile Object registration;
+  private int generation;
+
+  ReconnectingChannel(PeerChannel first, InetSocketAddress at, Endpoints endpoints, Connector connector,
+      Duration patience, Clock clock) {
+    this.current = first;
+    this.at = at;
+    this.endpoints = endpoints;
+    this.connector = connector;
+    this.patience = patience;
+    this.clock = clock;
+  }
+
+  /** The request that registers this container; sent again to every new AM before anything else. */
+  void registerWith(Object register) {
+    this.registration = register;
+  }
+
+  @Override
+  public CompletableFuture<Object> call(Object request) {
+    PeerChannel channel = current;
+    int seen = generation();
+    return channel.call(request).exceptionallyComposeAsync(failure -> {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      if (cause instanceof RemoteException) {
+        return CompletableFuture.failedFuture(cause);
+      }
+      try {
+        return follow(seen).call(request);
+      } catch (IOException e) {
+        e.addSuppressed(cause);
+        return CompletableFuture.failedFuture(e);
+      }
+    }, reconnects);
+  }
+
+  private synchronized int generation() {
+    return generation;
+  }
+
+  /**
+   * The channel to the AM's next attempt, once it is there and this container is registered with
+   * it; another caller that already followed it since {@code seen} is reused.
+   */
+  private synchronized PeerChannel follow(int seen) throws IOException {
+    if (generation != seen) {
+      return current;
+    }
+    long deadline = clock.millis() + patience.toMillis();
+    LOG.warn("lost the ApplicationMaster at {}; waiting up to {} s for its next attempt", at, patience.toSeconds());
+    IOException last = null;
+    while (clock.millis() < deadline) {
+      InetSocketAddress next = endpoints.read();
+      if (next != null && !next.equals(at)) {
+        try {
+          PeerChannel channel = connector.connect(next);
+          if (registration != null) {
+            channel.call(registration).join();
+          }
+          current.close();
+          current = channel;
+          at = next;
+          generation++;
+          LOG.info("registered again with the ApplicationMaster's next attempt at {}", next);
+          return channel;
+        } catch (IOException | CompletionException e) {
+          last = e instanceof IOException io ? io : new IOException(e.getCause());
+          LOG.warn("cannot register with the AM at {} yet: {}", next, e.toString());
+        }
+      }
+      try {
+        Thread.sleep(POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the ApplicationMaster", e);
+      }
+    }
+    throw new IOException("the ApplicationMaster did not come back within " + patience.toSeconds() + " s", last);
+  }
+
+  @Override
+  public void close() {
+    reconnects.shutdownNow();
+    current.close();
+  }
+}
