@@ -104,6 +104,18 @@ final class ContainerTable {
     return n;
   }
 
+  /** Worker slots whose holder has exited after reporting (its index is among {@code reported}). */
+  int countExitedAfterReporting(java.util.Set<Integer> reported) {
+    int n = 0;
+    for (String id : holders.values()) {
+      TrackedContainer c = byId.get(id);
+      if (c.role() == Role.WORKER && c.state() == ContainerState.COMPLETED && reported.contains(c.index())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Whether every slot of the role is held by a container that has exited. */
   boolean allCompleted(Role role) {
     int completed = 0;

@@ -480,7 +480,8 @@ final class JobLifecycle {
     if (now != STARTING) {
       return now;
     }
-    int registered = containers.countHolders(ContainerState.REGISTERED, ContainerState.FINISHED);
+    int registered = containers.countHolders(ContainerState.REGISTERED, ContainerState.FINISHED)
+        + containers.countExitedAfterReporting(results.keySet());
     progress = base() + 0.1f * registered / spec.totalContainers();
     if (registered == spec.totalContainers()) {
       mark("allRegisteredMs");

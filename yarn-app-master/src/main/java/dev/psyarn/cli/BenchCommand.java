@@ -25,7 +25,8 @@ final class BenchCommand implements Callable<Integer> {
       "pushpull: one worker and one server on loopback, push and pull throughput by request shape;",
       "flights: the flights-lr example on an embedded cluster beside liblinear-java on the same features;",
       "preprocess: the spec's MapReduce preprocessing on an embedded cluster beside one thread reading and featurizing;",
-      "startup: submit → all N containers running, vs MapReduce's SleepJob on an embedded cluster."})
+      "startup: submit → all N containers running, vs MapReduce's SleepJob on an embedded cluster;",
+      "recovery: a worker's JVM killed mid-run (counter and flights jobs): seconds to its replacement, job time vs clean."})
   String what;
 
   @Option(names = "--window", defaultValue = "2", description = "pushpull: requests in flight (default ${DEFAULT-VALUE}).")
@@ -60,8 +61,9 @@ final class BenchCommand implements Callable<Integer> {
       case "pushpull" -> pushPull();
       case "flights" -> flights();
       case "preprocess" -> preprocess();
+      case "recovery" -> recovery();
       default -> throw new IllegalArgumentException("unknown benchmark \"" + what
-          + "\"; known: flights, preprocess, pushpull, startup");
+          + "\"; known: flights, preprocess, pushpull, recovery, startup");
     };
   }
 
@@ -216,6 +218,66 @@ final class BenchCommand implements Callable<Integer> {
   /** {@code ours / reference} to two places, or "—" where there is no reference. */
   private static String ratio(double ours, double reference) {
     return Double.isNaN(reference) ? "—" : String.format(Locale.ROOT, "%.2f", ours / reference);
+  }
+
+  /**
+   * The counter job and the flights job (its data read by the workers, no preprocessing), each
+   * clean and with worker 1 killed mid-run, {@code --runs} pairs each, on one embedded cluster.
+   */
+  private int recovery() throws Exception {
+    SpecFile flights = SpecFile.read(spec);
+    String data = flights.spec().preprocesses() ? flights.spec().preprocess().input()
+        : CliContext.JSON.readTree(flights.spec().appJson()).path("data").asText();
+    String workerRestart = "restart: {backoffSeconds: 0}";
+    Map<String, String> jobs = new LinkedHashMap<>();
+    jobs.put("counter", "name: recovery-counter\nam: {memory: 256m}\nroles:\n"
+        + "  server: {instances: 2, memory: 128m}\n  worker: {instances: 2, memory: 128m, " + workerRestart + "}\n"
+        + "app: {type: counter, keys: 2000, rounds: 60, pauseMs: 100}\n");
+    jobs.put("flights", "name: recovery-flights\nam: {memory: 384m}\nroles:\n"
+        + "  server: {instances: 2, memory: 512m}\n  worker: {instances: 2, memory: 1g, " + workerRestart + "}\n"
+        + "app: {type: sparse-lr, data: \"" + data + "\", hashBits: 24, epochs: 6, batchSize: 2000,\n"
+        + "  updater: {type: ftrl, rate: 0.25, beta: 1}, consistency: {model: bounded, maxDelay: 2}}\n");
+    Map<String, Double> killAfter = Map.of("counter", 20 * 2000 * 12.0, "flights", 600e6);
+    File work = new File("target", "psyarn-bench").getAbsoluteFile();
+    ctx.err.println("starting local HDFS and YARN in " + work);
+    Map<String, Object> result = new LinkedHashMap<>();
+    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), false)) {
+      dev.psyarn.local.RecoveryBench bench = new dev.psyarn.local.RecoveryBench(cluster.conf(),
+          DistJar.locate(ctx.conf), ctx.err);
+      for (Map.Entry<String, String> job : jobs.entrySet()) {
+        ctx.err.println(job.getKey() + ": " + runs + " pairs of runs, clean and with worker 1 killed");
+        List<dev.psyarn.local.RecoveryBench.Run> pairs = bench.run(job.getValue(), killAfter.get(job.getKey()), runs);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("killToRegisteredSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::killToRegistered));
+        row.put("killToPushingSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::killToPushing));
+        row.put("replacementStartSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::replacementStart));
+        row.put("cleanSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::cleanSeconds));
+        row.put("faultSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::faultSeconds));
+        row.put("faultOverClean", medianOf(pairs, p -> p.faultSeconds() / p.cleanSeconds()));
+        row.put("runs", pairs);
+        result.put(job.getKey(), row);
+      }
+    }
+    if (json) {
+      ctx.printJson(result);
+    } else {
+      ctx.out.printf(Locale.ROOT, "medians of %d pairs of runs%n", runs);
+      ctx.out.println("job | kill → replacement registered (s) | kill → pushing again (s) | one container start (s) "
+          + "| clean job (s) | job with the fault (s) | fault / clean");
+      result.forEach((name, r) -> {
+        Map<?, ?> row = (Map<?, ?>) r;
+        ctx.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.1f | %.1f | %.2f%n", name,
+            row.get("killToRegisteredSeconds"), row.get("killToPushingSeconds"), row.get("replacementStartSeconds"),
+            row.get("cleanSeconds"), row.get("faultSeconds"), row.get("faultOverClean"));
+      });
+    }
+    return ExitCodes.OK;
+  }
+
+  private static double medianOf(List<dev.psyarn.local.RecoveryBench.Run> runs,
+      java.util.function.ToDoubleFunction<dev.psyarn.local.RecoveryBench.Run> figure) {
+    double[] v = runs.stream().mapToDouble(figure).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private int startup() throws Exception {

@@ -3,6 +3,7 @@ package dev.psyarn.am;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -337,6 +338,66 @@ class JobLifecycleTest {
     assertEquals(AmState.FAILED, life.state());
     assertTrue(life.outcome().join().diagnostics().contains("failed handling CONTAINERS_ALLOCATED: "
         + "java.lang.IllegalStateException: launcher broke"), life.outcome().join().diagnostics());
+  }
+
+  @Test
+  void theNextAmAttemptTakesOverKeptContainersInTheirSlotsAndAsksForNothingButWhatIsGone() {
+    AmJournal.State earlier = new AmJournal.State(null, List.of(
+        new AmJournal.Slot("server", 0, Containers.id(1).toString(), "node1", "node1:8042", 9001, 0, false),
+        new AmJournal.Slot("server", 1, Containers.id(2).toString(), "node0", "node0:8042", 9002, 0, false),
+        new AmJournal.Slot("worker", 0, Containers.id(3).toString(), "node1", "node1:8042", 0, 0, false),
+        new AmJournal.Slot("worker", 1, Containers.id(4).toString(), "node0", "node0:8042", 0, 0, true)),
+        Map.of(1, Map.of("keys", 10.0, "expectedTotal", 100.0, "observedTotal", 100.0, "mismatches", 0.0)),
+        List.of("counter-pushed"), Map.of("server", 0, "worker", 2));
+    List<AmJournal.State> journaled = new ArrayList<>();
+    RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
+    launched.clear();
+    life = new JobLifecycle(SPEC, new CounterApp(), null, new RoleAllocator(SPEC, fresh), launched::add,
+        (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, journaled::add);
+    life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
+        Containers.of(3, Role.WORKER)));
+    assertTrue(fresh.requested.isEmpty() && fresh.scheduled.isEmpty(), "nothing is asked for: every slot is held");
+    RecordingReply view = new RecordingReply();
+    life.directory().requestView(view);
+    assertEquals(2, assertInstanceOf(ClusterView.class, view.ok).servers().length, "servers known at once");
+    RecordingReply passed = new RecordingReply();
+    life.arrive("counter-pushed", Containers.id(3).toString(), passed);
+    assertNotNull(passed.ok, "a barrier the earlier attempt saw released stays released");
+
+    assertNull(register(1, Role.SERVER, 0).error);
+    assertNull(register(2, Role.SERVER, 1).error);
+    assertEquals(AmState.STARTING, life.state());
+    assertNull(register(3, Role.WORKER, 0).error);
+    assertEquals(AmState.RUNNING, life.state(), "the finished worker counts; the rest registered again");
+    assertTrue(launched.isEmpty(), "no container was launched");
+    assertEquals(2, life.restarts().get("worker"), "restarts carry over");
+    workerFinished(3, 100);
+    assertEquals(AmState.FINISHING, life.state(), "worker 1's results from the earlier attempt stand");
+    assertEquals(0L, life.summary().get("mismatches"));
+    AmJournal.State last = journaled.get(journaled.size() - 1);
+    assertEquals(2, last.results().size());
+    assertEquals(9002, last.slots().stream().filter(s -> s.role().equals("server") && s.index() == 1)
+        .findFirst().orElseThrow().port());
+  }
+
+  @Test
+  void aSlotWhoseContainerDidNotSurviveTheAmRestartIsHandledAsLostWithItsNode() {
+    AmJournal.State earlier = new AmJournal.State(null, List.of(
+        new AmJournal.Slot("server", 0, Containers.id(1).toString(), "node1", "node1:8042", 9001, 0, false),
+        new AmJournal.Slot("server", 1, Containers.id(2).toString(), "node0", "node0:8042", 9002, 0, false),
+        new AmJournal.Slot("worker", 0, Containers.id(3).toString(), "node1", "node1:8042", 0, 0, false),
+        new AmJournal.Slot("worker", 1, Containers.id(4).toString(), "node0", "node0:8042", 0, 0, false)),
+        Map.of(), List.of(), Map.of());
+    life = new JobLifecycle(SPEC, new CounterApp(), null, new RoleAllocator(SPEC, scheduler), launched::add,
+        (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, JobLifecycle.Journal.NONE);
+    life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
+        Containers.of(3, Role.WORKER)));
+    TrackedContainer gone = life.containers().byId(Containers.id(4).toString()).orElseThrow();
+    assertEquals(ExitReason.NODE_LOST, gone.reason());
+    AmEvent.RestartDue due = (AmEvent.RestartDue) scheduled.stream()
+        .filter(e -> e.getType() == AmEvent.Type.RESTART_DUE).findFirst().orElseThrow();
+    assertEquals(1, due.index);
+    assertNotEquals(AmState.FAILED, life.state());
   }
 
   /** A completed status for a container id string. */

@@ -43,15 +43,15 @@ final class ReconnectingChannel implements PeerChannel {
     t.setDaemon(true);
     return t;
   });
-  private volatile PeerChannel current;
-  private volatile InetSocketAddress at;
+  /** The channel in use, where it leads, and how many times the AM was followed: read together. */
+  private record Link(PeerChannel channel, InetSocketAddress at, int generation) {}
+
+  private volatile Link link;
   private volatile Object registration;
-  private int generation;
 
   ReconnectingChannel(PeerChannel first, InetSocketAddress at, Endpoints endpoints, Connector connector,
       Duration patience, Clock clock) {
-    this.current = first;
-    this.at = at;
+    this.link = new Link(first, at, 0);
     this.endpoints = endpoints;
     this.connector = connector;
     this.patience = patience;
@@ -65,15 +65,14 @@ final class ReconnectingChannel implements PeerChannel {
 
   @Override
   public CompletableFuture<Object> call(Object request) {
-    PeerChannel channel = current;
-    int seen = generation();
-    return channel.call(request).exceptionallyComposeAsync(failure -> {
+    Link used = link;
+    return used.channel().call(request).exceptionallyComposeAsync(failure -> {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
       if (cause instanceof RemoteException) {
         return CompletableFuture.failedFuture(cause);
       }
       try {
-        return follow(seen).call(request);
+        return follow(used).call(request);
       } catch (IOException e) {
         e.addSuppressed(cause);
         return CompletableFuture.failedFuture(e);
@@ -81,18 +80,16 @@ final class ReconnectingChannel implements PeerChannel {
     }, reconnects);
   }
 
-  private synchronized int generation() {
-    return generation;
-  }
-
   /**
    * The channel to the AM's next attempt, once it is there and this container is registered with
-   * it; another caller that already followed it since {@code seen} is reused.
+   * it; when another caller has already followed it since {@code failed} was in use, that channel.
    */
-  private synchronized PeerChannel follow(int seen) throws IOException {
-    if (generation != seen) {
-      return current;
+  private synchronized PeerChannel follow(Link failed) throws IOException {
+    Link now = link;
+    if (now.generation() != failed.generation()) {
+      return now.channel();
     }
+    InetSocketAddress at = now.at();
     long deadline = clock.millis() + patience.toMillis();
     LOG.warn("lost the ApplicationMaster at {}; waiting up to {} s for its next attempt", at, patience.toSeconds());
     IOException last = null;
@@ -104,10 +101,8 @@ final class ReconnectingChannel implements PeerChannel {
           if (registration != null) {
             channel.call(registration).join();
           }
-          current.close();
-          current = channel;
-          at = next;
-          generation++;
+          now.channel().close();
+          link = new Link(channel, next, now.generation() + 1);
           LOG.info("registered again with the ApplicationMaster's next attempt at {}", next);
           return channel;
         } catch (IOException | CompletionException e) {
@@ -128,6 +123,6 @@ final class ReconnectingChannel implements PeerChannel {
   @Override
   public void close() {
     reconnects.shutdownNow();
-    current.close();
+    link.channel().close();
   }
 }

@@ -1,0 +1,134 @@
+package dev.psyarn.local;
+
+import dev.psyarn.am.JobStatus;
+import dev.psyarn.client.JobStatusReader;
+import dev.psyarn.client.JobSubmitter;
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.JobSpecParser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+
+/**
+ * How fast a job gets over a killed worker, on an embedded cluster: for each run, the job clean,
+ * then the same job with worker 1's JVM killed (SIGKILL, by its PID) once it has sent
+ * {@code killAfterBytes}. Measured from the client's view of the AM's live status (polled every
+ * 50 ms): seconds from the kill to the replacement registered, to the replacement pushing again,
+ * the replacement's own start (first seen to registered, the time of one container start), and
+ * the whole job with the fault over the clean job.
+ */
+public final class RecoveryBench {
+
+  /** One pair of runs. */
+  public record Run(double cleanSeconds, double faultSeconds, double killToRegistered, double killToPushing,
+      double replacementStart, String outcome) {}
+
+  private static final long POLL_MS = 50;
+
+  private final Configuration conf;
+  private final Path jar;
+  private final PrintStream progress;
+
+  public RecoveryBench(Configuration conf, Path jar, PrintStream progress) {
+    this.conf = conf;
+    this.jar = jar;
+    this.progress = progress;
+  }
+
+  public List<Run> run(String specText, double killAfterBytes, int runs) throws Exception {
+    JobSpec spec = JobSpecParser.parse(specText);
+    List<Run> out = new ArrayList<>();
+    try (YarnClient yarn = YarnClient.createYarnClient()) {
+      yarn.init(conf);
+      yarn.start();
+      FileSystem fs = FileSystem.get(conf);
+      JobStatusReader reader = new JobStatusReader(conf, fs);
+      for (int r = 0; r < runs; r++) {
+        double clean = timeToEnd(yarn, reader, new JobSubmitter(conf, yarn, fs).submit(spec, specText, jar), null);
+        progress.printf("run %d of %d: clean job %.1f s%n", r + 1, runs, clean);
+        Map<String, Double> fault = new LinkedHashMap<>();
+        ApplicationId id = new JobSubmitter(conf, yarn, fs).submit(spec, specText, jar);
+        double faulted = timeToEnd(yarn, reader, id, new Fault(killAfterBytes, fault));
+        Run run = new Run(clean, faulted, fault.getOrDefault("killToRegistered", Double.NaN),
+            fault.getOrDefault("killToPushing", Double.NaN), fault.getOrDefault("replacementStart", Double.NaN),
+            yarn.getApplicationReport(id).getFinalApplicationStatus().name());
+        progress.printf("run %d of %d: with a killed worker %.1f s (%s): kill → registered %.2f s, → pushing %.2f s, "
+            + "replacement start %.2f s%n", r + 1, runs, faulted, run.outcome(), run.killToRegistered(),
+            run.killToPushing(), run.replacementStart());
+        out.add(run);
+      }
+    }
+    return out;
+  }
+
+  /** Kills worker 1 once it has sent enough, then times its replacement. */
+  private static final class Fault {
+    final double afterBytes;
+    final Map<String, Double> figures;
+    String victim;
+    long killedAt;
+    long replacementSeen;
+
+    Fault(double afterBytes, Map<String, Double> figures) {
+      this.afterBytes = afterBytes;
+      this.figures = figures;
+    }
+
+    void observe(JobStatus status, long now) throws IOException {
+      for (JobStatus.ContainerRow c : status.containers()) {
+        if (!"worker".equals(c.role()) || c.index() != 1) {
+          continue;
+        }
+        if (victim == null && "REGISTERED".equals(c.state()) && c.metrics().getOrDefault("bytesOut", 0.0) > afterBytes) {
+          OptionalLong pid = ContainerProcesses.pidOf(c.id());
+          if (pid.isPresent()) {
+            victim = c.id();
+            killedAt = now;
+            ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        } else if (victim != null && !c.id().equals(victim)) {
+          if (replacementSeen == 0) {
+            replacementSeen = now;
+          }
+          if ("REGISTERED".equals(c.state()) || "FINISHED".equals(c.state())) {
+            figures.putIfAbsent("killToRegistered", (now - killedAt) / 1e9);
+            figures.putIfAbsent("replacementStart", (now - replacementSeen) / 1e9);
+            if (c.metrics().getOrDefault("bytesOut", 0.0) > 0) {
+              figures.putIfAbsent("killToPushing", (now - killedAt) / 1e9);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private double timeToEnd(YarnClient yarn, JobStatusReader reader, ApplicationId id, Fault fault) throws Exception {
+    long start = System.nanoTime();
+    while (true) {
+      ApplicationReport report = yarn.getApplicationReport(id);
+      if (report.getFinalApplicationStatus() != FinalApplicationStatus.UNDEFINED) {
+        if (report.getFinalApplicationStatus() != FinalApplicationStatus.SUCCEEDED) {
+          throw new IOException(id + " ended " + report.getFinalApplicationStatus() + ": " + report.getDiagnostics());
+        }
+        return (System.nanoTime() - start) / 1e9;
+      }
+      // Clean runs poll the live status too, so both put the same load on the AM.
+      var live = reader.live(report);
+      if (fault != null && live.isPresent()) {
+        fault.observe(live.get(), System.nanoTime());
+      }
+      Thread.sleep(POLL_MS);
+    }
+  }
+}
