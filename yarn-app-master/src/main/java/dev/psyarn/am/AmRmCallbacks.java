@@ -1,8 +1,6 @@
 package dev.psyarn.am;
 
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.NodeReport;
@@ -12,26 +10,24 @@ import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
 /** Turns the ResourceManager's callbacks into lifecycle events on the event thread; nothing more. */
 final class AmRmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
 
-  private final Executor events;
-  private final Consumer<AmEvent> lifecycle;
-  private final JobLifecycle progressSource;
+  private final AmLoop loop;
+  private final JobProgress progress;
 
-  AmRmCallbacks(Executor events, JobLifecycle lifecycle) {
-    this.events = events;
-    this.lifecycle = lifecycle::handle;
-    this.progressSource = lifecycle;
+  AmRmCallbacks(AmLoop loop, JobProgress progress) {
+    this.loop = loop;
+    this.progress = progress;
   }
 
   @Override
   public void onContainersAllocated(List<Container> containers) {
     List<Container> copy = List.copyOf(containers);
-    events.execute(() -> lifecycle.accept(new AmEvent.Allocated(copy)));
+    loop.post(new AmEvent.Allocated(copy));
   }
 
   @Override
   public void onContainersCompleted(List<ContainerStatus> statuses) {
     for (ContainerStatus status : statuses) {
-      events.execute(() -> lifecycle.accept(new AmEvent.Completed(status)));
+      loop.post(new AmEvent.Completed(status));
     }
   }
 
@@ -48,13 +44,13 @@ final class AmRmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
     }
     String diagnostics = why.toString().strip()
         + "; the cluster cannot satisfy the spec's placement (nodes, labels or per-node limits)";
-    events.execute(() -> lifecycle.accept(new AmEvent.Fatal(AmEvent.Type.FATAL_ERROR, diagnostics)));
+    loop.post(new AmEvent.Fatal(AmEvent.Type.FATAL_ERROR, diagnostics));
   }
 
   @Override
   public void onShutdownRequest() {
-    events.execute(() -> lifecycle.accept(new AmEvent.Fatal(AmEvent.Type.SHUTDOWN_REQUESTED,
-        "the ResourceManager asked the ApplicationMaster to shut down")));
+    loop.post(new AmEvent.Fatal(AmEvent.Type.SHUTDOWN_REQUESTED,
+        "the ResourceManager asked the ApplicationMaster to shut down"));
   }
 
   @Override
@@ -63,12 +59,12 @@ final class AmRmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
 
   @Override
   public float getProgress() {
-    return progressSource.progress();
+    return progress.get();
   }
 
   @Override
   public void onError(Throwable e) {
-    events.execute(() -> lifecycle.accept(new AmEvent.Fatal(AmEvent.Type.FATAL_ERROR,
-        "lost the ResourceManager: " + e)));
+    loop.post(new AmEvent.Fatal(AmEvent.Type.FATAL_ERROR,
+        "lost the ResourceManager: " + e));
   }
 }

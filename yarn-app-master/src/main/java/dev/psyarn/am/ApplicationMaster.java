@@ -20,11 +20,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -32,6 +30,7 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.AMRMClient;
@@ -76,18 +75,13 @@ public final class ApplicationMaster {
   private final String user;
   /** This AM's attempt, from 1. */
   private final int attempt;
-  private final ExecutorService events = Executors.newSingleThreadExecutor(r -> new Thread(r, "psyarn-am-events"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "psyarn-am-timers");
     t.setDaemon(true);
     return t;
   });
-  /** Set once in {@link #run} before any event can arrive; read on the event thread. */
-  private volatile JobLifecycle lifecycleRef;
   /** Counted down once {@link #finish} is done, for the termination hook to wait on. */
   private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-  /** The preprocessing stage, when the spec has one. */
-  private PreprocessStage preprocess;
 
   ApplicationMaster(Configuration conf, AmEnv env, JobSpec spec, String appId, String user, int attempt) {
     this.attempt = attempt;
@@ -117,6 +111,11 @@ public final class ApplicationMaster {
     System.exit(code.code);
   }
 
+  /**
+   * Builds the AM's parts in the order they need each other (everything that reports does so by
+   * posting to the loop, so nothing is bound late), registers, runs the loop until the job's
+   * outcome is known, and finishes.
+   */
   ExitCode run() throws Exception {
     Credentials credentials = UserGroupInformation.getCurrentUser().getCredentials();
     byte[] key = credentials.getSecretKey(new Text(AppSecret.ALIAS));
@@ -126,117 +125,81 @@ public final class ApplicationMaster {
     AppSecret secret = AppSecret.of(key);
     String host = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
     FileSystem fs = FileSystem.get(conf);
-
-    ContainerLauncher launcher = new ContainerLauncher(events);
-    AtomicReference<AMRMClientAsync<ContainerRequest>> amrmRef = new AtomicReference<>();
-    RoleAllocator allocator = new RoleAllocator(spec, new RoleAllocator.Scheduler() {
-      @Override
-      public void request(ContainerRequest request) {
-        amrmRef.get().addContainerRequest(request);
-      }
-
-      @Override
-      public void withdraw(ContainerRequest request) {
-        amrmRef.get().removeContainerRequest(request);
-      }
-
-      @Override
-      public void release(ContainerId container) {
-        amrmRef.get().releaseAssignedContainer(container);
-      }
-
-      @Override
-      public void schedule(org.apache.hadoop.yarn.api.records.SchedulingRequest request) {
-        amrmRef.get().addSchedulingRequests(List.of(request));
-      }
-
-      @Override
-      public void blacklist(String node) {
-        // The client edits the lists it is given.
-        amrmRef.get().updateBlacklist(new ArrayList<>(List.of(node)), new ArrayList<>());
-      }
-
-      @Override
-      public String nodeName(org.apache.hadoop.yarn.api.records.NodeId node) {
-        // The scheduler names nodes with their port where it is told to (several NodeManagers a host).
-        return conf.getBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME,
-            YarnConfiguration.DEFAULT_RM_SCHEDULER_USE_PORT_FOR_NODE_NAME) ? node.toString() : node.getHost();
-      }
-
-      @Override
-      public int clusterNodes() {
-        return amrmRef.get().getClusterNodeCount();
-      }
-    });
-    if (spec.preprocesses()) {
-      String output = spec.preprocessOutput(env.stagingDir());
-      preprocess = new PreprocessStage(conf, spec, new Path(output), spec.preprocess().output() == null, events,
-          this::life, fraction -> lifecycleRef.preprocessProgress(fraction));
-    }
-    // With more than one attempt, each attempt journals what the next needs to take the job over.
     Path staging = new Path(env.stagingDir());
+
+    AmLoop loop = new AmLoop();
+    JobProgress progress = new JobProgress();
+    AMRMClient<ContainerRequest> rm = AMRMClient.createAMRMClient();
+    AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(rm,
+        conf.getInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, PsyarnConfig.AM_RM_HEARTBEAT_MS_DEFAULT),
+        new AmRmCallbacks(loop, progress));
+    NMClientAsync nm = NMClientAsync.createNMClientAsync(new NmCallbacks(loop));
+    amrm.init(conf);
+    nm.init(conf);
+    amrm.start();
+    nm.start();
+    PreprocessStage preprocess = spec.preprocesses() ? new PreprocessStage(conf, spec,
+        new Path(spec.preprocessOutput(env.stagingDir())), spec.preprocess().output() == null, loop) : null;
+    // With more than one attempt, each attempt journals what the next needs to take the job over.
     AmJournal amJournal = spec.maxAppAttempts() > 1 ? new AmJournal(fs, staging) : null;
     AmJournal.State earlier = amJournal != null && attempt > 1 ? amJournal.load().orElse(null) : null;
-    JobLifecycle.Journal journal = amJournal == null ? JobLifecycle.Journal.NONE : state -> {
+    if (attempt > 1) {
+      LOG.info("attempt {} of {}: {}", attempt, appId, earlier == null ? "no journal of the earlier attempt; "
+          + "starting the job over" : "taking the job over from the earlier attempt");
+    }
+    try (RpcServer control = RpcServer.start(new InetSocketAddress(0), secret, Protocols.CONTROL,
+        new ControlPlane(loop), "control plane")) {
+      ContainerLauncher launcher = new ContainerLauncher(nm, LaunchContexts.create(conf, fs, env, spec, credentials,
+          PsyarnConfig.applicationAcls(conf), host, control.port()),
+          conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
+      JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess,
+          new RoleAllocator(spec, new AmRmScheduler(rm, conf)), launcher,
+          (event, delayMs) -> timers.schedule(() -> loop.post(event), delayMs, TimeUnit.MILLISECONDS),
+          Clock.systemUTC(), env.submitTimeMs(), earlier, journal(amJournal), progress);
+      try (AmWebServer web = AmWebServer.start(WebAppUtils.getProxyHostsAndPortsForAmFilter(conf),
+          () -> statusNow(loop))) {
+        String trackingUrl = "http://" + host + ":" + web.port() + "/";
+        if (amJournal != null) {
+          writeEndpoint(fs, new Path(staging, AmEnv.ENDPOINT), host + ":" + control.port());
+        }
+        List<Container> kept = amrm.registerApplicationMaster(host, control.port(), trackingUrl)
+            .getContainersFromPreviousAttempts();
+        LOG.info("registered {} with the ResourceManager; tracking URL {}", appId, trackingUrl);
+        if (earlier == null && !kept.isEmpty()) {
+          LOG.warn("releasing {} containers of an earlier attempt that left no journal", kept.size());
+          kept.forEach(c -> amrm.releaseAssignedContainer(c.getId()));
+          kept = List.of();
+        }
+        List<Container> takenOver = kept;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle, loop), "psyarn-am-terminate"));
+        loop.submit(l -> l.amRegistered(takenOver));
+        JobLifecycle.Outcome outcome = loop.run(lifecycle);
+        loop.continueInBackground(lifecycle);
+        try {
+          return finish(outcome, amrm, fs, loop);
+        } finally {
+          finished.countDown();
+        }
+      }
+    } finally {
+      nm.stop();
+      amrm.stop();
+      timers.shutdownNow();
+    }
+  }
+
+  /** Saves the journal where there is one; a failed save is logged, not fatal. */
+  private static JobLifecycle.Journal journal(AmJournal amJournal) {
+    if (amJournal == null) {
+      return JobLifecycle.Journal.NONE;
+    }
+    return state -> {
       try {
         amJournal.save(state);
       } catch (IOException e) {
         LOG.warn("could not save the AM's journal: {}", e.toString());
       }
     };
-    if (attempt > 1) {
-      LOG.info("attempt {} of {}: {}", attempt, appId, earlier == null ? "no journal of the earlier attempt; "
-          + "starting the job over" : "taking the job over from the earlier attempt");
-    }
-    JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess, allocator, launcher,
-        (event, delayMs) -> timers.schedule(() -> events.execute(() -> life(event)), delayMs, TimeUnit.MILLISECONDS),
-        Clock.systemUTC(), env.submitTimeMs(), earlier, journal);
-    this.lifecycleRef = lifecycle;
-
-    AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(
-        AMRMClient.createAMRMClient(),
-        conf.getInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, PsyarnConfig.AM_RM_HEARTBEAT_MS_DEFAULT),
-        new AmRmCallbacks(events, lifecycle));
-    amrmRef.set(amrm);
-    NMClientAsync nm = NMClientAsync.createNMClientAsync(launcher);
-    amrm.init(conf);
-    nm.init(conf);
-    amrm.start();
-    nm.start();
-
-    try (RpcServer control = RpcServer.start(new InetSocketAddress(0), secret, Protocols.CONTROL,
-            new ControlPlane(lifecycle, events), "control plane");
-        AmWebServer web = AmWebServer.start(WebAppUtils.getProxyHostsAndPortsForAmFilter(conf), this::statusNow)) {
-      launcher.wire(lifecycle, nm, LaunchContexts.create(conf, fs, env, spec, credentials,
-          PsyarnConfig.applicationAcls(conf), host,
-          control.port()), conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
-      String trackingUrl = "http://" + host + ":" + web.port() + "/";
-      if (amJournal != null) {
-        writeEndpoint(fs, new Path(staging, AmEnv.ENDPOINT), host + ":" + control.port());
-      }
-      List<org.apache.hadoop.yarn.api.records.Container> kept = amrm.registerApplicationMaster(host, control.port(),
-          trackingUrl).getContainersFromPreviousAttempts();
-      if (earlier == null && !kept.isEmpty()) {
-        LOG.warn("releasing {} containers of an earlier attempt that left no journal", kept.size());
-        kept.forEach(c -> amrm.releaseAssignedContainer(c.getId()));
-        kept = List.of();
-      }
-      List<org.apache.hadoop.yarn.api.records.Container> takenOver = kept;
-      LOG.info("registered {} with the ResourceManager; tracking URL {}", appId, trackingUrl);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle), "psyarn-am-terminate"));
-      events.execute(() -> lifecycle.amRegistered(takenOver));
-      JobLifecycle.Outcome outcome = lifecycle.outcome().get();
-      try {
-        return finish(outcome, amrm, fs);
-      } finally {
-        finished.countDown();
-      }
-    } finally {
-      nm.stop();
-      amrm.stop();
-      events.shutdownNow();
-      timers.shutdownNow();
-    }
   }
 
   /** Where this attempt listens, for containers that outlive the earlier one; replaced whole. */
@@ -253,11 +216,11 @@ public final class ApplicationMaster {
    * A SIGTERM before the job ended (yarn application -kill, or the RM ending the attempt): end it as
    * KILLED and give {@link #finish} the few seconds YARN allows to write the report.
    */
-  private void onTerminate(JobLifecycle lifecycle) {
+  private void onTerminate(JobLifecycle lifecycle, AmLoop loop) {
     if (!lifecycle.outcome().isDone()) {
       LOG.warn("terminated by YARN before the job ended; writing the report as KILLED");
-      events.execute(() -> lifecycle.handle(new AmEvent.Fatal(AmEvent.Type.KILL_REQUESTED,
-          "killed by YARN (the ApplicationMaster was terminated: yarn application -kill, or the ResourceManager)")));
+      loop.post(new AmEvent.Fatal(AmEvent.Type.KILL_REQUESTED,
+          "killed by YARN (the ApplicationMaster was terminated: yarn application -kill, or the ResourceManager)"));
     }
     try {
       finished.await(5, TimeUnit.SECONDS);
@@ -266,15 +229,11 @@ public final class ApplicationMaster {
     }
   }
 
-  private void life(AmEvent event) {
-    lifecycleRef.handle(event);
-  }
-
   /** The one way out: report, unregister with the final status and diagnostics, clean up. */
-  private ExitCode finish(JobLifecycle.Outcome outcome, AMRMClientAsync<ContainerRequest> amrm, FileSystem fs)
-      throws Exception {
+  private ExitCode finish(JobLifecycle.Outcome outcome, AMRMClientAsync<ContainerRequest> amrm, FileSystem fs,
+      AmLoop loop) throws Exception {
     LOG.info("job {}: {}", outcome.state(), outcome.diagnostics());
-    JobStatus report = statusNow();
+    JobStatus report = statusNow(loop);
     Path staging = new Path(env.stagingDir());
     try (OutputStream out = fs.create(new Path(staging, AmEnv.REPORT), true)) {
       JSON.writeValue(out, report);
@@ -295,23 +254,25 @@ public final class ApplicationMaster {
   }
 
   /** The job's status, read on the event thread. */
-  private JobStatus statusNow() {
+  private JobStatus statusNow(AmLoop loop) {
     try {
-      return events.submit(this::snapshot).get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return snapshot();
+      return loop.call(this::snapshot).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the job's status", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the event thread did not answer with the job's status: " + e, e);
     }
   }
 
-  private JobStatus snapshot() {
-    JobLifecycle lifecycle = lifecycleRef;
+  private JobStatus snapshot(JobLifecycle lifecycle) {
     List<JobStatus.ContainerRow> rows = new ArrayList<>();
     for (TrackedContainer c : lifecycle.containers().all()) {
       String logs = c.nodeHttpAddress() == null ? null : WebAppUtils.getHttpSchemePrefix(conf)
           + c.nodeHttpAddress() + "/node/containerlogs/" + c.id() + "/" + user;
-      rows.add(new JobStatus.ContainerRow(c.role().specName(), c.index(), c.id(), c.host(), spec.role(c.role()).runtime().type(),
-          c.state().name(), c.exitCode(), c.restarts(), c.reason() == null ? null : c.reason().name(), logs,
-          c.diagnostics(), c.metrics()));
+      rows.add(new JobStatus.ContainerRow(c.role().specName(), c.index(), c.id(), c.host(),
+          spec.role(c.role()).runtime().type(), c.state().name(), c.exitCode(), c.restarts(),
+          c.reason() == null ? null : c.reason().name(), logs, c.diagnostics(), c.metrics()));
     }
     AmState state = lifecycle.state();
     String finalStatus = !state.isFinal() ? "UNDEFINED" : state == AmState.SUCCEEDED ? "SUCCEEDED"
@@ -319,7 +280,8 @@ public final class ApplicationMaster {
     String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics()
         : lifecycle.waiting() != null ? lifecycle.waiting() : "";
     return new JobStatus(appId, spec.name(), state.name(), finalStatus, lifecycle.progress(), diagnostics, rows,
-        lifecycle.restarts(), lifecycle.blacklistedNodes(), lifecycle.timings(), withTraffic(lifecycle.summary(), rows), preprocess == null ? null : preprocess.status());
+        lifecycle.restarts(), lifecycle.blacklistedNodes(), lifecycle.timings(), withTraffic(lifecycle.summary(), rows),
+        lifecycle.preprocessStatus());
   }
 
   /** The app's metrics plus the data plane's bytes by role, from the containers' latest reports. */

@@ -174,7 +174,7 @@ final class JobLifecycle {
   private final long submitTimeMs;
   private long allocationStart;
   private Map<String, Object> summary = Map.of();
-  private volatile float progress;
+  private final JobProgress progress;
   /** What the job has been waiting for YARN to give, once that took long; null otherwise. */
   private volatile String waiting;
 
@@ -186,7 +186,8 @@ final class JobLifecycle {
   /** A lifecycle that first runs {@code preprocessor} when it is not null. */
   JobLifecycle(JobSpec spec, AppType app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
       Timer timer, Clock clock, long submitTimeMs) {
-    this(spec, app, preprocessor, allocator, launcher, timer, clock, submitTimeMs, null, Journal.NONE);
+    this(spec, app, preprocessor, allocator, launcher, timer, clock, submitTimeMs, null, Journal.NONE,
+        new JobProgress());
   }
 
   /**
@@ -194,7 +195,8 @@ final class JobLifecycle {
    * {@code earlier} state when it is not null (then preprocessing is not run again if it was done).
    */
   JobLifecycle(JobSpec spec, AppType app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
-      Timer timer, Clock clock, long submitTimeMs, AmJournal.State earlier, Journal journal) {
+      Timer timer, Clock clock, long submitTimeMs, AmJournal.State earlier, Journal journal, JobProgress progress) {
+    this.progress = progress;
     this.earlier = earlier;
     this.journal = journal;
     this.spec = spec;
@@ -382,14 +384,14 @@ final class JobLifecycle {
   /** Preprocessing's share of progress until it ends, from the running jobs; 0 to 1. */
   void preprocessProgress(float fraction) {
     if (state() == PREPROCESSING) {
-      progress = 0.3f * fraction;
+      progress.set(0.3f * fraction);
     }
   }
 
   private void onPreprocessed(AmEvent event) {
     mark("preprocessedMs");
     LOG.info("preprocessing finished; asking for containers");
-    progress = 0.3f;
+    progress.set(0.3f);
     journal();
     startAllocating();
   }
@@ -404,7 +406,7 @@ final class JobLifecycle {
 
   /** Progress for the RM, 0 to 1; read from the AMRM heartbeat thread. */
   float progress() {
-    return progress;
+    return progress.get();
   }
 
   ContainerTable containers() {
@@ -482,7 +484,7 @@ final class JobLifecycle {
     }
     int registered = containers.countHolders(ContainerState.REGISTERED, ContainerState.FINISHED)
         + containers.countExitedAfterReporting(results.keySet());
-    progress = base() + 0.1f * registered / spec.totalContainers();
+    progress.set(base() + 0.1f * registered / spec.totalContainers());
     if (registered == spec.totalContainers()) {
       mark("allRegisteredMs");
       LOG.info("all {} containers registered", registered);
@@ -507,7 +509,7 @@ final class JobLifecycle {
     results.put(c.index(), f.results);
     journal();
     int workers = spec.role(Role.WORKER).instances();
-    progress = base() + 0.1f + (0.8f - base()) * results.size() / workers;
+    progress.set(base() + 0.1f + (0.8f - base()) * results.size() / workers);
     if (results.size() < workers) {
       return state();
     }
@@ -517,7 +519,7 @@ final class JobLifecycle {
       return finish(FAILED, wrong.get());
     }
     LOG.info("every worker finished; stopping the servers. Results: {}", summary);
-    progress = 0.95f;
+    progress.set(0.95f);
     timer.schedule(new AmEvent(STOP_TIMEOUT), SERVER_STOP_TIMEOUT_MS);
     return FINISHING;
   }
@@ -587,6 +589,11 @@ final class JobLifecycle {
         + ((RestartTracker.GiveUp) decision).why());
   }
 
+  /** The preprocessing stage's status, or null for a job without one. */
+  Map<String, Object> preprocessStatus() {
+    return preprocessor == null ? null : preprocessor.status();
+  }
+
   /** Nodes the job no longer places containers on. */
   java.util.List<String> blacklistedNodes() {
     return nodes.blacklisted();
@@ -616,8 +623,14 @@ final class JobLifecycle {
         + SERVER_STOP_TIMEOUT_MS + " ms and are released");
   }
 
+  /** Killed: every container still running is stopped now, not left for YARN to reap. */
   private void onKilled(AmEvent event) {
-    finish(KILLED, ((AmEvent.Fatal) event).diagnostics);
+    String why = ((AmEvent.Fatal) event).diagnostics;
+    for (TrackedContainer c : containers.live()) {
+      containers.put(c.stopping(ExitReason.KILLED_BY_APPMASTER, "the job was killed", clock.millis()));
+      launcher.stop(c.id());
+    }
+    finish(KILLED, why);
   }
 
   private void onFatal(AmEvent event) {
@@ -637,7 +650,7 @@ final class JobLifecycle {
       preprocessor.cancel();
     }
     mark("finishedMs");
-    progress = 1f;
+    progress.set(1f);
     directory.abandon("the job has ended: " + diagnostics);
     outcome.complete(new Outcome(state, diagnostics));
     return state;

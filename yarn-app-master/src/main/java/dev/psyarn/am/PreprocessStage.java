@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,9 +31,7 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
   private final JobSpec spec;
   private final Path output;
   private final boolean ownOutput;
-  private final Executor events;
-  private final Consumer<AmEvent> deliver;
-  private final Consumer<Float> progress;
+  private final AmLoop loop;
   private final Map<String, Map<String, Object>> jobs = new ConcurrentHashMap<>();
   private volatile String state = "PENDING";
   private volatile PreprocessReport report;
@@ -46,15 +42,12 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
    * @param ownOutput whether the output is the application's own (a retried AM attempt may
    *     remove what an earlier one left), not one the user named
    */
-  PreprocessStage(Configuration conf, JobSpec spec, Path output, boolean ownOutput, Executor events,
-      Consumer<AmEvent> deliver, Consumer<Float> progress) {
+  PreprocessStage(Configuration conf, JobSpec spec, Path output, boolean ownOutput, AmLoop loop) {
     this.conf = conf;
     this.spec = spec;
     this.output = output;
     this.ownOutput = ownOutput;
-    this.events = events;
-    this.deliver = deliver;
-    this.progress = progress;
+    this.loop = loop;
   }
 
   @Override
@@ -77,7 +70,7 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
       report = done;
       state = "SUCCEEDED";
       LOG.info("preprocessing succeeded: {}", done.figures());
-      events.execute(() -> deliver.accept(new AmEvent(AmEvent.Type.PREPROCESSED)));
+      loop.post(new AmEvent(AmEvent.Type.PREPROCESSED));
     } catch (PreprocessException e) {
       fail("preprocessing failed: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -92,7 +85,7 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
   private void fail(String diagnostics) {
     state = "FAILED";
     LOG.error(diagnostics);
-    events.execute(() -> deliver.accept(new AmEvent.Fatal(AmEvent.Type.PREPROCESS_FAILED, diagnostics)));
+    loop.post(new AmEvent.Fatal(AmEvent.Type.PREPROCESS_FAILED, diagnostics));
   }
 
   private void onProgress(String job, String id, float map, float reduce) {
@@ -106,7 +99,7 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
       done += ((Float) r.get("map") + (Float) r.get("reduce")) / 2;
     }
     float overall = done / JOBS.size();
-    events.execute(() -> progress.accept(overall));
+    loop.submit(lifecycle -> lifecycle.preprocessProgress(overall));
   }
 
   /** Kills the stage's MapReduce jobs that have started and not ended (the job was killed or failed). */

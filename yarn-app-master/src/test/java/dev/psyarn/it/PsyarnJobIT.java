@@ -197,11 +197,19 @@ class PsyarnJobIT {
     String user = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
     assertTrue(job.path("diagnostics").asText().contains("killed by " + user + " with psyarn kill"), job.toString());
     assertEquals(2, job.path("containers").size(), job.toString());
+    for (JsonNode c : job.path("containers")) {
+      assertEquals("STOPPING", c.path("state").asText(), "the AM stopped every container: " + c);
+    }
     try (YarnClient yarn = harness.yarn()) {
       ApplicationReport app = yarn.getApplicationReport(ApplicationId.fromString(id));
-      assertEquals(0, yarn.getContainers(app.getCurrentApplicationAttemptId()).stream()
-          .filter(c -> c.getContainerState() == org.apache.hadoop.yarn.api.records.ContainerState.RUNNING).count(),
-          "no container of a killed job keeps running");
+      long running = -1;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (running != 0 && System.nanoTime() < deadline) {
+        running = yarn.getContainers(app.getCurrentApplicationAttemptId()).stream()
+            .filter(c -> c.getContainerState() == org.apache.hadoop.yarn.api.records.ContainerState.RUNNING).count();
+        Thread.sleep(200);
+      }
+      assertEquals(0, running, "no container of a killed job keeps running");
     }
   }
 

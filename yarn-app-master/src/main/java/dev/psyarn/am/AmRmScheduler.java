@@ -1,0 +1,64 @@
+package dev.psyarn.am;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.NodeId;
+import org.apache.hadoop.yarn.api.records.SchedulingRequest;
+import org.apache.hadoop.yarn.client.api.AMRMClient;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/**
+ * The allocator's asks, made on the AMRM client that the asynchronous client heartbeats with (its
+ * methods are thread-safe), so the allocator can be built before that client's callbacks.
+ */
+final class AmRmScheduler implements RoleAllocator.Scheduler {
+
+  private final AMRMClient<ContainerRequest> rm;
+  private final boolean portInNodeName;
+
+  AmRmScheduler(AMRMClient<ContainerRequest> rm, Configuration conf) {
+    this.rm = rm;
+    // The scheduler names nodes with their port where it is told to (several NodeManagers a host).
+    this.portInNodeName = conf.getBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME,
+        YarnConfiguration.DEFAULT_RM_SCHEDULER_USE_PORT_FOR_NODE_NAME);
+  }
+
+  @Override
+  public void request(ContainerRequest request) {
+    rm.addContainerRequest(request);
+  }
+
+  @Override
+  public void withdraw(ContainerRequest request) {
+    rm.removeContainerRequest(request);
+  }
+
+  @Override
+  public void release(ContainerId container) {
+    rm.releaseAssignedContainer(container);
+  }
+
+  @Override
+  public void schedule(SchedulingRequest request) {
+    rm.addSchedulingRequests(List.of(request));
+  }
+
+  @Override
+  public void blacklist(String node) {
+    // The client edits the lists it is given.
+    rm.updateBlacklist(new ArrayList<>(List.of(node)), new ArrayList<>());
+  }
+
+  @Override
+  public String nodeName(NodeId node) {
+    return portInNodeName ? node.toString() : node.getHost();
+  }
+
+  @Override
+  public int clusterNodes() {
+    return rm.getClusterNodeCount();
+  }
+}
