@@ -165,9 +165,8 @@ final class JobLifecycle {
   /** The state an earlier AM attempt left, to take over from; null for the first attempt. */
   private final AmJournal.State earlier;
   private final Journal journal;
-  private final RestartTracker restarts;
+  private final LossPolicy losses;
   private final LivenessWatch liveness;
-  private final NodeHealth nodes;
   private final TreeMap<Integer, Map<String, Double>> results = new TreeMap<>();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
@@ -208,9 +207,8 @@ final class JobLifecycle {
     this.clock = clock;
     this.submitTimeMs = submitTimeMs;
     this.containers = new ContainerTable(spec);
-    this.restarts = new RestartTracker(spec, clock);
+    this.losses = new LossPolicy(spec, allocator, clock);
     this.liveness = new LivenessWatch(spec);
-    this.nodes = new NodeHealth(spec.maxFailuresPerNode());
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning());
     boolean preprocessed = earlier != null && earlier.preprocess() != null;
@@ -266,49 +264,11 @@ final class JobLifecycle {
    * as a container lost with its node; finished workers' results stand.
    */
   private void takeOver(List<Container> kept) {
-    Map<String, Container> alive = new java.util.HashMap<>();
-    kept.forEach(c -> alive.put(c.getId().toString(), c));
-    allocator.tookOver();
-    restarts.restore(earlier.restarts());
-    directory.restoreReleased(earlier.releasedBarriers());
-    earlier.results().forEach(results::put);
-    long now = clock.millis();
-    List<TrackedContainer> gone = new java.util.ArrayList<>();
-    for (AmJournal.Slot s : earlier.slots()) {
-      Role role = Role.bySpecName(s.role());
-      ContainerState state = s.finished() ? ContainerState.FINISHED : ContainerState.STARTED;
-      TrackedContainer c = new TrackedContainer(role, s.index(), s.id(), s.host(), s.nodeHttpAddress(), state, null,
-          null, Map.of(), s.restarts(), null, now);
-      containers.adopt(c);
-      if (role == Role.SERVER && s.port() > 0) {
-        directory.serverRegistered(s.index(), s.host(), s.port());
-      }
-      Container live = alive.get(s.id());
-      if (live != null) {
-        nodes.placed(s.id(), allocator.nodeName(new RoleAllocator.Assignment(role, s.index(), live)));
-        launcher.adopt(live);
-      } else if (s.finished()) {
-        containers.put(c.completed(0, "exited while the ApplicationMaster restarted", ExitReason.EXITED_CLEANLY, now));
-      } else {
-        gone.add(c);
-      }
-    }
-    LOG.info("took over {} containers from the earlier attempt; {} are gone", alive.size(), gone.size());
+    losses.restoreRestarts(earlier.restarts());
+    List<AmEvent> then = new Takeover(containers, directory, allocator, losses, launcher).apply(earlier, kept, results,
+        spec.role(Role.WORKER).instances(), clock.millis());
     timer.schedule(new AmEvent(LIVENESS_CHECK), liveness.intervalMs());
-    if (results.size() == spec.role(Role.WORKER).instances()) {
-      // Every worker had reported: finish as the earlier attempt would have.
-      Map.Entry<Integer, Map<String, Double>> last = results.pollLastEntry();
-      containers.live().stream().filter(c -> c.role() == Role.WORKER && c.index() == last.getKey()).findFirst()
-          .or(() -> containers.all().stream().filter(c -> c.role() == Role.WORKER && c.index() == last.getKey()
-              && containers.holdsSlot(c)).findFirst())
-          .ifPresent(c -> handle(new AmEvent.WorkerFinished(c.id(), last.getValue())));
-    }
-    for (TrackedContainer c : gone) {
-      ContainerStatus status = ContainerStatus.newInstance(org.apache.hadoop.yarn.api.records.ContainerId.fromString(c.id()),
-          org.apache.hadoop.yarn.api.records.ContainerState.COMPLETE, "gone when the ApplicationMaster restarted",
-          org.apache.hadoop.yarn.api.records.ContainerExitStatus.ABORTED);
-      handle(new AmEvent.Completed(status));
-    }
+    then.forEach(this::handle);
   }
 
   /** Saves what a next attempt needs. */
@@ -318,7 +278,7 @@ final class JobLifecycle {
     }
     Map<String, Object> pre = preprocessor == null || state() == PREPROCESSING ? null : preprocessor.status();
     journal.save(new AmJournal.State(pre, containers.slots(directory::serverPort), new TreeMap<>(results),
-        directory.released(), restarts.restarts()));
+        directory.released(), losses.restarts()));
   }
 
   private void startAllocating() {
@@ -445,7 +405,7 @@ final class JobLifecycle {
   private void onAllocated(AmEvent event) {
     for (RoleAllocator.Assignment a : allocator.allocated(((AmEvent.Allocated) event).containers)) {
       containers.allocated(a, clock.millis());
-      nodes.placed(a.container().getId().toString(), allocator.nodeName(a));
+      losses.placed(a.container().getId().toString(), allocator.nodeName(a));
       launcher.launch(a);
     }
     journal();
@@ -549,24 +509,8 @@ final class JobLifecycle {
 
   /** A container that held its slot ended before the job was done: replace it, or fail the job. */
   private AmState lost(TrackedContainer c, ExitReason reason, ContainerStatus status) {
-    String what = reason.describe(c.role(), c.index(), status.getExitStatus(),
-        spec.role(c.role()).resources().memoryMb());
-    String bad = nodes.failed(c.id(), reason);
-    if (bad != null && !allocator.blacklist(bad, nodes.blacklisted().size())) {
-      return finish(FAILED, what + " (" + c.id() + " on " + c.host() + "); node " + bad + " is blacklisted after "
-          + nodes.failuresOn(bad) + " failures (blacklist.maxFailuresPerNode) and no usable node is left: "
-          + String.join(", ", nodes.blacklisted()));
-    }
-    RestartTracker.Decision decision = restarts.decide(c.role(), reason, true);
-    if (decision instanceof RestartTracker.Restart restart) {
-      LOG.warn("{} ({} on {}); asking for a replacement in {} ms", what, c.id(), c.host(), restart.delayMs());
-      timer.schedule(new AmEvent.RestartDue(c.role(), c.index()), restart.delayMs());
-      return state();
-    }
-    String why = ((RestartTracker.GiveUp) decision).why();
-    return finish(FAILED, what + " (" + c.id() + " on " + c.host() + "); " + why + ". "
-        + lastLine(status.getDiagnostics()) + " Its logs: yarn logs -applicationId "
-        + status.getContainerId().getApplicationAttemptId().getApplicationId() + " -containerId " + c.id());
+    return act(losses.lost(c, reason, status.getExitStatus(), status.getDiagnostics(),
+        status.getContainerId().getApplicationAttemptId().getApplicationId().toString()), c);
   }
 
   /** A container's NodeManager could not start it: a failure of that container, under its role's policy. */
@@ -578,15 +522,17 @@ final class JobLifecycle {
     }
     TrackedContainer c = known.get();
     containers.put(c.completed(-1, "could not start: " + e.detail, ExitReason.APPLICATION_ERROR, clock.millis()));
-    RestartTracker.Decision decision = restarts.decide(c.role(), ExitReason.APPLICATION_ERROR, true);
-    if (decision instanceof RestartTracker.Restart restart) {
-      LOG.warn("{} {} ({}) could not start: {}; asking for a replacement in {} ms", c.role().specName(), c.index(),
-          c.id(), e.detail, restart.delayMs());
-      timer.schedule(new AmEvent.RestartDue(c.role(), c.index()), restart.delayMs());
+    return act(losses.couldNotStart(c, e.detail), c);
+  }
+
+  private AmState act(LossPolicy.Verdict verdict, TrackedContainer c) {
+    if (verdict instanceof LossPolicy.Replace replace) {
+      LOG.warn("{}; asking for a replacement in {} ms", replace.what(), replace.delayMs());
+      timer.schedule(new AmEvent.RestartDue(c.role(), c.index()), replace.delayMs());
+      journal();
       return state();
     }
-    return finish(FAILED, "container " + e.containerId + " could not start: " + e.detail + "; "
-        + ((RestartTracker.GiveUp) decision).why());
+    return finish(FAILED, ((LossPolicy.Fail) verdict).diagnostics());
   }
 
   /** The preprocessing stage's status, or null for a job without one. */
@@ -596,12 +542,12 @@ final class JobLifecycle {
 
   /** Nodes the job no longer places containers on. */
   java.util.List<String> blacklistedNodes() {
-    return nodes.blacklisted();
+    return losses.blacklisted();
   }
 
   /** Replacements asked for so far, by role (the report's {@code restarts}). */
   Map<String, Integer> restarts() {
-    return restarts.restarts();
+    return losses.restarts();
   }
 
   /** A worker arrives at a barrier; a replacement counts as its predecessor (by index). */
@@ -658,21 +604,5 @@ final class JobLifecycle {
 
   private void mark(String timing) {
     timings.putIfAbsent(timing, clock.millis() - submitTimeMs);
-  }
-
-  /** The most telling line of YARN's diagnostics: the last exception message, not a stack frame. */
-  static String lastLine(String diagnostics) {
-    if (diagnostics == null || diagnostics.isBlank()) {
-      return "";
-    }
-    String[] lines = diagnostics.strip().split("\n");
-    for (int i = lines.length - 1; i >= 0; i--) {
-      String line = lines[i].strip();
-      if (!line.isEmpty() && !line.startsWith("at ") && !line.startsWith("...")
-          && !line.startsWith("[") && !line.startsWith("Last 4096") && !line.startsWith("For more detailed")) {
-        return "Last error: " + line + ".";
-      }
-    }
-    return "";
   }
 }
