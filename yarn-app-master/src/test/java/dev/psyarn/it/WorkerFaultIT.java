@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.psyarn.cli.ExitCodes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,45 +171,10 @@ class WorkerFaultIT {
     throw new AssertionError(id + " is not in the report: " + job.path("containers"));
   }
 
-  /** The PID of the container's JVM: the java process whose environment names the container. */
+  /** The PID of the container's JVM on this machine. */
   static long pidOf(String containerId) throws IOException {
-    byte[] wanted = ("CONTAINER_ID=" + containerId + "\0").getBytes(StandardCharsets.UTF_8);
-    try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
-      for (Path proc : (Iterable<Path>) procs::iterator) {
-        String name = proc.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        try {
-          String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
-          if (!cmd.contains("java\0") && !cmd.startsWith("java")) {
-            continue;
-          }
-          if (indexOf(Files.readAllBytes(proc.resolve("environ")), wanted) >= 0) {
-            return Long.parseLong(name);
-          }
-        } catch (IOException gone) {
-          // the process ended while we looked
-        }
-      }
-    }
-    throw new AssertionError("no JVM of " + containerId + " among this machine's processes");
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      if (i > 0 && haystack[i - 1] != 0) {
-        continue;
-      }
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+    return dev.psyarn.local.ContainerProcesses.pidOf(containerId)
+        .orElseThrow(() -> new AssertionError("no JVM of " + containerId + " among this machine's processes"));
   }
 
   static void signal(long pid, String signal) throws Exception {
