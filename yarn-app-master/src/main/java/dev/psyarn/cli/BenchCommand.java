@@ -221,32 +221,39 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The counter job and the flights job (its data read by the workers, no preprocessing), each
-   * clean and with worker 1 killed mid-run, {@code --runs} pairs each, on one embedded cluster.
+   * The counter job and the flights job (on shards the spec's preprocessing wrote once, as the
+   * example trains), each clean and with worker 1 killed mid-run, {@code --runs} pairs each, on one
+   * embedded cluster.
    */
   private int recovery() throws Exception {
     SpecFile flights = SpecFile.read(spec);
-    String data = flights.spec().preprocesses() ? flights.spec().preprocess().input()
-        : CliContext.JSON.readTree(flights.spec().appJson()).path("data").asText();
+    if (!flights.spec().preprocesses()) {
+      throw new IllegalArgumentException(spec + " has no preprocess section: recovery trains on its shards");
+    }
     String workerRestart = "restart: {backoffSeconds: 0}";
     Map<String, String> jobs = new LinkedHashMap<>();
     jobs.put("counter", "name: recovery-counter\nam: {memory: 256m}\nroles:\n"
         + "  server: {instances: 2, memory: 128m}\n  worker: {instances: 2, memory: 128m, " + workerRestart + "}\n"
         + "app: {type: counter, keys: 2000, rounds: 60, pauseMs: 100}\n");
+    String shards = "/bench/recovery-shards";
     jobs.put("flights", "name: recovery-flights\nam: {memory: 384m}\nroles:\n"
         + "  server: {instances: 2, memory: 512m}\n  worker: {instances: 2, memory: 1g, " + workerRestart + "}\n"
-        + "app: {type: sparse-lr, data: \"" + data + "\", hashBits: 24, epochs: 6, batchSize: 2000,\n"
+        + "app: {type: sparse-lr, shards: " + shards + "/" + dev.psyarn.mapreduce.jobs.Preprocess.SHARDS
+        + ", epochs: 6, batchSize: 2000,\n"
         + "  updater: {type: ftrl, rate: 0.25, beta: 1}, consistency: {model: bounded, maxDelay: 2}}\n");
-    Map<String, Double> killAfter = Map.of("counter", 20 * 2000 * 12.0, "flights", 600e6);
+    double killAt = 0.4; // of what worker 1 sent in the clean run: well into the work
     File work = new File("target", "psyarn-bench").getAbsoluteFile();
-    ctx.err.println("starting local HDFS and YARN in " + work);
+    ctx.err.println("starting local HDFS, YARN and MapReduce in " + work);
     Map<String, Object> result = new LinkedHashMap<>();
-    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), false)) {
+    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true)) {
+      ctx.err.println("flights: preprocessing once, for shards of 2 workers");
+      dev.psyarn.mapreduce.jobs.Preprocess.run(cluster.conf(), flights.spec().preprocess(),
+          new org.apache.hadoop.fs.Path(shards), 2, (name, id, map, reduce) -> { });
       dev.psyarn.local.RecoveryBench bench = new dev.psyarn.local.RecoveryBench(cluster.conf(),
           DistJar.locate(ctx.conf), ctx.err);
       for (Map.Entry<String, String> job : jobs.entrySet()) {
         ctx.err.println(job.getKey() + ": " + runs + " pairs of runs, clean and with worker 1 killed");
-        List<dev.psyarn.local.RecoveryBench.Run> pairs = bench.run(job.getValue(), killAfter.get(job.getKey()), runs);
+        List<dev.psyarn.local.RecoveryBench.Run> pairs = bench.run(job.getValue(), killAt, runs);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("killToRegisteredSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::killToRegistered));
         row.put("killToPushingSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::killToPushing));

@@ -23,8 +23,9 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
 /**
  * How fast a job gets over a killed worker, on an embedded cluster: for each run, the job clean,
  * then the same job with worker 1's JVM killed (SIGKILL, by its PID) once it has sent
- * {@code killAfterBytes}. Measured from the client's view of the AM's live status (polled every
- * 50 ms): seconds from the kill to the replacement registered, to the replacement pushing again,
+ * {@code killAt} of what it sent in the clean run. Measured from the client's view of the AM's live status (polled every
+ * 50 ms): seconds from the kill to the replacement registered, to the replacement training again
+ * (64 KB of pushes past its registration: after its data is loaded and its resume point found),
  * the replacement's own start (first seen to registered, the time of one container start), and
  * the whole job with the fault over the clean job.
  */
@@ -35,6 +36,8 @@ public final class RecoveryBench {
       double replacementStart, String outcome) {}
 
   private static final long POLL_MS = 50;
+  /** Bytes a replacement sends past its registration before it counts as training again (real pushes). */
+  private static final double PUSHING_BYTES = 64 * 1024;
 
   private final Configuration conf;
   private final Path jar;
@@ -46,7 +49,7 @@ public final class RecoveryBench {
     this.progress = progress;
   }
 
-  public List<Run> run(String specText, double killAfterBytes, int runs) throws Exception {
+  public List<Run> run(String specText, double killAt, int runs) throws Exception {
     JobSpec spec = JobSpecParser.parse(specText);
     List<Run> out = new ArrayList<>();
     try (YarnClient yarn = YarnClient.createYarnClient()) {
@@ -55,8 +58,12 @@ public final class RecoveryBench {
       FileSystem fs = FileSystem.get(conf);
       JobStatusReader reader = new JobStatusReader(conf, fs);
       for (int r = 0; r < runs; r++) {
-        double clean = timeToEnd(yarn, reader, new JobSubmitter(conf, yarn, fs).submit(spec, specText, jar), null);
-        progress.printf("run %d of %d: clean job %.1f s%n", r + 1, runs, clean);
+        ApplicationId cleanId = new JobSubmitter(conf, yarn, fs).submit(spec, specText, jar);
+        double clean = timeToEnd(yarn, reader, cleanId, null);
+        double sent = workerBytesOut(reader.finalReport(yarn.getApplicationReport(cleanId)));
+        double killAfterBytes = killAt * sent;
+        progress.printf("run %d of %d: clean job %.1f s; worker 1 sent %.0f MB, killed at %.0f MB next%n", r + 1,
+            runs, clean, sent / 1e6, killAfterBytes / 1e6);
         Map<String, Double> fault = new LinkedHashMap<>();
         ApplicationId id = new JobSubmitter(conf, yarn, fs).submit(spec, specText, jar);
         double faulted = timeToEnd(yarn, reader, id, new Fault(killAfterBytes, fault));
@@ -72,6 +79,15 @@ public final class RecoveryBench {
     return out;
   }
 
+  private static double workerBytesOut(JobStatus report) throws IOException {
+    for (JobStatus.ContainerRow c : report.containers()) {
+      if ("worker".equals(c.role()) && c.index() == 1) {
+        return c.metrics().getOrDefault("bytesOut", 0.0);
+      }
+    }
+    throw new IOException("the clean run's report has no worker 1");
+  }
+
   /** Kills worker 1 once it has sent enough, then times its replacement. */
   private static final class Fault {
     final double afterBytes;
@@ -79,6 +95,8 @@ public final class RecoveryBench {
     String victim;
     long killedAt;
     long replacementSeen;
+    /** The replacement's bytes sent when first seen registered: pushes are what comes after. */
+    double bytesAtRegistration = -1;
 
     Fault(double afterBytes, Map<String, Double> figures) {
       this.afterBytes = afterBytes;
@@ -104,7 +122,10 @@ public final class RecoveryBench {
           if ("REGISTERED".equals(c.state()) || "FINISHED".equals(c.state())) {
             figures.putIfAbsent("killToRegistered", (now - killedAt) / 1e9);
             figures.putIfAbsent("replacementStart", (now - replacementSeen) / 1e9);
-            if (c.metrics().getOrDefault("bytesOut", 0.0) > 0) {
+            double sent = c.metrics().getOrDefault("bytesOut", 0.0);
+            if (bytesAtRegistration < 0) {
+              bytesAtRegistration = sent;
+            } else if (sent - bytesAtRegistration > PUSHING_BYTES) {
               figures.putIfAbsent("killToPushing", (now - killedAt) / 1e9);
             }
           }
