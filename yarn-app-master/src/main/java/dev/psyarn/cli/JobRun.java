@@ -94,8 +94,16 @@ final class JobRun {
   static void print(CliContext ctx, JobStatus s) {
     ctx.out.println(s.applicationId() + " " + s.finalStatus() + (s.diagnostics().isEmpty() ? "" : ": " + s.diagnostics()));
     for (JobStatus.ContainerRow c : s.containers()) {
-      ctx.out.printf(Locale.ROOT, "  %-6s %3d  %-40s %-20s %-8s %-10s exit %s%n", c.role(), c.index(), c.id(),
-          c.host(), c.runtime(), c.state(), c.exitCode() == null ? "-" : c.exitCode());
+      ctx.out.printf(Locale.ROOT, "  %-6s %3d  %-40s %-20s %-8s %-10s exit %s%s%s%n", c.role(), c.index(), c.id(),
+          c.host(), c.runtime(), c.state(), c.exitCode() == null ? "-" : c.exitCode(),
+          c.reason() == null || "EXITED_CLEANLY".equals(c.reason()) ? "" : " (" + c.reason() + ")",
+          c.restarts() == 0 ? "" : ", restart " + c.restarts());
+    }
+    if (s.restarts() != null && s.restarts().values().stream().anyMatch(n -> n > 0)) {
+      ctx.out.println("  restarts: " + s.restarts());
+    }
+    if (s.blacklistedNodes() != null && !s.blacklistedNodes().isEmpty()) {
+      ctx.out.println("  blacklisted nodes: " + String.join(", ", s.blacklistedNodes()));
     }
     if (s.preprocess() != null) {
       Map<String, Object> p = s.preprocess();

@@ -23,11 +23,11 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
 /**
  * How fast a job gets over a killed worker, on an embedded cluster: for each run, the job clean,
  * then the same job with worker 1's JVM killed (SIGKILL, by its PID) once it has sent
- * {@code killAt} of what it sent in the clean run. Measured from the client's view of the AM's live status (polled every
- * 50 ms): seconds from the kill to the replacement registered, to the replacement training again
- * (64 KB of pushes past its registration: after its data is loaded and its resume point found),
- * the replacement's own start (first seen to registered, the time of one container start), and
- * the whole job with the fault over the clean job.
+ * {@code killAt} of what it sent in the clean run. Measured from the client's view of the AM's
+ * live status (polled every 50 ms, in clean runs too): seconds from the kill to the replacement
+ * registered, and to the replacement training again (64 KB of pushes past its registration: its
+ * data loaded and its resume point found); the replacement's own start (first seen to
+ * registered: one container start); and the whole job with the fault over the clean job.
  */
 public final class RecoveryBench {
 

@@ -46,6 +46,26 @@ class PsyarnCliTest {
   }
 
   @Test
+  void aReplacedContainerShowsWhyItEndedAndItsReplacementItsRestart() {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    CliContext ctx = new CliContext(new Configuration(false), new PrintStream(o, true, StandardCharsets.UTF_8),
+        System.err);
+    JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "counter", "SUCCEEDED", "SUCCEEDED", 1f,
+        "all 2 workers finished", java.util.List.of(
+            new dev.psyarn.am.JobStatus.ContainerRow("worker", 1, "container_1_0001_01_000005", "node1", "native",
+                "COMPLETED", 137, 0, "KILLED_BY_SIGNAL", null, null, java.util.Map.of()),
+            new dev.psyarn.am.JobStatus.ContainerRow("worker", 1, "container_1_0001_01_000007", "node2", "native",
+                "COMPLETED", 0, 1, "EXITED_CLEANLY", null, null, java.util.Map.of())),
+        java.util.Map.of("server", 0, "worker", 1), java.util.List.of("node1:8041"), java.util.Map.of(),
+        java.util.Map.of(), null));
+    String printed = o.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("exit 137 (KILLED_BY_SIGNAL)\n"), printed);
+    assertTrue(printed.contains("exit 0, restart 1\n"), printed);
+    assertTrue(printed.contains("restarts: {"), printed);
+    assertTrue(printed.contains("blacklisted nodes: node1:8041"), printed);
+  }
+
+  @Test
   void theCurvesAreSummedUpNotPrintedWhole() {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     CliContext ctx = new CliContext(new Configuration(false), new PrintStream(o, true, StandardCharsets.UTF_8),
