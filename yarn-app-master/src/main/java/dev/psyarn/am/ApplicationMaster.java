@@ -128,7 +128,7 @@ public final class ApplicationMaster {
     Path staging = new Path(env.stagingDir());
 
     AmLoop loop = new AmLoop();
-    JobProgress progress = new JobProgress();
+    JobProgress progress = new JobProgress(spec.preprocesses());
     AMRMClient<ContainerRequest> rm = AMRMClient.createAMRMClient();
     AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(rm,
         conf.getInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, PsyarnConfig.AM_RM_HEARTBEAT_MS_DEFAULT),

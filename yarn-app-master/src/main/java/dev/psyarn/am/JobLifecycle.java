@@ -33,7 +33,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import org.apache.hadoop.yarn.api.records.Container;
@@ -167,12 +166,11 @@ final class JobLifecycle {
   private final Journal journal;
   private final LossPolicy losses;
   private final LivenessWatch liveness;
-  private final TreeMap<Integer, Map<String, Double>> results = new TreeMap<>();
+  private final WorkerResults results = new WorkerResults();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
   private long allocationStart;
-  private Map<String, Object> summary = Map.of();
   private final JobProgress progress;
   /** What the job has been waiting for YARN to give, once that took long; null otherwise. */
   private volatile String waiting;
@@ -186,7 +184,7 @@ final class JobLifecycle {
   JobLifecycle(JobSpec spec, AppType app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
       Timer timer, Clock clock, long submitTimeMs) {
     this(spec, app, preprocessor, allocator, launcher, timer, clock, submitTimeMs, null, Journal.NONE,
-        new JobProgress());
+        new JobProgress(preprocessor != null));
   }
 
   /**
@@ -277,7 +275,7 @@ final class JobLifecycle {
       return;
     }
     Map<String, Object> pre = preprocessor == null || state() == PREPROCESSING ? null : preprocessor.status();
-    journal.save(new AmJournal.State(pre, containers.slots(directory::serverPort), new TreeMap<>(results),
+    journal.save(new AmJournal.State(pre, containers.slots(directory::serverPort), results.copy(),
         directory.released(), losses.restarts()));
   }
 
@@ -344,14 +342,14 @@ final class JobLifecycle {
   /** Preprocessing's share of progress until it ends, from the running jobs; 0 to 1. */
   void preprocessProgress(float fraction) {
     if (state() == PREPROCESSING) {
-      progress.set(0.3f * fraction);
+      progress.preprocessing(fraction);
     }
   }
 
   private void onPreprocessed(AmEvent event) {
     mark("preprocessedMs");
     LOG.info("preprocessing finished; asking for containers");
-    progress.set(0.3f);
+    progress.preprocessed();
     journal();
     startAllocating();
   }
@@ -378,7 +376,7 @@ final class JobLifecycle {
   }
 
   Map<String, Object> summary() {
-    return summary;
+    return results.summary();
   }
 
   Map<String, Long> timings() {
@@ -443,8 +441,8 @@ final class JobLifecycle {
       return now;
     }
     int registered = containers.countHolders(ContainerState.REGISTERED, ContainerState.FINISHED)
-        + containers.countExitedAfterReporting(results.keySet());
-    progress.set(base() + 0.1f * registered / spec.totalContainers());
+        + containers.countExitedAfterReporting(results.indexes());
+    progress.registered(registered, spec.totalContainers());
     if (registered == spec.totalContainers()) {
       mark("allRegisteredMs");
       LOG.info("all {} containers registered", registered);
@@ -459,27 +457,20 @@ final class JobLifecycle {
     if (c == null || c.role() != Role.WORKER || !containers.holdsSlot(c)) {
       return state();
     }
-    Map<String, Double> traffic = new LinkedHashMap<>();
-    for (String key : new String[] {"bytesIn", "bytesOut"}) {
-      if (f.results.containsKey(key)) {
-        traffic.put(key, f.results.get(key));
-      }
-    }
-    containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(traffic));
+    containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(WorkerResults.traffic(f.results)));
     results.put(c.index(), f.results);
     journal();
     int workers = spec.role(Role.WORKER).instances();
-    progress.set(base() + 0.1f + (0.8f - base()) * results.size() / workers);
-    if (results.size() < workers) {
+    progress.reported(results.count(), workers);
+    if (results.count() < workers) {
       return state();
     }
-    summary = app.summarize(java.util.List.copyOf(results.values()));
-    Optional<String> wrong = app.verify(summary);
+    Optional<String> wrong = results.combine(app);
     if (wrong.isPresent()) {
       return finish(FAILED, wrong.get());
     }
-    LOG.info("every worker finished; stopping the servers. Results: {}", summary);
-    progress.set(0.95f);
+    LOG.info("every worker finished; stopping the servers. Results: {}", results.summary());
+    progress.stopping();
     timer.schedule(new AmEvent(STOP_TIMEOUT), SERVER_STOP_TIMEOUT_MS);
     return FINISHING;
   }
@@ -586,17 +577,12 @@ final class JobLifecycle {
     finish(FAILED, diagnostics);
   }
 
-  /** Where progress starts after preprocessing. */
-  private float base() {
-    return preprocessor == null ? 0f : 0.3f;
-  }
-
   private AmState finish(AmState state, String diagnostics) {
     if (state() == PREPROCESSING && preprocessor != null) {
       preprocessor.cancel();
     }
     mark("finishedMs");
-    progress.set(1f);
+    progress.done();
     directory.abandon("the job has ended: " + diagnostics);
     outcome.complete(new Outcome(state, diagnostics));
     return state;

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
 import org.apache.hadoop.yarn.api.records.ContainerId;
@@ -40,13 +39,12 @@ final class Takeover {
   }
 
   /** Seeds the parts from {@code earlier}; returns the events the lifecycle handles next. */
-  List<AmEvent> apply(AmJournal.State earlier, List<Container> kept, TreeMap<Integer, Map<String, Double>> results,
-      int workers, long now) {
+  List<AmEvent> apply(AmJournal.State earlier, List<Container> kept, WorkerResults results, int workers, long now) {
     Map<String, Container> alive = new HashMap<>();
     kept.forEach(c -> alive.put(c.getId().toString(), c));
     allocator.tookOver();
     directory.restoreReleased(earlier.releasedBarriers());
-    results.putAll(earlier.results());
+    results.restore(earlier.results());
     List<AmEvent> then = new ArrayList<>();
     for (AmJournal.Slot s : earlier.slots()) {
       Role role = Role.bySpecName(s.role());
@@ -70,9 +68,9 @@ final class Takeover {
       }
     }
     LOG.info("took over {} containers from the earlier attempt; {} are gone", alive.size(), then.size());
-    if (results.size() == workers) {
+    if (results.count() == workers) {
       // Every worker had reported: the last report is handled again, to finish as the earlier attempt would have.
-      Map.Entry<Integer, Map<String, Double>> last = results.pollLastEntry();
+      Map.Entry<Integer, Map<String, Double>> last = results.pollLast();
       containers.all().stream().filter(c -> c.role() == Role.WORKER && c.index() == last.getKey()
           && containers.holdsSlot(c)).findFirst()
           .ifPresent(c -> then.add(0, new AmEvent.WorkerFinished(c.id(), last.getValue())));

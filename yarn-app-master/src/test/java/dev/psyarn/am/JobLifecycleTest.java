@@ -353,7 +353,7 @@ class JobLifecycleTest {
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
     launched.clear();
     life = new JobLifecycle(SPEC, new CounterApp(), null, new RoleAllocator(SPEC, fresh), launched::add,
-        (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, journaled::add, new JobProgress());
+        (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, journaled::add, new JobProgress(false));
     life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
         Containers.of(3, Role.WORKER)));
     assertTrue(fresh.requested.isEmpty() && fresh.scheduled.isEmpty(), "nothing is asked for: every slot is held");
@@ -389,7 +389,7 @@ class JobLifecycleTest {
         new AmJournal.Slot("worker", 1, Containers.id(4).toString(), "node0", "node0:8042", 0, 0, false)),
         Map.of(), List.of(), Map.of());
     life = new JobLifecycle(SPEC, new CounterApp(), null, new RoleAllocator(SPEC, scheduler), launched::add,
-        (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, JobLifecycle.Journal.NONE, new JobProgress());
+        (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, JobLifecycle.Journal.NONE, new JobProgress(false));
     life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
         Containers.of(3, Role.WORKER)));
     TrackedContainer gone = life.containers().byId(Containers.id(4).toString()).orElseThrow();
