@@ -166,6 +166,9 @@ class PsyarnJobIT {
     yarnCli("-kill", id.toString());
     ApplicationReport killed = awaitState(id, YarnApplicationState.KILLED);
     assertEquals("KILLED", killed.getFinalApplicationStatus().name());
+    JsonNode afterKill = harness.psyarn("status", id.toString(), "--json").json().path("job");
+    assertEquals("KILLED", afterKill.path("state").asText(), "YARN's kill, whatever the AM wrote: " + afterKill);
+    assertEquals("KILLED", afterKill.path("finalStatus").asText(), afterKill.toString());
     ClusterHarness.Run after = harness.psyarn("list", "--all", "--json");
     assertTrue(after.out().contains(id.toString()), after.out());
   }
