@@ -41,7 +41,9 @@ final class StatusCommand implements Callable<Integer> {
       JobStatusReader reader = new JobStatusReader(conf, FileSystem.get(conf));
       Optional<JobStatus> job = reader.live(report);
       if (job.isEmpty()) {
-        job = reader.finished(report);
+        // An ended job: the AM's report with YARN's final status (YARN knows of kills the AM never saw).
+        job = report.getFinalApplicationStatus() == org.apache.hadoop.yarn.api.records.FinalApplicationStatus.UNDEFINED
+            ? reader.finished(report) : Optional.of(reader.finalReport(report));
       }
       return describe(report, job.orElse(null));
     });
