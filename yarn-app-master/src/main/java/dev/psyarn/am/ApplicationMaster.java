@@ -280,7 +280,7 @@ public final class ApplicationMaster {
     String diagnostics = lifecycle.outcome().isDone() ? lifecycle.outcome().join().diagnostics()
         : lifecycle.waiting() != null ? lifecycle.waiting() : "";
     return new JobStatus(appId, spec.name(), state.name(), finalStatus, lifecycle.progress(), diagnostics, rows,
-        lifecycle.restarts(), lifecycle.blacklistedNodes(), lifecycle.timings(), withTraffic(lifecycle.summary(), rows),
+        lifecycle.restarts(), lifecycle.blacklistedNodes(), lifecycle.instances(), lifecycle.timings(), withTraffic(lifecycle.summary(), rows),
         lifecycle.preprocessStatus());
   }
 

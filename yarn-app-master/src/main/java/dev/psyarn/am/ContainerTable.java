@@ -73,6 +73,24 @@ final class ContainerTable {
     return c.id().equals(holders.get(slot(c.role(), c.index())));
   }
 
+  /** The slot is given up (flex shrank the role): its holder no longer holds it. */
+  Optional<TrackedContainer> retire(Role role, int index) {
+    String id = holders.remove(slot(role, index));
+    return Optional.ofNullable(id == null ? null : byId.get(id));
+  }
+
+  /** Containers of the role that hold their slots and still run. */
+  int running(Role role) {
+    int n = 0;
+    for (String id : holders.values()) {
+      TrackedContainer c = byId.get(id);
+      if (c.role() == role && c.state().live()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Why a registration does not match what the AM launched, if it does not. */
   Optional<String> checkRegistration(String id, String role, int index) {
     TrackedContainer c = byId.get(id);

@@ -7,7 +7,9 @@ import dev.psyarn.ps.wire.ControlMessages.Finished;
 import dev.psyarn.ps.wire.ControlMessages.GetClusterView;
 import dev.psyarn.ps.wire.ControlMessages.Heartbeat;
 import dev.psyarn.ps.wire.ControlMessages.HeartbeatReply;
+import dev.psyarn.ps.wire.ControlMessages.Flex;
 import dev.psyarn.ps.wire.ControlMessages.Kill;
+import dev.psyarn.ps.wire.ControlMessages.NextPiece;
 import dev.psyarn.ps.wire.ControlMessages.Register;
 
 /**
@@ -38,6 +40,10 @@ final class ControlPlane implements RequestHandler {
         lifecycle.handle(new AmEvent.WorkerFinished(f.containerId(), f.results()));
         reply.ok(new Ack());
       });
+    } else if (request instanceof NextPiece n) {
+      loop.submit(lifecycle -> lifecycle.nextPiece(n.containerId(), n.finished(), reply));
+    } else if (request instanceof Flex f) {
+      loop.submit(lifecycle -> lifecycle.flex(f.role(), f.instances(), f.by(), reply));
     } else if (request instanceof Kill k) {
       loop.submit(lifecycle -> {
         lifecycle.handle(new AmEvent.Fatal(AmEvent.Type.KILL_REQUESTED, "killed by " + k.by() + " with psyarn kill"));

@@ -167,6 +167,14 @@ final class JobLifecycle {
   private final LossPolicy losses;
   private final LivenessWatch liveness;
   private final WorkerResults results = new WorkerResults();
+  /** The work queue, for apps that hand out pieces; null for the others. */
+  private final WorkQueue pieces;
+  /** Workers asking for a piece while none can be handed out: answered when one can. */
+  private final List<HeldAsk> asking = new java.util.ArrayList<>();
+  /** How many workers the job wants now (flex changes it). */
+  private int desiredWorkers;
+
+  private record HeldAsk(String slot, dev.psyarn.ps.transport.RequestHandler.Reply reply) {}
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
@@ -206,6 +214,10 @@ final class JobLifecycle {
     this.submitTimeMs = submitTimeMs;
     this.containers = new ContainerTable(spec);
     this.losses = new LossPolicy(spec, allocator, clock);
+    int workers = spec.role(Role.WORKER).instances();
+    int declared = app.pieces(appSection(spec), workers);
+    this.pieces = declared > 0 ? new WorkQueue(declared) : null;
+    this.desiredWorkers = workers;
     this.liveness = new LivenessWatch(spec);
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning());
@@ -315,6 +327,9 @@ final class JobLifecycle {
 
   private void onRestartDue(AmEvent event) {
     AmEvent.RestartDue due = (AmEvent.RestartDue) event;
+    if (due.role == Role.WORKER && due.index >= desiredWorkers) {
+      return; // the slot was retired by flex meanwhile
+    }
     allocator.replace(due.role, due.index);
   }
 
@@ -402,6 +417,10 @@ final class JobLifecycle {
 
   private void onAllocated(AmEvent event) {
     for (RoleAllocator.Assignment a : allocator.allocated(((AmEvent.Allocated) event).containers)) {
+      if (a.role() == Role.WORKER && a.index() >= desiredWorkers) {
+        allocator.release(a);
+        continue;
+      }
       containers.allocated(a, clock.millis());
       losses.placed(a.container().getId().toString(), allocator.nodeName(a));
       launcher.launch(a);
@@ -419,8 +438,8 @@ final class JobLifecycle {
     AmEvent.Registered r = (AmEvent.Registered) event;
     AmState now = state();
     Optional<String> problem = containers.checkRegistration(r.containerId, r.role, r.index);
-    boolean replacement = problem.isEmpty() && containers.byId(r.containerId).orElseThrow().restarts() > 0;
-    if (problem.isPresent() || (now != STARTING && !(now == RUNNING && replacement))) {
+    // While RUNNING, only a replacement or a container added by flex registers: it holds its slot.
+    if (problem.isPresent() || (now != STARTING && now != RUNNING)) {
       String why = problem.orElse("registration is closed in state " + now);
       LOG.warn("refused registration of {}: {}", r.containerId, why);
       r.reply.error(why);
@@ -433,9 +452,9 @@ final class JobLifecycle {
     }
     r.reply.ok(new Ack());
     journal();
-    if (replacement) {
-      LOG.info("{} {} is back as {} on {} (restart {})", c.role().specName(), c.index(), c.id(), c.host(),
-          c.restarts());
+    if (now == RUNNING) {
+      LOG.info("{} {} registered as {} on {} while the job runs (restart {})", c.role().specName(), c.index(),
+          c.id(), c.host(), c.restarts());
     }
     if (now != STARTING) {
       return now;
@@ -460,9 +479,9 @@ final class JobLifecycle {
     containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(WorkerResults.traffic(f.results)));
     results.put(c.index(), f.results);
     journal();
-    int workers = spec.role(Role.WORKER).instances();
-    progress.reported(results.count(), workers);
-    if (results.count() < workers) {
+    int workers = desiredWorkers;
+    progress.reported(results.countBelow(workers), workers);
+    if (results.countBelow(workers) < workers) {
       return state();
     }
     Optional<String> wrong = results.combine(app);
@@ -517,6 +536,9 @@ final class JobLifecycle {
   }
 
   private AmState act(LossPolicy.Verdict verdict, TrackedContainer c) {
+    if (c.role() == Role.WORKER) {
+      releasePiece(c.index());
+    }
     if (verdict instanceof LossPolicy.Replace replace) {
       LOG.warn("{}; asking for a replacement in {} ms", replace.what(), replace.delayMs());
       timer.schedule(new AmEvent.RestartDue(c.role(), c.index()), replace.delayMs());
@@ -524,6 +546,103 @@ final class JobLifecycle {
       return state();
     }
     return finish(FAILED, ((LossPolicy.Fail) verdict).diagnostics());
+  }
+
+  /**
+   * A worker asks for its next piece, having finished {@code finished}: answered now, or held
+   * until a piece is free again (a lost worker's) or every piece is done.
+   */
+  void nextPiece(String containerId, int finished, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
+    Optional<TrackedContainer> c = containers.byId(containerId);
+    if (pieces == null) {
+      reply.error("this job hands out no pieces: app " + app.name() + " gives each worker its own share");
+    } else if (c.isEmpty() || c.get().role() != Role.WORKER || !containers.holdsSlot(c.get())) {
+      reply.error(containerId + " is not a worker of this job (any more)");
+    } else {
+      String slot = "worker/" + c.get().index();
+      answer(slot, pieces.next(slot, finished), reply);
+      if (pieces.doneCount() == pieces.total()) {
+        wakeAsking();
+      }
+    }
+  }
+
+  private void answer(String slot, WorkQueue.Answer answer, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
+    if (answer instanceof WorkQueue.Piece p) {
+      reply.ok(new dev.psyarn.ps.wire.ControlMessages.PieceReply(p.id()));
+    } else if (answer instanceof WorkQueue.AllDone) {
+      reply.ok(new dev.psyarn.ps.wire.ControlMessages.PieceReply(-1));
+    } else {
+      asking.add(new HeldAsk(slot, reply));
+    }
+  }
+
+  private void wakeAsking() {
+    List<HeldAsk> held = new java.util.ArrayList<>(asking);
+    asking.clear();
+    held.forEach(h -> answer(h.slot(), pieces.next(h.slot(), -1), h.reply()));
+  }
+
+  /** A worker's slot lost its holder: its unfinished piece goes to whoever asks next. */
+  private void releasePiece(int index) {
+    if (pieces == null) {
+      return;
+    }
+    String slot = "worker/" + index;
+    asking.removeIf(h -> h.slot().equals(slot));
+    if (pieces.release(slot)) {
+      wakeAsking();
+    }
+  }
+
+  /**
+   * Grows or shrinks the workers of a running job whose app hands out pieces: new slots are asked
+   * for, the highest ones retired (their containers stopped, their pieces handed to others).
+   */
+  void flex(String role, int instances, String by, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
+    if (!Role.WORKER.specName().equals(role)) {
+      reply.error("only workers can be flexed; servers hold key ranges that cannot move yet");
+    } else if (pieces == null) {
+      reply.error("app " + app.name() + " gives each worker its own share of the data; flex needs an app that "
+          + "hands out pieces (such as counter with pieces: true)");
+    } else if (state() != RUNNING) {
+      reply.error("the job is " + state() + "; flex needs it RUNNING");
+    } else if (instances < 1 || instances > 10_000) {
+      reply.error("instances must be from 1 to 10000, got " + instances);
+    } else {
+      LOG.info("{} flexes the workers from {} to {}", by, desiredWorkers, instances);
+      for (int i = desiredWorkers; i < instances; i++) {
+        allocator.replace(Role.WORKER, i);
+      }
+      for (int i = instances; i < desiredWorkers; i++) {
+        int index = i;
+        containers.retire(Role.WORKER, index).filter(c -> c.state().live()).ifPresent(c -> {
+          containers.put(c.stopping(ExitReason.KILLED_BY_APPMASTER, "retired by flex", clock.millis()));
+          launcher.stop(c.id());
+        });
+        releasePiece(index);
+      }
+      desiredWorkers = instances;
+      reply.ok(new dev.psyarn.ps.wire.ControlMessages.FlexReply(role, desiredWorkers, containers.running(Role.WORKER)));
+    }
+  }
+
+  /** Desired and running containers by role, for the status. */
+  Map<String, Map<String, Integer>> instances() {
+    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+    for (Role role : Role.values()) {
+      int desired = role == Role.WORKER ? desiredWorkers : spec.role(role).instances();
+      out.put(role.specName(), Map.of("desired", desired, "running", containers.running(role)));
+    }
+    return out;
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode appSection(JobSpec spec) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson());
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("the app section is not valid JSON", e);
+    }
   }
 
   /** The preprocessing stage's status, or null for a job without one. */

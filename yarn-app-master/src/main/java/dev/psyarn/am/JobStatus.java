@@ -16,6 +16,7 @@ import java.util.Map;
  * @param containers every container, replaced ones included
  * @param restarts replacements asked for, by role
  * @param blacklistedNodes nodes the job no longer places containers on, after failures there
+ * @param instances desired and running containers by role ({@code psyarn flex} changes the desired)
  * @param timings milliseconds from submission to each milestone
  * @param metrics the app's results
  * @param preprocess the MapReduce preprocessing: its state, each job's id and progress, and its
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 public record JobStatus(String applicationId, String name, String state, String finalStatus, float progress,
     String diagnostics, List<ContainerRow> containers, Map<String, Integer> restarts, List<String> blacklistedNodes,
-    Map<String, Long> timings, Map<String, Object> metrics,
+    Map<String, Map<String, Integer>> instances, Map<String, Long> timings, Map<String, Object> metrics,
     Map<String, Object> preprocess) {
 
   /**

@@ -126,6 +126,12 @@ final class RoleAllocator {
     return now - oldest;
   }
 
+  /** Gives back a container no slot needs any more (its slot was retired by flex). */
+  void release(Assignment a) {
+    LOG.info("releasing {}: {} {} is no longer wanted", a.container().getId(), a.role().specName(), a.index());
+    scheduler.release(a.container().getId());
+  }
+
   /** Places no more containers on the node; false when no node of the cluster is left. */
   boolean blacklist(String node, int blacklistedSoFar) {
     scheduler.blacklist(node);

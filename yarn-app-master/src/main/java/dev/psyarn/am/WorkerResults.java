@@ -30,6 +30,11 @@ final class WorkerResults {
     return byIndex.size();
   }
 
+  /** Workers of index below {@code n} that have reported. */
+  int countBelow(int n) {
+    return byIndex.headMap(n).size();
+  }
+
   Set<Integer> indexes() {
     return byIndex.keySet();
   }

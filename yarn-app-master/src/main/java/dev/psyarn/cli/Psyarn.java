@@ -53,6 +53,7 @@ public final class Psyarn extends Configured implements Tool {
         .addSubcommand("status", new StatusCommand(context))
         .addSubcommand("list", new ListCommand(context))
         .addSubcommand("kill", new KillCommand(context))
+        .addSubcommand("flex", new FlexCommand(context))
         .addSubcommand("predict", new PredictCommand(context))
         .addSubcommand("bench", new BenchCommand(context));
     cli.setOut(new java.io.PrintWriter(out, true));

@@ -34,6 +34,13 @@ public final class AmControl {
     }
   }
 
+  /** The AM answered that it will not do it (the sentence says why). */
+  public static final class Refused extends IOException {
+    Refused(String message) {
+      super(message);
+    }
+  }
+
   /** Sends {@code request} to the job's AM and returns its answer. */
   public static Object call(Configuration conf, ApplicationReport app, Object request, Duration timeout)
       throws IOException {
@@ -46,7 +53,10 @@ public final class AmControl {
         Protocols.CONTROL, timeout)) {
       return am.call(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new IOException("the ApplicationMaster refused: " + e.getCause().getMessage(), e.getCause());
+      if (e.getCause() instanceof dev.psyarn.ps.transport.RemoteException refusal) {
+        throw new Refused("the ApplicationMaster refused: " + refusal.getMessage());
+      }
+      throw new Unreachable("the ApplicationMaster did not answer: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new Unreachable("the ApplicationMaster did not answer within " + timeout.toSeconds() + " s", e);
     } catch (InterruptedException e) {

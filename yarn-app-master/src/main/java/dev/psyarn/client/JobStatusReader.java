@@ -88,6 +88,7 @@ public final class JobStatusReader {
         am.map(JobStatus::containers).orElse(List.of()),
         am.map(JobStatus::restarts).orElse(Map.of()),
         am.map(JobStatus::blacklistedNodes).orElse(List.of()),
+        am.map(JobStatus::instances).orElse(Map.of()),
         am.map(JobStatus::timings).orElse(Map.of()),
         am.map(JobStatus::metrics).orElse(Map.of()),
         am.map(JobStatus::preprocess).orElse(null));

@@ -400,6 +400,68 @@ class JobLifecycleTest {
     assertNotEquals(AmState.FAILED, life.state());
   }
 
+  @Test
+  void aJobOnPiecesHandsThemOutGrowsAndShrinksAndALostWorkersPieceGoesToAnother() {
+    JobSpec spec = JobSpecParser.parse("""
+        name: t
+        roles: {server: {instances: 2}, worker: {instances: 2}}
+        app: {type: counter, rounds: 2, pieces: true}
+        """);
+    List<String> stopped = new ArrayList<>();
+    RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
+    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, fresh), new JobLifecycle.Launcher() {
+      @Override
+      public void launch(RoleAllocator.Assignment assignment) {
+        launched.add(assignment);
+      }
+
+      @Override
+      public void stop(String containerId) {
+        stopped.add(containerId);
+      }
+    }, (event, delay) -> scheduled.add(event), clock, clock.millis());
+    life.amRegistered();
+    allRunning(); // workers 0 and 1: containers 3 and 4
+    RecordingReply a = new RecordingReply();
+    life.nextPiece(Containers.id(3).toString(), -1, a);
+    assertEquals(0, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) a.ok).piece());
+
+    RecordingReply grown = new RecordingReply();
+    life.flex("worker", 3, "alice", grown);
+    assertEquals(3, ((dev.psyarn.ps.wire.ControlMessages.FlexReply) grown.ok).desired());
+    long id = fresh.requested.get(fresh.requested.size() - 1).getAllocationRequestId();
+    life.handle(new AmEvent.Allocated(List.of(Containers.forRequest(5, id))));
+    assertEquals(2, launched.get(launched.size() - 1).index(), "a new slot, index 2");
+    assertNull(register(5, Role.WORKER, 2).error, "a worker added by flex registers while the job runs");
+
+    RecordingReply b = new RecordingReply();
+    life.nextPiece(Containers.id(5).toString(), -1, b);
+    assertEquals(1, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) b.ok).piece());
+    RecordingReply shrunk = new RecordingReply();
+    life.flex("worker", 2, "alice", shrunk);
+    assertEquals(List.of(Containers.id(5).toString()), stopped, "the highest slot is retired");
+    RecordingReply c = new RecordingReply();
+    life.nextPiece(Containers.id(4).toString(), -1, c);
+    assertEquals(1, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) c.ok).piece(),
+        "the retired worker's unfinished piece goes to the next asker");
+    life.handle(new AmEvent.Completed(Containers.exited(5, -105, "stopped")));
+    assertEquals(AmState.RUNNING, life.state(), "a retired worker's exit is no failure");
+    assertEquals(Map.of("desired", 2, "running", 2), life.instances().get("worker"));
+
+    RecordingReply refused = new RecordingReply();
+    life.flex("server", 3, "alice", refused);
+    assertTrue(refused.error.contains("only workers"), refused.error);
+  }
+
+  @Test
+  void flexIsRefusedForAnAppThatGivesEachWorkerItsOwnShare() {
+    allRunning();
+    RecordingReply refused = new RecordingReply();
+    life.flex("worker", 3, "alice", refused);
+    assertTrue(refused.error.contains("flex needs an app that hands out pieces"), refused.error);
+    assertNull(refused.ok);
+  }
+
   /** A completed status for a container id string. */
   private static final class ContainerStatusOf {
     static org.apache.hadoop.yarn.api.records.ContainerStatus exit(String id, int code) {

@@ -13,7 +13,7 @@ class StatusPageTest {
     return new JobStatus("application_1_0001", "job <b>", "RUNNING", "UNDEFINED", 0.5f, diagnostics,
         List.of(new JobStatus.ContainerRow("server", 0, "container_1_0001_01_000002", "node1", "native", "REGISTERED",
             null, 0, null, "http://node1:8042/node/containerlogs/container_1_0001_01_000002/alice", null, Map.of())),
-        Map.of("server", 0, "worker", 0), List.of(), Map.of("submittedToRunningMs", 4000L), Map.of("keys", 10L), null);
+        Map.of("server", 0, "worker", 0), List.of(), Map.of(), Map.of("submittedToRunningMs", 4000L), Map.of("keys", 10L), null);
   }
 
   @Test
@@ -39,7 +39,7 @@ class StatusPageTest {
   void showsPreprocessingJobsAndFigures() {
     JobStatus base = status("");
     JobStatus s = new JobStatus(base.applicationId(), base.name(), "PREPROCESSING", "UNDEFINED", 0.1f, "", List.of(),
-        Map.of(), List.of(), Map.of(), Map.of(), Map.of("state", "RUNNING", "progress",
+        Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of("state", "RUNNING", "progress",
             Map.of("stats", Map.of("id", "job_1_0002", "map", 0.5f, "reduce", 0f)), "rowsRead", 3000000L));
     String html = StatusPage.render(s);
     assertTrue(html.contains("<h2>Preprocessing (MapReduce)</h2>"), html);

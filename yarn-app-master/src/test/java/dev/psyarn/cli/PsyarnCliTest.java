@@ -39,7 +39,7 @@ class PsyarnCliTest {
         System.err);
     JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "flights", "FINISHED", "FAILED", 1f,
         "preprocessing failed: preprocess.input: /x does not exist", java.util.List.of(), java.util.Map.of(),
-        java.util.List.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of("state", "FAILED")));
+        java.util.List.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of("state", "FAILED")));
     String printed = o.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("preprocess FAILED before any job ran"), printed);
     assertTrue(!printed.contains("null"), printed);
@@ -57,7 +57,7 @@ class PsyarnCliTest {
             new dev.psyarn.am.JobStatus.ContainerRow("worker", 1, "container_1_0001_01_000007", "node2", "native",
                 "COMPLETED", 0, 1, "EXITED_CLEANLY", null, null, java.util.Map.of())),
         java.util.Map.of("server", 0, "worker", 1), java.util.List.of("node1:8041"), java.util.Map.of(),
-        java.util.Map.of(), null));
+        java.util.Map.of(), java.util.Map.of(), null));
     String printed = o.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("exit 137 (KILLED_BY_SIGNAL)\n"), printed);
     assertTrue(printed.contains("exit 0, restart 1\n"), printed);
@@ -76,7 +76,8 @@ class PsyarnCliTest {
         java.util.Map.of("epoch", 2.0, "seconds", 15.25, "logloss", 0.45)));
     metrics.put("lossCurve", java.util.Map.of("worker0", java.util.List.of(new double[] {1, 0.6})));
     JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "flights", "FINISHED", "SUCCEEDED", 1f,
-        "", java.util.List.of(), java.util.Map.of(), java.util.List.of(), java.util.Map.of(), metrics, null));
+        "", java.util.List.of(), java.util.Map.of(), java.util.List.of(), java.util.Map.of(), java.util.Map.of(), metrics,
+        null));
     String printed = o.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("metrics: {test.logloss=0.45}"), printed);
     assertTrue(printed.contains("test logloss after each epoch: 0.4577 (8.5 s) 0.4500 (15.3 s)"), printed);

@@ -78,6 +78,38 @@ class WorkerFaultIT {
     assertTrue(!Files.exists(Paths.get("/proc", Long.toString(pid))), "the stopped JVM " + pid + " was killed");
   }
 
+  @Test
+  void aJobOnPiecesGrowsAndShrinksItsWorkersWhileItRunsAndTheTotalsStayExact() throws Exception {
+    int rounds = 80;
+    String app = submit(harness, "flex.yaml", ClusterHarness.counterSpec("flex-it", 2, WORKERS, KEYS, rounds, List.of())
+        .replace("rounds: " + rounds + "}", "rounds: " + rounds + ", pauseMs: 150, pieces: true}"));
+    awaitPushingWorker(harness, app, 0, KEYS);
+    ClusterHarness.Run servers = harness.psyarn("flex", app, "--role", "server", "--instances", "3");
+    assertEquals(ExitCodes.USAGE, servers.exitCode(), servers.out() + servers.err());
+    assertTrue(servers.err().contains("only workers can be flexed"), servers.err());
+
+    ClusterHarness.Run grow = harness.psyarn("flex", app, "--role", "worker", "--instances", "3", "--json");
+    assertEquals(ExitCodes.OK, grow.exitCode(), grow.err());
+    assertEquals(3, grow.json().path("desired").asInt(), grow.out());
+    awaitPushingWorker(harness, app, 2, KEYS / 4);
+    ClusterHarness.Run shrink = harness.psyarn("flex", app, "--role", "worker", "--instances", "1", "--json");
+    assertEquals(ExitCodes.OK, shrink.exitCode(), shrink.err());
+    assertEquals(1, shrink.json().path("desired").asInt(), shrink.out());
+
+    JsonNode job = awaitEnd(harness, app);
+    assertExact(job, KEYS, WORKERS, rounds);
+    assertEquals(1, job.path("instances").path("worker").path("desired").asInt(), job.path("instances").toString());
+    assertEquals(0, job.path("restarts").path("worker").asInt(), "retiring is no restart: " + job.path("restarts"));
+    long byTheLastWorker = job.path("metrics").path("piecesDone").asLong();
+    assertTrue(byTheLastWorker > 0 && byTheLastWorker < 2L * rounds,
+        "the worker left did some of the pieces, the retired ones the rest: " + job.path("metrics"));
+    for (int index : new int[] {1, 2}) {
+      List<JsonNode> slot = slot(job, index);
+      assertEquals(1, slot.size(), "one container held worker " + index + ": " + slot);
+      assertEquals("KILLED_BY_APPMASTER", slot.get(0).path("reason").asText(), "retired by flex: " + slot.get(0));
+    }
+  }
+
   static void assertExact(JsonNode job, int keys, int workers, int rounds) {
     assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
     JsonNode metrics = job.path("metrics");

@@ -30,6 +30,14 @@ public interface AppType {
     return false;
   }
 
+  /**
+   * How many pieces of work the AM hands out for this job (0: none, each worker works on its own
+   * share). Apps with pieces can be flexed: a new worker just asks for pieces. Runs in the AM.
+   */
+  default int pieces(com.fasterxml.jackson.databind.JsonNode app, int workers) {
+    return 0;
+  }
+
   /** Runs one worker's part; the returned results go to the AM. */
   Map<String, Double> run(WorkerContext context) throws Exception;
 

@@ -32,7 +32,8 @@ public final class CounterApp implements AppType {
 
   @Override
   public void validate(SpecNode app) {
-    app.allowOnly("type", "keys", "rounds", "pauseMs");
+    app.allowOnly("type", "keys", "rounds", "pauseMs", "pieces");
+    app.bool("pieces", false);
     app.integerOr("keys", 1000, 1, 10_000_000);
     app.integerOr("rounds", 3, 1, 100_000);
     app.integerOr("pauseMs", 0, 0, 60_000);
@@ -43,17 +44,27 @@ public final class CounterApp implements AppType {
     return (1L << 24) / MAX_INCREMENT;
   }
 
+  /**
+   * With {@code pieces: true}, the AM hands the work out as rounds × parts pieces (parts: the
+   * workers the job was submitted with), whoever asks: the totals are the same for any number of
+   * workers, so the job can be flexed.
+   */
+  @Override
+  public int pieces(JsonNode app, int workers) {
+    return app.path("pieces").asBoolean(false) ? app.path("rounds").asInt(3) * workers : 0;
+  }
+
   @Override
   public Map<String, Double> run(WorkerContext context) throws InterruptedException {
+    if (context.config().path("pieces").asBoolean(false)) {
+      return runPieces(context);
+    }
     JsonNode config = context.config();
     int keyCount = config.path("keys").asInt(1000);
     int rounds = config.path("rounds").asInt(3);
     // A pause between rounds makes a check that runs long enough to watch, flex or fault.
     int pauseMs = config.path("pauseMs").asInt(0);
-    if ((long) rounds * context.numWorkers() > maxWorkerRounds()) {
-      throw new IllegalArgumentException("workers × rounds = " + (long) rounds * context.numWorkers()
-          + " would overflow a float's exact range; at most " + maxWorkerRounds());
-    }
+    checkExact(rounds, context.numWorkers());
     long[] keys = keys(keyCount);
     KVWorker kv = context.kv();
     kv.createTable(TABLE, 1);
@@ -72,29 +83,7 @@ public final class CounterApp implements AppType {
       }
     }
     context.coordinator().barrier("counter-pushed");
-    float[] totals = new float[keyCount];
-    kv.waitFor(kv.pull(TABLE, keys, totals));
-    double expectedTotal = 0;
-    double observedTotal = 0;
-    int mismatches = 0;
-    for (int i = 0; i < keyCount; i++) {
-      long expected = 0;
-      for (int w = 0; w < context.numWorkers(); w++) {
-        for (int round = 0; round < rounds; round++) {
-          expected += increment(w, round, i);
-        }
-      }
-      expectedTotal += expected;
-      observedTotal += totals[i];
-      if (totals[i] != expected) {
-        mismatches++;
-      }
-    }
-    Map<String, Double> results = new LinkedHashMap<>();
-    results.put("keys", (double) keyCount);
-    results.put("expectedTotal", expectedTotal);
-    results.put("observedTotal", observedTotal);
-    results.put("mismatches", (double) mismatches);
+    Map<String, Double> results = check(kv, keys, context.numWorkers(), rounds);
     results.put("resumedRounds", (double) applied);
     return results;
   }
@@ -118,6 +107,10 @@ public final class CounterApp implements AppType {
     }
     summary.put("mismatches", mismatches);
     summary.put("workersReporting", results.size());
+    if (first.containsKey("pieces")) {
+      // Pieces done over all workers (a piece redone after its worker was lost counts again).
+      summary.put("piecesDone", results.stream().mapToLong(r -> r.getOrDefault("pieces", 0.0).longValue()).sum());
+    }
     // Rounds replacement workers found applied by their predecessors and did not redo.
     summary.put("resumedRounds", results.stream().mapToLong(r -> r.getOrDefault("resumedRounds", 0.0).longValue()).sum());
     return summary;
@@ -134,6 +127,77 @@ public final class CounterApp implements AppType {
           + summary.get("expectedTotal") + ", observed " + summary.get("observedTotal") + ")");
     }
     return Optional.empty();
+  }
+
+  /**
+   * Piece p of round r (p from 0 to parts − 1) pushes the increments a worker of index p pushes in
+   * round r without pieces, so the expected totals are the same; each piece's one push is
+   * numbered by the piece, so a piece redone after its worker was lost adds nothing twice.
+   */
+  private Map<String, Double> runPieces(WorkerContext context) throws InterruptedException {
+    JsonNode config = context.config();
+    int keyCount = config.path("keys").asInt(1000);
+    int rounds = config.path("rounds").asInt(3);
+    int pauseMs = config.path("pauseMs").asInt(0);
+    int parts = context.numWorkers();
+    checkExact(rounds, parts);
+    long[] keys = keys(keyCount);
+    KVWorker kv = context.kv();
+    kv.createTable(TABLE, 1);
+    float[] increments = new float[keyCount];
+    int done = 0;
+    for (int piece = context.pieces().next(-1); piece >= 0; piece = context.pieces().next(piece)) {
+      int round = piece / parts;
+      int part = piece % parts;
+      for (int i = 0; i < keyCount; i++) {
+        increments[i] = increment(part, round, i);
+      }
+      kv.waitFor(kv.pushAs(KVWorker.PIECE_ORIGINS + piece, 1, TABLE, keys, increments));
+      done++;
+      if (pauseMs > 0) {
+        Thread.sleep(pauseMs);
+      }
+    }
+    // Every piece is done (its push acknowledged): the totals are final.
+    Map<String, Double> results = check(kv, keys, parts, rounds);
+    results.put("pieces", (double) done);
+    return results;
+  }
+
+  private static void checkExact(int rounds, int workers) {
+    if ((long) rounds * workers > maxWorkerRounds()) {
+      throw new IllegalArgumentException("workers × rounds = " + (long) rounds * workers
+          + " would overflow a float's exact range; at most " + maxWorkerRounds());
+    }
+  }
+
+  /** Pulls the totals and compares them with the exact sums over {@code workers} × {@code rounds}. */
+  private static Map<String, Double> check(KVWorker kv, long[] keys, int workers, int rounds) {
+    int keyCount = keys.length;
+    float[] totals = new float[keyCount];
+    kv.waitFor(kv.pull(TABLE, keys, totals));
+    double expectedTotal = 0;
+    double observedTotal = 0;
+    int mismatches = 0;
+    for (int i = 0; i < keyCount; i++) {
+      long expected = 0;
+      for (int w = 0; w < workers; w++) {
+        for (int round = 0; round < rounds; round++) {
+          expected += increment(w, round, i);
+        }
+      }
+      expectedTotal += expected;
+      observedTotal += totals[i];
+      if (totals[i] != expected) {
+        mismatches++;
+      }
+    }
+    Map<String, Double> results = new LinkedHashMap<>();
+    results.put("keys", (double) keyCount);
+    results.put("expectedTotal", expectedTotal);
+    results.put("observedTotal", observedTotal);
+    results.put("mismatches", (double) mismatches);
+    return results;
   }
 
   /** {@code n} sorted keys spread evenly over the signed 64-bit space. */

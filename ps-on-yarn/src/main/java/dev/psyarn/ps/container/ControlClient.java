@@ -81,6 +81,12 @@ public final class ControlClient implements AutoCloseable {
     am.call(new Barrier(name, containerId)).join();
   }
 
+  /** The next piece of work after {@code finished} (-1 for none); -1 once every piece is done. */
+  public int nextPiece(int finished) {
+    return ((dev.psyarn.ps.wire.ControlMessages.PieceReply) am.call(
+        new dev.psyarn.ps.wire.ControlMessages.NextPiece(containerId, finished)).join()).piece();
+  }
+
   /** Reports a worker's final results. */
   public void finished(Map<String, Double> results) {
     am.call(new Finished(containerId, new HashMap<>(results))).join();

@@ -55,7 +55,7 @@ public final class WorkerMain {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
         Map<String, Double> results = new LinkedHashMap<>(app.run(new WorkerContext(boot.env().index(),
-            view.numWorkers(), kv, control::barrier, config)));
+            view.numWorkers(), kv, control::barrier, config, control::nextPiece)));
         results.putAll(traffic(servers));
         control.finished(results);
         LOG.info("worker {} finished: {}", boot.env().index(), results);

@@ -47,6 +47,15 @@ public final class ControlMessages {
   /** The job's owner asks for {@code instances} containers of {@code role} from now on. */
   public record Flex(String role, int instances, String by) {}
 
+  /**
+   * A worker asks for its next piece of work, having finished {@code finished} (-1 for none);
+   * answered with {@link PieceReply} once there is one (or all are done).
+   */
+  public record NextPiece(String containerId, int finished) {}
+
+  /** The piece to work on next; -1 when every piece of the job is done. */
+  public record PieceReply(int piece) {}
+
   /** The answer to {@link Flex}: the role's desired and running containers once the request is taken. */
   public record FlexReply(String role, int desired, int running) {}
 

@@ -40,7 +40,9 @@ public final class Protocols {
       ControlMessages.Ack.class,
       ControlMessages.Kill.class,
       ControlMessages.Flex.class,
-      ControlMessages.FlexReply.class));
+      ControlMessages.FlexReply.class,
+      ControlMessages.NextPiece.class,
+      ControlMessages.PieceReply.class));
 
   private Protocols() {}
 }

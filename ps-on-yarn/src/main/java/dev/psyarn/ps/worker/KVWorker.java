@@ -111,6 +111,24 @@ public final class KVWorker implements AutoCloseable {
     return sendPush(table, keys, values, width, Push.ANONYMOUS, 0);
   }
 
+  /**
+   * A push applied once per ({@code origin}, {@code seq}): apps that hand work out in pieces name
+   * the piece as origin (see {@link #PIECE_ORIGINS}), so a piece redone by another worker adds
+   * nothing its first worker had applied.
+   */
+  public long pushAs(int origin, long seq, int table, long[] keys, float[] values) {
+    int width = width(table);
+    if (values.length != (long) keys.length * width) {
+      throw new IllegalArgumentException(keys.length + " keys need " + (long) keys.length * width
+          + " values in table " + table + ", got " + values.length);
+    }
+    checkSorted(keys);
+    return sendPush(table, keys, values, width, origin, seq);
+  }
+
+  /** Origins from here on name pieces of work; below, worker indexes. */
+  public static final int PIECE_ORIGINS = 1 << 20;
+
   private long sendPush(int table, long[] keys, float[] values, int width, int origin, long seq) {
     Routing routing = route(keys);
     List<CompletableFuture<Object>> parts = new ArrayList<>();
