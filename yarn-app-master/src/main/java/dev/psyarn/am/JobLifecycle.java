@@ -167,14 +167,10 @@ final class JobLifecycle {
   private final LossPolicy losses;
   private final LivenessWatch liveness;
   private final WorkerResults results = new WorkerResults();
-  /** The work queue, for apps that hand out pieces; null for the others. */
-  private final WorkQueue pieces;
-  /** Workers asking for a piece while none can be handed out: answered when one can. */
-  private final List<HeldAsk> asking = new java.util.ArrayList<>();
+  /** Hands out the work, for apps that declare pieces; null for the others. */
+  private final PieceDealer pieces;
   /** How many workers the job wants now (flex changes it). */
   private int desiredWorkers;
-
-  private record HeldAsk(String slot, dev.psyarn.ps.transport.RequestHandler.Reply reply) {}
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
@@ -216,7 +212,7 @@ final class JobLifecycle {
     this.losses = new LossPolicy(spec, allocator, clock);
     int workers = spec.role(Role.WORKER).instances();
     int declared = app.pieces(appSection(spec), workers);
-    this.pieces = declared > 0 ? new WorkQueue(declared) : null;
+    this.pieces = declared > 0 ? new PieceDealer(declared) : null;
     this.desiredWorkers = workers;
     this.liveness = new LivenessWatch(spec);
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
@@ -559,39 +555,14 @@ final class JobLifecycle {
     } else if (c.isEmpty() || c.get().role() != Role.WORKER || !containers.holdsSlot(c.get())) {
       reply.error(containerId + " is not a worker of this job (any more)");
     } else {
-      String slot = "worker/" + c.get().index();
-      answer(slot, pieces.next(slot, finished), reply);
-      if (pieces.doneCount() == pieces.total()) {
-        wakeAsking();
-      }
+      pieces.ask("worker/" + c.get().index(), finished, reply);
     }
-  }
-
-  private void answer(String slot, WorkQueue.Answer answer, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
-    if (answer instanceof WorkQueue.Piece p) {
-      reply.ok(new dev.psyarn.ps.wire.ControlMessages.PieceReply(p.id()));
-    } else if (answer instanceof WorkQueue.AllDone) {
-      reply.ok(new dev.psyarn.ps.wire.ControlMessages.PieceReply(-1));
-    } else {
-      asking.add(new HeldAsk(slot, reply));
-    }
-  }
-
-  private void wakeAsking() {
-    List<HeldAsk> held = new java.util.ArrayList<>(asking);
-    asking.clear();
-    held.forEach(h -> answer(h.slot(), pieces.next(h.slot(), -1), h.reply()));
   }
 
   /** A worker's slot lost its holder: its unfinished piece goes to whoever asks next. */
   private void releasePiece(int index) {
-    if (pieces == null) {
-      return;
-    }
-    String slot = "worker/" + index;
-    asking.removeIf(h -> h.slot().equals(slot));
-    if (pieces.release(slot)) {
-      wakeAsking();
+    if (pieces != null) {
+      pieces.release("worker/" + index);
     }
   }
 
