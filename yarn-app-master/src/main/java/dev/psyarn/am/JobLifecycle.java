@@ -167,10 +167,7 @@ final class JobLifecycle {
   private final LossPolicy losses;
   private final LivenessWatch liveness;
   private final WorkerResults results = new WorkerResults();
-  /** Hands out the work, for apps that declare pieces; null for the others. */
-  private final PieceDealer pieces;
-  /** How many workers the job wants now (flex changes it). */
-  private int desiredWorkers;
+  private final WorkerPool workers;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
@@ -209,11 +206,8 @@ final class JobLifecycle {
     this.clock = clock;
     this.submitTimeMs = submitTimeMs;
     this.containers = new ContainerTable(spec);
+    this.workers = new WorkerPool(spec, app, containers, allocator, launcher, clock);
     this.losses = new LossPolicy(spec, allocator, clock);
-    int workers = spec.role(Role.WORKER).instances();
-    int declared = app.pieces(appSection(spec), workers);
-    this.pieces = declared > 0 ? new PieceDealer(declared) : null;
-    this.desiredWorkers = workers;
     this.liveness = new LivenessWatch(spec);
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning());
@@ -323,7 +317,7 @@ final class JobLifecycle {
 
   private void onRestartDue(AmEvent event) {
     AmEvent.RestartDue due = (AmEvent.RestartDue) event;
-    if (due.role == Role.WORKER && due.index >= desiredWorkers) {
+    if (due.role == Role.WORKER && !workers.wanted(due.index)) {
       return; // the slot was retired by flex meanwhile
     }
     allocator.replace(due.role, due.index);
@@ -413,7 +407,7 @@ final class JobLifecycle {
 
   private void onAllocated(AmEvent event) {
     for (RoleAllocator.Assignment a : allocator.allocated(((AmEvent.Allocated) event).containers)) {
-      if (a.role() == Role.WORKER && a.index() >= desiredWorkers) {
+      if (a.role() == Role.WORKER && !workers.wanted(a.index())) {
         allocator.release(a);
         continue;
       }
@@ -475,9 +469,9 @@ final class JobLifecycle {
     containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(WorkerResults.traffic(f.results)));
     results.put(c.index(), f.results);
     journal();
-    int workers = desiredWorkers;
-    progress.reported(results.countBelow(workers), workers);
-    if (results.countBelow(workers) < workers) {
+    int wanted = workers.desired();
+    progress.reported(results.countBelow(wanted), wanted);
+    if (results.countBelow(wanted) < wanted) {
       return state();
     }
     Optional<String> wrong = results.combine(app);
@@ -533,7 +527,7 @@ final class JobLifecycle {
 
   private AmState act(LossPolicy.Verdict verdict, TrackedContainer c) {
     if (c.role() == Role.WORKER) {
-      releasePiece(c.index());
+      workers.lost(c.index());
     }
     if (verdict instanceof LossPolicy.Replace replace) {
       LOG.warn("{}; asking for a replacement in {} ms", replace.what(), replace.delayMs());
@@ -544,76 +538,23 @@ final class JobLifecycle {
     return finish(FAILED, ((LossPolicy.Fail) verdict).diagnostics());
   }
 
-  /**
-   * A worker asks for its next piece, having finished {@code finished}: answered now, or held
-   * until a piece is free again (a lost worker's) or every piece is done.
-   */
+  /** A worker asks for its next piece; see {@link WorkerPool#nextPiece}. */
   void nextPiece(String containerId, int finished, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
-    Optional<TrackedContainer> c = containers.byId(containerId);
-    if (pieces == null) {
-      reply.error("this job hands out no pieces: app " + app.name() + " gives each worker its own share");
-    } else if (c.isEmpty() || c.get().role() != Role.WORKER || !containers.holdsSlot(c.get())) {
-      reply.error(containerId + " is not a worker of this job (any more)");
-    } else {
-      pieces.ask("worker/" + c.get().index(), finished, reply);
-    }
+    workers.nextPiece(containerId, finished, reply);
   }
 
-  /** A worker's slot lost its holder: its unfinished piece goes to whoever asks next. */
-  private void releasePiece(int index) {
-    if (pieces != null) {
-      pieces.release("worker/" + index);
-    }
-  }
-
-  /**
-   * Grows or shrinks the workers of a running job whose app hands out pieces: new slots are asked
-   * for, the highest ones retired (their containers stopped, their pieces handed to others).
-   */
+  /** Grows or shrinks the workers of a running job whose app hands out pieces. */
   void flex(String role, int instances, String by, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
-    if (!Role.WORKER.specName().equals(role)) {
-      reply.error("only workers can be flexed; servers hold key ranges that cannot move yet");
-    } else if (pieces == null) {
-      reply.error("app " + app.name() + " gives each worker its own share of the data; flex needs an app that "
-          + "hands out pieces (such as counter with pieces: true)");
-    } else if (state() != RUNNING) {
+    if (state() != RUNNING) {
       reply.error("the job is " + state() + "; flex needs it RUNNING");
-    } else if (instances < 1 || instances > 10_000) {
-      reply.error("instances must be from 1 to 10000, got " + instances);
     } else {
-      LOG.info("{} flexes the workers from {} to {}", by, desiredWorkers, instances);
-      for (int i = desiredWorkers; i < instances; i++) {
-        allocator.replace(Role.WORKER, i);
-      }
-      for (int i = instances; i < desiredWorkers; i++) {
-        int index = i;
-        containers.retire(Role.WORKER, index).filter(c -> c.state().live()).ifPresent(c -> {
-          containers.put(c.stopping(ExitReason.KILLED_BY_APPMASTER, "retired by flex", clock.millis()));
-          launcher.stop(c.id());
-        });
-        releasePiece(index);
-      }
-      desiredWorkers = instances;
-      reply.ok(new dev.psyarn.ps.wire.ControlMessages.FlexReply(role, desiredWorkers, containers.running(Role.WORKER)));
+      workers.flex(role, instances, by, reply);
     }
   }
 
   /** Desired and running containers by role, for the status. */
   Map<String, Map<String, Integer>> instances() {
-    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-    for (Role role : Role.values()) {
-      int desired = role == Role.WORKER ? desiredWorkers : spec.role(role).instances();
-      out.put(role.specName(), Map.of("desired", desired, "running", containers.running(role)));
-    }
-    return out;
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode appSection(JobSpec spec) {
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson());
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("the app section is not valid JSON", e);
-    }
+    return workers.instances();
   }
 
   /** The preprocessing stage's status, or null for a job without one. */

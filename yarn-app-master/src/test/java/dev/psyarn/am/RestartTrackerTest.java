@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Restart limits, the sliding window, backoff and classification, on a manual clock. */
 class RestartTrackerTest {
 
-  private final JobLifecycleTest.ManualClock clock = new JobLifecycleTest.ManualClock();
+  private final LifecycleFixture.ManualClock clock = new JobLifecycleTest.ManualClock();
 
   private RestartTracker tracker(String workerRestart) {
     JobSpec spec = JobSpecParser.parse("name: t\nroles: {server: {instances: 1}, worker: {instances: 2, restart: "
