@@ -75,18 +75,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         roles: {server: {instances: 2}, worker: {instances: 2, liveness: {heartbeatTimeoutSeconds: 5}}}
         app: {type: counter}
         """);
-    List<String> stopped = new ArrayList<>();
-    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, scheduler), new JobLifecycle.Launcher() {
-      @Override
-      public void launch(RoleAllocator.Assignment assignment) {
-        launched.add(assignment);
-      }
-
-      @Override
-      public void stop(String containerId) {
-        stopped.add(containerId);
-      }
-    }, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
+    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, scheduler), launcher, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
     life.amRegistered();
     allRunning();
     clock.millis += 4_000;
@@ -261,19 +250,8 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         roles: {server: {instances: 2}, worker: {instances: 2}}
         app: {type: counter, rounds: 2, pieces: true}
         """);
-    List<String> stopped = new ArrayList<>();
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
-    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, fresh), new JobLifecycle.Launcher() {
-      @Override
-      public void launch(RoleAllocator.Assignment assignment) {
-        launched.add(assignment);
-      }
-
-      @Override
-      public void stop(String containerId) {
-        stopped.add(containerId);
-      }
-    }, (event, delay) -> scheduled.add(event), clock, clock.millis());
+    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, fresh), launcher, (event, delay) -> scheduled.add(event), clock, clock.millis());
     life.amRegistered();
     allRunning(); // workers 0 and 1: containers 3 and 4
     RecordingReply a = new RecordingReply();

@@ -76,6 +76,20 @@ abstract class LifecycleFixture {
 
   final RoleAllocatorTest.FakeScheduler scheduler = new RoleAllocatorTest.FakeScheduler();
   final List<RoleAllocator.Assignment> launched = new ArrayList<>();
+  /** Containers the lifecycle asked to stop. */
+  final List<String> stopped = new ArrayList<>();
+  /** A launcher that records what it is asked to launch and stop. */
+  final JobLifecycle.Launcher launcher = new JobLifecycle.Launcher() {
+    @Override
+    public void launch(RoleAllocator.Assignment assignment) {
+      launched.add(assignment);
+    }
+
+    @Override
+    public void stop(String containerId) {
+      stopped.add(containerId);
+    }
+  };
   final List<AmEvent> scheduled = new ArrayList<>();
   final ManualClock clock = new ManualClock();
   JobLifecycle life;

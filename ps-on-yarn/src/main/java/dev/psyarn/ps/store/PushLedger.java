@@ -16,11 +16,15 @@ final class PushLedger {
     return last.getOrDefault(origin, 0L);
   }
 
-  /** Whether this push is new (and records it); anonymous origins (below 0) always are. */
-  synchronized boolean firstTime(int origin, long seq) {
-    if (origin < 0) {
-      return true;
-    }
+  /**
+   * Whether this push is new (and records it); anonymous origins (below 0) always are, without
+   * taking the lock that every I/O thread would otherwise meet on each push.
+   */
+  boolean firstTime(int origin, long seq) {
+    return origin < 0 || record(origin, seq);
+  }
+
+  private synchronized boolean record(int origin, long seq) {
     if (seq <= last.getOrDefault(origin, 0L)) {
       return false;
     }
