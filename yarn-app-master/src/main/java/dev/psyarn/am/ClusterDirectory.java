@@ -21,7 +21,8 @@ final class ClusterDirectory {
   private final ServerInfo[] servers;
   private final int numWorkers;
   private final Partitioning partitioning;
-  private final List<Reply> waitingForView = new ArrayList<>();
+  /** Requests for a view, each with the epoch it must be newer than. */
+  private final List<Map.Entry<Long, Reply>> waitingForView = new ArrayList<>();
   private final Map<String, Set<String>> barrierArrivals = new HashMap<>();
   private final Map<String, List<Reply>> barrierReplies = new HashMap<>();
   /** Barriers every worker has passed: a replacement that arrives again is let through at once. */
@@ -42,19 +43,41 @@ final class ClusterDirectory {
     }
     servers[index] = new ServerInfo(index, host, port);
     epoch++;
-    if (complete()) {
-      ClusterView view = view();
-      waitingForView.forEach(reply -> reply.ok(view));
-      waitingForView.clear();
+    answerWaiting();
+  }
+
+  /**
+   * Server {@code index} is gone: the view lacks it (and workers that ask for a newer one wait)
+   * until its replacement registers.
+   */
+  void serverLost(int index) {
+    if (servers[index] != null) {
+      servers[index] = null;
+      registeredServers--;
+      epoch++;
     }
   }
 
-  /** Answers with the view now if every server is known, else once they are. */
-  void requestView(Reply reply) {
-    if (complete()) {
+  private void answerWaiting() {
+    if (!complete()) {
+      return;
+    }
+    ClusterView view = view();
+    waitingForView.removeIf(waiting -> {
+      if (epoch > waiting.getKey()) {
+        waiting.getValue().ok(view);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /** Answers with the view once every server is known and its epoch is above {@code newerThan}. */
+  void requestView(long newerThan, Reply reply) {
+    if (complete() && epoch > newerThan) {
       reply.ok(view());
     } else {
-      waitingForView.add(reply);
+      waitingForView.add(Map.entry(newerThan, reply));
     }
   }
 
@@ -94,7 +117,7 @@ final class ClusterDirectory {
 
   /** Fails every waiting request, when the job ends. */
   void abandon(String why) {
-    waitingForView.forEach(reply -> reply.error(why));
+    waitingForView.forEach(waiting -> waiting.getValue().error(why));
     waitingForView.clear();
     barrierReplies.values().forEach(replies -> replies.forEach(reply -> reply.error(why)));
     barrierReplies.clear();

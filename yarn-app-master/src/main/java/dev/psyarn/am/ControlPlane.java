@@ -31,8 +31,8 @@ final class ControlPlane implements RequestHandler {
       loop.post(new AmEvent.Registered(r.containerId(), r.role(), r.index(), r.host(), r.port(), reply));
     } else if (request instanceof Heartbeat h) {
       loop.submit(lifecycle -> reply.ok(new HeartbeatReply(lifecycle.heartbeat(h.containerId(), h.metrics()))));
-    } else if (request instanceof GetClusterView) {
-      loop.submit(lifecycle -> lifecycle.directory().requestView(reply));
+    } else if (request instanceof GetClusterView get) {
+      loop.submit(lifecycle -> lifecycle.directory().requestView(get.newerThan(), reply));
     } else if (request instanceof Barrier b) {
       loop.submit(lifecycle -> lifecycle.arrive(b.name(), b.containerId(), reply));
     } else if (request instanceof Finished f) {

@@ -528,6 +528,8 @@ final class JobLifecycle {
   private AmState act(LossPolicy.Verdict verdict, TrackedContainer c) {
     if (c.role() == Role.WORKER) {
       workers.lost(c.index());
+    } else {
+      directory.serverLost(c.index()); // workers that lost it wait for the view that names its replacement
     }
     if (verdict instanceof LossPolicy.Replace replace) {
       LOG.warn("{}; asking for a replacement in {} ms", replace.what(), replace.delayMs());

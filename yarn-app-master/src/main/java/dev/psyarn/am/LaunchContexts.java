@@ -40,9 +40,13 @@ final class LaunchContexts {
   /** Where AM attempts write their endpoint ("" when the job has one attempt). */
   private final String amEndpoint;
   private final int amPatienceSeconds;
+  /** What servers are told about checkpoints and warm starts. */
+  private final dev.psyarn.ps.container.ServerStateEnv serverState;
 
   private LaunchContexts(JobSpec spec, String appJson, LaunchSpec base, Map<Role, Map<String, LocalResource>> volumes,
-      String amHost, int amPort, String amEndpoint, int amPatienceSeconds) {
+      String amHost, int amPort, String amEndpoint, int amPatienceSeconds,
+      dev.psyarn.ps.container.ServerStateEnv serverState) {
+    this.serverState = serverState;
     this.amEndpoint = amEndpoint;
     this.amPatienceSeconds = amPatienceSeconds;
     this.spec = spec;
@@ -76,9 +80,15 @@ final class LaunchContexts {
       volumes.put(role, files);
     }
     String endpoint = spec.maxAppAttempts() > 1 ? fs.makeQualified(new Path(staging, AmEnv.ENDPOINT)).toString() : "";
+    dev.psyarn.spec.ServerState state = spec.serverState();
+    String checkpoints = state.checkpoints()
+        ? fs.makeQualified(new Path(state.checkpointRoot(amEnv.stagingDir()))).toString() : "";
+    dev.psyarn.ps.container.ServerStateEnv serverState = new dev.psyarn.ps.container.ServerStateEnv(checkpoints,
+        state.everyClocks(), state.keep(), state.resumeFrom() == null ? "" : state.resumeFrom(),
+        spec.partitioning().type(), spec.partitioning().virtualNodes());
     return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, volumes, amHost, amPort, endpoint,
         conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
-            dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT));
+            dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState);
   }
 
   /** The app section the containers get: with preprocessing, {@code shards} names its shards. */
@@ -105,6 +115,9 @@ final class LaunchContexts {
       env.put(Environment.JAVA_HOME.name(), roleSpec.runtime().javaHome());
     }
     env.putAll(wiring.toMap());
+    if (role == Role.SERVER) {
+      env.putAll(serverState.toMap());
+    }
     List<String> jvmOptions = new java.util.ArrayList<>();
     jvmOptions.add("-Dlog4j.configuration=psyarn-log4j.properties");
     jvmOptions.addAll(roleSpec.jvmOptions());

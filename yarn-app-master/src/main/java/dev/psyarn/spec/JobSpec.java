@@ -24,10 +24,11 @@ import java.util.Map;
  * @param amNodeLabel a node label expression for the AM's own container, or null
  * @param maxFailuresPerNode failures of containers on one node after which the AM places no more
  *     containers there (0: never blacklist)
+ * @param serverState the servers' checkpoints and warm start
  */
 public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
     ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson,
-    PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode) {
+    PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode, ServerState serverState) {
 
   public JobSpec {
     tags = List.copyOf(tags);

@@ -81,7 +81,7 @@ public final class JobSpecParser {
 
   private static JobSpec read(SpecNode root) {
     root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles", "partitioning", "preprocess",
-        "app", "blacklist");
+        "app", "blacklist", "checkpoint", "resumeFrom");
     String name = root.text("name");
     if (name.length() > 256) {
       throw root.error("name", "must be at most 256 characters");
@@ -99,9 +99,10 @@ public final class JobSpecParser {
     }).orElse(new ResourceAsk(512, 1));
     SpecNode roles = root.object("roles");
     roles.allowOnly(java.util.Arrays.stream(Role.values()).map(Role::specName).toArray(String[]::new));
+    ServerState serverState = ServerState.read(root);
     Map<Role, RoleSpec> roleSpecs = new EnumMap<>(Role.class);
     for (Role role : Role.values()) {
-      roleSpecs.put(role, readRole(roles.object(role.specName()), role));
+      roleSpecs.put(role, readRole(roles.object(role.specName()), role, serverState));
     }
     Partitioning partitioning = root.optionalObject("partitioning").map(node -> {
       node.allowOnly("type", "virtualNodes");
@@ -136,13 +137,14 @@ public final class JobSpecParser {
           JSON.writeValueAsString(app.json()),
           preprocess,
           amNodeLabel,
-          maxFailuresPerNode);
+          maxFailuresPerNode,
+          serverState);
     } catch (JsonProcessingException e) {
       throw new SpecException("app", "cannot be written as JSON: " + e.getOriginalMessage());
     }
   }
 
-  private static RoleSpec readRole(SpecNode node, Role role) {
+  private static RoleSpec readRole(SpecNode node, Role role, ServerState serverState) {
     node.allowOnly("instances", "memory", "vcores", "resources", "jvmOptions", "env", "runtime", "localize", "nodeLabel",
         "placement", "restart", "liveness");
     Map<String, String> env = node.stringMap("env");
@@ -181,7 +183,7 @@ public final class JobSpecParser {
         RuntimeSpec.read(node),
         Volume.read(node),
         Placement.read(node),
-        RestartPolicy.read(node, role),
+        RestartPolicy.read(node, role, serverState.checkpoints()),
         Liveness.read(node));
   }
 }

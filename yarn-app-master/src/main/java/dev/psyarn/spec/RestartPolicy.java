@@ -74,17 +74,18 @@ public record RestartPolicy(Mode mode, int maxRestarts, long windowMs, long back
    * Reads a role's {@code restart} section:
    * {@code {policy: onFailure, maxRestarts: 3, windowSeconds: 600, backoffSeconds: 1, maxBackoffSeconds: 30}}.
    */
-  static RestartPolicy read(SpecNode role, Role which) {
-    RestartPolicy fallback = which == Role.WORKER ? WORKER_DEFAULT : NEVER;
+  static RestartPolicy read(SpecNode role, Role which, boolean serversRecoverable) {
+    RestartPolicy fallback = which == Role.WORKER || serversRecoverable ? WORKER_DEFAULT : NEVER;
     if (!role.has("restart")) {
       return fallback;
     }
     SpecNode node = role.object("restart");
     node.allowOnly("policy", "maxRestarts", "windowSeconds", "backoffSeconds", "maxBackoffSeconds");
     Mode mode = node.has("policy") ? Mode.of(node, "policy", node.text("policy")) : fallback.mode();
-    if (which == Role.SERVER && mode != Mode.NEVER) {
-      throw node.error("policy", "servers cannot be restarted yet: a replacement would start with empty key ranges "
-          + "and the model would be wrong; only never is accepted for servers");
+    if (which == Role.SERVER && mode != Mode.NEVER && !serversRecoverable) {
+      throw node.error("policy", "a server can be restarted only when its key ranges can be restored: add a "
+          + "checkpoint section (checkpoint: {everyClocks: N}); without one a replacement would start with empty "
+          + "ranges and the model would be wrong");
     }
     int max = node.integerOr("maxRestarts", WORKER_DEFAULT.maxRestarts(), 0, 10_000);
     long window = seconds(node, "windowSeconds", WORKER_DEFAULT.windowMs(), 1);

@@ -201,7 +201,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         Containers.of(3, Role.WORKER)));
     assertTrue(fresh.requested.isEmpty() && fresh.scheduled.isEmpty(), "nothing is asked for: every slot is held");
     RecordingReply view = new RecordingReply();
-    life.directory().requestView(view);
+    life.directory().requestView(-1, view);
     assertEquals(2, assertInstanceOf(ClusterView.class, view.ok).servers().length, "servers known at once");
     RecordingReply passed = new RecordingReply();
     life.arrive("counter-pushed", Containers.id(3).toString(), passed);

@@ -31,7 +31,7 @@ class JobLifecycleTest extends LifecycleFixture {
   void aJobThatWorksGoesThroughEveryStateToSucceeded() {
     assertEquals(AmState.STARTING, life.state());
     RecordingReply early = new RecordingReply();
-    life.directory().requestView(early);
+    life.directory().requestView(-1, early);
     allRunning();
     assertEquals(4, launched.size());
     assertEquals(AmState.RUNNING, life.state());
@@ -90,7 +90,7 @@ class JobLifecycleTest extends LifecycleFixture {
     assertEquals(AmState.FAILED, life.state());
     String diagnostics = life.outcome().join().diagnostics();
     assertTrue(diagnostics.startsWith("server 1 exited with code 0 (" + Containers.id(2) + " on node0)"), diagnostics);
-    assertTrue(diagnostics.contains("key ranges cannot be recovered yet"), diagnostics);
+    assertTrue(diagnostics.contains("servers can be restarted once the spec has a checkpoint section"), diagnostics);
   }
 
   @Test

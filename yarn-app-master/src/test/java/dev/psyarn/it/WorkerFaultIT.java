@@ -136,9 +136,14 @@ class WorkerFaultIT {
 
   /** The containers that held worker {@code index}'s slot, first to last. */
   static List<JsonNode> slot(JsonNode job, int index) {
+    return slot(job, "worker", index);
+  }
+
+  /** The containers that held {@code role}'s slot {@code index}, first to last. */
+  static List<JsonNode> slot(JsonNode job, String role, int index) {
     List<JsonNode> slot = new ArrayList<>();
     for (JsonNode c : job.path("containers")) {
-      if ("worker".equals(c.path("role").asText()) && c.path("index").asInt() == index) {
+      if (role.equals(c.path("role").asText()) && c.path("index").asInt() == index) {
         slot.add(c);
       }
     }

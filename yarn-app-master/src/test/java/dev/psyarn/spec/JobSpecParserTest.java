@@ -116,7 +116,23 @@ class JobSpecParserTest {
     refused(VALID.replace(worker, "worker: {instances: 1, liveness: {heartbeatTimeoutSeconds: 0.1}}"),
         "roles.worker.liveness.heartbeatTimeoutSeconds", "between 1.0 and 86400 seconds");
     refused(VALID.replace("server: {instances: 2, memory: 256m}", "server: {instances: 2, restart: {policy: onFailure}}"),
-        "roles.server.restart.policy", "servers cannot be restarted yet");
+        "roles.server.restart.policy", "add a checkpoint section");
+  }
+
+  @Test
+  void checkpointsMakeServersRestartableAndTheirFieldsAreChecked() {
+    JobSpec spec = JobSpecParser.parse(VALID + "checkpoint: {everyClocks: 20, keep: 3, dir: /ckpt}\nresumeFrom: /ckpt/app_1\n");
+    assertEquals(new ServerState(20, 3, "/ckpt", "/ckpt/app_1"), spec.serverState());
+    assertEquals(RestartPolicy.Mode.ON_FAILURE, spec.role(Role.SERVER).restart().mode(), "servers restart by default");
+    assertEquals("/ckpt/application_7_0001", spec.serverState().checkpointRoot("/staging/application_7_0001"));
+    assertEquals("/staging/application_7_0001/checkpoints",
+        JobSpecParser.parse(VALID + "checkpoint: {everyClocks: 5}\n").serverState().checkpointRoot("/staging/application_7_0001"));
+    assertEquals(ServerState.NONE, JobSpecParser.parse(VALID).serverState());
+    refused(VALID + "checkpoint: {keep: 2}\n", "checkpoint.everyClocks", "required");
+    refused(VALID + "checkpoint: {everyClocks: 0}\n", "checkpoint.everyClocks", "");
+    refused(VALID + "checkpoint: {everyClocks: 5, every: 2}\n", "checkpoint.every", "");
+    refused(VALID + "checkpoint: {everyClocks: 5, keep: 0}\n", "checkpoint.keep", "");
+    refused(VALID + "resumeFrom: \" \"\n", "resumeFrom", "non-empty");
   }
 
   private static void refused(String yaml, String field, String words) {

@@ -78,12 +78,13 @@ public final class CounterApp implements AppType {
         increments[i] = increment(context.index(), round, i);
       }
       kv.waitFor(kv.push(TABLE, keys, increments));
+      kv.waitFor(kv.clock(round)); // a round is an iteration: checkpoints are cut between rounds
       if (pauseMs > 0 && round + 1 < rounds) {
         Thread.sleep(pauseMs);
       }
     }
     context.coordinator().barrier("counter-pushed");
-    Map<String, Double> results = check(kv, keys, context.numWorkers(), rounds);
+    Map<String, Double> results = check(kv, keys, context.numWorkers(), rounds, lostRounds(kv, context.numWorkers(), rounds));
     results.put("resumedRounds", (double) applied);
     return results;
   }
@@ -106,6 +107,10 @@ public final class CounterApp implements AppType {
       }
     }
     summary.put("mismatches", mismatches);
+    // What servers restored from checkpoints lost (rounds over all servers and workers), already
+    // taken out of expectedTotal.
+    summary.put("lostRounds", first.getOrDefault("lostRounds", 0.0).longValue());
+    summary.put("lostIncrements", first.getOrDefault("lostIncrements", 0.0).longValue());
     summary.put("workersReporting", results.size());
     if (first.containsKey("pieces")) {
       // Pieces done over all workers (a piece redone after its worker was lost counts again).
@@ -159,7 +164,7 @@ public final class CounterApp implements AppType {
       }
     }
     // Every piece is done (its push acknowledged): the totals are final.
-    Map<String, Double> results = check(kv, keys, parts, rounds);
+    Map<String, Double> results = check(kv, keys, parts, rounds, new boolean[kv.recoveries().size()][parts][rounds]);
     results.put("pieces", (double) done);
     return results;
   }
@@ -171,19 +176,63 @@ public final class CounterApp implements AppType {
     }
   }
 
-  /** Pulls the totals and compares them with the exact sums over {@code workers} × {@code rounds}. */
-  private static Map<String, Double> check(KVWorker kv, long[] keys, int workers, int rounds) {
+  /**
+   * Which rounds of which worker a server lost when it was restored from a checkpoint:
+   * {@code lost[server][worker][round]}. Round r is push r + 1; a restore lost the pushes between
+   * the checkpoint's last and the first the restored server got, or through the last round when
+   * none came (the worker had pushed every round before the server was lost).
+   */
+  static boolean[][][] lostRounds(KVWorker kv, int workers, int rounds) {
+    List<dev.psyarn.ps.wire.DataMessages.RecoveryReply> recoveries = kv.recoveries();
+    boolean[][][] lost = new boolean[recoveries.size()][workers][rounds];
+    for (int s = 0; s < recoveries.size(); s++) {
+      var r = recoveries.get(s);
+      for (int i = 0; i < r.restoredClocks().length; i++) {
+        for (int w = 0; w < workers; w++) {
+          long after = r.restoredSeqs()[i * workers + w];
+          long next = r.resumedSeqs()[i * workers + w];
+          long through = next > 0 ? next - 1 : rounds;
+          for (long seq = after + 1; seq <= through && seq <= rounds; seq++) {
+            lost[s][w][(int) seq - 1] = true;
+          }
+        }
+      }
+    }
+    return lost;
+  }
+
+  /**
+   * Pulls the totals and compares them with the exact sums over {@code workers} × {@code rounds},
+   * less the rounds a server's restore lost on its keys ({@code lost[server][worker][round]},
+   * reported as {@code lostIncrements}): with checkpoints alone a restored server rolls back, and
+   * what it lost must be exactly what it says.
+   */
+  private static Map<String, Double> check(KVWorker kv, long[] keys, int workers, int rounds, boolean[][][] lost) {
     int keyCount = keys.length;
     float[] totals = new float[keyCount];
     kv.waitFor(kv.pull(TABLE, keys, totals));
     double expectedTotal = 0;
     double observedTotal = 0;
     int mismatches = 0;
+    double lostIncrements = 0;
+    int lostRounds = 0;
+    for (boolean[][] server : lost) {
+      for (boolean[] worker : server) {
+        for (boolean round : worker) {
+          lostRounds += round ? 1 : 0;
+        }
+      }
+    }
     for (int i = 0; i < keyCount; i++) {
       long expected = 0;
+      boolean[][] lostHere = lost[kv.serverOf(keys[i])];
       for (int w = 0; w < workers; w++) {
         for (int round = 0; round < rounds; round++) {
-          expected += increment(w, round, i);
+          if (lostHere[w][round]) {
+            lostIncrements += increment(w, round, i);
+          } else {
+            expected += increment(w, round, i);
+          }
         }
       }
       expectedTotal += expected;
@@ -197,6 +246,8 @@ public final class CounterApp implements AppType {
     results.put("expectedTotal", expectedTotal);
     results.put("observedTotal", observedTotal);
     results.put("mismatches", (double) mismatches);
+    results.put("lostIncrements", lostIncrements);
+    results.put("lostRounds", (double) lostRounds);
     return results;
   }
 

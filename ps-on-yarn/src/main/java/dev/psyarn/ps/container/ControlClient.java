@@ -71,6 +71,11 @@ public final class ControlClient implements AutoCloseable {
     return (ClusterView) am.call(new GetClusterView()).join();
   }
 
+  /** The first view whose epoch is above {@code epoch} and that names every server (blocks until there is one). */
+  public ClusterView clusterViewAfter(long epoch) {
+    return (ClusterView) am.call(new GetClusterView(epoch)).join();
+  }
+
   /** Starts heartbeats every {@code intervalMs} carrying the supplier's metrics. */
   public void startHeartbeats(int intervalMs, Supplier<Map<String, Double>> metrics) {
     heartbeats.scheduleWithFixedDelay(() -> beat(metrics), 0, intervalMs, TimeUnit.MILLISECONDS);

@@ -1,17 +1,31 @@
 package dev.psyarn.ps.container;
 
+import dev.psyarn.ps.store.Checkpoints;
+import dev.psyarn.ps.store.ServerSnapshot;
 import dev.psyarn.ps.store.ServerStore;
 import dev.psyarn.ps.transport.RpcServer;
 import dev.psyarn.ps.wire.Protocols;
+import dev.psyarn.ps.worker.Partitioner;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The entry point of a server container: serves its key range on the data plane, reports to the
- * AM, and exits 0 when the AM says stop (1 if it loses the AM).
+ * The entry point of a server container: restores its key ranges (a replacement, from the job's
+ * newest good checkpoint; a warm start, from the checkpoint the spec names), serves them on the
+ * data plane, writes checkpoints, reports to the AM, and exits 0 when the AM says stop (1 if it
+ * loses the AM).
  */
 public final class ServerMain {
 
@@ -32,30 +46,150 @@ public final class ServerMain {
 
   static int run(Map<String, String> environment) throws Exception {
     ContainerBootstrap boot = ContainerBootstrap.fromEnvironment(environment);
-    ServerStore store = new ServerStore(boot.env().numWorkers());
+    ServerStateEnv state = ServerStateEnv.from(environment);
+    int index = boot.env().index();
+    int numServers = boot.env().numServers();
+    Configuration conf = new Configuration();
+    CheckpointWriter writer = state.checkpoints()
+        ? new CheckpointWriter(new Checkpoints(new Path(state.checkpointDir()).getFileSystem(conf),
+            new Path(state.checkpointDir()), state.keep()))
+        : null;
+    ServerStore store = new ServerStore(index, numServers, boot.env().numWorkers(), writer == null ? 0 : state.everyClocks(),
+        writer == null ? snapshot -> {} : writer::submit);
+    Map<String, Double> restored = restore(store, state, index, numServers, writer, conf);
     try (RpcServer server = RpcServer.start(new InetSocketAddress(0), boot.secret(), Protocols.DATA,
-        store, "server " + boot.env().index() + " data plane");
+        store, "server " + index + " data plane");
         ControlClient control = boot.control()) {
-      control.register(boot.env().role(), boot.env().index(), boot.host(), server.port());
-      LOG.info("server {} registered as {}:{}", boot.env().index(), boot.host(), server.port());
+      control.register(boot.env().role(), index, boot.host(), server.port());
+      LOG.info("server {} registered as {}:{}", index, boot.host(), server.port());
       control.startHeartbeats(boot.env().heartbeatMs(), () -> {
-        Map<String, Double> m = new LinkedHashMap<>();
+        Map<String, Double> m = new LinkedHashMap<>(restored);
         m.put("keys", (double) store.keys());
         m.put("keysPushed", (double) store.keysPushed());
         m.put("keysPulled", (double) store.keysPulled());
         m.put("pushesDropped", (double) store.pushesDropped());
+        m.put("clock", (double) store.clock());
         m.put("bytesIn", (double) server.traffic().bytesIn());
         m.put("bytesOut", (double) server.traffic().bytesOut());
+        List<ServerSnapshot.Rollback> rollbacks = store.rollbacks();
+        if (!rollbacks.isEmpty()) {
+          ServerSnapshot.Rollback last = rollbacks.get(rollbacks.size() - 1);
+          m.put("recovery.clocksLost", (double) last.clocksLost());
+          m.put("recovery.pushesLost", (double) last.pushesLost());
+        }
+        if (writer != null) {
+          m.putAll(writer.metrics());
+        }
         return m;
       });
       try {
         control.stopRequested().join();
-        LOG.info("server {} stopping at the AM's request; {} keys stored", boot.env().index(), store.keys());
+        LOG.info("server {} stopping at the AM's request; {} keys stored", index, store.keys());
         return 0;
       } catch (RuntimeException e) {
-        LOG.error("server {} lost the ApplicationMaster; exiting", boot.env().index(), e);
+        LOG.error("server {} lost the ApplicationMaster; exiting", index, e);
         return 1;
+      } finally {
+        if (writer != null) {
+          writer.close();
+        }
       }
+    }
+  }
+
+  /**
+   * A replacement restores the job's newest checkpoint that reads whole (a damaged one is refused
+   * and the one before taken); a first server with a {@code resumeFrom} takes the keys it owns from
+   * every server file of that checkpoint. Returns what it did, as metrics for the AM.
+   */
+  static Map<String, Double> restore(ServerStore store, ServerStateEnv state, int index, int numServers,
+      CheckpointWriter writer, Configuration conf) throws IOException {
+    Map<String, Double> done = new LinkedHashMap<>();
+    long start = System.nanoTime();
+    if (writer != null) {
+      List<String> refused = new ArrayList<>();
+      Optional<Checkpoints.Loaded> latest = writer.checkpoints().latest(index, numServers, refused);
+      done.put("recovery.refusedCheckpoints", (double) refused.size());
+      if (latest.isPresent()) {
+        ServerSnapshot s = latest.get().snapshot();
+        store.restore(s, key -> true, true);
+        done.put("recovery.restoredClock", (double) s.clock());
+        done.put("recovery.restoredKeys", (double) s.keys());
+        done.put("recovery.restoreSeconds", (System.nanoTime() - start) / 1e9);
+        LOG.info("server {} restored {} keys from {} (clock {}) in {} ms{}", index, s.keys(), latest.get().file(),
+            s.clock(), (System.nanoTime() - start) / 1_000_000, refused.isEmpty() ? "" : "; refused: " + refused);
+        return done;
+      }
+      if (!refused.isEmpty()) {
+        throw new IOException("server " + index + " found checkpoints but none it can read: " + refused);
+      }
+    }
+    if (!state.resumeFrom().isEmpty()) {
+      Path from = new Path(state.resumeFrom());
+      List<ServerSnapshot> all = Checkpoints.readWhole(from.getFileSystem(conf), from);
+      Partitioner partitioner = Partitioner.create(state.partitioner(), numServers, state.virtualNodes());
+      for (ServerSnapshot s : all) {
+        store.restore(s, key -> partitioner.serverOf(key) == index, false);
+      }
+      done.put("warmStart.keys", (double) store.keys());
+      done.put("warmStart.fromClock", (double) all.get(0).clock());
+      done.put("warmStart.seconds", (System.nanoTime() - start) / 1e9);
+      LOG.info("server {} took {} keys from the checkpoint {} of {} servers at clock {} in {} ms", index, store.keys(),
+          from, all.size(), all.get(0).clock(), (System.nanoTime() - start) / 1_000_000);
+    }
+    return done;
+  }
+
+  /** Writes snapshots on a thread of its own, one at a time, so the data plane never waits for the file system. */
+  static final class CheckpointWriter implements AutoCloseable {
+
+    private final Checkpoints checkpoints;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "psyarn-checkpoint-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    private volatile int written;
+    private volatile int lastClock = -1;
+    private volatile double lastSeconds;
+    private volatile int failed;
+
+    CheckpointWriter(Checkpoints checkpoints) {
+      this.checkpoints = checkpoints;
+    }
+
+    Checkpoints checkpoints() {
+      return checkpoints;
+    }
+
+    void submit(ServerSnapshot snapshot) {
+      thread.execute(() -> {
+        long start = System.nanoTime();
+        try {
+          checkpoints.write(snapshot);
+          lastSeconds = (System.nanoTime() - start) / 1e9;
+          lastClock = snapshot.clock();
+          written++;
+        } catch (IOException | RuntimeException e) {
+          failed++;
+          LOG.error("cannot write the checkpoint at clock {}: {}", snapshot.clock(), e.toString(), e);
+        }
+      });
+    }
+
+    Map<String, Double> metrics() {
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("checkpoint.written", (double) written);
+      m.put("checkpoint.lastClock", (double) lastClock);
+      m.put("checkpoint.lastSeconds", lastSeconds);
+      m.put("checkpoint.failed", (double) failed);
+      return m;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      thread.shutdown();
+      thread.awaitTermination(60, TimeUnit.SECONDS);
     }
   }
 }

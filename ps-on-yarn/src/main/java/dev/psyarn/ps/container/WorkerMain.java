@@ -14,7 +14,6 @@ import dev.psyarn.ps.worker.Partitioner;
 import dev.psyarn.specs.SpecNode;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +50,13 @@ public final class WorkerMain {
       List<RpcClient> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
       control.startHeartbeats(boot.env().heartbeatMs(), () -> traffic(servers));
       ClusterView view = control.clusterView();
-      try (KVWorker kv = connect(view, boot, servers, dev.psyarn.ps.wire.DataFilters.of(config))) {
+      try (KVWorker kv = connect(view, boot, servers, dev.psyarn.ps.wire.DataFilters.of(config), control)) {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
         Map<String, Double> results = new LinkedHashMap<>(app.run(new WorkerContext(boot.env().index(),
             view.numWorkers(), kv, control::barrier, config, control::nextPiece)));
+        // Done: this worker holds no server's clock back any more (nor a checkpoint's cut).
+        kv.waitFor(kv.clock(Integer.MAX_VALUE));
         results.putAll(traffic(servers));
         control.finished(results);
         LOG.info("worker {} finished: {}", boot.env().index(), results);
@@ -75,17 +76,56 @@ public final class WorkerMain {
     return Map.of("bytesIn", (double) in, "bytesOut", (double) out);
   }
 
-  private static KVWorker connect(ClusterView view, ContainerBootstrap boot, List<RpcClient> channels,
-      dev.psyarn.ps.wire.DataFilters filters) throws Exception {
+  private static KVWorker connect(ClusterView first, ContainerBootstrap boot, List<RpcClient> channels,
+      dev.psyarn.ps.wire.DataFilters filters, ControlClient control) throws Exception {
     if (!filters.equals(dev.psyarn.ps.wire.DataFilters.NONE)) {
       LOG.info("data plane filters: {}", filters);
     }
-    ServerInfo[] servers = view.servers().clone();
-    Arrays.sort(servers, (a, b) -> Integer.compare(a.index(), b.index()));
-    for (int i = 0; i < servers.length; i++) {
-      channels.add(RpcClient.connect(new InetSocketAddress(servers[i].host(), servers[i].port()),
-          boot.secret(), Protocols.data(filters), ContainerBootstrap.CONNECT_TIMEOUT));
+    ServerLink.Connector connector = address -> {
+      RpcClient client = RpcClient.connect(address, boot.secret(), Protocols.data(filters), ContainerBootstrap.CONNECT_TIMEOUT);
+      channels.add(client);
+      return client;
+    };
+    Views views = new Views(first, control);
+    List<ServerLink> links = new ArrayList<>();
+    for (int i = 0; i < first.servers().length; i++) {
+      InetSocketAddress at = views.address(first, i);
+      links.add(new ServerLink(i, connector.connect(at), at, views::next, connector));
     }
-    return KVWorker.identified(boot.env().index(), Partitioner.create(view.partitioner(), servers.length, view.virtualNodes()), channels);
+    return KVWorker.identified(boot.env().index(), Partitioner.create(first.partitioner(), links.size(),
+        first.virtualNodes()), links);
+  }
+
+  /** The cluster views this worker has seen: the links to lost servers ask it where their replacements are. */
+  private static final class Views {
+
+    private final ControlClient control;
+    private ClusterView latest;
+
+    Views(ClusterView first, ControlClient control) {
+      this.latest = first;
+      this.control = control;
+    }
+
+    InetSocketAddress address(ClusterView view, int server) {
+      for (ServerInfo s : view.servers()) {
+        if (s.index() == server) {
+          return new InetSocketAddress(s.host(), s.port());
+        }
+      }
+      throw new IllegalStateException("the cluster view of epoch " + view.epoch() + " has no server " + server);
+    }
+
+    /** Where {@code server} listens once it is no longer {@code failed}: the next views, as the AM gives them. */
+    synchronized InetSocketAddress next(int server, InetSocketAddress failed) {
+      while (true) {
+        InetSocketAddress at = address(latest, server);
+        if (!at.equals(failed)) {
+          return at;
+        }
+        latest = control.clusterViewAfter(latest.epoch());
+        LOG.info("cluster view {}: server {} at {}", latest.epoch(), server, address(latest, server));
+      }
+    }
   }
 }

@@ -42,6 +42,13 @@ public final class KeyValueTable {
   private int freshCount;
   private int[] resolved = new int[1024];
   private final float[] chunk;
+  /**
+   * While a checkpoint's cut is open: each key's slot as it was before the first push from beyond
+   * the cut touched it (see {@link #add(long[], FloatBuffer, boolean)}); null when no cut is open.
+   */
+  private Long2IntOpenHashMap shadowSlots;
+  private float[] shadow;
+  private int shadowCount;
 
   /** A table whose pushes are added to the stored values. */
   public KeyValueTable(int width) {
@@ -84,6 +91,16 @@ public final class KeyValueTable {
    * push is allocated, filled and read again.
    */
   public void add(long[] keys, FloatBuffer pushed) {
+    add(keys, pushed, false);
+  }
+
+  /**
+   * As {@link #add(long[], FloatBuffer)}, for a table whose checkpoint cut is open: a push from
+   * beyond the cut ({@code afterCut}) first saves the slots it changes as they were, the first
+   * time it touches each; a push from before the cut is applied to those saved slots as well. So
+   * {@link #image} can give the table as it stood at the cut while training goes on past it.
+   */
+  public void add(long[] keys, FloatBuffer pushed, boolean afterCut) {
     checkShape(keys, pushed.remaining());
     int[] at = resolve(keys, true);
     int rows = chunk.length / width;
@@ -91,8 +108,85 @@ public final class KeyValueTable {
       int n = Math.min(rows, keys.length - i);
       pushed.get(chunk, 0, n * width);
       for (int r = 0; r < n; r++) {
+        if (shadowSlots != null) {
+          long key = keys[i + r];
+          int saved = shadowSlots.get(key);
+          if (afterCut && saved < 0) {
+            saveShadow(key, at[i + r]);
+          } else if (!afterCut && saved >= 0) {
+            updater.push(shadow, saved * slotWidth, chunk, r * width, width);
+          }
+        }
         updater.push(values, at[i + r] * slotWidth, chunk, r * width, width);
       }
+    }
+  }
+
+  /** Opens a checkpoint cut: from now on pushes say whether they come from beyond it. */
+  public void openCut() {
+    shadowSlots = new Long2IntOpenHashMap();
+    shadowSlots.defaultReturnValue(-1);
+    shadow = new float[slotWidth * 64];
+    shadowCount = 0;
+  }
+
+  private void saveShadow(long key, int slot) {
+    int saved = shadowCount++;
+    if ((long) shadowCount * slotWidth > shadow.length) {
+      shadow = Arrays.copyOf(shadow, Math.max(shadow.length * 2, shadowCount * slotWidth));
+    }
+    System.arraycopy(values, slot * slotWidth, shadow, saved * slotWidth, slotWidth);
+    shadowSlots.put(key, saved);
+  }
+
+  /**
+   * A copy of every key and its whole slot (values and updater state), sorted by key: the table
+   * as it stood at the open cut (keys first pushed beyond it read as zeros), or as it is now when
+   * no cut is open. Closes the cut.
+   */
+  public Image image() {
+    long[] keys = keys();
+    float[] slotsOut = new float[keys.length * slotWidth];
+    for (int i = 0; i < keys.length; i++) {
+      int saved = shadowSlots == null ? -1 : shadowSlots.get(keys[i]);
+      if (saved >= 0) {
+        System.arraycopy(shadow, saved * slotWidth, slotsOut, i * slotWidth, slotWidth);
+      } else {
+        System.arraycopy(values, slots.get(keys[i]) * slotWidth, slotsOut, i * slotWidth, slotWidth);
+      }
+    }
+    shadowSlots = null;
+    shadow = null;
+    return new Image(width, slotWidth, keys, slotsOut);
+  }
+
+  /**
+   * A table's keys and whole slots, as {@link #image} copies them and a checkpoint holds them.
+   *
+   * @param slots {@code slotWidth} floats a key, in the order of {@code keys}
+   */
+  public record Image(int width, int slotWidth, long[] keys, float[] slots) {}
+
+  /** Puts the whole slots of an image's keys for which {@code keep} holds (a restore). */
+  public void load(Image image, java.util.function.LongPredicate keep) {
+    if (image.width() != width || image.slotWidth() != slotWidth) {
+      throw new IllegalArgumentException("an image of width " + image.width() + " and slot width "
+          + image.slotWidth() + " does not fit a table of " + width + " and " + slotWidth);
+    }
+    for (int i = 0; i < image.keys().length; i++) {
+      if (keep.test(image.keys()[i])) {
+        int slot = slotOf(image.keys()[i]); // first: it may grow the array of values
+        System.arraycopy(image.slots(), i * slotWidth, values, slot * slotWidth, slotWidth);
+      }
+    }
+  }
+
+  /** Makes each key read as its values ({@code width} floats a key) with fresh updater state (a warm start). */
+  public void set(long[] keys, float[] given) {
+    checkShape(keys, given.length);
+    for (int i = 0; i < keys.length; i++) {
+      int slot = slotOf(keys[i]); // first: it may grow the array of values
+      updater.set(values, slot * slotWidth, given, i * width, width);
     }
   }
 

@@ -10,6 +10,8 @@ import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 final class PushLedger {
 
   private final Int2LongOpenHashMap last = new Int2LongOpenHashMap();
+  /** While a checkpoint's cut is open: the ledger as of the cut (pushes from before it only). */
+  private Int2LongOpenHashMap atCut;
 
   /** The last sequence number applied from the origin; 0 for none. */
   synchronized long last(int origin) {
@@ -21,14 +23,39 @@ final class PushLedger {
    * taking the lock that every I/O thread would otherwise meet on each push.
    */
   boolean firstTime(int origin, long seq) {
-    return origin < 0 || record(origin, seq);
+    return origin < 0 || record(origin, seq, false);
   }
 
-  private synchronized boolean record(int origin, long seq) {
+  /** As {@link #firstTime(int, long)}, for a push that comes from beyond an open cut ({@code afterCut}) or not. */
+  boolean firstTime(int origin, long seq, boolean afterCut) {
+    return origin < 0 || record(origin, seq, afterCut);
+  }
+
+  private synchronized boolean record(int origin, long seq, boolean afterCut) {
     if (seq <= last.getOrDefault(origin, 0L)) {
       return false;
     }
     last.put(origin, seq);
+    if (atCut != null && !afterCut) {
+      atCut.put(origin, seq);
+    }
     return true;
+  }
+
+  /** Opens a cut: from now on only pushes from before it change the ledger {@link #closeCut} returns. */
+  synchronized void openCut() {
+    atCut = new Int2LongOpenHashMap(last);
+  }
+
+  /** The ledger as of the cut (or now, when none is open); closes the cut. */
+  synchronized java.util.Map<Integer, Long> closeCut() {
+    java.util.Map<Integer, Long> out = new java.util.TreeMap<>(atCut != null ? atCut : last);
+    atCut = null;
+    return out;
+  }
+
+  /** Restores a snapshot's ledger. */
+  synchronized void restore(java.util.Map<Integer, Long> ledger) {
+    ledger.forEach((origin, seq) -> last.put((int) origin, Math.max(seq, last.getOrDefault((int) origin, 0L))));
   }
 }

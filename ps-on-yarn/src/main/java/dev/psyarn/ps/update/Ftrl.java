@@ -48,6 +48,21 @@ public record Ftrl(float alpha, float beta, float l1, float l2) implements Updat
     }
   }
 
+  /**
+   * The z and n that read as the given weights with no gradient seen (n = 0, or alpha² when
+   * beta and l2 are both zero, which would leave the weight undefined): inverts {@link #weight}.
+   */
+  @Override
+  public void set(float[] slots, int at, float[] values, int from, int width) {
+    float n = beta == 0 && l2 == 0 ? alpha * alpha : 0f;
+    float d = (beta + (float) Math.sqrt(n)) / alpha + l2;
+    for (int j = 0; j < width; j++) {
+      float w = values[from + j];
+      slots[at + j] = w == 0 ? 0f : -(w * d + Math.signum(w) * l1);
+      slots[at + width + j] = n;
+    }
+  }
+
   float weight(float z, float n) {
     if (Math.abs(z) <= l1) {
       return 0f;

@@ -17,6 +17,17 @@ public interface Updater {
   /** Writes the key's values ({@code width} floats) from the slot at {@code at} to {@code out}. */
   void pull(float[] slots, int at, float[] out, int to, int width);
 
+  /**
+   * Makes the slot at {@code at} read as {@code values} ({@code width} floats at {@code from}), as
+   * a fresh key would after a model was loaded into it (a warm start): the values go in the slot's
+   * first {@code width} floats and its state (AdaGrad's sums) starts at zero. Updaters that derive
+   * the values from their state (FTRL) override this.
+   */
+  default void set(float[] slots, int at, float[] values, int from, int width) {
+    System.arraycopy(values, from, slots, at, width);
+    java.util.Arrays.fill(slots, at + width, at + slotWidth(width), 0f);
+  }
+
   /** Pushed values are added to the stored ones. */
   Updater SUM = new Updater() {
     @Override

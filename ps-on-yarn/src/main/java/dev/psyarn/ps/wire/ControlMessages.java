@@ -10,8 +10,18 @@ public final class ControlMessages {
   /** A container announces itself and, for a server, where its data plane listens. */
   public record Register(String containerId, String role, int index, String host, int port) {}
 
-  /** Asks for the servers and their key ranges; answered once every server has registered. */
-  public record GetClusterView() {}
+  /**
+   * Asks for the servers and their key ranges; answered once every server has registered and the
+   * view's epoch is above {@code newerThan} (-1 for any: a worker that lost a server asks for the
+   * view after the one it had, which names the server's replacement).
+   */
+  public record GetClusterView(long newerThan) {
+
+    /** The first view. */
+    public GetClusterView() {
+      this(-1);
+    }
+  }
 
   /** Where server {@code index} listens. */
   public record ServerInfo(int index, String host, int port) {}

@@ -105,6 +105,17 @@ public final class DataMessages {
    */
   public record ProgressReply(long lastSeq, int clock) {}
 
+  /** Asks a server which restores from a checkpoint its ranges went through. */
+  public record Recovery() {}
+
+  /**
+   * The answer to {@link Recovery}: restore i took the ranges back to clock {@code restoredClocks[i]},
+   * where worker w's last applied push was {@code restoredSeqs[i * workers + w]}; its first push
+   * after was {@code resumedSeqs[...]} and its first clock {@code resumedClocks[...]} (-1: none came).
+   * The pushes numbered in between were lost on this server.
+   */
+  public record RecoveryReply(int[] restoredClocks, int[] resumedClocks, long[] restoredSeqs, long[] resumedSeqs) {}
+
   /** Worker {@code worker} has pushed everything of iteration {@code clock}. */
   public record Clock(int worker, int clock) {}
 

@@ -18,7 +18,9 @@ public final class Protocols {
       DataMessages.ListKeys.class,
       DataMessages.KeyList.class,
       DataMessages.Progress.class,
-      DataMessages.ProgressReply.class), () -> new DataBulkCodec(DataFilters.NONE));
+      DataMessages.ProgressReply.class,
+      DataMessages.Recovery.class,
+      DataMessages.RecoveryReply.class), () -> new DataBulkCodec(DataFilters.NONE));
 
   /** The data plane with a worker's filters on what it sends (servers decode either form). */
   public static WireProtocol data(DataFilters filters) {

@@ -12,6 +12,8 @@ import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
+import dev.psyarn.ps.wire.DataMessages.Recovery;
+import dev.psyarn.ps.wire.DataMessages.RecoveryReply;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -387,6 +389,24 @@ public final class KVWorker implements AutoCloseable {
     }
     java.util.Arrays.sort(all);
     return all;
+  }
+
+  /**
+   * Each server's restores from checkpoints so far (in server order): which of each worker's
+   * pushes a restore lost (see {@link RecoveryReply}). Blocks.
+   */
+  public List<RecoveryReply> recoveries() {
+    List<CompletableFuture<Object>> answers = new ArrayList<>();
+    for (PeerChannel server : servers) {
+      answers.add(server.call(new Recovery()));
+    }
+    join(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)));
+    return answers.stream().map(a -> (RecoveryReply) a.join()).toList();
+  }
+
+  /** The server that holds {@code key}. */
+  public int serverOf(long key) {
+    return partitioner.serverOf(key);
   }
 
   /** Whether the request with this timestamp has completed (successfully or not), without waiting. */

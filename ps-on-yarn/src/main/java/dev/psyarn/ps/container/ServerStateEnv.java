@@ -1,0 +1,58 @@
+package dev.psyarn.ps.container;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a server container is told about its state beyond the wiring of {@link PsContainerEnv}:
+ * where the job's checkpoints go and how often, and a checkpoint to start from.
+ *
+ * @param checkpointDir this job's checkpoint root ("" for none)
+ * @param everyClocks a checkpoint every this many clock ticks (0: none)
+ * @param keep how many complete checkpoints to keep
+ * @param resumeFrom a checkpoint (directory or root) to start from, "" for none
+ * @param partitioner how keys map onto servers, to take this server's keys from a checkpoint of any
+ *     number of servers
+ * @param virtualNodes the partitioner's points per server
+ */
+public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, String resumeFrom, String partitioner,
+    int virtualNodes) {
+
+  /** No checkpoints, no warm start. */
+  public static final ServerStateEnv NONE = new ServerStateEnv("", 0, 1, "", "consistent-hash", 1);
+
+  public static final String CHECKPOINT_DIR = "PSYARN_CHECKPOINT_DIR";
+  public static final String CHECKPOINT_EVERY = "PSYARN_CHECKPOINT_EVERY_CLOCKS";
+  public static final String CHECKPOINT_KEEP = "PSYARN_CHECKPOINT_KEEP";
+  public static final String RESUME_FROM = "PSYARN_RESUME_FROM";
+  public static final String PARTITIONER = "PSYARN_PARTITIONER";
+  public static final String VIRTUAL_NODES = "PSYARN_VIRTUAL_NODES";
+
+  public boolean checkpoints() {
+    return !checkpointDir.isEmpty();
+  }
+
+  public Map<String, String> toMap() {
+    Map<String, String> env = new HashMap<>();
+    env.put(CHECKPOINT_DIR, checkpointDir);
+    env.put(CHECKPOINT_EVERY, Integer.toString(everyClocks));
+    env.put(CHECKPOINT_KEEP, Integer.toString(keep));
+    env.put(RESUME_FROM, resumeFrom);
+    env.put(PARTITIONER, partitioner);
+    env.put(VIRTUAL_NODES, Integer.toString(virtualNodes));
+    return env;
+  }
+
+  /** Reads it from a server's environment; a container launched without it has {@link #NONE}. */
+  public static ServerStateEnv from(Map<String, String> env) {
+    if (!env.containsKey(PARTITIONER)) {
+      return NONE;
+    }
+    return new ServerStateEnv(env.getOrDefault(CHECKPOINT_DIR, ""),
+        Integer.parseInt(env.getOrDefault(CHECKPOINT_EVERY, "0")),
+        Integer.parseInt(env.getOrDefault(CHECKPOINT_KEEP, "1")),
+        env.getOrDefault(RESUME_FROM, ""),
+        env.get(PARTITIONER),
+        Integer.parseInt(env.getOrDefault(VIRTUAL_NODES, "1")));
+  }
+}
