@@ -18,7 +18,16 @@ import java.util.Set;
  */
 final class ClusterDirectory {
 
+  /** Where each server slot listens, while it is registered. */
   private final ServerInfo[] servers;
+  /**
+   * Once every server has registered: for each key range, the live servers that hold it, the one
+   * that serves it first (its own server, then the next ones of the ring that replicate it; a
+   * replacement comes last, so a range stays with the server that took it over while that lives).
+   */
+  private final List<List<Integer>> holders = new ArrayList<>();
+  private final int replication;
+  private boolean started;
   private final int numWorkers;
   private final Partitioning partitioning;
   /** Requests for a view, each with the epoch it must be newer than. */
@@ -31,6 +40,12 @@ final class ClusterDirectory {
   private long epoch;
 
   ClusterDirectory(int numServers, int numWorkers, Partitioning partitioning) {
+    this(numServers, numWorkers, partitioning, 0);
+  }
+
+  /** A directory whose ranges are each held by their own server and the {@code replication} next ones. */
+  ClusterDirectory(int numServers, int numWorkers, Partitioning partitioning, int replication) {
+    this.replication = replication;
     this.servers = new ServerInfo[numServers];
     this.numWorkers = numWorkers;
     this.partitioning = partitioning;
@@ -42,8 +57,44 @@ final class ClusterDirectory {
       registeredServers++;
     }
     servers[index] = new ServerInfo(index, host, port);
+    if (!started && registeredServers == servers.length) {
+      started = true;
+      for (int range = 0; range < servers.length; range++) {
+        List<Integer> chain = new ArrayList<>();
+        for (int i = 0; i <= replication; i++) {
+          chain.add((range + i) % servers.length);
+        }
+        holders.add(chain);
+      }
+    } else if (started) {
+      for (int range : rangesOf(index)) {
+        if (!holders.get(range).contains(index)) {
+          holders.get(range).add(index); // a replacement: it has taken the range over from a holder
+        }
+      }
+    }
     epoch++;
     answerWaiting();
+  }
+
+  /** The ranges server {@code index} holds: its own and the {@code replication} before it. */
+  private List<Integer> rangesOf(int index) {
+    List<Integer> ranges = new ArrayList<>();
+    for (int i = 0; i <= replication; i++) {
+      ranges.add(Math.floorMod(index - i, servers.length));
+    }
+    return ranges;
+  }
+
+  /** The key ranges no live server holds (lost with their replicas, or without replication). */
+  List<Integer> rangesWithoutHolder() {
+    List<Integer> none = new ArrayList<>();
+    for (int range = 0; range < holders.size(); range++) {
+      if (holders.get(range).isEmpty()) {
+        none.add(range);
+      }
+    }
+    return none;
   }
 
   /**
@@ -54,7 +105,9 @@ final class ClusterDirectory {
     if (servers[index] != null) {
       servers[index] = null;
       registeredServers--;
+      holders.forEach(held -> held.remove(Integer.valueOf(index)));
       epoch++;
+      answerWaiting(); // with replication the view is whole again at once: the next holders serve its ranges
     }
   }
 
@@ -74,7 +127,7 @@ final class ClusterDirectory {
 
   /** Answers with the view once every server is known and its epoch is above {@code newerThan}. */
   void requestView(long newerThan, Reply reply) {
-    if (complete() && epoch > newerThan) {
+    if (newerThan == dev.psyarn.ps.wire.ControlMessages.GetClusterView.NOW || (complete() && epoch > newerThan)) {
       reply.ok(view());
     } else {
       waitingForView.add(Map.entry(newerThan, reply));
@@ -124,13 +177,30 @@ final class ClusterDirectory {
     barrierArrivals.clear();
   }
 
+  /** Whether every key range has a server to serve it. */
   boolean complete() {
-    return registeredServers == servers.length;
+    return started ? rangesWithoutHolder().isEmpty() : registeredServers == servers.length;
   }
 
-  /** The servers known so far (all of them once {@link #complete()}). */
+  /**
+   * The view: for each key range, where the server that serves it listens (entry i serves range
+   * i: server i, or while it is lost the next holder of its range); before every server has
+   * registered, the servers known so far.
+   */
   ClusterView view() {
-    return new ClusterView(epoch, java.util.Arrays.stream(servers).filter(java.util.Objects::nonNull)
-        .toArray(ServerInfo[]::new), numWorkers, partitioning.type(), partitioning.virtualNodes());
+    ServerInfo[] entries;
+    if (!started) {
+      entries = java.util.Arrays.stream(servers).filter(java.util.Objects::nonNull).toArray(ServerInfo[]::new);
+    } else {
+      List<ServerInfo> served = new ArrayList<>();
+      for (int range = 0; range < holders.size(); range++) {
+        if (!holders.get(range).isEmpty()) {
+          ServerInfo at = servers[holders.get(range).get(0)];
+          served.add(new ServerInfo(range, at.host(), at.port()));
+        }
+      }
+      entries = served.toArray(ServerInfo[]::new);
+    }
+    return new ClusterView(epoch, entries, numWorkers, partitioning.type(), partitioning.virtualNodes());
   }
 }

@@ -210,7 +210,7 @@ final class JobLifecycle {
     this.losses = new LossPolicy(spec, allocator, clock);
     this.liveness = new LivenessWatch(spec);
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
-        spec.partitioning());
+        spec.partitioning(), spec.serverState().replication());
     boolean preprocessed = earlier != null && earlier.preprocess() != null;
     this.machine = TABLE.make(this, preprocessor == null || preprocessed ? STARTING : PREPROCESSING);
     if (preprocessed && preprocessor != null) {
@@ -529,7 +529,16 @@ final class JobLifecycle {
     if (c.role() == Role.WORKER) {
       workers.lost(c.index());
     } else {
-      directory.serverLost(c.index()); // workers that lost it wait for the view that names its replacement
+      // Workers that lost it wait for the view that names its replacement, or, with replication,
+      // go on at once with the next holder of its range.
+      directory.serverLost(c.index());
+      List<Integer> gone = directory.rangesWithoutHolder();
+      int copies = spec.serverState().replication();
+      if (copies > 0 && !gone.isEmpty() && !spec.serverState().checkpoints()) {
+        return finish(FAILED, "key ranges " + gone + " lost every server that held them (replication " + copies
+            + ": each range is on " + (copies + 1) + " servers) and there is no checkpoint to restore them from; "
+            + "the last lost: server " + c.index() + " (" + c.id() + " on " + c.host() + ")");
+      }
     }
     if (verdict instanceof LossPolicy.Replace replace) {
       LOG.warn("{}; asking for a replacement in {} ms", replace.what(), replace.delayMs());

@@ -85,7 +85,7 @@ final class LaunchContexts {
         ? fs.makeQualified(new Path(state.checkpointRoot(amEnv.stagingDir()))).toString() : "";
     dev.psyarn.ps.container.ServerStateEnv serverState = new dev.psyarn.ps.container.ServerStateEnv(checkpoints,
         state.everyClocks(), state.keep(), state.resumeFrom() == null ? "" : state.resumeFrom(),
-        spec.partitioning().type(), spec.partitioning().virtualNodes());
+        spec.partitioning().type(), spec.partitioning().virtualNodes(), state.replication());
     return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, volumes, amHost, amPort, endpoint,
         conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
             dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState);

@@ -44,7 +44,7 @@ final class RestartTracker {
     RestartPolicy policy = spec.role(role).restart();
     if (policy.mode() == RestartPolicy.Mode.NEVER) {
       return new GiveUp("the restart policy of roles." + role.specName() + " is never"
-          + (role == Role.SERVER ? " (servers can be restarted once the spec has a checkpoint section)" : ""));
+          + (role == Role.SERVER ? " (servers can be restarted once the spec has replication or a checkpoint section)" : ""));
     }
     if (reason == ExitReason.EXITED_CLEANLY && exitedBeforeDone && policy.mode() != RestartPolicy.Mode.ALWAYS) {
       return new GiveUp("a " + role.specName() + " must not exit 0 before its work is done; policy onFailure "

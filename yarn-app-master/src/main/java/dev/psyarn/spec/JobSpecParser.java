@@ -81,7 +81,7 @@ public final class JobSpecParser {
 
   private static JobSpec read(SpecNode root) {
     root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles", "partitioning", "preprocess",
-        "app", "blacklist", "checkpoint", "resumeFrom");
+        "app", "blacklist", "checkpoint", "resumeFrom", "replication");
     String name = root.text("name");
     if (name.length() > 256) {
       throw root.error("name", "must be at most 256 characters");
@@ -99,7 +99,8 @@ public final class JobSpecParser {
     }).orElse(new ResourceAsk(512, 1));
     SpecNode roles = root.object("roles");
     roles.allowOnly(java.util.Arrays.stream(Role.values()).map(Role::specName).toArray(String[]::new));
-    ServerState serverState = ServerState.read(root);
+    ServerState serverState = ServerState.read(root,
+        roles.object(Role.SERVER.specName()).integerOr("instances", 1, 1, 10_000));
     Map<Role, RoleSpec> roleSpecs = new EnumMap<>(Role.class);
     for (Role role : Role.values()) {
       roleSpecs.put(role, readRole(roles.object(role.specName()), role, serverState));
@@ -183,7 +184,7 @@ public final class JobSpecParser {
         RuntimeSpec.read(node),
         Volume.read(node),
         Placement.read(node),
-        RestartPolicy.read(node, role, serverState.checkpoints()),
+        RestartPolicy.read(node, role, serverState.recoverable()),
         Liveness.read(node));
   }
 }

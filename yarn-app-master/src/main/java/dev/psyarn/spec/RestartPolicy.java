@@ -83,9 +83,9 @@ public record RestartPolicy(Mode mode, int maxRestarts, long windowMs, long back
     node.allowOnly("policy", "maxRestarts", "windowSeconds", "backoffSeconds", "maxBackoffSeconds");
     Mode mode = node.has("policy") ? Mode.of(node, "policy", node.text("policy")) : fallback.mode();
     if (which == Role.SERVER && mode != Mode.NEVER && !serversRecoverable) {
-      throw node.error("policy", "a server can be restarted only when its key ranges can be restored: add a "
-          + "checkpoint section (checkpoint: {everyClocks: N}); without one a replacement would start with empty "
-          + "ranges and the model would be wrong");
+      throw node.error("policy", "a server can be restarted only when its key ranges can be restored: add "
+          + "replication: 1 or a checkpoint section (checkpoint: {everyClocks: N}); without either a replacement would "
+          + "start with empty ranges and the model would be wrong");
     }
     int max = node.integerOr("maxRestarts", WORKER_DEFAULT.maxRestarts(), 0, 10_000);
     long window = seconds(node, "windowSeconds", WORKER_DEFAULT.windowMs(), 1);

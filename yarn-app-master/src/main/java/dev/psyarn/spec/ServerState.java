@@ -12,6 +12,7 @@ import dev.psyarn.specs.SpecNode;
  *   keep: 2                  # complete checkpoints kept (older ones are deleted)
  *   dir: hdfs:///ckpt        # default: checkpoints/ in the application's staging directory
  * resumeFrom: hdfs:///ckpt/application_..._0001   # a checkpoint (or a root: its newest) to start from
+ * replication: 1             # each key range also held by the next server(s): nothing acknowledged is lost
  * </pre>
  *
  * @param everyClocks clock ticks between checkpoints; 0 when the spec has none
@@ -19,14 +20,20 @@ import dev.psyarn.specs.SpecNode;
  * @param dir the checkpoint root, or null for the staging directory's; each application writes
  *     under its own id there
  * @param resumeFrom a checkpoint to start the servers from, or null
+ * @param replication k: how many servers after each range's own hold it too (0: none)
  */
-public record ServerState(int everyClocks, int keep, String dir, String resumeFrom) {
+public record ServerState(int everyClocks, int keep, String dir, String resumeFrom, int replication) {
 
-  public static final ServerState NONE = new ServerState(0, 2, null, null);
+  public static final ServerState NONE = new ServerState(0, 2, null, null, 0);
 
   /** Whether servers write checkpoints, so a replaced server can restore its ranges. */
   public boolean checkpoints() {
     return everyClocks > 0;
+  }
+
+  /** Whether a lost server's ranges can be had again: from replicas or a checkpoint. */
+  public boolean recoverable() {
+    return checkpoints() || replication > 0;
   }
 
   /**
@@ -38,13 +45,18 @@ public record ServerState(int everyClocks, int keep, String dir, String resumeFr
     return dir != null ? dir.replaceAll("/+$", "") + "/" + applicationId : stagingDir + "/checkpoints";
   }
 
-  static ServerState read(SpecNode root) {
+  static ServerState read(SpecNode root, int servers) {
+    int replication = root.integerOr("replication", 0, 0, 16);
+    if (replication > 0 && replication >= servers) {
+      throw root.error("replication", "each range is held by " + (replication + 1) + " servers but the job has "
+          + servers + "; use at most " + (servers - 1) + " or add servers");
+    }
     String resumeFrom = root.has("resumeFrom") ? root.text("resumeFrom") : null;
     if (resumeFrom != null && resumeFrom.isBlank()) {
       throw root.error("resumeFrom", "must name a checkpoint directory (or a root holding checkpoints)");
     }
     if (!root.has("checkpoint")) {
-      return new ServerState(0, 2, null, resumeFrom);
+      return new ServerState(0, 2, null, resumeFrom, replication);
     }
     SpecNode node = root.object("checkpoint");
     node.allowOnly("everyClocks", "keep", "dir");
@@ -58,6 +70,6 @@ public record ServerState(int everyClocks, int keep, String dir, String resumeFr
     if (dir != null && dir.isBlank()) {
       throw node.error("dir", "must name a directory, or be left out for the staging directory's checkpoints/");
     }
-    return new ServerState(every, keep, dir, resumeFrom);
+    return new ServerState(every, keep, dir, resumeFrom, replication);
   }
 }

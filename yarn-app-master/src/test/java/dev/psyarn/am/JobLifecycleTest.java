@@ -90,7 +90,7 @@ class JobLifecycleTest extends LifecycleFixture {
     assertEquals(AmState.FAILED, life.state());
     String diagnostics = life.outcome().join().diagnostics();
     assertTrue(diagnostics.startsWith("server 1 exited with code 0 (" + Containers.id(2) + " on node0)"), diagnostics);
-    assertTrue(diagnostics.contains("servers can be restarted once the spec has a checkpoint section"), diagnostics);
+    assertTrue(diagnostics.contains("servers can be restarted once the spec has replication or a checkpoint section"), diagnostics);
   }
 
   @Test

@@ -74,7 +74,7 @@ class RestartTrackerTest {
     assertTrue(assertInstanceOf(RestartTracker.GiveUp.class, t.decide(Role.WORKER, ExitReason.PREEMPTED, true))
         .why().contains("roles.worker is never"));
     assertTrue(assertInstanceOf(RestartTracker.GiveUp.class, t.decide(Role.SERVER, ExitReason.NODE_LOST, true))
-        .why().contains("servers can be restarted once the spec has a checkpoint section"));
+        .why().contains("servers can be restarted once the spec has replication or a checkpoint section"));
   }
 
   @Test

@@ -77,6 +77,45 @@ class ServerFaultIT {
     assertEquals(0, recovery.path("recovery.refusedCheckpoints").asInt(), recovery.toString());
   }
 
+  @Test
+  void withReplicationAServerKilledMidRunLosesNothingItsSuccessorServesItsRangeAndTheReplacementCatchesUp()
+      throws Exception {
+    int rounds = 50;
+    String spec = ClusterHarness.counterSpec("server-replica-it", 3, WORKERS, KEYS, rounds, List.of())
+        .replace("rounds: " + rounds + "}", "rounds: " + rounds + ", pauseMs: 150}")
+        .replaceFirst("(?m)^(  server: \\{.*)\\}$", "$1, restart: {backoffSeconds: 0.2}}")
+        + "replication: 1\n";
+    String app = submit(harness, "server-replica.yaml", spec);
+    WorkerFaultIT.awaitPushingWorker(harness, app, 0, KEYS);
+    JsonNode victim = serverRow(app, 1);
+    signal(pidOf(victim.path("id").asText()), "KILL");
+
+    JsonNode job = awaitEnd(harness, app);
+    WorkerFaultIT.assertExact(job, KEYS, WORKERS, rounds);
+    assertEquals(0, job.path("metrics").path("lostRounds").asLong(), "nothing acknowledged is lost: " + job.path("metrics"));
+    List<JsonNode> slot = slot(job, "server", 1);
+    assertEquals(2, slot.size(), "the killed server and its replacement: " + job.path("containers"));
+    assertEquals(1, job.path("restarts").path("server").asInt(), job.path("restarts").toString());
+    JsonNode replacement = slot.get(1).path("metrics");
+    System.out.println("replacement: " + replacement + "; counter: " + job.path("metrics"));
+    assertTrue(replacement.path("recovery.handedOverKeys").asLong() > 0, "took its ranges over from the holders: "
+        + replacement);
+    assertTrue(replacement.path("replicaKeys").asLong() > 0, replacement.toString());
+    JsonNode successor = slot(job, "server", 2).get(0).path("metrics");
+    assertTrue(successor.path("replicasLost").asLong() >= 1, "the successor forwarded to the lost server until it "
+        + "was gone: " + successor);
+  }
+
+  private static JsonNode serverRow(String app, int index) throws Exception {
+    ClusterHarness.Run status = harness.psyarn("status", app, "--json");
+    for (JsonNode c : status.json().path("job").path("containers")) {
+      if ("server".equals(c.path("role").asText()) && c.path("index").asInt() == index) {
+        return c;
+      }
+    }
+    throw new AssertionError("no server " + index + " in " + status.out());
+  }
+
   /**
    * Server {@code index}'s row once it has written a checkpoint and its clock is a few rounds past
    * it, but far from the next: what a kill then loses is at least two rounds and less than EVERY.

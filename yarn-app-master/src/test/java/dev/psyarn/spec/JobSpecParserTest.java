@@ -116,13 +116,13 @@ class JobSpecParserTest {
     refused(VALID.replace(worker, "worker: {instances: 1, liveness: {heartbeatTimeoutSeconds: 0.1}}"),
         "roles.worker.liveness.heartbeatTimeoutSeconds", "between 1.0 and 86400 seconds");
     refused(VALID.replace("server: {instances: 2, memory: 256m}", "server: {instances: 2, restart: {policy: onFailure}}"),
-        "roles.server.restart.policy", "add a checkpoint section");
+        "roles.server.restart.policy", "add replication: 1 or a checkpoint section");
   }
 
   @Test
   void checkpointsMakeServersRestartableAndTheirFieldsAreChecked() {
     JobSpec spec = JobSpecParser.parse(VALID + "checkpoint: {everyClocks: 20, keep: 3, dir: /ckpt}\nresumeFrom: /ckpt/app_1\n");
-    assertEquals(new ServerState(20, 3, "/ckpt", "/ckpt/app_1"), spec.serverState());
+    assertEquals(new ServerState(20, 3, "/ckpt", "/ckpt/app_1", 0), spec.serverState());
     assertEquals(RestartPolicy.Mode.ON_FAILURE, spec.role(Role.SERVER).restart().mode(), "servers restart by default");
     assertEquals("/ckpt/application_7_0001", spec.serverState().checkpointRoot("/staging/application_7_0001"));
     assertEquals("/staging/application_7_0001/checkpoints",
@@ -133,6 +133,11 @@ class JobSpecParserTest {
     refused(VALID + "checkpoint: {everyClocks: 5, every: 2}\n", "checkpoint.every", "");
     refused(VALID + "checkpoint: {everyClocks: 5, keep: 0}\n", "checkpoint.keep", "");
     refused(VALID + "resumeFrom: \" \"\n", "resumeFrom", "non-empty");
+    JobSpec replicated = JobSpecParser.parse(VALID + "replication: 1\n");
+    assertEquals(1, replicated.serverState().replication());
+    assertEquals(RestartPolicy.Mode.ON_FAILURE, replicated.role(Role.SERVER).restart().mode(), "replicas make servers restartable");
+    refused(VALID + "replication: 2\n", "replication", "use at most 1 or add servers");
+    refused(VALID + "replication: -1\n", "replication", "");
   }
 
   private static void refused(String yaml, String field, String words) {

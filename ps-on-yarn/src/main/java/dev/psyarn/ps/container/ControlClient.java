@@ -71,6 +71,11 @@ public final class ControlClient implements AutoCloseable {
     return (ClusterView) am.call(new GetClusterView()).join();
   }
 
+  /** The view as the AM has it now, whether or not every server is in it (does not wait). */
+  public ClusterView clusterViewNow() {
+    return (ClusterView) am.call(new GetClusterView(GetClusterView.NOW)).join();
+  }
+
   /** The first view whose epoch is above {@code epoch} and that names every server (blocks until there is one). */
   public ClusterView clusterViewAfter(long epoch) {
     return (ClusterView) am.call(new GetClusterView(epoch)).join();

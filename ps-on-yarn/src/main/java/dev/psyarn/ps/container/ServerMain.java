@@ -3,6 +3,7 @@ package dev.psyarn.ps.container;
 import dev.psyarn.ps.store.Checkpoints;
 import dev.psyarn.ps.store.ServerSnapshot;
 import dev.psyarn.ps.store.ServerStore;
+import dev.psyarn.ps.transport.RpcClient;
 import dev.psyarn.ps.transport.RpcServer;
 import dev.psyarn.ps.wire.Protocols;
 import dev.psyarn.ps.worker.Partitioner;
@@ -54,17 +55,29 @@ public final class ServerMain {
         ? new CheckpointWriter(new Checkpoints(new Path(state.checkpointDir()).getFileSystem(conf),
             new Path(state.checkpointDir()), state.keep()))
         : null;
+    Partitioner partitioner = Partitioner.create(state.partitioner(), numServers, state.virtualNodes());
+    ServerStore.Replication replication = state.replication() == 0 ? ServerStore.Replication.NONE
+        : new ServerStore.Replication(state.replication(), partitioner, (host, port) -> RpcClient.connect(
+            new InetSocketAddress(host, port), boot.secret(), Protocols.DATA, ContainerBootstrap.CONNECT_TIMEOUT));
     ServerStore store = new ServerStore(index, numServers, boot.env().numWorkers(), writer == null ? 0 : state.everyClocks(),
-        writer == null ? snapshot -> {} : writer::submit);
+        writer == null ? snapshot -> {} : writer::submit, replication);
     Map<String, Double> restored = restore(store, state, index, numServers, writer, conf);
     try (RpcServer server = RpcServer.start(new InetSocketAddress(0), boot.secret(), Protocols.DATA,
         store, "server " + index + " data plane");
         ControlClient control = boot.control()) {
-      control.register(boot.env().role(), index, boot.host(), server.port());
+      if (state.replication() > 0) {
+        restored.putAll(joinReplicas(store, control, boot, index, numServers, server.port()));
+      } else {
+        control.register(boot.env().role(), index, boot.host(), server.port());
+      }
       LOG.info("server {} registered as {}:{}", index, boot.host(), server.port());
       control.startHeartbeats(boot.env().heartbeatMs(), () -> {
         Map<String, Double> m = new LinkedHashMap<>(restored);
         m.put("keys", (double) store.keys());
+        if (state.replication() > 0) {
+          m.put("replicaKeys", (double) store.replicaKeys());
+          m.put("replicasLost", (double) store.replicasLost());
+        }
         m.put("keysPushed", (double) store.keysPushed());
         m.put("keysPulled", (double) store.keysPulled());
         m.put("pushesDropped", (double) store.pushesDropped());
@@ -138,6 +151,55 @@ public final class ServerMain {
           from, all.size(), all.get(0).clock(), (System.nanoTime() - start) / 1_000_000);
     }
     return done;
+  }
+
+  /**
+   * Joins the job's replicas. A first server registers, then connects the replicas of its ranges
+   * once every server is known. A replacement (the view names a holder for every range while it
+   * is not registered) first asks the holder of each of its ranges to hand the range over (copy
+   * and forward), then registers: the AM adds it as a holder of its ranges.
+   */
+  static Map<String, Double> joinReplicas(ServerStore store, ControlClient control, ContainerBootstrap boot, int index,
+      int numServers, int port) throws IOException {
+    Map<String, Double> done = new LinkedHashMap<>();
+    dev.psyarn.ps.wire.ControlMessages.ClusterView now = control.clusterViewNow();
+    if (now.servers().length < numServers) {
+      control.register(boot.env().role(), index, boot.host(), port);
+      store.replicateTo(addresses(control.clusterView(), numServers));
+      return done;
+    }
+    long start = System.nanoTime();
+    String[] holders = addresses(now, numServers);
+    long keys = 0;
+    for (int range : store.ranges()) {
+      try (RpcClient holder = RpcClient.connect(address(holders[range]), boot.secret(), Protocols.DATA,
+          ContainerBootstrap.CONNECT_TIMEOUT)) {
+        var reply = (dev.psyarn.ps.wire.DataMessages.HandoverReply) holder.call(
+            new dev.psyarn.ps.wire.DataMessages.Handover(range, index, boot.host(), port)).join();
+        ServerSnapshot s = Checkpoints.decode(reply.snapshot());
+        store.takeOver(range, s, holders[range], reply.replicas());
+        keys += s.keys();
+        LOG.info("server {} took range {} over from {}: {} keys", index, range, holders[range], s.keys());
+      }
+    }
+    store.opened();
+    control.register(boot.env().role(), index, boot.host(), port);
+    done.put("recovery.handedOverKeys", (double) keys);
+    done.put("recovery.handoverSeconds", (System.nanoTime() - start) / 1e9);
+    return done;
+  }
+
+  private static String[] addresses(dev.psyarn.ps.wire.ControlMessages.ClusterView view, int numServers) {
+    String[] where = new String[numServers];
+    for (var s : view.servers()) {
+      where[s.index()] = s.host() + ":" + s.port();
+    }
+    return where;
+  }
+
+  private static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
   }
 
   /** Writes snapshots on a thread of its own, one at a time, so the data plane never waits for the file system. */

@@ -14,12 +14,13 @@ import java.util.Map;
  * @param partitioner how keys map onto servers, to take this server's keys from a checkpoint of any
  *     number of servers
  * @param virtualNodes the partitioner's points per server
+ * @param replication how many servers after each range's own hold it too
  */
 public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, String resumeFrom, String partitioner,
-    int virtualNodes) {
+    int virtualNodes, int replication) {
 
-  /** No checkpoints, no warm start. */
-  public static final ServerStateEnv NONE = new ServerStateEnv("", 0, 1, "", "consistent-hash", 1);
+  /** No checkpoints, no warm start, no replicas. */
+  public static final ServerStateEnv NONE = new ServerStateEnv("", 0, 1, "", "consistent-hash", 1, 0);
 
   public static final String CHECKPOINT_DIR = "PSYARN_CHECKPOINT_DIR";
   public static final String CHECKPOINT_EVERY = "PSYARN_CHECKPOINT_EVERY_CLOCKS";
@@ -27,6 +28,7 @@ public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, St
   public static final String RESUME_FROM = "PSYARN_RESUME_FROM";
   public static final String PARTITIONER = "PSYARN_PARTITIONER";
   public static final String VIRTUAL_NODES = "PSYARN_VIRTUAL_NODES";
+  public static final String REPLICATION = "PSYARN_REPLICATION";
 
   public boolean checkpoints() {
     return !checkpointDir.isEmpty();
@@ -40,6 +42,7 @@ public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, St
     env.put(RESUME_FROM, resumeFrom);
     env.put(PARTITIONER, partitioner);
     env.put(VIRTUAL_NODES, Integer.toString(virtualNodes));
+    env.put(REPLICATION, Integer.toString(replication));
     return env;
   }
 
@@ -53,6 +56,7 @@ public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, St
         Integer.parseInt(env.getOrDefault(CHECKPOINT_KEEP, "1")),
         env.getOrDefault(RESUME_FROM, ""),
         env.get(PARTITIONER),
-        Integer.parseInt(env.getOrDefault(VIRTUAL_NODES, "1")));
+        Integer.parseInt(env.getOrDefault(VIRTUAL_NODES, "1")),
+        Integer.parseInt(env.getOrDefault(REPLICATION, "0")));
   }
 }

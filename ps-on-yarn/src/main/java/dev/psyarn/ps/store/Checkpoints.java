@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * the previous checkpoint.
  *
  * <p>The file (version 1, big-endian): magic {@code PSYCKPT1}; int version; int server, numServers,
- * clock; int workers and each worker's clock; int ledger entries and each (int origin, long seq); int
+ * clock; int workers and each worker's clock; int
  * rollbacks and each (int restored clock, int workers, then per worker int resumed clock, long restored
  * seq, long resumed seq); int tables and each (int id,
- * UTF updater type, float rate, l1, l2, beta, int width, int slotWidth, long keys, then per key a long
+ * UTF updater type, float rate, l1, l2, beta, int ledger entries and each (int origin, long seq), int width, int slotWidth, long keys, then per key a long
  * and slotWidth floats); then long payload bytes, long CRC32C of the payload and magic {@code PSYCKEND}.
  */
 public final class Checkpoints {
@@ -119,11 +119,6 @@ public final class Checkpoints {
     for (int c : s.workerClocks()) {
       out.writeInt(c);
     }
-    out.writeInt(s.ledger().size());
-    for (Map.Entry<Integer, Long> e : s.ledger().entrySet()) {
-      out.writeInt(e.getKey());
-      out.writeLong(e.getValue());
-    }
     out.writeInt(s.rollbacks().size());
     for (ServerSnapshot.Rollback r : s.rollbacks()) {
       out.writeInt(r.restoredClock());
@@ -142,6 +137,11 @@ public final class Checkpoints {
       out.writeFloat(t.updater().l1());
       out.writeFloat(t.updater().l2());
       out.writeFloat(t.updater().beta());
+      out.writeInt(t.ledger().size());
+      for (Map.Entry<Integer, Long> e : t.ledger().entrySet()) {
+        out.writeInt(e.getKey());
+        out.writeLong(e.getValue());
+      }
       KeyValueTable.Image image = t.image();
       out.writeInt(image.width());
       out.writeInt(image.slotWidth());
@@ -160,6 +160,22 @@ public final class Checkpoints {
         out.write(buffer.array(), 0, buffer.position());
       }
     }
+  }
+
+  /** A snapshot as bytes (the file's payload), to hand a range over to a replacement. */
+  public static byte[] encode(ServerSnapshot s) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writePayload(out, s);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The snapshot {@link #encode} gave these bytes of. */
+  public static ServerSnapshot decode(byte[] bytes) throws IOException {
+    return readPayload(new DataInputStream(new java.io.ByteArrayInputStream(bytes)), new Path("/handover"));
   }
 
   /**
@@ -212,10 +228,6 @@ public final class Checkpoints {
     for (int i = 0; i < clocks.length; i++) {
       clocks[i] = in.readInt();
     }
-    Map<Integer, Long> ledger = new TreeMap<>();
-    for (int i = count(in.readInt(), file); i > 0; i--) {
-      ledger.put(in.readInt(), in.readLong());
-    }
     List<ServerSnapshot.Rollback> rollbacks = new ArrayList<>();
     for (int i = count(in.readInt(), file); i > 0; i--) {
       int restored = in.readInt();
@@ -233,6 +245,10 @@ public final class Checkpoints {
     for (int i = count(in.readInt(), file); i > 0; i--) {
       int id = in.readInt();
       UpdaterSpec updater = new UpdaterSpec(in.readUTF(), in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat());
+      Map<Integer, Long> ledger = new TreeMap<>();
+      for (int e = count(in.readInt(), file); e > 0; e--) {
+        ledger.put(in.readInt(), in.readLong());
+      }
       int width = in.readInt();
       int slotWidth = in.readInt();
       long keys = in.readLong();
@@ -254,9 +270,9 @@ public final class Checkpoints {
           buffer.position(buffer.position() + slotWidth * Float.BYTES);
         }
       }
-      tables.add(new ServerSnapshot.Table(id, updater, new KeyValueTable.Image(width, slotWidth, k, slots)));
+      tables.add(new ServerSnapshot.Table(id, updater, new KeyValueTable.Image(width, slotWidth, k, slots), ledger));
     }
-    return new ServerSnapshot(server, numServers, clock, clocks, ledger, rollbacks, tables);
+    return new ServerSnapshot(server, numServers, clock, clocks, rollbacks, tables);
   }
 
   private static int count(int n, Path file) throws IOException {

@@ -160,6 +160,16 @@ public final class KeyValueTable {
     return new Image(width, slotWidth, keys, slotsOut);
   }
 
+  /** A copy of every key and its whole slot as they are now, sorted by key; an open cut stays open. */
+  public Image copy() {
+    long[] keys = keys();
+    float[] slotsOut = new float[keys.length * slotWidth];
+    for (int i = 0; i < keys.length; i++) {
+      System.arraycopy(values, slots.get(keys[i]) * slotWidth, slotsOut, i * slotWidth, slotWidth);
+    }
+    return new Image(width, slotWidth, keys, slotsOut);
+  }
+
   /**
    * A table's keys and whole slots, as {@link #image} copies them and a checkpoint holds them.
    *

@@ -54,6 +54,11 @@ final class PushLedger {
     return out;
   }
 
+  /** The last sequence applied from each origin. */
+  synchronized java.util.Map<Integer, Long> copy() {
+    return new java.util.TreeMap<>(last);
+  }
+
   /** Restores a snapshot's ledger. */
   synchronized void restore(java.util.Map<Integer, Long> ledger) {
     ledger.forEach((origin, seq) -> last.put((int) origin, Math.max(seq, last.getOrDefault((int) origin, 0L))));

@@ -12,15 +12,17 @@ import java.util.Map;
  * @param clock the clock of the cut: every worker's pushes through this iteration are in, none after
  * @param workerClocks each worker's clock as of the snapshot (the cut's clock, or a finished
  *     worker's {@link Integer#MAX_VALUE})
- * @param ledger the last push sequence applied from each origin, as of the cut
  * @param rollbacks the restores this server's ranges went through before (carried forward)
  * @param tables every table with its updater and whole slots
  */
-public record ServerSnapshot(int server, int numServers, int clock, int[] workerClocks, Map<Integer, Long> ledger,
-    List<Rollback> rollbacks, List<Table> tables) {
+public record ServerSnapshot(int server, int numServers, int clock, int[] workerClocks, List<Rollback> rollbacks,
+    List<Table> tables) {
 
-  /** One table of a snapshot. */
-  public record Table(int id, UpdaterSpec updater, KeyValueTable.Image image) {}
+  /**
+   * One table of a snapshot: its updater, its keys with their whole slots, and the last push
+   * sequence applied to it from each origin, as of the cut.
+   */
+  public record Table(int id, UpdaterSpec updater, KeyValueTable.Image image, Map<Integer, Long> ledger) {}
 
   /**
    * A restore from a checkpoint: the ranges went back to clock {@code restoredClock}, where worker

@@ -17,6 +17,9 @@ public final class ControlMessages {
    */
   public record GetClusterView(long newerThan) {
 
+    /** Asks for the view as it is, answered at once even if some server is not in it. */
+    public static final long NOW = -2;
+
     /** The first view. */
     public GetClusterView() {
       this(-1);

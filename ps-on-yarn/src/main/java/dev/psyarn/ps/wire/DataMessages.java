@@ -90,20 +90,42 @@ public final class DataMessages {
    */
   public record PullAnswer(int count, int clock, Consumer<FloatBuffer> values) {}
 
-  /** Asks a server for every key it holds in {@code table}. */
-  public record ListKeys(int table) {}
+  /**
+   * Asks a server for every key it holds in {@code table} of key range {@code range} (the index of
+   * the server whose range it is; -1: the server's own).
+   */
+  public record ListKeys(int table, int range) {}
 
   /** The answer to {@link ListKeys}: the server's keys, sorted. */
   public record KeyList(long[] keys) {}
 
-  /** Asks a server how far it has applied worker {@code worker}'s work. */
-  public record Progress(int worker) {}
+  /** Asks a server how far it has applied worker {@code worker}'s work to key range {@code range} (-1: its own). */
+  public record Progress(int worker, int range) {}
 
   /**
    * The answer to {@link Progress}: the last push sequence number applied from the worker (0 for
    * none) and the worker's clock (the last iteration whose pushes are all applied; -1 for none).
    */
   public record ProgressReply(long lastSeq, int clock) {}
+
+  /**
+   * A push the holder of key range {@code range} applied, forwarded to a replica of the range:
+   * applied once (by origin and sequence, as a {@link Push}) and never forwarded again.
+   */
+  public record Replicate(int range, int table, long[] keys, float[] values, int origin, long seq) {}
+
+  /**
+   * A replacement server ({@code server}, listening at {@code host}:{@code port}) asks a holder of
+   * key range {@code range} for the range: answered with a copy of its tables, after which every
+   * push of the range is forwarded to the replacement too.
+   */
+  public record Handover(int range, int server, String host, int port) {}
+
+  /**
+   * The answer to {@link Handover}: the range as a snapshot's bytes (see {@code Checkpoints.encode})
+   * and the other replicas the holder forwards the range's pushes to ("host:port").
+   */
+  public record HandoverReply(byte[] snapshot, String[] replicas) {}
 
   /** Asks a server which restores from a checkpoint its ranges went through. */
   public record Recovery() {}

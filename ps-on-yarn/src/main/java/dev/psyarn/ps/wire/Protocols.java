@@ -20,7 +20,10 @@ public final class Protocols {
       DataMessages.Progress.class,
       DataMessages.ProgressReply.class,
       DataMessages.Recovery.class,
-      DataMessages.RecoveryReply.class), () -> new DataBulkCodec(DataFilters.NONE));
+      DataMessages.RecoveryReply.class,
+      DataMessages.Replicate.class,
+      DataMessages.Handover.class,
+      DataMessages.HandoverReply.class), () -> new DataBulkCodec(DataFilters.NONE));
 
   /** The data plane with a worker's filters on what it sends (servers decode either form). */
   public static WireProtocol data(DataFilters filters) {

@@ -161,8 +161,8 @@ public final class KVWorker implements AutoCloseable {
    */
   public ProgressReply progress() {
     List<CompletableFuture<Object>> answers = new ArrayList<>();
-    for (PeerChannel server : servers) {
-      answers.add(server.call(new Progress(worker)));
+    for (int s = 0; s < servers.size(); s++) {
+      answers.add(servers.get(s).call(new Progress(worker, s)));
     }
     join(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)));
     long seq = Long.MAX_VALUE;
@@ -371,8 +371,8 @@ public final class KVWorker implements AutoCloseable {
   /** Every key of {@code table} on every server, sorted (blocks). */
   public long[] keys(int table) {
     List<CompletableFuture<Object>> lists = new ArrayList<>();
-    for (PeerChannel server : servers) {
-      lists.add(server.call(new ListKeys(table)));
+    for (int s = 0; s < servers.size(); s++) {
+      lists.add(servers.get(s).call(new ListKeys(table, s)));
     }
     join(CompletableFuture.allOf(lists.toArray(CompletableFuture[]::new)));
     long[][] parts = new long[lists.size()][];

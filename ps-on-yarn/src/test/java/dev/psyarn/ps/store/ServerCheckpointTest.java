@@ -78,8 +78,8 @@ class ServerCheckpointTest {
     for (float v : atCut) {
       assertEquals(11_011f, v, "iterations 0 and 1 of both workers, not worker 0's third push");
     }
-    assertEquals(2L, s.ledger().get(0), "worker 0's pushes through the cut");
-    assertEquals(2L, s.ledger().get(1));
+    assertEquals(2L, s.tables().get(0).ledger().get(0), "worker 0's pushes through the cut");
+    assertEquals(2L, s.tables().get(0).ledger().get(1));
     for (float v : pull(store)) {
       assertEquals(11_111f, v, "training went on past the cut");
     }
