@@ -85,7 +85,11 @@ final class LaunchContexts {
         ? fs.makeQualified(new Path(state.checkpointRoot(amEnv.stagingDir()))).toString() : "";
     dev.psyarn.ps.container.ServerStateEnv serverState = new dev.psyarn.ps.container.ServerStateEnv(checkpoints,
         state.everyClocks(), state.keep(), state.resumeFrom() == null ? "" : state.resumeFrom(),
-        spec.partitioning().type(), spec.partitioning().virtualNodes(), state.replication());
+        spec.partitioning().type(), spec.partitioning().virtualNodes(), state.replication(),
+        dev.psyarn.ps.apps.AppTypes.get(dev.psyarn.specs.SpecNode.root(
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson())))
+            .initialModel(new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson()))
+            .map(m -> m.table() + ":" + fs.makeQualified(new Path(m.path()))).orElse(""));
     return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, volumes, amHost, amPort, endpoint,
         conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
             dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState);

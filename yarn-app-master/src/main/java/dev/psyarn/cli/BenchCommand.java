@@ -26,7 +26,9 @@ final class BenchCommand implements Callable<Integer> {
       "flights: the flights-lr example on an embedded cluster beside liblinear-java on the same features;",
       "preprocess: the spec's MapReduce preprocessing on an embedded cluster beside one thread reading and featurizing;",
       "startup: submit → all N containers running, vs MapReduce's SleepJob on an embedded cluster;",
-      "recovery: a worker's JVM killed mid-run (counter and flights jobs): seconds to its replacement, job time vs clean."})
+      "recovery: a worker's JVM killed mid-run (counter and flights jobs): seconds to its replacement, job time vs clean;",
+      "  with --role server, a server's: replicated and checkpointed jobs, and the cost of checkpoints on training;",
+      "checkpoint: a server's checkpoint written to and read from HDFS, beside hdfs dfs -put/-get of the same bytes."})
   String what;
 
   @Option(names = "--window", defaultValue = "2", description = "pushpull: requests in flight (default ${DEFAULT-VALUE}).")
@@ -47,6 +49,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--role", defaultValue = "worker", description = "recovery: the role whose container 1 is killed, "
+      + "worker or server (default ${DEFAULT-VALUE}).")
+  String role;
+
+  @Option(names = "--keys", defaultValue = "8000000", description = "checkpoint: keys in the server's table "
+      + "(FTRL: 8 floats of slot a key of width 4; default ${DEFAULT-VALUE}).")
+  int keys;
+
   BenchCommand(CliContext ctx) {
     this.ctx = ctx;
   }
@@ -62,8 +72,9 @@ final class BenchCommand implements Callable<Integer> {
       case "flights" -> flights();
       case "preprocess" -> preprocess();
       case "recovery" -> recovery();
+      case "checkpoint" -> checkpoint();
       default -> throw new IllegalArgumentException("unknown benchmark \"" + what
-          + "\"; known: flights, preprocess, pushpull, recovery, startup");
+          + "\"; known: checkpoint, flights, preprocess, pushpull, recovery, startup");
     };
   }
 
@@ -230,25 +241,27 @@ final class BenchCommand implements Callable<Integer> {
     if (!flights.spec().preprocesses()) {
       throw new IllegalArgumentException(spec + " has no preprocess section: recovery trains on its shards");
     }
+    if (!role.equals("worker") && !role.equals("server")) {
+      throw new IllegalArgumentException("--role must be worker or server, got \"" + role + "\"");
+    }
     String workerRestart = "restart: {backoffSeconds: 0}";
     Map<String, String> jobs = new LinkedHashMap<>();
+    String shards = "/bench/recovery-shards";
+    String flightsApp = "app: {type: sparse-lr, shards: " + shards + "/" + dev.psyarn.mapreduce.jobs.Preprocess.SHARDS
+        + ", epochs: 6, batchSize: 2000,\n"
+        + "  updater: {type: ftrl, rate: 0.25, beta: 1}, consistency: {model: bounded, maxDelay: 2}}\n";
+    if (role.equals("server")) {
+      return serverRecovery(flights, shards, flightsApp, workerRestart);
+    }
     jobs.put("counter", "name: recovery-counter\nam: {memory: 256m}\nroles:\n"
         + "  server: {instances: 2, memory: 128m}\n  worker: {instances: 2, memory: 128m, " + workerRestart + "}\n"
         + "app: {type: counter, keys: 2000, rounds: 60, pauseMs: 100}\n");
-    String shards = "/bench/recovery-shards";
     jobs.put("flights", "name: recovery-flights\nam: {memory: 384m}\nroles:\n"
         + "  server: {instances: 2, memory: 512m}\n  worker: {instances: 2, memory: 1g, " + workerRestart + "}\n"
-        + "app: {type: sparse-lr, shards: " + shards + "/" + dev.psyarn.mapreduce.jobs.Preprocess.SHARDS
-        + ", epochs: 6, batchSize: 2000,\n"
-        + "  updater: {type: ftrl, rate: 0.25, beta: 1}, consistency: {model: bounded, maxDelay: 2}}\n");
+        + flightsApp);
     double killAt = 0.4; // of what worker 1 sent in the clean run: well into the work
-    File work = new File("target", "psyarn-bench").getAbsoluteFile();
-    ctx.err.println("starting local HDFS, YARN and MapReduce in " + work);
     Map<String, Object> result = new LinkedHashMap<>();
-    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true)) {
-      ctx.err.println("flights: preprocessing once, for shards of 2 workers");
-      dev.psyarn.mapreduce.jobs.Preprocess.run(cluster.conf(), flights.spec().preprocess(),
-          new org.apache.hadoop.fs.Path(shards), 2, (name, id, map, reduce) -> { });
+    try (LocalCluster cluster = clusterWithShards(flights, shards)) {
       dev.psyarn.local.RecoveryBench bench = new dev.psyarn.local.RecoveryBench(cluster.conf(),
           DistJar.locate(ctx.conf), ctx.err);
       for (Map.Entry<String, String> job : jobs.entrySet()) {
@@ -279,6 +292,179 @@ final class BenchCommand implements Callable<Integer> {
       });
     }
     return ExitCodes.OK;
+  }
+
+  /** An embedded cluster whose HDFS holds the spec's shards for 2 workers at {@code shards}. */
+  private LocalCluster clusterWithShards(SpecFile flights, String shards) throws Exception {
+    File work = new File("target", "psyarn-bench").getAbsoluteFile();
+    ctx.err.println("starting local HDFS, YARN and MapReduce in " + work);
+    LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true);
+    try {
+      ctx.err.println("flights: preprocessing once, for shards of 2 workers");
+      dev.psyarn.mapreduce.jobs.Preprocess.run(cluster.conf(), flights.spec().preprocess(),
+          new org.apache.hadoop.fs.Path(shards), 2, (name, id, map, reduce) -> { });
+      return cluster;
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Server faults: server 1 killed in a counter and a flights job with replication 1, and in a
+   * flights job with checkpoints only (one a worker's epoch: 2.5 M rows / 2 workers / 2000 a batch
+   * = 624 steps); the flights job's clean training time with checkpoints and with replication over
+   * a plain one's.
+   */
+  private int serverRecovery(SpecFile flights, String shards, String flightsApp, String restart) throws Exception {
+    String server = "  server: {instances: 2, memory: 512m, " + restart + "}\n  worker: {instances: 2, memory: 1g}\n";
+    Map<String, String> jobs = new LinkedHashMap<>();
+    jobs.put("counter, replication 1", "name: recovery-counter-replicated\nam: {memory: 256m}\nroles:\n"
+        + "  server: {instances: 2, memory: 128m, " + restart + "}\n  worker: {instances: 2, memory: 128m}\n"
+        + "app: {type: counter, keys: 2000, rounds: 60, pauseMs: 100}\nreplication: 1\n");
+    jobs.put("flights, replication 1", "name: recovery-flights-replicated\nam: {memory: 384m}\nroles:\n" + server
+        + flightsApp + "replication: 1\n");
+    jobs.put("flights, checkpoint every epoch", "name: recovery-flights-checkpoint\nam: {memory: 384m}\nroles:\n"
+        + server + flightsApp + "checkpoint: {everyClocks: 624}\n");
+    String plain = "name: recovery-flights-plain\nam: {memory: 384m}\nroles:\n"
+        + "  server: {instances: 2, memory: 512m}\n  worker: {instances: 2, memory: 1g}\n" + flightsApp;
+    double killAt = 0.4;
+    Map<String, Object> result = new LinkedHashMap<>();
+    try (LocalCluster cluster = clusterWithShards(flights, shards)) {
+      dev.psyarn.local.RecoveryBench bench = new dev.psyarn.local.RecoveryBench(cluster.conf(),
+          DistJar.locate(ctx.conf), ctx.err);
+      double[] plainTrain = new double[runs];
+      for (int r = 0; r < runs; r++) {
+        plainTrain[r] = bench.cleanTrainSeconds(plain);
+        ctx.err.printf(Locale.ROOT, "plain flights run %d of %d: %.1f s of training%n", r + 1, runs, plainTrain[r]);
+      }
+      java.util.Arrays.sort(plainTrain);
+      double plainMedian = plainTrain.length % 2 == 1 ? plainTrain[runs / 2]
+          : (plainTrain[runs / 2 - 1] + plainTrain[runs / 2]) / 2;
+      result.put("plainFlightsTrainSeconds", plainMedian);
+      for (Map.Entry<String, String> job : jobs.entrySet()) {
+        ctx.err.println(job.getKey() + ": " + runs + " pairs of runs, clean and with server 1 killed");
+        List<dev.psyarn.local.RecoveryBench.Run> pairs = bench.run(job.getValue(), killAt, runs, "server");
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("killToRegisteredSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::killToRegistered));
+        row.put("rangesUnservedSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::outageSeconds));
+        row.put("replacementStartSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::replacementStart));
+        row.put("cleanSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::cleanSeconds));
+        row.put("faultSeconds", medianOf(pairs, dev.psyarn.local.RecoveryBench.Run::faultSeconds));
+        row.put("faultOverClean", medianOf(pairs, p -> p.faultSeconds() / p.cleanSeconds()));
+        row.put("cleanTrainOverPlain", medianOf(pairs, p -> p.cleanTrainSeconds() / plainMedian));
+        row.put("runs", pairs);
+        result.put(job.getKey(), row);
+      }
+    }
+    if (json) {
+      ctx.printJson(result);
+    } else {
+      ctx.out.printf(Locale.ROOT, "medians of %d pairs of runs; plain flights training %.1f s%n", runs,
+          result.get("plainFlightsTrainSeconds"));
+      ctx.out.println("job | kill → replacement registered (s) | ranges unserved (s) | one container start (s) "
+          + "| clean job (s) | job with the fault (s) | fault / clean | clean training / plain");
+      result.forEach((name, r) -> {
+        if (r instanceof Map<?, ?> row) {
+          ctx.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %.2f%n", name,
+              row.get("killToRegisteredSeconds"), row.get("rangesUnservedSeconds"), row.get("replacementStartSeconds"),
+              row.get("cleanSeconds"), row.get("faultSeconds"), row.get("faultOverClean"), row.get("cleanTrainOverPlain"));
+        }
+      });
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * A server's checkpoint of {@code --keys} keys (an FTRL table of width 4: 8 floats of slot a key)
+   * written to and read back from the embedded HDFS, beside {@code hdfs dfs -put} and {@code -get}
+   * (FileSystem.copyFromLocalFile / copyToLocalFile) of the same file, medians of {@code --runs}.
+   */
+  private int checkpoint() throws Exception {
+    if (keys < 1) {
+      throw new IllegalArgumentException("--keys must be at least 1");
+    }
+    dev.psyarn.ps.update.UpdaterSpec ftrl = new dev.psyarn.ps.update.UpdaterSpec("ftrl", 0.1f, 0, 0, 1);
+    int width = 4;
+    long[] k = new long[keys];
+    float[] slots = new float[keys * 2 * width];
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < keys; i++) {
+      k[i] = i * 7919L;
+    }
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = random.nextFloat();
+    }
+    dev.psyarn.ps.store.ServerSnapshot snapshot = new dev.psyarn.ps.store.ServerSnapshot(0, 1, 0, new int[] {0},
+        List.of(), List.of(new dev.psyarn.ps.store.ServerSnapshot.Table(0, ftrl,
+            new dev.psyarn.ps.store.KeyValueTable.Image(width, 2 * width, k, slots), Map.of())));
+    File work = new File("target", "psyarn-bench").getAbsoluteFile();
+    ctx.err.println("starting local HDFS in " + work);
+    double[] write = new double[runs];
+    double[] read = new double[runs];
+    double[] put = new double[runs];
+    double[] get = new double[runs];
+    long bytes;
+    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), false)) {
+      org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(cluster.conf());
+      java.nio.file.Path local = java.nio.file.Files.createTempFile("psyarn-bench", ".ckpt");
+      try {
+        bytes = 0;
+        for (int r = 0; r < runs; r++) {
+          org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path("/bench/checkpoints-" + r);
+          dev.psyarn.ps.store.Checkpoints checkpoints = new dev.psyarn.ps.store.Checkpoints(fs, root, 1);
+          long t0 = System.nanoTime();
+          org.apache.hadoop.fs.Path file = checkpoints.write(snapshot);
+          write[r] = (System.nanoTime() - t0) / 1e9;
+          bytes = fs.getFileStatus(file).getLen();
+          t0 = System.nanoTime();
+          dev.psyarn.ps.store.ServerSnapshot back = dev.psyarn.ps.store.Checkpoints.read(fs, file);
+          read[r] = (System.nanoTime() - t0) / 1e9;
+          if (back.keys() != keys) {
+            throw new IllegalStateException("read back " + back.keys() + " keys of " + keys);
+          }
+          java.nio.file.Files.deleteIfExists(local);
+          t0 = System.nanoTime();
+          fs.copyToLocalFile(false, file, new org.apache.hadoop.fs.Path(local.toUri()), true);
+          get[r] = (System.nanoTime() - t0) / 1e9;
+          t0 = System.nanoTime();
+          fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()),
+              new org.apache.hadoop.fs.Path("/bench/put-" + r));
+          put[r] = (System.nanoTime() - t0) / 1e9;
+          ctx.err.printf(Locale.ROOT, "run %d of %d: %d MB: checkpoint write %.2f s, read %.2f s; put %.2f s, get %.2f s%n",
+              r + 1, runs, bytes >> 20, write[r], read[r], put[r], get[r]);
+          fs.delete(root, true);
+          fs.delete(new org.apache.hadoop.fs.Path("/bench/put-" + r), false);
+        }
+      } finally {
+        java.nio.file.Files.deleteIfExists(local);
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("keys", keys);
+    result.put("bytes", bytes);
+    result.put("writeGBps", bytes / median(write) / 1e9);
+    result.put("putGBps", bytes / median(put) / 1e9);
+    result.put("readGBps", bytes / median(read) / 1e9);
+    result.put("getGBps", bytes / median(get) / 1e9);
+    result.put("writeOverPut", median(put) / median(write));
+    result.put("readOverGet", median(get) / median(read));
+    if (json) {
+      ctx.printJson(result);
+    } else {
+      ctx.out.printf(Locale.ROOT, "%d keys, %d MB, medians of %d runs%n", keys, bytes >> 20, runs);
+      ctx.out.printf(Locale.ROOT, "checkpoint write %.2f GB/s | hdfs put %.2f GB/s | write / put %.2f%n",
+          result.get("writeGBps"), result.get("putGBps"), result.get("writeOverPut"));
+      ctx.out.printf(Locale.ROOT, "checkpoint read %.2f GB/s | hdfs get %.2f GB/s | read / get %.2f%n",
+          result.get("readGBps"), result.get("getGBps"), result.get("readOverGet"));
+    }
+    return ExitCodes.OK;
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static double medianOf(List<dev.psyarn.local.RecoveryBench.Run> runs,

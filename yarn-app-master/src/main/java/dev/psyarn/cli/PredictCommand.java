@@ -19,7 +19,7 @@ final class PredictCommand implements Callable<Integer> {
 
   private final CliContext ctx;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "The model the sparse-lr app wrote (any Hadoop path).")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "The model the sparse-lr app wrote, or a checkpoint of its servers (a ckpt-N directory, or a job's checkpoint root for its newest); any Hadoop path.")
   String model;
 
   @Parameters(index = "1", paramLabel = "DATA", description = "Preprocessed shards (a .shard file, or a directory of them: "
@@ -53,10 +53,21 @@ final class PredictCommand implements Callable<Integer> {
     }
     Configuration conf = new Configuration(ctx.conf);
     defines.applyTo(conf);
-    LogisticModel m = LogisticModel.read(conf, path(model));
-    Map<String, Object> metrics;
+    Path modelPath = path(model);
     Path input = path(data);
     boolean shards = input.getName().endsWith(".shard") || input.getFileSystem(conf).getFileStatus(input).isDirectory();
+    LogisticModel m;
+    if (modelPath.getFileSystem(conf).getFileStatus(modelPath).isDirectory()) {
+      // A checkpoint directory (or a job's checkpoint root: its newest complete checkpoint).
+      m = LogisticModel.fromCheckpoint(dev.psyarn.ps.store.Checkpoints.readWhole(modelPath.getFileSystem(conf), modelPath));
+      if (!shards) {
+        throw new IllegalArgumentException("a checkpoint scores preprocessed shards (its keys are theirs); " + data
+            + " is not a shard file or directory");
+      }
+    } else {
+      m = LogisticModel.read(conf, modelPath);
+    }
+    Map<String, Object> metrics;
     try (Writer w = out == null ? null : new BufferedWriter(Files.newBufferedWriter(CliContext.userPath(out)))) {
       metrics = shards ? FlightsScoring.scoreShards(conf, m, input, which, w)
           : FlightsScoring.score(conf, m, input, which, w);

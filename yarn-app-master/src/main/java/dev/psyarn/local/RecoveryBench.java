@@ -21,9 +21,11 @@ import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 
 /**
- * How fast a job gets over a killed worker, on an embedded cluster: for each run, the job clean,
- * then the same job with worker 1's JVM killed (SIGKILL, by its PID) once it has sent
- * {@code killAt} of what it sent in the clean run. Measured from the client's view of the AM's
+ * How fast a job gets over a killed worker or server, on an embedded cluster: for each run, the
+ * job clean, then the same job with {@code role} 1's JVM killed (SIGKILL, by its PID) once worker 1
+ * has sent {@code killAt} of what it sent in the clean run. For a server, the workers' links say
+ * how long its ranges went unserved (connection lost to the first answer from the successor or
+ * the replacement). Measured from the client's view of the AM's
  * live status (polled every 50 ms, in clean runs too): seconds from the kill to the replacement
  * registered, and to the replacement training again (64 KB of pushes past its registration: its
  * data loaded and its resume point found); the replacement's own start (first seen to
@@ -33,7 +35,7 @@ public final class RecoveryBench {
 
   /** One pair of runs. */
   public record Run(double cleanSeconds, double faultSeconds, double killToRegistered, double killToPushing,
-      double replacementStart, String outcome) {}
+      double replacementStart, String outcome, double outageSeconds, double cleanTrainSeconds) {}
 
   private static final long POLL_MS = 50;
   /** Bytes a replacement sends past its registration before it counts as training again (real pushes). */
@@ -50,6 +52,11 @@ public final class RecoveryBench {
   }
 
   public List<Run> run(String specText, double killAt, int runs) throws Exception {
+    return run(specText, killAt, runs, "worker");
+  }
+
+  /** As {@link #run(String, double, int)}, killing {@code role} 1 (worker or server). */
+  public List<Run> run(String specText, double killAt, int runs, String role) throws Exception {
     JobSpec spec = JobSpecParser.parse(specText);
     List<Run> out = new ArrayList<>();
     try (YarnClient yarn = YarnClient.createYarnClient()) {
@@ -60,23 +67,40 @@ public final class RecoveryBench {
       for (int r = 0; r < runs; r++) {
         ApplicationId cleanId = new JobSubmitter(conf, yarn, fs).submit(spec, specText, jar);
         double clean = timeToEnd(yarn, reader, cleanId, null);
-        double sent = workerBytesOut(reader.finalReport(yarn.getApplicationReport(cleanId)));
+        JobStatus cleanReport = reader.finalReport(yarn.getApplicationReport(cleanId));
+        double sent = workerBytesOut(cleanReport);
         double killAfterBytes = killAt * sent;
-        progress.printf("run %d of %d: clean job %.1f s; worker 1 sent %.0f MB, killed at %.0f MB next%n", r + 1,
-            runs, clean, sent / 1e6, killAfterBytes / 1e6);
+        progress.printf("run %d of %d: clean job %.1f s; worker 1 sent %.0f MB, %s 1 killed at %.0f MB next%n", r + 1,
+            runs, clean, sent / 1e6, role, killAfterBytes / 1e6);
         Map<String, Double> fault = new LinkedHashMap<>();
         ApplicationId id = new JobSubmitter(conf, yarn, fs).submit(spec, specText, jar);
-        double faulted = timeToEnd(yarn, reader, id, new Fault(killAfterBytes, fault));
+        double faulted = timeToEnd(yarn, reader, id, new Fault(role, killAfterBytes, fault));
+        JobStatus faultReport = reader.finalReport(yarn.getApplicationReport(id));
         Run run = new Run(clean, faulted, fault.getOrDefault("killToRegistered", Double.NaN),
             fault.getOrDefault("killToPushing", Double.NaN), fault.getOrDefault("replacementStart", Double.NaN),
-            yarn.getApplicationReport(id).getFinalApplicationStatus().name());
-        progress.printf("run %d of %d: with a killed worker %.1f s (%s): kill → registered %.2f s, → pushing %.2f s, "
-            + "replacement start %.2f s%n", r + 1, runs, faulted, run.outcome(), run.killToRegistered(),
-            run.killToPushing(), run.replacementStart());
+            yarn.getApplicationReport(id).getFinalApplicationStatus().name(), outage(faultReport),
+            trainSeconds(cleanReport));
+        progress.printf("run %d of %d: with a killed %s %.1f s (%s): kill → registered %.2f s, → pushing %.2f s, "
+            + "replacement start %.2f s, ranges unserved %.2f s%n", r + 1, runs, role, faulted, run.outcome(),
+            run.killToRegistered(), run.killToPushing(), run.replacementStart(), run.outageSeconds());
         out.add(run);
       }
     }
     return out;
+  }
+
+  /** One clean run of the job: its training seconds as its app reports them. */
+  public double cleanTrainSeconds(String specText) throws Exception {
+    JobSpec spec = JobSpecParser.parse(specText);
+    try (YarnClient yarn = YarnClient.createYarnClient()) {
+      yarn.init(conf);
+      yarn.start();
+      FileSystem fs = FileSystem.get(conf);
+      JobStatusReader reader = new JobStatusReader(conf, fs);
+      ApplicationId id = new JobSubmitter(conf, yarn, fs).submit(spec, specText, jar);
+      timeToEnd(yarn, reader, id, null);
+      return trainSeconds(reader.finalReport(yarn.getApplicationReport(id)));
+    }
   }
 
   private static double workerBytesOut(JobStatus report) throws IOException {
@@ -88,8 +112,27 @@ public final class RecoveryBench {
     throw new IOException("the clean run's report has no worker 1");
   }
 
-  /** Kills worker 1 once it has sent enough, then times its replacement. */
+  /** The longest any worker went without an answer from a lost server's ranges; NaN when none was lost. */
+  private static double outage(JobStatus report) {
+    double most = Double.NaN;
+    for (JobStatus.ContainerRow c : report.containers()) {
+      Double s = c.metrics().get("servers.outageSeconds");
+      if ("worker".equals(c.role()) && s != null) {
+        most = Double.isNaN(most) ? s : Math.max(most, s);
+      }
+    }
+    return most;
+  }
+
+  /** The clean job's training seconds as its app reports them; NaN for an app that does not. */
+  private static double trainSeconds(JobStatus report) {
+    Object s = report.metrics().get("train.seconds");
+    return s instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  /** Kills {@code role} 1 once worker 1 has sent enough, then times its replacement. */
   private static final class Fault {
+    final String role;
     final double afterBytes;
     final Map<String, Double> figures;
     String victim;
@@ -98,17 +141,24 @@ public final class RecoveryBench {
     /** The replacement's bytes sent when first seen registered: pushes are what comes after. */
     double bytesAtRegistration = -1;
 
-    Fault(double afterBytes, Map<String, Double> figures) {
+    Fault(String role, double afterBytes, Map<String, Double> figures) {
+      this.role = role;
       this.afterBytes = afterBytes;
       this.figures = figures;
     }
 
     void observe(JobStatus status, long now) throws IOException {
+      double workerSent = 0;
       for (JobStatus.ContainerRow c : status.containers()) {
-        if (!"worker".equals(c.role()) || c.index() != 1) {
+        if ("worker".equals(c.role()) && c.index() == 1 && "REGISTERED".equals(c.state())) {
+          workerSent = c.metrics().getOrDefault("bytesOut", 0.0);
+        }
+      }
+      for (JobStatus.ContainerRow c : status.containers()) {
+        if (!role.equals(c.role()) || c.index() != 1) {
           continue;
         }
-        if (victim == null && "REGISTERED".equals(c.state()) && c.metrics().getOrDefault("bytesOut", 0.0) > afterBytes) {
+        if (victim == null && "REGISTERED".equals(c.state()) && workerSent > afterBytes) {
           OptionalLong pid = ContainerProcesses.pidOf(c.id());
           if (pid.isPresent()) {
             victim = c.id();

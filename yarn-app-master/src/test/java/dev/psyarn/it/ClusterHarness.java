@@ -63,6 +63,11 @@ final class ClusterHarness implements AutoCloseable {
     return new ClusterHarness(cluster, conf, work);
   }
 
+  /** The mini cluster's default file system, as a URI prefix ("hdfs://localhost:port"). */
+  String fsUri() {
+    return conf.get("fs.defaultFS").replaceAll("/+$", "");
+  }
+
   static Path distJar() {
     String jar = System.getProperty("psyarn.dist.jar");
     if (jar == null || !new File(jar).isFile()) {

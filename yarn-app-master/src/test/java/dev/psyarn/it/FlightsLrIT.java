@@ -126,6 +126,78 @@ class FlightsLrIT {
         "test log loss with a worker fault vs the clean run's");
   }
 
+  /** The example's spec training on the clean run's shards, without writing a model, named {@code name}. */
+  private static String onCleanShards(String name) throws Exception {
+    String example = Files.readString(ClusterHarness.example("flights-lr.yaml"));
+    return example.substring(0, example.indexOf("preprocess:")).replace("name: flights-lr", "name: " + name)
+        + example.substring(example.indexOf("app:"))
+            .replace("  model: ../target/flights-lr.model", "  shards: " + cleanShards)
+            .replaceAll("(?m)^ +#.*\n", "");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void withReplicationAServerKilledMidTrainingLosesNothingAndTheModelIsAsGoodAsACleanRuns() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(cleanShards != null, "needs the clean run's shards (test 1)");
+    String spec = onCleanShards("flights-server-fault")
+        .replace("    memory: 512m\n", "    memory: 512m\n    restart: {backoffSeconds: 0.2}\n") + "replication: 1\n";
+    String app = WorkerFaultIT.submit(harness, "flights-server-fault.yaml", spec);
+    WorkerFaultIT.awaitWorkerBytes(harness, app, 1, 300e6);
+    JsonNode victim = ServerFaultIT.serverRow(harness, app, 1);
+    WorkerFaultIT.signal(WorkerFaultIT.pidOf(victim.path("id").asText()), "KILL");
+
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
+    assertEquals(1, job.path("restarts").path("server").asInt(), job.path("restarts").toString());
+    JsonNode m = job.path("metrics");
+    assertEquals(502_228, m.path("test.examples").asLong());
+    assertEquals(cleanLogloss, m.path("test.logloss").asDouble(), 0.002,
+        "test log loss with a server fault (replication 1) vs the clean run's");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(5)
+  void aJobResumedFromAnotherJobsCheckpointAfterTwoEpochsReachesTheQualityOfAnUninterruptedRun() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(cleanShards != null, "needs the clean run's shards (test 1)");
+    String first = onCleanShards("flights-two-epochs").replace("  epochs: 6\n", "  epochs: 2\n")
+        + "checkpoint: {everyClocks: 500, dir: /checkpoints-it}\n";
+    String firstApp = WorkerFaultIT.submit(harness, "flights-two-epochs.yaml", first);
+    JsonNode firstJob = WorkerFaultIT.awaitEnd(harness, firstApp);
+    assertEquals("SUCCEEDED", firstJob.path("finalStatus").asText(), firstJob.path("diagnostics").asText());
+    for (JsonNode server : firstJob.path("containers")) {
+      if ("server".equals(server.path("role").asText())) {
+        assertTrue(server.path("metrics").path("checkpoint.written").asInt() >= 2, server.toString());
+      }
+    }
+
+    // Three servers this time: keys are routed afresh from the two servers' checkpoint.
+    String rest = onCleanShards("flights-resumed").replace("  epochs: 6\n", "  epochs: 4\n")
+        .replace("    instances: 2\n    memory: 512m", "    instances: 3\n    memory: 512m")
+        + "resumeFrom: " + harness.fsUri() + "/checkpoints-it/" + firstApp + "\n";
+    String restApp = WorkerFaultIT.submit(harness, "flights-resumed.yaml", rest);
+    JsonNode restJob = WorkerFaultIT.awaitEnd(harness, restApp);
+    assertEquals("SUCCEEDED", restJob.path("finalStatus").asText(), restJob.path("diagnostics").asText());
+    long warm = 0;
+    for (JsonNode server : restJob.path("containers")) {
+      if ("server".equals(server.path("role").asText())) {
+        warm += server.path("metrics").path("warmStart.keys").asLong();
+      }
+    }
+    assertTrue(warm > 50_000, "the servers started from the checkpoint's keys: " + restJob.path("containers"));
+    JsonNode m = restJob.path("metrics");
+    assertTrue(m.path("testCurve").get(0).path("logloss").asDouble() < firstJob.path("metrics").path("testCurve")
+        .get(0).path("logloss").asDouble(), "its first epoch starts where the first job left off");
+    assertEquals(cleanLogloss, m.path("test.logloss").asDouble(), 0.002,
+        "2 epochs, then 4 resumed from the checkpoint, vs 6 uninterrupted");
+
+    // The checkpoint scores as a model: predict reads it.
+    ClusterHarness.Run predict = harness.psyarn("predict", harness.fsUri() + "/checkpoints-it/" + firstApp,
+        cleanShards, "--split", "test", "--json");
+    assertEquals(ExitCodes.OK, predict.exitCode(), predict.err());
+    assertEquals(firstJob.path("metrics").path("test.logloss").asDouble(), predict.json().path("logloss").asDouble(),
+        1e-4, "the final checkpoint holds the first job's final model");
+  }
+
   @Test
   @org.junit.jupiter.api.Order(3)
   void aFailingPreprocessingJobFailsTheApplicationWithItsIdAndTheBadLines() throws Exception {

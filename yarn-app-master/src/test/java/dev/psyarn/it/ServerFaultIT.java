@@ -87,7 +87,7 @@ class ServerFaultIT {
         + "replication: 1\n";
     String app = submit(harness, "server-replica.yaml", spec);
     WorkerFaultIT.awaitPushingWorker(harness, app, 0, KEYS);
-    JsonNode victim = serverRow(app, 1);
+    JsonNode victim = serverRow(harness, app, 1);
     signal(pidOf(victim.path("id").asText()), "KILL");
 
     JsonNode job = awaitEnd(harness, app);
@@ -106,7 +106,29 @@ class ServerFaultIT {
         + "was gone: " + successor);
   }
 
-  private static JsonNode serverRow(String app, int index) throws Exception {
+  @Test
+  void aWarmStartFromNothingUsableIsRefusedBeforeAnythingIsSubmitted() throws Exception {
+    String counter = ClusterHarness.counterSpec("warm-start-it", 2, 1, 10, 1, List.of());
+    ClusterHarness.Run missing = harness.psyarn("submit", harness.spec("resume-missing.yaml",
+        counter + "resumeFrom: /no/such/checkpoints\n").toString());
+    assertEquals(ExitCodes.INVALID_SPEC, missing.exitCode(), missing.out() + missing.err());
+    assertTrue(missing.err().contains("resumeFrom") && missing.err().contains("holds no complete checkpoint"),
+        missing.err());
+
+    java.nio.file.Path notAModel = harness.work.resolve("not-a-model.bin");
+    java.nio.file.Files.writeString(notAModel, "weights, maybe");
+    String lr = "name: lr-warm-it\nroles:\n  server: {instances: 1}\n  worker: {instances: 1}\n"
+        + "app: {type: sparse-lr, data: " + notAModel.toUri() + ", initialModel: " + notAModel.toUri() + "}\n";
+    ClusterHarness.Run bad = harness.psyarn("submit", harness.spec("bad-model.yaml", lr).toString());
+    assertEquals(ExitCodes.INVALID_SPEC, bad.exitCode(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("app.initialModel") && bad.err().contains(notAModel.getFileName().toString()), bad.err());
+    ClusterHarness.Run list = harness.psyarn("list", "--json");
+    assertTrue(!list.out().contains("warm-start-it") && !list.out().contains("lr-warm-it"), "nothing submitted: "
+        + list.out());
+  }
+
+  /** Server {@code index}'s status row. */
+  static JsonNode serverRow(ClusterHarness harness, String app, int index) throws Exception {
     ClusterHarness.Run status = harness.psyarn("status", app, "--json");
     for (JsonNode c : status.json().path("job").path("containers")) {
       if ("server".equals(c.path("role").asText()) && c.path("index").asInt() == index) {

@@ -38,6 +38,18 @@ public interface AppType {
     return 0;
   }
 
+  /**
+   * A model the servers start from (a warm start): the table it fills and the file, or empty.
+   * The servers read it and put each key they hold, through the table's updater, when the
+   * table is created. Runs in the AM.
+   */
+  default java.util.Optional<InitialModel> initialModel(com.fasterxml.jackson.databind.JsonNode app) {
+    return java.util.Optional.empty();
+  }
+
+  /** A model file for table {@code table}, as {@link #initialModel} names it. */
+  record InitialModel(int table, String path) {}
+
   /** Runs one worker's part; the returned results go to the AM. */
   Map<String, Double> run(WorkerContext context) throws Exception;
 

@@ -39,6 +39,16 @@ public final class LogisticModel {
     this.weights = weights;
   }
 
+  /** The model's keys, ascending (not a copy). */
+  public long[] keys() {
+    return keys;
+  }
+
+  /** The keys' weights (not a copy). */
+  public float[] weights() {
+    return weights;
+  }
+
   public int hashBits() {
     return hashBits;
   }
@@ -68,6 +78,43 @@ public final class LogisticModel {
   private float weight(long key) {
     int at = Arrays.binarySearch(keys, key);
     return at >= 0 ? weights[at] : 0f;
+  }
+
+  /**
+   * The model a checkpoint of a sparse-lr job holds (every server's file, see
+   * {@code Checkpoints.readWhole}): table {@value SparseLogisticRegression#TABLE}'s weights as its
+   * updater reads them, its largest key being the bias. Its keys are those of the shards it was
+   * trained on (a checkpoint does not carry a hashed featurization).
+   */
+  public static LogisticModel fromCheckpoint(java.util.List<dev.psyarn.ps.store.ServerSnapshot> servers)
+      throws IOException {
+    java.util.TreeMap<Long, Float> all = new java.util.TreeMap<>();
+    for (dev.psyarn.ps.store.ServerSnapshot s : servers) {
+      for (dev.psyarn.ps.store.ServerSnapshot.Table t : s.tables()) {
+        if (t.id() != SparseLogisticRegression.TABLE) {
+          continue;
+        }
+        dev.psyarn.ps.update.Updater updater = t.updater().create();
+        var image = t.image();
+        float[] w = new float[image.width()];
+        for (int i = 0; i < image.keys().length; i++) {
+          updater.pull(image.slots(), i * image.slotWidth(), w, 0, image.width());
+          all.put(image.keys()[i], w[0]);
+        }
+      }
+    }
+    if (all.isEmpty()) {
+      throw new IOException("the checkpoint holds no table " + SparseLogisticRegression.TABLE
+          + " of sparse-lr weights");
+    }
+    long[] keys = new long[all.size()];
+    float[] weights = new float[keys.length];
+    int i = 0;
+    for (var e : all.entrySet()) {
+      keys[i] = e.getKey();
+      weights[i++] = e.getValue();
+    }
+    return new LogisticModel(0, keys[keys.length - 1], keys, weights);
   }
 
   /** Writes the model to any Hadoop file system, replacing what is there. */

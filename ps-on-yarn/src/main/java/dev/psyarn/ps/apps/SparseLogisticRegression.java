@@ -55,7 +55,10 @@ public final class SparseLogisticRegression implements AppType {
   @Override
   public void validate(SpecNode app) {
     app.allowOnly("type", "data", "shards", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
-        "curvePoints", "filters", "evalEveryEpoch", "targetLogloss");
+        "curvePoints", "filters", "evalEveryEpoch", "targetLogloss", "initialModel");
+    if (app.has("initialModel") && app.text("initialModel").isBlank()) {
+      throw app.error("initialModel", "must name a model file that sparse-lr wrote (its app.model)");
+    }
     app.bool("evalEveryEpoch", true);
     if (app.has("targetLogloss")) {
       double target = app.decimal("targetLogloss", 0);
@@ -108,7 +111,13 @@ public final class SparseLogisticRegression implements AppType {
   /** A {@code data} or {@code model} path without a scheme that is relative is a local file next to the spec. */
   @Override
   public void resolvePaths(com.fasterxml.jackson.databind.node.ObjectNode app, java.net.URI base) {
-    dev.psyarn.specs.SpecPaths.resolve(app, base, "data", "shards", "model");
+    dev.psyarn.specs.SpecPaths.resolve(app, base, "data", "shards", "model", "initialModel");
+  }
+
+  @Override
+  public java.util.Optional<InitialModel> initialModel(JsonNode app) {
+    return app.hasNonNull("initialModel") ? java.util.Optional.of(new InitialModel(TABLE, app.get("initialModel").asText()))
+        : java.util.Optional.empty();
   }
 
   @Override

@@ -56,6 +56,9 @@ final class ServerLink implements PeerChannel {
   /** The last clock the server answered. */
   private Clock lastClock;
   private int reconnects;
+  private long lostAtNanos;
+  /** The longest a loss lasted: from the connection lost to the first answer from the replacement. */
+  private double longestOutageSeconds;
 
   ServerLink(int server, PeerChannel channel, InetSocketAddress at, Locator locator, Connector connector) {
     this.server = server;
@@ -117,6 +120,7 @@ final class ServerLink implements PeerChannel {
       return; // another request of the same connection reported it first
     }
     broken = true;
+    lostAtNanos = System.nanoTime();
     LOG.warn("lost server {} at {} ({}); {} requests pending, waiting for its replacement", server, at, cause.toString(),
         pending.size());
     recovery.execute(this::recover);
@@ -152,9 +156,15 @@ final class ServerLink implements PeerChannel {
         reconnects++;
         broken = false;
         List<Pending> again = new ArrayList<>(pending);
-        if (lastClock != null) {
-          next.call(lastClock); // the restored server learns this worker's clock before its next requests
-        }
+        long lostAt = lostAtNanos;
+        CompletableFuture<Object> first = next.call(lastClock != null ? lastClock : new Clock(-1, -1));
+        // The restored server learns this worker's clock before its next requests (a clock of
+        // worker -1 is no worker's: it only says when the replacement answers).
+        first.whenComplete((ok, e) -> {
+          synchronized (this) {
+            longestOutageSeconds = Math.max(longestOutageSeconds, (System.nanoTime() - lostAt) / 1e9);
+          }
+        });
         for (Pending p : again) {
           send(p, next, generation);
         }
@@ -169,6 +179,11 @@ final class ServerLink implements PeerChannel {
       IOException why = new IOException("server " + server + " was lost and no replacement could be reached", e);
       failedRequests.forEach(p -> p.result().completeExceptionally(why));
     }
+  }
+
+  /** The longest a loss of this server lasted: connection lost to the first answer after it, in seconds. */
+  synchronized double longestOutageSeconds() {
+    return longestOutageSeconds;
   }
 
   /** How many times this link moved to a replacement. */

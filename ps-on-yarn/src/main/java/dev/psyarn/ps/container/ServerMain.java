@@ -62,6 +62,15 @@ public final class ServerMain {
     ServerStore store = new ServerStore(index, numServers, boot.env().numWorkers(), writer == null ? 0 : state.everyClocks(),
         writer == null ? snapshot -> {} : writer::submit, replication);
     Map<String, Double> restored = restore(store, state, index, numServers, writer, conf);
+    if (!state.initialModel().isEmpty() && !restored.containsKey("recovery.restoredClock")) {
+      int colon = state.initialModel().indexOf(':');
+      int table = Integer.parseInt(state.initialModel().substring(0, colon));
+      Path path = new Path(state.initialModel().substring(colon + 1));
+      dev.psyarn.ps.apps.LogisticModel model = dev.psyarn.ps.apps.LogisticModel.read(conf, path);
+      store.initialValues(table, model.keys(), model.weights(), numServers == 1 ? null : partitioner);
+      restored.put("warmStart.modelKeys", (double) model.size());
+      LOG.info("server {}: table {} starts from the model {} ({} keys)", index, table, path, model.size());
+    }
     try (RpcServer server = RpcServer.start(new InetSocketAddress(0), boot.secret(), Protocols.DATA,
         store, "server " + index + " data plane");
         ControlClient control = boot.control()) {

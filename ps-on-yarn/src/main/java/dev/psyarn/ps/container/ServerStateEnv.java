@@ -15,12 +15,13 @@ import java.util.Map;
  *     number of servers
  * @param virtualNodes the partitioner's points per server
  * @param replication how many servers after each range's own hold it too
+ * @param initialModel a model file its tables start from, as "table:path" ("" for none)
  */
 public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, String resumeFrom, String partitioner,
-    int virtualNodes, int replication) {
+    int virtualNodes, int replication, String initialModel) {
 
   /** No checkpoints, no warm start, no replicas. */
-  public static final ServerStateEnv NONE = new ServerStateEnv("", 0, 1, "", "consistent-hash", 1, 0);
+  public static final ServerStateEnv NONE = new ServerStateEnv("", 0, 1, "", "consistent-hash", 1, 0, "");
 
   public static final String CHECKPOINT_DIR = "PSYARN_CHECKPOINT_DIR";
   public static final String CHECKPOINT_EVERY = "PSYARN_CHECKPOINT_EVERY_CLOCKS";
@@ -29,6 +30,7 @@ public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, St
   public static final String PARTITIONER = "PSYARN_PARTITIONER";
   public static final String VIRTUAL_NODES = "PSYARN_VIRTUAL_NODES";
   public static final String REPLICATION = "PSYARN_REPLICATION";
+  public static final String INITIAL_MODEL = "PSYARN_INITIAL_MODEL";
 
   public boolean checkpoints() {
     return !checkpointDir.isEmpty();
@@ -43,6 +45,7 @@ public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, St
     env.put(PARTITIONER, partitioner);
     env.put(VIRTUAL_NODES, Integer.toString(virtualNodes));
     env.put(REPLICATION, Integer.toString(replication));
+    env.put(INITIAL_MODEL, initialModel);
     return env;
   }
 
@@ -57,6 +60,7 @@ public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, St
         env.getOrDefault(RESUME_FROM, ""),
         env.get(PARTITIONER),
         Integer.parseInt(env.getOrDefault(VIRTUAL_NODES, "1")),
-        Integer.parseInt(env.getOrDefault(REPLICATION, "0")));
+        Integer.parseInt(env.getOrDefault(REPLICATION, "0")),
+        env.getOrDefault(INITIAL_MODEL, ""));
   }
 }

@@ -48,9 +48,18 @@ public final class WorkerMain {
     try (ControlClient control = boot.control()) {
       control.register(boot.env().role(), boot.env().index(), boot.host(), 0);
       List<RpcClient> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-      control.startHeartbeats(boot.env().heartbeatMs(), () -> traffic(servers));
+      List<ServerLink> links = new java.util.concurrent.CopyOnWriteArrayList<>();
+      control.startHeartbeats(boot.env().heartbeatMs(), () -> {
+        Map<String, Double> m = new LinkedHashMap<>(traffic(servers));
+        double outage = links.stream().mapToDouble(ServerLink::longestOutageSeconds).max().orElse(0);
+        if (outage > 0) {
+          m.put("servers.outageSeconds", outage); // a server lost to the first answer from its successor or replacement
+          m.put("servers.reconnects", (double) links.stream().mapToInt(ServerLink::reconnects).sum());
+        }
+        return m;
+      });
       ClusterView view = control.clusterView();
-      try (KVWorker kv = connect(view, boot, servers, dev.psyarn.ps.wire.DataFilters.of(config), control)) {
+      try (KVWorker kv = connect(view, boot, servers, links, dev.psyarn.ps.wire.DataFilters.of(config), control)) {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
         Map<String, Double> results = new LinkedHashMap<>(app.run(new WorkerContext(boot.env().index(),
@@ -77,7 +86,7 @@ public final class WorkerMain {
   }
 
   private static KVWorker connect(ClusterView first, ContainerBootstrap boot, List<RpcClient> channels,
-      dev.psyarn.ps.wire.DataFilters filters, ControlClient control) throws Exception {
+      List<ServerLink> links, dev.psyarn.ps.wire.DataFilters filters, ControlClient control) throws Exception {
     if (!filters.equals(dev.psyarn.ps.wire.DataFilters.NONE)) {
       LOG.info("data plane filters: {}", filters);
     }
@@ -87,7 +96,6 @@ public final class WorkerMain {
       return client;
     };
     Views views = new Views(first, control);
-    List<ServerLink> links = new ArrayList<>();
     for (int i = 0; i < first.servers().length; i++) {
       InetSocketAddress at = views.address(first, i);
       links.add(new ServerLink(i, connector.connect(at), at, views::next, connector));

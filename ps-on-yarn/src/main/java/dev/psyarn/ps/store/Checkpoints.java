@@ -357,6 +357,22 @@ public final class Checkpoints {
    * @throws IOException naming the path when it holds no complete checkpoint or a file is damaged
    */
   public static List<ServerSnapshot> readWhole(FileSystem fs, Path path) throws IOException {
+    Path dir = locate(fs, path);
+    int n = wholeCount(fs, dir);
+    List<ServerSnapshot> out = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      out.add(read(fs, new Path(dir, fileName(s, n))));
+    }
+    return out;
+  }
+
+  /**
+   * The checkpoint directory {@code path} names (itself, or a root's newest complete one), once
+   * each of its files ends with a whole trailer: a cheap check before a job is submitted.
+   *
+   * @throws IOException naming the path when it holds no complete checkpoint or a file is cut short
+   */
+  public static Path locate(FileSystem fs, Path path) throws IOException {
     Path dir = path;
     if (!DIR.matcher(path.getName()).matches()) {
       TreeMap<Integer, Path> all = dirs(fs, path);
@@ -375,11 +391,22 @@ public final class Checkpoints {
     if (n <= 0) {
       throw new IOException(dir + " is not a complete checkpoint: it lacks some servers' files");
     }
-    List<ServerSnapshot> out = new ArrayList<>();
     for (int s = 0; s < n; s++) {
-      out.add(read(fs, new Path(dir, fileName(s, n))));
+      Path file = new Path(dir, fileName(s, n));
+      long length = fs.getFileStatus(file).getLen();
+      try (var in = fs.open(file)) {
+        if (length < 24) {
+          throw new IOException(file + " is truncated: " + length + " bytes");
+        }
+        in.seek(length - 24);
+        long declared = in.readLong();
+        in.readLong(); // the checksum, checked when the file is read
+        if (declared != length - 24 || in.readLong() != END) {
+          throw new IOException(file + " is truncated or not a psyarn checkpoint: it does not end with its trailer");
+        }
+      }
     }
-    return out;
+    return dir;
   }
 
   /** The number of servers whose files a checkpoint directory holds all of, or -1. */

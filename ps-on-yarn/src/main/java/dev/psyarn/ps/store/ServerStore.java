@@ -118,6 +118,10 @@ public final class ServerStore implements RequestHandler {
     Table create(int id, int width, UpdaterSpec spec) {
       return tables.computeIfAbsent(id, t -> {
         Table created = new Table(width, spec, targets);
+        InitialValues initial = initialValues.get(id);
+        if (initial != null) {
+          initial.putInto(created.values, this);
+        }
         if (index == server && cutClock >= 0) {
           created.values.openCut();
           created.ledger.openCut();
@@ -128,6 +132,34 @@ public final class ServerStore implements RequestHandler {
   }
 
   private final Map<Integer, Range> ranges = new ConcurrentHashMap<>();
+  /** Values tables start with when they are created (a warm start from a model), by table. */
+  private final Map<Integer, InitialValues> initialValues = new ConcurrentHashMap<>();
+
+  /** A model's keys and values, and the partitioner that says which of them a range holds. */
+  private record InitialValues(long[] keys, float[] values, Partitioner partitioner) {
+
+    void putInto(KeyValueTable table, Range range) {
+      int width = table.width();
+      if (values.length != (long) keys.length * width) {
+        throw new IllegalArgumentException("the initial model has " + values.length / Math.max(1, keys.length)
+            + " values a key; the table has " + width);
+      }
+      int n = 0;
+      for (long key : keys) {
+        n += partitioner == null || partitioner.serverOf(key) == range.index ? 1 : 0;
+      }
+      long[] mine = new long[n];
+      float[] theirs = new float[n * width];
+      for (int i = 0, j = 0; i < keys.length; i++) {
+        if (partitioner == null || partitioner.serverOf(keys[i]) == range.index) {
+          mine[j] = keys[i];
+          System.arraycopy(values, i * width, theirs, j * width, width);
+          j++;
+        }
+      }
+      table.set(mine, theirs);
+    }
+  }
   private final Range own;
   private final VectorClock clock;
   private final List<HeldPull> held = new ArrayList<>();
@@ -143,6 +175,9 @@ public final class ServerStore implements RequestHandler {
   /** Checkpoints: a cut every this many clock ticks (0: none), and where the snapshots go. */
   private final int everyClocks;
   private final Consumer<ServerSnapshot> snapshots;
+  /** The highest clock any worker reached, and whether the final snapshot was taken; the clock's lock. */
+  private int lastClock = -1;
+  private boolean finalTaken;
   /** The clock of the open cut, or -1; written under the clock's lock. */
   private volatile int cutClock = -1;
   /** Restores this server's ranges went through (carried in its snapshots); guarded by the clock's lock. */
@@ -477,19 +512,41 @@ public final class ServerStore implements RequestHandler {
     openGate();
   }
 
+  /**
+   * Table {@code table} starts with these values ({@code width} floats a key, the table's) for the
+   * keys of the ranges this server holds ({@code partitioner} says which; null: all of them),
+   * put through its updater when it is created: a warm start from a model file.
+   */
+  public void initialValues(int table, long[] keys, float[] values, Partitioner partitioner) {
+    initialValues.put(table, new InitialValues(keys, values, partitioner));
+  }
+
   /** Replicas that dropped out since the start (a server lost). */
   public long replicasLost() {
     return replicasLost.get();
   }
 
   private void tick(Clock tick, Reply reply) {
+    if (tick.worker() < 0) {
+      reply.ok(new Ack()); // a probe: a worker's link asks whether the server answers
+      return;
+    }
     List<HeldPull> ready = new ArrayList<>();
     int now;
     synchronized (clock) {
       noteResumed(tick.worker(), tick.clock());
       clock.advance(tick.worker(), tick.clock());
       now = clock.min();
-      if (cutClock >= 0 && now >= cutClock) {
+      if (tick.clock() != Integer.MAX_VALUE) {
+        lastClock = Math.max(lastClock, tick.clock());
+      }
+      if (cutClock >= 0 && now >= cutClock && (now != Integer.MAX_VALUE || lastClock >= cutClock)) {
+        takeSnapshot(); // (not when every worker finished short of the cut: the final snapshot is next)
+      }
+      if (now == Integer.MAX_VALUE && everyClocks > 0 && !finalTaken && lastClock >= 0) {
+        // Every worker is done: the last checkpoint is the final state, at the last clock reached.
+        finalTaken = true;
+        cutClock = lastClock;
         takeSnapshot();
       }
       for (Iterator<HeldPull> it = held.iterator(); it.hasNext(); ) {

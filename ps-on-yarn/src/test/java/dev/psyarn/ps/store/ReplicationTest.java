@@ -114,4 +114,19 @@ class ReplicationTest {
     assertArrayEquals(range1, ((KeyList) call(s[2], new ListKeys(0, 1))).keys(), "range 1's keys, asked by range");
     assertTrue(((KeyList) call(s[2], new ListKeys(0, 2))).keys().length == 0, "server 2's own range is empty");
   }
+
+  @Test
+  void aModelsValuesGoIntoEachRangeItsServerHoldsWhenTheTableIsCreated() throws IOException {
+    ServerStore s1 = server(1);
+    long[] keys = {keysOf(0)[0], keysOf(1)[0], keysOf(2)[0]};
+    s1.initialValues(0, keys, new float[] {0.5f, -1.5f, 2f}, RANGES);
+    servers.put("s:0", server(0));
+    servers.put("s:2", server(2));
+    s1.replicateTo(new String[] {"s:0", "s:1", "s:2"});
+    UpdaterSpec ftrl = new UpdaterSpec("ftrl", 0.1f, 0.01f, 0.1f, 1f);
+    call(s1, new CreateTable(0, 1, ftrl));
+    assertArrayEquals(new float[] {0.5f}, pull(s1, new long[] {keys[0]}), 1e-6f, "range 0, held as a replica");
+    assertArrayEquals(new float[] {-1.5f}, pull(s1, new long[] {keys[1]}), 1e-6f, "its own range");
+    assertEquals(2, s1.keys() + s1.replicaKeys(), "range 2's key is not server 1's");
+  }
 }

@@ -86,6 +86,25 @@ class ServerCheckpointTest {
   }
 
   @Test
+  void whenEveryWorkerIsDoneTheLastSnapshotHoldsEverythingAtTheLastClockReached() {
+    ServerStore store = store(2, 10, UpdaterSpec.SUM); // a cut at 9, never reached
+    for (int round = 0; round < 3; round++) {
+      for (int w = 0; w < 2; w++) {
+        push(store, w, round + 1, 1);
+        call(store, new Clock(w, round));
+      }
+    }
+    call(store, new Clock(0, Integer.MAX_VALUE));
+    assertEquals(0, taken.size(), "worker 1 is not done");
+    call(store, new Clock(1, Integer.MAX_VALUE));
+    assertEquals(1, taken.size());
+    assertEquals(2, taken.get(0).clock(), "the last clock any worker reached");
+    for (float v : taken.get(0).tables().get(0).image().slots()) {
+      assertEquals(6f, v);
+    }
+  }
+
+  @Test
   void anFtrlSnapshotEqualsATableThatGotOnlyThePushesBeforeTheCutInTheirOrder() {
     UpdaterSpec ftrl = new UpdaterSpec("ftrl", 0.1f, 0.01f, 0.1f, 1f);
     ServerStore live = store(2, 1, ftrl); // a cut at every clock: the first at 0
