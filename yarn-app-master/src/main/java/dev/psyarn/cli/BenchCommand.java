@@ -49,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--replication", defaultValue = "0", description = "pushpull: 1 to measure a server whose range is "
+      + "replicated on a second one beside one that is not (default ${DEFAULT-VALUE}).")
+  int replication;
+
   @Option(names = "--role", defaultValue = "worker", description = "recovery: the role whose container 1 is killed, "
       + "worker or server (default ${DEFAULT-VALUE}).")
   String role;
@@ -203,6 +207,28 @@ final class BenchCommand implements Callable<Integer> {
   private int pushPull() throws Exception {
     if (window < 1 || window > 64 || !(seconds > 0)) {
       throw new IllegalArgumentException("--window must be from 1 to 64 and --seconds positive");
+    }
+    if (replication != 0 && replication != 1) {
+      throw new IllegalArgumentException("--replication must be 0 or 1, got " + replication);
+    }
+    if (replication == 1) {
+      ctx.err.println("push/pull: 1 worker, 1 server beside 1 server with its replica, loopback TCP, window " + window
+          + ", medians of " + runs + " runs of " + seconds + " s");
+      List<PushPullBench.Figures[]> pairs = new PushPullBench(runs, Duration.ofMillis((long) (seconds * 1000)),
+          window, ctx.err).runReplicated(PushPullBench.STANDARD);
+      if (json) {
+        ctx.printJson(pairs);
+      } else {
+        ctx.out.println("shape (keys×floats) | push GB/s, replication 0 | replication 1 | ratio | pull GB/s, "
+            + "replication 0 | replication 1 | ratio");
+        for (PushPullBench.Figures[] p : pairs) {
+          ctx.out.printf(Locale.ROOT, "%s | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f%n", p[0].shape().label(),
+              p[0].pushGigabytesPerSecond(), p[1].pushGigabytesPerSecond(),
+              p[1].pushGigabytesPerSecond() / p[0].pushGigabytesPerSecond(), p[0].pullGigabytesPerSecond(),
+              p[1].pullGigabytesPerSecond(), p[1].pullGigabytesPerSecond() / p[0].pullGigabytesPerSecond());
+        }
+      }
+      return ExitCodes.OK;
     }
     ctx.err.println("push/pull: 1 worker, 1 server, loopback TCP, window " + window + ", medians of " + runs
         + " runs of " + seconds + " s");

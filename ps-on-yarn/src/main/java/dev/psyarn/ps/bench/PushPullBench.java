@@ -114,6 +114,49 @@ public final class PushPullBench {
     return out;
   }
 
+  /**
+   * For each shape, side by side: one worker against one server, then against a server whose
+   * range is replicated on a second one ({@code replication: 1}: every push is applied, forwarded
+   * and acknowledged by the replica before the worker's acknowledgement). Both servers on
+   * loopback; the keys are the first server's range.
+   */
+  public List<Figures[]> runReplicated(List<Shape> shapes) throws IOException {
+    AppSecret secret = AppSecret.generate();
+    List<Figures[]> out = new ArrayList<>();
+    for (Shape shape : shapes) {
+      Figures plain;
+      try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+              new ServerStore(), "bench server");
+          KVWorker kv = new KVWorker(KeyRanges.even(1), List.of(RpcClient.connect(
+              new InetSocketAddress("127.0.0.1", server.port()), secret, Protocols.DATA, Duration.ofSeconds(10))))) {
+        progress.print("replication 0: ");
+        plain = measure(kv, shape);
+      }
+      KeyRanges ranges = KeyRanges.even(2); // the bench's keys are all at or above 0: range 1
+      ServerStore.Peers peers = (host, port) -> RpcClient.connect(new InetSocketAddress(host, port), secret,
+          Protocols.DATA, Duration.ofSeconds(10));
+      ServerStore replica = new ServerStore(0, 2, 1, 0, snapshot -> {}, new ServerStore.Replication(1, ranges, peers));
+      ServerStore primary = new ServerStore(1, 2, 1, 0, snapshot -> {}, new ServerStore.Replication(1, ranges, peers));
+      try (RpcServer replicaServer = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+              replica, "bench replica");
+          RpcServer primaryServer = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+              primary, "bench primary")) {
+        String[] where = {"127.0.0.1:" + replicaServer.port(), "127.0.0.1:" + primaryServer.port()};
+        replica.replicateTo(where);
+        primary.replicateTo(where);
+        try (KVWorker kv = new KVWorker(ranges, List.of(
+            RpcClient.connect(new InetSocketAddress("127.0.0.1", replicaServer.port()), secret, Protocols.DATA,
+                Duration.ofSeconds(10)),
+            RpcClient.connect(new InetSocketAddress("127.0.0.1", primaryServer.port()), secret, Protocols.DATA,
+                Duration.ofSeconds(10))))) {
+          progress.print("replication 1: ");
+          out.add(new Figures[] {plain, measure(kv, shape)});
+        }
+      }
+    }
+    return out;
+  }
+
   private Figures measure(KVWorker kv, Shape shape) throws IOException {
     kv.createTable(0, shape.width());
     long[] keys = new long[shape.keys()];

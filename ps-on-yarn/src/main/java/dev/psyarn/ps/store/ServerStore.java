@@ -188,6 +188,8 @@ public final class ServerStore implements RequestHandler {
   private final Object gate = new Object();
   private volatile boolean open;
   private final List<Map.Entry<Object, Reply>> waiting = new ArrayList<>();
+  /** Arrays that hold a push's values until its replicas have them, reused: large pushes allocate none. */
+  private final Copies copies = new Copies();
   private final ExecutorService handovers = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "psyarn-handover");
     t.setDaemon(true);
@@ -195,6 +197,35 @@ public final class ServerStore implements RequestHandler {
   });
 
   private record HeldPull(Range range, Pull pull, Reply reply) {}
+
+  /** A few arrays of the sizes large pushes need, lent while a push is forwarded. */
+  private static final class Copies {
+    private static final int SMALL = 1 << 14;
+    private static final int KEPT = 8;
+    private final java.util.ArrayDeque<float[]> free = new java.util.ArrayDeque<>();
+
+    synchronized float[] borrow(int count) {
+      if (count >= SMALL) {
+        for (java.util.Iterator<float[]> it = free.iterator(); it.hasNext(); ) {
+          float[] a = it.next();
+          if (a.length >= count && a.length <= count * 2L) {
+            it.remove();
+            return a;
+          }
+        }
+      }
+      return new float[count];
+    }
+
+    synchronized void giveBack(float[] a) {
+      if (a != null && a.length >= SMALL) {
+        if (free.size() == KEPT) {
+          free.pollFirst();
+        }
+        free.addLast(a);
+      }
+    }
+  }
 
   /** A server for a job of one worker (tests, benchmarks). */
   public ServerStore() {
@@ -371,22 +402,24 @@ public final class ServerStore implements RequestHandler {
       noteFirstPush(push.origin(), push.seq());
     }
     List<CompletableFuture<Object>> forwards = List.of();
+    float[] copy = null;
     synchronized (table) {
       if (!table.ledger.firstTime(push.origin(), push.seq(), afterCut)) {
         pushesDropped.incrementAndGet();
         reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
         return;
       }
-      float[] copy = null;
+      int count = push.values().remaining();
       if (!table.targets.isEmpty()) {
-        copy = new float[push.values().remaining()];
-        push.values().duplicate().get(copy);
+        copy = copies.borrow(count);
+        push.values().duplicate().get(copy, 0, count);
       }
-      table.values.add(push.keys(), push.values(), afterCut); // a view of the received frame: applied now, not kept
       if (copy != null) {
-        // Under the table's lock: every replica gets the table's pushes in the order applied here.
+        // Under the table's lock: every replica gets the table's pushes in the order applied here;
+        // sent first, so the replicas apply while this server does.
         forwards = new ArrayList<>();
-        Replicate r = new Replicate(range.index, push.table(), push.keys(), copy, push.origin(), push.seq());
+        Replicate r = new Replicate(range.index, push.table(), push.keys(), FloatBuffer.wrap(copy, 0, count),
+            push.origin(), push.seq());
         for (Target t : table.targets) {
           forwards.add(t.channel().call(r).whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -395,14 +428,19 @@ public final class ServerStore implements RequestHandler {
           }));
         }
       }
+      table.values.add(push.keys(), push.values(), afterCut); // a view of the received frame: applied now, not kept
     }
     keysPushed.addAndGet(push.keys().length);
     if (forwards.isEmpty()) {
       reply.ok(new Ack());
     } else {
       // Acknowledged once every replica has it (a replica that is gone is dropped, not waited for).
+      float[] lent = copy;
       CompletableFuture.allOf(forwards.stream().map(f -> f.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
-          .whenComplete((ok, e) -> reply.ok(new Ack()));
+          .whenComplete((ok, e) -> {
+            copies.giveBack(lent); // written to every replica: answered
+            reply.ok(new Ack());
+          });
     }
   }
 
@@ -425,7 +463,7 @@ public final class ServerStore implements RequestHandler {
     Table table = range.table(r.table());
     synchronized (table) {
       if (table.ledger.firstTime(r.origin(), r.seq())) {
-        table.values.add(r.keys(), FloatBuffer.wrap(r.values()), false);
+        table.values.add(r.keys(), r.values(), false); // a view of the received frame
       } else {
         pushesDropped.incrementAndGet();
       }

@@ -21,6 +21,8 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  * Push        flags, table, key count, value count, origin, seq, [slot], payload: keys (unless cached), values
  *             (read as a {@link ReceivedPush}: the values stay in the frame)
  * Pull        flags, table, min clock, key count, [slot], payload: keys (unless cached)
+ * Replicate   flags, range, table, key count, value count, origin, seq, keys, values (raw; read with
+ *             the values a view of the frame)
  * PullResult  flags, clock, value count, payload: values (a {@link PullAnswer} written, a
  *             {@link PullResult} read, whose values stay in the frame)
  * payload     raw little-endian arrays, or (flag LZ4) raw length, compressed length, LZ4 block
@@ -38,6 +40,7 @@ final class DataBulkCodec implements BulkCodec {
   private static final byte PUSH = 1;
   private static final byte PULL = 2;
   private static final byte PULL_RESULT = 3;
+  private static final byte REPLICATE = 4;
   private static final int STORE = 1;
   private static final int CACHED = 2;
   private static final int LZ4 = 4;
@@ -70,6 +73,9 @@ final class DataBulkCodec implements BulkCodec {
     if (message instanceof PullResult || message instanceof PullAnswer) {
       return PULL_RESULT;
     }
+    if (message instanceof DataMessages.Replicate) {
+      return REPLICATE;
+    }
     return 0;
   }
 
@@ -86,6 +92,9 @@ final class DataBulkCodec implements BulkCodec {
     }
     if (message instanceof PullAnswer a) {
       return 16 + a.count() * Float.BYTES;
+    }
+    if (message instanceof DataMessages.Replicate r) {
+      return 40 + r.keys().length * Long.BYTES + r.values().remaining() * Float.BYTES;
     }
     return 256;
   }
@@ -128,6 +137,14 @@ final class DataBulkCodec implements BulkCodec {
         BulkCodec.writeFloats(peerCompresses ? scratch.clear() : out, a.count(), a.values());
         compressed(out, peerCompresses);
       }
+      case REPLICATE -> {
+        DataMessages.Replicate r = (DataMessages.Replicate) message;
+        int count = r.values().remaining();
+        out.writeByte(0).writeInt(r.range()).writeInt(r.table()).writeInt(r.keys().length).writeInt(count)
+            .writeInt(r.origin()).writeLong(r.seq());
+        BulkCodec.writeLongs(out, r.keys());
+        BulkCodec.writeFloats(out, count, view -> view.put(r.values().duplicate()));
+      }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     }
   }
@@ -160,6 +177,16 @@ final class DataBulkCodec implements BulkCodec {
         int clock = in.readInt();
         int count = in.readInt();
         yield new PullResult(BulkCodec.viewFloats(payload(in, flags), count), clock);
+      }
+      case REPLICATE -> {
+        int range = in.readInt();
+        int table = in.readInt();
+        int keyCount = in.readInt();
+        int valueCount = in.readInt();
+        int origin = in.readInt();
+        long seq = in.readLong();
+        long[] keys = BulkCodec.readLongs(in, keyCount);
+        yield new DataMessages.Replicate(range, table, keys, BulkCodec.viewFloats(in, valueCount), origin, seq);
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     };

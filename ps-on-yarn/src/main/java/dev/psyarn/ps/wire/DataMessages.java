@@ -110,9 +110,20 @@ public final class DataMessages {
 
   /**
    * A push the holder of key range {@code range} applied, forwarded to a replica of the range:
-   * applied once (by origin and sequence, as a {@link Push}) and never forwarded again.
+   * applied once (by origin and sequence, as a {@link Push}) and never forwarded again. On the
+   * wire as a bulk message; received, its values are a view of the frame, as a
+   * {@link ReceivedPush}'s.
    */
-  public record Replicate(int range, int table, long[] keys, float[] values, int origin, long seq) {}
+  public record Replicate(int range, int table, long[] keys, FloatBuffer values, int origin, long seq)
+      implements FrameView {
+
+    @Override
+    public Replicate detached() {
+      float[] copy = new float[values.remaining()];
+      values.duplicate().get(copy);
+      return new Replicate(range, table, keys, FloatBuffer.wrap(copy), origin, seq);
+    }
+  }
 
   /**
    * A replacement server ({@code server}, listening at {@code host}:{@code port}) asks a holder of
