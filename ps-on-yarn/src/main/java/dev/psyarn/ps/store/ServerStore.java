@@ -8,7 +8,6 @@ import dev.psyarn.ps.wire.DataMessages.Ack;
 import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
 import dev.psyarn.ps.wire.DataMessages.Handover;
-import dev.psyarn.ps.wire.DataMessages.HandoverReply;
 import dev.psyarn.ps.wire.DataMessages.KeyList;
 import dev.psyarn.ps.wire.DataMessages.ListKeys;
 import dev.psyarn.ps.wire.DataMessages.Progress;
@@ -18,7 +17,6 @@ import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.Push;
 import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
 import dev.psyarn.ps.wire.DataMessages.Recovery;
-import dev.psyarn.ps.wire.DataMessages.RecoveryReply;
 import dev.psyarn.ps.wire.DataMessages.Replicate;
 import dev.psyarn.ps.worker.Partitioner;
 import java.io.IOException;
@@ -27,10 +25,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,154 +73,35 @@ public final class ServerStore implements RequestHandler {
     public static final Replication NONE = new Replication(0, null, null);
   }
 
-  /** One table of one range: its values, push ledger and the replicas its pushes go to. */
-  private static final class Table {
-    final KeyValueTable values;
-    final UpdaterSpec spec;
-    final PushLedger ledger = new PushLedger();
-    final List<Target> targets;
-
-    Table(int width, UpdaterSpec spec, List<Target> targets) {
-      this.values = new KeyValueTable(width, spec.create());
-      this.spec = spec;
-      this.targets = new CopyOnWriteArrayList<>(targets);
-    }
-  }
-
-  /** A replica a range's pushes are forwarded to. */
-  private record Target(String name, PeerChannel channel) {}
-
-  /** A key range this server holds. */
-  private final class Range {
-    final int index;
-    final Map<Integer, Table> tables = new ConcurrentHashMap<>();
-    /** The replicas of the range's tables to come. */
-    final List<Target> targets = new CopyOnWriteArrayList<>();
-
-    Range(int index) {
-      this.index = index;
-    }
-
-    Table table(int id) {
-      Table t = tables.get(id);
-      if (t == null) {
-        throw new IllegalArgumentException("no table " + id + " in range " + index + " on server " + server
-            + ": create it first");
-      }
-      return t;
-    }
-
-    Table create(int id, int width, UpdaterSpec spec) {
-      return tables.computeIfAbsent(id, t -> {
-        Table created = new Table(width, spec, targets);
-        InitialValues initial = initialValues.get(id);
-        if (initial != null) {
-          initial.putInto(created.values, this);
-        }
-        if (index == server && cutClock >= 0) {
-          created.values.openCut();
-          created.ledger.openCut();
-        }
-        return created;
-      });
-    }
-  }
-
-  private final Map<Integer, Range> ranges = new ConcurrentHashMap<>();
+  private final Map<Integer, HeldRange> ranges = new ConcurrentHashMap<>();
   /** Values tables start with when they are created (a warm start from a model), by table. */
   private final Map<Integer, InitialValues> initialValues = new ConcurrentHashMap<>();
-
-  /** A model's keys and values, and the partitioner that says which of them a range holds. */
-  private record InitialValues(long[] keys, float[] values, Partitioner partitioner) {
-
-    void putInto(KeyValueTable table, Range range) {
-      int width = table.width();
-      if (values.length != (long) keys.length * width) {
-        throw new IllegalArgumentException("the initial model has " + values.length / Math.max(1, keys.length)
-            + " values a key; the table has " + width);
-      }
-      int n = 0;
-      for (long key : keys) {
-        n += partitioner == null || partitioner.serverOf(key) == range.index ? 1 : 0;
-      }
-      long[] mine = new long[n];
-      float[] theirs = new float[n * width];
-      for (int i = 0, j = 0; i < keys.length; i++) {
-        if (partitioner == null || partitioner.serverOf(keys[i]) == range.index) {
-          mine[j] = keys[i];
-          System.arraycopy(values, i * width, theirs, j * width, width);
-          j++;
-        }
-      }
-      table.set(mine, theirs);
-    }
-  }
-  private final Range own;
+  private final HeldRange own;
   private final VectorClock clock;
   private final List<HeldPull> held = new ArrayList<>();
   private final AtomicLong pullsHeld = new AtomicLong();
   private final AtomicLong keysPushed = new AtomicLong();
   private final AtomicLong keysPulled = new AtomicLong();
   private final AtomicLong pushesDropped = new AtomicLong();
-  private final AtomicLong replicasLost = new AtomicLong();
   private final int workers;
   private final int server;
   private final int numServers;
   private final Replication replication;
-  /** Checkpoints: a cut every this many clock ticks (0: none), and where the snapshots go. */
-  private final int everyClocks;
-  private final Consumer<ServerSnapshot> snapshots;
-  /** The highest clock any worker reached, and whether the final snapshot was taken; the clock's lock. */
-  private int lastClock = -1;
-  private boolean finalTaken;
-  /** The clock of the open cut, or -1; written under the clock's lock. */
-  private volatile int cutClock = -1;
-  /** Restores this server's ranges went through (carried in its snapshots); guarded by the clock's lock. */
-  private final List<ServerSnapshot.Rollback> rollbacks = new ArrayList<>();
-  /** Whether a restore waits for some worker's first push, to learn which of its pushes were lost. */
-  private volatile boolean awaitingResume;
+  /** Checkpoints of the own range; confined to the clock's lock. */
+  private final CheckpointCuts cuts;
+  private final RestoreLog restores;
   /** Requests wait until the replicas are connected; in arrival order. */
   private final Object gate = new Object();
   private volatile boolean open;
   private final List<Map.Entry<Object, Reply>> waiting = new ArrayList<>();
-  /** Arrays that hold a push's values until its replicas have them, reused: large pushes allocate none. */
-  private final Copies copies = new Copies();
+  private final Replicas replicas;
   private final ExecutorService handovers = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "psyarn-handover");
     t.setDaemon(true);
     return t;
   });
 
-  private record HeldPull(Range range, Pull pull, Reply reply) {}
-
-  /** A few arrays of the sizes large pushes need, lent while a push is forwarded. */
-  private static final class Copies {
-    private static final int SMALL = 1 << 14;
-    private static final int KEPT = 8;
-    private final java.util.ArrayDeque<float[]> free = new java.util.ArrayDeque<>();
-
-    synchronized float[] borrow(int count) {
-      if (count >= SMALL) {
-        for (java.util.Iterator<float[]> it = free.iterator(); it.hasNext(); ) {
-          float[] a = it.next();
-          if (a.length >= count && a.length <= count * 2L) {
-            it.remove();
-            return a;
-          }
-        }
-      }
-      return new float[count];
-    }
-
-    synchronized void giveBack(float[] a) {
-      if (a != null && a.length >= SMALL) {
-        if (free.size() == KEPT) {
-          free.pollFirst();
-        }
-        free.addLast(a);
-      }
-    }
-  }
+  private record HeldPull(HeldRange range, Pull pull, Reply reply) {}
 
   /** A server for a job of one worker (tests, benchmarks). */
   public ServerStore() {
@@ -258,26 +134,34 @@ public final class ServerStore implements RequestHandler {
     this.workers = workers;
     this.server = server;
     this.numServers = numServers;
-    this.everyClocks = everyClocks;
-    this.snapshots = snapshots;
     this.replication = replication;
-    this.own = new Range(server);
+    this.own = new HeldRange(server, server, this::created);
     ranges.put(server, own);
     for (int i = 1; i <= Math.min(replication.copies(), numServers - 1); i++) {
       int before = Math.floorMod(server - i, numServers);
-      ranges.put(before, new Range(before));
+      ranges.put(before, new HeldRange(before, server, this::created));
     }
     this.open = replication.copies() == 0;
-    if (everyClocks > 0) {
-      synchronized (clock) {
-        armNextCut();
-      }
+    this.replicas = new Replicas(server, numServers, replication, ranges);
+    this.restores = new RestoreLog(workers);
+    this.cuts = new CheckpointCuts(everyClocks, snapshots, server, numServers, own, restores);
+    synchronized (clock) {
+      cuts.arm(clock);
     }
+  }
+
+  /** A table was created in a range: it starts with a warm start's values and takes part in an open cut. */
+  private void created(HeldRange range, int id, HeldRange.Table table) {
+    InitialValues initial = initialValues.get(id);
+    if (initial != null) {
+      initial.putInto(table.values, range.index);
+    }
+    cuts.created(range, table);
   }
 
   /** The ranges this server holds: its own and those it is a replica of. */
   public List<Integer> ranges() {
-    return List.copyOf(new TreeMap<>(ranges).keySet());
+    return List.copyOf(new java.util.TreeSet<>(ranges.keySet()));
   }
 
   /**
@@ -286,22 +170,7 @@ public final class ServerStore implements RequestHandler {
    * "host:port", null for one that is gone.
    */
   public void replicateTo(String[] where) throws IOException {
-    Map<Integer, Target> peers = new TreeMap<>();
-    for (Range r : ranges.values()) {
-      for (int i = 0; i <= replication.copies(); i++) {
-        int holder = (r.index + i) % numServers;
-        if (holder == server || where[holder] == null) {
-          continue;
-        }
-        Target t = peers.get(holder);
-        if (t == null) {
-          String[] hostPort = where[holder].split(":");
-          t = new Target(where[holder], replication.peers().connect(hostPort[0], Integer.parseInt(hostPort[1])));
-          peers.put(holder, t);
-        }
-        r.targets.add(t);
-      }
-    }
+    replicas.connectAll(where);
     openGate();
   }
 
@@ -336,7 +205,7 @@ public final class ServerStore implements RequestHandler {
     if (request instanceof ReceivedPush push) {
       push(push, reply);
     } else if (request instanceof Pull pull) {
-      Range range = rangeOf(pull.keys());
+      HeldRange range = rangeOf(pull.keys());
       range.table(pull.table());
       int now;
       synchronized (clock) {
@@ -353,9 +222,9 @@ public final class ServerStore implements RequestHandler {
     } else if (request instanceof Replicate r) {
       replicated(r, reply);
     } else if (request instanceof Progress p) {
-      Range range = range(p.range());
+      HeldRange range = range(p.range());
       long last = 0;
-      for (Table t : range.tables.values()) {
+      for (HeldRange.Table t : range.tables.values()) {
         last = Math.max(last, t.ledger.last(p.worker()));
       }
       int workerClock;
@@ -364,9 +233,9 @@ public final class ServerStore implements RequestHandler {
       }
       reply.ok(new ProgressReply(last, workerClock));
     } else if (request instanceof Recovery) {
-      reply.ok(recovery());
+      reply.ok(restores.reply());
     } else if (request instanceof ListKeys list) {
-      Table table = range(list.range()).table(list.table());
+      HeldRange.Table table = range(list.range()).table(list.table());
       long[] keys;
       synchronized (table) {
         keys = table.values.keys();
@@ -374,8 +243,8 @@ public final class ServerStore implements RequestHandler {
       reply.ok(new KeyList(keys));
     } else if (request instanceof CreateTable create) {
       UpdaterSpec spec = create.updater() == null ? UpdaterSpec.SUM : create.updater();
-      for (Range range : ranges.values()) {
-        Table table = range.create(create.table(), create.width(), spec);
+      for (HeldRange range : ranges.values()) {
+        HeldRange.Table table = range.create(create.table(), create.width(), spec);
         if (table.values.width() != create.width() || !table.spec.create().equals(spec.create())) {
           reply.error("table " + create.table() + " exists with width " + table.values.width() + " and updater "
               + table.spec.type() + ", not " + create.width() + " and " + spec.type());
@@ -391,76 +260,42 @@ public final class ServerStore implements RequestHandler {
   }
 
   private void push(ReceivedPush push, Reply reply) {
-    Range range = rangeOf(push.keys());
-    Table table = range.table(push.table());
-    int cut = cutClock;
+    HeldRange range = rangeOf(push.keys());
+    HeldRange.Table table = range.table(push.table());
+    int cut = cuts.cut();
     // A worker's clock message follows its pushes on the same connection: once the server has
     // its clock at the cut, what it pushes belongs to later iterations.
     boolean afterCut = range == own && cut >= 0 && push.origin() >= 0 && push.origin() < workers
         && workerClock(push.origin()) >= cut;
-    if (awaitingResume && range == own && push.origin() >= 0 && push.origin() < workers) {
-      noteFirstPush(push.origin(), push.seq());
+    if (range == own && restores.awaits(push.origin())) {
+      restores.pushed(push.origin(), push.seq());
     }
-    List<CompletableFuture<Object>> forwards = List.of();
-    float[] copy = null;
+    Replicas.Forwarded forwarded;
     synchronized (table) {
       if (!table.ledger.firstTime(push.origin(), push.seq(), afterCut)) {
         pushesDropped.incrementAndGet();
         reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
         return;
       }
-      int count = push.values().remaining();
-      if (!table.targets.isEmpty()) {
-        copy = copies.borrow(count);
-        push.values().duplicate().get(copy, 0, count);
-      }
-      if (copy != null) {
-        // Under the table's lock: every replica gets the table's pushes in the order applied here;
-        // sent first, so the replicas apply while this server does.
-        forwards = new ArrayList<>();
-        Replicate r = new Replicate(range.index, push.table(), push.keys(), FloatBuffer.wrap(copy, 0, count),
-            push.origin(), push.seq());
-        for (Target t : table.targets) {
-          forwards.add(t.channel().call(r).whenComplete((ok, failure) -> {
-            if (failure != null) {
-              lostReplica(range, table, t, failure);
-            }
-          }));
-        }
-      }
+      forwarded = replicas.forward(range, table, push);
       table.values.add(push.keys(), push.values(), afterCut); // a view of the received frame: applied now, not kept
     }
     keysPushed.addAndGet(push.keys().length);
-    if (forwards.isEmpty()) {
+    if (forwarded == null) {
       reply.ok(new Ack());
     } else {
-      // Acknowledged once every replica has it (a replica that is gone is dropped, not waited for).
-      float[] lent = copy;
-      CompletableFuture.allOf(forwards.stream().map(f -> f.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
-          .whenComplete((ok, e) -> {
-            copies.giveBack(lent); // written to every replica: answered
-            reply.ok(new Ack());
-          });
-    }
-  }
-
-  private void lostReplica(Range range, Table table, Target target, Throwable why) {
-    if (table.targets.remove(target)) {
-      range.targets.remove(target);
-      replicasLost.incrementAndGet();
-      LOG.warn("server {}: replica {} of range {} is gone ({}); going on without it", server, target.name(),
-          range.index, why.toString());
+      replicas.whenAcknowledged(forwarded, () -> reply.ok(new Ack())); // acknowledged once the replicas have it
     }
   }
 
   /** A push its range's holder forwarded: applied once, never forwarded again. */
   private void replicated(Replicate r, Reply reply) {
-    Range range = ranges.get(r.range());
+    HeldRange range = ranges.get(r.range());
     if (range == null) {
       reply.error("server " + server + " holds no replica of range " + r.range());
       return;
     }
-    Table table = range.table(r.table());
+    HeldRange.Table table = range.table(r.table());
     synchronized (table) {
       if (table.ledger.firstTime(r.origin(), r.seq())) {
         table.values.add(r.keys(), r.values(), false); // a view of the received frame
@@ -476,33 +311,12 @@ public final class ServerStore implements RequestHandler {
    * its ledger, and from then on its pushes go to the replacement too.
    */
   private void handOver(Handover h, Reply reply) {
-    Range range = ranges.get(h.range());
-    if (range == null) {
-      reply.error("server " + server + " holds no range " + h.range());
-      return;
-    }
     try {
-      Target target = new Target(h.host() + ":" + h.port(), replication.peers().connect(h.host(), h.port()));
-      List<ServerSnapshot.Table> images = new ArrayList<>();
-      List<String> others = new ArrayList<>();
-      for (Target t : range.targets) {
-        others.add(t.name());
-      }
-      range.targets.add(target);
-      for (Map.Entry<Integer, Table> e : new TreeMap<>(range.tables).entrySet()) {
-        Table table = e.getValue();
-        synchronized (table) {
-          images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.copy(), table.ledger.copy()));
-          table.targets.add(target);
-        }
-      }
       int[] clocks;
       synchronized (clock) {
         clocks = clock.snapshot();
       }
-      ServerSnapshot s = new ServerSnapshot(h.range(), numServers, -1, clocks, List.of(), images);
-      LOG.info("server {} handed range {} ({} keys) over to {}", server, h.range(), s.keys(), target.name());
-      reply.ok(new HandoverReply(Checkpoints.encode(s), others.toArray(String[]::new)));
+      reply.ok(replicas.handOver(h, clocks));
     } catch (IOException | RuntimeException e) {
       reply.error("server " + server + " cannot hand range " + h.range() + " over: " + e);
     }
@@ -511,36 +325,14 @@ public final class ServerStore implements RequestHandler {
   /**
    * A replacement takes over a range handed over by its holder at {@code holder} ("host:port"):
    * the tables, their ledgers and the holder's clocks; from now on the range's pushes it receives
-   * itself go to the holder and the holder's other replicas ({@code replicas}). Requests wait until
+   * itself go to the holder and the holder's other replicas ({@code others}). Requests wait until
    * {@link #opened()} (the holder's forwards among them, so they apply after the copy).
    */
-  public void takeOver(int index, ServerSnapshot snapshot, String holder, String[] replicas) throws IOException {
-    Range range = range(index);
-    for (ServerSnapshot.Table t : snapshot.tables()) {
-      Table table = range.create(t.id(), t.image().width(), t.updater());
-      synchronized (table) {
-        table.values.load(t.image(), key -> true);
-        table.ledger.restore(t.ledger());
-      }
-    }
+  public void takeOver(int index, ServerSnapshot snapshot, String holder, String[] others) {
+    replicas.takeOver(range(index), snapshot, holder, others);
     synchronized (clock) {
       for (int w = 0; w < Math.min(workers, snapshot.workerClocks().length); w++) {
         clock.advance(w, snapshot.workerClocks()[w]);
-      }
-    }
-    List<String> addresses = new ArrayList<>(List.of(replicas));
-    addresses.add(0, holder);
-    for (String address : addresses) {
-      if (range.targets.stream().noneMatch(t -> t.name().equals(address))) {
-        String[] hostPort = address.split(":");
-        try {
-          Target t = new Target(address, replication.peers().connect(hostPort[0], Integer.parseInt(hostPort[1])));
-          range.targets.add(t);
-          range.tables.values().forEach(table -> table.targets.add(t));
-        } catch (IOException e) {
-          LOG.warn("server {}: replica {} of range {} cannot be reached ({}); going on without it", server, address,
-              index, e.toString());
-        }
       }
     }
   }
@@ -561,7 +353,7 @@ public final class ServerStore implements RequestHandler {
 
   /** Replicas that dropped out since the start (a server lost). */
   public long replicasLost() {
-    return replicasLost.get();
+    return replicas.lost();
   }
 
   private void tick(Clock tick, Reply reply) {
@@ -569,24 +361,13 @@ public final class ServerStore implements RequestHandler {
       reply.ok(new Ack()); // a probe: a worker's link asks whether the server answers
       return;
     }
+    restores.clocked(tick.worker(), tick.clock());
     List<HeldPull> ready = new ArrayList<>();
     int now;
     synchronized (clock) {
-      noteResumed(tick.worker(), tick.clock());
       clock.advance(tick.worker(), tick.clock());
       now = clock.min();
-      if (tick.clock() != Integer.MAX_VALUE) {
-        lastClock = Math.max(lastClock, tick.clock());
-      }
-      if (cutClock >= 0 && now >= cutClock && (now != Integer.MAX_VALUE || lastClock >= cutClock)) {
-        takeSnapshot(); // (not when every worker finished short of the cut: the final snapshot is next)
-      }
-      if (now == Integer.MAX_VALUE && everyClocks > 0 && !finalTaken && lastClock >= 0) {
-        // Every worker is done: the last checkpoint is the final state, at the last clock reached.
-        finalTaken = true;
-        cutClock = lastClock;
-        takeSnapshot();
-      }
+      cuts.ticked(clock, tick.clock(), now);
       for (Iterator<HeldPull> it = held.iterator(); it.hasNext(); ) {
         HeldPull h = it.next();
         if (h.pull().minClock() <= now) {
@@ -601,38 +382,19 @@ public final class ServerStore implements RequestHandler {
     }
   }
 
-  private RecoveryReply recovery() {
-    List<ServerSnapshot.Rollback> done;
-    synchronized (clock) {
-      done = copyOfRollbacks();
-    }
-    int[] restored = new int[done.size()];
-    int[] resumed = new int[done.size() * workers];
-    long[] restoredSeqs = new long[done.size() * workers];
-    long[] resumedSeqs = new long[done.size() * workers];
-    for (int i = 0; i < restored.length; i++) {
-      ServerSnapshot.Rollback r = done.get(i);
-      restored[i] = r.restoredClock();
-      System.arraycopy(r.resumedClocks(), 0, resumed, i * workers, workers);
-      System.arraycopy(r.restoredSeqs(), 0, restoredSeqs, i * workers, workers);
-      System.arraycopy(r.resumedSeqs(), 0, resumedSeqs, i * workers, workers);
-    }
-    return new RecoveryReply(restored, resumed, restoredSeqs, resumedSeqs);
-  }
-
   /** The range a request's keys are in (all of them: a worker splits its requests by range). */
-  private Range rangeOf(long[] keys) {
+  private HeldRange rangeOf(long[] keys) {
     if (ranges.size() == 1 || keys.length == 0) {
       return own;
     }
     return range(replication.partitioner().serverOf(keys[0]));
   }
 
-  private Range range(int index) {
+  private HeldRange range(int index) {
     if (index < 0 || ranges.size() == 1) {
       return own; // a server without replicas holds one range, whatever its index
     }
-    Range range = ranges.get(index);
+    HeldRange range = ranges.get(index);
     if (range == null) {
       throw new IllegalArgumentException("server " + server + " holds no range " + index + "; it holds "
           + ranges() + " (a worker's view of the servers is out of date)");
@@ -640,8 +402,8 @@ public final class ServerStore implements RequestHandler {
     return range;
   }
 
-  private void answer(Range range, Pull pull, Reply reply, int clockNow) {
-    Table table = range.table(pull.table());
+  private void answer(HeldRange range, Pull pull, Reply reply, int clockNow) {
+    HeldRange.Table table = range.table(pull.table());
     keysPulled.addAndGet(pull.keys().length);
     // The values are read when the answer is written: from the table straight into the frame.
     reply.ok(new PullAnswer(pull.keys().length * table.values.width(), clockNow, out -> {
@@ -658,56 +420,6 @@ public final class ServerStore implements RequestHandler {
   }
 
   /**
-   * Opens the cut at the next checkpoint clock that no worker has passed: the first
-   * {@code C = k * everyClocks - 1} above every worker's clock. None once every worker is done.
-   */
-  private void armNextCut() {
-    int most = -1;
-    boolean running = false;
-    for (int c : clock.snapshot()) {
-      if (c != Integer.MAX_VALUE) {
-        most = Math.max(most, c);
-        running = true;
-      }
-    }
-    if (!running) {
-      cutClock = -1;
-      return;
-    }
-    int next = (most + 1) / everyClocks * everyClocks + everyClocks - 1;
-    for (Table table : own.tables.values()) {
-      synchronized (table) {
-        table.values.openCut();
-        table.ledger.openCut();
-      }
-    }
-    cutClock = next;
-  }
-
-  /** Every worker has reached the cut: copies each table as it stood there, hands the snapshot over, arms the next. */
-  private void takeSnapshot() {
-    int at = cutClock;
-    List<ServerSnapshot.Table> images = new ArrayList<>();
-    for (Map.Entry<Integer, Table> e : new TreeMap<>(own.tables).entrySet()) {
-      Table table = e.getValue();
-      synchronized (table) {
-        images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.image(), table.ledger.closeCut()));
-      }
-    }
-    int[] clocks = clock.snapshot();
-    for (int w = 0; w < clocks.length; w++) {
-      clocks[w] = clocks[w] == Integer.MAX_VALUE ? clocks[w] : Math.min(clocks[w], at);
-    }
-    ServerSnapshot snapshot = new ServerSnapshot(server, numServers, at, clocks, copyOfRollbacks(), images);
-    armNextCut();
-    snapshots.accept(snapshot);
-  }
-
-  private List<ServerSnapshot.Rollback> copyOfRollbacks() {
-    return rollbacks.stream().map(ServerSnapshot.Rollback::copy).toList();
-  }
-
-  /**
    * Takes over a snapshot's tables, ledgers and clocks into this server's own range, keeping the
    * keys {@code keep} accepts: a replacement restoring its range (every key), or a warm start from
    * a checkpoint written by any number of servers (the keys this server owns now). A restore of
@@ -716,7 +428,7 @@ public final class ServerStore implements RequestHandler {
    */
   public void restore(ServerSnapshot snapshot, LongPredicate keep, boolean rollback) {
     for (ServerSnapshot.Table t : snapshot.tables()) {
-      Table table = own.create(t.id(), t.image().width(), t.updater());
+      HeldRange.Table table = own.create(t.id(), t.image().width(), t.updater());
       synchronized (table) {
         table.values.load(t.image(), keep);
         if (rollback) {
@@ -727,60 +439,18 @@ public final class ServerStore implements RequestHandler {
     if (!rollback) {
       return;
     }
+    restores.restored(snapshot);
     synchronized (clock) {
       for (int w = 0; w < Math.min(workers, snapshot.workerClocks().length); w++) {
         clock.advance(w, snapshot.workerClocks()[w]);
       }
-      rollbacks.clear();
-      rollbacks.addAll(snapshot.rollbacks());
-      int[] resumed = new int[workers];
-      java.util.Arrays.fill(resumed, -1);
-      long[] restoredSeqs = new long[workers];
-      long[] resumedSeqs = new long[workers];
-      for (int w = 0; w < workers; w++) {
-        for (ServerSnapshot.Table t : snapshot.tables()) {
-          restoredSeqs[w] = Math.max(restoredSeqs[w], t.ledger().getOrDefault(w, 0L));
-        }
-        resumedSeqs[w] = -1;
-      }
-      rollbacks.add(new ServerSnapshot.Rollback(snapshot.clock(), resumed, restoredSeqs, resumedSeqs));
-      awaitingResume = true;
-      if (everyClocks > 0) {
-        armNextCut();
-      }
-    }
-  }
-
-  /** The first push each worker sends after a restore says which of its pushes were lost. */
-  private void noteFirstPush(int worker, long seq) {
-    synchronized (clock) {
-      ServerSnapshot.Rollback last = rollbacks.get(rollbacks.size() - 1);
-      if (last.resumedSeqs()[worker] < 0 && seq > last.restoredSeqs()[worker]) { // not a replay the checkpoint has
-        last.resumedSeqs()[worker] = seq;
-        boolean all = true;
-        for (long s : last.resumedSeqs()) {
-          all &= s >= 0;
-        }
-        awaitingResume = !all;
-      }
-    }
-  }
-
-  /** The first clock a worker sends after a restore says how far it had come. Clock's lock held. */
-  private void noteResumed(int worker, int tick) {
-    if (!rollbacks.isEmpty() && worker >= 0 && worker < workers) {
-      ServerSnapshot.Rollback last = rollbacks.get(rollbacks.size() - 1);
-      if (last.resumedClocks()[worker] < 0) {
-        last.resumedClocks()[worker] = Math.max(tick, last.restoredClock());
-      }
+      cuts.arm(clock);
     }
   }
 
   /** The restores this server's range went through, oldest first (copies). */
   public List<ServerSnapshot.Rollback> rollbacks() {
-    synchronized (clock) {
-      return copyOfRollbacks();
-    }
+    return restores.copy();
   }
 
   /** The slowest worker's clock. */
@@ -797,13 +467,12 @@ public final class ServerStore implements RequestHandler {
 
   /** Keys stored in this server's own range, over all tables. */
   public long keys() {
-    return own.tables.values().stream().mapToLong(t -> t.values.size()).sum();
+    return own.keys();
   }
 
   /** Keys stored as a replica of other servers' ranges. */
   public long replicaKeys() {
-    return ranges.values().stream().filter(r -> r != own)
-        .flatMap(r -> r.tables.values().stream()).mapToLong(t -> t.values.size()).sum();
+    return ranges.values().stream().filter(r -> r != own).mapToLong(HeldRange::keys).sum();
   }
 
   public long keysPushed() {

@@ -1,0 +1,95 @@
+package dev.psyarn.ps.store;
+
+import dev.psyarn.ps.transport.PeerChannel;
+import dev.psyarn.ps.update.UpdaterSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A key range a server holds, its own or as a replica: its tables, and the replicas its pushes
+ * are forwarded to. A table's values, push ledger and replicas are guarded by the table's lock.
+ */
+final class HeldRange {
+
+  /** One table of the range: its values, push ledger and the replicas its pushes go to. */
+  static final class Table {
+    final KeyValueTable values;
+    final UpdaterSpec spec;
+    final PushLedger ledger = new PushLedger();
+    final List<Replica> replicas;
+
+    Table(int width, UpdaterSpec spec, List<Replica> replicas) {
+      this.values = new KeyValueTable(width, spec.create());
+      this.spec = spec;
+      this.replicas = new CopyOnWriteArrayList<>(replicas);
+    }
+  }
+
+  /** Another server a range's pushes are forwarded to, named by where it listens. */
+  record Replica(String name, PeerChannel channel) {}
+
+  /** The index of the server whose range this is. */
+  final int index;
+  final Map<Integer, Table> tables = new ConcurrentHashMap<>();
+  /** The replicas of the range: tables created later start with them. */
+  final List<Replica> replicas = new CopyOnWriteArrayList<>();
+  private final int server;
+  private final Creation onCreate;
+
+  /** What is done with each table as it is created. */
+  interface Creation {
+    void created(HeldRange range, int id, Table table);
+  }
+
+  /** Range {@code index} on server {@code server}; {@code onCreate} sees each table as it is created. */
+  HeldRange(int index, int server, Creation onCreate) {
+    this.index = index;
+    this.server = server;
+    this.onCreate = onCreate;
+  }
+
+  /** Whether this is the server's own range (not a replica). */
+  boolean own() {
+    return index == server;
+  }
+
+  Table table(int id) {
+    Table t = tables.get(id);
+    if (t == null) {
+      throw new IllegalArgumentException("no table " + id + " in range " + index + " on server " + server
+          + ": create it first");
+    }
+    return t;
+  }
+
+  /** The table, created with this width and updater if it is not there. */
+  Table create(int id, int width, UpdaterSpec spec) {
+    return tables.computeIfAbsent(id, t -> {
+      Table created = new Table(width, spec, replicas);
+      onCreate.created(this, t, created);
+      return created;
+    });
+  }
+
+  /** Forwards the range's pushes to {@code replica} too, from the next one of each table. */
+  void addReplica(Replica replica) {
+    replicas.add(replica);
+    for (Table t : tables.values()) {
+      synchronized (t) {
+        t.replicas.add(replica);
+      }
+    }
+  }
+
+  /** Whether a replica of this name is among the range's. */
+  boolean hasReplica(String name) {
+    return replicas.stream().anyMatch(r -> r.name().equals(name));
+  }
+
+  /** Keys over the range's tables. */
+  long keys() {
+    return tables.values().stream().mapToLong(t -> t.values.size()).sum();
+  }
+}
