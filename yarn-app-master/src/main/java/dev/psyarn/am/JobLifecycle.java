@@ -466,7 +466,9 @@ final class JobLifecycle {
     if (c == null || c.role() != Role.WORKER || !containers.holdsSlot(c)) {
       return state();
     }
-    containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(WorkerResults.traffic(f.results)));
+    Map<String, Double> last = new LinkedHashMap<>(c.metrics()); // its heartbeats', with the final figures over them
+    last.putAll(WorkerResults.traffic(f.results));
+    containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(last));
     results.put(c.index(), f.results);
     journal();
     int wanted = workers.desired();

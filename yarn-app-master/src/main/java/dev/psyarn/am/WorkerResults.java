@@ -62,7 +62,7 @@ final class WorkerResults {
   /** The data plane's bytes in a worker's results, which the report shows as the container's metrics. */
   static Map<String, Double> traffic(Map<String, Double> results) {
     Map<String, Double> traffic = new LinkedHashMap<>();
-    for (String key : new String[] {"bytesIn", "bytesOut"}) {
+    for (String key : new String[] {"bytesIn", "bytesOut", "servers.outageSeconds", "servers.reconnects"}) {
       if (results.containsKey(key)) {
         traffic.put(key, results.get(key));
       }

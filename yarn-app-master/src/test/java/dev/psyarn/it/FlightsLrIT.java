@@ -23,6 +23,7 @@ class FlightsLrIT {
   /** The clean run's shards and test log loss, for the run with a fault to be held against. */
   private static String cleanShards;
   private static double cleanLogloss = Double.NaN;
+  private static double cleanFirstEpochLogloss = Double.NaN;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -60,6 +61,7 @@ class FlightsLrIT {
     JsonNode m = full.path("metrics");
     cleanShards = pre.path("shards").asText();
     cleanLogloss = m.path("test.logloss").asDouble();
+    cleanFirstEpochLogloss = m.path("testCurve").get(0).path("logloss").asDouble();
     assertEquals(502_228, m.path("test.examples").asLong(), "the June test split of the data README");
     assertEquals(6L * 2_497_772, m.path("train.examples").asLong(), "6 epochs over January–May");
     // The quality bar (logloss ≤ 0.4510, AUC ≥ 0.750) is measured in docs/benchmarks.md; this guards
@@ -196,6 +198,28 @@ class FlightsLrIT {
     assertEquals(ExitCodes.OK, predict.exitCode(), predict.err());
     assertEquals(firstJob.path("metrics").path("test.logloss").asDouble(), predict.json().path("logloss").asDouble(),
         1e-4, "the final checkpoint holds the first job's final model");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(6)
+  void aJobStartedFromAModelFileBeginsWhereThatModelWas() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(cleanShards != null, "needs the clean run's shards and model (test 1)");
+    Path model = ClusterHarness.example("flights-lr.yaml").getParent().resolve("../target/flights-lr.model").normalize();
+    String spec = onCleanShards("flights-from-model").replace("  epochs: 6\n", "  epochs: 1\n  initialModel: "
+        + model.toUri() + "\n");
+    String app = WorkerFaultIT.submit(harness, "flights-from-model.yaml", spec);
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
+    long loaded = 0;
+    for (JsonNode server : job.path("containers")) {
+      if ("server".equals(server.path("role").asText())) {
+        loaded += server.path("metrics").path("warmStart.modelKeys").asLong();
+      }
+    }
+    assertTrue(loaded > 50_000, "each server read the model: " + job.path("containers"));
+    double first = job.path("metrics").path("test.logloss").asDouble();
+    assertTrue(first < cleanFirstEpochLogloss, "one epoch from the clean model (" + first + ") beats a fresh "
+        + "job's first epoch (" + cleanFirstEpochLogloss + ")");
   }
 
   @Test

@@ -49,15 +49,7 @@ public final class WorkerMain {
       control.register(boot.env().role(), boot.env().index(), boot.host(), 0);
       List<RpcClient> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
       List<ServerLink> links = new java.util.concurrent.CopyOnWriteArrayList<>();
-      control.startHeartbeats(boot.env().heartbeatMs(), () -> {
-        Map<String, Double> m = new LinkedHashMap<>(traffic(servers));
-        double outage = links.stream().mapToDouble(ServerLink::longestOutageSeconds).max().orElse(0);
-        if (outage > 0) {
-          m.put("servers.outageSeconds", outage); // a server lost to the first answer from its successor or replacement
-          m.put("servers.reconnects", (double) links.stream().mapToInt(ServerLink::reconnects).sum());
-        }
-        return m;
-      });
+      control.startHeartbeats(boot.env().heartbeatMs(), () -> metrics(servers, links));
       ClusterView view = control.clusterView();
       try (KVWorker kv = connect(view, boot, servers, links, dev.psyarn.ps.wire.DataFilters.of(config), control)) {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
@@ -66,12 +58,23 @@ public final class WorkerMain {
             view.numWorkers(), kv, control::barrier, config, control::nextPiece)));
         // Done: this worker holds no server's clock back any more (nor a checkpoint's cut).
         kv.waitFor(kv.clock(Integer.MAX_VALUE));
-        results.putAll(traffic(servers));
+        results.putAll(metrics(servers, links));
         control.finished(results);
         LOG.info("worker {} finished: {}", boot.env().index(), results);
       }
     }
     return 0;
+  }
+
+  /** The data plane's bytes, and how long lost servers went unserved (connection lost to the next answer). */
+  private static Map<String, Double> metrics(List<RpcClient> servers, List<ServerLink> links) {
+    Map<String, Double> m = new LinkedHashMap<>(traffic(servers));
+    double outage = links.stream().mapToDouble(ServerLink::longestOutageSeconds).max().orElse(0);
+    if (outage > 0) {
+      m.put("servers.outageSeconds", outage);
+      m.put("servers.reconnects", (double) links.stream().mapToInt(ServerLink::reconnects).sum());
+    }
+    return m;
   }
 
   /** The data plane's bytes over every server connection. */
