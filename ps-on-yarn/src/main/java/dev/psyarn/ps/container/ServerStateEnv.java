@@ -46,6 +46,7 @@ public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, St
     env.put(VIRTUAL_NODES, Integer.toString(virtualNodes));
     env.put(REPLICATION, Integer.toString(replication));
     env.put(INITIAL_MODEL, initialModel);
+    env.values().removeIf(String::isEmpty); // what is not set reads as ""
     return env;
   }
 

@@ -357,8 +357,10 @@ public final class ServerStore implements RequestHandler {
   }
 
   private void tick(Clock tick, Reply reply) {
-    if (tick.worker() < 0) {
-      reply.ok(new Ack()); // a probe: a worker's link asks whether the server answers
+    if (tick.worker() < 0 || tick.worker() >= workers) {
+      // A probe (a worker's link asks whether the server answers), or a worker added by flex:
+      // the vector clock counts the job's workers, and flexed jobs hand out pieces, not clocks.
+      reply.ok(new Ack());
       return;
     }
     restores.clocked(tick.worker(), tick.clock());

@@ -30,4 +30,14 @@ class PsContainerEnvTest {
     assertTrue(assertThrows(IllegalStateException.class, () -> PsContainerEnv.from(vars)).getMessage()
         .contains("not a number"));
   }
+
+  @Test
+  void aServersStateSettingsTravelInItsEnvironmentAndUnsetOnesAreLeftOut() {
+    ServerStateEnv state = new ServerStateEnv("hdfs://nn/ckpt/app_1", 20, 3, "", "consistent-hash", 128, 1,
+        "0:hdfs://nn/models/m1");
+    java.util.Map<String, String> vars = state.toMap();
+    org.junit.jupiter.api.Assertions.assertFalse(vars.containsKey(ServerStateEnv.RESUME_FROM), vars.toString());
+    org.junit.jupiter.api.Assertions.assertEquals(state, ServerStateEnv.from(vars));
+    org.junit.jupiter.api.Assertions.assertEquals(ServerStateEnv.NONE, ServerStateEnv.from(java.util.Map.of()));
+  }
 }
