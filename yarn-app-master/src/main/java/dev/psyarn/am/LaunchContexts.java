@@ -82,17 +82,26 @@ final class LaunchContexts {
     String endpoint = spec.maxAppAttempts() > 1 ? fs.makeQualified(new Path(staging, AmEnv.ENDPOINT)).toString() : "";
     dev.psyarn.spec.ServerState state = spec.serverState();
     String checkpoints = state.checkpoints()
-        ? fs.makeQualified(new Path(state.checkpointRoot(amEnv.stagingDir()))).toString() : "";
+        ? qualified(fs, state.checkpointRoot(amEnv.stagingDir())) : "";
     dev.psyarn.ps.container.ServerStateEnv serverState = new dev.psyarn.ps.container.ServerStateEnv(checkpoints,
         state.everyClocks(), state.keep(), state.resumeFrom() == null ? "" : state.resumeFrom(),
         spec.partitioning().type(), spec.partitioning().virtualNodes(), state.replication(),
         dev.psyarn.ps.apps.AppTypes.get(dev.psyarn.specs.SpecNode.root(
             new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson())))
             .initialModel(new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson()))
-            .map(m -> m.table() + ":" + fs.makeQualified(new Path(m.path()))).orElse(""));
+            .map(m -> m.table() + ":" + qualified(fs, m.path())).orElse(""));
     return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, volumes, amHost, amPort, endpoint,
         conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
             dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState);
+  }
+
+  /**
+   * A path as every container reads it the same: one with a scheme as it is (a model on another
+   * file system than the cluster's default), one without qualified against the default.
+   */
+  static String qualified(FileSystem fs, String path) {
+    Path p = new Path(path);
+    return p.toUri().getScheme() != null ? p.toString() : fs.makeQualified(p).toString();
   }
 
   /** The app section the containers get: with preprocessing, {@code shards} names its shards. */

