@@ -32,9 +32,16 @@ final class AmJournal {
    * @param results the results of the workers that finished, by index
    * @param releasedBarriers barriers every worker has passed
    * @param restarts replacements asked for, by role
+   * @param desiredWorkers the workers the job wants (flex changes it; 0 in an older journal: the spec's)
+   * @param donePieces the pieces every worker is done with, for an app that hands them out
    */
   record State(Map<String, Object> preprocess, List<Slot> slots, Map<Integer, Map<String, Double>> results,
-      List<String> releasedBarriers, Map<String, Integer> restarts) {}
+      List<String> releasedBarriers, Map<String, Integer> restarts, int desiredWorkers, List<Integer> donePieces) {
+
+    State {
+      donePieces = donePieces == null ? List.of() : donePieces;
+    }
+  }
 
   static final String FILE = "am-state.json";
   private static final ObjectMapper JSON = new ObjectMapper();

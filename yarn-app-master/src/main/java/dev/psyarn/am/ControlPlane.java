@@ -30,7 +30,7 @@ final class ControlPlane implements RequestHandler {
     if (request instanceof Register r) {
       loop.post(new AmEvent.Registered(r.containerId(), r.role(), r.index(), r.host(), r.port(), reply));
     } else if (request instanceof Heartbeat h) {
-      loop.submit(lifecycle -> reply.ok(new HeartbeatReply(lifecycle.heartbeat(h.containerId(), h.metrics()))));
+      loop.submit(lifecycle -> reply.ok(lifecycle.heartbeat(h.containerId(), h.metrics())));
     } else if (request instanceof GetClusterView get) {
       loop.submit(lifecycle -> lifecycle.directory().requestView(get.newerThan(), reply));
     } else if (request instanceof Barrier b) {

@@ -26,6 +26,7 @@ import static dev.psyarn.am.AmState.SUCCEEDED;
 import dev.psyarn.ps.apps.AppType;
 import dev.psyarn.ps.wire.ControlMessages.Ack;
 import dev.psyarn.ps.wire.ControlMessages.Command;
+import dev.psyarn.ps.wire.ControlMessages.HeartbeatReply;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
 import java.time.Clock;
@@ -168,6 +169,8 @@ final class JobLifecycle {
   private final LivenessWatch liveness;
   private final WorkerResults results = new WorkerResults();
   private final WorkerPool workers;
+  /** Asks the servers for checkpoints every so many seconds; null unless the spec says so. */
+  private final CheckpointPacer pacer;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
@@ -209,12 +212,17 @@ final class JobLifecycle {
     this.workers = new WorkerPool(spec, app, containers, allocator, launcher, clock);
     this.losses = new LossPolicy(spec, allocator, clock);
     this.liveness = new LivenessWatch(spec);
+    this.pacer = spec.serverState().everySeconds() > 0
+        ? new CheckpointPacer(spec.serverState().everySeconds(), clock.millis()) : null;
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning(), spec.serverState().replication());
     boolean preprocessed = earlier != null && earlier.preprocess() != null;
     this.machine = TABLE.make(this, preprocessor == null || preprocessed ? STARTING : PREPROCESSING);
     if (preprocessed && preprocessor != null) {
       preprocessor.restore(earlier.preprocess());
+    }
+    if (earlier != null) {
+      workers.restore(earlier.desiredWorkers(), earlier.donePieces());
     }
     this.allocationStart = clock.millis();
   }
@@ -249,7 +257,8 @@ final class JobLifecycle {
    */
   void amRegistered(List<Container> kept) {
     mark("submittedToRunningMs");
-    if (earlier != null && state() == STARTING && earlier.slots().size() == spec.totalContainers()) {
+    if (earlier != null && state() == STARTING
+        && earlier.slots().size() == spec.role(Role.SERVER).instances() + workers.desired()) {
       takeOver(kept);
     } else if (state() == PREPROCESSING) {
       preprocessor.start();
@@ -278,7 +287,7 @@ final class JobLifecycle {
     }
     Map<String, Object> pre = preprocessor == null || state() == PREPROCESSING ? null : preprocessor.status();
     journal.save(new AmJournal.State(pre, containers.slots(directory::serverPort), results.copy(),
-        directory.released(), losses.restarts()));
+        directory.released(), losses.restarts(), workers.desired(), workers.donePieces()));
   }
 
   private void startAllocating() {
@@ -380,24 +389,37 @@ final class JobLifecycle {
     return directory;
   }
 
+  /** The app's metrics, and the AM's count of the pieces for an app that hands them out. */
   Map<String, Object> summary() {
-    return results.summary();
+    Map<String, Object> summary = new LinkedHashMap<>(results.summary());
+    summary.putAll(workers.pieceFigures());
+    return summary;
   }
 
   Map<String, Long> timings() {
     return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
   }
 
-  /** What a container should do next, in answer to its heartbeat. */
-  Command heartbeat(String containerId, Map<String, Double> metrics) {
+  /**
+   * What a container should do next, in answer to its heartbeat; a running server is also asked
+   * for a checkpoint when one is due by time.
+   */
+  HeartbeatReply heartbeat(String containerId, Map<String, Double> metrics) {
     Optional<TrackedContainer> container = containers.byId(containerId);
     container.ifPresent(c -> containers.put(c.state() == ContainerState.REGISTERED ? c.heard(metrics, clock.millis())
         : c.withMetrics(metrics)));
     if (container.isEmpty() || state().isFinal() || container.get().state() == ContainerState.STOPPING
         || !containers.holdsSlot(container.get())) {
-      return Command.STOP;
+      return new HeartbeatReply(Command.STOP);
     }
-    return state() == FINISHING && container.get().role() == Role.SERVER ? Command.STOP : Command.CONTINUE;
+    if (container.get().role() != Role.SERVER) {
+      return new HeartbeatReply(Command.CONTINUE);
+    }
+    if (state() == FINISHING) {
+      return new HeartbeatReply(Command.STOP);
+    }
+    return new HeartbeatReply(Command.CONTINUE,
+        pacer != null && state() == RUNNING ? pacer.heartbeat(containerId, metrics, clock.millis()) : -1);
   }
 
   /** Ends the job from outside the table (the AM failed to start), once. */
@@ -553,7 +575,9 @@ final class JobLifecycle {
 
   /** A worker asks for its next piece; see {@link WorkerPool#nextPiece}. */
   void nextPiece(String containerId, int finished, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
-    workers.nextPiece(containerId, finished, reply);
+    if (workers.nextPiece(containerId, finished, reply)) {
+      journal(); // a next attempt does not hand a done piece out again
+    }
   }
 
   /** Grows or shrinks the workers of a running job whose app hands out pieces. */

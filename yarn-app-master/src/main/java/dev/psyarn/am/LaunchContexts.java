@@ -83,8 +83,10 @@ final class LaunchContexts {
     dev.psyarn.spec.ServerState state = spec.serverState();
     String checkpoints = state.checkpoints()
         ? qualified(fs, state.checkpointRoot(amEnv.stagingDir())) : "";
+    // Checkpoints by time: servers cut at the clocks the AM asks for.
+    int everyClocks = state.everySeconds() > 0 ? dev.psyarn.ps.store.ServerStore.CUT_ON_REQUEST : state.everyClocks();
     dev.psyarn.ps.container.ServerStateEnv serverState = new dev.psyarn.ps.container.ServerStateEnv(checkpoints,
-        state.everyClocks(), state.keep(), state.resumeFrom() == null ? "" : state.resumeFrom(),
+        everyClocks, state.keep(), state.resumeFrom() == null ? "" : state.resumeFrom(),
         spec.partitioning().type(), spec.partitioning().virtualNodes(), state.replication(),
         dev.psyarn.ps.apps.AppTypes.get(dev.psyarn.specs.SpecNode.root(
             new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson())))

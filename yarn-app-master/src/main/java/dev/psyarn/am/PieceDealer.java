@@ -17,16 +17,31 @@ final class PieceDealer {
   private final WorkQueue queue;
   private final List<HeldAsk> asking = new ArrayList<>();
 
-  PieceDealer(int pieces) {
-    this.queue = new WorkQueue(pieces);
+  PieceDealer(dev.psyarn.ps.apps.AppType.PieceLayout layout) {
+    this.queue = new WorkQueue(layout);
   }
 
-  /** Worker {@code slot} finished {@code finished} (-1 for none) and asks for its next piece. */
-  void ask(String slot, int finished, Reply reply) {
+  /**
+   * Worker {@code slot} finished {@code finished} (-1 for none) and asks for its next piece;
+   * returns whether that piece was newly done.
+   */
+  boolean ask(String slot, int finished, Reply reply) {
+    int before = queue.doneCount();
     answer(slot, queue.next(slot, finished), reply);
     if (queue.doneCount() == queue.total()) {
       wake();
     }
+    return queue.doneCount() > before;
+  }
+
+  /** The pieces done, lowest first. */
+  java.util.List<Integer> done() {
+    return queue.done();
+  }
+
+  /** An earlier attempt's finished pieces are not handed out again. */
+  void restore(java.util.List<Integer> done) {
+    queue.restore(done);
   }
 
   /** The slot lost its worker: its held request is dropped and its unfinished piece goes to the next asker. */
@@ -35,6 +50,16 @@ final class PieceDealer {
     if (queue.release(slot)) {
       wake();
     }
+  }
+
+  /** How far the work is: see {@link WorkerPool#pieceFigures}. */
+  java.util.Map<String, Object> figures() {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("pieces.total", (long) queue.total());
+    out.put("pieces.done", (long) queue.doneCount());
+    out.put("pieces.redone", (long) queue.redone());
+    out.put("pieces.local", (long) queue.local());
+    return out;
   }
 
   private void answer(String slot, WorkQueue.Answer answer, Reply reply) {

@@ -65,7 +65,7 @@ final class PreprocessStage implements JobLifecycle.Preprocessor {
         LOG.info("removing {} left by an earlier attempt", output);
         fs.delete(output, true);
       }
-      PreprocessReport done = Preprocess.run(conf, spec.preprocess(), output, spec.role(Role.WORKER).instances(),
+      PreprocessReport done = Preprocess.run(conf, spec.preprocess(), output, spec.trainingShards(),
           this::onProgress);
       report = done;
       state = "SUCCEEDED";

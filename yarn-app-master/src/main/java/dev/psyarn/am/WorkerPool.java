@@ -1,12 +1,10 @@
 package dev.psyarn.am;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.psyarn.ps.apps.AppType;
 import dev.psyarn.ps.transport.RequestHandler.Reply;
 import dev.psyarn.ps.wire.ControlMessages.FlexReply;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,8 +40,8 @@ final class WorkerPool {
     this.launcher = launcher;
     this.clock = clock;
     this.desired = spec.role(Role.WORKER).instances();
-    int declared = app.pieces(appSection(spec), desired);
-    this.pieces = declared > 0 ? new PieceDealer(declared) : null;
+    AppType.PieceLayout declared = spec.pieces();
+    this.pieces = declared.any() ? new PieceDealer(declared) : null;
   }
 
   /** How many workers the job wants now. */
@@ -58,16 +56,36 @@ final class WorkerPool {
 
   /**
    * A worker asks for its next piece, having finished {@code finished}: answered now, or held
-   * until a piece is free again (a lost worker's) or every piece is done.
+   * until a piece is free again (a lost worker's) or every piece is done. Returns whether a
+   * piece was newly done.
    */
-  void nextPiece(String containerId, int finished, Reply reply) {
+  boolean nextPiece(String containerId, int finished, Reply reply) {
     Optional<TrackedContainer> c = containers.byId(containerId);
     if (pieces == null) {
       reply.error("this job hands out no pieces: app " + app.name() + " gives each worker its own share");
     } else if (c.isEmpty() || c.get().role() != Role.WORKER || !containers.holdsSlot(c.get())) {
       reply.error(containerId + " is not a worker of this job (any more)");
     } else {
-      pieces.ask("worker/" + c.get().index(), finished, reply);
+      return pieces.ask("worker/" + c.get().index(), finished, reply);
+    }
+    return false;
+  }
+
+  /** The pieces done, for the journal. */
+  java.util.List<Integer> donePieces() {
+    return pieces == null ? java.util.List.of() : pieces.done();
+  }
+
+  /**
+   * Takes over an earlier attempt's flex and finished pieces ({@code desiredWorkers} 0: the
+   * spec's count).
+   */
+  void restore(int desiredWorkers, java.util.List<Integer> donePieces) {
+    if (desiredWorkers > 0) {
+      desired = desiredWorkers;
+    }
+    if (pieces != null) {
+      pieces.restore(donePieces);
     }
   }
 
@@ -87,7 +105,7 @@ final class WorkerPool {
       reply.error("only workers can be flexed; servers hold key ranges that cannot move yet");
     } else if (pieces == null) {
       reply.error("app " + app.name() + " gives each worker its own share of the data; flex needs an app that "
-          + "hands out pieces (such as counter with pieces: true)");
+          + "hands out pieces (sparse-lr with pieces: N, counter with pieces: true)");
     } else if (instances < 1 || instances > 10_000) {
       reply.error("instances must be from 1 to 10000, got " + instances);
     } else {
@@ -107,6 +125,15 @@ final class WorkerPool {
     }
   }
 
+  /**
+   * The work queue's figures for the status and report: {@code pieces.total}, {@code .done},
+   * {@code .redone} (handed out again after their worker was lost or retired) and {@code .local}
+   * (handed to a worker that had had their part); none for an app without pieces.
+   */
+  Map<String, Object> pieceFigures() {
+    return pieces == null ? Map.of() : pieces.figures();
+  }
+
   /** Desired and running containers by role, for the status. */
   Map<String, Map<String, Integer>> instances() {
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
@@ -115,13 +142,5 @@ final class WorkerPool {
       out.put(role.specName(), Map.of("desired", want, "running", containers.running(role)));
     }
     return out;
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode appSection(JobSpec spec) {
-    try {
-      return new ObjectMapper().readTree(spec.appJson());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the app section is not valid JSON", e);
-    }
   }
 }

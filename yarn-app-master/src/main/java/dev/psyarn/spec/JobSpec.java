@@ -1,7 +1,13 @@
 package dev.psyarn.spec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import dev.psyarn.ps.apps.AppType;
+import dev.psyarn.ps.apps.AppTypes;
 import dev.psyarn.runtime.ResourceAsk;
+import dev.psyarn.specs.SpecNode;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +61,25 @@ public record JobSpec(String name, String queue, List<String> tags, int priority
    */
   public String preprocessOutput(String stagingDir) {
     return preprocess.output() != null ? preprocess.output() : stagingDir + "/preprocess";
+  }
+
+  /** How the AM hands the app's work out to the workers it was submitted with ({@link AppType#pieces}). */
+  public AppType.PieceLayout pieces() {
+    try {
+      JsonNode app = new ObjectMapper().readTree(appJson);
+      return AppTypes.get(SpecNode.root(app)).pieces(app, role(Role.WORKER).instances());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the app section is not valid JSON", e);
+    }
+  }
+
+  /**
+   * How many training shards preprocessing writes: one a part when the app hands its work out in
+   * pieces (any number of workers can then share them), else one a worker.
+   */
+  public int trainingShards() {
+    AppType.PieceLayout layout = pieces();
+    return layout.any() ? layout.parts() : role(Role.WORKER).instances();
   }
 
   /** Containers of all roles together. */

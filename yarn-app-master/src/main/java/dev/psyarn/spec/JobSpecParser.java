@@ -124,6 +124,12 @@ public final class JobSpecParser {
     if (preprocess != null && app.has("shards")) {
       throw app.error("shards", "the preprocess section writes the shards; give one or the other");
     }
+    if (serverState.checkpoints()
+        && type.pieces(app.json(), roleSpecs.get(Role.WORKER).instances()).any()) {
+      throw root.error("checkpoint", "checkpoints are cut at a clock every worker has passed, and a job that hands "
+          + "out pieces has workers come and go without clocks; drop app.pieces, or use replication: 1 (which "
+          + "keeps the servers' state through a server's loss without clocks)");
+    }
     try {
       return new JobSpec(
           name,

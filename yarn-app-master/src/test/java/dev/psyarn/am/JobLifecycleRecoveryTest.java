@@ -51,7 +51,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     assertEquals(1, replacement.index(), "the replacement keeps its predecessor's index");
     assertNull(register(5, Role.WORKER, 1).error, "a replacement registers while the job runs");
     assertNotNull(register(4, Role.WORKER, 1).error, "the replaced container cannot come back");
-    assertEquals(Command.STOP, life.heartbeat(Containers.id(4).toString(), Map.of()));
+    assertEquals(Command.STOP, life.heartbeat(Containers.id(4).toString(), Map.of()).command());
 
     TrackedContainer dead = life.containers().byId(Containers.id(4).toString()).orElseThrow();
     assertEquals(ContainerState.COMPLETED, dead.state());
@@ -191,7 +191,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         new AmJournal.Slot("worker", 0, Containers.id(3).toString(), "node1", "node1:8042", 0, 0, false),
         new AmJournal.Slot("worker", 1, Containers.id(4).toString(), "node0", "node0:8042", 0, 0, true)),
         Map.of(1, Map.of("keys", 10.0, "expectedTotal", 100.0, "observedTotal", 100.0, "mismatches", 0.0)),
-        List.of("counter-pushed"), Map.of("server", 0, "worker", 2));
+        List.of("counter-pushed"), Map.of("server", 0, "worker", 2), 0, List.of());
     List<AmJournal.State> journaled = new ArrayList<>();
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
     launched.clear();
@@ -230,7 +230,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         new AmJournal.Slot("server", 1, Containers.id(2).toString(), "node0", "node0:8042", 9002, 0, false),
         new AmJournal.Slot("worker", 0, Containers.id(3).toString(), "node1", "node1:8042", 0, 0, false),
         new AmJournal.Slot("worker", 1, Containers.id(4).toString(), "node0", "node0:8042", 0, 0, false)),
-        Map.of(), List.of(), Map.of());
+        Map.of(), List.of(), Map.of(), 0, List.of());
     life = new JobLifecycle(SPEC, new CounterApp(), null, new RoleAllocator(SPEC, scheduler), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, JobLifecycle.Journal.NONE, new JobProgress(false));
     life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
@@ -283,6 +283,39 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     RecordingReply refused = new RecordingReply();
     life.flex("server", 3, "alice", refused);
     assertTrue(refused.error.contains("only workers"), refused.error);
+  }
+
+  @Test
+  void theNextAttemptKeepsTheFlexedWorkersAndHandsOutNoPieceDoneBefore() {
+    JobSpec spec = JobSpecParser.parse("""
+        name: t
+        roles: {server: {instances: 2}, worker: {instances: 2}}
+        app: {type: counter, rounds: 2, pieces: true}
+        """);
+    AmJournal.State earlier = new AmJournal.State(null, List.of(
+        new AmJournal.Slot("server", 0, Containers.id(1).toString(), "node1", "node1:8042", 9001, 0, false),
+        new AmJournal.Slot("server", 1, Containers.id(2).toString(), "node0", "node0:8042", 9002, 0, false),
+        new AmJournal.Slot("worker", 0, Containers.id(3).toString(), "node1", "node1:8042", 0, 0, false),
+        new AmJournal.Slot("worker", 1, Containers.id(4).toString(), "node0", "node0:8042", 0, 0, false),
+        new AmJournal.Slot("worker", 2, Containers.id(5).toString(), "node0", "node0:8042", 0, 0, false)),
+        Map.of(), List.of(), Map.of(), 3, List.of(0, 2));
+    List<AmJournal.State> journaled = new ArrayList<>();
+    RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
+    life = new JobLifecycle(spec, new CounterApp(), null, new RoleAllocator(spec, fresh), launched::add,
+        (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, journaled::add, new JobProgress(false));
+    life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
+        Containers.of(3, Role.WORKER), Containers.of(4, Role.WORKER), Containers.of(5, Role.WORKER)));
+    assertTrue(fresh.requested.isEmpty(), "the three workers flex had asked for are taken over: " + fresh.requested);
+    assertEquals(Map.of("desired", 3, "running", 3), life.instances().get("worker"));
+    RecordingReply first = new RecordingReply();
+    life.nextPiece(Containers.id(5).toString(), -1, first);
+    assertEquals(1, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) first.ok).piece(), "0 and 2 were done");
+    RecordingReply second = new RecordingReply();
+    life.nextPiece(Containers.id(3).toString(), -1, second);
+    assertEquals(3, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) second.ok).piece());
+    life.nextPiece(Containers.id(5).toString(), 1, new RecordingReply());
+    assertEquals(List.of(0, 1, 2), journaled.get(journaled.size() - 1).donePieces(), "a piece done is journaled");
+    assertEquals(3, journaled.get(journaled.size() - 1).desiredWorkers());
   }
 
   @Test

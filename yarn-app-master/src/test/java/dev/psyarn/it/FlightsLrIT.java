@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.psyarn.cli.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,6 +222,47 @@ class FlightsLrIT {
     double first = job.path("metrics").path("test.logloss").asDouble();
     assertTrue(first < cleanFirstEpochLogloss, "one epoch from the clean model (" + first + ") beats a fresh "
         + "job's first epoch (" + cleanFirstEpochLogloss + ")");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(7)
+  void onPiecesTheWorkersGrowLoseOneAndShrinkWhileTrainingAndTheModelIsAsGoodAsACleanRuns() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(cleanShards != null, "needs the clean run's shards (test 1)");
+    // The clean run's two shards are the parts: 6 epochs × 2 pieces, handed to whoever asks.
+    String spec = onCleanShards("flights-pieces")
+        .replace("  consistency: {model: bounded, maxDelay: 2}\n", "  pieces: 2\n")
+        .replace("    memory: 1g\n", "    memory: 1g\n    restart: {backoffSeconds: 0.2}\n");
+    assertTrue(spec.contains("pieces: 2"), spec);
+    String app = WorkerFaultIT.submit(harness, "flights-pieces.yaml", spec);
+    WorkerFaultIT.awaitWorkerBytes(harness, app, 1, 100e6);
+    ClusterHarness.Run grow = harness.psyarn("flex", app, "--role", "worker", "--instances", "3", "--json");
+    assertEquals(ExitCodes.OK, grow.exitCode(), grow.err());
+    WorkerFaultIT.awaitWorkerBytes(harness, app, 2, 50e6);
+    // Worker 1 dies mid-piece: its piece goes to whoever asks next, after the batches every server has.
+    JsonNode victim = WorkerFaultIT.awaitWorkerBytes(harness, app, 1, 150e6);
+    WorkerFaultIT.signal(WorkerFaultIT.pidOf(victim.path("id").asText()), "KILL");
+    ClusterHarness.Run shrink = harness.psyarn("flex", app, "--role", "worker", "--instances", "2", "--json");
+    assertEquals(ExitCodes.OK, shrink.exitCode(), shrink.err());
+
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
+    assertEquals(2, job.path("instances").path("worker").path("desired").asInt(), job.path("instances").toString());
+    assertEquals(1, job.path("restarts").path("worker").asInt(), "worker 1's loss; retiring is none: "
+        + job.path("restarts"));
+    List<JsonNode> retired = WorkerFaultIT.slot(job, 2);
+    assertEquals(1, retired.size(), retired.toString());
+    assertEquals("KILLED_BY_APPMASTER", retired.get(0).path("reason").asText(), "retired by flex: " + retired);
+    JsonNode m = job.path("metrics");
+    System.out.println("flights on pieces, grown, one lost, shrunk: " + m + "; clean run " + cleanLogloss);
+    assertEquals(12, m.path("pieces.total").asLong(), m.toString());
+    assertEquals(12, m.path("pieces.done").asLong(), m.toString());
+    assertTrue(m.path("pieces.redone").asLong() >= 1, "worker 1's piece at least was handed out again: " + m);
+    assertTrue(m.path("pieces.local").asLong() >= 4, "later epochs' pieces went to workers with their data: " + m);
+    assertTrue(m.path("train.resumedSteps").asLong() > 0, "a lost or retired worker's piece went on after its "
+        + "applied batches: " + m);
+    assertEquals(502_228, m.path("test.examples").asLong());
+    assertEquals(cleanLogloss, m.path("test.logloss").asDouble(), 0.002,
+        "test log loss on pieces, through a grow, a lost worker and a shrink, vs the clean run's");
   }
 
   @Test

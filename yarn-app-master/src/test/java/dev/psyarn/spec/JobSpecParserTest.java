@@ -122,13 +122,18 @@ class JobSpecParserTest {
   @Test
   void checkpointsMakeServersRestartableAndTheirFieldsAreChecked() {
     JobSpec spec = JobSpecParser.parse(VALID + "checkpoint: {everyClocks: 20, keep: 3, dir: /ckpt}\nresumeFrom: /ckpt/app_1\n");
-    assertEquals(new ServerState(20, 3, "/ckpt", "/ckpt/app_1", 0), spec.serverState());
+    assertEquals(new ServerState(20, 0, 3, "/ckpt", "/ckpt/app_1", 0), spec.serverState());
     assertEquals(RestartPolicy.Mode.ON_FAILURE, spec.role(Role.SERVER).restart().mode(), "servers restart by default");
     assertEquals("/ckpt/application_7_0001", spec.serverState().checkpointRoot("/staging/application_7_0001"));
     assertEquals("/staging/application_7_0001/checkpoints",
         JobSpecParser.parse(VALID + "checkpoint: {everyClocks: 5}\n").serverState().checkpointRoot("/staging/application_7_0001"));
     assertEquals(ServerState.NONE, JobSpecParser.parse(VALID).serverState());
-    refused(VALID + "checkpoint: {keep: 2}\n", "checkpoint.everyClocks", "required");
+    refused(VALID + "checkpoint: {keep: 2}\n", "checkpoint.everyClocks", "give one of everyClocks");
+    refused(VALID + "checkpoint: {everyClocks: 5, everySeconds: 30}\n", "checkpoint.everyClocks", "or everySeconds");
+    refused(VALID + "checkpoint: {everySeconds: 0.5}\n", "checkpoint.everySeconds", "from 1 to 86400");
+    ServerState timed = JobSpecParser.parse(VALID + "checkpoint: {everySeconds: 30}\n").serverState();
+    assertEquals(30.0, timed.everySeconds());
+    assertTrue(timed.checkpoints() && timed.recoverable(), "checkpoints by time make servers restartable");
     refused(VALID + "checkpoint: {everyClocks: 0}\n", "checkpoint.everyClocks", "");
     refused(VALID + "checkpoint: {everyClocks: 5, every: 2}\n", "checkpoint.every", "");
     refused(VALID + "checkpoint: {everyClocks: 5, keep: 0}\n", "checkpoint.keep", "");
@@ -138,6 +143,19 @@ class JobSpecParserTest {
     assertEquals(RestartPolicy.Mode.ON_FAILURE, replicated.role(Role.SERVER).restart().mode(), "replicas make servers restartable");
     refused(VALID + "replication: 2\n", "replication", "use at most 1 or add servers");
     refused(VALID + "replication: -1\n", "replication", "");
+  }
+
+  @Test
+  void piecesCutTheTrainingShardsAndCannotBeCheckpointed() {
+    String sparse = VALID.replace("app: {type: counter, keys: 100}", "app: {type: sparse-lr, data: /d.parquet, pieces: 12, epochs: 2}");
+    JobSpec spec = JobSpecParser.parse(sparse);
+    assertEquals(new dev.psyarn.ps.apps.AppType.PieceLayout(2, 12), spec.pieces());
+    assertEquals(12, spec.trainingShards(), "one shard a part, whatever the workers");
+    assertEquals(3, JobSpecParser.parse(VALID).trainingShards(), "without pieces: one a worker");
+    refused(sparse + "checkpoint: {everyClocks: 5}\n", "checkpoint", "use replication: 1");
+    refused(VALID.replace("keys: 100}", "keys: 100, pieces: true}") + "checkpoint: {everyClocks: 5}\n", "checkpoint",
+        "drop app.pieces");
+    JobSpecParser.parse(sparse + "replication: 1\n");
   }
 
   private static void refused(String yaml, String field, String words) {

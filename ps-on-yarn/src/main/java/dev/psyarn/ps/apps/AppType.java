@@ -31,11 +31,46 @@ public interface AppType {
   }
 
   /**
-   * How many pieces of work the AM hands out for this job (0: none, each worker works on its own
-   * share). Apps with pieces can be flexed: a new worker just asks for pieces. Runs in the AM.
+   * How the AM hands out this job's work (the paper's worker management), or
+   * {@link PieceLayout#NONE}: each worker works on its own share. Apps with pieces can be flexed
+   * and lose no work with a worker: a new worker just asks for pieces. Runs in the client and AM.
    */
-  default int pieces(com.fasterxml.jackson.databind.JsonNode app, int workers) {
-    return 0;
+  default PieceLayout pieces(com.fasterxml.jackson.databind.JsonNode app, int workers) {
+    return PieceLayout.NONE;
+  }
+
+  /**
+   * The work as {@code rounds} (epochs) of {@code parts} pieces each: piece {@code id} is part
+   * {@code id % parts} of round {@code id / parts}. Parts are the same data in every round, so the
+   * AM gives a worker the parts it has had before when it can, and the preprocessing stage writes
+   * one training shard a part.
+   */
+  record PieceLayout(int rounds, int parts) {
+
+    public static final PieceLayout NONE = new PieceLayout(0, 0);
+
+    public PieceLayout {
+      if (rounds < 0 || parts < 0 || (long) rounds * parts > Integer.MAX_VALUE / 2) {
+        throw new IllegalArgumentException("rounds and parts must be from 0 with a product below 2^30, got "
+            + rounds + " × " + parts);
+      }
+    }
+
+    public int total() {
+      return rounds * parts;
+    }
+
+    public boolean any() {
+      return total() > 0;
+    }
+
+    public int round(int piece) {
+      return piece / parts;
+    }
+
+    public int part(int piece) {
+      return piece % parts;
+    }
   }
 
   /**

@@ -50,8 +50,8 @@ public final class CounterApp implements AppType {
    * workers, so the job can be flexed.
    */
   @Override
-  public int pieces(JsonNode app, int workers) {
-    return app.path("pieces").asBoolean(false) ? app.path("rounds").asInt(3) * workers : 0;
+  public PieceLayout pieces(JsonNode app, int workers) {
+    return app.path("pieces").asBoolean(false) ? new PieceLayout(app.path("rounds").asInt(3), workers) : PieceLayout.NONE;
   }
 
   @Override

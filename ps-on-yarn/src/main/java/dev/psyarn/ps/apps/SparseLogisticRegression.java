@@ -30,7 +30,7 @@ public final class SparseLogisticRegression implements AppType {
   /** The settings of the {@code app} section. */
   record Settings(String data, String shards, String model, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
       Consistency consistency, long seed, int curvePoints, float significanceThreshold, boolean evalEveryEpoch,
-      double targetLogloss) {
+      double targetLogloss, int pieces) {
 
     static Settings of(JsonNode app) {
       JsonNode u = app.path("updater");
@@ -40,10 +40,13 @@ public final class SparseLogisticRegression implements AppType {
           app.path("batchSize").asInt(500),
           new UpdaterSpec(u.path("type").asText("ftrl"), (float) u.path("rate").asDouble(0.05),
               (float) u.path("l1").asDouble(0), (float) u.path("l2").asDouble(0), (float) u.path("beta").asDouble(1)),
-          new Consistency(c.path("model").asText("bounded"), c.path("maxDelay").asInt(2)),
+          // Workers come and go with pieces: no worker's clock is waited for.
+          new Consistency(c.path("model").asText(app.path("pieces").asInt(0) > 0 ? "eventual" : "bounded"),
+              c.path("maxDelay").asInt(2)),
           app.path("seed").asLong(1), app.path("curvePoints").asInt(20),
           (float) app.path("filters").path("significantlyModified").asDouble(0),
-          app.path("evalEveryEpoch").asBoolean(true), app.path("targetLogloss").asDouble(Double.NaN));
+          app.path("evalEveryEpoch").asBoolean(true), app.path("targetLogloss").asDouble(Double.NaN),
+          app.path("pieces").asInt(0));
     }
   }
 
@@ -55,7 +58,8 @@ public final class SparseLogisticRegression implements AppType {
   @Override
   public void validate(SpecNode app) {
     app.allowOnly("type", "data", "shards", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
-        "curvePoints", "filters", "evalEveryEpoch", "targetLogloss", "initialModel");
+        "curvePoints", "filters", "evalEveryEpoch", "targetLogloss", "initialModel", "pieces");
+    int pieces = app.integerOr("pieces", 0, 0, 100_000);
     if (app.has("initialModel") && app.text("initialModel").isBlank()) {
       throw app.error("initialModel", "must name a model file that sparse-lr wrote (its app.model)");
     }
@@ -100,6 +104,10 @@ public final class SparseLogisticRegression implements AppType {
     });
     app.optionalObject("consistency").ifPresent(c -> {
       c.allowOnly("model", "maxDelay");
+      if (pieces > 0 && !c.textOr("model", "eventual").equals("eventual")) {
+        throw c.error("model", "must be eventual with pieces: workers join and leave a job that hands out pieces, "
+            + "so no worker's clock can be waited for; drop pieces for " + c.text("model") + " consistency");
+      }
       try {
         new Consistency(c.textOr("model", "bounded"), c.integerOr("maxDelay", 2, 0, 1_000_000));
       } catch (IllegalArgumentException e) {
@@ -125,9 +133,22 @@ public final class SparseLogisticRegression implements AppType {
     return true;
   }
 
+  /**
+   * With {@code pieces: N}, the training data is cut into N parts (N training shards, or the
+   * Parquet rows whose index modulo N is the part), and each epoch hands out every part once.
+   */
+  @Override
+  public PieceLayout pieces(JsonNode app, int workers) {
+    int parts = app.path("pieces").asInt(0);
+    return parts > 0 ? new PieceLayout(app.path("epochs").asInt(3), parts) : PieceLayout.NONE;
+  }
+
   @Override
   public Map<String, Double> run(WorkerContext context) throws Exception {
     Settings s = Settings.of(context.config());
+    if (s.pieces() > 0) {
+      return runPieces(context, s);
+    }
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
     Configuration conf = new Configuration();
     long loadStart = System.nanoTime();
@@ -163,16 +184,7 @@ public final class SparseLogisticRegression implements AppType {
     int point = 0;
     for (int epoch = 0; epoch < s.epochs(); epoch++) {
       shuffle(order, random);
-      for (int from = 0; from < order.length; from += s.batchSize()) {
-        int to = Math.min(order.length, from + s.batchSize());
-        // The next batch of this epoch is pulled while this one computes (none across epochs).
-        trainer.step(train, order, from, to, to < order.length ? to : -1, Math.min(order.length, to + s.batchSize()));
-        if (trainer.examplesSeen() >= (point + 1) * every) {
-          results.put("curve." + point + ".examples", (double) trainer.examplesSeen());
-          results.put("curve." + point + ".logloss", trainer.recentLogloss());
-          point++;
-        }
-      }
+      point = pass(trainer, train, order, s.batchSize(), every, point, results);
       if (test != null && s.evalEveryEpoch() && epoch + 1 < s.epochs() && !trainer.lastStepSkipped()) {
         // The epoch ends once its pushes are in; training time excludes the scoring pauses (the
         // other workers go on meanwhile).
@@ -196,18 +208,130 @@ public final class SparseLogisticRegression implements AppType {
     results.put("filter.updatesHeld", (double) trainer.updatesHeld());
     context.coordinator().barrier("lr-trained");
     if (test != null) {
-      Map<String, Double> scored = test.score(kv, TABLE);
-      results.putAll(scored);
-      recordEpoch(results, s, s.epochs() - 1, trainSeconds, scored);
-      if (!s.model().isEmpty()) {
-        long[] keys = kv.keys(TABLE);
-        float[] weights = new float[keys.length];
-        kv.waitFor(kv.pull(TABLE, keys, weights));
-        new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, keys, weights).write(conf, new Path(s.model()));
-        results.put("model.written", (double) keys.length);
-      }
+      scoreAndWrite(kv, test, s, trainSeconds, sharded, biasKey, conf, results);
     }
     return results;
+  }
+
+  /**
+   * One pass over {@code order} in minibatches, each pulling the next batch ahead while it
+   * computes (none past the pass's end); a training-loss curve point every {@code every} examples
+   * from point {@code point} on. Returns the next curve point.
+   */
+  private static int pass(Trainer trainer, Examples data, int[] order, int batchSize, long every, int point,
+      Map<String, Double> results) {
+    for (int from = 0; from < order.length; from += batchSize) {
+      int to = Math.min(order.length, from + batchSize);
+      trainer.step(data, order, from, to, to < order.length ? to : -1, Math.min(order.length, to + batchSize));
+      if (trainer.examplesSeen() >= (point + 1) * every) {
+        results.put("curve." + point + ".examples", (double) trainer.examplesSeen());
+        results.put("curve." + point + ".logloss", trainer.recentLogloss());
+        point++;
+      }
+    }
+    return point;
+  }
+
+  /** Worker 0, after training: the final test scores, and the model file when the spec names one. */
+  private static void scoreAndWrite(KVWorker kv, TestSet test, Settings s, double trainSeconds, boolean sharded,
+      long biasKey, Configuration conf, Map<String, Double> results) throws java.io.IOException {
+    Map<String, Double> scored = test.score(kv, TABLE);
+    results.putAll(scored);
+    recordEpoch(results, s, s.epochs() - 1, trainSeconds, scored);
+    if (!s.model().isEmpty()) {
+      long[] keys = kv.keys(TABLE);
+      float[] weights = new float[keys.length];
+      kv.waitFor(kv.pull(TABLE, keys, weights));
+      new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, keys, weights).write(conf, new Path(s.model()));
+      results.put("model.written", (double) keys.length);
+    }
+  }
+
+  /**
+   * The paper's worker management: the worker asks the AM for pieces (an epoch's part of the
+   * training data), trains on each in minibatches pushed under the piece's own numbering, and asks
+   * again once the piece's pushes are in. A piece redone after its worker was lost skips the
+   * batches every server had applied, and a server drops any it has. When every piece is done,
+   * worker 0 scores the test split (once: epochs are not this worker's to end).
+   */
+  private Map<String, Double> runPieces(WorkerContext context, Settings s) throws Exception {
+    Configuration conf = new Configuration();
+    boolean sharded = !s.shards().isEmpty();
+    FlightsFeatures features = new FlightsFeatures(s.hashBits());
+    long loadStart = System.nanoTime();
+    TestSet test = null;
+    long testBias = 1L << s.hashBits();
+    if (context.index() == 0) {
+      Examples examples = sharded ? Examples.fromShards(conf, testShards(conf, s.shards()))
+          : Examples.load(conf, new Path(s.data()), features, true, 0, 1);
+      testBias = sharded ? examples.keySpace : testBias;
+      test = new TestSet(examples, testBias);
+    }
+    long loadNanos = System.nanoTime() - loadStart;
+    KVWorker kv = context.kv();
+    kv.createTable(TABLE, 1, s.updater());
+    Map<Integer, Examples> parts = new java.util.HashMap<>();
+    Map<String, Double> results = new LinkedHashMap<>();
+    Trainer trainer = null;
+    long every = 0;
+    int point = 0;
+    int done = 0;
+    long trainStart = System.nanoTime();
+    for (int piece = context.pieces().next(-1); piece >= 0; piece = context.pieces().next(piece)) {
+      int part = piece % s.pieces();
+      Examples data = parts.get(part);
+      if (data == null) {
+        long start = System.nanoTime();
+        data = sharded ? Examples.fromShards(conf, List.of(part(conf, s.shards(), part, s.pieces())))
+            : Examples.load(conf, new Path(s.data()), features, false, part, s.pieces());
+        parts.put(part, data);
+        loadNanos += System.nanoTime() - start;
+      }
+      if (trainer == null) {
+        trainer = new Trainer(kv, sharded ? data.keySpace : 1L << s.hashBits(), s);
+        // A curve point every 1/curvePoints of this worker's expected share of the examples.
+        every = Math.max(1, (long) s.epochs() * data.size() * s.pieces() / context.numWorkers() / s.curvePoints());
+      }
+      int origin = KVWorker.PIECE_ORIGINS + piece;
+      trainer.startPiece(origin, kv.progress(origin).lastSeq());
+      int[] order = new int[data.size()];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      // The piece's own order: whoever does it (again) trains the same batches.
+      shuffle(order, new Random(s.seed() * 31 + piece));
+      point = pass(trainer, data, order, s.batchSize(), every, point, results);
+      trainer.finish(); // the piece is done once its pushes are in
+      done++;
+    }
+    double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+    results.put("train.examples", (double) (trainer == null ? 0 : trainer.examplesSeen()));
+    results.put("train.seconds", trainSeconds);
+    results.put("train.loadSeconds", loadNanos / 1e9);
+    results.put("train.pieces", (double) done);
+    results.put("train.partsLoaded", (double) parts.size());
+    if (trainer != null) {
+      results.put("train.maxStaleness", (double) trainer.maxStaleness());
+      results.put("train.waitSeconds", trainer.waitSeconds());
+      results.put("train.resumedSteps", (double) trainer.skippedSteps());
+      results.put("filter.updatesSent", (double) trainer.updatesSent());
+      results.put("filter.updatesHeld", (double) trainer.updatesHeld());
+    }
+    if (test != null) {
+      // Every piece is done (their pushes in): the model is final.
+      scoreAndWrite(kv, test, s, trainSeconds, sharded, testBias, conf, results);
+    }
+    return results;
+  }
+
+  /** Part {@code part}'s training shard; a missing one means the shards were cut into fewer parts. */
+  static Path part(Configuration conf, String dir, int part, int parts) throws java.io.IOException {
+    Path file = new Path(dir, ShardFormat.fileName(ShardFormat.TRAIN, part));
+    if (!file.getFileSystem(conf).exists(file)) {
+      throw new java.io.IOException("no shard " + file + " for part " + part + " of " + parts + " (app.pieces): "
+          + "the shards under " + dir + " were cut into fewer parts; preprocess with pieces: " + parts);
+    }
+    return file;
   }
 
   /** This worker's shard of a split; a missing one means the shards were made for another job. */
@@ -319,6 +443,13 @@ public final class SparseLogisticRegression implements AppType {
     summary.put("train.maxStaleness", (long) staleness);
     // Steps replacement workers found applied by their predecessors and did not redo.
     summary.put("train.resumedSteps", (long) resumed);
+    if (results.stream().anyMatch(r -> r.containsKey("train.pieces"))) {
+      // Pieces done over all workers (one redone after its worker was lost counts again), and
+      // the parts' data each worker loaded (the AM gives a worker the parts it has first).
+      summary.put("train.pieces", results.stream().mapToLong(r -> r.getOrDefault("train.pieces", 0.0).longValue()).sum());
+      summary.put("train.partsLoaded",
+          results.stream().mapToLong(r -> r.getOrDefault("train.partsLoaded", 0.0).longValue()).sum());
+    }
     summary.put("train.waitSeconds", waits);
     summary.put("filter.updatesSent", (long) updatesSent);
     summary.put("filter.updatesHeld", (long) updatesHeld);

@@ -36,12 +36,36 @@ final class Trainer {
   /** Steps up to this iteration were done by a predecessor and are skipped; -1: none. */
   private int skipThrough = -1;
   private boolean lastStepSkipped;
+  private long skipped;
+  /** The piece whose pushes this is training (its origin), or -1: the worker's own pushes and clock. */
+  private int origin = -1;
+  /** The number of the next push of a piece's. */
+  private long pieceSeq;
 
   Trainer(KVWorker kv, long biasKey, SparseLogisticRegression.Settings settings) {
     this.kv = kv;
     this.biasKey = biasKey;
     this.settings = settings;
-    this.filter = new SignificantlyModifiedFilter(kv, SparseLogisticRegression.TABLE, settings.significanceThreshold());
+    this.filter = new SignificantlyModifiedFilter(this::send, settings.significanceThreshold());
+  }
+
+  private long send(long[] batchKeys, float[] values) {
+    return origin < 0 ? kv.push(SparseLogisticRegression.TABLE, batchKeys, values)
+        : kv.pushAs(origin, pieceSeq, SparseLogisticRegression.TABLE, batchKeys, values);
+  }
+
+  /**
+   * Trains a piece from here on: its steps are numbered from 0, step i's push is the piece's push
+   * i + 1, the worker's clock is left alone, and the steps through push {@code appliedSeq} are
+   * skipped (a lost worker had them applied on every server).
+   */
+  void startPiece(int pieceOrigin, long appliedSeq) {
+    if (prefetched != null) {
+      throw new IllegalStateException("a batch of the last piece was prefetched and never trained");
+    }
+    origin = pieceOrigin;
+    iteration = 0;
+    skipThrough = (int) Math.min(Integer.MAX_VALUE, appliedSeq) - 1;
   }
 
   /** Trains on examples {@code order[from..to)}. */
@@ -59,6 +83,7 @@ final class Trainer {
   void step(Examples data, int[] order, int from, int to, int nextFrom, int nextTo) {
     lastStepSkipped = iteration <= skipThrough;
     if (lastStepSkipped) {
+      skipped++;
       iteration++;
       return;
     }
@@ -104,12 +129,17 @@ final class Trainer {
       recentExamples++;
     }
     examplesSeen += to - from;
-    kv.continueAfter(iteration); // this step's push is numbered iteration + 1, as its predecessor's was
+    if (origin < 0) {
+      kv.continueAfter(iteration); // this step's push is numbered iteration + 1, as its predecessor's was
+    }
+    pieceSeq = iteration + 1;
     long pushed = filter.push(batchKeys, g);
     if (pushed >= 0) {
       pending.add(pushed);
     }
-    pending.add(kv.clock(iteration));
+    if (origin < 0) {
+      pending.add(kv.clock(iteration));
+    }
     iteration++;
     while (pending.size() > 8) {
       await(pending.poll());
@@ -125,8 +155,8 @@ final class Trainer {
   }
 
   /** Steps skipped as done by a predecessor. */
-  int skippedSteps() {
-    return skipThrough + 1;
+  long skippedSteps() {
+    return skipped;
   }
 
   /** Whether the last step was one a predecessor had done. */
@@ -136,6 +166,7 @@ final class Trainer {
 
   /** Sends what the filter still holds, then waits for every push. */
   void finish() {
+    pieceSeq = iteration + 1; // a piece's last push: after its steps'
     long flushed = filter.flush();
     if (flushed >= 0) {
       pending.add(flushed);

@@ -83,7 +83,13 @@ public final class ControlClient implements AutoCloseable {
 
   /** Starts heartbeats every {@code intervalMs} carrying the supplier's metrics. */
   public void startHeartbeats(int intervalMs, Supplier<Map<String, Double>> metrics) {
-    heartbeats.scheduleWithFixedDelay(() -> beat(metrics), 0, intervalMs, TimeUnit.MILLISECONDS);
+    startHeartbeats(intervalMs, metrics, reply -> {});
+  }
+
+  /** Heartbeats as above; each answer but a stop also goes to {@code replies}. */
+  public void startHeartbeats(int intervalMs, Supplier<Map<String, Double>> metrics,
+      java.util.function.Consumer<HeartbeatReply> replies) {
+    heartbeats.scheduleWithFixedDelay(() -> beat(metrics, replies), 0, intervalMs, TimeUnit.MILLISECONDS);
   }
 
   /** Blocks until every worker has called the barrier of this name. */
@@ -113,13 +119,15 @@ public final class ControlClient implements AutoCloseable {
     am.close();
   }
 
-  private void beat(Supplier<Map<String, Double>> metrics) {
+  private void beat(Supplier<Map<String, Double>> metrics, java.util.function.Consumer<HeartbeatReply> replies) {
     try {
       HeartbeatReply reply = (HeartbeatReply) am.call(new Heartbeat(containerId,
           new HashMap<>(metrics.get()))).get(heartbeatWait.toMillis(), TimeUnit.MILLISECONDS);
       missedHeartbeats = 0;
       if (reply.command() == Command.STOP) {
         stop.complete(null);
+      } else {
+        replies.accept(reply);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

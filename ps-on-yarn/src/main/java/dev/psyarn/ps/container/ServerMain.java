@@ -91,6 +91,10 @@ public final class ServerMain {
         m.put("keysPulled", (double) store.keysPulled());
         m.put("pushesDropped", (double) store.pushesDropped());
         m.put("clock", (double) store.clock());
+        m.put("clock.max", (double) store.mostRunningClock());
+        if (state.everyClocks() == ServerStore.CUT_ON_REQUEST) {
+          m.put("checkpoint.missed", (double) store.cutsMissed());
+        }
         m.put("bytesIn", (double) server.traffic().bytesIn());
         m.put("bytesOut", (double) server.traffic().bytesOut());
         List<ServerSnapshot.Rollback> rollbacks = store.rollbacks();
@@ -103,6 +107,10 @@ public final class ServerMain {
           m.putAll(writer.metrics());
         }
         return m;
+      }, reply -> {
+        if (reply.checkpointAt() >= 0) {
+          store.requestCut(reply.checkpointAt());
+        }
       });
       try {
         control.stopRequested().join();

@@ -12,19 +12,28 @@ import java.util.Arrays;
  */
 public final class SignificantlyModifiedFilter {
 
-  private final KVWorker kv;
-  private final int table;
+  /** Where the filter's pushes go: a table of the servers, under the caller's numbering. */
+  @FunctionalInterface
+  public interface Sender {
+    /** Pushes the keys' values; returns the push's timestamp. */
+    long push(long[] keys, float[] values);
+  }
+
+  private final Sender sender;
   private final float threshold;
   private final Long2DoubleOpenHashMap pending = new Long2DoubleOpenHashMap();
   private long held;
   private long sent;
 
   public SignificantlyModifiedFilter(KVWorker kv, int table, float threshold) {
+    this((keys, values) -> kv.push(table, keys, values), threshold);
+  }
+
+  public SignificantlyModifiedFilter(Sender sender, float threshold) {
     if (!(threshold >= 0)) {
       throw new IllegalArgumentException("the threshold must be zero or positive, got " + threshold);
     }
-    this.kv = kv;
-    this.table = table;
+    this.sender = sender;
     this.threshold = threshold;
   }
 
@@ -35,7 +44,7 @@ public final class SignificantlyModifiedFilter {
   public long push(long[] keys, float[] updates) {
     if (threshold == 0 && pending.isEmpty()) {
       sent += keys.length;
-      return kv.push(table, keys, updates);
+      return sender.push(keys, updates);
     }
     long[] out = new long[keys.length];
     float[] values = new float[keys.length];
@@ -50,7 +59,7 @@ public final class SignificantlyModifiedFilter {
     }
     held += keys.length - n;
     sent += n;
-    return n == 0 ? -1 : kv.push(table, Arrays.copyOf(out, n), Arrays.copyOf(values, n));
+    return n == 0 ? -1 : sender.push(Arrays.copyOf(out, n), Arrays.copyOf(values, n));
   }
 
   /** Pushes every pending update, significant or not; returns the timestamp, or -1 if none. */
@@ -66,7 +75,7 @@ public final class SignificantlyModifiedFilter {
     }
     pending.clear();
     sent += keys.length;
-    return kv.push(table, keys, values);
+    return sender.push(keys, values);
   }
 
   /** Key updates held back when they were pushed (some are sent later, summed). */

@@ -15,9 +15,15 @@ import java.util.function.Consumer;
  * saved slots too. When every worker's clock has reached C, each table is copied under its lock
  * (saved slots where there are any) with its ledger as of the cut, and the snapshot handed over.
  * When every worker is done, a last snapshot of everything is taken at the last clock reached.
- * Confined to the server's clock lock, which every caller holds.
+ * With {@link #ON_REQUEST} (checkpoints every so many seconds), a cut opens only when the AM asks
+ * for one at a clock ({@link #request}); every server is asked for the same clock, and one that
+ * cannot open it (a worker already passed it) counts a miss, which leaves that checkpoint
+ * incomplete and so never used. Confined to the server's clock lock, which every caller holds.
  */
 final class CheckpointCuts {
+
+  /** Cuts only at the clocks the AM asks for, not every so many ticks. */
+  static final int ON_REQUEST = -1;
 
   private final int everyClocks;
   private final Consumer<ServerSnapshot> snapshots;
@@ -30,6 +36,9 @@ final class CheckpointCuts {
   /** The highest clock any worker reached, and whether the final snapshot was taken. */
   private int lastClock = -1;
   private boolean finalTaken;
+  /** The last clock the AM asked a cut for, and the asks that came too late to open. */
+  private int requested = -1;
+  private long missed;
 
   CheckpointCuts(int everyClocks, Consumer<ServerSnapshot> snapshots, int server, int numServers, HeldRange own,
       RestoreLog restores) {
@@ -42,7 +51,52 @@ final class CheckpointCuts {
   }
 
   boolean enabled() {
-    return everyClocks > 0;
+    return everyClocks != 0;
+  }
+
+  /**
+   * The AM asks for a cut at clock {@code at}: opened when none is open and no running worker
+   * has reached it; a late ask is a miss. Asks for a clock not above the last are repeats.
+   */
+  void request(VectorClock clock, int at) {
+    if (everyClocks != ON_REQUEST || at <= requested) {
+      return;
+    }
+    requested = at;
+    if (cutClock >= 0) {
+      return; // one is open still; the AM asks again later
+    }
+    if (mostRunning(clock) >= at) {
+      missed++;
+      return;
+    }
+    open(at);
+  }
+
+  /** Asks for a cut that came too late to open at this server. */
+  long missed() {
+    return missed;
+  }
+
+  /** The highest clock of a worker still running, or -1. */
+  static int mostRunning(VectorClock clock) {
+    int most = -1;
+    for (int c : clock.snapshot()) {
+      if (c != Integer.MAX_VALUE) {
+        most = Math.max(most, c);
+      }
+    }
+    return most;
+  }
+
+  private void open(int at) {
+    for (HeldRange.Table table : own.tables.values()) {
+      synchronized (table) {
+        table.values.openCut();
+        table.ledger.openCut();
+      }
+    }
+    cutClock = at;
   }
 
   /** The open cut's clock, or -1. */
@@ -60,7 +114,8 @@ final class CheckpointCuts {
 
   /**
    * Opens the cut at the next checkpoint clock that no worker has passed: the first
-   * {@code C = k * everyClocks - 1} above every worker's clock. None once every worker is done.
+   * {@code C = k * everyClocks - 1} above every worker's clock. None once every worker is done,
+   * nor on request only (the AM asks for the next).
    */
   void arm(VectorClock clock) {
     if (!enabled()) {
@@ -74,17 +129,11 @@ final class CheckpointCuts {
         running = true;
       }
     }
-    if (!running) {
+    if (!running || everyClocks == ON_REQUEST) {
       cutClock = -1;
       return;
     }
-    for (HeldRange.Table table : own.tables.values()) {
-      synchronized (table) {
-        table.values.openCut();
-        table.ledger.openCut();
-      }
-    }
-    cutClock = (most + 1) / everyClocks * everyClocks + everyClocks - 1;
+    open((most + 1) / everyClocks * everyClocks + everyClocks - 1);
   }
 
   /** A worker's clock has come to {@code tick} and the slowest is at {@code now}: takes the snapshots due. */

@@ -119,7 +119,8 @@ public final class ServerStore implements RequestHandler {
 
   /**
    * Server {@code server} of {@code numServers} for {@code workers} workers that hands a snapshot
-   * of its own range to {@code snapshots} every {@code everyClocks} clock ticks (0: never): at each
+   * of its own range to {@code snapshots} every {@code everyClocks} clock ticks (0: never;
+   * {@link #CUT_ON_REQUEST}: at the clocks the AM asks for, see {@link #requestCut}): at each
    * clock {@code C} with {@code (C + 1) % everyClocks == 0} that no worker had passed when the
    * previous one was taken. The snapshot is consistent at {@code C} (every worker's pushes through
    * iteration C, none after) while training goes on: pushes from beyond the cut save the slots
@@ -459,6 +460,34 @@ public final class ServerStore implements RequestHandler {
   public int clock() {
     synchronized (clock) {
       return clock.min();
+    }
+  }
+
+  /** {@code everyClocks} for a server that cuts checkpoints only when the AM asks ({@link #requestCut}). */
+  public static final int CUT_ON_REQUEST = CheckpointCuts.ON_REQUEST;
+
+  /**
+   * The AM asks for a checkpoint at clock {@code at} (checkpoints every so many seconds): the cut
+   * opens unless one is open or a worker has passed {@code at} (a miss: that checkpoint stays
+   * incomplete and is never used).
+   */
+  public void requestCut(int at) {
+    synchronized (clock) {
+      cuts.request(clock, at);
+    }
+  }
+
+  /** The highest clock of a worker still running (-1: none), which the AM paces cuts by. */
+  public int mostRunningClock() {
+    synchronized (clock) {
+      return CheckpointCuts.mostRunning(clock);
+    }
+  }
+
+  /** Asks for a cut that came after a worker had passed its clock. */
+  public long cutsMissed() {
+    synchronized (clock) {
+      return cuts.missed();
     }
   }
 

@@ -42,8 +42,16 @@ public final class ControlMessages {
   /** What the AM tells a container in answer to a heartbeat. */
   public enum Command { CONTINUE, STOP }
 
-  /** The answer to a {@link Heartbeat}. */
-  public record HeartbeatReply(Command command) {}
+  /**
+   * The answer to a {@link Heartbeat}; to a server, also the clock the AM asks it to cut a
+   * checkpoint at ({@code checkpointAt}, -1 for none), for checkpoints every so many seconds.
+   */
+  public record HeartbeatReply(Command command, int checkpointAt) {
+
+    public HeartbeatReply(Command command) {
+      this(command, -1);
+    }
+  }
 
   /** Waits until every worker has reached the barrier of this name; answered with {@link Ack}. */
   public record Barrier(String name, String containerId) {}

@@ -160,9 +160,18 @@ public final class KVWorker implements AutoCloseable {
    * replacement resumes after it instead of redoing what is done; a fresh worker gets (0, -1).
    */
   public ProgressReply progress() {
+    return progress(worker);
+  }
+
+  /**
+   * How far the servers have applied the pushes of {@code origin} (a worker index, or a piece's
+   * origin as {@link #pushAs} names it): the smallest over the servers of the last push number
+   * applied, and of the origin's clock (-1 for an origin that sends none).
+   */
+  public ProgressReply progress(int origin) {
     List<CompletableFuture<Object>> answers = new ArrayList<>();
     for (int s = 0; s < servers.size(); s++) {
-      answers.add(servers.get(s).call(new Progress(worker, s)));
+      answers.add(servers.get(s).call(new Progress(origin, s)));
     }
     join(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)));
     long seq = Long.MAX_VALUE;

@@ -15,7 +15,8 @@ import java.util.concurrent.Future;
 
 /**
  * An app run by worker threads against in-process servers, with the AM's barriers replaced by a
- * {@link CyclicBarrier}: the app's logic without YARN, for tests and quick experiments.
+ * {@link CyclicBarrier} and its work queue by {@link InProcessPieces}: the app's logic without
+ * YARN, for tests and quick experiments.
  */
 public final class InProcessJob {
 
@@ -30,6 +31,7 @@ public final class InProcessJob {
       stores[s] = new ServerStore(workers);
     }
     CyclicBarrier barrier = new CyclicBarrier(workers);
+    InProcessPieces pieces = new InProcessPieces(app.pieces(config, workers).total());
     ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
       Thread t = new Thread(r, "in-process-worker");
       t.setDaemon(true);
@@ -51,7 +53,7 @@ public final class InProcessJob {
             } catch (Exception e) {
               throw new IllegalStateException("barrier " + name + " broken", e);
             }
-          }, config));
+          }, config, pieces::next));
         }));
       }
       List<Map<String, Double>> results = new ArrayList<>();
@@ -62,5 +64,36 @@ public final class InProcessJob {
     } finally {
       pool.shutdownNow();
     }
+  }
+}
+
+/** Pieces handed out in order; -1 once every piece is done (not merely handed out). */
+final class InProcessPieces {
+
+  private final int total;
+  private int next;
+  private int done;
+
+  InProcessPieces(int total) {
+    this.total = total;
+  }
+
+  synchronized int next(int finished) {
+    if (finished >= 0) {
+      done++;
+      notifyAll();
+    }
+    if (next < total) {
+      return next++;
+    }
+    while (done < total) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for the last pieces", e);
+      }
+    }
+    return -1;
   }
 }

@@ -82,6 +82,94 @@ class SparseLogisticRegressionTest {
     assertTrue(test.get("test.accuracy") > 0.85, "accuracy " + test.get("test.accuracy"));
   }
 
+  /** Writes {@code data} as {@code shards} shards of a split (example i to shard i mod shards). */
+  private static void writeShards(java.nio.file.Path dir, Examples data, byte split, int shards) throws Exception {
+    for (int s = 0; s < shards; s++) {
+      try (var out = java.nio.file.Files.newOutputStream(dir.resolve(
+          dev.psyarn.mapreduce.shard.ShardFormat.fileName(split, s)));
+          var writer = new dev.psyarn.mapreduce.shard.ShardWriter(out, s, shards, split, 1000)) {
+        for (int i = s; i < data.size(); i += shards) {
+          int first = data.offsets[i];
+          long[] keys = java.util.Arrays.copyOfRange(data.keys, first, data.offsets[i + 1]);
+          writer.write(data.labels[i], keys, null, keys.length);
+        }
+      }
+    }
+  }
+
+  @Test
+  void onPiecesEveryPartIsTrainedOnceAnEpochWhoeverAsksAndWorkerZeroScoresTheEnd(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    writeShards(dir, synthetic(8_000, 5), dev.psyarn.mapreduce.shard.ShardFormat.TRAIN, 4);
+    writeShards(dir, synthetic(2_000, 6), dev.psyarn.mapreduce.shard.ShardFormat.TEST, 1);
+    var config = new ObjectMapper().readTree("{\"type\":\"sparse-lr\",\"shards\":\"" + dir.toUri()
+        + "\",\"pieces\":4,\"epochs\":2,\"batchSize\":100,\"updater\":{\"type\":\"ftrl\",\"rate\":0.1}}");
+    assertEquals(new AppType.PieceLayout(2, 4), app.pieces(config, 2));
+    assertEquals("eventual", SparseLogisticRegression.Settings.of(config).consistency().model(),
+        "workers come and go with pieces: no clock is waited for");
+    InProcessJob.Outcome outcome = InProcessJob.run(app, config, 2, 2);
+    Map<String, Object> summary = app.summarize(outcome.results());
+    assertEquals(8L, summary.get("train.pieces"), "2 epochs of 4 parts");
+    assertEquals(16_000L, summary.get("train.examples"), "every example once an epoch");
+    double constant = -(0.3 * Math.log(0.3) + 0.7 * Math.log(0.7));
+    assertTrue((Double) summary.get("test.logloss") < constant - 0.2, "logloss " + summary.get("test.logloss"));
+    assertEquals(2_000.0, outcome.results().get(0).get("test.examples"));
+    assertTrue(!outcome.results().get(1).containsKey("test.logloss"), "only worker 0 scores");
+  }
+
+  @Test
+  void aRedonePieceSkipsTheBatchesEveryServerHadAndServersDropAnyPushedAgain() throws Exception {
+    ServerStore[] stores = {new ServerStore(2), new ServerStore(2)};
+    SparseLogisticRegression.Settings settings = SparseLogisticRegression.Settings.of(new ObjectMapper().readTree(
+        "{\"data\":\"x\",\"pieces\":4,\"updater\":{\"type\":\"sgd\",\"rate\":0.1}}"));
+    Examples piece = synthetic(1_000, 7);
+    int[] order = java.util.stream.IntStream.range(0, piece.size()).toArray();
+    int origin = KVWorker.PIECE_ORIGINS + 3;
+    long bias = 1L << 24;
+    java.util.function.IntFunction<KVWorker> worker = index -> new KVWorker(index, new ConsistentHashRing(2, 16),
+        List.of(new InProcessChannel(stores[0]), new InProcessChannel(stores[1])));
+    // The first worker trains half the piece, then is lost.
+    KVWorker lost = worker.apply(0);
+    lost.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
+    Trainer first = new Trainer(lost, bias, settings);
+    first.startPiece(origin, lost.progress(origin).lastSeq());
+    for (int from = 0; from < 500; from += 100) {
+      first.step(piece, order, from, from + 100);
+    }
+    first.drain();
+    float[] before = new float[1];
+    lost.waitFor(lost.pull(SparseLogisticRegression.TABLE, new long[] {bias}, before));
+    // Another worker is handed the piece: it goes on after the five batches every server has.
+    KVWorker next = worker.apply(1);
+    next.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
+    assertEquals(5, next.progress(origin).lastSeq());
+    Trainer second = new Trainer(next, bias, settings);
+    second.startPiece(origin, next.progress(origin).lastSeq());
+    for (int from = 0; from < 1_000; from += 100) {
+      second.step(piece, order, from, from + 100);
+    }
+    second.finish();
+    assertEquals(5, second.skippedSteps());
+    assertEquals(500, second.examplesSeen(), "only the second half was trained again");
+    assertEquals(10, next.progress(origin).lastSeq());
+    float[] after = new float[1];
+    next.waitFor(next.pull(SparseLogisticRegression.TABLE, new long[] {bias}, after));
+    // A worker that redoes the whole piece without asking: every push is one the servers have.
+    long dropped = stores[0].pushesDropped() + stores[1].pushesDropped();
+    Trainer blind = new Trainer(next, bias, settings);
+    blind.startPiece(origin, 0);
+    for (int from = 0; from < 1_000; from += 100) {
+      blind.step(piece, order, from, from + 100);
+    }
+    blind.finish();
+    assertTrue(stores[0].pushesDropped() + stores[1].pushesDropped() >= dropped + 10,
+        "each of the ten batches is dropped on the servers it reached");
+    float[] still = new float[1];
+    next.waitFor(next.pull(SparseLogisticRegression.TABLE, new long[] {bias}, still));
+    assertEquals(after[0], still[0], "nothing applied twice");
+    assertTrue(after[0] != before[0], "the second half moved the bias");
+  }
+
   @Test
   void aWorkerCountsTheTimeItWaitsForTheServers() throws Exception {
     // One server answers at once, the other 40 ms late: every step waits for its batch's values.
@@ -132,6 +220,16 @@ class SparseLogisticRegressionTest {
     SpecNode target = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"targetLogloss\":-1}"));
     assertEquals("targetLogloss", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
         () -> app.validate(target)).field());
+    SpecNode bounded = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"pieces\":8,"
+        + "\"consistency\":{\"model\":\"bounded\"}}"));
+    SpecException noClocks = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(bounded));
+    assertEquals("consistency.model", noClocks.field());
+    assertTrue(noClocks.getMessage().contains("must be eventual with pieces"), noClocks.getMessage());
+    SpecNode negative = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"pieces\":-1}"));
+    assertEquals("pieces", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+        () -> app.validate(negative)).field());
+    app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"pieces\":8,"
+        + "\"consistency\":{\"model\":\"eventual\"}}")));
     app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"targetLogloss\":0.451,"
         + "\"evalEveryEpoch\":false}")));
     ObjectNode section = (ObjectNode) json.readTree("{\"type\":\"sparse-lr\",\"data\":\"data/f.parquet\"}");

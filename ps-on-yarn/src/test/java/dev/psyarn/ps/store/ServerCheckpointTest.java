@@ -56,6 +56,42 @@ class ServerCheckpointTest {
   }
 
   @Test
+  void onRequestACutOpensOnlyAtTheClockAskedForAndAnAskAWorkerHasPassedIsAMiss() {
+    ServerStore store = store(2, ServerStore.CUT_ON_REQUEST, UpdaterSpec.SUM);
+    for (int c = 0; c < 4; c++) {
+      push(store, 0, c + 1, 1);
+      call(store, new Clock(0, c));
+      push(store, 1, c + 1, 1);
+      call(store, new Clock(1, c));
+    }
+    assertEquals(0, taken.size(), "no cut without an ask");
+    assertEquals(3, store.mostRunningClock());
+    store.requestCut(3);
+    assertEquals(1, store.cutsMissed(), "both workers are at 3 already");
+    store.requestCut(5);
+    store.requestCut(5); // asked again in the next heartbeats: a repeat
+    push(store, 0, 5, 10);
+    call(store, new Clock(0, 4));
+    push(store, 0, 6, 10);
+    call(store, new Clock(0, 5));
+    push(store, 0, 7, 100); // worker 0's iteration 6: after the cut
+    push(store, 1, 5, 10);
+    call(store, new Clock(1, 4));
+    push(store, 1, 6, 10);
+    assertEquals(0, taken.size());
+    call(store, new Clock(1, 5));
+    assertEquals(1, taken.size(), "every worker reached the clock asked for");
+    assertEquals(5, taken.get(0).clock());
+    for (float v : taken.get(0).tables().get(0).image().slots()) {
+      assertEquals(48f, v, "4 × 2 ones and 2 × 2 tens, not worker 0's iteration 6");
+    }
+    assertEquals(1, store.cutsMissed());
+    call(store, new Clock(0, 9));
+    call(store, new Clock(1, 9));
+    assertEquals(1, taken.size(), "no next cut until the AM asks");
+  }
+
+  @Test
   void aSnapshotHoldsEveryWorkersPushesThroughTheCutAndNoneAfterWhileTrainingGoesOn() {
     ServerStore store = store(2, 2, UpdaterSpec.SUM); // cuts at clocks 1, 3, 5...
     // Worker 0 runs ahead: iterations 0 and 1, then 2 and 3 past the cut, before worker 1 reaches it.
