@@ -25,14 +25,15 @@ record SpecFile(Path path, String text, JobSpec spec) {
    */
   static SpecFile read(String given) {
     Path path = CliContext.userPath(given);
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(path);
+      bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no spec file at " + path);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read spec file " + path + ": " + e.getMessage());
     }
+    String text = utf8(bytes, path);
     try {
       String staged = JobSpecParser.normalize(text, path.toAbsolutePath().getParent().toUri());
       return new SpecFile(path, staged, JobSpecParser.parse(staged));
@@ -40,5 +41,29 @@ record SpecFile(Path path, String text, JobSpec spec) {
       throw new SpecException(e.field(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2)
           + " (in " + path + ")");
     }
+  }
+
+  /**
+   * The spec's text; a spec that is not UTF-8 (Latin-1 from an old editor, UTF-16 from Windows)
+   * is refused with the first bad byte's offset and line, as a spec error.
+   */
+  static String utf8(byte[] bytes, Path path) {
+    java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+    java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int offset = in.position();
+      int line = 1;
+      for (int i = 0; i < offset; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new SpecException("", String.format("is not UTF-8 text: byte %d (0x%02X, line %d) cannot start or "
+          + "continue a UTF-8 character; save the spec as UTF-8 (in %s)", offset, bytes[offset] & 0xff, line, path));
+    }
+    decoder.flush(out);
+    return out.flip().toString();
   }
 }

@@ -25,11 +25,12 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("file", CliContext.userPath(specFile).toString());
     try {
       SpecFile spec = SpecFile.read(specFile);
+      dev.psyarn.client.SpecInputs.check(spec.spec(), ctx.conf);
       result.put("valid", true);
       result.put("name", spec.spec().name());
       result.put("servers", spec.spec().role(Role.SERVER).instances());

@@ -73,7 +73,7 @@ public final class JobSubmitter {
     long submitTime = System.currentTimeMillis();
     checkRuntimesAndVolumes(spec);
     checkPlacement(spec);
-    checkWarmStart(spec);
+    SpecInputs.check(spec, conf);
     java.util.Set<String> types = new java.util.TreeSet<>();
     for (org.apache.hadoop.yarn.api.records.ResourceTypeInfo t : yarn.getResourceTypeInfo()) {
       types.add(t.getName());
@@ -107,32 +107,6 @@ public final class JobSubmitter {
     } catch (IOException | YarnException | RuntimeException e) {
       fs.delete(staging, true);
       throw e;
-    }
-  }
-
-  /**
-   * A checkpoint to resume from must hold a complete checkpoint whose files read whole, and an
-   * initial model must be a model file: checked before anything is submitted.
-   */
-  private void checkWarmStart(JobSpec spec) throws IOException {
-    String resumeFrom = spec.serverState().resumeFrom();
-    if (resumeFrom != null) {
-      Path from = new Path(resumeFrom);
-      try {
-        dev.psyarn.ps.store.Checkpoints.locate(from.getFileSystem(conf), from);
-      } catch (IOException e) {
-        throw new SpecException("resumeFrom", "cannot resume from " + from + ": " + e.getMessage());
-      }
-    }
-    com.fasterxml.jackson.databind.JsonNode app = new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson());
-    var model = dev.psyarn.ps.apps.AppTypes.get(dev.psyarn.specs.SpecNode.root(app)).initialModel(app);
-    if (model.isPresent()) {
-      Path file = new Path(model.get().path());
-      try {
-        dev.psyarn.ps.apps.LogisticModel.read(conf, file);
-      } catch (IOException e) {
-        throw new SpecException("app.initialModel", "cannot start from " + file + ": " + e.getMessage());
-      }
     }
   }
 

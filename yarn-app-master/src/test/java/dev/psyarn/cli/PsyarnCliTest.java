@@ -103,6 +103,49 @@ class PsyarnCliTest {
   }
 
   @Test
+  void aSpecThatIsNotUtf8IsASpecErrorWithTheBytesOffsetAndLine() throws Exception {
+    Path spec = dir.resolve("latin1.yaml");
+    // "name: café" written by an editor in Latin-1: é is the single byte 0xE9.
+    Files.write(spec, "name: t\nqueue: caf\u00e9\nroles: {server: {instances: 1}, worker: {instances: 1}}\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
+    assertTrue(err.contains("is not UTF-8 text: byte 18 (0xE9, line 2)"), err);
+    assertTrue(err.contains("save the spec as UTF-8"), err);
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("submit", spec.toString()));
+    Files.writeString(spec, "name: caf\u00e9\nroles: {server: {instances: 1}, worker: {instances: 1}}\n"
+        + "app: {type: counter}\n");
+    assertEquals(ExitCodes.OK, psyarn("validate", spec.toString()), "the same text in UTF-8 is valid: " + err);
+  }
+
+  @Test
+  void validateChecksThatEveryInputTheSpecNamesIsThere() throws Exception {
+    String roles = "name: t\nroles: {server: {instances: 1}, worker: {instances: 2}}\n";
+    Path spec = dir.resolve("inputs.yaml");
+    Files.writeString(spec, roles + "preprocess: {input: no-such/*.csv, format: csv, label: \"y == 1\", "
+        + "split: {testFraction: 0.2}, features: [{name: a, column: a}]}\napp: {type: sparse-lr}\n");
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
+    assertTrue(err.contains("preprocess.input: no file or directory matches") && err.contains("no-such/*.csv"), err);
+
+    Path shards = Files.createDirectories(dir.resolve("shards"));
+    Files.writeString(shards.resolve("train-00000.shard"), "");
+    Files.writeString(spec, roles + "app: {type: sparse-lr, shards: shards}\n");
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
+    assertTrue(err.contains("app.shards: no train-00001.shard under") && err.contains("2 workers need 2"), err);
+    Files.writeString(shards.resolve("train-00001.shard"), "");
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
+    assertTrue(err.contains("no test-*.shard files under"), err);
+    Files.writeString(shards.resolve("test-00000.shard"), "");
+    assertEquals(ExitCodes.OK, psyarn("validate", spec.toString()), err);
+    Files.writeString(spec, roles + "app: {type: sparse-lr, shards: shards, pieces: 3}\n");
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
+    assertTrue(err.contains("pieces: 3 needs 3"), err);
+
+    Files.writeString(spec, roles + "app: {type: sparse-lr, data: nothing-here.parquet}\n");
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
+    assertTrue(err.contains("app.data: no flights Parquet file at"), err);
+  }
+
+  @Test
   void usageErrorsExitWith2() throws Exception {
     assertEquals(ExitCodes.USAGE, psyarn());
     assertEquals(ExitCodes.USAGE, psyarn("frobnicate"));

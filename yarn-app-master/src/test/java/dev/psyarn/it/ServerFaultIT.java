@@ -45,11 +45,27 @@ class ServerFaultIT {
 
   @Test
   void aServerKilledMidRunIsRestoredFromItsCheckpointAndWhatItLostIsExactlyWhatItReports() throws Exception {
-    String spec = ClusterHarness.counterSpec("server-ckpt-it", 2, WORKERS, KEYS, ROUNDS, List.of())
+    JsonNode recovery = killAServerPastACheckpoint("server-ckpt-it", "checkpoint: {everyClocks: " + EVERY + ", keep: 2}\n");
+    assertEquals(EVERY - 1, recovery.path("recovery.restoredClock").asInt(-1) % EVERY,
+        "restored at a checkpoint's clock: " + recovery);
+  }
+
+  @Test
+  void withCheckpointsEverySecondsTheAmPicksTheClocksAndARestoreLosesExactlyWhatItReports() throws Exception {
+    killAServerPastACheckpoint("server-timed-it", "checkpoint: {everySeconds: 2, keep: 2}\n");
+  }
+
+  /**
+   * Runs the counter with {@code checkpoint}, kills server 1 a few rounds past a checkpoint, and
+   * checks the exact totals less what the replacement says its restore lost; returns the
+   * replacement's metrics.
+   */
+  private static JsonNode killAServerPastACheckpoint(String name, String checkpoint) throws Exception {
+    String spec = ClusterHarness.counterSpec(name, 2, WORKERS, KEYS, ROUNDS, List.of())
         .replace("rounds: " + ROUNDS + "}", "rounds: " + ROUNDS + ", pauseMs: 150}")
         .replaceFirst("(?m)^(  server: \\{.*)\\}$", "$1, restart: {backoffSeconds: 0.2}}")
-        + "checkpoint: {everyClocks: " + EVERY + ", keep: 2}\n";
-    String app = submit(harness, "server-ckpt.yaml", spec);
+        + checkpoint;
+    String app = submit(harness, name + ".yaml", spec);
     JsonNode victim = awaitServerPastCheckpoint(app, 1);
     signal(pidOf(victim.path("id").asText()), "KILL");
 
@@ -67,14 +83,16 @@ class ServerFaultIT {
     assertEquals("KILLED_BY_SIGNAL", slot.get(0).path("reason").asText(), slot.get(0).toString());
     assertEquals(1, job.path("restarts").path("server").asInt(), job.path("restarts").toString());
     JsonNode recovery = slot.get(1).path("metrics");
-    System.out.println("server recovery: " + recovery + "; counter: " + metrics);
+    System.out.println(name + " server recovery: " + recovery + "; counter: " + metrics);
     int restored = recovery.path("recovery.restoredClock").asInt(-1);
-    assertEquals(EVERY - 1, restored % EVERY, "restored at a checkpoint's clock: " + recovery);
     assertTrue(restored >= victim.path("metrics").path("checkpoint.lastClock").asInt(), recovery.toString());
     assertEquals(metrics.path("lostRounds").asLong(), recovery.path("recovery.pushesLost").asLong(),
         "the server reports the pushes it lost: " + recovery);
     assertTrue(recovery.path("recovery.clocksLost").asInt() >= 2, recovery.toString());
     assertEquals(0, recovery.path("recovery.refusedCheckpoints").asInt(), recovery.toString());
+    assertTrue(slot(job, "server", 0).get(0).path("metrics").path("checkpoint.written").asInt() >= 2,
+        "server 0 wrote checkpoints before and after the fault: " + slot(job, "server", 0));
+    return recovery;
   }
 
   @Test

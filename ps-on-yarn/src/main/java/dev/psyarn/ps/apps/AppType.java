@@ -25,6 +25,14 @@ public interface AppType {
   default void resolvePaths(com.fasterxml.jackson.databind.node.ObjectNode app, java.net.URI base) {
   }
 
+  /**
+   * Checks, in the client before submission, that the inputs the section names are there and
+   * readable; a {@link dev.psyarn.specs.SpecException} names the field within the section.
+   */
+  default void checkInputs(com.fasterxml.jackson.databind.JsonNode app, int workers,
+      org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
+  }
+
   /** Whether the app reads examples: from {@code app.data}, {@code app.shards} or preprocessing's shards. */
   default boolean needsData() {
     return false;

@@ -128,6 +128,47 @@ public final class SparseLogisticRegression implements AppType {
         : java.util.Optional.empty();
   }
 
+  /**
+   * The data file, the shards (each a worker or part reads, and the test split's) and the initial
+   * model are there and read as what they must be.
+   */
+  @Override
+  public void checkInputs(JsonNode app, int workers, Configuration conf) throws java.io.IOException {
+    if (app.hasNonNull("data")) {
+      Path data = new Path(app.get("data").asText());
+      org.apache.hadoop.fs.FileSystem fs = data.getFileSystem(conf);
+      if (!fs.exists(data) || fs.getFileStatus(data).isDirectory()) {
+        throw new dev.psyarn.specs.SpecException("data", "no flights Parquet file at " + data);
+      }
+    }
+    if (app.hasNonNull("shards")) {
+      String dir = app.get("shards").asText();
+      int parts = app.path("pieces").asInt(0);
+      int needed = parts > 0 ? parts : workers;
+      for (int i = 0; i < needed; i++) {
+        Path shard = new Path(dir, ShardFormat.fileName(ShardFormat.TRAIN, i));
+        if (!shard.getFileSystem(conf).exists(shard)) {
+          throw new dev.psyarn.specs.SpecException("shards", "no " + shard.getName() + " under " + dir + ": "
+              + (parts > 0 ? "pieces: " + parts + " needs " + parts : workers + " workers need " + workers)
+              + " training shards (train-00000.shard on)");
+        }
+      }
+      try {
+        testShards(conf, dir);
+      } catch (java.io.IOException e) {
+        throw new dev.psyarn.specs.SpecException("shards", e.getMessage() + ": worker 0 scores the test split");
+      }
+    }
+    if (app.hasNonNull("initialModel")) {
+      Path file = new Path(app.get("initialModel").asText());
+      try {
+        LogisticModel.read(conf, file);
+      } catch (java.io.IOException e) {
+        throw new dev.psyarn.specs.SpecException("initialModel", "cannot start from " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
   @Override
   public boolean needsData() {
     return true;
