@@ -32,6 +32,13 @@ public final class PsyarnConfig {
 
   /** How often {@code submit --wait} and {@code local} poll the ResourceManager, in ms. */
   public static final String CLIENT_POLL_MS = "psyarn.client.poll-ms";
+
+  /**
+   * How long a client command (status, list, kill, flex, submit) keeps trying to reach the
+   * ResourceManager before it gives up with exit 5; Hadoop's own default is 15 minutes.
+   */
+  public static final String CLIENT_RM_TIMEOUT_SECONDS = "psyarn.client.rm-timeout-seconds";
+  public static final int CLIENT_RM_TIMEOUT_SECONDS_DEFAULT = 30;
   public static final int CLIENT_POLL_MS_DEFAULT = 1000;
 
   /** Users and groups (YARN ACL syntax) who may view the application besides owner and admins. */

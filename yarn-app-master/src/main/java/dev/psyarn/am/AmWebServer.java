@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,10 @@ final class AmWebServer implements AutoCloseable {
    *
    * @param proxyHostsAndPorts the RM web proxies, as YARN lists them for its AmIpFilter
    */
-  static AmWebServer start(List<String> proxyHostsAndPorts, Supplier<JobStatus> status) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(0), 16);
+  /** The page on {@code host}'s address (the AM's container host), for the RM's proxy to reach. */
+  static AmWebServer start(String host, List<String> proxyHostsAndPorts, Supplier<JobStatus> status)
+      throws IOException {
+    HttpServer http = HttpServer.create(dev.psyarn.ps.transport.BindAddress.of(host), 16);
     AmWebServer web = new AmWebServer(http, allowedPeers(proxyHostsAndPorts), status);
     http.createContext("/api/v1/status", exchange -> web.serve(exchange, true));
     http.createContext("/", exchange -> web.serve(exchange, false));

@@ -13,7 +13,6 @@ import dev.psyarn.spec.JobSpecParser;
 import dev.psyarn.specs.SpecNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -147,7 +146,7 @@ public final class ApplicationMaster {
       LOG.info("attempt {} of {}: {}", attempt, appId, earlier == null ? "no journal of the earlier attempt; "
           + "starting the job over" : "taking the job over from the earlier attempt");
     }
-    try (RpcServer control = RpcServer.start(new InetSocketAddress(0), secret, Protocols.CONTROL,
+    try (RpcServer control = RpcServer.start(dev.psyarn.ps.transport.BindAddress.of(host), secret, Protocols.CONTROL,
         new ControlPlane(loop), "control plane")) {
       ContainerLauncher launcher = new ContainerLauncher(nm, LaunchContexts.create(conf, fs, env, spec, credentials,
           PsyarnConfig.applicationAcls(conf), host, control.port()),
@@ -156,7 +155,7 @@ public final class ApplicationMaster {
           new RoleAllocator(spec, new AmRmScheduler(rm, conf)), launcher,
           (event, delayMs) -> timers.schedule(() -> loop.post(event), delayMs, TimeUnit.MILLISECONDS),
           Clock.systemUTC(), env.submitTimeMs(), earlier, journal(amJournal), progress);
-      try (AmWebServer web = AmWebServer.start(WebAppUtils.getProxyHostsAndPortsForAmFilter(conf),
+      try (AmWebServer web = AmWebServer.start(host, WebAppUtils.getProxyHostsAndPortsForAmFilter(conf),
           () -> statusNow(loop))) {
         String trackingUrl = "http://" + host + ":" + web.port() + "/";
         if (amJournal != null) {
@@ -233,10 +232,15 @@ public final class ApplicationMaster {
   private ExitCode finish(JobLifecycle.Outcome outcome, AMRMClientAsync<ContainerRequest> amrm, FileSystem fs,
       AmLoop loop) throws Exception {
     LOG.info("job {}: {}", outcome.state(), outcome.diagnostics());
-    JobStatus report = statusNow(loop);
     Path staging = new Path(env.stagingDir());
+    String diagnostics = outcome.diagnostics();
     try (OutputStream out = fs.create(new Path(staging, AmEnv.REPORT), true)) {
-      JSON.writeValue(out, report);
+      JSON.writeValue(out, statusNow(loop));
+    } catch (IOException | RuntimeException e) {
+      // The job's own outcome stands: a report that cannot be written is said, not a failure.
+      LOG.error("could not write the report to {}", new Path(staging, AmEnv.REPORT), e);
+      diagnostics = (diagnostics == null || diagnostics.isBlank() ? "" : diagnostics + "; ")
+          + "the report could not be written to " + new Path(staging, AmEnv.REPORT) + ": " + e.getMessage();
     }
     FinalApplicationStatus status = switch (outcome.state()) {
       case SUCCEEDED -> FinalApplicationStatus.SUCCEEDED;
@@ -244,7 +248,7 @@ public final class ApplicationMaster {
       default -> FinalApplicationStatus.FAILED;
     };
     try {
-      amrm.unregisterApplicationMaster(status, outcome.diagnostics(), null);
+      amrm.unregisterApplicationMaster(status, diagnostics, null);
     } catch (Exception e) {
       // A killed application's AM may find the ResourceManager done with it already.
       LOG.warn("could not unregister ({}): {}", status, e.toString());

@@ -22,6 +22,7 @@ final class JobRun {
 
   static int run(CliContext ctx, Configuration conf, SpecFile spec, boolean wait, String reportFile, boolean json)
       throws IOException, YarnException, InterruptedException {
+    conf = YarnCommands.bounded(conf);
     try (YarnClient yarn = YarnClient.createYarnClient()) {
       yarn.init(conf);
       yarn.start();

@@ -39,7 +39,11 @@ final class LocalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--nodes must be from 1 to 8, got " + nodes);
     }
     SpecFile spec = SpecFile.read(specFile);
-    File work = new File("target", "psyarn-local").getAbsoluteFile();
+    File work = runDirectory(new File("target", "psyarn-local").getAbsoluteFile());
+    // The mini YARN cluster keeps its logs below test.build.data: this run's, not a shared one.
+    System.setProperty("test.build.data", new File(work, "yarn").getPath());
+    File log = quietLogs(work);
+    ctx.err.println("the mini clusters log to " + log);
     boolean mapReduce = spec.spec().preprocesses();
     ctx.err.println("starting local HDFS and YARN" + (mapReduce ? " with MapReduce" : "") + " (" + nodes
         + " NodeManager" + (nodes > 1 ? "s" : "") + ") in " + work);
@@ -55,7 +59,64 @@ final class LocalCommand implements Callable<Integer> {
       defines.applyTo(conf);
       return JobRun.run(ctx, conf, spec, true, report, json);
     } finally {
-      ctx.err.println("local cluster stopped");
+      ctx.err.println("local cluster stopped; its logs stay in " + work);
     }
+  }
+
+  /**
+   * The mini clusters' own logging (HDFS, YARN, MapReduce: warnings and interrupted threads as
+   * they start and stop) goes to {@code local.log} in the run's directory, at INFO; the console
+   * keeps psyarn's own messages. Returns the file.
+   */
+  static File quietLogs(File work) throws java.io.IOException {
+    File file = new File(work, "local.log");
+    org.apache.log4j.Logger root = org.apache.log4j.Logger.getRootLogger();
+    org.apache.log4j.Appender console = root.getAppender("stderr");
+    org.apache.log4j.FileAppender toFile = new org.apache.log4j.FileAppender(
+        new org.apache.log4j.PatternLayout("%d{ISO8601} %-5p [%t] %c: %m%n"), file.getPath(), true);
+    if (console != null) {
+      root.removeAppender(console); // not closed: psyarn's own messages keep it
+    }
+    root.addAppender(toFile);
+    root.setLevel(org.apache.log4j.Level.INFO);
+    if (console != null) {
+      org.apache.log4j.Logger own = org.apache.log4j.Logger.getLogger("dev.psyarn");
+      own.addAppender(console); // and to the file, through the root
+    }
+    // Guice (in YARN's web apps) warns through java.util.logging about its servlet filters.
+    GUICE.setLevel(java.util.logging.Level.SEVERE);
+    return file;
+  }
+
+  /** Held so that java.util.logging keeps the level set on it. */
+  private static final java.util.logging.Logger GUICE = java.util.logging.Logger.getLogger("com.google.inject");
+
+  /** Runs kept below the local root: the newest, and every run still going. */
+  static final int KEEP_RUNS = 5;
+
+  /**
+   * A directory of this run's own below {@code root} ({@code run-<time>-<pid>}), so that two
+   * local runs on one machine never share HDFS blocks or logs; the logs of the newest
+   * {@link #KEEP_RUNS} runs stay, older runs whose process is gone are deleted.
+   */
+  static File runDirectory(File root) throws java.io.IOException {
+    long pid = ProcessHandle.current().pid();
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .format(java.time.LocalDateTime.now());
+    File run = new File(root, "run-" + stamp + "-" + pid);
+    java.nio.file.Files.createDirectories(run.toPath());
+    File[] runs = root.listFiles(f -> f.isDirectory() && f.getName().matches("run-\\d{8}-\\d{6}-\\d+"));
+    if (runs != null && runs.length > KEEP_RUNS) {
+      java.util.Arrays.sort(runs, java.util.Comparator.comparing(File::getName));
+      for (int i = 0; i < runs.length - KEEP_RUNS; i++) {
+        String name = runs[i].getName();
+        long owner = Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+        if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+          continue; // a run still going
+        }
+        org.apache.hadoop.fs.FileUtil.fullyDelete(runs[i]);
+      }
+    }
+    return run;
   }
 }

@@ -63,11 +63,16 @@ public final class JobStatusReader {
   /** The report the AM wrote when it finished, if it did. */
   public Optional<JobStatus> finished(ApplicationReport app) throws IOException {
     Path report = new Path(StagingDir.of(conf, fs, app.getUser(), app.getApplicationId().toString()), AmEnv.REPORT);
-    if (!fs.exists(report)) {
+    if (!fs.isFile(report)) {
       return Optional.empty();
     }
     try (InputStream in = fs.open(report)) {
       return Optional.of(JSON.readValue(in, JobStatus.class));
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      // Cut short or empty (the AM could not finish writing it): YARN's own report stands in.
+      org.slf4j.LoggerFactory.getLogger(JobStatusReader.class).warn("the report {} does not read as one: {}",
+          report, e.getOriginalMessage());
+      return Optional.empty();
     }
   }
 

@@ -23,9 +23,13 @@ class PsyarnCliTest {
   private String err;
 
   private int psyarn(String... args) throws Exception {
+    return psyarn(new Configuration(), args);
+  }
+
+  private int psyarn(Configuration conf, String... args) throws Exception {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = ToolRunner.run(new Configuration(), new Psyarn(new PrintStream(o, true, StandardCharsets.UTF_8),
+    int code = ToolRunner.run(conf, new Psyarn(new PrintStream(o, true, StandardCharsets.UTF_8),
         new PrintStream(e, true, StandardCharsets.UTF_8)), args);
     out = o.toString(StandardCharsets.UTF_8);
     err = e.toString(StandardCharsets.UTF_8);
@@ -143,6 +147,27 @@ class PsyarnCliTest {
     Files.writeString(spec, roles + "app: {type: sparse-lr, data: nothing-here.parquet}\n");
     assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
     assertTrue(err.contains("app.data: no flights Parquet file at"), err);
+  }
+
+  @Test
+  void commandsAgainstAResourceManagerThatIsNotThereExit5WithinTheirBound() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort(); // closed again: nothing listens there
+    }
+    Configuration conf = new org.apache.hadoop.yarn.conf.YarnConfiguration();
+    conf.set(org.apache.hadoop.yarn.conf.YarnConfiguration.RM_ADDRESS, "127.0.0.1:" + port);
+    conf.setInt(dev.psyarn.PsyarnConfig.CLIENT_RM_TIMEOUT_SECONDS, 2);
+    for (String[] command : new String[][] {{"status", "application_1_0001"}, {"list"},
+        {"kill", "application_1_0001"}}) {
+      long start = System.nanoTime();
+      assertEquals(ExitCodes.CLUSTER_ERROR, psyarn(conf, command), String.join(" ", command) + ": " + err);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertTrue(err.contains("cannot reach the ResourceManager at 127.0.0.1:" + port + " within 2 s"), err);
+      assertTrue(err.contains("psyarn.client.rm-timeout-seconds"), err);
+      // Hadoop's defaults would keep retrying for 15 minutes.
+      assertTrue(seconds < 30, String.join(" ", command) + " gave up after " + seconds + " s");
+    }
   }
 
   @Test

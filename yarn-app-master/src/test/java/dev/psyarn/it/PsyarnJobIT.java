@@ -85,6 +85,25 @@ class PsyarnJobIT {
     assertTrue(timings.path("finishedMs").asLong() >= timings.path("allRegisteredMs").asLong());
   }
 
+  @Test
+  void aJobWhoseReportCannotBeWrittenStaysSucceededAndSaysSo() throws Exception {
+    String spec = ClusterHarness.counterSpec("no-report-it", 1, 1, 100, 20, List.of())
+        .replace("rounds: 20}", "rounds: 20, pauseMs: 200}");
+    String app = WorkerFaultIT.submit(harness, "no-report.yaml", spec);
+    // A directory where the AM writes its report: the write fails as a full or read-only file system would.
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(harness.conf);
+    org.apache.hadoop.fs.Path report = new org.apache.hadoop.fs.Path(
+        dev.psyarn.client.StagingDir.of(harness.conf, fs, app), dev.psyarn.am.AmEnv.REPORT);
+    fs.mkdirs(report);
+    fs.create(new org.apache.hadoop.fs.Path(report, "in-the-way")).close();
+
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.toString());
+    assertTrue(job.path("diagnostics").asText().contains("the report could not be written to"), job.toString());
+    ClusterHarness.Run status = harness.psyarn("status", app);
+    assertEquals(ExitCodes.OK, status.exitCode(), status.out() + status.err());
+  }
+
   /** The same sum as the counter app's, written out again so the two can disagree. */
   private static long independentlyComputedTotal(int keys, int workers, int rounds) {
     return ClusterHarness.independentlyComputedTotal(keys, workers, rounds);

@@ -71,7 +71,7 @@ public final class ServerMain {
       restored.put("warmStart.modelKeys", (double) model.size());
       LOG.info("server {}: table {} starts from the model {} ({} keys)", index, table, path, model.size());
     }
-    try (RpcServer server = RpcServer.start(new InetSocketAddress(0), boot.secret(), Protocols.DATA,
+    try (RpcServer server = RpcServer.start(dev.psyarn.ps.transport.BindAddress.of(boot.host()), boot.secret(), Protocols.DATA,
         store, "server " + index + " data plane");
         ControlClient control = boot.control()) {
       if (state.replication() > 0) {
