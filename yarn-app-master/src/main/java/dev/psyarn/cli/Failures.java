@@ -20,9 +20,12 @@ final class Failures implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
-    if (e instanceof SpecException) {
-      err.println("psyarn: invalid spec: " + e.getMessage());
-      err.println("Nothing was submitted. Fix the field named above; `psyarn validate FILE` checks a spec.");
+    if (e instanceof SpecException spec) {
+      for (SpecException one : spec.all()) {
+        err.println("psyarn: invalid spec: " + one.getMessage());
+      }
+      err.println("Nothing was submitted. Fix the " + (spec.all().size() == 1 ? "field named above"
+          : spec.all().size() + " fields named above") + "; `psyarn validate FILE` checks a spec.");
       return ExitCodes.INVALID_SPEC;
     }
     if (e instanceof ApplicationNotFoundException) {

@@ -38,8 +38,8 @@ record SpecFile(Path path, String text, JobSpec spec) {
       String staged = JobSpecParser.normalize(text, path.toAbsolutePath().getParent().toUri());
       return new SpecFile(path, staged, JobSpecParser.parse(staged));
     } catch (SpecException e) {
-      throw new SpecException(e.field(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2)
-          + " (in " + path + ")");
+      throw SpecException.of(e.all().stream()
+          .map(one -> new SpecException(one.field(), one.reason() + " (in " + path + ")")).toList());
     }
   }
 

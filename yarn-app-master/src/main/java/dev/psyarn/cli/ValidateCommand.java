@@ -50,6 +50,7 @@ final class ValidateCommand implements Callable<Integer> {
       result.put("valid", false);
       result.put("field", e.field());
       result.put("error", e.getMessage());
+      result.put("errors", e.all().stream().map(one -> Map.of("field", one.field(), "error", one.getMessage())).toList());
       ctx.printJson(result);
       return ExitCodes.INVALID_SPEC;
     }

@@ -40,8 +40,7 @@ public final class SpecInputs {
     try {
       AppTypes.get(dev.psyarn.specs.SpecNode.root(app)).checkInputs(app, spec.role(Role.WORKER).instances(), conf);
     } catch (SpecException e) {
-      String message = e.getMessage();
-      throw new SpecException("app." + e.field(), message.substring(message.indexOf(": ") + 2));
+      throw new SpecException("app." + e.field(), e.reason());
     }
   }
 

@@ -79,75 +79,126 @@ public final class JobSpecParser {
     }
   }
 
+  /**
+   * Reads each part of the spec on its own, so that one run reports every error of a spec (a
+   * part that depends on another that failed is not checked: its errors would be the other's).
+   */
   private static JobSpec read(SpecNode root) {
-    root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles", "partitioning", "preprocess",
-        "app", "blacklist", "checkpoint", "resumeFrom", "replication");
-    String name = root.text("name");
-    if (name.length() > 256) {
-      throw root.error("name", "must be at most 256 characters");
-    }
-    String amNodeLabel = root.optionalObject("am").filter(node -> node.has("nodeLabel"))
-        .map(node -> Placement.label(node, "nodeLabel")).orElse(null);
-    int maxFailuresPerNode = root.optionalObject("blacklist").map(node -> {
+    Errors errors = new Errors();
+    errors.run(() -> root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles",
+        "partitioning", "preprocess", "app", "blacklist", "checkpoint", "resumeFrom", "replication"));
+    String name = errors.get(() -> {
+      String n = root.text("name");
+      if (n.length() > 256) {
+        throw root.error("name", "must be at most 256 characters");
+      }
+      return n;
+    }, "");
+    String queue = errors.get(() -> root.textOr("queue", "default"), "default");
+    java.util.List<String> tags = errors.get(() -> root.stringList("tags"), java.util.List.of());
+    int priority = errors.get(() -> root.integerOr("priority", 0, 0, 10_000), 0);
+    int maxAppAttempts = errors.get(() -> root.integerOr("maxAppAttempts", 1, 1, 100), 1);
+    String amNodeLabel = errors.get(() -> root.optionalObject("am").filter(node -> node.has("nodeLabel"))
+        .map(node -> Placement.label(node, "nodeLabel")).orElse(null), null);
+    int maxFailuresPerNode = errors.get(() -> root.optionalObject("blacklist").map(node -> {
       node.allowOnly("maxFailuresPerNode");
       return node.integerOr("maxFailuresPerNode", DEFAULT_MAX_FAILURES_PER_NODE, 0, 1000);
-    }).orElse(DEFAULT_MAX_FAILURES_PER_NODE);
-    ResourceAsk am = root.optionalObject("am").map(node -> {
+    }).orElse(DEFAULT_MAX_FAILURES_PER_NODE), DEFAULT_MAX_FAILURES_PER_NODE);
+    ResourceAsk am = errors.get(() -> root.optionalObject("am").map(node -> {
       node.allowOnly("memory", "vcores", "nodeLabel");
       return new ResourceAsk(node.memoryMb("memory", 512, MIN_MEMORY_MB, MAX_MEMORY_MB),
           node.integerOr("vcores", 1, 1, 1024));
-    }).orElse(new ResourceAsk(512, 1));
-    SpecNode roles = root.object("roles");
-    roles.allowOnly(java.util.Arrays.stream(Role.values()).map(Role::specName).toArray(String[]::new));
-    ServerState serverState = ServerState.read(root,
-        roles.object(Role.SERVER.specName()).integerOr("instances", 1, 1, 10_000));
+    }).orElse(new ResourceAsk(512, 1)), new ResourceAsk(512, 1));
+    SpecNode roles = errors.get(() -> {
+      SpecNode r = root.object("roles");
+      r.allowOnly(java.util.Arrays.stream(Role.values()).map(Role::specName).toArray(String[]::new));
+      return r;
+    }, null);
+    ServerState serverState = errors.get(() -> ServerState.read(root,
+        roles == null ? 1 : errors.get(() -> roles.object(Role.SERVER.specName()).integerOr("instances", 1, 1, 10_000), 1)),
+        null);
     Map<Role, RoleSpec> roleSpecs = new EnumMap<>(Role.class);
-    for (Role role : Role.values()) {
-      roleSpecs.put(role, readRole(roles.object(role.specName()), role, serverState));
+    if (roles != null) {
+      ServerState state = serverState == null ? ServerState.NONE : serverState;
+      for (Role role : Role.values()) {
+        RoleSpec read = errors.get(() -> readRole(roles.object(role.specName()), role, state), null);
+        if (read != null) {
+          roleSpecs.put(role, read);
+        }
+      }
     }
-    Partitioning partitioning = root.optionalObject("partitioning").map(node -> {
+    Partitioning partitioning = errors.get(() -> root.optionalObject("partitioning").map(node -> {
       node.allowOnly("type", "virtualNodes");
       String type = node.textOr("type", Partitioning.DEFAULT.type());
       if (!Partitioning.TYPES.contains(type)) {
         throw node.error("type", "unknown partitioner \"" + type + "\"; known: " + String.join(", ", Partitioning.TYPES));
       }
       return new Partitioning(type, node.integerOr("virtualNodes", Partitioning.DEFAULT.virtualNodes(), 1, 4096));
-    }).orElse(Partitioning.DEFAULT);
-    PreprocessSpec preprocess = root.optionalObject("preprocess").map(PreprocessSpec::read).orElse(null);
-    SpecNode app = root.object("app");
-    AppType type = AppTypes.validated(app);
-    String appType = type.name();
-    if (type.needsData() && preprocess == null && !app.has("data") && !app.has("shards")) {
-      throw app.error("data", "required unless the spec has a preprocess section (or app.shards names shards "
-          + "written before)");
+    }).orElse(Partitioning.DEFAULT), Partitioning.DEFAULT);
+    int before = errors.count();
+    PreprocessSpec preprocess = errors.get(() -> root.optionalObject("preprocess").map(PreprocessSpec::read).orElse(null),
+        null);
+    boolean preprocessRead = errors.count() == before;
+    SpecNode app = errors.get(() -> root.object("app"), null);
+    AppType type = app == null ? null : errors.get(() -> AppTypes.validated(app), null);
+    if (type != null && preprocessRead) {
+      errors.run(() -> {
+        if (type.needsData() && preprocess == null && !app.has("data") && !app.has("shards")) {
+          throw app.error("data", "required unless the spec has a preprocess section (or app.shards names shards "
+              + "written before)");
+        }
+        if (preprocess != null && app.has("shards")) {
+          throw app.error("shards", "the preprocess section writes the shards; give one or the other");
+        }
+      });
     }
-    if (preprocess != null && app.has("shards")) {
-      throw app.error("shards", "the preprocess section writes the shards; give one or the other");
+    if (type != null && serverState != null && roleSpecs.containsKey(Role.WORKER)) {
+      errors.run(() -> {
+        if (serverState.checkpoints() && type.pieces(app.json(), roleSpecs.get(Role.WORKER).instances()).any()) {
+          throw root.error("checkpoint", "checkpoints are cut at a clock every worker has passed, and a job that "
+              + "hands out pieces has workers come and go without clocks; drop app.pieces, or use replication: 1 "
+              + "(which keeps the servers' state through a server's loss without clocks)");
+        }
+      });
     }
-    if (serverState.checkpoints()
-        && type.pieces(app.json(), roleSpecs.get(Role.WORKER).instances()).any()) {
-      throw root.error("checkpoint", "checkpoints are cut at a clock every worker has passed, and a job that hands "
-          + "out pieces has workers come and go without clocks; drop app.pieces, or use replication: 1 (which "
-          + "keeps the servers' state through a server's loss without clocks)");
-    }
+    errors.throwIfAny();
     try {
-      return new JobSpec(
-          name,
-          root.textOr("queue", "default"),
-          root.stringList("tags"),
-          root.integerOr("priority", 0, 0, 10_000),
-          root.integerOr("maxAppAttempts", 1, 1, 100),
-          am,
-          roleSpecs,
-          partitioning,
-          appType,
-          JSON.writeValueAsString(app.json()),
-          preprocess,
-          amNodeLabel,
-          maxFailuresPerNode,
-          serverState);
+      return new JobSpec(name, queue, tags, priority, maxAppAttempts, am, roleSpecs, partitioning, type.name(),
+          JSON.writeValueAsString(app.json()), preprocess, amNodeLabel, maxFailuresPerNode, serverState);
     } catch (JsonProcessingException e) {
       throw new SpecException("app", "cannot be written as JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** The errors of a spec's parts, collected so that all are reported at once. */
+  private static final class Errors {
+
+    private final java.util.List<SpecException> found = new java.util.ArrayList<>();
+
+    <T> T get(java.util.function.Supplier<T> part, T otherwise) {
+      try {
+        return part.get();
+      } catch (SpecException e) {
+        found.add(e);
+        return otherwise;
+      }
+    }
+
+    void run(Runnable part) {
+      get(() -> {
+        part.run();
+        return null;
+      }, null);
+    }
+
+    int count() {
+      return found.size();
+    }
+
+    void throwIfAny() {
+      if (!found.isEmpty()) {
+        throw SpecException.of(found);
+      }
     }
   }
 

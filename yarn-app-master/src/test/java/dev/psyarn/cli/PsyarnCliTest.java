@@ -3,6 +3,8 @@ package dev.psyarn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +106,16 @@ class PsyarnCliTest {
     assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", "--json", spec.toString()));
     assertTrue(out.contains("\"field\" : \"roles.worker.instances\""), out);
     assertTrue(out.contains("\"valid\" : false"), out);
+
+    Files.writeString(spec, "name: x\nroles: {server: {instances: 1, vcores: 0}, worker: {instances: many}}\n"
+        + "app: {type: counter, rounds: 0}\n");
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", spec.toString()));
+    assertTrue(err.contains("roles.server.vcores") && err.contains("roles.worker.instances")
+        && err.contains("app.rounds") && err.contains("Fix the 3 fields named above"), err);
+    assertEquals(ExitCodes.INVALID_SPEC, psyarn("validate", "--json", spec.toString()));
+    JsonNode errors = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out).path("errors");
+    assertEquals(3, errors.size(), out);
+    assertEquals("app.rounds", errors.get(2).path("field").asText(), out);
   }
 
   @Test

@@ -146,6 +146,25 @@ class JobSpecParserTest {
   }
 
   @Test
+  void everyErrorOfASpecIsReportedAtOnceEachWithItsFieldPath() {
+    SpecException e = assertThrows(SpecException.class, () -> JobSpecParser.parse("""
+        name: t
+        priority: -1
+        roles:
+          server: {instances: 0}
+          worker: {instances: 2, memory: lots}
+        partitioning: {type: modulo}
+        app: {type: sparse-lr, data: /d.parquet, epochs: 0}
+        checkpoint: {keep: 2}
+        """));
+    assertEquals(List.of("priority", "roles.server.instances", "checkpoint.everyClocks", "roles.worker.memory",
+        "partitioning.type", "app.epochs"), e.all().stream().map(SpecException::field).toList(), e.all().toString());
+    assertEquals("priority", e.field(), "the first error is the exception's own");
+    SpecException one = assertThrows(SpecException.class, () -> JobSpecParser.parse(VALID + "replication: x\n"));
+    assertEquals(List.of(one), one.all(), "a single error is itself");
+  }
+
+  @Test
   void piecesCutTheTrainingShardsAndCannotBeCheckpointed() {
     String sparse = VALID.replace("app: {type: counter, keys: 100}", "app: {type: sparse-lr, data: /d.parquet, pieces: 12, epochs: 2}");
     JobSpec spec = JobSpecParser.parse(sparse);
