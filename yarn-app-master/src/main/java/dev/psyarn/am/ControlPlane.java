@@ -44,6 +44,8 @@ final class ControlPlane implements RequestHandler {
       loop.submit(lifecycle -> lifecycle.nextPiece(n.containerId(), n.finished(), reply));
     } else if (request instanceof Flex f) {
       loop.submit(lifecycle -> lifecycle.flex(f.role(), f.instances(), f.by(), reply));
+    } else if (request instanceof dev.psyarn.ps.wire.ControlMessages.LogLevel l) {
+      loop.submit(lifecycle -> lifecycle.setLogLevel(l, reply));
     } else if (request instanceof Kill k) {
       loop.submit(lifecycle -> {
         lifecycle.handle(new AmEvent.Fatal(AmEvent.Type.KILL_REQUESTED, "killed by " + k.by() + " with psyarn kill"));

@@ -169,6 +169,7 @@ final class JobLifecycle {
   private final LivenessWatch liveness;
   private final WorkerResults results = new WorkerResults();
   private final WorkerPool workers;
+  private final LogLevelRelay logLevels = new LogLevelRelay();
   /** Asks the servers for checkpoints every so many seconds; null unless the spec says so. */
   private final CheckpointPacer pacer;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
@@ -412,14 +413,12 @@ final class JobLifecycle {
         || !containers.holdsSlot(container.get())) {
       return new HeartbeatReply(Command.STOP);
     }
-    if (container.get().role() != Role.SERVER) {
-      return new HeartbeatReply(Command.CONTINUE);
-    }
-    if (state() == FINISHING) {
+    if (container.get().role() == Role.SERVER && state() == FINISHING) {
       return new HeartbeatReply(Command.STOP);
     }
-    return new HeartbeatReply(Command.CONTINUE,
-        pacer != null && state() == RUNNING ? pacer.heartbeat(containerId, metrics, clock.millis()) : -1);
+    int checkpointAt = container.get().role() == Role.SERVER && pacer != null && state() == RUNNING
+        ? pacer.heartbeat(containerId, metrics, clock.millis()) : -1;
+    return new HeartbeatReply(Command.CONTINUE, checkpointAt, logLevels.take(containerId));
   }
 
   /** Ends the job from outside the table (the AM failed to start), once. */
@@ -577,6 +576,20 @@ final class JobLifecycle {
   void nextPiece(String containerId, int finished, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
     if (workers.nextPiece(containerId, finished, reply)) {
       journal(); // a next attempt does not hand a done piece out again
+    }
+  }
+
+  /** The owner sets a log level at run time in the AM and containers; see {@link LogLevelRelay}. */
+  void setLogLevel(dev.psyarn.ps.wire.ControlMessages.LogLevel request,
+      dev.psyarn.ps.transport.RequestHandler.Reply reply) {
+    if (!LogLevelRelay.knownRole(request.role())) {
+      reply.error("no role " + request.role() + "; roles: am, server, worker");
+      return;
+    }
+    try {
+      reply.ok(logLevels.set(request, containers.live()));
+    } catch (IllegalArgumentException e) {
+      reply.error(e.getMessage());
     }
   }
 

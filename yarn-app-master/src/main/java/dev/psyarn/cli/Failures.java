@@ -28,6 +28,10 @@ final class Failures implements IExecutionExceptionHandler {
           : spec.all().size() + " fields named above") + "; `psyarn validate FILE` checks a spec.");
       return ExitCodes.INVALID_SPEC;
     }
+    if (e instanceof ContainerLogs.NotFound) {
+      err.println("psyarn: " + e.getMessage());
+      return ExitCodes.NOT_FOUND;
+    }
     if (e instanceof ApplicationNotFoundException) {
       err.println("psyarn: no such application: " + e.getMessage());
       return ExitCodes.NOT_FOUND;

@@ -48,7 +48,11 @@ final class LocalCommand implements Callable<Integer> {
     ctx.err.println("starting local HDFS and YARN" + (mapReduce ? " with MapReduce" : "") + " (" + nodes
         + " NodeManager" + (nodes > 1 ? "s" : "") + ") in " + work);
     long start = System.nanoTime();
-    try (LocalCluster cluster = LocalCluster.start(work, nodes, defines.properties, mapReduce)) {
+    java.util.Map<String, String> settings = new java.util.HashMap<>();
+    // Container logs outlive their application (and the clusters): a failure's logs can be read.
+    settings.put(org.apache.hadoop.yarn.conf.YarnConfiguration.NM_LOG_RETAIN_SECONDS, "86400");
+    settings.putAll(defines.properties);
+    try (LocalCluster cluster = LocalCluster.start(work, nodes, settings, mapReduce)) {
       ctx.err.printf("local cluster up in %.1f s%n", (System.nanoTime() - start) / 1e9);
       Configuration conf = cluster.conf();
       ctx.conf.forEach(e -> {
@@ -57,7 +61,14 @@ final class LocalCommand implements Callable<Integer> {
         }
       });
       defines.applyTo(conf);
-      return JobRun.run(ctx, conf, spec, true, report, json);
+      int code = JobRun.run(ctx, conf, spec, true, report, json);
+      if (code != ExitCodes.OK) {
+        // The report's log links are the local NodeManagers' pages, gone once the clusters stop.
+        for (File logs : containerLogs(work)) {
+          ctx.err.println("container logs (kept after the clusters stop): " + logs);
+        }
+      }
+      return code;
     } finally {
       ctx.err.println("local cluster stopped; its logs stay in " + work);
     }
@@ -90,6 +101,18 @@ final class LocalCommand implements Callable<Integer> {
 
   /** Held so that java.util.logging keeps the level set on it. */
   private static final java.util.logging.Logger GUICE = java.util.logging.Logger.getLogger("com.google.inject");
+
+  /** The directories of the applications' container logs below a local run's directory. */
+  static java.util.List<File> containerLogs(File work) throws java.io.IOException {
+    if (!work.isDirectory()) {
+      return java.util.List.of();
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(work.toPath(), 8)) {
+      return paths.filter(p -> p.getFileName().toString().startsWith("application_")
+              && p.getParent() != null && p.getParent().getFileName().toString().contains("logDir"))
+          .map(java.nio.file.Path::toFile).sorted().toList();
+    }
+  }
 
   /** Runs kept below the local root: the newest, and every run still going. */
   static final int KEEP_RUNS = 5;

@@ -54,6 +54,8 @@ public final class Psyarn extends Configured implements Tool {
         .addSubcommand("list", new ListCommand(context))
         .addSubcommand("kill", new KillCommand(context))
         .addSubcommand("flex", new FlexCommand(context))
+        .addSubcommand("logs", new LogsCommand(context))
+        .addSubcommand("debug", new DebugCommand(context))
         .addSubcommand("predict", new PredictCommand(context))
         .addSubcommand("bench", new BenchCommand(context));
     cli.setOut(new java.io.PrintWriter(out, true));

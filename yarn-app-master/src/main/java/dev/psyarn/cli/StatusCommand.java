@@ -4,7 +4,6 @@ import dev.psyarn.am.JobStatus;
 import dev.psyarn.client.JobStatusReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -38,14 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     defines.applyTo(conf);
     Map<String, Object> status = YarnCommands.withYarn(conf, yarn -> {
       ApplicationReport report = yarn.getApplicationReport(YarnCommands.appId(appId));
-      JobStatusReader reader = new JobStatusReader(conf, FileSystem.get(conf));
-      Optional<JobStatus> job = reader.live(report);
-      if (job.isEmpty()) {
-        // An ended job: the AM's report with YARN's final status (YARN knows of kills the AM never saw).
-        job = report.getFinalApplicationStatus() == org.apache.hadoop.yarn.api.records.FinalApplicationStatus.UNDEFINED
-            ? reader.finished(report) : Optional.of(reader.finalReport(report));
-      }
-      return describe(report, job.orElse(null));
+      return describe(report, new JobStatusReader(conf, FileSystem.get(conf)).current(report).orElse(null));
     });
     if (json) {
       ctx.printJson(status);

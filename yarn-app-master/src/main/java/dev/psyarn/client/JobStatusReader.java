@@ -60,6 +60,20 @@ public final class JobStatusReader {
     }
   }
 
+  /**
+   * The job's status now: the AM's live status while it runs, else the report it left (with
+   * YARN's final status and diagnostics once the application ended: YARN knows of kills the AM
+   * never saw).
+   */
+  public Optional<JobStatus> current(ApplicationReport report) throws IOException {
+    Optional<JobStatus> job = live(report);
+    if (job.isPresent()) {
+      return job;
+    }
+    return report.getFinalApplicationStatus() == FinalApplicationStatus.UNDEFINED ? finished(report)
+        : Optional.of(finalReport(report));
+  }
+
   /** The report the AM wrote when it finished, if it did. */
   public Optional<JobStatus> finished(ApplicationReport app) throws IOException {
     Path report = new Path(StagingDir.of(conf, fs, app.getUser(), app.getApplicationId().toString()), AmEnv.REPORT);

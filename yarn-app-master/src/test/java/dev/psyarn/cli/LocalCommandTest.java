@@ -37,4 +37,15 @@ class LocalCommandTest {
         "the oldest finished runs are deleted: " + left);
     assertEquals(LocalCommand.KEEP_RUNS + 2, left.size(), left.toString());
   }
+
+  @Test
+  void aFailedLocalRunNamesTheContainerLogsItKeeps() throws Exception {
+    Path run = Files.createDirectories(root.resolve("run-20261130-101010-1"));
+    Path app = Files.createDirectories(run.resolve("yarn/psyarn-local/yarn-123/psyarn-local-logDir-nm-0_0/"
+        + "application_1_0001/container_1_0001_01_000001"));
+    Files.writeString(app.resolve("stderr"), "boom");
+    Files.createDirectories(run.resolve("dfs/data/application_in_a_block_name")); // not a log directory
+    assertEquals(List.of(app.getParent().toFile()), LocalCommand.containerLogs(run.toFile()));
+    assertEquals(List.of(), LocalCommand.containerLogs(root.resolve("nothing").toFile()));
+  }
 }

@@ -190,6 +190,18 @@ class PsyarnCliTest {
     assertTrue(err.contains("Missing required parameter"), err);
     assertEquals(ExitCodes.USAGE, psyarn("validate", dir.resolve("missing.yaml").toString()));
     assertTrue(err.contains("no spec file at"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("logs", "application_1_0001", "--role", "driver"));
+    assertTrue(err.contains("--role must be am, server or worker"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("logs", "application_1_0001", "--index", "1"));
+    assertTrue(err.contains("--index needs --role"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("debug", "application_1_0001", "--role", "worker"));
+    assertTrue(err.contains("say what to show or change: --threads, or --log-level"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("debug", "application_1_0001", "--log-level", "dev.psyarn"));
+    assertTrue(err.contains("--log-level takes LOGGER=LEVEL"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("debug", "application_1_0001", "--log-level", "dev.psyarn=LOUD"));
+    assertTrue(err.contains("unknown log level \"LOUD\""), err);
+    assertEquals(ExitCodes.USAGE, psyarn("debug", "application_1_0001", "--threads"));
+    assertTrue(err.contains("name one container"), err);
     assertEquals(ExitCodes.USAGE, psyarn("status", "not-an-app-id"));
     assertTrue(err.contains("is not an application id"), err);
     assertEquals(ExitCodes.USAGE, psyarn("submit", "--report", "r.json",

@@ -176,7 +176,9 @@ class PreprocessIT {
     int good = 0;
     for (int i = 0; i < 2000; i++) {
       String country = new String[] {"DE", "FR", "US", "JP"}[i % 4];
-      csv.append(country).append(',').append(18 + i % 50).append(",\"Title, number ").append(i % 7)
+      // Every tenth age as R writes a missing value: a missing feature, not a bad record.
+      csv.append(country).append(',').append(i % 10 == 5 ? "NA" : Integer.toString(18 + i % 50))
+          .append(",\"Title, number ").append(i % 7)
           .append("\",").append(i % 3 == 0 ? 1 : 0).append(",2024-0").append(1 + i % 9).append("-1")
           .append(i % 9).append(" 1").append(i % 10).append(":30\n");
       good++;
@@ -198,6 +200,7 @@ class PreprocessIT {
         encoding: {type: dictionary}
         minCount: 3
         maxBadFraction: 0.01
+        missing: value
         """;
     PreprocessReport report = Preprocess.run(conf, spec(yaml), new Path("/out/clicks"), 2, (j, id, m, r) -> { });
     Map<String, Object> f = report.figures();
@@ -211,6 +214,7 @@ class PreprocessIT {
     Map<String, Long> counted = stats(new Path("/out/clicks/stats"));
     assertTrue(counted.containsKey("t=title"), counted.keySet().toString());
     assertTrue(counted.containsKey("a=1"), "age 25–34 is bucket 1: " + counted.keySet());
+    assertTrue(counted.get("a=") > 100, "NA ages are the feature a= (missing: value): " + counted);
     long maxKey = 0;
     for (int s = 0; s < 2; s++) {
       try (ShardReader in = ShardReader.open(conf, Preprocess.shardFile(new Path(report.shards()), ShardFormat.TRAIN, s))) {

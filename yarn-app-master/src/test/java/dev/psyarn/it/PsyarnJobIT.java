@@ -104,6 +104,48 @@ class PsyarnJobIT {
     assertEquals(ExitCodes.OK, status.exitCode(), status.out() + status.err());
   }
 
+  @Test
+  void logsByRoleAndIndexAndAThreadDumpOfARunningWorker() throws Exception {
+    String spec = ClusterHarness.counterSpec("logs-it", 1, 2, 100, 80, List.of())
+        .replace("rounds: 80}", "rounds: 80, pauseMs: 250}");
+    String app = WorkerFaultIT.submit(harness, "logs.yaml", spec);
+    WorkerFaultIT.awaitPushingWorker(harness, app, 1, 100);
+
+    ClusterHarness.Run worker = harness.psyarn("logs", app, "--role", "worker", "--index", "1");
+    assertEquals(ExitCodes.OK, worker.exitCode(), worker.err());
+    assertTrue(worker.out().startsWith("==> worker 1 (container_"), worker.out());
+    assertTrue(worker.out().contains("worker 1 of 2 running counter"), worker.out());
+    assertTrue(!worker.out().contains("worker 0 of 2"), "worker 1's log alone: " + worker.out());
+    ClusterHarness.Run am = harness.psyarn("logs", app, "--role", "am", "--tail", "3");
+    assertEquals(ExitCodes.OK, am.exitCode(), am.err());
+    assertEquals(4, am.out().split("\n").length, "the header and 3 lines: " + am.out());
+    ClusterHarness.Run missing = harness.psyarn("logs", app, "--role", "server", "--index", "5");
+    assertEquals(ExitCodes.NOT_FOUND, missing.exitCode(), missing.out() + missing.err());
+    assertTrue(missing.err().contains("no server 5 in " + app) && missing.err().contains("worker 1 (container_"),
+        missing.err());
+
+    ClusterHarness.Run threads = harness.psyarn("debug", app, "--role", "worker", "--index", "0", "--threads");
+    assertEquals(ExitCodes.OK, threads.exitCode(), threads.err());
+    assertTrue(threads.out().contains("Full thread dump"), threads.out());
+    assertTrue(threads.out().contains("\"main\""), "the worker's main thread: " + threads.out());
+
+    ClusterHarness.Run level = harness.psyarn("debug", app, "--role", "worker", "--index", "1", "--log-level",
+        "dev.psyarn.ps.container=DEBUG");
+    assertEquals(ExitCodes.OK, level.exitCode(), level.err());
+    assertTrue(level.out().contains("set to DEBUG in 1 container"), level.out());
+    String debugged = "";
+    for (int i = 0; i < 40 && !debugged.contains("heartbeat answered"); i++) {
+      Thread.sleep(250);
+      debugged = harness.psyarn("logs", app, "--role", "worker", "--index", "1").out();
+    }
+    assertTrue(debugged.contains("DEBUG") && debugged.contains("heartbeat answered"), "worker 1 logs at DEBUG: "
+        + debugged);
+    String other = harness.psyarn("logs", app, "--role", "worker", "--index", "0").out();
+    assertTrue(!other.contains("heartbeat answered"), "worker 0 still logs at INFO: " + other);
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), "a thread dump does not stop the worker: " + job);
+  }
+
   /** The same sum as the counter app's, written out again so the two can disagree. */
   private static long independentlyComputedTotal(int keys, int workers, int rounds) {
     return ClusterHarness.independentlyComputedTotal(keys, workers, rounds);

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Turns a row into its label, its split and its features as the spec declares them. A feature's
  * text is {@code name=value}; a cross's value joins its parts' values with {@code |}. A missing
- * value leaves the feature out; a value of the wrong kind makes the row a bad record. One instance
+ * value leaves the feature out, or with {@code missing: value} is the feature {@code name=} (and
+ * an empty part of a cross); a value of the wrong kind makes the row a bad record. One instance
  * a task: it reuses its buffers and is not thread-safe.
  */
 public final class Featurizer {
@@ -82,6 +83,9 @@ public final class Featurizer {
 
   private void read(int i, FeatureSpec f, Object v) {
     if (v == null) {
+      if (spec.missingAsValue()) {
+        add(i, "", 1f);
+      }
       return;
     }
     String what = "feature " + f.name();

@@ -9,6 +9,8 @@ public final class LineDecoder {
 
   private final PreprocessSpec.Format format;
   private final Row.Columns columns;
+  /** CSV field texts that mean a missing value. */
+  private final java.util.Set<String> nulls;
   private final List<String> fields = new ArrayList<>();
   private final StringBuilder field = new StringBuilder();
 
@@ -18,6 +20,7 @@ public final class LineDecoder {
    */
   public LineDecoder(PreprocessSpec.Format format, List<String> columns) {
     this.format = format;
+    this.nulls = new java.util.HashSet<>(format.nullValues());
     this.columns = Row.Columns.of(switch (format.type()) {
       case "libsvm" -> List.of("label", "features");
       case "text" -> List.of("label", "text");
@@ -46,7 +49,7 @@ public final class LineDecoder {
     Object[] values = new Object[parts.size()];
     for (int i = 0; i < values.length; i++) {
       String p = parts.get(i);
-      values[i] = p.isEmpty() ? null : p;
+      values[i] = p.isEmpty() || nulls.contains(p) ? null : p;
     }
     return new Row(columns, values);
   }

@@ -33,14 +33,32 @@ import java.util.TreeSet;
  * @param json the section as JSON, handed to the MapReduce tasks
  * @param runtime the runtime of the map and reduce tasks (a Docker image, say), or null for
  *     the cluster's default
+ * @param missingAsValue whether a missing value (a Parquet null, an empty CSV field or one of
+ *     the format's {@code nullValues}) is its own feature {@code name=}; else it is left out
  */
 public record PreprocessSpec(String input, Format format, Expression label, Split split, List<FeatureSpec> features,
     Encoding encoding, int minCount, double maxBadFraction, long seed, int splitMb, String output, String json,
-    RuntimeSpec runtime) {
+    RuntimeSpec runtime, boolean missingAsValue) {
 
-  /** How records are read. {@code columns} names CSV columns when there is no header. */
-  public record Format(String type, boolean header, char delimiter, char quote, List<String> columns) {
+  /**
+   * How records are read. {@code columns} names CSV columns when there is no header;
+   * {@code nullValues} are the CSV field texts that mean a missing value, as R, pandas and
+   * databases write them.
+   */
+  public record Format(String type, boolean header, char delimiter, char quote, List<String> columns,
+      List<String> nullValues) {
     public static final List<String> TYPES = List.of("parquet", "csv", "libsvm", "text");
+    /** Missing values as R ({@code NA}), pandas ({@code NaN}, {@code nan}, {@code None}) and SQL dumps write them. */
+    public static final List<String> DEFAULT_NULL_VALUES = List.of("NA", "N/A", "NaN", "nan", "null", "NULL", "None");
+
+    public Format {
+      columns = List.copyOf(columns);
+      nullValues = List.copyOf(nullValues);
+    }
+
+    public Format(String type, boolean header, char delimiter, char quote, List<String> columns) {
+      this(type, header, delimiter, quote, columns, DEFAULT_NULL_VALUES);
+    }
   }
 
   /** Test rows: those matching {@code test}, or a {@code testFraction} of rows chosen by hash. */
@@ -62,7 +80,12 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
   /** Reads and checks the section. */
   public static PreprocessSpec read(SpecNode node) {
     node.allowOnly("input", "format", "label", "split", "features", "encoding", "minCount", "maxBadFraction", "seed",
-        "splitMb", "output", "runtime");
+        "splitMb", "output", "runtime", "missing");
+    String missing = node.textOr("missing", "skip");
+    if (!missing.equals("skip") && !missing.equals("value")) {
+      throw node.error("missing", "must be skip (a missing value leaves its feature out) or value (it is the "
+          + "feature's own value, name=), got \"" + missing + "\"");
+    }
     RuntimeSpec runtime = RuntimeSpec.read(node);
     String input = node.text("input");
     Format format = format(node);
@@ -93,7 +116,7 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
       return new PreprocessSpec(input, format, label, split, features, encoding,
           node.integerOr("minCount", 1, 1, 1_000_000_000), maxBad, seed, node.integerOr("splitMb", 0, 0, 1 << 20),
           node.has("output") ? node.text("output") : null, JSON.writeValueAsString(node.json()),
-          runtime instanceof RuntimeSpec.Native ? null : runtime);
+          runtime instanceof RuntimeSpec.Native ? null : runtime, missing.equals("value"));
     } catch (JsonProcessingException e) {
       throw node.error("cannot be written as JSON: " + e.getOriginalMessage());
     }
@@ -144,7 +167,7 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
     SpecNode f = null;
     if (node.isObject("format")) {
       f = node.object("format");
-      f.allowOnly("type", "header", "delimiter", "quote", "columns");
+      f.allowOnly("type", "header", "delimiter", "quote", "columns", "nullValues");
       type = f.text("type");
     } else {
       type = node.text("format");
@@ -172,7 +195,11 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
     if (new HashSet<>(columns).size() != columns.size()) {
       throw f.error("columns", "names a column twice");
     }
-    return new Format(type, header, delimiter, quote, columns);
+    if (f.has("nullValues") && !type.equals("csv")) {
+      throw f.error("nullValues", "only CSV fields are read as text; " + type + " input has no null values to name");
+    }
+    List<String> nullValues = f.has("nullValues") ? f.stringList("nullValues") : Format.DEFAULT_NULL_VALUES;
+    return new Format(type, header, delimiter, quote, columns, nullValues);
   }
 
   private static char single(SpecNode f, String field, char fallback) {

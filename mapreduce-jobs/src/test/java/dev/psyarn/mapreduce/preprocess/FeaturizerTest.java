@@ -49,6 +49,41 @@ class FeaturizerTest {
   }
 
   @Test
+  void aMissingValueIsLeftOutOrIsItsOwnValueAndANullTextIsNeverABadRecord() throws Exception {
+    String section = """
+        input: x
+        format: csv
+        label: "y > 0"
+        split: {testFraction: 0.5}
+        features:
+          - {name: a, column: age, buckets: [18, 30, 65]}
+          - {name: c, column: country}
+          - {name: ac, cross: [a, c]}
+        """;
+    Row.Columns columns = Row.Columns.of(List.of("age", "country", "y"));
+    LineDecoder csv = new LineDecoder(new PreprocessSpec.Format("csv", true, ',', '"', List.of()),
+        List.of("age", "country", "y"));
+    Row row = csv.decode("NA,DE,1");
+    List<String> skipped = new ArrayList<>();
+    new Featurizer(spec(section)).features(row, (t, v) -> skipped.add(t));
+    assertEquals(List.of("c=DE"), skipped, "age is missing: no bucket, no cross, no bad record");
+    List<String> valued = new ArrayList<>();
+    new Featurizer(spec(section + "missing: value\n")).features(row, (t, v) -> valued.add(t));
+    assertEquals(List.of("a=", "c=DE", "ac=|DE"), valued);
+    // A Parquet null is the same.
+    List<String> parquet = new ArrayList<>();
+    new Featurizer(spec(section + "missing: value\n")).features(new Row(columns, new Object[] {40L, null, 1L}),
+        (t, v) -> parquet.add(t));
+    assertEquals(List.of("a=2", "c=", "ac=2|"), parquet);
+    assertEquals("missing", assertThrows(dev.psyarn.specs.SpecException.class,
+        () -> spec(section + "missing: zero\n")).field().replace("preprocess.", ""));
+    assertTrue(assertThrows(dev.psyarn.specs.SpecException.class, () -> spec(section.replace("format: csv",
+        "format: {type: parquet, nullValues: [NA]}"))).field().endsWith("nullValues"), "Parquet has nulls of its own");
+    assertTrue(assertThrows(dev.psyarn.specs.SpecException.class, () -> spec(section.replace("format: csv",
+        "format: {type: text, nullValues: [NA]}"))).getMessage().contains("only CSV fields are read as text"));
+  }
+
+  @Test
   void bucketsTokensSparseValuesCrossesAndMissingValues() throws Exception {
     Featurizer f = new Featurizer(spec("""
         input: x

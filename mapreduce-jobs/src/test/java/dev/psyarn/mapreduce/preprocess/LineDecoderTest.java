@@ -24,6 +24,22 @@ class LineDecoderTest {
   }
 
   @Test
+  void theNullValuesOfRPandasAndSqlDumpsAreMissingAndAListOfOneSOwnReplacesThem() {
+    LineDecoder d = new LineDecoder(CSV, List.of("a", "b", "c", "d"));
+    Row row = d.decode("NA,NaN,None,na");
+    assertEquals(null, row.get("a"));
+    assertEquals(null, row.get("b"));
+    assertEquals(null, row.get("c"));
+    assertEquals("na", row.get("d"), "only the listed texts, as written");
+    LineDecoder own = new LineDecoder(new PreprocessSpec.Format("csv", true, ',', '"', List.of(), List.of("-", "?")),
+        List.of("a", "b", "c"));
+    Row mine = own.decode("-,?,NA");
+    assertEquals(null, mine.get("a"));
+    assertEquals(null, mine.get("b"));
+    assertEquals("NA", mine.get("c"), "a list of one's own replaces the default");
+  }
+
+  @Test
   void malformedLinesAreBadRecordsThatSayWhy() {
     LineDecoder d = new LineDecoder(CSV, List.of("a", "b", "c"));
     assertTrue(assertThrows(BadRecordException.class, () -> d.decode("1,2")).getMessage()

@@ -302,16 +302,18 @@ public final class SparseLogisticRegression implements AppType {
     long loadStart = System.nanoTime();
     TestSet test = null;
     long testBias = 1L << s.hashBits();
+    long testBytes = 0;
     if (context.index() == 0) {
       Examples examples = sharded ? Examples.fromShards(conf, testShards(conf, s.shards()))
           : Examples.load(conf, new Path(s.data()), features, true, 0, 1);
       testBias = sharded ? examples.keySpace : testBias;
       test = new TestSet(examples, testBias);
+      testBytes = 2 * PartCache.bytes(examples); // the examples and the scoring index over them
     }
     long loadNanos = System.nanoTime() - loadStart;
     KVWorker kv = context.kv();
     kv.createTable(TABLE, 1, s.updater());
-    Map<Integer, Examples> parts = new java.util.HashMap<>();
+    PartCache parts = PartCache.forHeap(testBytes);
     Map<String, Double> results = new LinkedHashMap<>();
     Trainer trainer = null;
     long every = 0;
@@ -320,14 +322,10 @@ public final class SparseLogisticRegression implements AppType {
     long trainStart = System.nanoTime();
     for (int piece = context.pieces().next(-1); piece >= 0; piece = context.pieces().next(piece)) {
       int part = piece % s.pieces();
-      Examples data = parts.get(part);
-      if (data == null) {
-        long start = System.nanoTime();
-        data = sharded ? Examples.fromShards(conf, List.of(part(conf, s.shards(), part, s.pieces())))
-            : Examples.load(conf, new Path(s.data()), features, false, part, s.pieces());
-        parts.put(part, data);
-        loadNanos += System.nanoTime() - start;
-      }
+      long start = System.nanoTime();
+      Examples data = parts.get(part, p -> sharded ? Examples.fromShards(conf, List.of(part(conf, s.shards(), p,
+          s.pieces()))) : Examples.load(conf, new Path(s.data()), features, false, p, s.pieces()));
+      loadNanos += System.nanoTime() - start;
       if (trainer == null) {
         trainer = new Trainer(kv, sharded ? data.keySpace : 1L << s.hashBits(), s);
         // A curve point every 1/curvePoints of this worker's expected share of the examples.
@@ -350,7 +348,7 @@ public final class SparseLogisticRegression implements AppType {
     results.put("train.seconds", trainSeconds);
     results.put("train.loadSeconds", loadNanos / 1e9);
     results.put("train.pieces", (double) done);
-    results.put("train.partsLoaded", (double) parts.size());
+    results.put("train.partsLoaded", (double) parts.loads());
     if (trainer != null) {
       results.put("train.maxStaleness", (double) trainer.maxStaleness());
       results.put("train.waitSeconds", trainer.waitSeconds());

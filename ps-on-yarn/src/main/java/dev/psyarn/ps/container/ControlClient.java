@@ -124,6 +124,10 @@ public final class ControlClient implements AutoCloseable {
       HeartbeatReply reply = (HeartbeatReply) am.call(new Heartbeat(containerId,
           new HashMap<>(metrics.get()))).get(heartbeatWait.toMillis(), TimeUnit.MILLISECONDS);
       missedHeartbeats = 0;
+      LOG.debug("heartbeat answered: {}", reply);
+      if (reply.logLevels() != null) {
+        LogLevels.apply(reply.logLevels());
+      }
       if (reply.command() == Command.STOP) {
         stop.complete(null);
       } else {

@@ -46,12 +46,26 @@ public final class ControlMessages {
    * The answer to a {@link Heartbeat}; to a server, also the clock the AM asks it to cut a
    * checkpoint at ({@code checkpointAt}, -1 for none), for checkpoints every so many seconds.
    */
-  public record HeartbeatReply(Command command, int checkpointAt) {
+  public record HeartbeatReply(Command command, int checkpointAt, HashMap<String, String> logLevels) {
 
     public HeartbeatReply(Command command) {
-      this(command, -1);
+      this(command, -1, null);
+    }
+
+    public HeartbeatReply(Command command, int checkpointAt) {
+      this(command, checkpointAt, null);
     }
   }
+
+  /**
+   * The owner sets {@code logger}'s level at run time in the AM and the containers of
+   * {@code role} (null: every one) and {@code index} (-1: every one), as Hadoop's daemons do
+   * through {@code /logLevel}; answered with {@link LogLevelReply}.
+   */
+  public record LogLevel(String logger, String level, String role, int index, String by) {}
+
+  /** Where a {@link LogLevel} was set: the AM (or not) and the containers it goes to with their next heartbeat. */
+  public record LogLevelReply(boolean am, int containers) {}
 
   /** Waits until every worker has reached the barrier of this name; answered with {@link Ack}. */
   public record Barrier(String name, String containerId) {}

@@ -47,7 +47,9 @@ public final class Protocols {
       ControlMessages.Flex.class,
       ControlMessages.FlexReply.class,
       ControlMessages.NextPiece.class,
-      ControlMessages.PieceReply.class));
+      ControlMessages.PieceReply.class,
+      ControlMessages.LogLevel.class,
+      ControlMessages.LogLevelReply.class));
 
   private Protocols() {}
 }
