@@ -26,8 +26,9 @@ final class LogLevelRelay {
       throw new IllegalArgumentException("name a logger (such as dev.psyarn, or root)");
     }
     String level = LogLevels.checked(request.level());
-    boolean am = request.role() == null || request.role().equals("am");
-    if (am && request.index() <= 0) {
+    // The AM is index 0 of role am, and one of every container when no role is named.
+    boolean am = (request.role() == null || request.role().equals("am")) && request.index() <= 0;
+    if (am) {
       LogLevels.apply(Map.of(request.logger(), level));
     }
     int containers = 0;

@@ -106,8 +106,9 @@ class PsyarnJobIT {
 
   @Test
   void logsByRoleAndIndexAndAThreadDumpOfARunningWorker() throws Exception {
-    String spec = ClusterHarness.counterSpec("logs-it", 1, 2, 100, 80, List.of())
-        .replace("rounds: 80}", "rounds: 80, pauseMs: 250}");
+    // About 40 s of rounds: the job runs while its logs are read, a dump is taken and a level set.
+    String spec = ClusterHarness.counterSpec("logs-it", 1, 2, 100, 200, List.of())
+        .replace("rounds: 200}", "rounds: 200, pauseMs: 200}");
     String app = WorkerFaultIT.submit(harness, "logs.yaml", spec);
     WorkerFaultIT.awaitPushingWorker(harness, app, 1, 100);
 
