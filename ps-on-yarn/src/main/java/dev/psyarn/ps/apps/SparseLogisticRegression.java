@@ -188,7 +188,7 @@ public final class SparseLogisticRegression implements AppType {
   public Map<String, Double> run(WorkerContext context) throws Exception {
     Settings s = Settings.of(context.config());
     if (s.pieces() > 0) {
-      return runPieces(context, s);
+      return LrOnPieces.run(context, s);
     }
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
     Configuration conf = new Configuration();
@@ -259,7 +259,7 @@ public final class SparseLogisticRegression implements AppType {
    * computes (none past the pass's end); a training-loss curve point every {@code every} examples
    * from point {@code point} on. Returns the next curve point.
    */
-  private static int pass(Trainer trainer, Examples data, int[] order, int batchSize, long every, int point,
+  static int pass(Trainer trainer, Examples data, int[] order, int batchSize, long every, int point,
       Map<String, Double> results) {
     for (int from = 0; from < order.length; from += batchSize) {
       int to = Math.min(order.length, from + batchSize);
@@ -274,7 +274,7 @@ public final class SparseLogisticRegression implements AppType {
   }
 
   /** Worker 0, after training: the final test scores, and the model file when the spec names one. */
-  private static void scoreAndWrite(KVWorker kv, TestSet test, Settings s, double trainSeconds, boolean sharded,
+  static void scoreAndWrite(KVWorker kv, TestSet test, Settings s, double trainSeconds, boolean sharded,
       long biasKey, Configuration conf, Map<String, Double> results) throws java.io.IOException {
     Map<String, Double> scored = test.score(kv, TABLE);
     results.putAll(scored);
@@ -286,91 +286,6 @@ public final class SparseLogisticRegression implements AppType {
       new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, keys, weights).write(conf, new Path(s.model()));
       results.put("model.written", (double) keys.length);
     }
-  }
-
-  /**
-   * The paper's worker management: the worker asks the AM for pieces (an epoch's part of the
-   * training data), trains on each in minibatches pushed under the piece's own numbering, and asks
-   * again once the piece's pushes are in. A piece redone after its worker was lost skips the
-   * batches every server had applied, and a server drops any it has. When every piece is done,
-   * worker 0 scores the test split (once: epochs are not this worker's to end).
-   */
-  private Map<String, Double> runPieces(WorkerContext context, Settings s) throws Exception {
-    Configuration conf = new Configuration();
-    boolean sharded = !s.shards().isEmpty();
-    FlightsFeatures features = new FlightsFeatures(s.hashBits());
-    long loadStart = System.nanoTime();
-    TestSet test = null;
-    long testBias = 1L << s.hashBits();
-    long testBytes = 0;
-    if (context.index() == 0) {
-      Examples examples = sharded ? Examples.fromShards(conf, testShards(conf, s.shards()))
-          : Examples.load(conf, new Path(s.data()), features, true, 0, 1);
-      testBias = sharded ? examples.keySpace : testBias;
-      test = new TestSet(examples, testBias);
-      testBytes = 2 * PartCache.bytes(examples); // the examples and the scoring index over them
-    }
-    long loadNanos = System.nanoTime() - loadStart;
-    KVWorker kv = context.kv();
-    kv.createTable(TABLE, 1, s.updater());
-    PartCache parts = PartCache.forHeap(testBytes);
-    Map<String, Double> results = new LinkedHashMap<>();
-    Trainer trainer = null;
-    long every = 0;
-    int point = 0;
-    int done = 0;
-    long trainStart = System.nanoTime();
-    for (int piece = context.pieces().next(-1); piece >= 0; piece = context.pieces().next(piece)) {
-      int part = piece % s.pieces();
-      long start = System.nanoTime();
-      Examples data = parts.get(part, p -> sharded ? Examples.fromShards(conf, List.of(part(conf, s.shards(), p,
-          s.pieces()))) : Examples.load(conf, new Path(s.data()), features, false, p, s.pieces()));
-      loadNanos += System.nanoTime() - start;
-      if (trainer == null) {
-        trainer = new Trainer(kv, sharded ? data.keySpace : 1L << s.hashBits(), s);
-        // A curve point every 1/curvePoints of this worker's expected share of the examples.
-        every = Math.max(1, (long) s.epochs() * data.size() * s.pieces() / context.numWorkers() / s.curvePoints());
-      }
-      int origin = KVWorker.PIECE_ORIGINS + piece;
-      trainer.startPiece(origin, kv.progress(origin).lastSeq());
-      int[] order = new int[data.size()];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      // The piece's own order: whoever does it (again) trains the same batches.
-      shuffle(order, new Random(s.seed() * 31 + piece));
-      point = pass(trainer, data, order, s.batchSize(), every, point, results);
-      trainer.finish(); // the piece is done once its pushes are in
-      done++;
-    }
-    double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-    results.put("train.examples", (double) (trainer == null ? 0 : trainer.examplesSeen()));
-    results.put("train.seconds", trainSeconds);
-    results.put("train.loadSeconds", loadNanos / 1e9);
-    results.put("train.pieces", (double) done);
-    results.put("train.partsLoaded", (double) parts.loads());
-    if (trainer != null) {
-      results.put("train.maxStaleness", (double) trainer.maxStaleness());
-      results.put("train.waitSeconds", trainer.waitSeconds());
-      results.put("train.resumedSteps", (double) trainer.skippedSteps());
-      results.put("filter.updatesSent", (double) trainer.updatesSent());
-      results.put("filter.updatesHeld", (double) trainer.updatesHeld());
-    }
-    if (test != null) {
-      // Every piece is done (their pushes in): the model is final.
-      scoreAndWrite(kv, test, s, trainSeconds, sharded, testBias, conf, results);
-    }
-    return results;
-  }
-
-  /** Part {@code part}'s training shard; a missing one means the shards were cut into fewer parts. */
-  static Path part(Configuration conf, String dir, int part, int parts) throws java.io.IOException {
-    Path file = new Path(dir, ShardFormat.fileName(ShardFormat.TRAIN, part));
-    if (!file.getFileSystem(conf).exists(file)) {
-      throw new java.io.IOException("no shard " + file + " for part " + part + " of " + parts + " (app.pieces): "
-          + "the shards under " + dir + " were cut into fewer parts; preprocess with pieces: " + parts);
-    }
-    return file;
   }
 
   /** This worker's shard of a split; a missing one means the shards were made for another job. */
@@ -401,7 +316,7 @@ public final class SparseLogisticRegression implements AppType {
    * Records one epoch's test scores ({@code test.epoch.N.*}, N from 1) and, the first time the log
    * loss reaches the spec's {@code targetLogloss}, the training seconds and epochs it took.
    */
-  private static void recordEpoch(Map<String, Double> results, Settings s, int epoch, double trainedSeconds,
+  static void recordEpoch(Map<String, Double> results, Settings s, int epoch, double trainedSeconds,
       Map<String, Double> scored) {
     String prefix = "test.epoch." + (epoch + 1) + ".";
     results.put(prefix + "seconds", trainedSeconds);
@@ -419,7 +334,7 @@ public final class SparseLogisticRegression implements AppType {
     return new TestSet(test, biasKey).score(kv, TABLE);
   }
 
-  private static void shuffle(int[] order, Random random) {
+  static void shuffle(int[] order, Random random) {
     for (int i = order.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int t = order[i];

@@ -91,9 +91,9 @@ public final class ServerMain {
         m.put("keysPulled", (double) store.keysPulled());
         m.put("pushesDropped", (double) store.pushesDropped());
         m.put("clock", (double) store.clock());
-        m.put("clock.max", (double) store.mostRunningClock());
+        m.put("clock.max", (double) store.cutRequests().mostRunningClock());
         if (state.everyClocks() == ServerStore.CUT_ON_REQUEST) {
-          m.put("checkpoint.missed", (double) store.cutsMissed());
+          m.put("checkpoint.missed", (double) store.cutRequests().missed());
         }
         m.put("bytesIn", (double) server.traffic().bytesIn());
         m.put("bytesOut", (double) server.traffic().bytesOut());
@@ -109,7 +109,7 @@ public final class ServerMain {
         return m;
       }, reply -> {
         if (reply.checkpointAt() >= 0) {
-          store.requestCut(reply.checkpointAt());
+          store.cutRequests().request(reply.checkpointAt());
         }
       });
       try {

@@ -25,6 +25,11 @@ final class HeldRange {
       this.spec = spec;
       this.replicas = new CopyOnWriteArrayList<>(replicas);
     }
+
+    /** The keys the table holds now, under its lock (which pushes to it hold). */
+    synchronized long[] keys() {
+      return values.keys();
+    }
   }
 
   /** Another server a range's pushes are forwarded to, named by where it listens. */

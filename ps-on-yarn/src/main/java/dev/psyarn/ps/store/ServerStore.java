@@ -120,7 +120,7 @@ public final class ServerStore implements RequestHandler {
   /**
    * Server {@code server} of {@code numServers} for {@code workers} workers that hands a snapshot
    * of its own range to {@code snapshots} every {@code everyClocks} clock ticks (0: never;
-   * {@link #CUT_ON_REQUEST}: at the clocks the AM asks for, see {@link #requestCut}): at each
+   * {@link #CUT_ON_REQUEST}: at the clocks the AM asks for, see {@link #cutRequests}): at each
    * clock {@code C} with {@code (C + 1) % everyClocks == 0} that no worker had passed when the
    * previous one was taken. The snapshot is consistent at {@code C} (every worker's pushes through
    * iteration C, none after) while training goes on: pushes from beyond the cut save the slots
@@ -236,12 +236,7 @@ public final class ServerStore implements RequestHandler {
     } else if (request instanceof Recovery) {
       reply.ok(restores.reply());
     } else if (request instanceof ListKeys list) {
-      HeldRange.Table table = range(list.range()).table(list.table());
-      long[] keys;
-      synchronized (table) {
-        keys = table.values.keys();
-      }
-      reply.ok(new KeyList(keys));
+      reply.ok(new KeyList(range(list.range()).table(list.table()).keys()));
     } else if (request instanceof CreateTable create) {
       UpdaterSpec spec = create.updater() == null ? UpdaterSpec.SUM : create.updater();
       for (HeldRange range : ranges.values()) {
@@ -463,32 +458,12 @@ public final class ServerStore implements RequestHandler {
     }
   }
 
-  /** {@code everyClocks} for a server that cuts checkpoints only when the AM asks ({@link #requestCut}). */
+  /** {@code everyClocks} for a server that cuts checkpoints only when the AM asks ({@link CutRequests}). */
   public static final int CUT_ON_REQUEST = CheckpointCuts.ON_REQUEST;
 
-  /**
-   * The AM asks for a checkpoint at clock {@code at} (checkpoints every so many seconds): the cut
-   * opens unless one is open or a worker has passed {@code at} (a miss: that checkpoint stays
-   * incomplete and is never used).
-   */
-  public void requestCut(int at) {
-    synchronized (clock) {
-      cuts.request(clock, at);
-    }
-  }
-
-  /** The highest clock of a worker still running (-1: none), which the AM paces cuts by. */
-  public int mostRunningClock() {
-    synchronized (clock) {
-      return CheckpointCuts.mostRunning(clock);
-    }
-  }
-
-  /** Asks for a cut that came after a worker had passed its clock. */
-  public long cutsMissed() {
-    synchronized (clock) {
-      return cuts.missed();
-    }
+  /** Checkpoint cuts at the clocks the AM asks for (checkpoints every so many seconds). */
+  public CutRequests cutRequests() { // a view: the cuts stay confined to the clock's lock
+    return new CutRequests(clock, cuts);
   }
 
   /** Pulls that had to wait for slower workers, so far. */

@@ -206,7 +206,9 @@ class SparseLogisticRegressionTest {
       trainer.finish();
       waited[c] = trainer.waitSeconds();
     }
-    assertTrue(waited[1] >= 10 * 0.040, "10 pulls answered 40 ms late: waited " + waited[1] + " s");
+    // Each 40 ms starts when the pull is sent; the batch's keys are indexed before the worker
+    // waits, so a loaded machine may see a little less than 40 ms of each counted as waiting.
+    assertTrue(waited[1] >= 10 * 0.030, "10 pulls answered 40 ms late: waited " + waited[1] + " s");
     assertTrue(waited[0] < waited[1] - 0.2, "in-process answers come at once: " + waited[0] + " vs " + waited[1]);
   }
 

@@ -65,11 +65,11 @@ class ServerCheckpointTest {
       call(store, new Clock(1, c));
     }
     assertEquals(0, taken.size(), "no cut without an ask");
-    assertEquals(3, store.mostRunningClock());
-    store.requestCut(3);
-    assertEquals(1, store.cutsMissed(), "both workers are at 3 already");
-    store.requestCut(5);
-    store.requestCut(5); // asked again in the next heartbeats: a repeat
+    assertEquals(3, store.cutRequests().mostRunningClock());
+    store.cutRequests().request(3);
+    assertEquals(1, store.cutRequests().missed(), "both workers are at 3 already");
+    store.cutRequests().request(5);
+    store.cutRequests().request(5); // asked again in the next heartbeats: a repeat
     push(store, 0, 5, 10);
     call(store, new Clock(0, 4));
     push(store, 0, 6, 10);
@@ -85,7 +85,7 @@ class ServerCheckpointTest {
     for (float v : taken.get(0).tables().get(0).image().slots()) {
       assertEquals(48f, v, "4 × 2 ones and 2 × 2 tens, not worker 0's iteration 6");
     }
-    assertEquals(1, store.cutsMissed());
+    assertEquals(1, store.cutRequests().missed());
     call(store, new Clock(0, 9));
     call(store, new Clock(1, 9));
     assertEquals(1, taken.size(), "no next cut until the AM asks");
