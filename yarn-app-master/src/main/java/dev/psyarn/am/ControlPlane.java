@@ -30,22 +30,22 @@ final class ControlPlane implements RequestHandler {
     if (request instanceof Register r) {
       loop.post(new AmEvent.Registered(r.containerId(), r.role(), r.index(), r.host(), r.port(), reply));
     } else if (request instanceof Heartbeat h) {
-      loop.submit(lifecycle -> reply.ok(lifecycle.heartbeat(h.containerId(), h.metrics())));
+      loop.submit(lifecycle -> reply.ok(lifecycle.requests().heartbeat(h.containerId(), h.metrics())));
     } else if (request instanceof GetClusterView get) {
       loop.submit(lifecycle -> lifecycle.directory().requestView(get.newerThan(), reply));
     } else if (request instanceof Barrier b) {
-      loop.submit(lifecycle -> lifecycle.arrive(b.name(), b.containerId(), reply));
+      loop.submit(lifecycle -> lifecycle.requests().arrive(b.name(), b.containerId(), reply));
     } else if (request instanceof Finished f) {
       loop.submit(lifecycle -> {
         lifecycle.handle(new AmEvent.WorkerFinished(f.containerId(), f.results()));
         reply.ok(new Ack());
       });
     } else if (request instanceof NextPiece n) {
-      loop.submit(lifecycle -> lifecycle.nextPiece(n.containerId(), n.finished(), reply));
+      loop.submit(lifecycle -> lifecycle.requests().nextPiece(n.containerId(), n.finished(), reply));
     } else if (request instanceof Flex f) {
-      loop.submit(lifecycle -> lifecycle.flex(f.role(), f.instances(), f.by(), reply));
+      loop.submit(lifecycle -> lifecycle.requests().flex(f.role(), f.instances(), f.by(), reply));
     } else if (request instanceof dev.psyarn.ps.wire.ControlMessages.LogLevel l) {
-      loop.submit(lifecycle -> lifecycle.setLogLevel(l, reply));
+      loop.submit(lifecycle -> lifecycle.requests().setLogLevel(l, reply));
     } else if (request instanceof Kill k) {
       loop.submit(lifecycle -> {
         lifecycle.handle(new AmEvent.Fatal(AmEvent.Type.KILL_REQUESTED, "killed by " + k.by() + " with psyarn kill"));

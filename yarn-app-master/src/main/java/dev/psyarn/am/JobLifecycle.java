@@ -25,8 +25,6 @@ import static dev.psyarn.am.AmState.SUCCEEDED;
 
 import dev.psyarn.ps.apps.AppType;
 import dev.psyarn.ps.wire.ControlMessages.Ack;
-import dev.psyarn.ps.wire.ControlMessages.Command;
-import dev.psyarn.ps.wire.ControlMessages.HeartbeatReply;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
 import java.time.Clock;
@@ -169,9 +167,8 @@ final class JobLifecycle {
   private final LivenessWatch liveness;
   private final WorkerResults results = new WorkerResults();
   private final WorkerPool workers;
-  private final LogLevelRelay logLevels = new LogLevelRelay();
-  /** Asks the servers for checkpoints every so many seconds; null unless the spec says so. */
-  private final CheckpointPacer pacer;
+  /** The containers' and the owner's requests: heartbeats, pieces, barriers, flex, log levels. */
+  private final ControlRequests requests;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
@@ -213,10 +210,9 @@ final class JobLifecycle {
     this.workers = new WorkerPool(spec, app, containers, allocator, launcher, clock);
     this.losses = new LossPolicy(spec, allocator, clock);
     this.liveness = new LivenessWatch(spec);
-    this.pacer = spec.serverState().everySeconds() > 0
-        ? new CheckpointPacer(spec.serverState().everySeconds(), clock.millis()) : null;
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning(), spec.serverState().replication());
+    this.requests = new ControlRequests(spec, containers, workers, directory, this::state, this::journal, clock);
     boolean preprocessed = earlier != null && earlier.preprocess() != null;
     this.machine = TABLE.make(this, preprocessor == null || preprocessed ? STARTING : PREPROCESSING);
     if (preprocessed && preprocessor != null) {
@@ -386,6 +382,11 @@ final class JobLifecycle {
     return containers;
   }
 
+  /** Where the containers' and the owner's requests are answered. */
+  ControlRequests requests() {
+    return requests;
+  }
+
   ClusterDirectory directory() {
     return directory;
   }
@@ -399,26 +400,6 @@ final class JobLifecycle {
 
   Map<String, Long> timings() {
     return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
-  }
-
-  /**
-   * What a container should do next, in answer to its heartbeat; a running server is also asked
-   * for a checkpoint when one is due by time.
-   */
-  HeartbeatReply heartbeat(String containerId, Map<String, Double> metrics) {
-    Optional<TrackedContainer> container = containers.byId(containerId);
-    container.ifPresent(c -> containers.put(c.state() == ContainerState.REGISTERED ? c.heard(metrics, clock.millis())
-        : c.withMetrics(metrics)));
-    if (container.isEmpty() || state().isFinal() || container.get().state() == ContainerState.STOPPING
-        || !containers.holdsSlot(container.get())) {
-      return new HeartbeatReply(Command.STOP);
-    }
-    if (container.get().role() == Role.SERVER && state() == FINISHING) {
-      return new HeartbeatReply(Command.STOP);
-    }
-    int checkpointAt = container.get().role() == Role.SERVER && pacer != null && state() == RUNNING
-        ? pacer.heartbeat(containerId, metrics, clock.millis()) : -1;
-    return new HeartbeatReply(Command.CONTINUE, checkpointAt, logLevels.take(containerId));
   }
 
   /** Ends the job from outside the table (the AM failed to start), once. */
@@ -572,36 +553,6 @@ final class JobLifecycle {
     return finish(FAILED, ((LossPolicy.Fail) verdict).diagnostics());
   }
 
-  /** A worker asks for its next piece; see {@link WorkerPool#nextPiece}. */
-  void nextPiece(String containerId, int finished, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
-    if (workers.nextPiece(containerId, finished, reply)) {
-      journal(); // a next attempt does not hand a done piece out again
-    }
-  }
-
-  /** The owner sets a log level at run time in the AM and containers; see {@link LogLevelRelay}. */
-  void setLogLevel(dev.psyarn.ps.wire.ControlMessages.LogLevel request,
-      dev.psyarn.ps.transport.RequestHandler.Reply reply) {
-    if (!LogLevelRelay.knownRole(request.role())) {
-      reply.error("no role " + request.role() + "; roles: am, server, worker");
-      return;
-    }
-    try {
-      reply.ok(logLevels.set(request, containers.live()));
-    } catch (IllegalArgumentException e) {
-      reply.error(e.getMessage());
-    }
-  }
-
-  /** Grows or shrinks the workers of a running job whose app hands out pieces. */
-  void flex(String role, int instances, String by, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
-    if (state() != RUNNING) {
-      reply.error("the job is " + state() + "; flex needs it RUNNING");
-    } else {
-      workers.flex(role, instances, by, reply);
-    }
-  }
-
   /** Desired and running containers by role, for the status. */
   Map<String, Map<String, Integer>> instances() {
     return workers.instances();
@@ -620,20 +571,6 @@ final class JobLifecycle {
   /** Replacements asked for so far, by role (the report's {@code restarts}). */
   Map<String, Integer> restarts() {
     return losses.restarts();
-  }
-
-  /** A worker arrives at a barrier; a replacement counts as its predecessor (by index). */
-  void arrive(String barrier, String containerId, dev.psyarn.ps.transport.RequestHandler.Reply reply) {
-    Optional<TrackedContainer> c = containers.byId(containerId);
-    if (c.isEmpty() || c.get().role() != Role.WORKER) {
-      reply.error("only the job's workers take part in barriers, not " + containerId);
-      return;
-    }
-    int passed = directory.released().size();
-    directory.arrive(barrier, "worker/" + c.get().index(), reply);
-    if (directory.released().size() != passed) {
-      journal();
-    }
   }
 
   private void onStopTimeout(AmEvent event) {

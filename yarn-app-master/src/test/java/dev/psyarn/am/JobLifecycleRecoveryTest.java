@@ -51,7 +51,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     assertEquals(1, replacement.index(), "the replacement keeps its predecessor's index");
     assertNull(register(5, Role.WORKER, 1).error, "a replacement registers while the job runs");
     assertNotNull(register(4, Role.WORKER, 1).error, "the replaced container cannot come back");
-    assertEquals(Command.STOP, life.heartbeat(Containers.id(4).toString(), Map.of()).command());
+    assertEquals(Command.STOP, life.requests().heartbeat(Containers.id(4).toString(), Map.of()).command());
 
     TrackedContainer dead = life.containers().byId(Containers.id(4).toString()).orElseThrow();
     assertEquals(ContainerState.COMPLETED, dead.state());
@@ -80,7 +80,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     allRunning();
     clock.millis += 4_000;
     for (long n : new long[] {1, 2, 3}) {
-      life.heartbeat(Containers.id(n).toString(), Map.of());
+      life.requests().heartbeat(Containers.id(n).toString(), Map.of());
     }
     clock.millis += 2_000;
     life.handle(new AmEvent(AmEvent.Type.LIVENESS_CHECK));
@@ -204,7 +204,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     life.directory().requestView(-1, view);
     assertEquals(2, assertInstanceOf(ClusterView.class, view.ok).servers().length, "servers known at once");
     RecordingReply passed = new RecordingReply();
-    life.arrive("counter-pushed", Containers.id(3).toString(), passed);
+    life.requests().arrive("counter-pushed", Containers.id(3).toString(), passed);
     assertNotNull(passed.ok, "a barrier the earlier attempt saw released stays released");
 
     assertNull(register(1, Role.SERVER, 0).error);
@@ -255,11 +255,11 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     life.amRegistered();
     allRunning(); // workers 0 and 1: containers 3 and 4
     RecordingReply a = new RecordingReply();
-    life.nextPiece(Containers.id(3).toString(), -1, a);
+    life.requests().nextPiece(Containers.id(3).toString(), -1, a);
     assertEquals(0, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) a.ok).piece());
 
     RecordingReply grown = new RecordingReply();
-    life.flex("worker", 3, "alice", grown);
+    life.requests().flex("worker", 3, "alice", grown);
     assertEquals(3, ((dev.psyarn.ps.wire.ControlMessages.FlexReply) grown.ok).desired());
     long id = fresh.requested.get(fresh.requested.size() - 1).getAllocationRequestId();
     life.handle(new AmEvent.Allocated(List.of(Containers.forRequest(5, id))));
@@ -267,13 +267,13 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     assertNull(register(5, Role.WORKER, 2).error, "a worker added by flex registers while the job runs");
 
     RecordingReply b = new RecordingReply();
-    life.nextPiece(Containers.id(5).toString(), -1, b);
+    life.requests().nextPiece(Containers.id(5).toString(), -1, b);
     assertEquals(1, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) b.ok).piece());
     RecordingReply shrunk = new RecordingReply();
-    life.flex("worker", 2, "alice", shrunk);
+    life.requests().flex("worker", 2, "alice", shrunk);
     assertEquals(List.of(Containers.id(5).toString()), stopped, "the highest slot is retired");
     RecordingReply c = new RecordingReply();
-    life.nextPiece(Containers.id(4).toString(), -1, c);
+    life.requests().nextPiece(Containers.id(4).toString(), -1, c);
     assertEquals(1, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) c.ok).piece(),
         "the retired worker's unfinished piece goes to the next asker");
     life.handle(new AmEvent.Completed(Containers.exited(5, -105, "stopped")));
@@ -281,7 +281,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     assertEquals(Map.of("desired", 2, "running", 2), life.instances().get("worker"));
 
     RecordingReply refused = new RecordingReply();
-    life.flex("server", 3, "alice", refused);
+    life.requests().flex("server", 3, "alice", refused);
     assertTrue(refused.error.contains("only workers"), refused.error);
   }
 
@@ -308,12 +308,12 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     assertTrue(fresh.requested.isEmpty(), "the three workers flex had asked for are taken over: " + fresh.requested);
     assertEquals(Map.of("desired", 3, "running", 3), life.instances().get("worker"));
     RecordingReply first = new RecordingReply();
-    life.nextPiece(Containers.id(5).toString(), -1, first);
+    life.requests().nextPiece(Containers.id(5).toString(), -1, first);
     assertEquals(1, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) first.ok).piece(), "0 and 2 were done");
     RecordingReply second = new RecordingReply();
-    life.nextPiece(Containers.id(3).toString(), -1, second);
+    life.requests().nextPiece(Containers.id(3).toString(), -1, second);
     assertEquals(3, ((dev.psyarn.ps.wire.ControlMessages.PieceReply) second.ok).piece());
-    life.nextPiece(Containers.id(5).toString(), 1, new RecordingReply());
+    life.requests().nextPiece(Containers.id(5).toString(), 1, new RecordingReply());
     assertEquals(List.of(0, 1, 2), journaled.get(journaled.size() - 1).donePieces(), "a piece done is journaled");
     assertEquals(3, journaled.get(journaled.size() - 1).desiredWorkers());
   }
@@ -322,7 +322,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
   void flexIsRefusedForAnAppThatGivesEachWorkerItsOwnShare() {
     allRunning();
     RecordingReply refused = new RecordingReply();
-    life.flex("worker", 3, "alice", refused);
+    life.requests().flex("worker", 3, "alice", refused);
     assertTrue(refused.error.contains("flex needs an app that hands out pieces"), refused.error);
     assertNull(refused.ok);
   }

@@ -39,15 +39,15 @@ class JobLifecycleTest extends LifecycleFixture {
     assertEquals(2, view.servers().length);
     assertEquals("consistent-hash", view.partitioner());
     assertEquals(128, view.virtualNodes());
-    assertEquals(Command.CONTINUE, life.heartbeat(Containers.id(1).toString(), Map.of("keys", 5.0)).command());
+    assertEquals(Command.CONTINUE, life.requests().heartbeat(Containers.id(1).toString(), Map.of("keys", 5.0)).command());
 
     workerFinished(3, 100);
     assertEquals(AmState.RUNNING, life.state());
     workerFinished(4, 100);
     assertEquals(AmState.FINISHING, life.state());
     assertEquals(1, stopTimeouts().size(), "a stop timeout is armed");
-    assertEquals(Command.STOP, life.heartbeat(Containers.id(1).toString(), Map.of()).command());
-    assertEquals(Command.CONTINUE, life.heartbeat(Containers.id(3).toString(), Map.of()).command());
+    assertEquals(Command.STOP, life.requests().heartbeat(Containers.id(1).toString(), Map.of()).command());
+    assertEquals(Command.CONTINUE, life.requests().heartbeat(Containers.id(3).toString(), Map.of()).command());
 
     life.handle(new AmEvent.Completed(Containers.exited(3, 0, "")));
     life.handle(new AmEvent.Completed(Containers.exited(1, 0, "")));
@@ -130,7 +130,7 @@ class JobLifecycleTest extends LifecycleFixture {
     assertTrue(life.outcome().join().diagnostics().contains("could not start: no disk"));
     life.handle(new AmEvent.Completed(Containers.exited(1, 0, "")));
     assertEquals(AmState.FAILED, life.state());
-    assertEquals(Command.STOP, life.heartbeat(Containers.id(1).toString(), Map.of()).command());
+    assertEquals(Command.STOP, life.requests().heartbeat(Containers.id(1).toString(), Map.of()).command());
   }
 
   @Test
