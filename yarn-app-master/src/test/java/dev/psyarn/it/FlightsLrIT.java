@@ -245,9 +245,10 @@ class FlightsLrIT {
     WorkerFaultIT.awaitWorkerBytes(harness, app, 1, 100e6);
     ClusterHarness.Run grow = harness.psyarn("flex", app, "--role", "worker", "--instances", "3", "--json");
     assertEquals(ExitCodes.OK, grow.exitCode(), grow.err());
-    WorkerFaultIT.awaitWorkerBytes(harness, app, 2, 50e6);
-    // Worker 1 dies mid-piece: its piece goes to whoever asks next, after the batches every server has.
-    JsonNode victim = WorkerFaultIT.awaitWorkerBytes(harness, app, 1, 150e6);
+    WorkerFaultIT.awaitWorkerBytes(harness, app, 2, 20e6);
+    // Worker 1 dies at once (waiting for more of its bytes raced the job's end: with three workers
+    // it may sit idle between pieces); a piece it held goes to whoever asks next.
+    JsonNode victim = WorkerFaultIT.awaitWorkerBytes(harness, app, 1, 100e6);
     WorkerFaultIT.signal(WorkerFaultIT.pidOf(victim.path("id").asText()), "KILL");
     ClusterHarness.Run shrink = harness.psyarn("flex", app, "--role", "worker", "--instances", "2", "--json");
     assertEquals(ExitCodes.OK, shrink.exitCode(), shrink.err());
@@ -265,7 +266,8 @@ class FlightsLrIT {
         + ", clean run " + cleanLogloss);
     assertEquals(12, m.path("pieces.total").asLong(), m.toString());
     assertEquals(12, m.path("pieces.done").asLong(), m.toString());
-    assertTrue(m.path("pieces.redone").asLong() >= 1, "worker 1's piece at least was handed out again: " + m);
+    assertTrue(m.path("pieces.redone").asLong() >= 1, "the lost or the retired worker's piece was handed out again: "
+        + m);
     assertTrue(m.path("pieces.local").asLong() >= 4, "later epochs' pieces went to workers with their data: " + m);
     assertTrue(m.path("train.resumedSteps").asLong() > 0, "a lost or retired worker's piece went on after its "
         + "applied batches: " + m);
