@@ -19,7 +19,7 @@ import java.util.Set;
 final class ClusterDirectory {
 
   /** Where each server slot listens, while it is registered. */
-  private final ServerInfo[] servers;
+  private ServerInfo[] servers;
   /**
    * Once every server has registered: for each key range, the live servers that hold it, the one
    * that serves it first (its own server, then the next ones of the ring that replicate it; a
@@ -38,6 +38,10 @@ final class ClusterDirectory {
   private final Set<String> released = new HashSet<>();
   private int registeredServers;
   private long epoch;
+  /** The servers' layout: how many changes of layout (server flex) are in force. */
+  private int layout;
+  /** While the servers change layout, views are held (but those asked for {@code NOW}). */
+  private boolean held;
 
   ClusterDirectory(int numServers, int numWorkers, Partitioning partitioning) {
     this(numServers, numWorkers, partitioning, 0);
@@ -53,6 +57,10 @@ final class ClusterDirectory {
 
   /** Records a server's endpoint; answers waiting workers when it was the last one. */
   void serverRegistered(int index, String host, int port) {
+    if (index >= servers.length) {
+      throw new IllegalArgumentException("server " + index + " is not of the layout in force (" + servers.length
+          + " servers)");
+    }
     if (servers[index] == null) {
       registeredServers++;
     }
@@ -102,7 +110,7 @@ final class ClusterDirectory {
    * until its replacement registers.
    */
   void serverLost(int index) {
-    if (servers[index] != null) {
+    if (index < servers.length && servers[index] != null) {
       servers[index] = null;
       registeredServers--;
       holders.forEach(held -> held.remove(Integer.valueOf(index)));
@@ -111,8 +119,48 @@ final class ClusterDirectory {
     }
   }
 
+  /**
+   * The servers changed layout ({@code layout}, server flex): these are its servers, each holding
+   * its own range and the {@code replication} before it; the next view says so.
+   */
+  void relayout(int layout, ServerInfo[] registered) {
+    this.layout = layout;
+    this.servers = registered.clone();
+    registeredServers = registered.length;
+    holders.clear();
+    for (int range = 0; range < servers.length; range++) {
+      List<Integer> chain = new ArrayList<>();
+      for (int i = 0; i <= Math.min(replication, servers.length - 1); i++) {
+        chain.add((range + i) % servers.length);
+      }
+      holders.add(chain);
+    }
+    started = true;
+    held = false;
+    epoch++;
+    answerWaiting();
+  }
+
+  /** Holds views (but those asked for {@code NOW}) while the servers change layout, or answers them again. */
+  void holdViews(boolean hold) {
+    held = hold;
+    if (!hold) {
+      answerWaiting();
+    }
+  }
+
+  /** The servers of the layout in force. */
+  int numServers() {
+    return servers.length;
+  }
+
+  /** Where server {@code index} listens, or null while it is not registered. */
+  ServerInfo server(int index) {
+    return index < servers.length ? servers[index] : null;
+  }
+
   private void answerWaiting() {
-    if (!complete()) {
+    if (!complete() || held) {
       return;
     }
     ClusterView view = view();
@@ -127,7 +175,8 @@ final class ClusterDirectory {
 
   /** Answers with the view once every server is known and its epoch is above {@code newerThan}. */
   void requestView(long newerThan, Reply reply) {
-    if (newerThan == dev.psyarn.ps.wire.ControlMessages.GetClusterView.NOW || (complete() && epoch > newerThan)) {
+    if (newerThan == dev.psyarn.ps.wire.ControlMessages.GetClusterView.NOW
+        || (complete() && !held && epoch > newerThan)) {
       reply.ok(view());
     } else {
       waitingForView.add(Map.entry(newerThan, reply));
@@ -165,7 +214,7 @@ final class ClusterDirectory {
 
   /** The port server {@code index} registered, or 0 while it has not. */
   int serverPort(int index) {
-    return servers[index] == null ? 0 : servers[index].port();
+    return index >= servers.length || servers[index] == null ? 0 : servers[index].port();
   }
 
   /** Fails every waiting request, when the job ends. */
@@ -201,6 +250,6 @@ final class ClusterDirectory {
       }
       entries = served.toArray(ServerInfo[]::new);
     }
-    return new ClusterView(epoch, entries, numWorkers, partitioning.type(), partitioning.virtualNodes());
+    return new ClusterView(epoch, entries, numWorkers, partitioning.type(), partitioning.virtualNodes(), layout);
   }
 }

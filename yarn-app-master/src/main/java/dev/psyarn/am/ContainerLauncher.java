@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * Starts and stops containers through the NodeManagers; their answers come back as events
  * through {@link NmCallbacks}.
  */
-final class ContainerLauncher implements JobLifecycle.Launcher {
+final class ContainerLauncher implements Launcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLauncher.class);
 
@@ -33,6 +33,11 @@ final class ContainerLauncher implements JobLifecycle.Launcher {
         a.container().getNodeId());
     known.put(a.container().getId().toString(), a.container());
     nm.startContainerAsync(a.container(), contexts.forContainer(a.role(), a.index(), heartbeatMs).toLaunchContext());
+  }
+
+  @Override
+  public void serverLayout(int numServers, int joiningFrom, int joiningServers, int change) {
+    contexts.serverLayout(numServers, joiningFrom, joiningServers, change);
   }
 
   @Override

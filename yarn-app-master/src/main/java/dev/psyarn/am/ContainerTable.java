@@ -134,16 +134,18 @@ final class ContainerTable {
     return n;
   }
 
-  /** Whether every slot of the role is held by a container that has exited. */
+  /** Whether every slot of the role (as flex left them) is held by a container that has exited. */
   boolean allCompleted(Role role) {
     int completed = 0;
+    int slots = 0;
     for (Map.Entry<String, String> e : holders.entrySet()) {
       TrackedContainer c = byId.get(e.getValue());
-      if (c.role() == role && c.state() == ContainerState.COMPLETED) {
-        completed++;
+      if (c.role() == role) {
+        slots++;
+        completed += c.state() == ContainerState.COMPLETED ? 1 : 0;
       }
     }
-    return completed >= spec.role(role).instances();
+    return completed == slots && slots > 0;
   }
 
   /** The containers that hold their slots and still have a process. */

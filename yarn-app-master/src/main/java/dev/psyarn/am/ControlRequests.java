@@ -22,6 +22,7 @@ final class ControlRequests {
   private final ContainerTable containers;
   private final WorkerPool workers;
   private final ClusterDirectory directory;
+  private final ServerFlex servers;
   private final Supplier<AmState> state;
   private final Runnable journal;
   private final Clock clock;
@@ -30,10 +31,11 @@ final class ControlRequests {
   private final CheckpointPacer pacer;
 
   ControlRequests(JobSpec spec, ContainerTable containers, WorkerPool workers, ClusterDirectory directory,
-      Supplier<AmState> state, Runnable journal, Clock clock) {
+      ServerFlex servers, Supplier<AmState> state, Runnable journal, Clock clock) {
     this.containers = containers;
     this.workers = workers;
     this.directory = directory;
+    this.servers = servers;
     this.state = state;
     this.journal = journal;
     this.clock = clock;
@@ -58,7 +60,12 @@ final class ControlRequests {
     }
     int checkpointAt = container.get().role() == Role.SERVER && pacer != null && state.get() == AmState.RUNNING
         ? pacer.heartbeat(containerId, metrics, clock.millis()) : -1;
-    return new HeartbeatReply(Command.CONTINUE, checkpointAt, logLevels.take(containerId));
+    servers.advance(); // with these figures, a change of the servers' layout may go on
+    TrackedContainer now = containers.byId(containerId).orElseThrow();
+    if (!containers.holdsSlot(now)) {
+      return new HeartbeatReply(Command.STOP); // a server the change just retired
+    }
+    return new HeartbeatReply(Command.CONTINUE, checkpointAt, logLevels.take(containerId), servers.forContainer(now));
   }
 
   /** A worker asks for its next piece; see {@link WorkerPool#nextPiece}. */
@@ -82,10 +89,12 @@ final class ControlRequests {
     }
   }
 
-  /** Grows or shrinks the workers of a running job whose app hands out pieces. */
+  /** Grows or shrinks the servers of a running job, or the workers of one whose app hands out pieces. */
   void flex(String role, int instances, String by, Reply reply) {
     if (state.get() != AmState.RUNNING) {
       reply.error("the job is " + state.get() + "; flex needs it RUNNING");
+    } else if (Role.SERVER.specName().equals(role)) {
+      servers.flex(instances, by, reply);
     } else {
       workers.flex(role, instances, by, reply);
     }

@@ -52,38 +52,6 @@ final class JobLifecycle {
   /** How the job ended. */
   record Outcome(AmState state, String diagnostics) {}
 
-  /** Starts containers for assignments, and stops them. */
-  interface Launcher {
-    void launch(RoleAllocator.Assignment assignment);
-
-    /** A container an earlier AM attempt launched, taken over by this one (so it can be stopped). */
-    default void adopt(Container container) {
-    }
-
-    /** Asks the container's NodeManager to stop it; its completion arrives as an event. */
-    default void stop(String containerId) {
-      throw new UnsupportedOperationException("this launcher cannot stop containers");
-    }
-  }
-
-  /** Runs the preprocessing jobs in the background; ends with PREPROCESSED or PREPROCESS_FAILED. */
-  interface Preprocessor {
-    void start();
-
-    /** Kills the MapReduce jobs still running, when the job ends before they do. */
-    default void cancel() {
-    }
-
-    /** The stage's status, for the journal once it succeeded. */
-    default Map<String, Object> status() {
-      return Map.of();
-    }
-
-    /** An earlier attempt's stage succeeded with this status: it is not run again. */
-    default void restore(Map<String, Object> status) {
-    }
-  }
-
   /** Delivers an event later. */
   interface Timer {
     void schedule(AmEvent event, long delayMs);
@@ -167,6 +135,8 @@ final class JobLifecycle {
   private final LivenessWatch liveness;
   private final WorkerResults results = new WorkerResults();
   private final WorkerPool workers;
+  /** Grows and shrinks the servers (server flex). */
+  private final ServerFlex servers;
   /** The containers' and the owner's requests: heartbeats, pieces, barriers, flex, log levels. */
   private final ControlRequests requests;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
@@ -212,7 +182,9 @@ final class JobLifecycle {
     this.liveness = new LivenessWatch(spec);
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning(), spec.serverState().replication());
-    this.requests = new ControlRequests(spec, containers, workers, directory, this::state, this::journal, clock);
+    this.servers = new ServerFlex(spec, containers, allocator, launcher, directory, clock, this::journal);
+    this.requests = new ControlRequests(spec, containers, workers, directory, servers, this::state, this::journal,
+        clock);
     boolean preprocessed = earlier != null && earlier.preprocess() != null;
     this.machine = TABLE.make(this, preprocessor == null || preprocessed ? STARTING : PREPROCESSING);
     if (preprocessed && preprocessor != null) {
@@ -323,7 +295,7 @@ final class JobLifecycle {
 
   private void onRestartDue(AmEvent event) {
     AmEvent.RestartDue due = (AmEvent.RestartDue) event;
-    if (due.role == Role.WORKER && !workers.wanted(due.index)) {
+    if (due.role == Role.WORKER ? !workers.wanted(due.index) : !servers.wanted(due.index)) {
       return; // the slot was retired by flex meanwhile
     }
     allocator.replace(due.role, due.index);
@@ -395,6 +367,10 @@ final class JobLifecycle {
   Map<String, Object> summary() {
     Map<String, Object> summary = new LinkedHashMap<>(results.summary());
     summary.putAll(workers.pieceFigures());
+    Map<String, Object> layout = servers.status();
+    if ((Integer) layout.get("layout") > 0 || layout.containsKey("changing")) {
+      summary.put("serverLayout", layout); // the servers were flexed
+    }
     return summary;
   }
 
@@ -409,7 +385,7 @@ final class JobLifecycle {
 
   private void onAllocated(AmEvent event) {
     for (RoleAllocator.Assignment a : allocator.allocated(((AmEvent.Allocated) event).containers)) {
-      if (a.role() == Role.WORKER && !workers.wanted(a.index())) {
+      if (a.role() == Role.WORKER ? !workers.wanted(a.index()) : !servers.wanted(a.index())) {
         allocator.release(a);
         continue;
       }
@@ -439,7 +415,9 @@ final class JobLifecycle {
     }
     TrackedContainer c = containers.byId(r.containerId).orElseThrow();
     containers.put(c.withState(ContainerState.REGISTERED, clock.millis()));
-    if (c.role() == Role.SERVER) {
+    if (c.role() == Role.SERVER && servers.joins(r.index)) {
+      servers.joined(r.index, r.host, r.port); // added by flex: in the view once the change is done
+    } else if (c.role() == Role.SERVER) {
       directory.serverRegistered(r.index, r.host, r.port);
     }
     r.reply.ok(new Ack());
@@ -535,6 +513,10 @@ final class JobLifecycle {
     } else {
       // Workers that lost it wait for the view that names its replacement, or, with replication,
       // go on at once with the next holder of its range.
+      Optional<String> midChange = servers.lost(c.index());
+      if (midChange.isPresent()) {
+        return finish(FAILED, midChange.get());
+      }
       directory.serverLost(c.index());
       List<Integer> gone = directory.rangesWithoutHolder();
       int copies = spec.serverState().replication();
@@ -555,8 +537,10 @@ final class JobLifecycle {
 
   /** Desired and running containers by role, for the status. */
   Map<String, Map<String, Integer>> instances() {
-    return workers.instances();
+    return workers.instances(servers.desired());
   }
+
+
 
   /** The preprocessing stage's status, or null for a job without one. */
   Map<String, Object> preprocessStatus() {

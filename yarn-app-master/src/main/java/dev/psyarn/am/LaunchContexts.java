@@ -118,11 +118,22 @@ final class LaunchContexts {
     return json.writeValueAsString(app);
   }
 
+  /** The servers' layout for the containers launched next: {numServers, joiningFrom, joiningServers, change}. */
+  private volatile int[] serverLayout;
+
+  /** See {@link Launcher#serverLayout}. */
+  void serverLayout(int numServers, int joiningFrom, int joiningServers, int change) {
+    serverLayout = new int[] {numServers, joiningFrom, joiningServers, change};
+  }
+
   /** The launch spec of one container. */
   LaunchSpec forContainer(Role role, int index, int heartbeatMs) {
     RoleSpec roleSpec = spec.role(role);
+    int[] layout = serverLayout;
+    boolean joins = role == Role.SERVER && layout != null && layout[1] >= 0 && index >= layout[1];
+    int numServers = layout == null ? spec.role(Role.SERVER).instances() : joins ? layout[2] : layout[0];
     PsContainerEnv wiring = new PsContainerEnv(role.specName(), index, amHost, amPort,
-        spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(), appJson, heartbeatMs, amEndpoint,
+        numServers, spec.role(Role.WORKER).instances(), appJson, heartbeatMs, amEndpoint,
         amPatienceSeconds);
     Map<String, String> env = new HashMap<>(roleSpec.environment());
     env.putAll(roleSpec.runtime().environment());
@@ -132,6 +143,9 @@ final class LaunchContexts {
     env.putAll(wiring.toMap());
     if (role == Role.SERVER) {
       env.putAll(serverState.toMap());
+      if (joins) {
+        env.put(dev.psyarn.ps.container.ServerStateEnv.JOINS, Integer.toString(layout[3]));
+      }
     }
     List<String> jvmOptions = new java.util.ArrayList<>();
     jvmOptions.add("-Dlog4j.configuration=psyarn-log4j.properties");

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * thread of its own, shows their progress, and ends it with a PREPROCESSED or PREPROCESS_FAILED
  * event on the AM's event thread.
  */
-final class PreprocessStage implements JobLifecycle.Preprocessor {
+final class PreprocessStage implements Preprocessor {
 
   private static final Logger LOG = LoggerFactory.getLogger(PreprocessStage.class);
   /** The two jobs, in order, for the overall progress. */

@@ -27,10 +27,10 @@ final class Takeover {
   private final ClusterDirectory directory;
   private final RoleAllocator allocator;
   private final LossPolicy losses;
-  private final JobLifecycle.Launcher launcher;
+  private final Launcher launcher;
 
   Takeover(ContainerTable containers, ClusterDirectory directory, RoleAllocator allocator, LossPolicy losses,
-      JobLifecycle.Launcher launcher) {
+      Launcher launcher) {
     this.containers = containers;
     this.directory = directory;
     this.allocator = allocator;

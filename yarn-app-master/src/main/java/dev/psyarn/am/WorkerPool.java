@@ -25,14 +25,14 @@ final class WorkerPool {
   private final AppType app;
   private final ContainerTable containers;
   private final RoleAllocator allocator;
-  private final JobLifecycle.Launcher launcher;
+  private final Launcher launcher;
   private final Clock clock;
   /** Hands out the work, for apps that declare pieces; null for the others. */
   private final PieceDealer pieces;
   private int desired;
 
   WorkerPool(JobSpec spec, AppType app, ContainerTable containers, RoleAllocator allocator,
-      JobLifecycle.Launcher launcher, Clock clock) {
+      Launcher launcher, Clock clock) {
     this.spec = spec;
     this.app = app;
     this.containers = containers;
@@ -102,7 +102,7 @@ final class WorkerPool {
    */
   void flex(String role, int instances, String by, Reply reply) {
     if (!Role.WORKER.specName().equals(role)) {
-      reply.error("only workers can be flexed; servers hold key ranges that cannot move yet");
+      reply.error("no role " + role + " to flex; roles: server, worker");
     } else if (pieces == null) {
       reply.error("app " + app.name() + " gives each worker its own share of the data; flex needs an app that "
           + "hands out pieces (sparse-lr with pieces: N, counter with pieces: true)");
@@ -134,11 +134,11 @@ final class WorkerPool {
     return pieces == null ? Map.of() : pieces.figures();
   }
 
-  /** Desired and running containers by role, for the status. */
-  Map<String, Map<String, Integer>> instances() {
+  /** Desired and running containers by role, for the status ({@code servers}: the servers desired now). */
+  Map<String, Map<String, Integer>> instances(int servers) {
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
     for (Role role : Role.values()) {
-      int want = role == Role.WORKER ? desired : spec.role(role).instances();
+      int want = role == Role.WORKER ? desired : servers;
       out.put(role.specName(), Map.of("desired", want, "running", containers.running(role)));
     }
     return out;

@@ -18,10 +18,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Grows or shrinks the workers of a running job, through its AM's control plane with the owner's
- * application secret (only the owner can). The job's app must hand its work out in pieces.
+ * Grows or shrinks the servers or the workers of a running job, through its AM's control plane
+ * with the owner's application secret (only the owner can). Servers: the keys whose owner changes
+ * move to the new layout while the workers pause. Workers: the job's app must hand its work out in
+ * pieces.
  */
-@Command(name = "flex", description = "Grow or shrink the workers of a running job (its app must hand out pieces).")
+@Command(name = "flex", description = "Grow or shrink the servers of a running job (keys move to the new layout), "
+    + "or its workers (its app must hand out pieces).")
 final class FlexCommand implements Callable<Integer> {
 
   private final CliContext ctx;
@@ -29,7 +32,7 @@ final class FlexCommand implements Callable<Integer> {
   @Parameters(paramLabel = "APP_ID", description = "The application id.")
   String appId;
 
-  @Option(names = "--role", required = true, description = "The role to flex: worker.")
+  @Option(names = "--role", required = true, description = "The role to flex: server (any job; keys move to the new layout) or worker (a job whose app hands out pieces).")
   String role;
 
   @Option(names = "--instances", required = true, description = "How many containers of the role from now on.")

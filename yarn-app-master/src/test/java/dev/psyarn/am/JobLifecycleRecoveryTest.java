@@ -281,8 +281,138 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     assertEquals(Map.of("desired", 2, "running", 2), life.instances().get("worker"));
 
     RecordingReply refused = new RecordingReply();
-    life.requests().flex("server", 3, "alice", refused);
-    assertTrue(refused.error.contains("only workers"), refused.error);
+    life.requests().flex("server", 0, "alice", refused);
+    assertTrue(refused.error.contains("instances must be from 1"), refused.error);
+    RecordingReply unknown = new RecordingReply();
+    life.requests().flex("ps", 3, "alice", unknown);
+    assertTrue(unknown.error.contains("no role ps"), unknown.error);
+  }
+
+  private dev.psyarn.ps.wire.ControlMessages.HeartbeatReply beat(long n, String figure, double value) {
+    return life.requests().heartbeat(Containers.id(n).toString(), Map.of(figure, value));
+  }
+
+  @Test
+  void serversGrowThroughPausePrepareAndCommitThenShrinkAndTheViewFollows() {
+    RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
+    life = new JobLifecycle(SPEC, new CounterApp(), new RoleAllocator(SPEC, fresh), launcher,
+        (event, delay) -> scheduled.add(event), clock, clock.millis());
+    life.amRegistered();
+    allRunning(); // servers 0, 1: containers 1, 2; workers: 3, 4
+    RecordingReply grown = new RecordingReply();
+    life.requests().flex("server", 3, "alice", grown);
+    assertEquals(3, ((dev.psyarn.ps.wire.ControlMessages.FlexReply) grown.ok).desired(), String.valueOf(grown.error));
+    assertNull(beat(3, "x", 0).change(), "nothing for the workers while the new server starts");
+    long id = fresh.requested.get(fresh.requested.size() - 1).getAllocationRequestId();
+    life.handle(new AmEvent.Allocated(List.of(Containers.forRequest(5, id))));
+    assertEquals(Role.SERVER, launched.get(launched.size() - 1).role());
+    assertEquals(2, launched.get(launched.size() - 1).index(), "a new server slot, index 2");
+    assertNull(register(5, Role.SERVER, 2).error, "a server added by flex registers while the job runs");
+    assertEquals(2, life.directory().view().servers().length, "not in the view before the change is done");
+
+    var pause = beat(3, "x", 0).change();
+    assertEquals(dev.psyarn.ps.wire.ControlMessages.ViewChange.Phase.PAUSE, pause.phase());
+    assertEquals(1, pause.layout());
+    RecordingReply view = new RecordingReply();
+    life.directory().requestView(-1, view);
+    assertNull(view.ok, "views are held while the servers change");
+    assertNull(beat(1, "x", 0).change(), "servers wait while the workers pause");
+    beat(3, "view.quiescent", 1);
+    assertNull(beat(1, "x", 0).change(), "worker 1 has not said it is quiescent");
+    beat(4, "view.quiescent", 1);
+    var prepare = beat(1, "x", 0).change();
+    assertEquals(dev.psyarn.ps.wire.ControlMessages.ViewChange.Phase.PREPARE, prepare.phase());
+    assertEquals(3, prepare.numServers());
+    assertEquals(2, prepare.sources().length);
+    assertEquals(9005, prepare.targets()[2].port(), "the new server, where it registered");
+    beat(1, "view.prepared", 1);
+    beat(2, "view.prepared", 1);
+    assertEquals(dev.psyarn.ps.wire.ControlMessages.ViewChange.Phase.PREPARE, beat(5, "x", 0).change().phase());
+    var commit = beat(5, "view.prepared", 1).change();
+    assertEquals(dev.psyarn.ps.wire.ControlMessages.ViewChange.Phase.COMMIT, commit.phase());
+    beat(1, "view.committed", 1);
+    beat(2, "view.committed", 1);
+    assertNull(view.ok, "not before every server committed");
+    beat(5, "view.committed", 1);
+    var now = (dev.psyarn.ps.wire.ControlMessages.ClusterView) view.ok;
+    assertEquals(3, now.servers().length, "the held view names the three servers");
+    assertEquals(1, now.layout());
+    assertNull(beat(3, "x", 0).change(), "the change is done");
+    assertEquals(Map.of("desired", 3, "running", 3), life.instances().get("server"));
+
+    RecordingReply shrunk = new RecordingReply();
+    life.requests().flex("server", 2, "alice", shrunk);
+    assertNull(shrunk.error);
+    beat(3, "view.quiescent", 2);
+    beat(4, "view.quiescent", 2);
+    for (String figure : new String[] {"view.prepared", "view.committed"}) {
+      for (long n : new long[] {1, 2, 5}) {
+        beat(n, figure, 2);
+      }
+    }
+    assertEquals(2, life.directory().view().servers().length);
+    assertEquals(List.of(Containers.id(5).toString()), stopped, "the server beyond the new count is retired");
+    life.handle(new AmEvent.Completed(Containers.exited(5, -105, "stopped")));
+    assertEquals(AmState.RUNNING, life.state(), "a retired server's exit is no failure");
+    assertTrue(life.summary().get("serverLayout").toString().contains("outcome=done"), life.summary().toString());
+  }
+
+  @Test
+  void aServerLostBeforeTheCommitCallsTheChangeOffAndOneLostWhileCommittingFailsTheJob() {
+    JobSpec spec = JobSpecParser.parse("""
+        name: t
+        roles: {server: {instances: 2, restart: {policy: onFailure}}, worker: {instances: 2}}
+        app: {type: counter}
+        replication: 1
+        """);
+    RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
+    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, fresh), launcher,
+        (event, delay) -> scheduled.add(event), clock, clock.millis());
+    life.amRegistered();
+    allRunning();
+    RecordingReply tooFew = new RecordingReply();
+    life.requests().flex("server", 1, "alice", tooFew);
+    assertTrue(tooFew.error.contains("replication 1 needs 2 servers"), tooFew.error);
+    growToThree(fresh, 5);
+    assertEquals(dev.psyarn.ps.wire.ControlMessages.ViewChange.Phase.PREPARE, beat(1, "x", 0).change().phase());
+    life.handle(new AmEvent.Completed(Containers.exited(2, 137, "killed")));
+    assertEquals(AmState.RUNNING, life.state(), "the old layout stays and the server is replaced");
+    assertNull(beat(1, "x", 0).change(), "the change is off");
+    assertEquals(List.of(Containers.id(5).toString()), stopped, "the added server is retired");
+    assertTrue(life.summary().get("serverLayout").toString().contains("called off"), life.summary().toString());
+    assertEquals(1, life.directory().view().layout(), "workers waiting for the change get the old layout back");
+    RecordingReply again = new RecordingReply();
+    life.requests().flex("server", 3, "alice", again);
+    assertTrue(again.error.contains("server 1 is not running"), again.error);
+
+    AmEvent.RestartDue due = (AmEvent.RestartDue) scheduled.stream()
+        .filter(e -> e.getType() == AmEvent.Type.RESTART_DUE).reduce((a, b) -> b).orElseThrow();
+    life.handle(due);
+    long id = fresh.requested.get(fresh.requested.size() - 1).getAllocationRequestId();
+    life.handle(new AmEvent.Allocated(List.of(Containers.forRequest(6, id))));
+    assertNull(register(6, Role.SERVER, 1).error);
+    growToThree(fresh, 7);
+    for (long n : new long[] {1, 6, 7}) {
+      beat(n, "view.prepared", 2);
+    }
+    assertEquals(dev.psyarn.ps.wire.ControlMessages.ViewChange.Phase.COMMIT, beat(1, "x", 0).change().phase());
+    life.handle(new AmEvent.Completed(Containers.exited(6, 137, "killed")));
+    assertEquals(AmState.FAILED, life.state());
+    assertTrue(life.outcome().join().diagnostics().contains("lost while the servers committed layout 2"),
+        life.outcome().join().diagnostics());
+  }
+
+  /** Flexes the servers to three; the new one is container {@code n}; the workers say they are quiescent. */
+  private void growToThree(RoleAllocatorTest.FakeScheduler fresh, long n) {
+    RecordingReply grown = new RecordingReply();
+    life.requests().flex("server", 3, "alice", grown);
+    assertNull(grown.error);
+    long id = fresh.requested.get(fresh.requested.size() - 1).getAllocationRequestId();
+    life.handle(new AmEvent.Allocated(List.of(Containers.forRequest(n, id))));
+    assertNull(register(n, Role.SERVER, 2).error);
+    int layout = beat(3, "x", 0).change().layout();
+    beat(3, "view.quiescent", layout);
+    beat(4, "view.quiescent", layout);
   }
 
   @Test

@@ -79,7 +79,7 @@ abstract class LifecycleFixture {
   /** Containers the lifecycle asked to stop. */
   final List<String> stopped = new ArrayList<>();
   /** A launcher that records what it is asked to launch and stop. */
-  final JobLifecycle.Launcher launcher = new JobLifecycle.Launcher() {
+  final Launcher launcher = new Launcher() {
     @Override
     public void launch(RoleAllocator.Assignment assignment) {
       launched.add(assignment);

@@ -98,6 +98,14 @@ class PsyarnJobIT {
     fs.create(new org.apache.hadoop.fs.Path(report, "in-the-way")).close();
 
     JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    // The AM's live status says SUCCEEDED as soon as the job is done; what it could not write is
+    // said in the diagnostics it unregisters with, which YARN's report has once the AM has exited.
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    while (!job.path("diagnostics").asText().contains("the report could not be written to")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(300);
+      job = harness.psyarn("status", app, "--json").json().path("job");
+    }
     assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.toString());
     assertTrue(job.path("diagnostics").asText().contains("the report could not be written to"), job.toString());
     ClusterHarness.Run status = harness.psyarn("status", app);

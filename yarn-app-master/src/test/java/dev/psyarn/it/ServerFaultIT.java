@@ -124,6 +124,70 @@ class ServerFaultIT {
         + "was gone: " + successor);
   }
 
+  /**
+   * Server flex on a running counter job with replicas: grown from 2 to 3 servers, then shrunk to
+   * 2, while the workers push; the totals stay exact, the keys that changed owner moved, and the
+   * server the shrink retired is stopped by the AM, not counted as a failure.
+   */
+  @Test
+  void theServersGrowAndShrinkWhileTheCounterRunsAndTheTotalsStayExact() throws Exception {
+    int rounds = 200;
+    String spec = ClusterHarness.counterSpec("server-flex-it", 2, WORKERS, KEYS, rounds, List.of())
+        .replace("rounds: " + rounds + "}", "rounds: " + rounds + ", pauseMs: 150}") + "replication: 1\n";
+    String app = submit(harness, "server-flex.yaml", spec);
+    WorkerFaultIT.awaitPushingWorker(harness, app, 0, KEYS);
+    ClusterHarness.Run tooFew = harness.psyarn("flex", app, "--role", "server", "--instances", "1");
+    assertEquals(ExitCodes.USAGE, tooFew.exitCode(), tooFew.out() + tooFew.err());
+    assertTrue(tooFew.err().contains("replication 1 needs 2 servers"), tooFew.err());
+
+    ClusterHarness.Run grow = harness.psyarn("flex", app, "--role", "server", "--instances", "3", "--json");
+    assertEquals(ExitCodes.OK, grow.exitCode(), grow.err());
+    assertEquals(3, grow.json().path("desired").asInt(), grow.out());
+    JsonNode grown = awaitLayout(app, 1);
+    JsonNode added = serverRow(harness, app, 2).path("metrics");
+    assertTrue(added.path("keys").asLong() > 0 && added.path("flex.keysFetched").asLong() > 0,
+        "the new server took its keys from the others: " + added);
+    ClusterHarness.Run shrink = harness.psyarn("flex", app, "--role", "server", "--instances", "2", "--json");
+    assertEquals(ExitCodes.OK, shrink.exitCode(), shrink.err());
+    awaitLayout(app, 2);
+
+    JsonNode job = awaitEnd(harness, app);
+    WorkerFaultIT.assertExact(job, KEYS, WORKERS, rounds);
+    JsonNode changes = job.path("metrics").path("serverLayout").path("changes");
+    System.out.println("server flex: " + changes + "; after the grow: " + grown);
+    assertEquals(2, changes.size(), changes.toString());
+    for (JsonNode change : changes) {
+      assertEquals("done", change.path("outcome").asText(), change.toString());
+      assertTrue(change.path("keysMoved").asLong() > 0 && change.path("keysMoved").asLong() < 2L * KEYS,
+          "some keys moved, not all of them: " + change);
+    }
+    assertEquals(0, job.path("restarts").path("server").asInt(), "retiring is no restart: " + job.path("restarts"));
+    List<JsonNode> retired = slot(job, "server", 2);
+    assertEquals(1, retired.size(), retired.toString());
+    assertEquals("KILLED_BY_APPMASTER", retired.get(0).path("reason").asText(), "retired by flex: " + retired);
+    assertEquals(2, job.path("instances").path("server").path("desired").asInt(), job.path("instances").toString());
+  }
+
+  /** The job's metrics once the servers run layout {@code layout} (a server flex is done). */
+  private static JsonNode awaitLayout(String app, int layout) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      ClusterHarness.Run status = harness.psyarn("status", app, "--json");
+      last = status.out() + status.err();
+      if (status.exitCode() == ExitCodes.OK) {
+        JsonNode job = status.json().path("job");
+        if (job.path("metrics").path("serverLayout").path("layout").asInt() >= layout) {
+          return job.path("metrics");
+        }
+        assertEquals("UNDEFINED", job.path("finalStatus").asText("UNDEFINED"),
+            "the job ended before the servers ran layout " + layout + ": " + last);
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the servers of " + app + " never ran layout " + layout + ": " + last);
+  }
+
   @Test
   void aWarmStartFromNothingUsableIsRefusedBeforeAnythingIsSubmitted() throws Exception {
     String counter = ClusterHarness.counterSpec("warm-start-it", 2, 1, 10, 1, List.of());

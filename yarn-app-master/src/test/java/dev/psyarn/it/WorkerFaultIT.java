@@ -84,9 +84,8 @@ class WorkerFaultIT {
     String app = submit(harness, "flex.yaml", ClusterHarness.counterSpec("flex-it", 2, WORKERS, KEYS, rounds, List.of())
         .replace("rounds: " + rounds + "}", "rounds: " + rounds + ", pauseMs: 150, pieces: true}"));
     awaitPushingWorker(harness, app, 0, KEYS);
-    ClusterHarness.Run servers = harness.psyarn("flex", app, "--role", "server", "--instances", "3");
-    assertEquals(ExitCodes.USAGE, servers.exitCode(), servers.out() + servers.err());
-    assertTrue(servers.err().contains("only workers can be flexed"), servers.err());
+    ClusterHarness.Run unknown = harness.psyarn("flex", app, "--role", "ps", "--instances", "3");
+    assertEquals(ExitCodes.USAGE, unknown.exitCode(), unknown.out() + unknown.err());
 
     ClusterHarness.Run grow = harness.psyarn("flex", app, "--role", "worker", "--instances", "3", "--json");
     assertEquals(ExitCodes.OK, grow.exitCode(), grow.err());

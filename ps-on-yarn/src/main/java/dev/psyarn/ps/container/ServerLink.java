@@ -186,6 +186,11 @@ final class ServerLink implements PeerChannel {
     return longestOutageSeconds;
   }
 
+  /** Where the server listens, as far as this link knows. */
+  synchronized InetSocketAddress at() {
+    return at;
+  }
+
   /** How many times this link moved to a replacement. */
   synchronized int reconnects() {
     return reconnects;

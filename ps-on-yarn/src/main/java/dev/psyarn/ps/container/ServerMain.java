@@ -56,13 +56,19 @@ public final class ServerMain {
             new Path(state.checkpointDir()), state.keep()))
         : null;
     Partitioner partitioner = Partitioner.create(state.partitioner(), numServers, state.virtualNodes());
-    ServerStore.Replication replication = state.replication() == 0 ? ServerStore.Replication.NONE
-        : new ServerStore.Replication(state.replication(), partitioner, (host, port) -> RpcClient.connect(
-            new InetSocketAddress(host, port), boot.secret(), Protocols.DATA, ContainerBootstrap.CONNECT_TIMEOUT));
-    ServerStore store = new ServerStore(index, numServers, boot.env().numWorkers(), writer == null ? 0 : state.everyClocks(),
-        writer == null ? snapshot -> {} : writer::submit, replication);
-    Map<String, Double> restored = restore(store, state, index, numServers, writer, conf);
-    if (!state.initialModel().isEmpty() && !restored.containsKey("recovery.restoredClock")) {
+    ServerStore.Peers peers = (host, port) -> RpcClient.connect(new InetSocketAddress(host, port), boot.secret(),
+        Protocols.DATA, ContainerBootstrap.CONNECT_TIMEOUT);
+    ServerLayouts.Stores stores = n -> new ServerStore(index, n, boot.env().numWorkers(),
+        writer == null ? 0 : state.everyClocks(), writer == null ? snapshot -> {} : writer::submit,
+        state.replication() == 0 ? ServerStore.Replication.NONE : new ServerStore.Replication(state.replication(),
+            Partitioner.create(state.partitioner(), n, state.virtualNodes()), peers));
+    ServerStore store = stores.create(numServers);
+    // A server added by flex starts with nothing: its keys come from the others when the layout changes.
+    boolean joins = environment.containsKey(ServerStateEnv.JOINS);
+    ServerLayouts layouts = new ServerLayouts(index, store, joins, stores, peers::connect, state.partitioner(),
+        state.virtualNodes(), state.replication() > 0);
+    Map<String, Double> restored = joins ? new LinkedHashMap<>() : restore(store, state, index, numServers, writer, conf);
+    if (!joins && !state.initialModel().isEmpty() && !restored.containsKey("recovery.restoredClock")) {
       int colon = state.initialModel().indexOf(':');
       int table = Integer.parseInt(state.initialModel().substring(0, colon));
       Path path = new Path(state.initialModel().substring(colon + 1));
@@ -72,9 +78,9 @@ public final class ServerMain {
       LOG.info("server {}: table {} starts from the model {} ({} keys)", index, table, path, model.size());
     }
     try (RpcServer server = RpcServer.start(dev.psyarn.ps.transport.BindAddress.of(boot.host()), boot.secret(), Protocols.DATA,
-        store, "server " + index + " data plane");
+        layouts, "server " + index + " data plane");
         ControlClient control = boot.control()) {
-      if (state.replication() > 0) {
+      if (state.replication() > 0 && !joins) {
         restored.putAll(joinReplicas(store, control, boot, index, numServers, server.port()));
       } else {
         control.register(boot.env().role(), index, boot.host(), server.port());
@@ -82,22 +88,24 @@ public final class ServerMain {
       LOG.info("server {} registered as {}:{}", index, boot.host(), server.port());
       control.startHeartbeats(boot.env().heartbeatMs(), () -> {
         Map<String, Double> m = new LinkedHashMap<>(restored);
-        m.put("keys", (double) store.keys());
+        ServerStore serving = layouts.current();
+        m.put("keys", (double) serving.keys());
         if (state.replication() > 0) {
-          m.put("replicaKeys", (double) store.replicaKeys());
-          m.put("replicasLost", (double) store.replicasLost());
+          m.put("replicaKeys", (double) serving.replicaKeys());
+          m.put("replicasLost", (double) layouts.total(ServerStore::replicasLost));
         }
-        m.put("keysPushed", (double) store.keysPushed());
-        m.put("keysPulled", (double) store.keysPulled());
-        m.put("pushesDropped", (double) store.pushesDropped());
-        m.put("clock", (double) store.clock());
-        m.put("clock.max", (double) store.cutRequests().mostRunningClock());
+        m.put("keysPushed", (double) layouts.total(ServerStore::keysPushed));
+        m.put("keysPulled", (double) layouts.total(ServerStore::keysPulled));
+        m.put("pushesDropped", (double) layouts.total(ServerStore::pushesDropped));
+        m.put("clock", (double) serving.clock());
+        m.put("clock.max", (double) serving.cutRequests().mostRunningClock());
         if (state.everyClocks() == ServerStore.CUT_ON_REQUEST) {
-          m.put("checkpoint.missed", (double) store.cutRequests().missed());
+          m.put("checkpoint.missed", (double) serving.cutRequests().missed());
         }
+        m.putAll(layouts.metrics());
         m.put("bytesIn", (double) server.traffic().bytesIn());
         m.put("bytesOut", (double) server.traffic().bytesOut());
-        List<ServerSnapshot.Rollback> rollbacks = store.rollbacks();
+        List<ServerSnapshot.Rollback> rollbacks = serving.rollbacks();
         if (!rollbacks.isEmpty()) {
           ServerSnapshot.Rollback last = rollbacks.get(rollbacks.size() - 1);
           m.put("recovery.clocksLost", (double) last.clocksLost());
@@ -109,12 +117,13 @@ public final class ServerMain {
         return m;
       }, reply -> {
         if (reply.checkpointAt() >= 0) {
-          store.cutRequests().request(reply.checkpointAt());
+          layouts.current().cutRequests().request(reply.checkpointAt());
         }
+        layouts.changed(reply.change());
       });
       try {
         control.stopRequested().join();
-        LOG.info("server {} stopping at the AM's request; {} keys stored", index, store.keys());
+        LOG.info("server {} stopping at the AM's request; {} keys stored", index, layouts.current().keys());
         return 0;
       } catch (RuntimeException e) {
         LOG.error("server {} lost the ApplicationMaster; exiting", index, e);

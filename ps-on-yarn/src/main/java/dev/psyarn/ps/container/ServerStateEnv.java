@@ -31,6 +31,8 @@ public record ServerStateEnv(String checkpointDir, int everyClocks, int keep, St
   public static final String VIRTUAL_NODES = "PSYARN_VIRTUAL_NODES";
   public static final String REPLICATION = "PSYARN_REPLICATION";
   public static final String INITIAL_MODEL = "PSYARN_INITIAL_MODEL";
+  /** Set for a server that a flex adds to a running job: it starts with no keys (the value: the change's number). */
+  public static final String JOINS = "PSYARN_SERVER_JOINS";
 
   public boolean checkpoints() {
     return !checkpointDir.isEmpty();

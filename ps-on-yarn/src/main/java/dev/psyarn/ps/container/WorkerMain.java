@@ -7,13 +7,9 @@ import dev.psyarn.ps.apps.AppTypes;
 import dev.psyarn.ps.apps.WorkerContext;
 import dev.psyarn.ps.transport.RpcClient;
 import dev.psyarn.ps.wire.ControlMessages.ClusterView;
-import dev.psyarn.ps.wire.ControlMessages.ServerInfo;
 import dev.psyarn.ps.wire.Protocols;
 import dev.psyarn.ps.worker.KVWorker;
-import dev.psyarn.ps.worker.Partitioner;
 import dev.psyarn.specs.SpecNode;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +45,18 @@ public final class WorkerMain {
       control.register(boot.env().role(), boot.env().index(), boot.host(), 0);
       List<RpcClient> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
       List<ServerLink> links = new java.util.concurrent.CopyOnWriteArrayList<>();
-      control.startHeartbeats(boot.env().heartbeatMs(), () -> metrics(servers, links));
+      WorkerLayouts layouts = new WorkerLayouts(control, connector(boot, servers, dev.psyarn.ps.wire.DataFilters.of(config)),
+          links);
+      control.startHeartbeats(boot.env().heartbeatMs(), () -> {
+        Map<String, Double> m = metrics(servers, links);
+        int quiescent = layouts.quiescentFor();
+        if (quiescent >= 0) {
+          m.put("view.quiescent", (double) quiescent);
+        }
+        return m;
+      }, reply -> layouts.changed(reply.change()));
       ClusterView view = control.clusterView();
-      try (KVWorker kv = connect(view, boot, servers, links, dev.psyarn.ps.wire.DataFilters.of(config), control)) {
+      try (KVWorker kv = layouts.connect(view, boot.env().index())) {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
         Map<String, Double> results = new LinkedHashMap<>(app.run(new WorkerContext(boot.env().index(),
@@ -88,55 +93,15 @@ public final class WorkerMain {
     return Map.of("bytesIn", (double) in, "bytesOut", (double) out);
   }
 
-  private static KVWorker connect(ClusterView first, ContainerBootstrap boot, List<RpcClient> channels,
-      List<ServerLink> links, dev.psyarn.ps.wire.DataFilters filters, ControlClient control) throws Exception {
+  private static ServerLink.Connector connector(ContainerBootstrap boot, List<RpcClient> channels,
+      dev.psyarn.ps.wire.DataFilters filters) {
     if (!filters.equals(dev.psyarn.ps.wire.DataFilters.NONE)) {
       LOG.info("data plane filters: {}", filters);
     }
-    ServerLink.Connector connector = address -> {
+    return address -> {
       RpcClient client = RpcClient.connect(address, boot.secret(), Protocols.data(filters), ContainerBootstrap.CONNECT_TIMEOUT);
       channels.add(client);
       return client;
     };
-    Views views = new Views(first, control);
-    for (int i = 0; i < first.servers().length; i++) {
-      InetSocketAddress at = views.address(first, i);
-      links.add(new ServerLink(i, connector.connect(at), at, views::next, connector));
-    }
-    return KVWorker.identified(boot.env().index(), Partitioner.create(first.partitioner(), links.size(),
-        first.virtualNodes()), links);
-  }
-
-  /** The cluster views this worker has seen: the links to lost servers ask it where their replacements are. */
-  private static final class Views {
-
-    private final ControlClient control;
-    private ClusterView latest;
-
-    Views(ClusterView first, ControlClient control) {
-      this.latest = first;
-      this.control = control;
-    }
-
-    InetSocketAddress address(ClusterView view, int server) {
-      for (ServerInfo s : view.servers()) {
-        if (s.index() == server) {
-          return new InetSocketAddress(s.host(), s.port());
-        }
-      }
-      throw new IllegalStateException("the cluster view of epoch " + view.epoch() + " has no server " + server);
-    }
-
-    /** Where {@code server} listens once it is no longer {@code failed}: the next views, as the AM gives them. */
-    synchronized InetSocketAddress next(int server, InetSocketAddress failed) {
-      while (true) {
-        InetSocketAddress at = address(latest, server);
-        if (!at.equals(failed)) {
-          return at;
-        }
-        latest = control.clusterViewAfter(latest.epoch());
-        LOG.info("cluster view {}: server {} at {}", latest.epoch(), server, address(latest, server));
-      }
-    }
   }
 }

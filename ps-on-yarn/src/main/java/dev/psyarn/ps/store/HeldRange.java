@@ -18,6 +18,8 @@ final class HeldRange {
     final KeyValueTable values;
     final UpdaterSpec spec;
     final PushLedger ledger = new PushLedger();
+    /** Origins the old holders had applied to different points, after a change of layout; null for none. */
+    SplitLedger split;
     final List<Replica> replicas;
 
     Table(int width, UpdaterSpec spec, List<Replica> replicas) {

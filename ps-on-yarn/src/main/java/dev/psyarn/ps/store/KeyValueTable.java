@@ -162,7 +162,19 @@ public final class KeyValueTable {
 
   /** A copy of every key and its whole slot as they are now, sorted by key; an open cut stays open. */
   public Image copy() {
-    long[] keys = keys();
+    return copy(key -> true);
+  }
+
+  /** As {@link #copy()}, of the keys {@code keep} accepts only (the keys a server's new range takes). */
+  public Image copy(java.util.function.LongPredicate keep) {
+    long[] all = keys();
+    int n = 0;
+    for (long key : all) {
+      if (keep.test(key)) {
+        all[n++] = key;
+      }
+    }
+    long[] keys = n == all.length ? all : Arrays.copyOf(all, n);
     float[] slotsOut = new float[keys.length * slotWidth];
     for (int i = 0; i < keys.length; i++) {
       System.arraycopy(values, slots.get(keys[i]) * slotWidth, slotsOut, i * slotWidth, slotWidth);

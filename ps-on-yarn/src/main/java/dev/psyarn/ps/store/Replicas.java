@@ -114,6 +114,15 @@ final class Replicas {
     }
   }
 
+  /** Closes the channels to every replica (the server changed layout). */
+  void close() {
+    java.util.Set<dev.psyarn.ps.transport.PeerChannel> channels = new java.util.HashSet<>();
+    for (HeldRange r : ranges.values()) {
+      r.replicas.forEach(replica -> channels.add(replica.channel()));
+    }
+    channels.forEach(dev.psyarn.ps.transport.PeerChannel::close);
+  }
+
   /** Replicas dropped so far. */
   long lost() {
     return lost.get();

@@ -7,6 +7,8 @@ import dev.psyarn.ps.update.UpdaterSpec;
 import dev.psyarn.ps.wire.DataMessages.Ack;
 import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
+import dev.psyarn.ps.wire.DataMessages.Fetch;
+import dev.psyarn.ps.wire.DataMessages.FetchReply;
 import dev.psyarn.ps.wire.DataMessages.Handover;
 import dev.psyarn.ps.wire.DataMessages.KeyList;
 import dev.psyarn.ps.wire.DataMessages.ListKeys;
@@ -225,9 +227,17 @@ public final class ServerStore implements RequestHandler {
     } else if (request instanceof Progress p) {
       HeldRange range = range(p.range());
       long last = 0;
+      long splitLow = Long.MAX_VALUE;
       for (HeldRange.Table t : range.tables.values()) {
         last = Math.max(last, t.ledger.last(p.worker()));
+        synchronized (t) {
+          long low = t.split == null ? -1 : t.split.lowest(p.worker());
+          if (low >= 0) {
+            splitLow = Math.min(splitLow, low); // some keys still lack the pushes after it
+          }
+        }
       }
+      last = Math.min(last, splitLow);
       int workerClock;
       synchronized (clock) {
         workerClock = clock.of(p.worker());
@@ -250,6 +260,15 @@ public final class ServerStore implements RequestHandler {
       reply.ok(new Ack());
     } else if (request instanceof Handover h) {
       handovers.execute(() -> handOver(h, reply));
+    } else if (request instanceof Fetch f) {
+      handovers.execute(() -> {
+        try {
+          reply.ok(new FetchReply(Checkpoints.encode(fetch(f))));
+        } catch (RuntimeException e) {
+          reply.error("server " + server + " cannot give the keys of range " + f.range() + " for range " + f.target()
+              + " of " + f.numServers() + " servers: " + e.getMessage());
+        }
+      });
     } else {
       reply.error("a server does not handle " + request.getClass().getSimpleName());
     }
@@ -268,10 +287,14 @@ public final class ServerStore implements RequestHandler {
     }
     Replicas.Forwarded forwarded;
     synchronized (table) {
-      if (!table.ledger.firstTime(push.origin(), push.seq(), afterCut)) {
+      if (table.split != null && table.split.splits(push.origin(), push.seq())) {
+        push = table.split.missingPart(push); // applied by some old holders: the keys of the others only
+      } else if (!table.ledger.firstTime(push.origin(), push.seq(), afterCut)) {
         pushesDropped.incrementAndGet();
         reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
         return;
+      } else if (table.split != null && table.split.passed(push.origin(), push.seq())) {
+        table.split = null;
       }
       forwarded = replicas.forward(range, table, push);
       table.values.add(push.keys(), push.values(), afterCut); // a view of the received frame: applied now, not kept
@@ -293,8 +316,14 @@ public final class ServerStore implements RequestHandler {
     }
     HeldRange.Table table = range.table(r.table());
     synchronized (table) {
-      if (table.ledger.firstTime(r.origin(), r.seq())) {
+      if (table.split != null && table.split.splits(r.origin(), r.seq())) {
+        ReceivedPush part = table.split.missingPart(new ReceivedPush(r.table(), r.keys(), r.values(), r.origin(), r.seq()));
+        table.values.add(part.keys(), part.values(), false);
+      } else if (table.ledger.firstTime(r.origin(), r.seq())) {
         table.values.add(r.keys(), r.values(), false); // a view of the received frame
+        if (table.split != null && table.split.passed(r.origin(), r.seq())) {
+          table.split = null;
+        }
       } else {
         pushesDropped.incrementAndGet();
       }
@@ -345,6 +374,80 @@ public final class ServerStore implements RequestHandler {
    */
   public void initialValues(int table, long[] keys, float[] values, Partitioner partitioner) {
     initialValues.put(table, new InitialValues(keys, values, partitioner));
+  }
+
+  /** Whether this server holds range {@code index} (its own, or as a replica). */
+  public boolean holds(int index) {
+    return ranges.containsKey(index);
+  }
+
+  /**
+   * The keys of range {@code f.range()} held here that range {@code f.target()} of the new layout
+   * takes (server flex): each table copied under its lock, with its ledger, and the workers'
+   * clocks. Asked only while no worker sends pushes, so every holder's copy is the same.
+   */
+  public ServerSnapshot fetch(Fetch f) {
+    HeldRange range = ranges.get(f.range());
+    if (range == null) {
+      throw new IllegalArgumentException("server " + server + " holds no range " + f.range() + "; it holds " + ranges());
+    }
+    Partitioner next = Partitioner.create(f.partitioner(), f.numServers(), f.virtualNodes());
+    int target = f.target();
+    int[] clocks;
+    synchronized (clock) {
+      clocks = clock.snapshot();
+    }
+    return RangeTransfer.copyOut(range, key -> next.serverOf(key) == target, clocks, numServers);
+  }
+
+  /**
+   * Takes in the keys of range {@code index} fetched from the old layout's holders
+   * ({@code fetched}: old range to what its holder gave; {@code before}: the old layout's
+   * partitioner), for a change of layout (server flex): each table created as it was, its keys
+   * loaded, its ledger the highest push of each origin, and where the old holders had applied an
+   * origin to different points (a push cut short by a worker's death), a {@link SplitLedger}; the
+   * workers' clocks.
+   */
+  public void absorb(int index, Map<Integer, ServerSnapshot> fetched, Partitioner before) {
+    RangeTransfer.takeIn(range(index), fetched, before);
+    synchronized (clock) {
+      for (ServerSnapshot from : fetched.values()) {
+        for (int w = 0; w < Math.min(workers, from.workerClocks().length); w++) {
+          clock.advance(w, from.workerClocks()[w]);
+        }
+      }
+      cuts.arm(clock);
+    }
+  }
+
+  /** Origins whose pushes the old holders of a range had applied to different points, not yet pushed past. */
+  public int splitOrigins() {
+    int n = 0;
+    for (HeldRange range : ranges.values()) {
+      for (HeldRange.Table t : range.tables.values()) {
+        synchronized (t) {
+          n += t.split == null ? 0 : t.split.origins();
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The servers changed layout: pulls held here for slower workers are given back (the workers
+   * send them again to the new layout's servers), and the channels to replicas closed.
+   */
+  public void retire() {
+    List<HeldPull> back;
+    synchronized (clock) {
+      back = new ArrayList<>(held);
+      held.clear();
+    }
+    for (HeldPull h : back) {
+      h.reply().error(dev.psyarn.ps.wire.DataMessages.LAYOUT_CHANGED + "pull again");
+    }
+    replicas.close();
+    handovers.shutdown();
   }
 
   /** Replicas that dropped out since the start (a server lost). */

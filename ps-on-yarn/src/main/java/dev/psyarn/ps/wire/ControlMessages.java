@@ -34,7 +34,29 @@ public final class ControlMessages {
    * {@code virtualNodes}, see {@code Partitioner.create}); {@code epoch} grows whenever the view
    * changes.
    */
-  public record ClusterView(long epoch, ServerInfo[] servers, int numWorkers, String partitioner, int virtualNodes) {}
+  public record ClusterView(long epoch, ServerInfo[] servers, int numWorkers, String partitioner, int virtualNodes,
+      int layout) {
+
+    /** A view of the servers the job started with (layout 0). */
+    public ClusterView(long epoch, ServerInfo[] servers, int numWorkers, String partitioner, int virtualNodes) {
+      this(epoch, servers, numWorkers, partitioner, virtualNodes, 0);
+    }
+  }
+
+  /**
+   * A change of the job's servers under way (server flex), as the AM tells each container in its
+   * heartbeat answers. {@code layout} numbers the change (the views after it carry it). Workers
+   * get {@code PAUSE}: send no more pushes or clocks, and say so once none is in flight. Servers
+   * get {@code PREPARE}: each of the {@code numServers} servers of the new layout fetches the keys
+   * of its new ranges from the holders of the old ranges ({@code sources}, entry i: where old
+   * range i is served) and the servers of the new layout are at {@code targets}; then
+   * {@code COMMIT}: serve the new ranges from now on.
+   */
+  public record ViewChange(int layout, Phase phase, int numServers, ServerInfo[] sources, ServerInfo[] targets) {
+
+    /** The steps of a change, in order. */
+    public enum Phase { PAUSE, PREPARE, COMMIT }
+  }
 
   /** Liveness and metrics of a container; answered with what it should do next. */
   public record Heartbeat(String containerId, HashMap<String, Double> metrics) {}
@@ -44,16 +66,21 @@ public final class ControlMessages {
 
   /**
    * The answer to a {@link Heartbeat}; to a server, also the clock the AM asks it to cut a
-   * checkpoint at ({@code checkpointAt}, -1 for none), for checkpoints every so many seconds.
+   * checkpoint at ({@code checkpointAt}, -1 for none), for checkpoints every so many seconds; to
+   * any container, a change of the servers under way ({@code change}, null for none).
    */
-  public record HeartbeatReply(Command command, int checkpointAt, HashMap<String, String> logLevels) {
+  public record HeartbeatReply(Command command, int checkpointAt, HashMap<String, String> logLevels, ViewChange change) {
 
     public HeartbeatReply(Command command) {
-      this(command, -1, null);
+      this(command, -1, null, null);
     }
 
     public HeartbeatReply(Command command, int checkpointAt) {
-      this(command, checkpointAt, null);
+      this(command, checkpointAt, null, null);
+    }
+
+    public HeartbeatReply(Command command, int checkpointAt, HashMap<String, String> logLevels) {
+      this(command, checkpointAt, logLevels, null);
     }
   }
 

@@ -141,6 +141,19 @@ public final class DataMessages {
   /** Asks a server which restores from a checkpoint its ranges went through. */
   public record Recovery() {}
 
+  /** How a server's error answer begins when it gives a held pull back because the servers changed layout. */
+  public static final String LAYOUT_CHANGED = "the servers changed layout: ";
+
+  /**
+   * A server of a new layout (server flex) asks the holder of old range {@code range} for the keys
+   * of it that its new range {@code target} takes: the new layout has {@code numServers} servers,
+   * keys routed by {@code partitioner} with {@code virtualNodes}. Answered with {@link FetchReply}.
+   */
+  public record Fetch(int range, int target, String partitioner, int numServers, int virtualNodes) {}
+
+  /** The keys asked for, each table's values and ledger, and the workers' clocks, as a checkpoint file encodes them. */
+  public record FetchReply(byte[] snapshot) {}
+
   /**
    * The answer to {@link Recovery}: restore i took the ranges back to clock {@code restoredClocks[i]},
    * where worker w's last applied push was {@code restoredSeqs[i * workers + w]}; its first push

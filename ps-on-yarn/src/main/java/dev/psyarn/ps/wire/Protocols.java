@@ -23,7 +23,9 @@ public final class Protocols {
       DataMessages.RecoveryReply.class,
       DataMessages.Replicate.class,
       DataMessages.Handover.class,
-      DataMessages.HandoverReply.class), () -> new DataBulkCodec(DataFilters.NONE));
+      DataMessages.HandoverReply.class,
+      DataMessages.Fetch.class,
+      DataMessages.FetchReply.class), () -> new DataBulkCodec(DataFilters.NONE));
 
   /** The data plane with a worker's filters on what it sends (servers decode either form). */
   public static WireProtocol data(DataFilters filters) {
@@ -49,7 +51,9 @@ public final class Protocols {
       ControlMessages.NextPiece.class,
       ControlMessages.PieceReply.class,
       ControlMessages.LogLevel.class,
-      ControlMessages.LogLevelReply.class));
+      ControlMessages.LogLevelReply.class,
+      ControlMessages.ViewChange.class,
+      ControlMessages.ViewChange.Phase.class));
 
   private Protocols() {}
 }

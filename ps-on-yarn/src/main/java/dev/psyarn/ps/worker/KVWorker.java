@@ -32,15 +32,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class KVWorker implements AutoCloseable {
 
-  private final Partitioner partitioner;
+  /** The servers and how keys map onto them; replaced whole when the servers change layout. */
+  private volatile Layout layout;
+  private final LayoutGate gate = new LayoutGate();
   private final int worker;
   private final java.util.concurrent.atomic.AtomicInteger lastServerClock =
       new java.util.concurrent.atomic.AtomicInteger(Integer.MIN_VALUE);
-  private final List<PeerChannel> servers;
   private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> widths = new ConcurrentHashMap<>();
   private final AtomicLong clock = new AtomicLong();
-  private final AtomicLongArray keysSent;
   /** Whether pushes carry this worker's index and a sequence (see {@link #identified}). */
   private final boolean identified;
   /** The last push sequence number; guarded by {@code this} when identified. */
@@ -72,10 +72,59 @@ public final class KVWorker implements AutoCloseable {
       throw new IllegalArgumentException("the partitioner has " + partitioner.numServers() + " servers but "
           + servers.size() + " are connected");
     }
-    this.partitioner = partitioner;
+    this.layout = new Layout(partitioner, List.copyOf(servers), new AtomicLongArray(servers.size()));
     this.worker = worker;
-    this.servers = List.copyOf(servers);
-    this.keysSent = new AtomicLongArray(servers.size());
+  }
+
+  /** The servers of one layout, how keys map onto them, and the keys sent to each. */
+  private record Layout(Partitioner partitioner, List<PeerChannel> servers, AtomicLongArray keysSent) {}
+
+  /**
+   * Pauses for the servers' change of layout {@code change} (server flex): requests from now on
+   * wait until {@link #resume}.
+   */
+  public void pause(int change) {
+    gate.pause(change);
+  }
+
+  /**
+   * The change this worker is quiescent for (-1 while it is not): paused, every push and clock it
+   * sent answered, and every earlier pull taken in by its server. The first call with the rest in place sends the servers a probe behind the earlier requests.
+   */
+  public int quiescentFor() {
+    return gate.quiescentFor(() -> {
+      List<CompletableFuture<Object>> probes = new ArrayList<>();
+      for (PeerChannel server : layout.servers()) {
+        probes.add(server.call(new Recovery()));
+      }
+      return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
+    });
+  }
+
+  /**
+   * Runs on over the servers of the new layout ({@code servers.get(i)} is server i of
+   * {@code partitioner}); pulls that a server gave back while it changed layout are sent again.
+   */
+  public void resume(Partitioner partitioner, List<? extends PeerChannel> servers) {
+    if (partitioner.numServers() != servers.size()) {
+      throw new IllegalArgumentException("the partitioner has " + partitioner.numServers() + " servers but "
+          + servers.size() + " are connected");
+    }
+    gate.resume(() -> {
+      layout = new Layout(partitioner, List.copyOf(servers), new AtomicLongArray(servers.size()));
+      lastRouted = null;
+      previousRouted = null;
+    });
+  }
+
+  /** Whether the worker waits for the servers to change layout. */
+  public boolean paused() {
+    return gate.paused();
+  }
+
+  /** The servers of the current layout. */
+  public int numServers() {
+    return layout.servers().size();
   }
 
   /** Creates a table of {@code width} floats a key, whose pushes are summed, on every server. */
@@ -85,8 +134,9 @@ public final class KVWorker implements AutoCloseable {
 
   /** Creates a table of {@code width} floats a key on every server, updated by {@code updater}. */
   public void createTable(int table, int width, UpdaterSpec updater) {
+    gate.enter();
     List<CompletableFuture<Object>> acks = new ArrayList<>();
-    for (PeerChannel server : servers) {
+    for (PeerChannel server : layout.servers()) {
       acks.add(server.call(new CreateTable(table, width, updater)));
     }
     join(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
@@ -132,9 +182,11 @@ public final class KVWorker implements AutoCloseable {
   public static final int PIECE_ORIGINS = 1 << 20;
 
   private long sendPush(int table, long[] keys, float[] values, int width, int origin, long seq) {
-    Routing routing = route(keys);
+    gate.enterSending();
+    Layout l = layout;
+    Routing routing = route(l, keys);
     List<CompletableFuture<Object>> parts = new ArrayList<>();
-    for (int s = 0; s < servers.size(); s++) {
+    for (int s = 0; s < l.servers().size(); s++) {
       int[] at = routing.positions[s];
       if (at == null) {
         continue;
@@ -148,9 +200,9 @@ public final class KVWorker implements AutoCloseable {
           System.arraycopy(values, at[i] * width, slice, i * width, width);
         }
       }
-      parts.add(servers.get(s).call(new Push(table, routing.keys[s], slice, origin, seq)));
+      parts.add(l.servers().get(s).call(new Push(table, routing.keys[s], slice, origin, seq)));
     }
-    return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
+    return track(sending(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))));
   }
 
   /**
@@ -169,6 +221,8 @@ public final class KVWorker implements AutoCloseable {
    * applied, and of the origin's clock (-1 for an origin that sends none).
    */
   public ProgressReply progress(int origin) {
+    gate.enter();
+    List<PeerChannel> servers = layout.servers();
     List<CompletableFuture<Object>> answers = new ArrayList<>();
     for (int s = 0; s < servers.size(); s++) {
       answers.add(servers.get(s).call(new Progress(origin, s)));
@@ -211,9 +265,19 @@ public final class KVWorker implements AutoCloseable {
           + (long) keys.length * width + " floats in table " + table + ", got " + out.length);
     }
     checkSorted(keys);
-    Routing routing = route(keys);
+    gate.enter();
+    return track(pullOnce(table, keys, out, minClock, width));
+  }
+
+  /**
+   * Sends a pull by the current layout; when a server gives it back because the servers changed
+   * layout meanwhile, sends it again by the next one once the worker runs again.
+   */
+  private CompletableFuture<Void> pullOnce(int table, long[] keys, float[] out, int minClock, int width) {
+    Layout l = layout;
+    Routing routing = route(l, keys);
     List<CompletableFuture<Object>> parts = new ArrayList<>();
-    for (int s = 0; s < servers.size(); s++) {
+    for (int s = 0; s < l.servers().size(); s++) {
       int[] at = routing.positions[s];
       if (at == null) {
         continue;
@@ -222,7 +286,7 @@ public final class KVWorker implements AutoCloseable {
       int server = s;
       int expected = whole ? out.length : at.length * width;
       // Copied into out as the answer arrives, from the frame it arrived in.
-      parts.add(servers.get(s).call(new Pull(table, routing.keys[s], minClock), answer -> {
+      parts.add(l.servers().get(s).call(new Pull(table, routing.keys[s], minClock), answer -> {
         FloatBuffer values = received(answer, server, expected, whole ? out : null);
         if (values != null) {
           if (whole) {
@@ -236,7 +300,21 @@ public final class KVWorker implements AutoCloseable {
         return answer;
       }));
     }
-    return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).exceptionallyCompose(e ->
+        givenBack(e) ? gate.running().thenCompose(v -> pullOnce(table, keys, out, minClock, width))
+            : CompletableFuture.failedFuture(e));
+  }
+
+  /** Whether a server gave a request back because the servers changed layout while it waited. */
+  private static boolean givenBack(Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    return cause instanceof dev.psyarn.ps.transport.RemoteException
+        && String.valueOf(cause.getMessage()).startsWith(dev.psyarn.ps.wire.DataMessages.LAYOUT_CHANGED);
+  }
+
+  /** Counts a push or clock in flight for the gate until it is answered. */
+  private CompletableFuture<Void> sending(CompletableFuture<Void> request) {
+    return request.whenComplete((ok, e) -> gate.done());
   }
 
   /**
@@ -292,28 +370,34 @@ public final class KVWorker implements AutoCloseable {
   private volatile Routed lastRouted;
   private volatile Routed previousRouted;
 
-  private record Routed(long[] keys, Routing routing) {}
+  private record Routed(Layout layout, long[] keys, Routing routing) {
 
-  private Routing route(long[] keys) {
+    boolean routes(Layout l, long[] request) {
+      return layout == l && keys == request && routing.holds(request);
+    }
+  }
+
+  private Routing route(Layout l, long[] keys) {
     Routed last = lastRouted;
     Routed previous = previousRouted;
-    Routing routing = last != null && last.keys == keys && last.routing.holds(keys) ? last.routing
-        : previous != null && previous.keys == keys && previous.routing.holds(keys) ? previous.routing : null;
+    Routing routing = last != null && last.routes(l, keys) ? last.routing
+        : previous != null && previous.routes(l, keys) ? previous.routing : null;
     if (routing == null) {
-      routing = routeAnew(keys);
+      routing = routeAnew(l, keys);
       previousRouted = last;
-      lastRouted = new Routed(keys, routing);
+      lastRouted = new Routed(l, keys, routing);
     }
     for (int s = 0; s < routing.keys.length; s++) {
       if (routing.keys[s] != null) {
-        keysSent.addAndGet(s, routing.keys[s].length);
+        l.keysSent().addAndGet(s, routing.keys[s].length);
       }
     }
     return routing;
   }
 
-  private Routing routeAnew(long[] keys) {
-    int n = servers.size();
+  private Routing routeAnew(Layout l, long[] keys) {
+    Partitioner partitioner = l.partitioner();
+    int n = l.servers().size();
     if (n == 1) {
       return new Routing(new long[][] {keys}, new int[][] {ALL_KEYS}); // nothing to look up
     }
@@ -352,11 +436,12 @@ public final class KVWorker implements AutoCloseable {
    * sent (on the same connections, so they arrive first). Returns a timestamp to wait for.
    */
   public long clock(int iteration) {
+    gate.enterSending();
     List<CompletableFuture<Object>> acks = new ArrayList<>();
-    for (PeerChannel server : servers) {
+    for (PeerChannel server : layout.servers()) {
       acks.add(server.call(new Clock(worker, iteration)));
     }
-    return track(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
+    return track(sending(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))));
   }
 
   /**
@@ -379,6 +464,8 @@ public final class KVWorker implements AutoCloseable {
 
   /** Every key of {@code table} on every server, sorted (blocks). */
   public long[] keys(int table) {
+    gate.enter();
+    List<PeerChannel> servers = layout.servers();
     List<CompletableFuture<Object>> lists = new ArrayList<>();
     for (int s = 0; s < servers.size(); s++) {
       lists.add(servers.get(s).call(new ListKeys(table, s)));
@@ -405,8 +492,9 @@ public final class KVWorker implements AutoCloseable {
    * pushes a restore lost (see {@link RecoveryReply}). Blocks.
    */
   public List<RecoveryReply> recoveries() {
+    gate.enter();
     List<CompletableFuture<Object>> answers = new ArrayList<>();
-    for (PeerChannel server : servers) {
+    for (PeerChannel server : layout.servers()) {
       answers.add(server.call(new Recovery()));
     }
     join(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)));
@@ -415,7 +503,7 @@ public final class KVWorker implements AutoCloseable {
 
   /** The server that holds {@code key}. */
   public int serverOf(long key) {
-    return partitioner.serverOf(key);
+    return layout.partitioner().serverOf(key);
   }
 
   /** Whether the request with this timestamp has completed (successfully or not), without waiting. */
@@ -443,6 +531,7 @@ public final class KVWorker implements AutoCloseable {
 
   /** Keys sent to each server so far, pushes and pulls: the load over key ranges. */
   public long[] keysSentPerServer() {
+    AtomicLongArray keysSent = layout.keysSent();
     long[] out = new long[keysSent.length()];
     for (int i = 0; i < out.length; i++) {
       out[i] = keysSent.get(i);
@@ -452,7 +541,7 @@ public final class KVWorker implements AutoCloseable {
 
   @Override
   public void close() {
-    servers.forEach(PeerChannel::close);
+    layout.servers().forEach(PeerChannel::close);
   }
 
   private long track(CompletableFuture<Void> request) {
