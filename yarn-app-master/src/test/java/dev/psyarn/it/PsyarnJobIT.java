@@ -206,7 +206,7 @@ class PsyarnJobIT {
     assertTrue(list.contains(id.toString()) && list.contains("PSYARN") && list.contains("long-it"), list);
     String status = yarnCli("-status", id.toString());
     assertTrue(status.contains("Application-Type : PSYARN"), status);
-    assertTrue(status.contains("it"), status);
+    assertTrue(status.matches("(?s).*Application-Name : long-it\\R.*"), "YARN shows the job's name: " + status);
 
     // The AM's control plane refuses a peer without the application secret.
     InetSocketAddress am = new InetSocketAddress(running.getHost(), running.getRpcPort());

@@ -72,6 +72,11 @@ public final class FlightsFeatures {
     return n;
   }
 
+  /** The key of one feature's text, as {@link #features} hashes it. */
+  public long key(String text) {
+    return hash(text) & mask;
+  }
+
   static int monthOf(long timestampMicros) {
     long days = Math.floorDiv(Math.floorDiv(timestampMicros, MICROS_PER_MINUTE), 1440);
     return java.time.LocalDate.ofEpochDay(days).getMonthValue();

@@ -42,10 +42,27 @@ class FeaturizerTest {
     assertEquals(FlightsFeatures.PER_ROW, texts.size());
     assertEquals(1, f.label(row));
     assertEquals(false, f.isTest(row, 7));
-    // The hand-coded features of the same flight bucket distance and time identically.
+    // The hand-coded featurization (FlightsFeatures, the liblinear baseline's) of the same flight:
+    // the same hour, weekday, day and distance bucket, so the same keys, but for the route, which it
+    // writes "ORD-LAX" where the spec's cross writes "ORD|LAX".
+    FlightsFeatures coded = new FlightsFeatures(24);
     long[] keys = new long[FlightsFeatures.PER_ROW];
-    assertEquals(13, new FlightsFeatures(24).features(micros, 1846, "ORD", "LAX", keys));
-    assertEquals(Math.round(2 * Math.log(1846) / Math.log(2)), 22);
+    int n = coded.features(micros, 1846, "ORD", "LAX", keys);
+    java.util.TreeSet<Long> fromSpec = new java.util.TreeSet<>();
+    java.util.TreeSet<Long> fromSpecRoutesDashed = new java.util.TreeSet<>();
+    for (String t : texts) {
+      fromSpec.add(coded.key(t));
+      fromSpecRoutesDashed.add(coded.key(t.startsWith("r=") || t.startsWith("rh=") ? t.replace("ORD|LAX", "ORD-LAX") : t));
+    }
+    java.util.TreeSet<Long> handCoded = new java.util.TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      handCoded.add(keys[i]);
+    }
+    assertEquals(fromSpecRoutesDashed, handCoded, "the same thirteen features, routes written with a dash");
+    java.util.TreeSet<Long> onlyInSpec = new java.util.TreeSet<>(fromSpec);
+    onlyInSpec.removeAll(handCoded);
+    assertEquals(java.util.Set.of(coded.key("r=ORD|LAX"), coded.key("rh=ORD|LAX|17")), onlyInSpec,
+        "the two route features are the only keys the featurizations do not share");
   }
 
   @Test
