@@ -30,7 +30,7 @@ public final class SparseLogisticRegression implements AppType {
   /** The settings of the {@code app} section. */
   record Settings(String data, String shards, String model, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
       Consistency consistency, long seed, int curvePoints, float significanceThreshold, boolean evalEveryEpoch,
-      double targetLogloss, int pieces) {
+      double targetLogloss, int pieces, int patience) {
 
     static Settings of(JsonNode app) {
       JsonNode u = app.path("updater");
@@ -46,7 +46,7 @@ public final class SparseLogisticRegression implements AppType {
           app.path("seed").asLong(1), app.path("curvePoints").asInt(20),
           (float) app.path("filters").path("significantlyModified").asDouble(0),
           app.path("evalEveryEpoch").asBoolean(true), app.path("targetLogloss").asDouble(Double.NaN),
-          app.path("pieces").asInt(0));
+          app.path("pieces").asInt(0), app.path("earlyStopping").path("patience").asInt(0));
     }
   }
 
@@ -58,8 +58,23 @@ public final class SparseLogisticRegression implements AppType {
   @Override
   public void validate(SpecNode app) {
     app.allowOnly("type", "data", "shards", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
-        "curvePoints", "filters", "evalEveryEpoch", "targetLogloss", "initialModel", "pieces");
+        "curvePoints", "filters", "evalEveryEpoch", "targetLogloss", "initialModel", "pieces", "earlyStopping");
     int pieces = app.integerOr("pieces", 0, 0, 100_000);
+    app.optionalObject("earlyStopping").ifPresent(e -> {
+      e.allowOnly("patience");
+      e.integerOr("patience", 1, 1, 1000);
+      if (!e.has("patience")) {
+        throw e.error("patience", "is required: the epochs without a better test log loss after which training stops");
+      }
+      if (pieces > 0) {
+        throw e.error("patience", "early stopping scores the test split between epochs, which workers on pieces do "
+            + "not share; drop pieces or earlyStopping");
+      }
+      if (!app.bool("evalEveryEpoch", true)) {
+        throw e.error("patience", "early stopping needs the test split scored after every epoch: drop "
+            + "evalEveryEpoch: false");
+      }
+    });
     if (app.has("initialModel") && app.text("initialModel").isBlank()) {
       throw app.error("initialModel", "must name a model file that sparse-lr wrote (its app.model)");
     }
@@ -207,6 +222,10 @@ public final class SparseLogisticRegression implements AppType {
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     KVWorker kv = context.kv();
     kv.createTable(TABLE, 1, s.updater());
+    EarlyStopping stopping = s.patience() > 0 ? new EarlyStopping(s.patience()) : null;
+    if (stopping != null) {
+      kv.createTable(EarlyStopping.CONTROL_TABLE, 1);
+    }
     context.coordinator().barrier("lr-loaded");
 
     Map<String, Double> results = new LinkedHashMap<>();
@@ -226,7 +245,27 @@ public final class SparseLogisticRegression implements AppType {
     for (int epoch = 0; epoch < s.epochs(); epoch++) {
       shuffle(order, random);
       point = pass(trainer, train, order, s.batchSize(), every, point, results);
-      if (test != null && s.evalEveryEpoch() && epoch + 1 < s.epochs() && !trainer.lastStepSkipped()) {
+      if (stopping != null) {
+        // Every epoch ends at two barriers: between them the model stands still while worker 0
+        // scores it, keeps it if it is the best so far, and says whether to stop.
+        trainer.drain();
+        context.coordinator().barrier("lr-epoch-" + epoch + "-trained");
+        if (test != null) {
+          double trained = (System.nanoTime() - trainStart - evalNanos) / 1e9;
+          long evalStart = System.nanoTime();
+          Map<String, Double> scored = test.score(kv, TABLE);
+          recordEpoch(results, s, epoch, trained, scored);
+          boolean stop = stopping.scored(epoch, scored, s.model().isEmpty() ? null : modelCopy(kv));
+          evalNanos += System.nanoTime() - evalStart;
+          if (stop && epoch + 1 < s.epochs()) {
+            EarlyStopping.announce(kv, epoch);
+          }
+        }
+        context.coordinator().barrier("lr-epoch-" + epoch);
+        if (epoch + 1 < s.epochs() && EarlyStopping.announced(kv)) {
+          break;
+        }
+      } else if (test != null && s.evalEveryEpoch() && epoch + 1 < s.epochs() && !trainer.lastStepSkipped()) {
         // The epoch ends once its pushes are in; training time excludes the scoring pauses (the
         // other workers go on meanwhile).
         trainer.drain();
@@ -248,10 +287,45 @@ public final class SparseLogisticRegression implements AppType {
     results.put("filter.updatesSent", (double) trainer.updatesSent());
     results.put("filter.updatesHeld", (double) trainer.updatesHeld());
     context.coordinator().barrier("lr-trained");
-    if (test != null) {
+    if (test != null && stopping != null) {
+      keepBest(stopping, s, sharded, biasKey, conf, results);
+    } else if (test != null) {
       scoreAndWrite(kv, test, s, trainSeconds, sharded, biasKey, conf, results);
     }
     return results;
+  }
+
+  /** Copies the model from the servers: every key of the table and its weight. */
+  private static EarlyStopping.ModelCopy modelCopy(KVWorker kv) {
+    return new EarlyStopping.ModelCopy() {
+      @Override
+      public long[] keys() {
+        return kv.keys(TABLE);
+      }
+
+      @Override
+      public float[] weights(long[] keys) {
+        float[] weights = new float[keys.length];
+        kv.waitFor(kv.pull(TABLE, keys, weights));
+        return weights;
+      }
+    };
+  }
+
+  /**
+   * Worker 0 with early stopping: the job's scores are the best epoch's, its model file that
+   * epoch's model, and the report says which epoch won and how many ran.
+   */
+  static void keepBest(EarlyStopping stopping, Settings s, boolean sharded, long biasKey, Configuration conf,
+      Map<String, Double> results) throws java.io.IOException {
+    results.putAll(stopping.bestScores());
+    results.put("train.bestEpoch", (double) (stopping.bestEpoch() + 1));
+    results.put("train.epochsRun", (double) (stopping.lastEpoch() + 1));
+    if (!s.model().isEmpty()) {
+      new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, stopping.bestKeys(), stopping.bestWeights())
+          .write(conf, new Path(s.model()));
+      results.put("model.written", (double) stopping.bestKeys().length);
+    }
   }
 
   /**
@@ -351,7 +425,7 @@ public final class SparseLogisticRegression implements AppType {
     }
     Map<String, Double> first = results.get(0);
     for (String key : List.of("test.logloss", "test.auc", "test.accuracy", "test.examples", "model.keys",
-        "model.written", "train.secondsToTarget", "train.epochsToTarget")) {
+        "model.written", "train.secondsToTarget", "train.epochsToTarget", "train.bestEpoch", "train.epochsRun")) {
       if (first.containsKey(key)) {
         summary.put(key, first.get(key));
       }

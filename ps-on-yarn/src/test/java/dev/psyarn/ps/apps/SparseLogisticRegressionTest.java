@@ -1,5 +1,6 @@
 package dev.psyarn.ps.apps;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,68 @@ class SparseLogisticRegressionTest {
         }
       }
     }
+  }
+
+  @Test
+  void earlyStoppingKeepsTheBestEpochAndStopsAfterThePatience() {
+    EarlyStopping stopping = new EarlyStopping(2);
+    int[] copies = {0};
+    EarlyStopping.ModelCopy model = new EarlyStopping.ModelCopy() {
+      @Override
+      public long[] keys() {
+        copies[0]++;
+        return new long[] {copies[0]};
+      }
+
+      @Override
+      public float[] weights(long[] keys) {
+        return new float[] {keys[0] * 10};
+      }
+    };
+    double[] losses = {0.50, 0.40, 0.45, 0.41, 0.39};
+    boolean[] stops = new boolean[losses.length];
+    for (int e = 0; e < losses.length; e++) {
+      stops[e] = stopping.scored(e, Map.of("test.logloss", losses[e]), model);
+    }
+    assertArrayEquals(new boolean[] {false, false, false, true, false}, stops,
+        "two epochs without a better loss after epoch 2 (0.40): stop after epoch 4");
+    assertEquals(4, stopping.bestEpoch(), "a later better epoch is the best again");
+    assertEquals(3, copies[0], "the model is copied when an epoch is the best so far, and only then");
+    assertArrayEquals(new float[] {30}, stopping.bestWeights());
+  }
+
+  @Test
+  void aJobWithEarlyStoppingStopsAllWorkersTogetherAndWritesTheBestEpochsModel(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // Few examples and a high rate: the noise features are learned and the test loss turns up.
+    writeShards(dir, synthetic(200, 7), dev.psyarn.mapreduce.shard.ShardFormat.TRAIN, 2);
+    writeShards(dir, synthetic(3_000, 8), dev.psyarn.mapreduce.shard.ShardFormat.TEST, 1);
+    java.nio.file.Path modelFile = dir.resolve("model.bin");
+    var config = new ObjectMapper().readTree("{\"type\":\"sparse-lr\",\"shards\":\"" + dir.toUri()
+        + "\",\"model\":\"" + modelFile.toUri() + "\",\"epochs\":40,\"batchSize\":10,"
+        + "\"updater\":{\"type\":\"sgd\",\"rate\":2.0},\"earlyStopping\":{\"patience\":2}}");
+    InProcessJob.Outcome outcome = InProcessJob.run(app, config, 2, 2);
+    Map<String, Double> first = outcome.results().get(0);
+    int run = first.get("train.epochsRun").intValue();
+    int best = first.get("train.bestEpoch").intValue();
+    assertTrue(run < 40, "stopped early: " + first);
+    assertEquals(run - 2, best, "stopped two epochs after the best: " + first);
+    assertEquals(first.get("test.epoch." + best + ".logloss"), first.get("test.logloss"), "the job's score is the best epoch's");
+    for (int e = 1; e <= run; e++) {
+      assertTrue(first.get("test.epoch." + e + ".logloss") >= first.get("test.logloss"), "epoch " + e + ": " + first);
+    }
+    assertEquals(outcome.results().get(0).get("train.examples"), outcome.results().get(1).get("train.examples"),
+        "every worker stopped after the same epoch");
+    // The model file is the best epoch's: scored again, it gives that epoch's test loss.
+    LogisticModel model = LogisticModel.read(new org.apache.hadoop.conf.Configuration(),
+        new org.apache.hadoop.fs.Path(modelFile.toUri()));
+    Examples test = synthetic(3_000, 8);
+    double logloss = 0;
+    for (int i = 0; i < test.size(); i++) {
+      long[] keys = java.util.Arrays.copyOfRange(test.keys, test.offsets[i], test.offsets[i + 1]);
+      logloss += Metrics.logloss(model.predict(keys, keys.length), test.labels[i]);
+    }
+    assertEquals(first.get("test.logloss"), logloss / test.size(), 1e-4, "the written model is the best epoch's");
   }
 
   @Test
@@ -232,6 +295,18 @@ class SparseLogisticRegressionTest {
         () -> app.validate(negative)).field());
     app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"pieces\":8,"
         + "\"consistency\":{\"model\":\"eventual\"}}")));
+    for (String[] bad2 : new String[][] {
+        {"\"earlyStopping\":{}", "is required"},
+        {"\"earlyStopping\":{\"patience\":0}", "patience"},
+        {"\"earlyStopping\":{\"patience\":2},\"pieces\":4", "drop pieces or earlyStopping"},
+        {"\"earlyStopping\":{\"patience\":2},\"evalEveryEpoch\":false", "drop evalEveryEpoch: false"},
+        {"\"earlyStopping\":{\"epochs\":2}", "epochs"}}) {
+      SpecNode stopping = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\"," + bad2[0] + "}"));
+      SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(stopping));
+      assertTrue(e.field().startsWith("earlyStopping"), bad2[0] + ": " + e.field());
+      assertTrue(e.getMessage().contains(bad2[1]), bad2[0] + ": " + e.getMessage());
+    }
+    app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"earlyStopping\":{\"patience\":3}}")));
     app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"targetLogloss\":0.451,"
         + "\"evalEveryEpoch\":false}")));
     ObjectNode section = (ObjectNode) json.readTree("{\"type\":\"sparse-lr\",\"data\":\"data/f.parquet\"}");
