@@ -155,8 +155,10 @@ public final class ApplicationMaster {
           new RoleAllocator(spec, new AmRmScheduler(rm, conf)), launcher,
           (event, delayMs) -> timers.schedule(() -> loop.post(event), delayMs, TimeUnit.MILLISECONDS),
           Clock.systemUTC(), env.submitTimeMs(), earlier, journal(amJournal), progress);
-      try (AmWebServer web = AmWebServer.start(host, WebAppUtils.getProxyHostsAndPortsForAmFilter(conf),
-          () -> statusNow(loop))) {
+      org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.initialize("psyarn");
+      org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.instance().register(AmMetrics.RECORD,
+          "the psyarn job: containers, servers' keys and traffic, results", new AmMetrics(() -> statusNow(loop)));
+      try (AmWebServer web = AmWebServer.start(conf, host, () -> statusNow(loop))) {
         String trackingUrl = "http://" + host + ":" + web.port() + "/";
         if (amJournal != null) {
           writeEndpoint(fs, new Path(staging, AmEnv.ENDPOINT), host + ":" + control.port());

@@ -85,6 +85,27 @@ class PsyarnJobIT {
     assertTrue(timings.path("finishedMs").asLong() >= timings.path("allRegisteredMs").asLong());
   }
 
+  /** The body of {@code url} once it contains {@code wanted} (within 60 s). */
+  private static String awaitBody(String url, String wanted) throws Exception {
+    String body = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
+      if (c.getResponseCode() == 200) {
+        try (var in = c.getInputStream()) {
+          body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (body.contains(wanted)) {
+          return body;
+        }
+      } else {
+        body = "HTTP " + c.getResponseCode();
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(url + " never showed " + wanted + ": " + body);
+  }
+
   @Test
   void aJobWhoseReportCannotBeWrittenStaysSucceededAndSaysSo() throws Exception {
     String spec = ClusterHarness.counterSpec("no-report-it", 1, 1, 100, 20, List.of())
@@ -232,6 +253,31 @@ class PsyarnJobIT {
     assertEquals(2, job.path("containers").size(), last);
     assertEquals("REGISTERED", job.path("containers").get(0).path("state").asText(), last);
     assertTrue(job.path("containers").get(0).path("logs").asText().contains("/node/containerlogs/"), last);
+
+    // The AM's web server is Hadoop's HttpServer2 behind YARN's AmIpFilter: its metrics2 source as
+    // JSON at /jmx and in Prometheus' text format at /prom, through the RM's proxy (Prometheus'
+    // sink has the gauges once the metrics system's first period has passed).
+    String proxy = running.getTrackingUrl().endsWith("/") ? running.getTrackingUrl() : running.getTrackingUrl() + "/";
+    String jmx = awaitBody(proxy + "jmx?qry=Hadoop:service=psyarn,name=PsyarnJob", "\"ServersRunning\" : 1");
+    assertTrue(jmx.contains("\"WorkerBytesOut\""), jmx);
+    String prom = awaitBody(proxy + "prom", "psyarn_job_servers_running");
+    assertTrue(prom.matches("(?s).*psyarn_job_servers_running\\{[^}]*\\} 1(\\.0)?\\R.*"), prom);
+    assertTrue(prom.contains("psyarn_job_server_keys_pushed"), prom);
+    // Not from the proxy: the filter sends the caller to it, and shows nothing itself. (The proxy
+    // runs on this machine, so the request comes from another loopback address than any of its.)
+    java.net.URI own = java.net.URI.create(running.getOriginalTrackingUrl().startsWith("http")
+        ? running.getOriginalTrackingUrl() : "http://" + running.getOriginalTrackingUrl());
+    String answer;
+    try (java.net.Socket direct = new java.net.Socket()) {
+      direct.bind(new InetSocketAddress("127.0.0.2", 0));
+      direct.connect(new InetSocketAddress(own.getHost(), own.getPort()), 5000);
+      direct.getOutputStream().write(("GET /api/v1/status HTTP/1.0\r\nHost: " + own.getHost() + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      answer = new String(direct.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertTrue(answer.matches("(?s)HTTP/1\\.[01] 30[27].*") && answer.contains("Location:")
+        && answer.contains(id.toString()) && !answer.contains("\"containers\""),
+        "a request from elsewhere is sent to the proxy: " + answer);
 
     yarnCli("-kill", id.toString());
     ApplicationReport killed = awaitState(id, YarnApplicationState.KILLED);

@@ -66,7 +66,7 @@ final class LrOnPieces {
       }
       // The piece's own order: whoever does it (again) trains the same batches.
       SparseLogisticRegression.shuffle(order, new Random(s.seed() * 31 + piece));
-      point = SparseLogisticRegression.pass(trainer, data, order, s.batchSize(), every, point, results);
+      point = SparseLogisticRegression.pass(trainer, data, order, s.batchSize(), every, point, results, context.live());
       trainer.finish(); // the piece is done once its pushes are in
       done++;
     }

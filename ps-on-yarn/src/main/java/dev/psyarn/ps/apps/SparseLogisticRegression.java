@@ -242,9 +242,13 @@ public final class SparseLogisticRegression implements AppType {
     long total = (long) s.epochs() * train.size();
     long every = Math.max(1, total / s.curvePoints());
     int point = 0;
+    context.live().put("train.examples", 0.0);
     for (int epoch = 0; epoch < s.epochs(); epoch++) {
       shuffle(order, random);
-      point = pass(trainer, train, order, s.batchSize(), every, point, results);
+      point = pass(trainer, train, order, s.batchSize(), every, point, results, context.live());
+      double seconds = (System.nanoTime() - trainStart - evalNanos) / 1e9;
+      context.live().put("train.epoch", (double) (epoch + 1));
+      context.live().put("train.examplesPerSecond", trainer.examplesSeen() / Math.max(seconds, 1e-9));
       if (stopping != null) {
         // Every epoch ends at two barriers: between them the model stands still while worker 0
         // scores it, keeps it if it is the best so far, and says whether to stop.
@@ -331,16 +335,19 @@ public final class SparseLogisticRegression implements AppType {
   /**
    * One pass over {@code order} in minibatches, each pulling the next batch ahead while it
    * computes (none past the pass's end); a training-loss curve point every {@code every} examples
-   * from point {@code point} on. Returns the next curve point.
+   * from point {@code point} on, whose examples seen and training loss also go to {@code live}
+   * (the worker's heartbeats). Returns the next curve point.
    */
   static int pass(Trainer trainer, Examples data, int[] order, int batchSize, long every, int point,
-      Map<String, Double> results) {
+      Map<String, Double> results, Map<String, Double> live) {
     for (int from = 0; from < order.length; from += batchSize) {
       int to = Math.min(order.length, from + batchSize);
       trainer.step(data, order, from, to, to < order.length ? to : -1, Math.min(order.length, to + batchSize));
       if (trainer.examplesSeen() >= (point + 1) * every) {
         results.put("curve." + point + ".examples", (double) trainer.examplesSeen());
         results.put("curve." + point + ".logloss", trainer.recentLogloss());
+        live.put("train.examples", (double) trainer.examplesSeen()); // the heartbeats carry them
+        live.put("train.logloss", trainer.recentLogloss());
         point++;
       }
     }

@@ -1,5 +1,7 @@
 package dev.psyarn.ps.apps;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.psyarn.ps.worker.KVWorker;
 
@@ -12,9 +14,17 @@ import dev.psyarn.ps.worker.KVWorker;
  * @param coordinator barriers among the workers
  * @param config the job's {@code app} section
  * @param pieces the AM's work queue, for apps that declare pieces ({@link AppType#pieces})
+ * @param live figures the app updates while it runs (training loss, examples, throughput): the
+ *     worker's heartbeats carry them to the AM's status and metrics, and its metrics2 source shows them
  */
 public record WorkerContext(int index, int numWorkers, KVWorker kv, Coordinator coordinator, JsonNode config,
-    Pieces pieces) {
+    Pieces pieces, Map<String, Double> live) {
+
+  /** A context whose live figures go nowhere but this map. */
+  public WorkerContext(int index, int numWorkers, KVWorker kv, Coordinator coordinator, JsonNode config,
+      Pieces pieces) {
+    this(index, numWorkers, kv, coordinator, config, pieces, new java.util.concurrent.ConcurrentHashMap<>());
+  }
 
   /** A context without a work queue. */
   public WorkerContext(int index, int numWorkers, KVWorker kv, Coordinator coordinator, JsonNode config) {

@@ -86,7 +86,7 @@ public final class ServerMain {
         control.register(boot.env().role(), index, boot.host(), server.port());
       }
       LOG.info("server {} registered as {}:{}", index, boot.host(), server.port());
-      control.startHeartbeats(boot.env().heartbeatMs(), () -> {
+      java.util.function.Supplier<Map<String, Double>> figures = () -> {
         Map<String, Double> m = new LinkedHashMap<>(restored);
         ServerStore serving = layouts.current();
         m.put("keys", (double) serving.keys());
@@ -115,7 +115,9 @@ public final class ServerMain {
           m.putAll(writer.metrics());
         }
         return m;
-      }, reply -> {
+      };
+      ContainerMetrics.publish(boot.env().role(), index, figures);
+      control.startHeartbeats(boot.env().heartbeatMs(), figures, reply -> {
         if (reply.checkpointAt() >= 0) {
           layouts.current().cutRequests().request(reply.checkpointAt());
         }

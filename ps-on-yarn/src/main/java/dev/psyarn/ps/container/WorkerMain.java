@@ -47,20 +47,24 @@ public final class WorkerMain {
       List<ServerLink> links = new java.util.concurrent.CopyOnWriteArrayList<>();
       WorkerLayouts layouts = new WorkerLayouts(control, connector(boot, servers, dev.psyarn.ps.wire.DataFilters.of(config)),
           links);
-      control.startHeartbeats(boot.env().heartbeatMs(), () -> {
+      Map<String, Double> live = new java.util.concurrent.ConcurrentHashMap<>();
+      java.util.function.Supplier<Map<String, Double>> figures = () -> {
         Map<String, Double> m = metrics(servers, links);
+        m.putAll(live);
         int quiescent = layouts.quiescentFor();
         if (quiescent >= 0) {
           m.put("view.quiescent", (double) quiescent);
         }
         return m;
-      }, reply -> layouts.changed(reply.change()));
+      };
+      ContainerMetrics.publish(boot.env().role(), boot.env().index(), figures);
+      control.startHeartbeats(boot.env().heartbeatMs(), figures, reply -> layouts.changed(reply.change()));
       ClusterView view = control.clusterView();
       try (KVWorker kv = layouts.connect(view, boot.env().index())) {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
         Map<String, Double> results = new LinkedHashMap<>(app.run(new WorkerContext(boot.env().index(),
-            view.numWorkers(), kv, control::barrier, config, control::nextPiece)));
+            view.numWorkers(), kv, control::barrier, config, control::nextPiece, live)));
         // Done: this worker holds no server's clock back any more (nor a checkpoint's cut).
         kv.waitFor(kv.clock(Integer.MAX_VALUE));
         results.putAll(metrics(servers, links));
