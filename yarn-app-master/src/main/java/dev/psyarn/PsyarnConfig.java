@@ -20,6 +20,11 @@ public final class PsyarnConfig {
   public static final int AM_RM_HEARTBEAT_MS_DEFAULT = 1000;
 
   /** How often containers heartbeat to the AM, in ms. */
+  /**
+   * Where preprocessing output is kept for reuse by jobs with the same section, shard count and
+   * inputs (default: {@code .psyarn/preprocess-cache} in the home directory); empty: not kept.
+   */
+  public static final String PREPROCESS_CACHE_DIR = "psyarn.preprocess.cache-dir";
   public static final String CONTAINER_HEARTBEAT_MS = "psyarn.container.heartbeat-ms";
   public static final int CONTAINER_HEARTBEAT_MS_DEFAULT = 1000;
 

@@ -137,8 +137,13 @@ public final class ApplicationMaster {
     nm.init(conf);
     amrm.start();
     nm.start();
-    PreprocessStage preprocess = spec.preprocesses() ? new PreprocessStage(conf, spec,
-        new Path(spec.preprocessOutput(env.stagingDir())), spec.preprocess().output() == null, loop) : null;
+    // Preprocessing output goes to the cache entry of its inputs and section (reused when whole),
+    // to the spec's own output, or to the staging directory when the cache is off.
+    java.util.Optional<Path> cacheEntry = PreprocessCache.entry(conf, spec);
+    String preprocessOutput = cacheEntry.map(Path::toString).orElse(spec.preprocesses()
+        ? spec.preprocessOutput(env.stagingDir()) : null);
+    PreprocessStage preprocess = spec.preprocesses() ? new PreprocessStage(conf, spec, new Path(preprocessOutput),
+        spec.preprocess().output() == null, cacheEntry.isPresent(), loop) : null;
     // With more than one attempt, each attempt journals what the next needs to take the job over.
     AmJournal amJournal = spec.maxAppAttempts() > 1 ? new AmJournal(fs, staging) : null;
     AmJournal.State earlier = amJournal != null && attempt > 1 ? amJournal.load().orElse(null) : null;
@@ -149,7 +154,7 @@ public final class ApplicationMaster {
     try (RpcServer control = RpcServer.start(dev.psyarn.ps.transport.BindAddress.of(host), secret, Protocols.CONTROL,
         new ControlPlane(loop), "control plane")) {
       ContainerLauncher launcher = new ContainerLauncher(nm, LaunchContexts.create(conf, fs, env, spec, credentials,
-          PsyarnConfig.applicationAcls(conf), host, control.port()),
+          PsyarnConfig.applicationAcls(conf), host, control.port(), preprocessOutput),
           conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
       JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess,
           new RoleAllocator(spec, new AmRmScheduler(rm, conf)), launcher,

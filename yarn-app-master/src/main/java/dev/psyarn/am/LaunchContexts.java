@@ -60,6 +60,14 @@ final class LaunchContexts {
   static LaunchContexts create(Configuration conf, FileSystem fs, AmEnv amEnv, JobSpec spec,
       Credentials amCredentials, Map<ApplicationAccessType, String> acls, String amHost, int amPort)
       throws IOException {
+    return create(conf, fs, amEnv, spec, amCredentials, acls, amHost, amPort,
+        spec.preprocesses() ? spec.preprocessOutput(amEnv.stagingDir()) : null);
+  }
+
+  /** As above, with preprocessing's output where the AM put it ({@code preprocessOutput}; null: none). */
+  static LaunchContexts create(Configuration conf, FileSystem fs, AmEnv amEnv, JobSpec spec,
+      Credentials amCredentials, Map<ApplicationAccessType, String> acls, String amHost, int amPort,
+      String preprocessOutput) throws IOException {
     Path staging = new Path(amEnv.stagingDir());
     Map<String, LocalResource> resources = new HashMap<>();
     resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, AmEnv.JAR)));
@@ -92,7 +100,7 @@ final class LaunchContexts {
             new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson())))
             .initialModel(new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson()))
             .map(m -> m.table() + ":" + qualified(fs, m.path())).orElse(""));
-    return new LaunchContexts(spec, appJson(spec, amEnv.stagingDir()), base, volumes, amHost, amPort, endpoint,
+    return new LaunchContexts(spec, appJson(spec, preprocessOutput), base, volumes, amHost, amPort, endpoint,
         conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
             dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState);
   }
@@ -107,14 +115,14 @@ final class LaunchContexts {
   }
 
   /** The app section the containers get: with preprocessing, {@code shards} names its shards. */
-  static String appJson(JobSpec spec, String stagingDir) throws IOException {
+  static String appJson(JobSpec spec, String preprocessOutput) throws IOException {
     if (!spec.preprocesses()) {
       return spec.appJson();
     }
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     com.fasterxml.jackson.databind.node.ObjectNode app =
         (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(spec.appJson());
-    app.put("shards", new Path(spec.preprocessOutput(stagingDir), dev.psyarn.mapreduce.jobs.Preprocess.SHARDS).toString());
+    app.put("shards", new Path(preprocessOutput, dev.psyarn.mapreduce.jobs.Preprocess.SHARDS).toString());
     return json.writeValueAsString(app);
   }
 

@@ -31,6 +31,8 @@ final class PreprocessStage implements Preprocessor {
   private final JobSpec spec;
   private final Path output;
   private final boolean ownOutput;
+  /** Whether the output is an entry of the {@link PreprocessCache}: reused when whole, else made whole. */
+  private final boolean cached;
   private final AmLoop loop;
   private final Map<String, Map<String, Object>> jobs = new ConcurrentHashMap<>();
   private volatile String state = "PENDING";
@@ -43,10 +45,16 @@ final class PreprocessStage implements Preprocessor {
    *     remove what an earlier one left), not one the user named
    */
   PreprocessStage(Configuration conf, JobSpec spec, Path output, boolean ownOutput, AmLoop loop) {
+    this(conf, spec, output, ownOutput, false, loop);
+  }
+
+  /** A stage whose output is a cache entry ({@code cached}): reused when whole, else made and kept. */
+  PreprocessStage(Configuration conf, JobSpec spec, Path output, boolean ownOutput, boolean cached, AmLoop loop) {
     this.conf = conf;
     this.spec = spec;
     this.output = output;
     this.ownOutput = ownOutput;
+    this.cached = cached;
     this.loop = loop;
   }
 
@@ -61,12 +69,28 @@ final class PreprocessStage implements Preprocessor {
   private void run() {
     try {
       FileSystem fs = output.getFileSystem(conf);
-      if (ownOutput && fs.exists(output)) {
-        LOG.info("removing {} left by an earlier attempt", output);
-        fs.delete(output, true);
+      PreprocessReport done;
+      if (cached) {
+        java.util.Optional<Map<String, Object>> kept = PreprocessCache.read(fs, output);
+        if (kept.isPresent()) {
+          Map<String, Object> status = new LinkedHashMap<>();
+          status.put("state", "SUCCEEDED");
+          status.put("reused", true);
+          status.putAll(kept.get());
+          restored = status;
+          state = "SUCCEEDED";
+          LOG.info("reusing the preprocessing output {}: same section, shard count and inputs", output);
+          loop.post(new AmEvent(AmEvent.Type.PREPROCESSED));
+          return;
+        }
+        done = runIntoCache(fs);
+      } else {
+        if (ownOutput && fs.exists(output)) {
+          LOG.info("removing {} left by an earlier attempt", output);
+          fs.delete(output, true);
+        }
+        done = Preprocess.run(conf, spec.preprocess(), output, spec.trainingShards(), this::onProgress);
       }
-      PreprocessReport done = Preprocess.run(conf, spec.preprocess(), output, spec.trainingShards(),
-          this::onProgress);
       report = done;
       state = "SUCCEEDED";
       LOG.info("preprocessing succeeded: {}", done.figures());
@@ -80,6 +104,30 @@ final class PreprocessStage implements Preprocessor {
       LOG.error("preprocessing failed", e);
       fail("preprocessing failed: " + e);
     }
+  }
+
+  /**
+   * Runs the jobs into a temporary directory beside the cache entry, marks it whole and renames it
+   * to the entry; when another job made the entry meanwhile, that one is used.
+   */
+  private PreprocessReport runIntoCache(FileSystem fs) throws Exception {
+    Path tmp = new Path(output.getParent(), output.getName() + ".tmp-" + java.util.UUID.randomUUID());
+    PreprocessReport made = Preprocess.run(conf, spec.preprocess(), tmp, spec.trainingShards(), this::onProgress);
+    PreprocessReport done = new PreprocessReport(output.toString(),
+        new Path(output, dev.psyarn.mapreduce.jobs.Preprocess.SHARDS).toString(), made.keySpace(), made.figures(),
+        made.jobs());
+    PreprocessCache.mark(fs, tmp, done.toMap());
+    fs.mkdirs(output.getParent());
+    if (!fs.rename(tmp, output)) {
+      if (PreprocessCache.read(fs, output).isEmpty()) {
+        throw new IOException("cannot move the preprocessing output " + tmp + " to " + output);
+      }
+      fs.delete(tmp, true);
+      LOG.info("another job kept the same preprocessing output at {} meanwhile; using it", output);
+    } else {
+      LOG.info("preprocessing output kept at {} for jobs with the same section, shard count and inputs", output);
+    }
+    return done;
   }
 
   private void fail(String diagnostics) {
@@ -151,6 +199,9 @@ final class PreprocessStage implements Preprocessor {
     PreprocessReport r = report;
     if (r != null) {
       out.putAll(r.toMap());
+      if (cached) {
+        out.put("reused", false);
+      }
     }
     return out;
   }

@@ -61,6 +61,11 @@ final class LocalCommand implements Callable<Integer> {
         }
       });
       defines.applyTo(conf);
+      if (conf.get(dev.psyarn.PsyarnConfig.PREPROCESS_CACHE_DIR) == null) {
+        // The local HDFS is made anew each run: preprocessing output is kept beside the runs instead.
+        conf.set(dev.psyarn.PsyarnConfig.PREPROCESS_CACHE_DIR,
+            new File(work.getParentFile(), "preprocess-cache").toURI().toString());
+      }
       int code = JobRun.run(ctx, conf, spec, true, report, json);
       if (code != ExitCodes.OK) {
         // The report's log links are the local NodeManagers' pages, gone once the clusters stop.

@@ -31,10 +31,13 @@ import java.util.Map;
  * @param maxFailuresPerNode failures of containers on one node after which the AM places no more
  *     containers there (0: never blacklist)
  * @param serverState the servers' checkpoints and warm start
+ * @param preprocessJson the {@code preprocess} section as JSON (paths resolved), or null: what a
+ *     preprocessing run's output depends on besides its inputs, for reusing it
  */
 public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
     ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson,
-    PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode, ServerState serverState) {
+    PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode, ServerState serverState,
+    String preprocessJson) {
 
   public JobSpec {
     tags = List.copyOf(tags);

@@ -164,7 +164,8 @@ public final class JobSpecParser {
     errors.throwIfAny();
     try {
       return new JobSpec(name, queue, tags, priority, maxAppAttempts, am, roleSpecs, partitioning, type.name(),
-          JSON.writeValueAsString(app.json()), preprocess, amNodeLabel, maxFailuresPerNode, serverState);
+          JSON.writeValueAsString(app.json()), preprocess, amNodeLabel, maxFailuresPerNode, serverState,
+          preprocess == null ? null : JSON.writeValueAsString(root.optionalObject("preprocess").orElseThrow().json()));
     } catch (JsonProcessingException e) {
       throw new SpecException("app", "cannot be written as JSON: " + e.getOriginalMessage());
     }

@@ -76,10 +76,67 @@ class AmRestartIT {
     assertEquals("SUCCEEDED", job.path("preprocess").path("state").asText(), job.path("preprocess").toString());
     try (YarnClient yarn = harness.yarn()) {
       assertEquals(2, yarn.getApplicationAttempts(id).size(), "YARN ran a second attempt");
-      List<ApplicationReport> mapReduce = yarn.getApplications(Set.of("MAPREDUCE"),
-          EnumSet.allOf(YarnApplicationState.class));
+      List<ApplicationReport> mapReduce = mapReduceSince(yarn, yarn.getApplicationReport(id).getStartTime());
       assertEquals(2, mapReduce.size(), "the stats and shard jobs ran once, not again in the second attempt: "
           + mapReduce.stream().map(ApplicationReport::getName).toList());
     }
+  }
+
+  /** The MapReduce applications started at {@code since} or later. */
+  private static List<ApplicationReport> mapReduceSince(YarnClient yarn, long since) throws Exception {
+    return yarn.getApplications(Set.of("MAPREDUCE"), EnumSet.allOf(YarnApplicationState.class)).stream()
+        .filter(r -> r.getStartTime() >= since).toList();
+  }
+
+  /**
+   * A second job with the same preprocess section, shard count and input reuses the first one's
+   * preprocessing output (no MapReduce job runs, the status says so); once the input changes, a
+   * third job preprocesses again.
+   */
+  @Test
+  void aJobWithTheSameInputAndSectionReusesThePreprocessingAndAChangedInputIsPreprocessedAgain()
+      throws Exception {
+    StringBuilder csv = new StringBuilder("a,b,label\n");
+    for (int i = 0; i < 300; i++) {
+      csv.append(i % 7).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+    }
+    Path data = harness.work.resolve("reused.csv");
+    Files.writeString(data, csv.toString());
+    String spec = ClusterHarness.counterSpec("reuse-it", 1, 1, 100, 3, List.of())
+        .replace("app: {type: counter", "preprocess:\n  input: " + data.toUri() + "\n  format: csv\n"
+            + "  label: \"label == 1\"\n  split: {testFraction: 0.5}\n  features: [{name: a, column: a}]\n"
+            + "app: {type: counter");
+    JsonNode first = runToEnd("reuse-1.yaml", spec);
+    assertEquals(false, first.path("preprocess").path("reused").asBoolean(true), first.path("preprocess").toString());
+    String shards = first.path("preprocess").path("shards").asText();
+    assertTrue(shards.contains("preprocess-cache"), "kept in the cache: " + shards);
+
+    long before = System.currentTimeMillis();
+    JsonNode second = runToEnd("reuse-2.yaml", spec.replace("name: reuse-it", "name: reuse-it-again"));
+    assertEquals(true, second.path("preprocess").path("reused").asBoolean(false), second.path("preprocess").toString());
+    assertEquals(shards, second.path("preprocess").path("shards").asText());
+    assertEquals(first.path("preprocess").path("trainRows").asLong(), second.path("preprocess").path("trainRows").asLong());
+    try (YarnClient yarn = harness.yarn()) {
+      assertEquals(List.of(), mapReduceSince(yarn, before), "no MapReduce job ran for the second job");
+    }
+    long took = second.path("timings").path("preprocessedMs").asLong() - second.path("timings").path("submittedToRunningMs")
+        .asLong();
+    System.out.println("preprocessing reused in " + took + " ms; first run: " + first.path("timings"));
+
+    Files.writeString(data, csv + "6,2,1\n");
+    long changed = System.currentTimeMillis();
+    JsonNode third = runToEnd("reuse-3.yaml", spec);
+    assertEquals(false, third.path("preprocess").path("reused").asBoolean(true), third.path("preprocess").toString());
+    assertEquals(first.path("preprocess").path("rowsRead").asLong() + 1, third.path("preprocess").path("rowsRead").asLong(),
+        "the changed input was read again: " + third.path("preprocess"));
+    try (YarnClient yarn = harness.yarn()) {
+      assertEquals(2, mapReduceSince(yarn, changed).size(), "the stats and shard jobs ran for the changed input");
+    }
+  }
+
+  private static JsonNode runToEnd(String file, String spec) throws Exception {
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, WorkerFaultIT.submit(harness, file, spec));
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
+    return job;
   }
 }

@@ -1,0 +1,66 @@
+package dev.psyarn.am;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.JobSpecParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreprocessCacheTest {
+
+  private static JobSpec spec(Path input, String features, int workers) {
+    return JobSpecParser.parse("name: t\nroles: {server: {instances: 1}, worker: {instances: " + workers + "}}\n"
+        + "preprocess:\n  input: " + input.toUri() + "\n  format: csv\n  label: \"y == 1\"\n  split: {testFraction: 0.5}\n"
+        + "  features: [" + features + "]\napp: {type: sparse-lr}\n");
+  }
+
+  @Test
+  void theKeyFollowsTheSectionTheShardCountAndEveryInputFileAndNothingElse(@TempDir Path dir) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(PreprocessCache.DIR, dir.resolve("cache").toUri().toString());
+    Path data = dir.resolve("data");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("part-0.csv"), "a,y\n1,1\n");
+    Files.writeString(data.resolve("part-1.csv"), "a,y\n2,0\n");
+    String a = "{name: a, column: a}";
+    String first = PreprocessCache.entry(conf, spec(data, a, 2)).orElseThrow().getName();
+    assertEquals(first, PreprocessCache.entry(conf, spec(data, a, 2)).orElseThrow().getName(), "the same job");
+    assertEquals(first, PreprocessCache.entry(conf, JobSpecParser.parse(
+        "name: other\nroles: {server: {instances: 3}, worker: {instances: 2}}\n" + "preprocess:\n  input: "
+            + data.toUri() + "\n  format: csv\n  label: \"y == 1\"\n  split: {testFraction: 0.5}\n  features: [" + a + "]\napp: {type: sparse-lr}\n"))
+        .orElseThrow().getName(), "another name and server count make the same shards");
+    assertNotEquals(first, PreprocessCache.entry(conf, spec(data, a, 3)).orElseThrow().getName(), "three shards");
+    assertNotEquals(first, PreprocessCache.entry(conf, spec(data, "{name: b, column: a}", 2)).orElseThrow().getName(),
+        "another section");
+    Files.writeString(data.resolve("part-1.csv"), "a,y\n3,0\n");
+    Files.setLastModifiedTime(data.resolve("part-1.csv"),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+    assertNotEquals(first, PreprocessCache.entry(conf, spec(data, a, 2)).orElseThrow().getName(), "a changed file");
+    String changed = PreprocessCache.entry(conf, spec(data, a, 2)).orElseThrow().getName();
+    Files.writeString(data.resolve("part-2.csv"), "a,y\n");
+    assertNotEquals(changed, PreprocessCache.entry(conf, spec(data, a, 2)).orElseThrow().getName(), "a file added");
+
+    conf.set(PreprocessCache.DIR, "");
+    assertTrue(PreprocessCache.entry(conf, spec(data, a, 2)).isEmpty(), "an empty setting turns reuse off");
+  }
+
+  @Test
+  void onlyAnEntryWithItsMarkerIsWhole(@TempDir Path dir) throws Exception {
+    FileSystem fs = FileSystem.getLocal(new Configuration());
+    org.apache.hadoop.fs.Path entry = new org.apache.hadoop.fs.Path(dir.resolve("entry").toUri());
+    fs.mkdirs(entry);
+    assertTrue(PreprocessCache.read(fs, entry).isEmpty(), "shards without a marker are not used");
+    PreprocessCache.mark(fs, entry, Map.of("trainRows", 5));
+    assertEquals(5, PreprocessCache.read(fs, entry).orElseThrow().get("trainRows"));
+    Files.writeString(dir.resolve("entry").resolve(PreprocessCache.MARKER), "{\"trainRows\": ");
+    assertTrue(PreprocessCache.read(fs, entry).isEmpty(), "a marker cut short is no marker");
+  }
+}
