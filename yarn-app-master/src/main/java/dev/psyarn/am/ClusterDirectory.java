@@ -67,13 +67,7 @@ final class ClusterDirectory {
     servers[index] = new ServerInfo(index, host, port);
     if (!started && registeredServers == servers.length) {
       started = true;
-      for (int range = 0; range < servers.length; range++) {
-        List<Integer> chain = new ArrayList<>();
-        for (int i = 0; i <= replication; i++) {
-          chain.add((range + i) % servers.length);
-        }
-        holders.add(chain);
-      }
+      chainHolders();
     } else if (started) {
       for (int range : rangesOf(index)) {
         if (!holders.get(range).contains(index)) {
@@ -127,6 +121,15 @@ final class ClusterDirectory {
     this.layout = layout;
     this.servers = registered.clone();
     registeredServers = registered.length;
+    chainHolders();
+    started = true;
+    held = false;
+    epoch++;
+    answerWaiting();
+  }
+
+  /** Each range held by its own server and the {@code replication} after it, the ring's first holder first. */
+  private void chainHolders() {
     holders.clear();
     for (int range = 0; range < servers.length; range++) {
       List<Integer> chain = new ArrayList<>();
@@ -135,10 +138,6 @@ final class ClusterDirectory {
       }
       holders.add(chain);
     }
-    started = true;
-    held = false;
-    epoch++;
-    answerWaiting();
   }
 
   /** Holds views (but those asked for {@code NOW}) while the servers change layout, or answers them again. */

@@ -59,6 +59,38 @@ final class EarlyStopping {
     float[] weights(long[] keys);
   }
 
+  /** Copies table {@code table} from the servers: every key and its weight. */
+  static ModelCopy copyOf(KVWorker kv, int table) {
+    return new ModelCopy() {
+      @Override
+      public long[] keys() {
+        return kv.keys(table);
+      }
+
+      @Override
+      public float[] weights(long[] keys) {
+        float[] weights = new float[keys.length];
+        kv.waitFor(kv.pull(table, keys, weights));
+        return weights;
+      }
+    };
+  }
+
+  /**
+   * Worker 0 at the end: the job's scores are the best epoch's, its model file ({@code model},
+   * "" for none) that epoch's model, and the results say which epoch won and how many ran.
+   */
+  void keepBest(Map<String, Double> results, String model, int hashBits, long biasKey,
+      org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
+    results.putAll(bestScores);
+    results.put("train.bestEpoch", (double) (bestEpoch + 1));
+    results.put("train.epochsRun", (double) (lastEpoch + 1));
+    if (!model.isEmpty()) {
+      new LogisticModel(hashBits, biasKey, bestKeys, bestWeights).write(conf, new org.apache.hadoop.fs.Path(model));
+      results.put("model.written", (double) bestKeys.length);
+    }
+  }
+
   int bestEpoch() {
     return bestEpoch;
   }

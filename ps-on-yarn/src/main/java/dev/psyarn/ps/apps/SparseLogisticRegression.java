@@ -259,7 +259,7 @@ public final class SparseLogisticRegression implements AppType {
           long evalStart = System.nanoTime();
           Map<String, Double> scored = test.score(kv, TABLE);
           recordEpoch(results, s, epoch, trained, scored);
-          boolean stop = stopping.scored(epoch, scored, s.model().isEmpty() ? null : modelCopy(kv));
+          boolean stop = stopping.scored(epoch, scored, s.model().isEmpty() ? null : EarlyStopping.copyOf(kv, TABLE));
           evalNanos += System.nanoTime() - evalStart;
           if (stop && epoch + 1 < s.epochs()) {
             EarlyStopping.announce(kv, epoch);
@@ -292,44 +292,11 @@ public final class SparseLogisticRegression implements AppType {
     results.put("filter.updatesHeld", (double) trainer.updatesHeld());
     context.coordinator().barrier("lr-trained");
     if (test != null && stopping != null) {
-      keepBest(stopping, s, sharded, biasKey, conf, results);
+      stopping.keepBest(results, s.model(), sharded ? 0 : s.hashBits(), biasKey, conf);
     } else if (test != null) {
       scoreAndWrite(kv, test, s, trainSeconds, sharded, biasKey, conf, results);
     }
     return results;
-  }
-
-  /** Copies the model from the servers: every key of the table and its weight. */
-  private static EarlyStopping.ModelCopy modelCopy(KVWorker kv) {
-    return new EarlyStopping.ModelCopy() {
-      @Override
-      public long[] keys() {
-        return kv.keys(TABLE);
-      }
-
-      @Override
-      public float[] weights(long[] keys) {
-        float[] weights = new float[keys.length];
-        kv.waitFor(kv.pull(TABLE, keys, weights));
-        return weights;
-      }
-    };
-  }
-
-  /**
-   * Worker 0 with early stopping: the job's scores are the best epoch's, its model file that
-   * epoch's model, and the report says which epoch won and how many ran.
-   */
-  static void keepBest(EarlyStopping stopping, Settings s, boolean sharded, long biasKey, Configuration conf,
-      Map<String, Double> results) throws java.io.IOException {
-    results.putAll(stopping.bestScores());
-    results.put("train.bestEpoch", (double) (stopping.bestEpoch() + 1));
-    results.put("train.epochsRun", (double) (stopping.lastEpoch() + 1));
-    if (!s.model().isEmpty()) {
-      new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, stopping.bestKeys(), stopping.bestWeights())
-          .write(conf, new Path(s.model()));
-      results.put("model.written", (double) stopping.bestKeys().length);
-    }
   }
 
   /**

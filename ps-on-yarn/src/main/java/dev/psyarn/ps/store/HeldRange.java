@@ -95,6 +95,37 @@ final class HeldRange {
     return replicas.stream().anyMatch(r -> r.name().equals(name));
   }
 
+  /**
+   * The last push of {@code origin} every key of the range has: the highest its tables applied,
+   * or, while a change of layout left it split, the lowest its old holders had (some keys still
+   * lack the pushes after it).
+   */
+  long lastApplied(int origin) {
+    long last = 0;
+    long splitLow = Long.MAX_VALUE;
+    for (Table t : tables.values()) {
+      last = Math.max(last, t.ledger.last(origin));
+      synchronized (t) {
+        long low = t.split == null ? -1 : t.split.lowest(origin);
+        if (low >= 0) {
+          splitLow = Math.min(splitLow, low);
+        }
+      }
+    }
+    return Math.min(last, splitLow);
+  }
+
+  /** Origins still split over the range's tables (see {@link SplitLedger}). */
+  int splitOrigins() {
+    int n = 0;
+    for (Table t : tables.values()) {
+      synchronized (t) {
+        n += t.split == null ? 0 : t.split.origins();
+      }
+    }
+    return n;
+  }
+
   /** Keys over the range's tables. */
   long keys() {
     return tables.values().stream().mapToLong(t -> t.values.size()).sum();

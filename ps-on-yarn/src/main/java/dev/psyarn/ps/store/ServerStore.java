@@ -225,19 +225,7 @@ public final class ServerStore implements RequestHandler {
     } else if (request instanceof Replicate r) {
       replicated(r, reply);
     } else if (request instanceof Progress p) {
-      HeldRange range = range(p.range());
-      long last = 0;
-      long splitLow = Long.MAX_VALUE;
-      for (HeldRange.Table t : range.tables.values()) {
-        last = Math.max(last, t.ledger.last(p.worker()));
-        synchronized (t) {
-          long low = t.split == null ? -1 : t.split.lowest(p.worker());
-          if (low >= 0) {
-            splitLow = Math.min(splitLow, low); // some keys still lack the pushes after it
-          }
-        }
-      }
-      last = Math.min(last, splitLow);
+      long last = range(p.range()).lastApplied(p.worker());
       int workerClock;
       synchronized (clock) {
         workerClock = clock.of(p.worker());
@@ -422,15 +410,7 @@ public final class ServerStore implements RequestHandler {
 
   /** Origins whose pushes the old holders of a range had applied to different points, not yet pushed past. */
   public int splitOrigins() {
-    int n = 0;
-    for (HeldRange range : ranges.values()) {
-      for (HeldRange.Table t : range.tables.values()) {
-        synchronized (t) {
-          n += t.split == null ? 0 : t.split.origins();
-        }
-      }
-    }
-    return n;
+    return ranges.values().stream().mapToInt(HeldRange::splitOrigins).sum();
   }
 
   /**

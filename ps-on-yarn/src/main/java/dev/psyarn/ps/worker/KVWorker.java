@@ -72,12 +72,12 @@ public final class KVWorker implements AutoCloseable {
       throw new IllegalArgumentException("the partitioner has " + partitioner.numServers() + " servers but "
           + servers.size() + " are connected");
     }
-    this.layout = new Layout(partitioner, List.copyOf(servers), new AtomicLongArray(servers.size()));
+    this.layout = new Layout(new Router(partitioner), List.copyOf(servers));
     this.worker = worker;
   }
 
-  /** The servers of one layout, how keys map onto them, and the keys sent to each. */
-  private record Layout(Partitioner partitioner, List<PeerChannel> servers, AtomicLongArray keysSent) {}
+  /** The servers of one layout and how requests are routed to them. */
+  private record Layout(Router router, List<PeerChannel> servers) {}
 
   /**
    * Pauses for the servers' change of layout {@code change} (server flex): requests from now on
@@ -110,11 +110,7 @@ public final class KVWorker implements AutoCloseable {
       throw new IllegalArgumentException("the partitioner has " + partitioner.numServers() + " servers but "
           + servers.size() + " are connected");
     }
-    gate.resume(() -> {
-      layout = new Layout(partitioner, List.copyOf(servers), new AtomicLongArray(servers.size()));
-      lastRouted = null;
-      previousRouted = null;
-    });
+    gate.resume(() -> layout = new Layout(new Router(partitioner), List.copyOf(servers)));
   }
 
   /** Whether the worker waits for the servers to change layout. */
@@ -184,15 +180,15 @@ public final class KVWorker implements AutoCloseable {
   private long sendPush(int table, long[] keys, float[] values, int width, int origin, long seq) {
     gate.enterSending();
     Layout l = layout;
-    Routing routing = route(l, keys);
+    Router.Routing routing = l.router().route(keys);
     List<CompletableFuture<Object>> parts = new ArrayList<>();
     for (int s = 0; s < l.servers().size(); s++) {
-      int[] at = routing.positions[s];
+      int[] at = routing.positions()[s];
       if (at == null) {
         continue;
       }
       float[] slice;
-      if (routing.keys[s] == keys) {
+      if (routing.keys()[s] == keys) {
         slice = values; // one server holds every key: the request is the caller's arrays
       } else {
         slice = new float[at.length * width];
@@ -200,7 +196,7 @@ public final class KVWorker implements AutoCloseable {
           System.arraycopy(values, at[i] * width, slice, i * width, width);
         }
       }
-      parts.add(l.servers().get(s).call(new Push(table, routing.keys[s], slice, origin, seq)));
+      parts.add(l.servers().get(s).call(new Push(table, routing.keys()[s], slice, origin, seq)));
     }
     return track(sending(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))));
   }
@@ -275,18 +271,18 @@ public final class KVWorker implements AutoCloseable {
    */
   private CompletableFuture<Void> pullOnce(int table, long[] keys, float[] out, int minClock, int width) {
     Layout l = layout;
-    Routing routing = route(l, keys);
+    Router.Routing routing = l.router().route(keys);
     List<CompletableFuture<Object>> parts = new ArrayList<>();
     for (int s = 0; s < l.servers().size(); s++) {
-      int[] at = routing.positions[s];
+      int[] at = routing.positions()[s];
       if (at == null) {
         continue;
       }
-      boolean whole = routing.keys[s] == keys; // one server, the keys in their own order
+      boolean whole = routing.keys()[s] == keys; // one server, the keys in their own order
       int server = s;
       int expected = whole ? out.length : at.length * width;
       // Copied into out as the answer arrives, from the frame it arrived in.
-      parts.add(l.servers().get(s).call(new Pull(table, routing.keys[s], minClock), answer -> {
+      parts.add(l.servers().get(s).call(new Pull(table, routing.keys()[s], minClock), answer -> {
         FloatBuffer values = received(answer, server, expected, whole ? out : null);
         if (values != null) {
           if (whole) {
@@ -337,98 +333,6 @@ public final class KVWorker implements AutoCloseable {
     FloatBuffer values = whole != null ? FloatBuffer.wrap(whole) : FloatBuffer.allocate(count);
     direct.values().accept(values);
     return whole != null ? null : values.flip();
-  }
-
-  /** The positions of a server that owns every key of a request (its keys are the request's array). */
-  private static final int[] ALL_KEYS = new int[0];
-
-  /** Each server's keys (in order) and their positions in the request; null for servers with none. */
-  private record Routing(long[][] keys, int[][] positions) {
-
-    /** Whether these are still the keys routed (the caller may have refilled the same array). */
-    boolean holds(long[] request) {
-      int total = 0;
-      for (int s = 0; s < keys.length; s++) {
-        if (keys[s] == null) {
-          continue;
-        }
-        if (positions[s] == ALL_KEYS) {
-          return false; // one server owned them all: whether it still does, only routing tells
-        }
-        total += keys[s].length;
-        for (int j = 0; j < keys[s].length; j++) {
-          if (request[positions[s][j]] != keys[s][j]) {
-            return false;
-          }
-        }
-      }
-      return total == request.length;
-    }
-  }
-
-  /** The last two routings and their key arrays: a push of the keys just pulled is not routed again. */
-  private volatile Routed lastRouted;
-  private volatile Routed previousRouted;
-
-  private record Routed(Layout layout, long[] keys, Routing routing) {
-
-    boolean routes(Layout l, long[] request) {
-      return layout == l && keys == request && routing.holds(request);
-    }
-  }
-
-  private Routing route(Layout l, long[] keys) {
-    Routed last = lastRouted;
-    Routed previous = previousRouted;
-    Routing routing = last != null && last.routes(l, keys) ? last.routing
-        : previous != null && previous.routes(l, keys) ? previous.routing : null;
-    if (routing == null) {
-      routing = routeAnew(l, keys);
-      previousRouted = last;
-      lastRouted = new Routed(l, keys, routing);
-    }
-    for (int s = 0; s < routing.keys.length; s++) {
-      if (routing.keys[s] != null) {
-        l.keysSent().addAndGet(s, routing.keys[s].length);
-      }
-    }
-    return routing;
-  }
-
-  private Routing routeAnew(Layout l, long[] keys) {
-    Partitioner partitioner = l.partitioner();
-    int n = l.servers().size();
-    if (n == 1) {
-      return new Routing(new long[][] {keys}, new int[][] {ALL_KEYS}); // nothing to look up
-    }
-    int[] owner = new int[keys.length];
-    int[] counts = new int[n];
-    for (int i = 0; i < keys.length; i++) {
-      owner[i] = partitioner.serverOf(keys[i]);
-      counts[owner[i]]++;
-    }
-    long[][] perServer = new long[n][];
-    int[][] positions = new int[n][];
-    for (int s = 0; s < n; s++) {
-      if (counts[s] == keys.length) {
-        // Every key on one server: the caller's (sorted) keys, in their own order.
-        perServer[s] = keys;
-        positions[s] = ALL_KEYS;
-        return new Routing(perServer, positions);
-      }
-      if (counts[s] > 0) {
-        perServer[s] = new long[counts[s]];
-        positions[s] = new int[counts[s]];
-      }
-    }
-    int[] fill = new int[n];
-    for (int i = 0; i < keys.length; i++) {
-      int s = owner[i];
-      int at = fill[s]++;
-      perServer[s][at] = keys[i];
-      positions[s][at] = i;
-    }
-    return new Routing(perServer, positions);
   }
 
   /**
@@ -503,7 +407,7 @@ public final class KVWorker implements AutoCloseable {
 
   /** The server that holds {@code key}. */
   public int serverOf(long key) {
-    return layout.partitioner().serverOf(key);
+    return layout.router().partitioner().serverOf(key);
   }
 
   /** Whether the request with this timestamp has completed (successfully or not), without waiting. */
@@ -531,7 +435,7 @@ public final class KVWorker implements AutoCloseable {
 
   /** Keys sent to each server so far, pushes and pulls: the load over key ranges. */
   public long[] keysSentPerServer() {
-    AtomicLongArray keysSent = layout.keysSent();
+    AtomicLongArray keysSent = layout.router().keysSent();
     long[] out = new long[keysSent.length()];
     for (int i = 0; i < out.length; i++) {
       out[i] = keysSent.get(i);
