@@ -21,6 +21,26 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
   /** The file names of what the client stages and YARN localizes. */
   public static final String JAR = "psyarn.jar";
   public static final String SPEC = "job.yaml";
+
+  /**
+   * The staged copy of the app's jar {@code i} (of {@code app.jars}), in the staging directory.
+   * Localized under {@link #appJarLink}: a name without {@code .jar}, so the containers' classpath
+   * ({@code $PWD/*}) leaves it to the app's own class loader.
+   */
+  public static String appJarFile(int i) {
+    return "app-jar-" + i + ".jar";
+  }
+
+  /** The name the app's jar {@code i} is localized under in every container. */
+  public static String appJarLink(int i) {
+    return "psyarn-app-jar-" + i;
+  }
+
+  /** The links of {@code n} app jars, as the containers' {@code PSYARN_APP_JARS} lists them. */
+  public static String appJarLinks(int n) {
+    return java.util.stream.IntStream.range(0, n).mapToObj(AmEnv::appJarLink)
+        .collect(java.util.stream.Collectors.joining(","));
+  }
   public static final String REPORT = "report.json";
   /** Where the AM's current attempt listens ("host:port"), for containers that outlive an attempt. */
   public static final String ENDPOINT = "am-endpoint";

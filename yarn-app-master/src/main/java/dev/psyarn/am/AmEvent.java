@@ -76,12 +76,12 @@ class AmEvent extends AbstractEvent<AmEvent.Type> {
 
   static final class WorkerFinished extends AmEvent {
     final String containerId;
-    final Map<String, Double> results;
+    final WorkerReport report;
 
-    WorkerFinished(String containerId, Map<String, Double> results) {
+    WorkerFinished(String containerId, WorkerReport report) {
       super(Type.WORKER_FINISHED);
       this.containerId = containerId;
-      this.results = results;
+      this.report = report;
     }
   }
 

@@ -35,7 +35,7 @@ final class AmJournal {
    * @param desiredWorkers the workers the job wants (flex changes it; 0 in an older journal: the spec's)
    * @param donePieces the pieces every worker is done with, for an app that hands them out
    */
-  record State(Map<String, Object> preprocess, List<Slot> slots, Map<Integer, Map<String, Double>> results,
+  record State(Map<String, Object> preprocess, List<Slot> slots, Map<Integer, WorkerReport> results,
       List<String> releasedBarriers, Map<String, Integer> restarts, int desiredWorkers, List<Integer> donePieces) {
 
     State {

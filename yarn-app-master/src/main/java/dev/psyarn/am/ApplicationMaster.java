@@ -3,8 +3,7 @@ package dev.psyarn.am;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.psyarn.PsyarnConfig;
-import dev.psyarn.ps.apps.AppType;
-import dev.psyarn.ps.apps.AppTypes;
+import dev.psyarn.ps.api.ConfiguredApp;
 import dev.psyarn.ps.transport.AppSecret;
 import dev.psyarn.ps.transport.RpcServer;
 import dev.psyarn.ps.wire.Protocols;
@@ -69,7 +68,7 @@ public final class ApplicationMaster {
   private final Configuration conf;
   private final AmEnv env;
   private final JobSpec spec;
-  private final AppType app;
+  private final ConfiguredApp<?, ?, ?> app;
   private final String appId;
   private final String user;
   /** This AM's attempt, from 1. */
@@ -89,7 +88,7 @@ public final class ApplicationMaster {
     this.spec = spec;
     this.appId = appId;
     this.user = user;
-    this.app = AppTypes.get(SpecNode.root(readJson(spec.appJson())));
+    this.app = spec.app();
   }
 
   public static void main(String[] args) {
@@ -97,7 +96,9 @@ public final class ApplicationMaster {
     try {
       Configuration conf = new YarnConfiguration();
       AmEnv env = AmEnv.from(System.getenv());
-      JobSpec spec = JobSpecParser.parse(Files.readString(Paths.get(AmEnv.SPEC)));
+      // The app's own jars (app.jars), localized next to the spec; its classes are found there.
+      JobSpec spec = JobSpecParser.parse(Files.readString(Paths.get(AmEnv.SPEC)),
+          dev.psyarn.ps.api.Applications.fromEnvironment(System.getenv(), ApplicationMaster.class.getClassLoader()));
       ContainerId self = ContainerId.fromString(System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name()));
       String user = UserGroupInformation.getCurrentUser().getShortUserName();
       code = new ApplicationMaster(conf, env, spec, self.getApplicationAttemptId().getApplicationId().toString(), user,
@@ -308,13 +309,5 @@ public final class ApplicationMaster {
       }
     }
     return metrics;
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode readJson(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the app section is not valid JSON", e);
-    }
   }
 }

@@ -37,7 +37,7 @@ final class ControlPlane implements RequestHandler {
       loop.submit(lifecycle -> lifecycle.requests().arrive(b.name(), b.containerId(), reply));
     } else if (request instanceof Finished f) {
       loop.submit(lifecycle -> {
-        lifecycle.handle(new AmEvent.WorkerFinished(f.containerId(), f.results()));
+        lifecycle.handle(new AmEvent.WorkerFinished(f.containerId(), new WorkerReport(f.result(), f.figures())));
         reply.ok(new Ack());
       });
     } else if (request instanceof NextPiece n) {

@@ -23,7 +23,7 @@ import static dev.psyarn.am.AmState.RUNNING;
 import static dev.psyarn.am.AmState.STARTING;
 import static dev.psyarn.am.AmState.SUCCEEDED;
 
-import dev.psyarn.ps.apps.AppType;
+import dev.psyarn.ps.api.ConfiguredApp;
 import dev.psyarn.ps.wire.ControlMessages.Ack;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
@@ -119,7 +119,7 @@ final class JobLifecycle {
           .installTopology();
 
   private final JobSpec spec;
-  private final AppType app;
+  private final ConfiguredApp<?, ?, ?> app;
   private final RoleAllocator allocator;
   private final Preprocessor preprocessor;
   private final Launcher launcher;
@@ -147,13 +147,13 @@ final class JobLifecycle {
   /** What the job has been waiting for YARN to give, once that took long; null otherwise. */
   private volatile String waiting;
 
-  JobLifecycle(JobSpec spec, AppType app, RoleAllocator allocator, Launcher launcher, Timer timer,
+  JobLifecycle(JobSpec spec, ConfiguredApp<?, ?, ?> app, RoleAllocator allocator, Launcher launcher, Timer timer,
       Clock clock, long submitTimeMs) {
     this(spec, app, null, allocator, launcher, timer, clock, submitTimeMs);
   }
 
   /** A lifecycle that first runs {@code preprocessor} when it is not null. */
-  JobLifecycle(JobSpec spec, AppType app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
+  JobLifecycle(JobSpec spec, ConfiguredApp<?, ?, ?> app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
       Timer timer, Clock clock, long submitTimeMs) {
     this(spec, app, preprocessor, allocator, launcher, timer, clock, submitTimeMs, null, Journal.NONE,
         new JobProgress(preprocessor != null));
@@ -163,7 +163,7 @@ final class JobLifecycle {
    * A lifecycle that keeps its journal, and that takes over from an earlier attempt's
    * {@code earlier} state when it is not null (then preprocessing is not run again if it was done).
    */
-  JobLifecycle(JobSpec spec, AppType app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
+  JobLifecycle(JobSpec spec, ConfiguredApp<?, ?, ?> app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
       Timer timer, Clock clock, long submitTimeMs, AmJournal.State earlier, Journal journal, JobProgress progress) {
     this.progress = progress;
     this.earlier = earlier;
@@ -447,9 +447,9 @@ final class JobLifecycle {
       return state();
     }
     Map<String, Double> last = new LinkedHashMap<>(c.metrics()); // its heartbeats', with the final figures over them
-    last.putAll(WorkerResults.traffic(f.results));
+    last.putAll(f.report.figures());
     containers.put(c.withState(ContainerState.FINISHED, clock.millis()).withMetrics(last));
-    results.put(c.index(), f.results);
+    results.put(c.index(), f.report);
     journal();
     int wanted = workers.desired();
     progress.reported(results.countBelow(wanted), wanted);

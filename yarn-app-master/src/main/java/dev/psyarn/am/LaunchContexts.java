@@ -74,7 +74,14 @@ final class LaunchContexts {
     for (String name : AmEnv.CONF_LINKS) {
       resources.put(name, LocalizedFiles.file(fs, new Path(staging, name)));
     }
+    // The app's own jars, staged by the client: every container finds the app's classes there.
+    for (int i = 0; i < spec.appJars().size(); i++) {
+      resources.put(AmEnv.appJarLink(i), LocalizedFiles.file(fs, new Path(staging, AmEnv.appJarFile(i))));
+    }
     Map<String, String> env = new HashMap<>();
+    if (!spec.appJars().isEmpty()) {
+      env.put(dev.psyarn.ps.api.Applications.JARS_ENV, AmEnv.appJarLinks(spec.appJars().size()));
+    }
     env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, amEnv.hadoopClasspath()));
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand placeholder = new JvmCommand("unset", 64, List.of(), List.of());
@@ -96,10 +103,7 @@ final class LaunchContexts {
     dev.psyarn.ps.container.ServerStateEnv serverState = new dev.psyarn.ps.container.ServerStateEnv(checkpoints,
         everyClocks, state.keep(), state.resumeFrom() == null ? "" : state.resumeFrom(),
         spec.partitioning().type(), spec.partitioning().virtualNodes(), state.replication(),
-        dev.psyarn.ps.apps.AppTypes.get(dev.psyarn.specs.SpecNode.root(
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson())))
-            .initialModel(new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson()))
-            .map(m -> m.table() + ":" + qualified(fs, m.path())).orElse(""));
+        spec.app().initialModel().map(m -> m.table() + ":" + qualified(fs, m.path())).orElse(""));
     return new LaunchContexts(spec, appJson(spec, preprocessOutput), base, volumes, amHost, amPort, endpoint,
         conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
             dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState);

@@ -17,7 +17,7 @@ final class PieceDealer {
   private final WorkQueue queue;
   private final List<HeldAsk> asking = new ArrayList<>();
 
-  PieceDealer(dev.psyarn.ps.apps.AppType.PieceLayout layout) {
+  PieceDealer(dev.psyarn.ps.api.PieceLayout layout) {
     this.queue = new WorkQueue(layout);
   }
 

@@ -70,7 +70,7 @@ final class Takeover {
     LOG.info("took over {} containers from the earlier attempt; {} are gone", alive.size(), then.size());
     if (results.count() == workers) {
       // Every worker had reported: the last report is handled again, to finish as the earlier attempt would have.
-      Map.Entry<Integer, Map<String, Double>> last = results.pollLast();
+      Map.Entry<Integer, WorkerReport> last = results.pollLast();
       containers.all().stream().filter(c -> c.role() == Role.WORKER && c.index() == last.getKey()
           && containers.holdsSlot(c)).findFirst()
           .ifPresent(c -> then.add(0, new AmEvent.WorkerFinished(c.id(), last.getValue())));

@@ -1,6 +1,6 @@
 package dev.psyarn.am;
 
-import dev.psyarn.ps.apps.AppType.PieceLayout;
+import dev.psyarn.ps.api.PieceLayout;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.psyarn.am;
 
-import dev.psyarn.ps.apps.AppType;
 import dev.psyarn.ps.transport.RequestHandler.Reply;
 import dev.psyarn.ps.wire.ControlMessages.FlexReply;
 import dev.psyarn.spec.JobSpec;
@@ -22,7 +21,7 @@ final class WorkerPool {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
 
   private final JobSpec spec;
-  private final AppType app;
+  private final dev.psyarn.ps.api.ConfiguredApp<?, ?, ?> app;
   private final ContainerTable containers;
   private final RoleAllocator allocator;
   private final Launcher launcher;
@@ -31,7 +30,7 @@ final class WorkerPool {
   private final PieceDealer pieces;
   private int desired;
 
-  WorkerPool(JobSpec spec, AppType app, ContainerTable containers, RoleAllocator allocator,
+  WorkerPool(JobSpec spec, dev.psyarn.ps.api.ConfiguredApp<?, ?, ?> app, ContainerTable containers, RoleAllocator allocator,
       Launcher launcher, Clock clock) {
     this.spec = spec;
     this.app = app;
@@ -40,7 +39,7 @@ final class WorkerPool {
     this.launcher = launcher;
     this.clock = clock;
     this.desired = spec.role(Role.WORKER).instances();
-    AppType.PieceLayout declared = spec.pieces();
+    dev.psyarn.ps.api.PieceLayout declared = spec.pieces();
     this.pieces = declared.any() ? new PieceDealer(declared) : null;
   }
 

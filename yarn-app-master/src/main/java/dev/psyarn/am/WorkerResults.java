@@ -1,8 +1,6 @@
 package dev.psyarn.am;
 
-import dev.psyarn.ps.apps.AppType;
-import java.util.LinkedHashMap;
-import java.util.List;
+import dev.psyarn.ps.api.ConfiguredApp;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,15 +12,15 @@ import java.util.TreeMap;
  */
 final class WorkerResults {
 
-  private final TreeMap<Integer, Map<String, Double>> byIndex = new TreeMap<>();
+  private final TreeMap<Integer, WorkerReport> byIndex = new TreeMap<>();
   private Map<String, Object> summary = Map.of();
 
-  void put(int index, Map<String, Double> results) {
+  void put(int index, WorkerReport results) {
     byIndex.put(index, results);
   }
 
   /** Results an earlier AM attempt had, restored by its successor. */
-  void restore(Map<Integer, Map<String, Double>> earlier) {
+  void restore(Map<Integer, WorkerReport> earlier) {
     byIndex.putAll(earlier);
   }
 
@@ -40,33 +38,23 @@ final class WorkerResults {
   }
 
   /** The last worker's report, taken out (to be handled again by a new attempt). */
-  Map.Entry<Integer, Map<String, Double>> pollLast() {
+  Map.Entry<Integer, WorkerReport> pollLast() {
     return byIndex.pollLastEntry();
   }
 
   /** A copy, for the journal. */
-  Map<Integer, Map<String, Double>> copy() {
+  Map<Integer, WorkerReport> copy() {
     return new TreeMap<>(byIndex);
   }
 
   /** Summarizes every worker's results with the app; the reason they are wrong, if they are. */
-  Optional<String> combine(AppType app) {
-    summary = app.summarize(List.copyOf(byIndex.values()));
-    return app.verify(summary);
+  Optional<String> combine(ConfiguredApp<?, ?, ?> app) {
+    ConfiguredApp.Combined combined = app.combine(byIndex.values().stream().map(WorkerReport::result).toList());
+    summary = combined.result();
+    return combined.wrong();
   }
 
   Map<String, Object> summary() {
     return summary;
-  }
-
-  /** The data plane's bytes in a worker's results, which the report shows as the container's metrics. */
-  static Map<String, Double> traffic(Map<String, Double> results) {
-    Map<String, Double> traffic = new LinkedHashMap<>();
-    for (String key : new String[] {"bytesIn", "bytesOut", "servers.outageSeconds", "servers.reconnects"}) {
-      if (results.containsKey(key)) {
-        traffic.put(key, results.get(key));
-      }
-    }
-    return traffic;
   }
 }

@@ -84,15 +84,14 @@ final class BenchCommand implements Callable<Integer> {
 
   private int flights() throws Exception {
     SpecFile job = SpecFile.read(spec);
-    com.fasterxml.jackson.databind.JsonNode app = CliContext.JSON.readTree(job.spec().appJson());
-    if (!"sparse-lr".equals(job.spec().appType())) {
+    if (!(job.spec().app().settings() instanceof dev.psyarn.ps.apps.LrSettings app)) {
       throw new IllegalArgumentException(spec + " is not a sparse-lr job");
     }
     ctx.err.println("liblinear-java on the same features, in this JVM...");
     boolean preprocesses = job.spec().preprocesses();
-    String data = preprocesses ? job.spec().preprocess().input() : app.path("data").asText();
+    String data = preprocesses ? job.spec().preprocess().input() : app.data();
     int hashBits = preprocesses && !job.spec().preprocess().encoding().dictionary()
-        ? job.spec().preprocess().encoding().bits() : app.path("hashBits").asInt(24);
+        ? job.spec().preprocess().encoding().bits() : app.hashBits();
     Map<String, Object> liblinear = dev.psyarn.ps.bench.LiblinearBaseline.run(ctx.conf,
         new org.apache.hadoop.fs.Path(data), hashBits);
     ctx.err.println(liblinear);
@@ -115,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Object> comparison = new LinkedHashMap<>();
     comparison.put("liblinearReadAndTrainSeconds", liblinearSeconds);
     if (psyarn.get("train.secondsToTarget") instanceof Number toTarget) {
-      comparison.put("targetLogloss", app.path("targetLogloss").asDouble());
+      comparison.put("targetLogloss", app.targetLogloss());
       comparison.put("psyarnSecondsToTarget", toTarget.doubleValue());
       comparison.put("ratio", toTarget.doubleValue() / liblinearSeconds);
     }
@@ -132,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
       if (psyarn.get("train.secondsToTarget") instanceof Number toTarget) {
         ctx.out.printf(Locale.ROOT, "psyarn reached test logloss %s after %.1f s of training (epoch %.0f); "
             + "liblinear-java read + train %.1f s; ratio psyarn / liblinear-java %.2f%n",
-            app.path("targetLogloss").asText(), toTarget.doubleValue(),
+            String.valueOf(app.targetLogloss()), toTarget.doubleValue(),
             ((Number) psyarn.get("train.epochsToTarget")).doubleValue(), liblinearSeconds,
             toTarget.doubleValue() / liblinearSeconds);
       } else {

@@ -134,6 +134,11 @@ final class JobRun {
       Map<String, Object> figures = new java.util.LinkedHashMap<>(s.metrics());
       Object lossCurve = figures.remove("lossCurve");
       Object testCurve = figures.remove("testCurve");
+      // An app's long lists and maps (estimates, histograms) are summarized: --json has them whole.
+      figures.replaceAll((name, value) -> value instanceof Map<?, ?> m && m.size() > LONGEST
+          ? "(" + m.size() + " entries: metrics." + name + " in --json or the report)"
+          : value instanceof java.util.List<?> l && l.size() > LONGEST
+              ? "(" + l.size() + " items: metrics." + name + " in --json or the report)" : value);
       ctx.out.println("  metrics: " + figures);
       if (testCurve instanceof java.util.List<?> rows && !rows.isEmpty()) {
         StringBuilder line = new StringBuilder("  test logloss after each epoch:");
@@ -149,4 +154,7 @@ final class JobRun {
       }
     }
   }
+
+  /** Lists and maps of metrics longer than this are not printed whole. */
+  private static final int LONGEST = 20;
 }

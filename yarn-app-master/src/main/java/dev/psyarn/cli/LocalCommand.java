@@ -38,7 +38,7 @@ final class LocalCommand implements Callable<Integer> {
     if (nodes < 1 || nodes > 8) {
       throw new IllegalArgumentException("--nodes must be from 1 to 8, got " + nodes);
     }
-    SpecFile spec = SpecFile.read(specFile);
+    SpecFile spec = SpecFile.read(specFile, ctx.conf);
     File work = runDirectory(new File("target", "psyarn-local").getAbsoluteFile());
     // The mini YARN cluster keeps its logs below test.build.data: this run's, not a shared one.
     System.setProperty("test.build.data", new File(work, "yarn").getPath());

@@ -24,6 +24,14 @@ record SpecFile(Path path, String text, JobSpec spec) {
    * @throws IllegalArgumentException if the file cannot be read
    */
   static SpecFile read(String given) {
+    return read(given, new org.apache.hadoop.conf.Configuration());
+  }
+
+  /**
+   * Reads and validates a spec; the jars its {@code app.jars} names are read through {@code conf}'s
+   * file systems and its app is looked up in them.
+   */
+  static SpecFile read(String given, org.apache.hadoop.conf.Configuration conf) {
     Path path = CliContext.userPath(given);
     byte[] bytes;
     try {
@@ -35,8 +43,16 @@ record SpecFile(Path path, String text, JobSpec spec) {
     }
     String text = utf8(bytes, path);
     try {
-      String staged = JobSpecParser.normalize(text, path.toAbsolutePath().getParent().toUri());
-      return new SpecFile(path, staged, JobSpecParser.parse(staged));
+      java.net.URI base = path.toAbsolutePath().getParent().toUri();
+      java.util.List<String> jars = new java.util.ArrayList<>();
+      for (String jar : JobSpecParser.appJars(text)) {
+        com.fasterxml.jackson.databind.node.ObjectNode one = CliContext.JSON.createObjectNode().put("jar", jar);
+        dev.psyarn.specs.SpecPaths.resolve(one, base, "jar");
+        jars.add(one.get("jar").asText());
+      }
+      ClassLoader appLoader = dev.psyarn.client.AppJars.loader(jars, conf);
+      String staged = JobSpecParser.normalize(text, base, appLoader);
+      return new SpecFile(path, staged, JobSpecParser.parse(staged, appLoader));
     } catch (SpecException e) {
       throw SpecException.of(e.all().stream()
           .map(one -> new SpecException(one.field(), one.reason() + " (in " + path + ")")).toList());

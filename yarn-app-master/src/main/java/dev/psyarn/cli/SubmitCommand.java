@@ -36,7 +36,7 @@ final class SubmitCommand implements Callable<Integer> {
     if (report != null && !wait) {
       throw new IllegalArgumentException("--report needs --wait: the report exists once the job has ended");
     }
-    SpecFile spec = SpecFile.read(specFile);
+    SpecFile spec = SpecFile.read(specFile, ctx.conf);
     Configuration conf = new Configuration(ctx.conf);
     defines.applyTo(conf);
     return JobRun.run(ctx, conf, spec, wait, report, json);

@@ -29,7 +29,7 @@ final class ValidateCommand implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("file", CliContext.userPath(specFile).toString());
     try {
-      SpecFile spec = SpecFile.read(specFile);
+      SpecFile spec = SpecFile.read(specFile, ctx.conf);
       dev.psyarn.client.SpecInputs.check(spec.spec(), ctx.conf);
       result.put("valid", true);
       result.put("name", spec.spec().name());

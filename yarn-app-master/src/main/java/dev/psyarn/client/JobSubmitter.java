@@ -86,6 +86,7 @@ public final class JobSubmitter {
     try {
       AppSecret secret = AppSecret.generate();
       Map<String, LocalResource> resources = stage(staging, specText, jar, secret);
+      stageAppJars(spec, staging, resources);
       context.setApplicationName(spec.name());
       context.setApplicationType(APPLICATION_TYPE);
       context.setApplicationTags(new HashSet<>(spec.tags()));
@@ -140,6 +141,19 @@ public final class JobSubmitter {
     return resources;
   }
 
+  /**
+   * Copies the app's jars (app.jars) into the staging directory, for the AM and every container:
+   * the job runs the code it was submitted with, even if the jars change or go after submission.
+   */
+  private void stageAppJars(JobSpec spec, Path staging, Map<String, LocalResource> resources) throws IOException {
+    for (int i = 0; i < spec.appJars().size(); i++) {
+      Path source = new Path(spec.appJars().get(i));
+      Path staged = new Path(staging, AmEnv.appJarFile(i));
+      org.apache.hadoop.fs.FileUtil.copy(source.getFileSystem(conf), source, fs, staged, false, true, conf);
+      resources.put(AmEnv.appJarLink(i), LocalizedFiles.file(fs, staged));
+    }
+  }
+
   private static final org.apache.hadoop.fs.permission.FsPermission OWNER_ONLY_DIR =
       new org.apache.hadoop.fs.permission.FsPermission((short) 0700);
   private static final org.apache.hadoop.fs.permission.FsPermission OWNER_ONLY_FILE =
@@ -150,6 +164,9 @@ public final class JobSubmitter {
     String hadoopClasspath = conf.get(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, "");
     Map<String, String> env = new HashMap<>(
         new AmEnv(staging.toString(), submitTime, hadoopClasspath).toMap());
+    if (!spec.appJars().isEmpty()) {
+      env.put(dev.psyarn.ps.api.Applications.JARS_ENV, AmEnv.appJarLinks(spec.appJars().size()));
+    }
     env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath, spec.preprocesses()));
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(),

@@ -1,6 +1,5 @@
 package dev.psyarn.client;
 
-import dev.psyarn.ps.apps.AppTypes;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
 import dev.psyarn.specs.SpecException;
@@ -36,11 +35,12 @@ public final class SpecInputs {
         throw new SpecException("resumeFrom", "cannot resume from " + from + ": " + e.getMessage());
       }
     }
-    com.fasterxml.jackson.databind.JsonNode app = new com.fasterxml.jackson.databind.ObjectMapper().readTree(spec.appJson());
     try {
-      AppTypes.get(dev.psyarn.specs.SpecNode.root(app)).checkInputs(app, spec.role(Role.WORKER).instances(), conf);
+      spec.app().checkInputs(spec.role(Role.WORKER).instances(), conf);
     } catch (SpecException e) {
       throw new SpecException("app." + e.field(), e.reason());
+    } catch (dev.psyarn.ps.api.SettingsException e) {
+      throw new SpecException("app." + e.field(), e.getMessage());
     }
   }
 

@@ -1,13 +1,9 @@
 package dev.psyarn.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
-import dev.psyarn.ps.apps.AppType;
-import dev.psyarn.ps.apps.AppTypes;
+import dev.psyarn.ps.api.ConfiguredApp;
+import dev.psyarn.ps.api.PieceLayout;
 import dev.psyarn.runtime.ResourceAsk;
-import dev.psyarn.specs.SpecNode;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +22,8 @@ import java.util.Map;
  * @param partitioning how keys map onto servers
  * @param appType the name of the app the workers run
  * @param appJson the {@code app} section as JSON, handed to the containers
+ * @param appJars the jars {@code app.jars} names (the app's own code), localized into every container
+ * @param app the app with its settings, bound from {@code appJson}
  * @param preprocess the MapReduce preprocessing the AM runs first, or null
  * @param amNodeLabel a node label expression for the AM's own container, or null
  * @param maxFailuresPerNode failures of containers on one node after which the AM places no more
@@ -36,11 +34,12 @@ import java.util.Map;
  */
 public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
     ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson,
-    PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode, ServerState serverState,
+    List<String> appJars, ConfiguredApp<?, ?, ?> app, PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode, ServerState serverState,
     String preprocessJson) {
 
   public JobSpec {
     tags = List.copyOf(tags);
+    appJars = List.copyOf(appJars);
     for (Role role : Role.values()) {
       if (!roles.containsKey(role)) {
         throw new IllegalArgumentException("role " + role.specName() + " is missing");
@@ -66,14 +65,9 @@ public record JobSpec(String name, String queue, List<String> tags, int priority
     return preprocess.output() != null ? preprocess.output() : stagingDir + "/preprocess";
   }
 
-  /** How the AM hands the app's work out to the workers it was submitted with ({@link AppType#pieces}). */
-  public AppType.PieceLayout pieces() {
-    try {
-      JsonNode app = new ObjectMapper().readTree(appJson);
-      return AppTypes.get(SpecNode.root(app)).pieces(app, role(Role.WORKER).instances());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the app section is not valid JSON", e);
-    }
+  /** How the AM hands the app's work out to the workers it was submitted with ({@link ConfiguredApp#pieces}). */
+  public PieceLayout pieces() {
+    return app.pieces(role(Role.WORKER).instances());
   }
 
   /**
@@ -81,7 +75,7 @@ public record JobSpec(String name, String queue, List<String> tags, int priority
    * pieces (any number of workers can then share them), else one a worker.
    */
   public int trainingShards() {
-    AppType.PieceLayout layout = pieces();
+    PieceLayout layout = pieces();
     return layout.any() ? layout.parts() : role(Role.WORKER).instances();
   }
 

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
-import dev.psyarn.ps.apps.AppType;
-import dev.psyarn.ps.apps.AppTypes;
+import dev.psyarn.ps.api.Applications;
+import dev.psyarn.ps.api.ConfiguredApp;
 import dev.psyarn.runtime.ResourceAsk;
 import dev.psyarn.runtime.RuntimeSpec;
 import dev.psyarn.runtime.Volume;
@@ -34,20 +34,64 @@ public final class JobSpecParser {
 
   private JobSpecParser() {}
 
-  /** Parses the text of a spec. */
+  /** Parses the text of a spec whose app is psyarn's own (or on psyarn's classpath). */
   public static JobSpec parse(String yaml) {
-    return read(SpecNode.root(tree(yaml)));
+    return parse(yaml, JobSpecParser.class.getClassLoader());
+  }
+
+  /** Parses the text of a spec, finding its app in {@code appLoader} (which has the jars of {@code app.jars}). */
+  public static JobSpec parse(String yaml, ClassLoader appLoader) {
+    return read(SpecNode.root(tree(yaml)), appLoader);
   }
 
   /**
-   * The spec as it is staged for the cluster: the same fields, with the app's relative paths made
-   * absolute against {@code base} (the spec file's directory). Checks the spec first.
+   * The jars a spec's {@code app.jars} names, as written (before {@link #normalize}) or made
+   * absolute (after); a spec error names the entry that is not a jar path.
+   */
+  public static java.util.List<String> appJars(String yaml) {
+    return jarsOf(tree(yaml).path("app").path("jars"));
+  }
+
+  private static java.util.List<String> jarsOf(JsonNode jars) {
+    if (jars.isMissingNode() || jars.isNull()) {
+      return java.util.List.of();
+    }
+    if (!jars.isArray()) {
+      throw new SpecException("app.jars", "must be a list of jar paths (such as [hdfs:///apps/my-app.jar])");
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < jars.size(); i++) {
+      JsonNode jar = jars.get(i);
+      if (!jar.isTextual() || jar.asText().isBlank()) {
+        throw new SpecException("app.jars[" + i + "]", "must be the path of a jar (such as hdfs:///apps/my-app.jar)");
+      }
+      out.add(jar.asText());
+    }
+    return out;
+  }
+
+  /**
+   * The spec as it is staged for the cluster: the same fields, with the app's relative paths (its
+   * jars', and those its app resolves) made absolute against {@code base} (the spec file's
+   * directory). Checks the spec first.
    */
   public static String normalize(String yaml, java.net.URI base) {
-    parse(yaml);
+    return normalize(yaml, base, JobSpecParser.class.getClassLoader());
+  }
+
+  /** {@link #normalize(String, java.net.URI)} for a spec whose app is found in {@code appLoader}. */
+  public static String normalize(String yaml, java.net.URI base, ClassLoader appLoader) {
+    JobSpec spec = parse(yaml, appLoader);
     JsonNode tree = tree(yaml);
     JsonNode app = tree.get("app");
-    AppTypes.get(SpecNode.root(app)).resolvePaths((com.fasterxml.jackson.databind.node.ObjectNode) app, base);
+    spec.app().app().resolvePaths((com.fasterxml.jackson.databind.node.ObjectNode) app, base);
+    if (app.get("jars") instanceof com.fasterxml.jackson.databind.node.ArrayNode jars) {
+      for (int i = 0; i < jars.size(); i++) {
+        com.fasterxml.jackson.databind.node.ObjectNode one = JSON.createObjectNode().put("jar", jars.get(i).asText());
+        dev.psyarn.specs.SpecPaths.resolve(one, base, "jar");
+        jars.set(i, one.get("jar"));
+      }
+    }
     if (tree.get("preprocess") instanceof com.fasterxml.jackson.databind.node.ObjectNode section) {
       PreprocessSpec.resolvePaths(section, base);
     }
@@ -83,7 +127,7 @@ public final class JobSpecParser {
    * Reads each part of the spec on its own, so that one run reports every error of a spec (a
    * part that depends on another that failed is not checked: its errors would be the other's).
    */
-  private static JobSpec read(SpecNode root) {
+  private static JobSpec read(SpecNode root, ClassLoader appLoader) {
     Errors errors = new Errors();
     errors.run(() -> root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles",
         "partitioning", "preprocess", "app", "blacklist", "checkpoint", "resumeFrom", "replication"));
@@ -140,7 +184,9 @@ public final class JobSpecParser {
         null);
     boolean preprocessRead = errors.count() == before;
     SpecNode app = errors.get(() -> root.object("app"), null);
-    AppType type = app == null ? null : errors.get(() -> AppTypes.validated(app), null);
+    java.util.List<String> jars = errors.get(() -> app == null ? java.util.List.<String>of() : jarsOf(app.json().path("jars")),
+        java.util.List.of());
+    ConfiguredApp<?, ?, ?> type = app == null ? null : errors.get(() -> Applications.configure(app.json(), appLoader), null);
     if (type != null && preprocessRead) {
       errors.run(() -> {
         if (type.needsData() && preprocess == null && !app.has("data") && !app.has("shards")) {
@@ -154,7 +200,7 @@ public final class JobSpecParser {
     }
     if (type != null && serverState != null && roleSpecs.containsKey(Role.WORKER)) {
       errors.run(() -> {
-        if (serverState.checkpoints() && type.pieces(app.json(), roleSpecs.get(Role.WORKER).instances()).any()) {
+        if (serverState.checkpoints() && type.pieces(roleSpecs.get(Role.WORKER).instances()).any()) {
           throw root.error("checkpoint", "checkpoints are cut at a clock every worker has passed, and a job that "
               + "hands out pieces has workers come and go without clocks; drop app.pieces, or use replication: 1 "
               + "(which keeps the servers' state through a server's loss without clocks)");
@@ -164,7 +210,7 @@ public final class JobSpecParser {
     errors.throwIfAny();
     try {
       return new JobSpec(name, queue, tags, priority, maxAppAttempts, am, roleSpecs, partitioning, type.name(),
-          JSON.writeValueAsString(app.json()), preprocess, amNodeLabel, maxFailuresPerNode, serverState,
+          JSON.writeValueAsString(app.json()), jars, type, preprocess, amNodeLabel, maxFailuresPerNode, serverState,
           preprocess == null ? null : JSON.writeValueAsString(root.optionalObject("preprocess").orElseThrow().json()));
     } catch (JsonProcessingException e) {
       throw new SpecException("app", "cannot be written as JSON: " + e.getOriginalMessage());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.psyarn.ps.apps.CounterApp;
 import dev.psyarn.ps.transport.RequestHandler;
 import dev.psyarn.ps.wire.ControlMessages.ClusterView;
 import dev.psyarn.ps.wire.ControlMessages.Command;
@@ -75,7 +74,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         roles: {server: {instances: 2}, worker: {instances: 2, liveness: {heartbeatTimeoutSeconds: 5}}}
         app: {type: counter}
         """);
-    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, scheduler), launcher, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
+    life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, scheduler), launcher, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
     life.amRegistered();
     allRunning();
     clock.millis += 4_000;
@@ -102,7 +101,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         roles: {server: {instances: 2, liveness: {allocationTimeoutSeconds: 10}}, worker: {instances: 2}}
         app: {type: counter}
         """);
-    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, scheduler, clock), launched::add,
+    life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, scheduler, clock), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis());
     life.amRegistered();
     clock.millis += 9_000;
@@ -145,7 +144,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         roles: {server: {instances: 2}, worker: {instances: 2, restart: {maxRestarts: 10}}}
         app: {type: counter}
         """);
-    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, scheduler), launched::add,
+    life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, scheduler), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
     life.amRegistered();
     allRunning(); // worker 0 is container 3 on node1
@@ -173,7 +172,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
 
   @Test
   void aFaultOfTheAmsOwnWhileHandlingAnEventFailsTheJobWithItsReasonInsteadOfHanging() {
-    life = new JobLifecycle(SPEC, new CounterApp(), new RoleAllocator(SPEC, scheduler), assignment -> {
+    life = new JobLifecycle(SPEC, SPEC.app(), new RoleAllocator(SPEC, scheduler), assignment -> {
       throw new IllegalStateException("launcher broke");
     }, (event, delay) -> scheduled.add(event), clock, clock.millis());
     life.amRegistered();
@@ -190,12 +189,13 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         new AmJournal.Slot("server", 1, Containers.id(2).toString(), "node0", "node0:8042", 9002, 0, false),
         new AmJournal.Slot("worker", 0, Containers.id(3).toString(), "node1", "node1:8042", 0, 0, false),
         new AmJournal.Slot("worker", 1, Containers.id(4).toString(), "node0", "node0:8042", 0, 0, true)),
-        Map.of(1, Map.of("keys", 10.0, "expectedTotal", 100.0, "observedTotal", 100.0, "mismatches", 0.0)),
+        Map.of(1, new WorkerReport("{\"keys\":10,\"expectedTotal\":100,\"observedTotal\":100,\"mismatches\":0,"
+            + "\"lostIncrements\":0,\"lostRounds\":0,\"resumedRounds\":0}", Map.of())),
         List.of("counter-pushed"), Map.of("server", 0, "worker", 2), 0, List.of());
     List<AmJournal.State> journaled = new ArrayList<>();
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
     launched.clear();
-    life = new JobLifecycle(SPEC, new CounterApp(), null, new RoleAllocator(SPEC, fresh), launched::add,
+    life = new JobLifecycle(SPEC, SPEC.app(), null, new RoleAllocator(SPEC, fresh), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, journaled::add, new JobProgress(false));
     life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
         Containers.of(3, Role.WORKER)));
@@ -231,7 +231,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         new AmJournal.Slot("worker", 0, Containers.id(3).toString(), "node1", "node1:8042", 0, 0, false),
         new AmJournal.Slot("worker", 1, Containers.id(4).toString(), "node0", "node0:8042", 0, 0, false)),
         Map.of(), List.of(), Map.of(), 0, List.of());
-    life = new JobLifecycle(SPEC, new CounterApp(), null, new RoleAllocator(SPEC, scheduler), launched::add,
+    life = new JobLifecycle(SPEC, SPEC.app(), null, new RoleAllocator(SPEC, scheduler), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, JobLifecycle.Journal.NONE, new JobProgress(false));
     life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
         Containers.of(3, Role.WORKER)));
@@ -251,7 +251,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         app: {type: counter, rounds: 2, pieces: true}
         """);
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
-    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, fresh), launcher, (event, delay) -> scheduled.add(event), clock, clock.millis());
+    life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, fresh), launcher, (event, delay) -> scheduled.add(event), clock, clock.millis());
     life.amRegistered();
     allRunning(); // workers 0 and 1: containers 3 and 4
     RecordingReply a = new RecordingReply();
@@ -295,7 +295,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
   @Test
   void serversGrowThroughPausePrepareAndCommitThenShrinkAndTheViewFollows() {
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
-    life = new JobLifecycle(SPEC, new CounterApp(), new RoleAllocator(SPEC, fresh), launcher,
+    life = new JobLifecycle(SPEC, SPEC.app(), new RoleAllocator(SPEC, fresh), launcher,
         (event, delay) -> scheduled.add(event), clock, clock.millis());
     life.amRegistered();
     allRunning(); // servers 0, 1: containers 1, 2; workers: 3, 4
@@ -366,7 +366,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         replication: 1
         """);
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
-    life = new JobLifecycle(spec, new CounterApp(), new RoleAllocator(spec, fresh), launcher,
+    life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, fresh), launcher,
         (event, delay) -> scheduled.add(event), clock, clock.millis());
     life.amRegistered();
     allRunning();
@@ -431,7 +431,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         Map.of(), List.of(), Map.of(), 3, List.of(0, 2));
     List<AmJournal.State> journaled = new ArrayList<>();
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
-    life = new JobLifecycle(spec, new CounterApp(), null, new RoleAllocator(spec, fresh), launched::add,
+    life = new JobLifecycle(spec, spec.app(), null, new RoleAllocator(spec, fresh), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis(), earlier, journaled::add, new JobProgress(false));
     life.amRegistered(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
         Containers.of(3, Role.WORKER), Containers.of(4, Role.WORKER), Containers.of(5, Role.WORKER)));

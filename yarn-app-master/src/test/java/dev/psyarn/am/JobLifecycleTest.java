@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.psyarn.ps.apps.CounterApp;
 import dev.psyarn.ps.transport.RequestHandler;
 import dev.psyarn.ps.wire.ControlMessages.ClusterView;
 import dev.psyarn.ps.wire.ControlMessages.Command;
@@ -69,7 +68,7 @@ class JobLifecycleTest extends LifecycleFixture {
         roles: {server: {instances: 2}, worker: {instances: 2, restart: {policy: never}}}
         app: {type: counter}
         """);
-    life = new JobLifecycle(never, new CounterApp(), new RoleAllocator(never, scheduler), launched::add,
+    life = new JobLifecycle(never, never.app(), new RoleAllocator(never, scheduler), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
     life.amRegistered();
     allRunning();
@@ -156,7 +155,7 @@ class JobLifecycleTest extends LifecycleFixture {
   void preprocessingComesFirstAndItsFailureEndsTheJobBeforeAnyContainer() {
     int[] started = {0};
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
-    JobLifecycle pre = new JobLifecycle(SPEC, new CounterApp(), () -> started[0]++, new RoleAllocator(SPEC, fresh),
+    JobLifecycle pre = new JobLifecycle(SPEC, SPEC.app(), () -> started[0]++, new RoleAllocator(SPEC, fresh),
         launched::add, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
     assertEquals(AmState.PREPROCESSING, pre.state());
     pre.amRegistered();
@@ -169,7 +168,7 @@ class JobLifecycleTest extends LifecycleFixture {
     assertFalse(fresh.requested.isEmpty(), "containers are asked for once preprocessing succeeded");
     assertEquals(500L, pre.timings().get("preprocessedMs"));
 
-    JobLifecycle failing = new JobLifecycle(SPEC, new CounterApp(), () -> { }, new RoleAllocator(SPEC, scheduler),
+    JobLifecycle failing = new JobLifecycle(SPEC, SPEC.app(), () -> { }, new RoleAllocator(SPEC, scheduler),
         launched::add, (event, delay) -> scheduled.add(event), clock, clock.millis());
     failing.amRegistered();
     failing.handle(new AmEvent.Fatal(AmEvent.Type.PREPROCESS_FAILED, "preprocessing failed: job_1_0002 (stats) ..."));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.psyarn.ps.apps.CounterApp;
 import dev.psyarn.ps.transport.RequestHandler;
 import dev.psyarn.ps.wire.ControlMessages.ClusterView;
 import dev.psyarn.ps.wire.ControlMessages.Command;
@@ -96,7 +95,7 @@ abstract class LifecycleFixture {
 
   @BeforeEach
   void start() {
-    life = new JobLifecycle(SPEC, new CounterApp(), new RoleAllocator(SPEC, scheduler), launched::add,
+    life = new JobLifecycle(SPEC, SPEC.app(), new RoleAllocator(SPEC, scheduler), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
     life.amRegistered();
   }
@@ -122,7 +121,9 @@ abstract class LifecycleFixture {
   }
 
   void workerFinished(long n, double observedTotal) {
-    life.handle(new AmEvent.WorkerFinished(Containers.id(n).toString(), Map.of("keys", 10.0,
-        "expectedTotal", 100.0, "observedTotal", observedTotal, "mismatches", observedTotal == 100.0 ? 0.0 : 1.0)));
+    life.handle(new AmEvent.WorkerFinished(Containers.id(n).toString(), new WorkerReport(String.format(
+        "{\"keys\":10,\"expectedTotal\":100,\"observedTotal\":%d,\"mismatches\":%d,\"lostIncrements\":0,"
+        + "\"lostRounds\":0,\"resumedRounds\":0}", (long) observedTotal, observedTotal == 100.0 ? 0 : 1),
+        Map.of("bytesIn", 5.0))));
   }
 }

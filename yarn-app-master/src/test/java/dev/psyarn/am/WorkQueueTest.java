@@ -43,7 +43,7 @@ class WorkQueueTest {
   @Test
   void roundsGoOutInOrderAndAWorkerGetsThePartsItHasHadFirst() {
     // Two rounds (epochs) of three parts: piece = round × 3 + part.
-    WorkQueue q = new WorkQueue(new dev.psyarn.ps.apps.AppType.PieceLayout(2, 3));
+    WorkQueue q = new WorkQueue(new dev.psyarn.ps.api.PieceLayout(2, 3));
     assertEquals(0, piece(q.next("w0", -1)));
     assertEquals(1, piece(q.next("w1", -1)));
     assertEquals(2, piece(q.next("w0", 0)), "round 0 first, whoever asks");
@@ -60,7 +60,7 @@ class WorkQueueTest {
 
   @Test
   void aPieceOfTheNextRoundWaitsForNoOneButALostPieceOfAnEarlierRoundGoesFirst() {
-    WorkQueue q = new WorkQueue(new dev.psyarn.ps.apps.AppType.PieceLayout(2, 2));
+    WorkQueue q = new WorkQueue(new dev.psyarn.ps.api.PieceLayout(2, 2));
     assertEquals(0, piece(q.next("w0", -1)));
     assertEquals(1, piece(q.next("w1", -1)));
     assertEquals(2, piece(q.next("w0", 0)), "round 1 starts while piece 1 is worked on");

@@ -168,7 +168,7 @@ class JobSpecParserTest {
   void piecesCutTheTrainingShardsAndCannotBeCheckpointed() {
     String sparse = VALID.replace("app: {type: counter, keys: 100}", "app: {type: sparse-lr, data: /d.parquet, pieces: 12, epochs: 2}");
     JobSpec spec = JobSpecParser.parse(sparse);
-    assertEquals(new dev.psyarn.ps.apps.AppType.PieceLayout(2, 12), spec.pieces());
+    assertEquals(new dev.psyarn.ps.api.PieceLayout(2, 12), spec.pieces());
     assertEquals(12, spec.trainingShards(), "one shard a part, whatever the workers");
     assertEquals(3, JobSpecParser.parse(VALID).trainingShards(), "without pieces: one a worker");
     refused(sparse + "checkpoint: {everyClocks: 5}\n", "checkpoint", "use replication: 1");

@@ -1,11 +1,12 @@
 package dev.psyarn.ps.apps;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.psyarn.ps.api.AppSettings;
+import dev.psyarn.ps.api.Application;
+import dev.psyarn.ps.api.PieceLayout;
+import dev.psyarn.ps.api.WorkerContext;
 import dev.psyarn.ps.worker.KVWorker;
-import dev.psyarn.specs.SpecNode;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,10 +21,48 @@ import java.util.Optional;
  * <p>Increments are small integers and totals stay below 2^24, so float sums are exact and any
  * mismatch is a real lost, doubled or misrouted update.
  */
-public final class CounterApp implements AppType {
+public final class CounterApp implements Application<CounterApp.Settings, CounterApp.Result, CounterApp.Summary> {
 
   static final int TABLE = 0;
   private static final int MAX_INCREMENT = 97;
+
+  /**
+   * The {@code app} section.
+   *
+   * @param keys keys pushed to, spread over the key space
+   * @param rounds pushes per worker (or rounds of pieces)
+   * @param pauseMs a pause between rounds, for a check that runs long enough to watch, flex or fault
+   * @param pieces hand the work out as rounds × parts pieces (parts: the workers submitted)
+   */
+  public record Settings(Integer keys, Integer rounds, Integer pauseMs, Boolean pieces) {
+    public Settings {
+      keys = AppSettings.intIn("keys", keys, 1000, 1, 10_000_000);
+      rounds = AppSettings.intIn("rounds", rounds, 3, 1, 100_000);
+      pauseMs = AppSettings.intIn("pauseMs", pauseMs, 0, 0, 60_000);
+      pieces = AppSettings.or(pieces, false);
+    }
+  }
+
+  /**
+   * One worker's check of the totals.
+   *
+   * @param lostIncrements what servers restored from checkpoints lost, taken out of {@code expectedTotal}
+   * @param lostRounds rounds (over all servers and workers) those restores lost
+   * @param resumedRounds rounds a replacement found applied by its predecessor and did not redo
+   * @param pieces pieces this worker did, for a job with pieces; null otherwise
+   */
+  public record Result(long keys, long expectedTotal, long observedTotal, long mismatches, long lostIncrements,
+      long lostRounds, long resumedRounds, Long pieces) {}
+
+  /**
+   * The job's check: {@code mismatches} over every worker's pull (and any two workers that saw
+   * different totals), the rest as worker 0 saw them.
+   *
+   * @param piecesDone pieces done over all workers (one redone after its worker was lost counts again)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Summary(long keys, long expectedTotal, long observedTotal, long mismatches, long lostRounds,
+      long lostIncrements, int workersReporting, Long piecesDone, long resumedRounds) {}
 
   @Override
   public String name() {
@@ -31,12 +70,13 @@ public final class CounterApp implements AppType {
   }
 
   @Override
-  public void validate(SpecNode app) {
-    app.allowOnly("type", "keys", "rounds", "pauseMs", "pieces");
-    app.bool("pieces", false);
-    app.integerOr("keys", 1000, 1, 10_000_000);
-    app.integerOr("rounds", 3, 1, 100_000);
-    app.integerOr("pauseMs", 0, 0, 60_000);
+  public Class<Settings> settingsType() {
+    return Settings.class;
+  }
+
+  @Override
+  public Class<Result> resultType() {
+    return Result.class;
   }
 
   /** The number of workers times rounds that keeps every total exact in a float. */
@@ -50,20 +90,19 @@ public final class CounterApp implements AppType {
    * workers, so the job can be flexed.
    */
   @Override
-  public PieceLayout pieces(JsonNode app, int workers) {
-    return app.path("pieces").asBoolean(false) ? new PieceLayout(app.path("rounds").asInt(3), workers) : PieceLayout.NONE;
+  public PieceLayout pieces(Settings settings, int workers) {
+    return settings.pieces() ? new PieceLayout(settings.rounds(), workers) : PieceLayout.NONE;
   }
 
   @Override
-  public Map<String, Double> run(WorkerContext context) throws InterruptedException {
-    if (context.config().path("pieces").asBoolean(false)) {
+  public Result run(WorkerContext<Settings> context) throws InterruptedException {
+    Settings s = context.settings();
+    if (s.pieces()) {
       return runPieces(context);
     }
-    JsonNode config = context.config();
-    int keyCount = config.path("keys").asInt(1000);
-    int rounds = config.path("rounds").asInt(3);
-    // A pause between rounds makes a check that runs long enough to watch, flex or fault.
-    int pauseMs = config.path("pauseMs").asInt(0);
+    int keyCount = s.keys();
+    int rounds = s.rounds();
+    int pauseMs = s.pauseMs();
     checkExact(rounds, context.numWorkers());
     long[] keys = keys(keyCount);
     KVWorker kv = context.kv();
@@ -84,52 +123,33 @@ public final class CounterApp implements AppType {
       }
     }
     context.coordinator().barrier("counter-pushed");
-    Map<String, Double> results = check(kv, keys, context.numWorkers(), rounds, lostRounds(kv, context.numWorkers(), rounds));
-    results.put("resumedRounds", (double) applied);
-    return results;
+    return check(kv, keys, context.numWorkers(), rounds, lostRounds(kv, context.numWorkers(), rounds), applied, null);
   }
 
   @Override
-  public Map<String, Object> summarize(List<Map<String, Double>> results) {
-    Map<String, Object> summary = new LinkedHashMap<>();
+  public Summary combine(Settings settings, List<Result> results) {
     if (results.isEmpty()) {
-      return summary;
+      return new Summary(0, 0, 0, 0, 0, 0, 0, null, 0);
     }
-    Map<String, Double> first = results.get(0);
-    summary.put("keys", first.getOrDefault("keys", 0.0).longValue());
-    summary.put("expectedTotal", first.getOrDefault("expectedTotal", 0.0).longValue());
-    summary.put("observedTotal", first.getOrDefault("observedTotal", 0.0).longValue());
+    Result first = results.get(0);
     long mismatches = 0;
-    for (Map<String, Double> r : results) {
-      mismatches += r.getOrDefault("mismatches", 0.0).longValue();
-      if (!r.get("observedTotal").equals(first.get("observedTotal"))) {
-        mismatches++;
-      }
+    for (Result r : results) {
+      mismatches += r.mismatches() + (r.observedTotal() != first.observedTotal() ? 1 : 0);
     }
-    summary.put("mismatches", mismatches);
-    // What servers restored from checkpoints lost (rounds over all servers and workers), already
-    // taken out of expectedTotal.
-    summary.put("lostRounds", first.getOrDefault("lostRounds", 0.0).longValue());
-    summary.put("lostIncrements", first.getOrDefault("lostIncrements", 0.0).longValue());
-    summary.put("workersReporting", results.size());
-    if (first.containsKey("pieces")) {
-      // Pieces done over all workers (a piece redone after its worker was lost counts again).
-      summary.put("piecesDone", results.stream().mapToLong(r -> r.getOrDefault("pieces", 0.0).longValue()).sum());
-    }
-    // Rounds replacement workers found applied by their predecessors and did not redo.
-    summary.put("resumedRounds", results.stream().mapToLong(r -> r.getOrDefault("resumedRounds", 0.0).longValue()).sum());
-    return summary;
+    Long piecesDone = first.pieces() == null ? null
+        : results.stream().mapToLong(r -> r.pieces() == null ? 0 : r.pieces()).sum();
+    return new Summary(first.keys(), first.expectedTotal(), first.observedTotal(), mismatches, first.lostRounds(),
+        first.lostIncrements(), results.size(), piecesDone, results.stream().mapToLong(Result::resumedRounds).sum());
   }
 
   @Override
-  public Optional<String> verify(Map<String, Object> summary) {
-    Object mismatches = summary.get("mismatches");
-    if (mismatches == null) {
+  public Optional<String> verify(Summary summary) {
+    if (summary.workersReporting() == 0) {
       return Optional.of("no worker reported counter results");
     }
-    if (((Number) mismatches).longValue() != 0) {
-      return Optional.of("counter totals wrong: " + mismatches + " mismatched keys (expected total "
-          + summary.get("expectedTotal") + ", observed " + summary.get("observedTotal") + ")");
+    if (summary.mismatches() != 0) {
+      return Optional.of("counter totals wrong: " + summary.mismatches() + " mismatched keys (expected total "
+          + summary.expectedTotal() + ", observed " + summary.observedTotal() + ")");
     }
     return Optional.empty();
   }
@@ -139,11 +159,10 @@ public final class CounterApp implements AppType {
    * round r without pieces, so the expected totals are the same; each piece's one push is
    * numbered by the piece, so a piece redone after its worker was lost adds nothing twice.
    */
-  private Map<String, Double> runPieces(WorkerContext context) throws InterruptedException {
-    JsonNode config = context.config();
-    int keyCount = config.path("keys").asInt(1000);
-    int rounds = config.path("rounds").asInt(3);
-    int pauseMs = config.path("pauseMs").asInt(0);
+  private Result runPieces(WorkerContext<Settings> context) throws InterruptedException {
+    int keyCount = context.settings().keys();
+    int rounds = context.settings().rounds();
+    int pauseMs = context.settings().pauseMs();
     int parts = context.numWorkers();
     checkExact(rounds, parts);
     long[] keys = keys(keyCount);
@@ -164,9 +183,7 @@ public final class CounterApp implements AppType {
       }
     }
     // Every piece is done (its push acknowledged): the totals are final.
-    Map<String, Double> results = check(kv, keys, parts, rounds, new boolean[kv.recoveries().size()][parts][rounds]);
-    results.put("pieces", (double) done);
-    return results;
+    return check(kv, keys, parts, rounds, new boolean[kv.recoveries().size()][parts][rounds], 0, (long) done);
   }
 
   private static void checkExact(int rounds, int workers) {
@@ -207,14 +224,15 @@ public final class CounterApp implements AppType {
    * reported as {@code lostIncrements}): with checkpoints alone a restored server rolls back, and
    * what it lost must be exactly what it says.
    */
-  private static Map<String, Double> check(KVWorker kv, long[] keys, int workers, int rounds, boolean[][][] lost) {
+  private static Result check(KVWorker kv, long[] keys, int workers, int rounds, boolean[][][] lost, long resumed,
+      Long pieces) {
     int keyCount = keys.length;
     float[] totals = new float[keyCount];
     kv.waitFor(kv.pull(TABLE, keys, totals));
-    double expectedTotal = 0;
-    double observedTotal = 0;
+    long expectedTotal = 0;
+    long observedTotal = 0;
     int mismatches = 0;
-    double lostIncrements = 0;
+    long lostIncrements = 0;
     int lostRounds = 0;
     for (boolean[][] server : lost) {
       for (boolean[] worker : server) {
@@ -236,19 +254,12 @@ public final class CounterApp implements AppType {
         }
       }
       expectedTotal += expected;
-      observedTotal += totals[i];
+      observedTotal += (long) totals[i];
       if (totals[i] != expected) {
         mismatches++;
       }
     }
-    Map<String, Double> results = new LinkedHashMap<>();
-    results.put("keys", (double) keyCount);
-    results.put("expectedTotal", expectedTotal);
-    results.put("observedTotal", observedTotal);
-    results.put("mismatches", (double) mismatches);
-    results.put("lostIncrements", lostIncrements);
-    results.put("lostRounds", (double) lostRounds);
-    return results;
+    return new Result(keyCount, expectedTotal, observedTotal, mismatches, lostIncrements, lostRounds, resumed, pieces);
   }
 
   /** {@code n} sorted keys spread evenly over the signed 64-bit space. */

@@ -80,7 +80,7 @@ final class EarlyStopping {
    * Worker 0 at the end: the job's scores are the best epoch's, its model file ({@code model},
    * "" for none) that epoch's model, and the results say which epoch won and how many ran.
    */
-  void keepBest(Map<String, Double> results, String model, int hashBits, long biasKey,
+  void keepBest(LrResult results, String model, int hashBits, long biasKey,
       org.apache.hadoop.conf.Configuration conf) throws java.io.IOException {
     results.putAll(bestScores);
     results.put("train.bestEpoch", (double) (bestEpoch + 1));

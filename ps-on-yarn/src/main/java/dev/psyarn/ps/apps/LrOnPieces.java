@@ -2,10 +2,9 @@ package dev.psyarn.ps.apps;
 
 import dev.psyarn.mapreduce.flights.FlightsFeatures;
 import dev.psyarn.mapreduce.shard.ShardFormat;
+import dev.psyarn.ps.api.WorkerContext;
 import dev.psyarn.ps.worker.KVWorker;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -22,7 +21,7 @@ final class LrOnPieces {
    * batches every server had applied, and a server drops any it has. When every piece is done,
    * worker 0 scores the test split (once: epochs are not this worker's to end).
    */
-  static Map<String, Double> run(WorkerContext context, SparseLogisticRegression.Settings s) throws Exception {
+  static LrResult run(WorkerContext<LrSettings> context, LrSettings s) throws Exception {
     Configuration conf = new Configuration();
     boolean sharded = !s.shards().isEmpty();
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
@@ -39,9 +38,9 @@ final class LrOnPieces {
     }
     long loadNanos = System.nanoTime() - loadStart;
     KVWorker kv = context.kv();
-    kv.createTable(SparseLogisticRegression.TABLE, 1, s.updater());
+    kv.createTable(SparseLogisticRegression.TABLE, 1, s.updaterSpec());
     PartCache parts = PartCache.forHeap(testBytes);
-    Map<String, Double> results = new LinkedHashMap<>();
+    LrResult results = new LrResult();
     Trainer trainer = null;
     long every = 0;
     int point = 0;

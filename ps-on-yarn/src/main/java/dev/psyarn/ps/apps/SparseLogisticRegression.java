@@ -1,12 +1,13 @@
 package dev.psyarn.ps.apps;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.psyarn.mapreduce.flights.FlightsFeatures;
+import dev.psyarn.ps.api.Application;
+import dev.psyarn.ps.api.InitialModel;
+import dev.psyarn.ps.api.PieceLayout;
+import dev.psyarn.ps.api.WorkerContext;
+import dev.psyarn.ps.wire.DataFilters;
 import dev.psyarn.mapreduce.shard.ShardFormat;
-import dev.psyarn.ps.update.UpdaterSpec;
-import dev.psyarn.ps.worker.Consistency;
 import dev.psyarn.ps.worker.KVWorker;
-import dev.psyarn.specs.SpecNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,32 +24,9 @@ import org.apache.hadoop.fs.Path;
  * the table's updater (FTRL-proximal by default), pulls wait as the consistency model says, and
  * worker 0 scores the whole test split with the final weights.
  */
-public final class SparseLogisticRegression implements AppType {
+public final class SparseLogisticRegression implements Application<LrSettings, LrResult, Map<String, Object>> {
 
   static final int TABLE = 0;
-
-  /** The settings of the {@code app} section. */
-  record Settings(String data, String shards, String model, int hashBits, int epochs, int batchSize, UpdaterSpec updater,
-      Consistency consistency, long seed, int curvePoints, float significanceThreshold, boolean evalEveryEpoch,
-      double targetLogloss, int pieces, int patience) {
-
-    static Settings of(JsonNode app) {
-      JsonNode u = app.path("updater");
-      JsonNode c = app.path("consistency");
-      return new Settings(app.path("data").asText(""), app.path("shards").asText(""), app.path("model").asText(""), app.path("hashBits").asInt(24),
-          app.path("epochs").asInt(3),
-          app.path("batchSize").asInt(500),
-          new UpdaterSpec(u.path("type").asText("ftrl"), (float) u.path("rate").asDouble(0.05),
-              (float) u.path("l1").asDouble(0), (float) u.path("l2").asDouble(0), (float) u.path("beta").asDouble(1)),
-          // Workers come and go with pieces: no worker's clock is waited for.
-          new Consistency(c.path("model").asText(app.path("pieces").asInt(0) > 0 ? "eventual" : "bounded"),
-              c.path("maxDelay").asInt(2)),
-          app.path("seed").asLong(1), app.path("curvePoints").asInt(20),
-          (float) app.path("filters").path("significantlyModified").asDouble(0),
-          app.path("evalEveryEpoch").asBoolean(true), app.path("targetLogloss").asDouble(Double.NaN),
-          app.path("pieces").asInt(0), app.path("earlyStopping").path("patience").asInt(0));
-    }
-  }
 
   @Override
   public String name() {
@@ -56,79 +34,18 @@ public final class SparseLogisticRegression implements AppType {
   }
 
   @Override
-  public void validate(SpecNode app) {
-    app.allowOnly("type", "data", "shards", "model", "hashBits", "epochs", "batchSize", "updater", "consistency", "seed",
-        "curvePoints", "filters", "evalEveryEpoch", "targetLogloss", "initialModel", "pieces", "earlyStopping");
-    int pieces = app.integerOr("pieces", 0, 0, 100_000);
-    app.optionalObject("earlyStopping").ifPresent(e -> {
-      e.allowOnly("patience");
-      e.integerOr("patience", 1, 1, 1000);
-      if (!e.has("patience")) {
-        throw e.error("patience", "is required: the epochs without a better test log loss after which training stops");
-      }
-      if (pieces > 0) {
-        throw e.error("patience", "early stopping scores the test split between epochs, which workers on pieces do "
-            + "not share; drop pieces or earlyStopping");
-      }
-      if (!app.bool("evalEveryEpoch", true)) {
-        throw e.error("patience", "early stopping needs the test split scored after every epoch: drop "
-            + "evalEveryEpoch: false");
-      }
-    });
-    if (app.has("initialModel") && app.text("initialModel").isBlank()) {
-      throw app.error("initialModel", "must name a model file that sparse-lr wrote (its app.model)");
-    }
-    app.bool("evalEveryEpoch", true);
-    if (app.has("targetLogloss")) {
-      double target = app.decimal("targetLogloss", 0);
-      if (!(target > 0 && target < 10)) {
-        throw app.error("targetLogloss", "must be a test log loss above 0 (such as 0.4510), got " + target);
-      }
-    }
-    app.optionalObject("filters").ifPresent(f -> {
-      f.allowOnly("significantlyModified", "keyCaching", "compression");
-      f.bool("keyCaching", false);
-      String compression = f.textOr("compression", "none");
-      if (!compression.equals("none") && !compression.equals("lz4")) {
-        throw f.error("compression", "must be none or lz4, got \"" + compression + "\"");
-      }
-      if (f.decimal("significantlyModified", 0) < 0) {
-        throw f.error("significantlyModified", "must be zero (off) or a positive threshold");
-      }
-    });
-    app.textOr("data", "");
-    app.textOr("shards", "");
-    if (app.has("data") && app.has("shards")) {
-      throw app.error("shards", "give data (a flights Parquet file) or shards (preprocessed), not both");
-    }
-    app.textOr("model", "");
-    app.integerOr("hashBits", 24, 16, 30);
-    app.integerOr("epochs", 3, 1, 1000);
-    app.integerOr("batchSize", 500, 1, 1_000_000);
-    app.integerOr("curvePoints", 20, 1, 1000);
-    app.optionalObject("updater").ifPresent(u -> {
-      u.allowOnly("type", "rate", "l1", "l2", "beta");
-      String type = u.textOr("type", "ftrl");
-      try {
-        new UpdaterSpec(type, (float) u.decimal("rate", 0.05), (float) u.decimal("l1", 0),
-            (float) u.decimal("l2", 0), (float) u.decimal("beta", 1))
-            .create();
-      } catch (IllegalArgumentException e) {
-        throw u.error(e.getMessage());
-      }
-    });
-    app.optionalObject("consistency").ifPresent(c -> {
-      c.allowOnly("model", "maxDelay");
-      if (pieces > 0 && !c.textOr("model", "eventual").equals("eventual")) {
-        throw c.error("model", "must be eventual with pieces: workers join and leave a job that hands out pieces, "
-            + "so no worker's clock can be waited for; drop pieces for " + c.text("model") + " consistency");
-      }
-      try {
-        new Consistency(c.textOr("model", "bounded"), c.integerOr("maxDelay", 2, 0, 1_000_000));
-      } catch (IllegalArgumentException e) {
-        throw c.error("model", e.getMessage());
-      }
-    });
+  public Class<LrSettings> settingsType() {
+    return LrSettings.class;
+  }
+
+  @Override
+  public Class<LrResult> resultType() {
+    return LrResult.class;
+  }
+
+  @Override
+  public DataFilters filters(LrSettings settings) {
+    return settings.dataFilters();
   }
 
   /** A {@code data} or {@code model} path without a scheme that is relative is a local file next to the spec. */
@@ -138,9 +55,8 @@ public final class SparseLogisticRegression implements AppType {
   }
 
   @Override
-  public java.util.Optional<InitialModel> initialModel(JsonNode app) {
-    return app.hasNonNull("initialModel") ? java.util.Optional.of(new InitialModel(TABLE, app.get("initialModel").asText()))
-        : java.util.Optional.empty();
+  public Optional<InitialModel> initialModel(LrSettings settings) {
+    return Optional.ofNullable(settings.initialModel()).map(path -> new InitialModel(TABLE, path));
   }
 
   /**
@@ -148,17 +64,17 @@ public final class SparseLogisticRegression implements AppType {
    * model are there and read as what they must be.
    */
   @Override
-  public void checkInputs(JsonNode app, int workers, Configuration conf) throws java.io.IOException {
-    if (app.hasNonNull("data")) {
-      Path data = new Path(app.get("data").asText());
+  public void checkInputs(LrSettings app, int workers, Configuration conf) throws java.io.IOException {
+    if (!app.data().isEmpty()) {
+      Path data = new Path(app.data());
       org.apache.hadoop.fs.FileSystem fs = data.getFileSystem(conf);
       if (!fs.exists(data) || fs.getFileStatus(data).isDirectory()) {
         throw new dev.psyarn.specs.SpecException("data", "no flights Parquet file at " + data);
       }
     }
-    if (app.hasNonNull("shards")) {
-      String dir = app.get("shards").asText();
-      int parts = app.path("pieces").asInt(0);
+    if (!app.shards().isEmpty()) {
+      String dir = app.shards();
+      int parts = app.pieces();
       int needed = parts > 0 ? parts : workers;
       for (int i = 0; i < needed; i++) {
         Path shard = new Path(dir, ShardFormat.fileName(ShardFormat.TRAIN, i));
@@ -174,8 +90,8 @@ public final class SparseLogisticRegression implements AppType {
         throw new dev.psyarn.specs.SpecException("shards", e.getMessage() + ": worker 0 scores the test split");
       }
     }
-    if (app.hasNonNull("initialModel")) {
-      Path file = new Path(app.get("initialModel").asText());
+    if (app.initialModel() != null) {
+      Path file = new Path(app.initialModel());
       try {
         LogisticModel.read(conf, file);
       } catch (java.io.IOException e) {
@@ -194,14 +110,14 @@ public final class SparseLogisticRegression implements AppType {
    * Parquet rows whose index modulo N is the part), and each epoch hands out every part once.
    */
   @Override
-  public PieceLayout pieces(JsonNode app, int workers) {
-    int parts = app.path("pieces").asInt(0);
-    return parts > 0 ? new PieceLayout(app.path("epochs").asInt(3), parts) : PieceLayout.NONE;
+  public PieceLayout pieces(LrSettings app, int workers) {
+    int parts = app.pieces();
+    return parts > 0 ? new PieceLayout(app.epochs(), parts) : PieceLayout.NONE;
   }
 
   @Override
-  public Map<String, Double> run(WorkerContext context) throws Exception {
-    Settings s = Settings.of(context.config());
+  public LrResult run(WorkerContext<LrSettings> context) throws Exception {
+    LrSettings s = context.settings();
     if (s.pieces() > 0) {
       return LrOnPieces.run(context, s);
     }
@@ -221,14 +137,14 @@ public final class SparseLogisticRegression implements AppType {
     }
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     KVWorker kv = context.kv();
-    kv.createTable(TABLE, 1, s.updater());
+    kv.createTable(TABLE, 1, s.updaterSpec());
     EarlyStopping stopping = s.patience() > 0 ? new EarlyStopping(s.patience()) : null;
     if (stopping != null) {
       kv.createTable(EarlyStopping.CONTROL_TABLE, 1);
     }
     context.coordinator().barrier("lr-loaded");
 
-    Map<String, Double> results = new LinkedHashMap<>();
+    LrResult results = new LrResult();
     long trainStart = System.nanoTime();
     long evalNanos = 0;
     Trainer trainer = new Trainer(kv, biasKey, s);
@@ -306,13 +222,12 @@ public final class SparseLogisticRegression implements AppType {
    * (the worker's heartbeats). Returns the next curve point.
    */
   static int pass(Trainer trainer, Examples data, int[] order, int batchSize, long every, int point,
-      Map<String, Double> results, Map<String, Double> live) {
+      LrResult results, Map<String, Double> live) {
     for (int from = 0; from < order.length; from += batchSize) {
       int to = Math.min(order.length, from + batchSize);
       trainer.step(data, order, from, to, to < order.length ? to : -1, Math.min(order.length, to + batchSize));
       if (trainer.examplesSeen() >= (point + 1) * every) {
-        results.put("curve." + point + ".examples", (double) trainer.examplesSeen());
-        results.put("curve." + point + ".logloss", trainer.recentLogloss());
+        results.curve().add(new LrResult.CurvePoint(trainer.examplesSeen(), trainer.recentLogloss()));
         live.put("train.examples", (double) trainer.examplesSeen()); // the heartbeats carry them
         live.put("train.logloss", trainer.recentLogloss());
         point++;
@@ -322,8 +237,8 @@ public final class SparseLogisticRegression implements AppType {
   }
 
   /** Worker 0, after training: the final test scores, and the model file when the spec names one. */
-  static void scoreAndWrite(KVWorker kv, TestSet test, Settings s, double trainSeconds, boolean sharded,
-      long biasKey, Configuration conf, Map<String, Double> results) throws java.io.IOException {
+  static void scoreAndWrite(KVWorker kv, TestSet test, LrSettings s, double trainSeconds, boolean sharded,
+      long biasKey, Configuration conf, LrResult results) throws java.io.IOException {
     Map<String, Double> scored = test.score(kv, TABLE);
     results.putAll(scored);
     recordEpoch(results, s, s.epochs() - 1, trainSeconds, scored);
@@ -364,13 +279,11 @@ public final class SparseLogisticRegression implements AppType {
    * Records one epoch's test scores ({@code test.epoch.N.*}, N from 1) and, the first time the log
    * loss reaches the spec's {@code targetLogloss}, the training seconds and epochs it took.
    */
-  static void recordEpoch(Map<String, Double> results, Settings s, int epoch, double trainedSeconds,
+  static void recordEpoch(LrResult results, LrSettings s, int epoch, double trainedSeconds,
       Map<String, Double> scored) {
-    String prefix = "test.epoch." + (epoch + 1) + ".";
-    results.put(prefix + "seconds", trainedSeconds);
-    results.put(prefix + "logloss", scored.get("test.logloss"));
-    results.put(prefix + "auc", scored.get("test.auc"));
-    if (!Double.isNaN(s.targetLogloss()) && !results.containsKey("train.secondsToTarget")
+    results.epochs().add(new LrResult.EpochScore(epoch + 1, trainedSeconds, scored.get("test.logloss"),
+        scored.get("test.auc")));
+    if (!Double.isNaN(s.targetLogloss()) && !results.has("train.secondsToTarget")
         && scored.get("test.logloss") <= s.targetLogloss()) {
       results.put("train.secondsToTarget", trainedSeconds);
       results.put("train.epochsToTarget", (double) (epoch + 1));
@@ -392,30 +305,21 @@ public final class SparseLogisticRegression implements AppType {
   }
 
   @Override
-  public Map<String, Object> summarize(List<Map<String, Double>> results) {
+  public Map<String, Object> combine(LrSettings settings, List<LrResult> results) {
     Map<String, Object> summary = new LinkedHashMap<>();
     if (results.isEmpty()) {
       return summary;
     }
-    Map<String, Double> first = results.get(0);
+    LrResult first = results.get(0);
     for (String key : List.of("test.logloss", "test.auc", "test.accuracy", "test.examples", "model.keys",
         "model.written", "train.secondsToTarget", "train.epochsToTarget", "train.bestEpoch", "train.epochsRun")) {
-      if (first.containsKey(key)) {
-        summary.put(key, first.get(key));
+      if (first.has(key)) {
+        summary.put(key, first.figures().get(key));
       }
     }
     // Worker 0's test scores after each epoch: training seconds (scoring pauses excluded) → scores.
-    List<Map<String, Double>> testCurve = new ArrayList<>();
-    for (int e = 1; first.containsKey("test.epoch." + e + ".logloss"); e++) {
-      Map<String, Double> row = new LinkedHashMap<>();
-      row.put("epoch", (double) e);
-      row.put("seconds", first.get("test.epoch." + e + ".seconds"));
-      row.put("logloss", first.get("test.epoch." + e + ".logloss"));
-      row.put("auc", first.get("test.epoch." + e + ".auc"));
-      testCurve.add(row);
-    }
-    if (!testCurve.isEmpty()) {
-      summary.put("testCurve", testCurve);
+    if (!first.epochs().isEmpty()) {
+      summary.put("testCurve", first.epochs());
     }
     double examples = 0;
     double seconds = 0;
@@ -426,31 +330,26 @@ public final class SparseLogisticRegression implements AppType {
     Map<String, Object> curves = new LinkedHashMap<>();
     Map<String, Double> waits = new LinkedHashMap<>();
     for (int w = 0; w < results.size(); w++) {
-      Map<String, Double> r = results.get(w);
-      waits.put("worker" + w, Math.round(r.getOrDefault("train.waitSeconds", 0.0) * 100) / 100.0);
-      examples += r.getOrDefault("train.examples", 0.0);
-      seconds = Math.max(seconds, r.getOrDefault("train.seconds", 0.0));
-      staleness = Math.max(staleness, r.getOrDefault("train.maxStaleness", 0.0));
-      updatesSent += r.getOrDefault("filter.updatesSent", 0.0);
-      updatesHeld += r.getOrDefault("filter.updatesHeld", 0.0);
-      resumed += r.getOrDefault("train.resumedSteps", 0.0);
-      List<double[]> curve = new ArrayList<>();
-      for (int p = 0; r.containsKey("curve." + p + ".examples"); p++) {
-        curve.add(new double[] {r.get("curve." + p + ".examples"), r.get("curve." + p + ".logloss")});
-      }
-      curves.put("worker" + w, curve);
+      LrResult r = results.get(w);
+      waits.put("worker" + w, Math.round(r.get("train.waitSeconds", 0) * 100) / 100.0);
+      examples += r.get("train.examples", 0);
+      seconds = Math.max(seconds, r.get("train.seconds", 0));
+      staleness = Math.max(staleness, r.get("train.maxStaleness", 0));
+      updatesSent += r.get("filter.updatesSent", 0);
+      updatesHeld += r.get("filter.updatesHeld", 0);
+      resumed += r.get("train.resumedSteps", 0);
+      curves.put("worker" + w, r.curve().stream().map(p -> new double[] {p.examples(), p.logloss()}).toList());
     }
     summary.put("train.examples", (long) examples);
     summary.put("train.seconds", seconds);
     summary.put("train.maxStaleness", (long) staleness);
     // Steps replacement workers found applied by their predecessors and did not redo.
     summary.put("train.resumedSteps", (long) resumed);
-    if (results.stream().anyMatch(r -> r.containsKey("train.pieces"))) {
+    if (results.stream().anyMatch(r -> r.has("train.pieces"))) {
       // Pieces done over all workers (one redone after its worker was lost counts again), and
       // the parts' data each worker loaded (the AM gives a worker the parts it has first).
-      summary.put("train.pieces", results.stream().mapToLong(r -> r.getOrDefault("train.pieces", 0.0).longValue()).sum());
-      summary.put("train.partsLoaded",
-          results.stream().mapToLong(r -> r.getOrDefault("train.partsLoaded", 0.0).longValue()).sum());
+      summary.put("train.pieces", results.stream().mapToLong(r -> (long) r.get("train.pieces", 0)).sum());
+      summary.put("train.partsLoaded", results.stream().mapToLong(r -> (long) r.get("train.partsLoaded", 0)).sum());
     }
     summary.put("train.waitSeconds", waits);
     summary.put("filter.updatesSent", (long) updatesSent);

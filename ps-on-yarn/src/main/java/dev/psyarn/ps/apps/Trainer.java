@@ -14,7 +14,7 @@ final class Trainer {
 
   private final KVWorker kv;
   private final long biasKey;
-  private final SparseLogisticRegression.Settings settings;
+  private final LrSettings settings;
   private final ArrayDeque<Long> pending = new ArrayDeque<>();
   private final SignificantlyModifiedFilter filter;
   /** A batch whose weights were asked for: its examples, keys, weights (once arrived) and pull. */
@@ -42,7 +42,7 @@ final class Trainer {
   /** The number of the next push of a piece's. */
   private long pieceSeq;
 
-  Trainer(KVWorker kv, long biasKey, SparseLogisticRegression.Settings settings) {
+  Trainer(KVWorker kv, long biasKey, LrSettings settings) {
     this.kv = kv;
     this.biasKey = biasKey;
     this.settings = settings;
@@ -225,7 +225,7 @@ final class Trainer {
     int[] index = indexKeys(data, order, from, to);
     long[] batchKeys = Arrays.copyOf(keys, unique);
     float[] w = new float[unique];
-    int required = settings.consistency().requiredClock(iteration);
+    int required = settings.consistencyModel().requiredClock(iteration);
     return new Batch(from, to, batchKeys, index, w, required,
         kv.pull(SparseLogisticRegression.TABLE, batchKeys, w, required));
   }

@@ -1,2 +1,2 @@
-/** The jobs that workers run against the servers, each an {@link dev.psyarn.ps.apps.AppType}. */
+/** psyarn's built-in applications ({@code counter}, {@code sparse-lr}), written on {@link dev.psyarn.ps.api}. */
 package dev.psyarn.ps.apps;

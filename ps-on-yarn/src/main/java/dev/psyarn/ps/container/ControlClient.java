@@ -103,9 +103,9 @@ public final class ControlClient implements AutoCloseable {
         new dev.psyarn.ps.wire.ControlMessages.NextPiece(containerId, finished)).join()).piece();
   }
 
-  /** Reports a worker's final results. */
-  public void finished(Map<String, Double> results) {
-    am.call(new Finished(containerId, new HashMap<>(results))).join();
+  /** Reports a worker's final result (the app's, as JSON) and its data plane figures. */
+  public void finished(String result, Map<String, Double> figures) {
+    am.call(new Finished(containerId, result, new HashMap<>(figures))).join();
   }
 
   /** Completes when the AM asks this container to stop, or is gone. */

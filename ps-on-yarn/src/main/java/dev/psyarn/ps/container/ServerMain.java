@@ -47,6 +47,8 @@ public final class ServerMain {
 
   static int run(Map<String, String> environment) throws Exception {
     ContainerBootstrap boot = ContainerBootstrap.fromEnvironment(environment);
+    // The app's own update rules (Updaters, ServerHandles) are found in its jars.
+    dev.psyarn.ps.api.Applications.fromEnvironment(environment, ServerMain.class.getClassLoader());
     ServerStateEnv state = ServerStateEnv.from(environment);
     int index = boot.env().index();
     int numServers = boot.env().numServers();

@@ -2,14 +2,12 @@ package dev.psyarn.ps.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.psyarn.ps.apps.AppType;
-import dev.psyarn.ps.apps.AppTypes;
-import dev.psyarn.ps.apps.WorkerContext;
+import dev.psyarn.ps.api.Applications;
+import dev.psyarn.ps.api.ConfiguredApp;
 import dev.psyarn.ps.transport.RpcClient;
 import dev.psyarn.ps.wire.ControlMessages.ClusterView;
 import dev.psyarn.ps.wire.Protocols;
 import dev.psyarn.ps.worker.KVWorker;
-import dev.psyarn.specs.SpecNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +38,13 @@ public final class WorkerMain {
   static int run(Map<String, String> environment) throws Exception {
     ContainerBootstrap boot = ContainerBootstrap.fromEnvironment(environment);
     JsonNode config = new ObjectMapper().readTree(boot.env().appJson());
-    AppType app = AppTypes.get(SpecNode.root(config));
+    ClassLoader loader = Applications.fromEnvironment(environment, WorkerMain.class.getClassLoader());
+    ConfiguredApp<?, ?, ?> app = Applications.configure(config, loader);
     try (ControlClient control = boot.control()) {
       control.register(boot.env().role(), boot.env().index(), boot.host(), 0);
       List<RpcClient> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
       List<ServerLink> links = new java.util.concurrent.CopyOnWriteArrayList<>();
-      WorkerLayouts layouts = new WorkerLayouts(control, connector(boot, servers, dev.psyarn.ps.wire.DataFilters.of(config)),
+      WorkerLayouts layouts = new WorkerLayouts(control, connector(boot, servers, app.filters()),
           links);
       Map<String, Double> live = new java.util.concurrent.ConcurrentHashMap<>();
       java.util.function.Supplier<Map<String, Double>> figures = () -> {
@@ -63,13 +62,14 @@ public final class WorkerMain {
       try (KVWorker kv = layouts.connect(view, boot.env().index())) {
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
-        Map<String, Double> results = new LinkedHashMap<>(app.run(new WorkerContext(boot.env().index(),
-            view.numWorkers(), kv, control::barrier, config, control::nextPiece, live)));
+        Thread.currentThread().setContextClassLoader(loader);
+        String result = app.run(boot.env().index(), view.numWorkers(), kv, control::barrier, control::nextPiece, live);
         // Done: this worker holds no server's clock back any more (nor a checkpoint's cut).
         kv.waitFor(kv.clock(Integer.MAX_VALUE));
-        results.putAll(metrics(servers, links));
-        control.finished(results);
-        LOG.info("worker {} finished: {}", boot.env().index(), results);
+        Map<String, Double> traffic = metrics(servers, links);
+        control.finished(result, traffic);
+        LOG.info("worker {} finished: {} {}", boot.env().index(), result.length() > 2000 ? result.substring(0, 2000)
+            + "…" : result, traffic);
       }
     }
     return 0;

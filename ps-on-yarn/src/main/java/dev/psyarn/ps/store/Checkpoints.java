@@ -132,7 +132,8 @@ public final class Checkpoints {
     out.writeInt(s.tables().size());
     for (ServerSnapshot.Table t : s.tables()) {
       out.writeInt(t.id());
-      out.writeUTF(t.updater().type());
+      // An app rule's options follow its class name after a '?' (none for psyarn's updaters).
+      out.writeUTF(t.updater().options().isEmpty() ? t.updater().type() : t.updater().type() + "?" + t.updater().options());
       out.writeFloat(t.updater().rate());
       out.writeFloat(t.updater().l1());
       out.writeFloat(t.updater().l2());
@@ -244,7 +245,9 @@ public final class Checkpoints {
     List<ServerSnapshot.Table> tables = new ArrayList<>();
     for (int i = count(in.readInt(), file); i > 0; i--) {
       int id = in.readInt();
-      UpdaterSpec updater = new UpdaterSpec(in.readUTF(), in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat());
+      String[] rule = in.readUTF().split("\\?", 2);
+      UpdaterSpec updater = new UpdaterSpec(rule[0], in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat(),
+          rule.length > 1 ? rule[1] : "");
       Map<Integer, Long> ledger = new TreeMap<>();
       for (int e = count(in.readInt(), file); e > 0; e--) {
         ledger.put(in.readInt(), in.readLong());

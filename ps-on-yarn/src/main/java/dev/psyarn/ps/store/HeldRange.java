@@ -1,6 +1,7 @@
 package dev.psyarn.ps.store;
 
 import dev.psyarn.ps.transport.PeerChannel;
+import dev.psyarn.ps.update.Updater;
 import dev.psyarn.ps.update.UpdaterSpec;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +18,36 @@ final class HeldRange {
   static final class Table {
     final KeyValueTable values;
     final UpdaterSpec spec;
+    /** The app's own handle, which keeps the table's state instead of {@link #values}; null for a per-key rule. */
+    final dev.psyarn.ps.api.ServerHandle handle;
     final PushLedger ledger = new PushLedger();
     /** Origins the old holders had applied to different points, after a change of layout; null for none. */
     SplitLedger split;
     final List<Replica> replicas;
 
     Table(int width, UpdaterSpec spec, List<Replica> replicas) {
-      this.values = new KeyValueTable(width, spec.create());
+      this.handle = spec.handle() ? spec.createHandle() : null;
+      this.values = new KeyValueTable(width, handle == null ? spec.create() : Updater.SUM);
       this.spec = spec;
       this.replicas = new CopyOnWriteArrayList<>(replicas);
+    }
+
+    /** Applies a push, to the handle or the values (under the table's lock). */
+    void add(long[] keys, java.nio.FloatBuffer pushed, boolean afterCut) {
+      if (handle != null) {
+        handle.push(keys, pushed.duplicate(), values.width());
+      } else {
+        values.add(keys, pushed, afterCut);
+      }
+    }
+
+    /** Reads the values of {@code keys} into {@code out} (under the table's lock). */
+    void get(long[] keys, java.nio.FloatBuffer out) {
+      if (handle != null) {
+        handle.pull(keys, out, values.width());
+      } else {
+        values.get(keys, out);
+      }
     }
 
     /** The keys the table holds now, under its lock (which pushes to it hold). */

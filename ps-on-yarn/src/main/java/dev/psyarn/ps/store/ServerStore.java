@@ -237,9 +237,26 @@ public final class ServerStore implements RequestHandler {
       reply.ok(new KeyList(range(list.range()).table(list.table()).keys()));
     } else if (request instanceof CreateTable create) {
       UpdaterSpec spec = create.updater() == null ? UpdaterSpec.SUM : create.updater();
+      try {
+        if (spec.handle() && (cuts.enabled() || ranges.size() > 1)) {
+          reply.error("table " + create.table() + "'s server handle " + spec.type() + " keeps its own state, which "
+              + "psyarn cannot " + (cuts.enabled() ? "checkpoint" : "replicate") + ": drop the job's "
+              + (cuts.enabled() ? "checkpoint" : "replication") + ", or make the rule a per-key Updater");
+          return;
+        }
+      } catch (IllegalArgumentException e) {
+        reply.error("table " + create.table() + ": " + e.getMessage());
+        return;
+      }
       for (HeldRange range : ranges.values()) {
-        HeldRange.Table table = range.create(create.table(), create.width(), spec);
-        if (table.values.width() != create.width() || !table.spec.create().equals(spec.create())) {
+        HeldRange.Table table;
+        try {
+          table = range.create(create.table(), create.width(), spec);
+        } catch (IllegalArgumentException e) {
+          reply.error("table " + create.table() + ": " + e.getMessage());
+          return;
+        }
+        if (table.values.width() != create.width() || !sameRule(table.spec, spec)) {
           reply.error("table " + create.table() + " exists with width " + table.values.width() + " and updater "
               + table.spec.type() + ", not " + create.width() + " and " + spec.type());
           return;
@@ -285,7 +302,7 @@ public final class ServerStore implements RequestHandler {
         table.split = null;
       }
       forwarded = replicas.forward(range, table, push);
-      table.values.add(push.keys(), push.values(), afterCut); // a view of the received frame: applied now, not kept
+      table.add(push.keys(), push.values(), afterCut); // a view of the received frame: applied now, not kept
     }
     keysPushed.addAndGet(push.keys().length);
     if (forwarded == null) {
@@ -306,9 +323,9 @@ public final class ServerStore implements RequestHandler {
     synchronized (table) {
       if (table.split != null && table.split.splits(r.origin(), r.seq())) {
         ReceivedPush part = table.split.missingPart(new ReceivedPush(r.table(), r.keys(), r.values(), r.origin(), r.seq()));
-        table.values.add(part.keys(), part.values(), false);
+        table.add(part.keys(), part.values(), false);
       } else if (table.ledger.firstTime(r.origin(), r.seq())) {
-        table.values.add(r.keys(), r.values(), false); // a view of the received frame
+        table.add(r.keys(), r.values(), false); // a view of the received frame
         if (table.split != null && table.split.passed(r.origin(), r.seq())) {
           table.split = null;
         }
@@ -379,6 +396,12 @@ public final class ServerStore implements RequestHandler {
     if (range == null) {
       throw new IllegalArgumentException("server " + server + " holds no range " + f.range() + "; it holds " + ranges());
     }
+    range.tables.forEach((id, table) -> {
+      if (table.handle != null) {
+        throw new IllegalArgumentException("table " + id + " is kept by the app's server handle " + table.spec.type()
+            + ", whose state psyarn cannot move to another server: this job's servers cannot be flexed");
+      }
+    });
     Partitioner next = Partitioner.create(f.partitioner(), f.numServers(), f.virtualNodes());
     int target = f.target();
     int[] clocks;
@@ -489,9 +512,14 @@ public final class ServerStore implements RequestHandler {
     // The values are read when the answer is written: from the table straight into the frame.
     reply.ok(new PullAnswer(pull.keys().length * table.values.width(), clockNow, out -> {
       synchronized (table) {
-        table.values.get(pull.keys(), out);
+        table.get(pull.keys(), out);
       }
     }));
+  }
+
+  /** Whether two update rules are the same: equal settings, or psyarn updaters that behave the same. */
+  private static boolean sameRule(UpdaterSpec a, UpdaterSpec b) {
+    return a.equals(b) || (a.builtIn() && b.builtIn() && a.create().equals(b.create()));
   }
 
   private int workerClock(int worker) {

@@ -97,8 +97,8 @@ public final class ControlMessages {
   /** Waits until every worker has reached the barrier of this name; answered with {@link Ack}. */
   public record Barrier(String name, String containerId) {}
 
-  /** A worker's final results; after the answer it exits 0. */
-  public record Finished(String containerId, HashMap<String, Double> results) {}
+  /** A worker's final result: the app's, as JSON, and its data plane figures; after the answer it exits 0. */
+  public record Finished(String containerId, String result, HashMap<String, Double> figures) {}
 
   /**
    * The job's owner asks the AM to end the job as KILLED: it stops every container and writes its

@@ -1,13 +1,15 @@
 package dev.psyarn.ps.apps;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.ps.api.Application;
+import dev.psyarn.ps.api.ConfiguredApp;
+import dev.psyarn.ps.api.WorkerContext;
 import dev.psyarn.ps.store.ServerStore;
 import dev.psyarn.ps.transport.InProcessChannel;
 import dev.psyarn.ps.worker.ConsistentHashRing;
 import dev.psyarn.ps.worker.KVWorker;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,25 +22,32 @@ import java.util.concurrent.Future;
  */
 public final class InProcessJob {
 
-  /** The workers' results in worker order, and the servers. */
-  public record Outcome(List<Map<String, Double>> results, ServerStore[] servers) {}
+  /** The workers' results in worker order (each through its JSON, as it travels to the AM), and the servers. */
+  public record Outcome<R>(List<R> results, ServerStore[] servers) {}
 
   private InProcessJob() {}
 
-  public static Outcome run(AppType app, JsonNode config, int workers, int servers) throws Exception {
+  /** Runs {@code app} with the settings the {@code app} section {@code config} binds to. */
+  public static <S, R, T> Outcome<R> run(Application<S, R, T> app, JsonNode config, int workers, int servers)
+      throws Exception {
+    return run(ConfiguredApp.of(app, config), workers, servers);
+  }
+
+  public static <S, R, T> Outcome<R> run(ConfiguredApp<S, R, T> job, int workers, int servers) throws Exception {
+    Application<S, R, T> app = job.app();
     ServerStore[] stores = new ServerStore[servers];
     for (int s = 0; s < servers; s++) {
       stores[s] = new ServerStore(workers);
     }
     CyclicBarrier barrier = new CyclicBarrier(workers);
-    InProcessPieces pieces = new InProcessPieces(app.pieces(config, workers).total());
+    InProcessPieces pieces = new InProcessPieces(job.pieces(workers).total());
     ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
       Thread t = new Thread(r, "in-process-worker");
       t.setDaemon(true);
       return t;
     });
     try {
-      List<Future<Map<String, Double>>> futures = new ArrayList<>();
+      List<Future<R>> futures = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
         int index = w;
         futures.add(pool.submit(() -> {
@@ -47,20 +56,20 @@ public final class InProcessJob {
             channels.add(new InProcessChannel(store));
           }
           KVWorker kv = new KVWorker(index, new ConsistentHashRing(servers, 128), channels);
-          return app.run(new WorkerContext(index, workers, kv, name -> {
+          return job.result(job.toJson(app.run(new WorkerContext<>(index, workers, kv, name -> {
             try {
               barrier.await();
             } catch (Exception e) {
               throw new IllegalStateException("barrier " + name + " broken", e);
             }
-          }, config, pieces::next));
+          }, job.settings(), pieces::next))));
         }));
       }
-      List<Map<String, Double>> results = new ArrayList<>();
-      for (Future<Map<String, Double>> f : futures) {
+      List<R> results = new ArrayList<>();
+      for (Future<R> f : futures) {
         results.add(f.get());
       }
-      return new Outcome(results, stores);
+      return new Outcome<>(results, stores);
     } finally {
       pool.shutdownNow();
     }

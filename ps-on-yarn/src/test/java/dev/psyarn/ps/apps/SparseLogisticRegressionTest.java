@@ -54,10 +54,10 @@ class SparseLogisticRegressionTest {
     ServerStore[] stores = {new ServerStore(1), new ServerStore(1)};
     KVWorker kv = new KVWorker(0, new ConsistentHashRing(2, 16),
         List.of(new InProcessChannel(stores[0]), new InProcessChannel(stores[1])));
-    SparseLogisticRegression.Settings settings = SparseLogisticRegression.Settings.of(new ObjectMapper().readTree(
+    LrSettings settings = lrSettings(new ObjectMapper().readTree(
         "{\"data\":\"x\",\"updater\":{\"type\":\"ftrl\",\"rate\":0.1},\"consistency\":{\"model\":\"sequential\"}}"));
     long bias = 1L << 24;
-    kv.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
+    kv.createTable(SparseLogisticRegression.TABLE, 1, settings.updaterSpec());
     Examples train = synthetic(20_000, 1);
     Trainer trainer = new Trainer(kv, bias, settings);
     int[] order = new int[train.size()];
@@ -136,17 +136,21 @@ class SparseLogisticRegressionTest {
     var config = new ObjectMapper().readTree("{\"type\":\"sparse-lr\",\"shards\":\"" + dir.toUri()
         + "\",\"model\":\"" + modelFile.toUri() + "\",\"epochs\":40,\"batchSize\":10,"
         + "\"updater\":{\"type\":\"sgd\",\"rate\":2.0},\"earlyStopping\":{\"patience\":2}}");
-    InProcessJob.Outcome outcome = InProcessJob.run(app, config, 2, 2);
-    Map<String, Double> first = outcome.results().get(0);
-    int run = first.get("train.epochsRun").intValue();
-    int best = first.get("train.bestEpoch").intValue();
+    InProcessJob.Outcome<LrResult> outcome = InProcessJob.run(app, config, 2, 2);
+    LrResult first = outcome.results().get(0);
+    int run = (int) first.get("train.epochsRun", 0);
+    int best = (int) first.get("train.bestEpoch", 0);
     assertTrue(run < 40, "stopped early: " + first);
     assertEquals(run - 2, best, "stopped two epochs after the best: " + first);
-    assertEquals(first.get("test.epoch." + best + ".logloss"), first.get("test.logloss"), "the job's score is the best epoch's");
-    for (int e = 1; e <= run; e++) {
-      assertTrue(first.get("test.epoch." + e + ".logloss") >= first.get("test.logloss"), "epoch " + e + ": " + first);
+    assertEquals(run, first.epochs().size(), "every epoch run was scored");
+    assertEquals(best, first.epochs().get(best - 1).epoch());
+    assertEquals(first.epochs().get(best - 1).logloss(), first.figures().get("test.logloss"),
+        "the job's score is the best epoch's");
+    for (LrResult.EpochScore e : first.epochs()) {
+      assertTrue(e.logloss() >= first.figures().get("test.logloss"), "epoch " + e + ": " + first);
     }
-    assertEquals(outcome.results().get(0).get("train.examples"), outcome.results().get(1).get("train.examples"),
+    assertEquals(outcome.results().get(0).figures().get("train.examples"),
+        outcome.results().get(1).figures().get("train.examples"),
         "every worker stopped after the same epoch");
     // The model file is the best epoch's: scored again, it gives that epoch's test loss.
     LogisticModel model = LogisticModel.read(new org.apache.hadoop.conf.Configuration(),
@@ -157,7 +161,7 @@ class SparseLogisticRegressionTest {
       long[] keys = java.util.Arrays.copyOfRange(test.keys, test.offsets[i], test.offsets[i + 1]);
       logloss += Metrics.logloss(model.predict(keys, keys.length), test.labels[i]);
     }
-    assertEquals(first.get("test.logloss"), logloss / test.size(), 1e-4, "the written model is the best epoch's");
+    assertEquals(first.figures().get("test.logloss"), logloss / test.size(), 1e-4, "the written model is the best epoch's");
   }
 
   @Test
@@ -167,23 +171,23 @@ class SparseLogisticRegressionTest {
     writeShards(dir, synthetic(2_000, 6), dev.psyarn.mapreduce.shard.ShardFormat.TEST, 1);
     var config = new ObjectMapper().readTree("{\"type\":\"sparse-lr\",\"shards\":\"" + dir.toUri()
         + "\",\"pieces\":4,\"epochs\":2,\"batchSize\":100,\"updater\":{\"type\":\"ftrl\",\"rate\":0.1}}");
-    assertEquals(new AppType.PieceLayout(2, 4), app.pieces(config, 2));
-    assertEquals("eventual", SparseLogisticRegression.Settings.of(config).consistency().model(),
+    assertEquals(new dev.psyarn.ps.api.PieceLayout(2, 4), app.pieces(lrSettings(config), 2));
+    assertEquals("eventual", lrSettings(config).consistency().model(),
         "workers come and go with pieces: no clock is waited for");
-    InProcessJob.Outcome outcome = InProcessJob.run(app, config, 2, 2);
-    Map<String, Object> summary = app.summarize(outcome.results());
+    InProcessJob.Outcome<LrResult> outcome = InProcessJob.run(app, config, 2, 2);
+    Map<String, Object> summary = app.combine(lrSettings(config), outcome.results());
     assertEquals(8L, summary.get("train.pieces"), "2 epochs of 4 parts");
     assertEquals(16_000L, summary.get("train.examples"), "every example once an epoch");
     double constant = -(0.3 * Math.log(0.3) + 0.7 * Math.log(0.7));
     assertTrue((Double) summary.get("test.logloss") < constant - 0.2, "logloss " + summary.get("test.logloss"));
-    assertEquals(2_000.0, outcome.results().get(0).get("test.examples"));
-    assertTrue(!outcome.results().get(1).containsKey("test.logloss"), "only worker 0 scores");
+    assertEquals(2_000.0, outcome.results().get(0).figures().get("test.examples"));
+    assertTrue(!outcome.results().get(1).has("test.logloss"), "only worker 0 scores");
   }
 
   @Test
   void aRedonePieceSkipsTheBatchesEveryServerHadAndServersDropAnyPushedAgain() throws Exception {
     ServerStore[] stores = {new ServerStore(2), new ServerStore(2)};
-    SparseLogisticRegression.Settings settings = SparseLogisticRegression.Settings.of(new ObjectMapper().readTree(
+    LrSettings settings = lrSettings(new ObjectMapper().readTree(
         "{\"data\":\"x\",\"pieces\":4,\"updater\":{\"type\":\"sgd\",\"rate\":0.1}}"));
     Examples piece = synthetic(1_000, 7);
     int[] order = java.util.stream.IntStream.range(0, piece.size()).toArray();
@@ -193,7 +197,7 @@ class SparseLogisticRegressionTest {
         List.of(new InProcessChannel(stores[0]), new InProcessChannel(stores[1])));
     // The first worker trains half the piece, then is lost.
     KVWorker lost = worker.apply(0);
-    lost.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
+    lost.createTable(SparseLogisticRegression.TABLE, 1, settings.updaterSpec());
     Trainer first = new Trainer(lost, bias, settings);
     first.startPiece(origin, lost.progress(origin).lastSeq());
     for (int from = 0; from < 500; from += 100) {
@@ -204,7 +208,7 @@ class SparseLogisticRegressionTest {
     lost.waitFor(lost.pull(SparseLogisticRegression.TABLE, new long[] {bias}, before));
     // Another worker is handed the piece: it goes on after the five batches every server has.
     KVWorker next = worker.apply(1);
-    next.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
+    next.createTable(SparseLogisticRegression.TABLE, 1, settings.updaterSpec());
     assertEquals(5, next.progress(origin).lastSeq());
     Trainer second = new Trainer(next, bias, settings);
     second.startPiece(origin, next.progress(origin).lastSeq());
@@ -252,7 +256,7 @@ class SparseLogisticRegressionTest {
       @Override
       public void close() {}
     };
-    SparseLogisticRegression.Settings settings = SparseLogisticRegression.Settings.of(new ObjectMapper().readTree(
+    LrSettings settings = lrSettings(new ObjectMapper().readTree(
         "{\"data\":\"x\",\"updater\":{\"type\":\"sgd\",\"rate\":0.1},\"consistency\":{\"model\":\"eventual\"}}"));
     long bias = 1L << 24;
     Examples train = synthetic(1_000, 3);
@@ -261,7 +265,7 @@ class SparseLogisticRegressionTest {
     List<dev.psyarn.ps.transport.PeerChannel> channels = List.of(direct, slow);
     for (int c = 0; c < 2; c++) {
       KVWorker kv = new KVWorker(0, new ConsistentHashRing(1, 16), List.of(channels.get(c)));
-      kv.createTable(SparseLogisticRegression.TABLE, 1, settings.updater());
+      kv.createTable(SparseLogisticRegression.TABLE, 1, settings.updaterSpec());
       Trainer trainer = new Trainer(kv, bias, settings);
       for (int from = 0; from < order.length; from += 100) {
         trainer.step(train, order, from, from + 100);
@@ -278,22 +282,29 @@ class SparseLogisticRegressionTest {
   @Test
   void validationNamesTheFieldAndRelativeDataPathsResolveAgainstTheSpec() throws Exception {
     ObjectMapper json = new ObjectMapper();
+    SpecException text = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> validate(SpecNode.root(
+        json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"updater\":{\"rate\":\"fast\"}}"))));
+    assertEquals("app.updater.rate", text.field());
+    assertTrue(text.getMessage().contains("must be a number, got \"fast\""), text.getMessage());
+    SpecException badRule = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> validate(SpecNode.root(
+        json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"filters\":{\"compression\":\"zip\"}}"))));
+    assertEquals("app.filters.compression", badRule.field());
     SpecNode bad = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"updater\":{\"type\":\"adam\"}}"));
-    assertEquals("updater", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(bad)).field());
+    assertEquals("app.updater", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> validate(bad)).field());
     SpecNode both = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"shards\":\"y\"}"));
-    assertEquals("shards", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(both)).field());
+    assertEquals("app.shards", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> validate(both)).field());
     SpecNode target = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"targetLogloss\":-1}"));
-    assertEquals("targetLogloss", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
-        () -> app.validate(target)).field());
+    assertEquals("app.targetLogloss", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+        () -> validate(target)).field());
     SpecNode bounded = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"pieces\":8,"
         + "\"consistency\":{\"model\":\"bounded\"}}"));
-    SpecException noClocks = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(bounded));
-    assertEquals("consistency.model", noClocks.field());
+    SpecException noClocks = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> validate(bounded));
+    assertEquals("app.consistency.model", noClocks.field());
     assertTrue(noClocks.getMessage().contains("must be eventual with pieces"), noClocks.getMessage());
     SpecNode negative = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"pieces\":-1}"));
-    assertEquals("pieces", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
-        () -> app.validate(negative)).field());
-    app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"pieces\":8,"
+    assertEquals("app.pieces", org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+        () -> validate(negative)).field());
+    validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"pieces\":8,"
         + "\"consistency\":{\"model\":\"eventual\"}}")));
     for (String[] bad2 : new String[][] {
         {"\"earlyStopping\":{}", "is required"},
@@ -302,12 +313,12 @@ class SparseLogisticRegressionTest {
         {"\"earlyStopping\":{\"patience\":2},\"evalEveryEpoch\":false", "drop evalEveryEpoch: false"},
         {"\"earlyStopping\":{\"epochs\":2}", "epochs"}}) {
       SpecNode stopping = SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\"," + bad2[0] + "}"));
-      SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> app.validate(stopping));
-      assertTrue(e.field().startsWith("earlyStopping"), bad2[0] + ": " + e.field());
+      SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> validate(stopping));
+      assertTrue(e.field().startsWith("app.earlyStopping"), bad2[0] + ": " + e.field());
       assertTrue(e.getMessage().contains(bad2[1]), bad2[0] + ": " + e.getMessage());
     }
-    app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"earlyStopping\":{\"patience\":3}}")));
-    app.validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"targetLogloss\":0.451,"
+    validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"earlyStopping\":{\"patience\":3}}")));
+    validate(SpecNode.root(json.readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"targetLogloss\":0.451,"
         + "\"evalEveryEpoch\":false}")));
     ObjectNode section = (ObjectNode) json.readTree("{\"type\":\"sparse-lr\",\"data\":\"data/f.parquet\"}");
     app.resolvePaths(section, URI.create("file:/home/me/examples/"));
@@ -344,20 +355,35 @@ class SparseLogisticRegressionTest {
   }
 
   @Test
-  void summaryKeepsWorkerZerosTestMetricsAndEveryWorkersCurve() {
-    Map<String, Double> first = new java.util.HashMap<>(Map.of("test.logloss", 0.45, "test.auc", 0.75,
-        "train.examples", 10.0, "train.seconds", 2.0, "curve.0.examples", 5.0, "curve.0.logloss", 0.5));
-    first.putAll(Map.of("test.epoch.1.seconds", 1.0, "test.epoch.1.logloss", 0.47, "test.epoch.1.auc", 0.7,
-        "test.epoch.2.seconds", 2.0, "test.epoch.2.logloss", 0.45, "test.epoch.2.auc", 0.75,
+  void summaryKeepsWorkerZerosTestMetricsAndEveryWorkersCurve() throws Exception {
+    LrResult first = new LrResult();
+    first.putAll(Map.of("test.logloss", 0.45, "test.auc", 0.75, "train.examples", 10.0, "train.seconds", 2.0,
         "train.secondsToTarget", 2.0, "train.epochsToTarget", 2.0));
-    Map<String, Object> summary = app.summarize(List.of(first, Map.of("train.examples", 12.0, "train.seconds", 3.0)));
+    first.curve().add(new LrResult.CurvePoint(5, 0.5));
+    first.epochs().add(new LrResult.EpochScore(1, 1.0, 0.47, 0.7));
+    first.epochs().add(new LrResult.EpochScore(2, 2.0, 0.45, 0.75));
+    LrResult second = new LrResult();
+    second.putAll(Map.of("train.examples", 12.0, "train.seconds", 3.0));
+    // As the AM gets them: each worker's result through its JSON.
+    var job = dev.psyarn.ps.api.ConfiguredApp.of(app, lrSettings(new ObjectMapper().readTree("{\"data\":\"x\"}")));
+    var combined = job.combine(List.of(job.toJson(first), job.toJson(second)));
+    Map<String, Object> summary = combined.result();
     assertEquals(0.45, summary.get("test.logloss"));
     assertEquals(2.0, summary.get("train.secondsToTarget"));
-    assertEquals(List.of(Map.of("epoch", 1.0, "seconds", 1.0, "logloss", 0.47, "auc", 0.7),
-        Map.of("epoch", 2.0, "seconds", 2.0, "logloss", 0.45, "auc", 0.75)), summary.get("testCurve"));
-    assertEquals(22L, summary.get("train.examples"));
+    assertEquals(List.of(Map.of("epoch", 1, "seconds", 1.0, "logloss", 0.47, "auc", 0.7),
+        Map.of("epoch", 2, "seconds", 2.0, "logloss", 0.45, "auc", 0.75)), summary.get("testCurve"));
+    assertEquals(Map.of("worker0", List.of(List.of(5.0, 0.5)), "worker1", List.of()), summary.get("lossCurve"));
+    assertEquals(22, ((Number) summary.get("train.examples")).intValue());
     assertEquals(3.0, summary.get("train.seconds"));
-    assertTrue(app.verify(summary).isEmpty());
-    assertTrue(app.verify(Map.of()).isPresent());
+    assertTrue(combined.wrong().isEmpty());
+    assertTrue(job.combine(List.of(job.toJson(second))).wrong().orElseThrow().contains("no test metrics"));
+  }
+
+  private void validate(SpecNode section) {
+    dev.psyarn.ps.api.ConfiguredApp.of(app, section.json());
+  }
+
+  static LrSettings lrSettings(com.fasterxml.jackson.databind.JsonNode section) {
+    return dev.psyarn.ps.api.ConfiguredApp.of(new SparseLogisticRegression(), section).settings();
   }
 }

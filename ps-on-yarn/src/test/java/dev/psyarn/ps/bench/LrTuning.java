@@ -14,8 +14,10 @@ public final class LrTuning {
   public static void main(String[] args) throws Exception {
     int workers = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     SparseLogisticRegression app = new SparseLogisticRegression();
-    InProcessJob.Outcome outcome = InProcessJob.run(app, new ObjectMapper().readTree(args[0]), workers, 2);
-    Map<String, Object> summary = app.summarize(outcome.results());
+    dev.psyarn.ps.api.ConfiguredApp<dev.psyarn.ps.apps.LrSettings, dev.psyarn.ps.apps.LrResult, Map<String, Object>> job =
+        dev.psyarn.ps.api.ConfiguredApp.of(app, new ObjectMapper().readTree(args[0]));
+    InProcessJob.Outcome<dev.psyarn.ps.apps.LrResult> outcome = InProcessJob.run(job, workers, 2);
+    Map<String, Object> summary = app.combine(job.settings(), outcome.results());
     summary.remove("lossCurve");
     System.out.println(summary);
   }
