@@ -92,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
     String data = preprocesses ? job.spec().preprocess().input() : app.data();
     int hashBits = preprocesses && !job.spec().preprocess().encoding().dictionary()
         ? job.spec().preprocess().encoding().bits() : app.hashBits();
-    Map<String, Object> liblinear = dev.psyarn.ps.bench.LiblinearBaseline.run(ctx.conf,
+    Map<String, Object> liblinear = dev.psyarn.ps.apps.LiblinearBaseline.run(ctx.conf,
         new org.apache.hadoop.fs.Path(data), hashBits);
     ctx.err.println(liblinear);
     File work = new File("target", "psyarn-bench").getAbsoluteFile();

@@ -74,7 +74,7 @@ public final class ServerMain {
       int colon = state.initialModel().indexOf(':');
       int table = Integer.parseInt(state.initialModel().substring(0, colon));
       Path path = new Path(state.initialModel().substring(colon + 1));
-      dev.psyarn.ps.apps.LogisticModel model = dev.psyarn.ps.apps.LogisticModel.read(conf, path);
+      dev.psyarn.ps.store.TableFile model = dev.psyarn.ps.store.TableFile.read(conf, path);
       store.initialValues(table, model.keys(), model.weights(), numServers == 1 ? null : partitioner);
       restored.put("warmStart.modelKeys", (double) model.size());
       LOG.info("server {}: table {} starts from the model {} ({} keys)", index, table, path, model.size());

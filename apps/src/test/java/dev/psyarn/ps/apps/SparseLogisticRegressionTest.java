@@ -1,5 +1,7 @@
 package dev.psyarn.ps.apps;
 
+import dev.psyarn.ps.api.InProcessJob;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

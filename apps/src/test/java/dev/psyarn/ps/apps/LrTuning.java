@@ -1,13 +1,13 @@
-package dev.psyarn.ps.bench;
+package dev.psyarn.ps.apps;
+
+import dev.psyarn.ps.api.InProcessJob;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.psyarn.ps.apps.InProcessJob;
-import dev.psyarn.ps.apps.SparseLogisticRegression;
 import java.util.Map;
 
 /**
  * Runs the sparse-lr app with in-process servers and worker threads (no YARN, no network) to try
- * settings quickly: {@code java -cp <test classpath> dev.psyarn.ps.bench.LrTuning '<app json>' [workers]}.
+ * settings quickly: {@code java -cp <test classpath> dev.psyarn.ps.apps.LrTuning '<app json>' [workers]}.
  */
 public final class LrTuning {
 

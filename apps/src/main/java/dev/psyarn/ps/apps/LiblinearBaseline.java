@@ -1,4 +1,4 @@
-package dev.psyarn.ps.bench;
+package dev.psyarn.ps.apps;
 
 import de.bwaldvogel.liblinear.Feature;
 import de.bwaldvogel.liblinear.FeatureNode;
@@ -9,7 +9,6 @@ import de.bwaldvogel.liblinear.Problem;
 import de.bwaldvogel.liblinear.SolverType;
 import dev.psyarn.mapreduce.flights.FlightsFeatures;
 import dev.psyarn.mapreduce.flights.FlightsParquet;
-import dev.psyarn.ps.apps.FlightsScoring;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.io.IOException;
 import java.util.ArrayList;

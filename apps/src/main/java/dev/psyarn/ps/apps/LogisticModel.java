@@ -1,31 +1,17 @@
 package dev.psyarn.ps.apps;
 
 import dev.psyarn.mapreduce.flights.FlightsFeatures;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.psyarn.ps.store.TableFile;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A trained logistic regression model and its file format (version 1), big-endian:
- *
- * <pre>
- * 8 bytes   magic "PSYMODL1"
- * int       format version (1)
- * int       hashBits of the flights features, or 0 when keys come from preprocessed shards
- * long      the bias key
- * long      n, the number of keys
- * n × (long key, float weight), keys ascending
- * </pre>
+ * A trained logistic regression model, in a {@link TableFile} (its tag: the flights features'
+ * hashBits, 0 when keys come from preprocessed shards).
  */
 public final class LogisticModel {
-
-  static final byte[] MAGIC = {'P', 'S', 'Y', 'M', 'O', 'D', 'L', '1'};
-  static final int VERSION = 1;
 
   private final int hashBits;
   private final long biasKey;
@@ -119,18 +105,7 @@ public final class LogisticModel {
 
   /** Writes the model to any Hadoop file system, replacing what is there. */
   void write(Configuration conf, Path path) throws IOException {
-    FileSystem fs = path.getFileSystem(conf);
-    try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(fs.create(path, true)))) {
-      out.write(MAGIC);
-      out.writeInt(VERSION);
-      out.writeInt(hashBits);
-      out.writeLong(biasKey);
-      out.writeLong(keys.length);
-      for (int i = 0; i < keys.length; i++) {
-        out.writeLong(keys[i]);
-        out.writeFloat(weights[i]);
-      }
-    }
+    new TableFile(hashBits, biasKey, keys, weights).write(conf, path);
   }
 
   /**
@@ -139,34 +114,8 @@ public final class LogisticModel {
    * @throws IOException naming the file and what is wrong with it
    */
   public static LogisticModel read(Configuration conf, Path path) throws IOException {
-    FileSystem fs = path.getFileSystem(conf);
-    try (FSDataInputStream raw = fs.open(path);
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
-      byte[] magic = new byte[MAGIC.length];
-      in.readFully(magic);
-      if (!Arrays.equals(magic, MAGIC)) {
-        throw new IOException(path + " is not a psyarn logistic regression model (bad magic)");
-      }
-      int version = in.readInt();
-      if (version != VERSION) {
-        throw new IOException(path + " has model format version " + version + "; this psyarn reads version " + VERSION);
-      }
-      int hashBits = in.readInt();
-      long bias = in.readLong();
-      long n = in.readLong();
-      if (n < 0 || n > Integer.MAX_VALUE - 8) {
-        throw new IOException(path + ": bad key count " + n);
-      }
-      long[] keys = new long[(int) n];
-      float[] weights = new float[(int) n];
-      for (int i = 0; i < n; i++) {
-        keys[i] = in.readLong();
-        weights[i] = in.readFloat();
-      }
-      return new LogisticModel(hashBits, bias, keys, weights);
-    } catch (java.io.EOFException e) {
-      throw new IOException(path + " ends early: truncated model file", e);
-    }
+    TableFile file = TableFile.read(conf, path);
+    return new LogisticModel(file.tag(), file.biasKey(), file.keys(), file.weights());
   }
 
   /** The features this model was trained with. */

@@ -1,9 +1,6 @@
-package dev.psyarn.ps.apps;
+package dev.psyarn.ps.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.psyarn.ps.api.Application;
-import dev.psyarn.ps.api.ConfiguredApp;
-import dev.psyarn.ps.api.WorkerContext;
 import dev.psyarn.ps.store.ServerStore;
 import dev.psyarn.ps.transport.InProcessChannel;
 import dev.psyarn.ps.worker.ConsistentHashRing;
