@@ -118,9 +118,12 @@ final class LaunchContexts {
     return p.toUri().getScheme() != null ? p.toString() : fs.makeQualified(p).toString();
   }
 
-  /** The app section the containers get: with preprocessing, {@code shards} names its shards. */
+  /**
+   * The app section the containers get: with preprocessing, for an app that reads examples
+   * ({@link dev.psyarn.ps.api.Application#needsData}), {@code shards} names its shards.
+   */
   static String appJson(JobSpec spec, String preprocessOutput) throws IOException {
-    if (!spec.preprocesses()) {
+    if (!spec.preprocesses() || !spec.app().needsData()) {
       return spec.appJson();
     }
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -18,11 +18,24 @@ public final class LogisticModel {
   private final long[] keys;
   private final float[] weights;
 
+  /** Floats a key: 1, or 1 + k for a factorization machine ({@code sparse-fm}). */
+  private final int width;
+
   LogisticModel(int hashBits, long biasKey, long[] keys, float[] weights) {
+    this(hashBits, biasKey, keys, weights, 1);
+  }
+
+  LogisticModel(int hashBits, long biasKey, long[] keys, float[] weights, int width) {
     this.hashBits = hashBits;
     this.biasKey = biasKey;
     this.keys = keys;
     this.weights = weights;
+    this.width = width;
+  }
+
+  /** Floats a key: 1 for logistic regression, 1 + factors for a factorization machine. */
+  public int width() {
+    return width;
   }
 
   /** The model's keys, ascending (not a copy). */
@@ -45,25 +58,38 @@ public final class LogisticModel {
 
   /** The probability of the positive class for an example with these feature keys. */
   public double predict(long[] features, int count) {
-    double z = weight(biasKey);
-    for (int i = 0; i < count; i++) {
-      z += weight(features[i]);
-    }
-    return 1 / (1 + Math.exp(-z));
+    return predict(features, null, count);
   }
 
   /** The probability for an example with these keys and values ({@code values} null: all 1). */
   public double predict(long[] features, float[] values, int count) {
-    double z = weight(biasKey);
+    double z = weight(biasKey, 0);
+    int k = width - 1;
+    double[] sums = new double[k];
+    double squares = 0;
     for (int i = 0; i < count; i++) {
-      z += weight(features[i]) * (values == null ? 1f : values[i]);
+      int at = Arrays.binarySearch(keys, features[i]);
+      if (at < 0) {
+        continue; // a key never trained: weight and factors 0
+      }
+      double x = values == null ? 1f : values[i];
+      z += weights[at * width] * x;
+      for (int f = 0; f < k; f++) {
+        double vx = weights[at * width + 1 + f] * x;
+        sums[f] += vx;
+        squares += vx * vx;
+      }
     }
+    for (int f = 0; f < k; f++) {
+      z += 0.5 * sums[f] * sums[f];
+    }
+    z -= 0.5 * squares;
     return 1 / (1 + Math.exp(-z));
   }
 
-  private float weight(long key) {
-    int at = Arrays.binarySearch(keys, key);
-    return at >= 0 ? weights[at] : 0f;
+  private float weight(long key, int at) {
+    int i = Arrays.binarySearch(keys, key);
+    return i >= 0 ? weights[i * width + at] : 0f;
   }
 
   /**
@@ -105,7 +131,7 @@ public final class LogisticModel {
 
   /** Writes the model to any Hadoop file system, replacing what is there. */
   void write(Configuration conf, Path path) throws IOException {
-    new TableFile(hashBits, biasKey, keys, weights).write(conf, path);
+    new TableFile(hashBits, biasKey, keys, weights, width).write(conf, path);
   }
 
   /**
@@ -115,7 +141,7 @@ public final class LogisticModel {
    */
   public static LogisticModel read(Configuration conf, Path path) throws IOException {
     TableFile file = TableFile.read(conf, path);
-    return new LogisticModel(file.tag(), file.biasKey(), file.keys(), file.weights());
+    return new LogisticModel(file.tag(), file.biasKey(), file.keys(), file.weights(), file.width());
   }
 
   /** The features this model was trained with. */

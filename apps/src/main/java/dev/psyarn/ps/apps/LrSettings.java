@@ -25,10 +25,13 @@ import dev.psyarn.ps.worker.Consistency;
  * @param targetLogloss report the training seconds to reach this test log loss (NaN: none)
  * @param pieces cut the training data in this many parts handed out by the AM (0: a shard per worker)
  * @param earlyStopping stop once epochs pass without a better test log loss
+ * @param factors sparse-fm only: factors a feature (k), 8 when left out
+ * @param initScale sparse-fm only: the factors start uniform in ±initScale
  */
 public record LrSettings(String data, String shards, String model, String initialModel, Integer hashBits, Integer epochs,
     Integer batchSize, Rule updater, Sync consistency, Long seed, Integer curvePoints, Filters filters,
-    Boolean evalEveryEpoch, Double targetLogloss, Integer pieces, Stopping earlyStopping) {
+    Boolean evalEveryEpoch, Double targetLogloss, Integer pieces, Stopping earlyStopping, Integer factors,
+    Double initScale) {
 
   public LrSettings {
     if (data != null && shards != null) {
@@ -65,6 +68,10 @@ public record LrSettings(String data, String shards, String model, String initia
       throw new SettingsException("earlyStopping.patience", "early stopping scores the test split between epochs, "
           + "which workers on pieces do not share; drop pieces or earlyStopping");
     }
+    if (factors != null) {
+      AppSettings.intIn("factors", factors, 8, 1, 256);
+    }
+    initScale = AppSettings.numberIn("initScale", initScale, 0.01, 1e-6, 1);
     if (earlyStopping != null && !evalEveryEpoch) {
       throw new SettingsException("earlyStopping.patience", "early stopping needs the test split scored after every "
           + "epoch: drop evalEveryEpoch: false");

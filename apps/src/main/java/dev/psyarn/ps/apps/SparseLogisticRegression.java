@@ -24,13 +24,18 @@ import org.apache.hadoop.fs.Path;
  * the table's updater (FTRL-proximal by default), pulls wait as the consistency model says, and
  * worker 0 scores the whole test split with the final weights.
  */
-public final class SparseLogisticRegression implements Application<LrSettings, LrResult, Map<String, Object>> {
+public class SparseLogisticRegression implements Application<LrSettings, LrResult, Map<String, Object>> {
 
   static final int TABLE = 0;
 
   @Override
   public String name() {
     return "sparse-lr";
+  }
+
+  /** Factors a key: none for logistic regression ({@link SparseFactorizationMachines} has them). */
+  int factors(LrSettings settings) {
+    return 0;
   }
 
   @Override
@@ -65,6 +70,10 @@ public final class SparseLogisticRegression implements Application<LrSettings, L
    */
   @Override
   public void checkInputs(LrSettings app, int workers, Configuration conf) throws java.io.IOException {
+    if (factors(app) == 0 && app.factors() != null) {
+      throw new dev.psyarn.ps.api.SettingsException("factors", "sparse-lr has no factors: a factorization machine is "
+          + "type: sparse-fm");
+    }
     if (!app.data().isEmpty()) {
       Path data = new Path(app.data());
       org.apache.hadoop.fs.FileSystem fs = data.getFileSystem(conf);
@@ -118,8 +127,10 @@ public final class SparseLogisticRegression implements Application<LrSettings, L
   @Override
   public LrResult run(WorkerContext<LrSettings> context) throws Exception {
     LrSettings s = context.settings();
+    int factors = factors(s);
+    float initScale = s.initScale().floatValue();
     if (s.pieces() > 0) {
-      return LrOnPieces.run(context, s);
+      return LrOnPieces.run(context, s, factors);
     }
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
     Configuration conf = new Configuration();
@@ -137,7 +148,7 @@ public final class SparseLogisticRegression implements Application<LrSettings, L
     }
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     KVWorker kv = context.kv();
-    kv.createTable(TABLE, 1, s.updaterSpec());
+    kv.createTable(TABLE, 1 + factors, s.updaterSpec());
     EarlyStopping stopping = s.patience() > 0 ? new EarlyStopping(s.patience()) : null;
     if (stopping != null) {
       kv.createTable(EarlyStopping.CONTROL_TABLE, 1);
@@ -147,7 +158,7 @@ public final class SparseLogisticRegression implements Application<LrSettings, L
     LrResult results = new LrResult();
     long trainStart = System.nanoTime();
     long evalNanos = 0;
-    Trainer trainer = new Trainer(kv, biasKey, s);
+    Trainer trainer = new Trainer(kv, biasKey, s, factors, initScale);
     // A replacement worker goes on after the steps its predecessor had applied on every server.
     trainer.resumeAfter(kv.progress().clock());
     int[] order = new int[train.size()];
@@ -173,7 +184,7 @@ public final class SparseLogisticRegression implements Application<LrSettings, L
         if (test != null) {
           double trained = (System.nanoTime() - trainStart - evalNanos) / 1e9;
           long evalStart = System.nanoTime();
-          Map<String, Double> scored = test.score(kv, TABLE);
+          Map<String, Double> scored = test.score(kv, TABLE, factors, initScale);
           recordEpoch(results, s, epoch, trained, scored);
           boolean stop = stopping.scored(epoch, scored, s.model().isEmpty() ? null : EarlyStopping.copyOf(kv, TABLE));
           evalNanos += System.nanoTime() - evalStart;
@@ -191,7 +202,7 @@ public final class SparseLogisticRegression implements Application<LrSettings, L
         trainer.drain();
         double trained = (System.nanoTime() - trainStart - evalNanos) / 1e9;
         long evalStart = System.nanoTime();
-        Map<String, Double> scored = test.score(kv, TABLE);
+        Map<String, Double> scored = test.score(kv, TABLE, factors, initScale);
         evalNanos += System.nanoTime() - evalStart;
         recordEpoch(results, s, epoch, trained, scored);
       }
@@ -210,7 +221,7 @@ public final class SparseLogisticRegression implements Application<LrSettings, L
     if (test != null && stopping != null) {
       stopping.keepBest(results, s.model(), sharded ? 0 : s.hashBits(), biasKey, conf);
     } else if (test != null) {
-      scoreAndWrite(kv, test, s, trainSeconds, sharded, biasKey, conf, results);
+      scoreAndWrite(kv, test, s, factors, trainSeconds, sharded, biasKey, conf, results);
     }
     return results;
   }
@@ -237,16 +248,21 @@ public final class SparseLogisticRegression implements Application<LrSettings, L
   }
 
   /** Worker 0, after training: the final test scores, and the model file when the spec names one. */
-  static void scoreAndWrite(KVWorker kv, TestSet test, LrSettings s, double trainSeconds, boolean sharded,
-      long biasKey, Configuration conf, LrResult results) throws java.io.IOException {
-    Map<String, Double> scored = test.score(kv, TABLE);
+  static void scoreAndWrite(KVWorker kv, TestSet test, LrSettings s, int factors, double trainSeconds,
+      boolean sharded, long biasKey, Configuration conf, LrResult results) throws java.io.IOException {
+    float initScale = s.initScale().floatValue();
+    Map<String, Double> scored = test.score(kv, TABLE, factors, initScale);
     results.putAll(scored);
     recordEpoch(results, s, s.epochs() - 1, trainSeconds, scored);
     if (!s.model().isEmpty()) {
       long[] keys = kv.keys(TABLE);
-      float[] weights = new float[keys.length];
+      int width = 1 + factors;
+      float[] weights = new float[keys.length * width];
       kv.waitFor(kv.pull(TABLE, keys, weights));
-      new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, keys, weights).write(conf, new Path(s.model()));
+      if (factors > 0) {
+        Factorization.addInitial(weights, keys, keys.length, width, initScale); // the factors the model uses
+      }
+      new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, keys, weights, width).write(conf, new Path(s.model()));
       results.put("model.written", (double) keys.length);
     }
   }

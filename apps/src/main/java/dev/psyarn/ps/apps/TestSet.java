@@ -36,16 +36,31 @@ final class TestSet {
 
   /** Scores every test example with the servers' current weights. */
   Map<String, Double> score(KVWorker kv, int table) {
-    float[] weights = new float[keys.length];
+    return score(kv, table, 0, 0);
+  }
+
+  /** Scores every test example with the servers' current parameters: a factorization machine's when {@code factors} > 0. */
+  Map<String, Double> score(KVWorker kv, int table, int factors, float initScale) {
+    int width = 1 + factors;
+    float[] weights = new float[keys.length * width];
     kv.waitFor(kv.pull(table, keys, weights));
-    float bias = weights[biasAt];
+    if (factors > 0) {
+      Factorization.addInitial(weights, keys, keys.length, width, initScale);
+    }
+    double[] sums = new double[factors];
+    float bias = weights[biasAt * width];
     float[] scores = new float[test.size()];
     double loss = 0;
     long correct = 0;
     for (int i = 0; i < test.size(); i++) {
       double z = bias;
-      for (int k = test.offsets[i]; k < test.offsets[i + 1]; k++) {
-        z += weights[index[k]] * test.value(k);
+      if (factors > 0) {
+        int first = test.offsets[i];
+        z = Factorization.score(weights, width, biasAt, index, first, test, first, test.offsets[i + 1] - first, sums);
+      } else {
+        for (int k = test.offsets[i]; k < test.offsets[i + 1]; k++) {
+          z += weights[index[k]] * test.value(k);
+        }
       }
       double p = 1 / (1 + Math.exp(-z));
       scores[i] = (float) p;

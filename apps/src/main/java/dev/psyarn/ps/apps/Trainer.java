@@ -6,9 +6,10 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * One worker's minibatch loop for logistic regression: pull the batch's weights (as fresh as the
- * consistency model asks), compute the gradient of the log loss summed per key, push it without
- * waiting, and advance the worker's clock.
+ * One worker's minibatch loop for logistic regression, or a factorization machine with
+ * {@code factors} > 0 ({@link Factorization}: 1 + factors floats a key): pull the batch's
+ * parameters (as fresh as the consistency model asks), compute the gradient of the log loss
+ * summed per key, push it without waiting, and advance the worker's clock.
  */
 final class Trainer {
 
@@ -42,10 +43,21 @@ final class Trainer {
   /** The number of the next push of a piece's. */
   private long pieceSeq;
 
+  /** Floats a key: 1 for logistic regression, 1 + factors for a factorization machine. */
+  private final int width;
+  private final float initScale;
+
   Trainer(KVWorker kv, long biasKey, LrSettings settings) {
+    this(kv, biasKey, settings, 0, 0);
+  }
+
+  /** A factorization machine's trainer with {@code factors} factors a key, starting at ±{@code initScale}. */
+  Trainer(KVWorker kv, long biasKey, LrSettings settings, int factors, float initScale) {
     this.kv = kv;
     this.biasKey = biasKey;
     this.settings = settings;
+    this.width = 1 + factors;
+    this.initScale = initScale;
     this.filter = new SignificantlyModifiedFilter(this::send, settings.significanceThreshold());
   }
 
@@ -106,6 +118,10 @@ final class Trainer {
     long[] batchKeys = batch.keys;
     float[] w = batch.weights;
     int[] index = batch.index;
+    if (width > 1) {
+      factorizationStep(data, order, from, to, batch);
+      return;
+    }
     float[] g = new float[batchKeys.length];
     int biasAt = index[index.length - 1];
     int occurrence = 0;
@@ -129,11 +145,46 @@ final class Trainer {
       recentExamples++;
     }
     examplesSeen += to - from;
+    beforePush();
+    afterPush(filter.push(batchKeys, g));
+  }
+
+  /** A factorization machine's step on a pulled batch: its gradient, pushed whole (no filter). */
+  private void factorizationStep(Examples data, int[] order, int from, int to, Batch batch) {
+    float[] w = batch.weights;
+    int[] index = batch.index;
+    Factorization.addInitial(w, batch.keys, batch.keys.length, width, initScale);
+    float[] g = new float[w.length];
+    double[] sums = new double[width - 1];
+    int biasAt = index[index.length - 1];
+    int occurrence = 0;
+    for (int i = from; i < to; i++) {
+      int example = order[i];
+      int first = data.offsets[example];
+      int count = data.offsets[example + 1] - first;
+      double z = Factorization.score(w, width, biasAt, index, occurrence, data, first, count, sums);
+      double p = 1 / (1 + Math.exp(-z));
+      int label = data.labels[example];
+      Factorization.addGradient(g, w, width, biasAt, index, occurrence, data, first, count, sums, (float) (p - label));
+      occurrence += count;
+      recentLoss += Metrics.logloss(p, label);
+      recentExamples++;
+    }
+    examplesSeen += to - from;
+    beforePush();
+    afterPush(send(batch.keys, g));
+  }
+
+  /** Numbers the step's push before it goes out. */
+  private void beforePush() {
     if (origin < 0) {
       kv.continueAfter(iteration); // this step's push is numbered iteration + 1, as its predecessor's was
     }
     pieceSeq = iteration + 1;
-    long pushed = filter.push(batchKeys, g);
+  }
+
+  /** After a step's gradient went out as push {@code pushed} (-1: held by the filter): the clock, the next step. */
+  private void afterPush(long pushed) {
     if (pushed >= 0) {
       pending.add(pushed);
     }
@@ -224,7 +275,7 @@ final class Trainer {
   private Batch pull(Examples data, int[] order, int from, int to, int iteration) {
     int[] index = indexKeys(data, order, from, to);
     long[] batchKeys = Arrays.copyOf(keys, unique);
-    float[] w = new float[unique];
+    float[] w = new float[unique * width];
     int required = settings.consistencyModel().requiredClock(iteration);
     return new Batch(from, to, batchKeys, index, w, required,
         kv.pull(SparseLogisticRegression.TABLE, batchKeys, w, required));

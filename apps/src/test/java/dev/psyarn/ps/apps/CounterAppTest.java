@@ -99,7 +99,7 @@ class CounterAppTest {
     SpecException noType = assertThrows(SpecException.class, () -> Applications.configure(
         new ObjectMapper().readTree("{\"type\":\"nope\"}"), getClass().getClassLoader()));
     assertEquals("app.type", noType.field());
-    assertTrue(noType.getMessage().contains("known: counter, sparse-lr"), noType.getMessage());
+    assertTrue(noType.getMessage().contains("known: counter, sparse-fm, sparse-lr"), noType.getMessage());
   }
 
   private CounterApp.Settings settings(JsonNode config) {

@@ -100,6 +100,56 @@ class SparseLogisticRegressionTest {
     }
   }
 
+  /**
+   * Two features whose pair decides the label (an XOR: a linear model cannot tell) and noise: a
+   * factorization machine learns the pair through its factors; logistic regression on the same keys
+   * stays near a coin. Both through the app as the workers run it, and FM's model file scores the
+   * test split as the job did.
+   */
+  @Test
+  void aFactorizationMachineLearnsAPairALinearModelCannot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    writeShards(dir, xor(6_000, 1), dev.psyarn.mapreduce.shard.ShardFormat.TRAIN, 2);
+    Examples test = xor(2_000, 2);
+    writeShards(dir, test, dev.psyarn.mapreduce.shard.ShardFormat.TEST, 1);
+    java.nio.file.Path modelFile = dir.resolve("fm.model");
+    String common = "\"shards\":\"" + dir.toUri() + "\",\"epochs\":4,\"batchSize\":50,"
+        + "\"updater\":{\"type\":\"adagrad\",\"rate\":0.1}";
+    var lr = InProcessJob.run(app, new ObjectMapper().readTree("{" + common + "}"), 2, 2).results().get(0).figures();
+    var fm = InProcessJob.run(new SparseFactorizationMachines(), new ObjectMapper().readTree("{" + common
+        + ",\"factors\":4,\"initScale\":0.1,\"model\":\"" + modelFile.toUri() + "\"}"), 2, 2).results().get(0).figures();
+    assertTrue(lr.get("test.auc") < 0.6, "a linear model cannot see the pair: " + lr);
+    assertTrue(fm.get("test.auc") > 0.8, "the factors do: " + fm);
+    assertTrue(fm.get("test.logloss") < lr.get("test.logloss") - 0.1, fm + " vs " + lr);
+    LogisticModel model = LogisticModel.read(new org.apache.hadoop.conf.Configuration(),
+        new org.apache.hadoop.fs.Path(modelFile.toUri()));
+    assertEquals(5, model.width(), "a weight and 4 factors a key");
+    double logloss = 0;
+    for (int i = 0; i < test.size(); i++) {
+      long[] keys = java.util.Arrays.copyOfRange(test.keys, test.offsets[i], test.offsets[i + 1]);
+      logloss += Metrics.logloss(model.predict(keys, keys.length), test.labels[i]);
+    }
+    assertEquals(fm.get("test.logloss"), logloss / test.size(), 1e-4, "the model file predicts as the job scored");
+  }
+
+  /** a ∈ {10, 11}, b ∈ {20, 21}, one noise key of 100..199: positive with 0.85 when (a = 10) = (b = 20), else 0.15. */
+  private static Examples xor(int n, long seed) {
+    Random random = new Random(seed);
+    byte[] labels = new byte[n];
+    int[] offsets = new int[n + 1];
+    long[] keys = new long[3 * n];
+    for (int i = 0; i < n; i++) {
+      boolean a = random.nextBoolean();
+      boolean b = random.nextBoolean();
+      keys[3 * i] = a ? 10 : 11;
+      keys[3 * i + 1] = b ? 20 : 21;
+      keys[3 * i + 2] = 100 + random.nextInt(100);
+      labels[i] = (byte) (random.nextDouble() < (a == b ? 0.85 : 0.15) ? 1 : 0);
+      offsets[i + 1] = 3 * (i + 1);
+    }
+    return new Examples(labels, offsets, keys);
+  }
+
   @Test
   void earlyStoppingKeepsTheBestEpochAndStopsAfterThePatience() {
     EarlyStopping stopping = new EarlyStopping(2);

@@ -75,6 +75,9 @@ public final class ServerMain {
       int table = Integer.parseInt(state.initialModel().substring(0, colon));
       Path path = new Path(state.initialModel().substring(colon + 1));
       dev.psyarn.ps.store.TableFile model = dev.psyarn.ps.store.TableFile.read(conf, path);
+      if (model.width() != 1) {
+        throw new java.io.IOException(path + " holds " + model.width() + " floats a key: a warm start takes a table of one");
+      }
       store.initialValues(table, model.keys(), model.weights(), numServers == 1 ? null : partitioner);
       restored.put("warmStart.modelKeys", (double) model.size());
       LOG.info("server {}: table {} starts from the model {} ({} keys)", index, table, path, model.size());
