@@ -162,7 +162,10 @@ public final class LocalCluster implements AutoCloseable {
     conf.setInt("mapreduce.jobclient.progress.monitor.poll.interval", 100);
     conf.setInt("yarn.app.mapreduce.am.scheduler.heartbeat.interval-ms", 200);
     conf.setInt("yarn.app.mapreduce.am.resource.mb", 768);
-    conf.set("yarn.app.mapreduce.am.command-opts", "-Xmx600m -XX:+UseSerialGC");
+    // The MapReduce AM's web app (Guice 4, cglib) needs java.lang opened on Java 17: Hadoop 3.4+
+    // adds the flag itself (mapreduce.jvm.add-opens-as-default), 3.3 does not.
+    conf.set("yarn.app.mapreduce.am.command-opts",
+        "-Xmx600m -XX:+UseSerialGC --add-opens=java.base/java.lang=ALL-UNNAMED");
     // Preprocessing map tasks sort their output in memory: a 400 MiB buffer holds the 3M flights
     // rows of one map task without spilling twice.
     conf.setInt("mapreduce.map.memory.mb", 1024);
