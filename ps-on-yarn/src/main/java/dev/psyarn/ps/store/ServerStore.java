@@ -3,7 +3,6 @@ package dev.psyarn.ps.store;
 import dev.psyarn.ps.transport.FrameView;
 import dev.psyarn.ps.transport.PeerChannel;
 import dev.psyarn.ps.transport.RequestHandler;
-import dev.psyarn.ps.update.UpdaterSpec;
 import dev.psyarn.ps.wire.DataMessages.Ack;
 import dev.psyarn.ps.wire.DataMessages.Clock;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
@@ -236,33 +235,8 @@ public final class ServerStore implements RequestHandler {
     } else if (request instanceof ListKeys list) {
       reply.ok(new KeyList(range(list.range()).table(list.table()).keys()));
     } else if (request instanceof CreateTable create) {
-      UpdaterSpec spec = create.updater() == null ? UpdaterSpec.SUM : create.updater();
-      try {
-        if (spec.handle() && (cuts.enabled() || ranges.size() > 1)) {
-          reply.error("table " + create.table() + "'s server handle " + spec.type() + " keeps its own state, which "
-              + "psyarn cannot " + (cuts.enabled() ? "checkpoint" : "replicate") + ": drop the job's "
-              + (cuts.enabled() ? "checkpoint" : "replication") + ", or make the rule a per-key Updater");
-          return;
-        }
-      } catch (IllegalArgumentException e) {
-        reply.error("table " + create.table() + ": " + e.getMessage());
-        return;
-      }
-      for (HeldRange range : ranges.values()) {
-        HeldRange.Table table;
-        try {
-          table = range.create(create.table(), create.width(), spec);
-        } catch (IllegalArgumentException e) {
-          reply.error("table " + create.table() + ": " + e.getMessage());
-          return;
-        }
-        if (table.values.width() != create.width() || !sameRule(table.spec, spec)) {
-          reply.error("table " + create.table() + " exists with width " + table.values.width() + " and updater "
-              + table.spec.type() + ", not " + create.width() + " and " + spec.type());
-          return;
-        }
-      }
-      reply.ok(new Ack());
+      TableCreation.refusal(ranges.values(), create, cuts.enabled()).ifPresentOrElse(reply::error,
+          () -> reply.ok(new Ack()));
     } else if (request instanceof Handover h) {
       handovers.execute(() -> handOver(h, reply));
     } else if (request instanceof Fetch f) {
@@ -515,11 +489,6 @@ public final class ServerStore implements RequestHandler {
         table.get(pull.keys(), out);
       }
     }));
-  }
-
-  /** Whether two update rules are the same: equal settings, or psyarn updaters that behave the same. */
-  private static boolean sameRule(UpdaterSpec a, UpdaterSpec b) {
-    return a.equals(b) || (a.builtIn() && b.builtIn() && a.create().equals(b.create()));
   }
 
   private int workerClock(int worker) {
