@@ -13,7 +13,7 @@ import java.util.Set;
  * @param type sum, sgd, adagrad, ftrl, or the name of a class in the app's jars
  * @param rate the learning rate (sgd, adagrad) or alpha (ftrl)
  * @param l1 L1 strength (ftrl)
- * @param l2 L2 strength (sgd, ftrl)
+ * @param l2 L2 strength (sgd, adagrad, ftrl)
  * @param beta FTRL's beta; AdaGrad's epsilon
  * @param options an app class's options, {@code key=value} pairs separated by commas; empty for none
  */
@@ -84,7 +84,7 @@ public record UpdaterSpec(String type, float rate, float l1, float l2, float bet
     return switch (type) {
       case "sum" -> Updater.SUM;
       case "sgd" -> new Sgd(rate, l2);
-      case "adagrad" -> new AdaGrad(rate, beta > 0 ? beta : 1e-6f);
+      case "adagrad" -> new AdaGrad(rate, beta > 0 ? beta : 1e-6f, l2);
       case "ftrl" -> new Ftrl(rate, beta, l1, l2);
       default -> UpdateRules.create(this, Updater.class);
     };

@@ -34,6 +34,13 @@ class UpdaterTest {
     assertEquals(-1f, pull(t, 3)[0], 1e-5, "first step: g / |g|");
     t.add(new long[] {3}, new float[] {2});
     assertEquals(-1f - 2f / (float) Math.sqrt(8), pull(t, 3)[0], 1e-5);
+    // With L2 0.5, a push of 0 after the first step still pulls w = -1 toward 0: g = 0.5 * -1.
+    KeyValueTable decayed = new KeyValueTable(1, new AdaGrad(1f, 1e-8f, 0.5f));
+    decayed.add(new long[] {3}, new float[] {2});
+    decayed.add(new long[] {3}, new float[] {0});
+    assertEquals(-1f + 0.5f / (float) Math.sqrt(4 + 0.25), pull(decayed, 3)[0], 1e-5);
+    assertEquals(new AdaGrad(0.1f, 1e-6f, 0.5f), new UpdaterSpec("adagrad", 0.1f, 0, 0.5f, 1e-6f).create(),
+        "the spec's l2 reaches AdaGrad");
   }
 
   @Test
