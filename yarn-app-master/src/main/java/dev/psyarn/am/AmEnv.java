@@ -20,6 +20,11 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
 
   /** The file names of what the client stages and YARN localizes. */
   public static final String JAR = "psyarn.jar";
+  /**
+   * The lean copy of the distribution jar ({@link dev.psyarn.client.ContainerJar}) servers and
+   * shard-reading workers run on, localized under the link {@link #JAR} as the full one is.
+   */
+  public static final String CONTAINER_JAR = "psyarn-container.jar";
   public static final String SPEC = "job.yaml";
 
   /**

@@ -262,6 +262,7 @@ public final class ApplicationMaster {
       LOG.warn("could not unregister ({}): {}", status, e.toString());
     }
     fs.delete(new Path(staging, AmEnv.JAR), false);
+    fs.delete(new Path(staging, AmEnv.CONTAINER_JAR), false);
     return status == FinalApplicationStatus.SUCCEEDED ? ExitCode.SUCCEEDED : ExitCode.JOB_FAILED;
   }
 

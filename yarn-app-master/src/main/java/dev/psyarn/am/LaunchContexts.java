@@ -70,7 +70,6 @@ final class LaunchContexts {
       String preprocessOutput) throws IOException {
     Path staging = new Path(amEnv.stagingDir());
     Map<String, LocalResource> resources = new HashMap<>();
-    resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, AmEnv.JAR)));
     for (String name : AmEnv.CONF_LINKS) {
       resources.put(name, LocalizedFiles.file(fs, new Path(staging, name)));
     }
@@ -89,6 +88,9 @@ final class LaunchContexts {
     Map<Role, Map<String, LocalResource>> volumes = new java.util.EnumMap<>(Role.class);
     for (Role role : Role.values()) {
       Map<String, LocalResource> files = new HashMap<>();
+      // Servers, and workers that read only shards, run on the lean jar (no Parquet, no liblinear).
+      String jar = role == Role.WORKER && spec.app().readsInputFiles() ? AmEnv.JAR : AmEnv.CONTAINER_JAR;
+      files.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, jar)));
       for (dev.psyarn.runtime.Volume v : spec.role(role).volumes()) {
         files.put(v.name(), v.toResource(fs));
       }

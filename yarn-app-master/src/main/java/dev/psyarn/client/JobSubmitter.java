@@ -124,6 +124,9 @@ public final class JobSubmitter {
     }
     fs.setPermission(secretFile, OWNER_ONLY_FILE);
     fs.copyFromLocalFile(false, true, new Path(jar.toAbsolutePath().toUri()), new Path(staging, AmEnv.JAR));
+    try (OutputStream out = fs.create(new Path(staging, AmEnv.CONTAINER_JAR), true)) {
+      ContainerJar.write(jar.toFile(), out);
+    }
     try (OutputStream out = fs.create(new Path(staging, AmEnv.SPEC), true)) {
       out.write(specText.getBytes(StandardCharsets.UTF_8));
     }

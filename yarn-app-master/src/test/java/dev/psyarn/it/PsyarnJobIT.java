@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.am.AmEnv;
 import dev.psyarn.cli.ExitCodes;
 import dev.psyarn.ps.transport.AppSecret;
 import dev.psyarn.ps.transport.AuthenticationException;
 import dev.psyarn.ps.transport.RpcClient;
 import dev.psyarn.ps.wire.Protocols;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -140,6 +142,7 @@ class PsyarnJobIT {
         .replace("rounds: 200}", "rounds: 200, pauseMs: 200}");
     String app = WorkerFaultIT.submit(harness, "logs.yaml", spec);
     WorkerFaultIT.awaitPushingWorker(harness, app, 1, 100);
+    theContainersRunOnTheLeanJar();
 
     ClusterHarness.Run worker = harness.psyarn("logs", app, "--role", "worker", "--index", "1");
     assertEquals(ExitCodes.OK, worker.exitCode(), worker.err());
@@ -174,6 +177,29 @@ class PsyarnJobIT {
     assertTrue(!other.contains("heartbeat answered"), "worker 0 still logs at INFO: " + other);
     JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
     assertEquals("SUCCEEDED", job.path("finalStatus").asText(), "a thread dump does not stop the worker: " + job);
+  }
+
+  /**
+   * The servers and workers of a running counter job localized the lean jar (no Parquet, no zstd
+   * natives, no liblinear), and they run: the job's workers push.
+   */
+  private void theContainersRunOnTheLeanJar() throws IOException {
+    List<java.nio.file.Path> localized;
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(harness.work)) {
+      localized = files.filter(f -> f.getFileName().toString().equals(AmEnv.CONTAINER_JAR)
+          && f.toString().contains("filecache")).toList();
+    }
+    assertTrue(!localized.isEmpty(), "a NodeManager localized " + AmEnv.CONTAINER_JAR + " under " + harness.work);
+    long full = java.nio.file.Files.size(ClusterHarness.distJar());
+    for (java.nio.file.Path jar : localized) {
+      try (java.util.jar.JarFile lean = new java.util.jar.JarFile(jar.toFile())) {
+        List<String> names = lean.stream().map(java.util.jar.JarEntry::getName).toList();
+        assertTrue(names.contains("dev/psyarn/ps/container/WorkerMain.class"), "the workers' classes: " + jar);
+        assertTrue(names.stream().noneMatch(n -> n.startsWith("org/apache/parquet/") || n.contains("libzstd-jni")
+            || n.contains("bwaldvogel")), "no Parquet, zstd natives or liblinear in " + jar);
+      }
+      assertTrue(java.nio.file.Files.size(jar) < full / 2, jar + " is under half the distribution jar's " + full + " bytes");
+    }
   }
 
   /** The same sum as the counter app's, written out again so the two can disagree. */

@@ -59,8 +59,8 @@ final class EarlyStopping {
     float[] weights(long[] keys);
   }
 
-  /** Copies table {@code table} from the servers: every key and its weight. */
-  static ModelCopy copyOf(KVWorker kv, int table) {
+  /** Copies table {@code table} from the servers: every key and its weight (and factors, as the model uses them). */
+  static ModelCopy copyOf(KVWorker kv, int table, Factors fm) {
     return new ModelCopy() {
       @Override
       public long[] keys() {
@@ -69,8 +69,9 @@ final class EarlyStopping {
 
       @Override
       public float[] weights(long[] keys) {
-        float[] weights = new float[keys.length];
+        float[] weights = new float[keys.length * fm.width()];
         kv.waitFor(kv.pull(table, keys, weights));
+        fm.complete(weights, keys, keys.length);
         return weights;
       }
     };
@@ -86,7 +87,8 @@ final class EarlyStopping {
     results.put("train.bestEpoch", (double) (bestEpoch + 1));
     results.put("train.epochsRun", (double) (lastEpoch + 1));
     if (!model.isEmpty()) {
-      new LogisticModel(hashBits, biasKey, bestKeys, bestWeights).write(conf, new org.apache.hadoop.fs.Path(model));
+      int width = bestKeys.length == 0 ? 1 : bestWeights.length / bestKeys.length;
+      new LogisticModel(hashBits, biasKey, bestKeys, bestWeights, width).write(conf, new org.apache.hadoop.fs.Path(model));
       results.put("model.written", (double) bestKeys.length);
     }
   }

@@ -21,7 +21,7 @@ final class LrOnPieces {
    * batches every server had applied, and a server drops any it has. When every piece is done,
    * worker 0 scores the test split (once: epochs are not this worker's to end).
    */
-  static LrResult run(WorkerContext<LrSettings> context, LrSettings s, int factors) throws Exception {
+  static LrResult run(WorkerContext<LrSettings> context, LrSettings s, Factors fm) throws Exception {
     Configuration conf = new Configuration();
     boolean sharded = !s.shards().isEmpty();
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
@@ -38,7 +38,7 @@ final class LrOnPieces {
     }
     long loadNanos = System.nanoTime() - loadStart;
     KVWorker kv = context.kv();
-    kv.createTable(SparseLogisticRegression.TABLE, 1 + factors, s.updaterSpec());
+    kv.createTable(SparseLogisticRegression.TABLE, fm.width(), s.updaterSpec());
     PartCache parts = PartCache.forHeap(testBytes);
     LrResult results = new LrResult();
     Trainer trainer = null;
@@ -53,7 +53,7 @@ final class LrOnPieces {
           s.pieces()))) : Examples.load(conf, new Path(s.data()), features, false, p, s.pieces()));
       loadNanos += System.nanoTime() - start;
       if (trainer == null) {
-        trainer = new Trainer(kv, sharded ? data.keySpace : 1L << s.hashBits(), s, factors, s.initScale().floatValue());
+        trainer = new Trainer(kv, sharded ? data.keySpace : 1L << s.hashBits(), s, fm);
         // A curve point every 1/curvePoints of this worker's expected share of the examples.
         every = Math.max(1, (long) s.epochs() * data.size() * s.pieces() / context.numWorkers() / s.curvePoints());
       }
@@ -84,7 +84,7 @@ final class LrOnPieces {
     }
     if (test != null) {
       // Every piece is done (their pushes in): the model is final.
-      SparseLogisticRegression.scoreAndWrite(kv, test, s, factors, trainSeconds, sharded, testBias, conf, results);
+      SparseLogisticRegression.scoreAndWrite(kv, test, s, fm, trainSeconds, sharded, testBias, conf, results);
     }
     return results;
   }

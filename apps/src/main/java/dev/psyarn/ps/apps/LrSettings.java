@@ -27,11 +27,14 @@ import dev.psyarn.ps.worker.Consistency;
  * @param earlyStopping stop once epochs pass without a better test log loss
  * @param factors sparse-fm only: factors a feature (k), 8 when left out
  * @param initScale sparse-fm only: the factors start uniform in ±initScale
+ * @param linearOnly sparse-fm only: features (by their preprocess name) that get a weight but no
+ *     factors, so they take no part in pairs (a day of the month paired with an airport names a
+ *     single day of the training months, which the test months never see again)
  */
 public record LrSettings(String data, String shards, String model, String initialModel, Integer hashBits, Integer epochs,
     Integer batchSize, Rule updater, Sync consistency, Long seed, Integer curvePoints, Filters filters,
     Boolean evalEveryEpoch, Double targetLogloss, Integer pieces, Stopping earlyStopping, Integer factors,
-    Double initScale) {
+    Double initScale, java.util.List<String> linearOnly) {
 
   public LrSettings {
     if (data != null && shards != null) {
@@ -72,6 +75,17 @@ public record LrSettings(String data, String shards, String model, String initia
       AppSettings.intIn("factors", factors, 8, 1, 256);
     }
     initScale = AppSettings.numberIn("initScale", initScale, 0.01, 1e-6, 1);
+    linearOnly = linearOnly == null ? java.util.List.of() : java.util.List.copyOf(linearOnly);
+    for (int i = 0; i < linearOnly.size(); i++) {
+      if (linearOnly.get(i).isBlank() || linearOnly.get(i).contains("=")) {
+        throw new SettingsException("linearOnly[" + i + "]", "must name a feature of the preprocess section (such as "
+            + "dom), got \"" + linearOnly.get(i) + "\"");
+      }
+    }
+    if (!linearOnly.isEmpty() && data != null && !data.isEmpty()) {
+      throw new SettingsException("linearOnly", "names features of the preprocessing stage, which data (a Parquet "
+          + "file the workers featurize) does not have: use a preprocess section, or drop linearOnly");
+    }
     if (earlyStopping != null && !evalEveryEpoch) {
       throw new SettingsException("earlyStopping.patience", "early stopping needs the test split scored after every "
           + "epoch: drop evalEveryEpoch: false");

@@ -14,8 +14,11 @@ import org.apache.hadoop.conf.Configuration;
  * {@code psyarn predict} are sparse-lr's. Pairs of features interact through their factors, so the
  * crosses a linear model needs written by hand (route = origin × destination) are learned.
  *
- * <p>Not yet with it: early stopping, a warm start ({@code initialModel}), and the
- * significantly-modified filter (its updates are whole vectors).
+ * Features named in {@code linearOnly} keep their weight but no factors: they take part in no
+ * pair. Early stopping keeps the best epoch's model, factors and all.
+ *
+ * <p>Not yet with it: a warm start ({@code initialModel}), and the significantly-modified filter
+ * (its updates are whole vectors).
  */
 public final class SparseFactorizationMachines extends SparseLogisticRegression {
 
@@ -38,9 +41,6 @@ public final class SparseFactorizationMachines extends SparseLogisticRegression 
 
   @Override
   public void checkInputs(LrSettings app, int workers, Configuration conf) throws IOException {
-    if (app.earlyStopping() != null) {
-      throw new SettingsException("earlyStopping", "sparse-fm does not stop early yet: drop earlyStopping (or use sparse-lr)");
-    }
     if (app.initialModel() != null) {
       throw new SettingsException("initialModel", "sparse-fm does not start from a model yet: drop initialModel");
     }

@@ -74,6 +74,10 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
       throw new dev.psyarn.ps.api.SettingsException("factors", "sparse-lr has no factors: a factorization machine is "
           + "type: sparse-fm");
     }
+    if (factors(app) == 0 && !app.linearOnly().isEmpty()) {
+      throw new dev.psyarn.ps.api.SettingsException("linearOnly", "sparse-lr's features are all linear: linearOnly is "
+          + "for type: sparse-fm");
+    }
     if (!app.data().isEmpty()) {
       Path data = new Path(app.data());
       org.apache.hadoop.fs.FileSystem fs = data.getFileSystem(conf);
@@ -114,6 +118,12 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     return true;
   }
 
+  /** The {@code data} path: workers featurize the flights Parquet file themselves. */
+  @Override
+  public boolean readsInputFiles(LrSettings settings) {
+    return !settings.data().isEmpty();
+  }
+
   /**
    * With {@code pieces: N}, the training data is cut into N parts (N training shards, or the
    * Parquet rows whose index modulo N is the part), and each epoch hands out every part once.
@@ -127,13 +137,12 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
   @Override
   public LrResult run(WorkerContext<LrSettings> context) throws Exception {
     LrSettings s = context.settings();
-    int factors = factors(s);
-    float initScale = s.initScale().floatValue();
+    Configuration conf = new Configuration();
+    Factors fm = Factors.of(s, factors(s), conf);
     if (s.pieces() > 0) {
-      return LrOnPieces.run(context, s, factors);
+      return LrOnPieces.run(context, s, fm);
     }
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
-    Configuration conf = new Configuration();
     long loadStart = System.nanoTime();
     boolean sharded = !s.shards().isEmpty();
     Examples train = sharded ? Examples.fromShards(conf, List.of(shard(conf, s.shards(), ShardFormat.TRAIN,
@@ -148,7 +157,7 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     }
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     KVWorker kv = context.kv();
-    kv.createTable(TABLE, 1 + factors, s.updaterSpec());
+    kv.createTable(TABLE, fm.width(), s.updaterSpec());
     EarlyStopping stopping = s.patience() > 0 ? new EarlyStopping(s.patience()) : null;
     if (stopping != null) {
       kv.createTable(EarlyStopping.CONTROL_TABLE, 1);
@@ -158,7 +167,7 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     LrResult results = new LrResult();
     long trainStart = System.nanoTime();
     long evalNanos = 0;
-    Trainer trainer = new Trainer(kv, biasKey, s, factors, initScale);
+    Trainer trainer = new Trainer(kv, biasKey, s, fm);
     // A replacement worker goes on after the steps its predecessor had applied on every server.
     trainer.resumeAfter(kv.progress().clock());
     int[] order = new int[train.size()];
@@ -184,9 +193,9 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
         if (test != null) {
           double trained = (System.nanoTime() - trainStart - evalNanos) / 1e9;
           long evalStart = System.nanoTime();
-          Map<String, Double> scored = test.score(kv, TABLE, factors, initScale);
+          Map<String, Double> scored = test.score(kv, TABLE, fm);
           recordEpoch(results, s, epoch, trained, scored);
-          boolean stop = stopping.scored(epoch, scored, s.model().isEmpty() ? null : EarlyStopping.copyOf(kv, TABLE));
+          boolean stop = stopping.scored(epoch, scored, s.model().isEmpty() ? null : EarlyStopping.copyOf(kv, TABLE, fm));
           evalNanos += System.nanoTime() - evalStart;
           if (stop && epoch + 1 < s.epochs()) {
             EarlyStopping.announce(kv, epoch);
@@ -202,7 +211,7 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
         trainer.drain();
         double trained = (System.nanoTime() - trainStart - evalNanos) / 1e9;
         long evalStart = System.nanoTime();
-        Map<String, Double> scored = test.score(kv, TABLE, factors, initScale);
+        Map<String, Double> scored = test.score(kv, TABLE, fm);
         evalNanos += System.nanoTime() - evalStart;
         recordEpoch(results, s, epoch, trained, scored);
       }
@@ -221,7 +230,7 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     if (test != null && stopping != null) {
       stopping.keepBest(results, s.model(), sharded ? 0 : s.hashBits(), biasKey, conf);
     } else if (test != null) {
-      scoreAndWrite(kv, test, s, factors, trainSeconds, sharded, biasKey, conf, results);
+      scoreAndWrite(kv, test, s, fm, trainSeconds, sharded, biasKey, conf, results);
     }
     return results;
   }
@@ -248,21 +257,17 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
   }
 
   /** Worker 0, after training: the final test scores, and the model file when the spec names one. */
-  static void scoreAndWrite(KVWorker kv, TestSet test, LrSettings s, int factors, double trainSeconds,
+  static void scoreAndWrite(KVWorker kv, TestSet test, LrSettings s, Factors fm, double trainSeconds,
       boolean sharded, long biasKey, Configuration conf, LrResult results) throws java.io.IOException {
-    float initScale = s.initScale().floatValue();
-    Map<String, Double> scored = test.score(kv, TABLE, factors, initScale);
+    Map<String, Double> scored = test.score(kv, TABLE, fm);
     results.putAll(scored);
     recordEpoch(results, s, s.epochs() - 1, trainSeconds, scored);
     if (!s.model().isEmpty()) {
       long[] keys = kv.keys(TABLE);
-      int width = 1 + factors;
-      float[] weights = new float[keys.length * width];
+      float[] weights = new float[keys.length * fm.width()];
       kv.waitFor(kv.pull(TABLE, keys, weights));
-      if (factors > 0) {
-        Factorization.addInitial(weights, keys, keys.length, width, initScale); // the factors the model uses
-      }
-      new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, keys, weights, width).write(conf, new Path(s.model()));
+      fm.complete(weights, keys, keys.length); // the factors the model uses
+      new LogisticModel(sharded ? 0 : s.hashBits(), biasKey, keys, weights, fm.width()).write(conf, new Path(s.model()));
       results.put("model.written", (double) keys.length);
     }
   }

@@ -36,17 +36,16 @@ final class TestSet {
 
   /** Scores every test example with the servers' current weights. */
   Map<String, Double> score(KVWorker kv, int table) {
-    return score(kv, table, 0, 0);
+    return score(kv, table, Factors.NONE);
   }
 
-  /** Scores every test example with the servers' current parameters: a factorization machine's when {@code factors} > 0. */
-  Map<String, Double> score(KVWorker kv, int table, int factors, float initScale) {
-    int width = 1 + factors;
+  /** Scores every test example with the servers' current parameters: a factorization machine's with factors. */
+  Map<String, Double> score(KVWorker kv, int table, Factors fm) {
+    int factors = fm.k();
+    int width = fm.width();
     float[] weights = new float[keys.length * width];
     kv.waitFor(kv.pull(table, keys, weights));
-    if (factors > 0) {
-      Factorization.addInitial(weights, keys, keys.length, width, initScale);
-    }
+    fm.complete(weights, keys, keys.length);
     double[] sums = new double[factors];
     float bias = weights[biasAt * width];
     float[] scores = new float[test.size()];

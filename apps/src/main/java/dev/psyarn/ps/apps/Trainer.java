@@ -45,19 +45,19 @@ final class Trainer {
 
   /** Floats a key: 1 for logistic regression, 1 + factors for a factorization machine. */
   private final int width;
-  private final float initScale;
+  private final Factors fm;
 
   Trainer(KVWorker kv, long biasKey, LrSettings settings) {
-    this(kv, biasKey, settings, 0, 0);
+    this(kv, biasKey, settings, Factors.NONE);
   }
 
-  /** A factorization machine's trainer with {@code factors} factors a key, starting at ±{@code initScale}. */
-  Trainer(KVWorker kv, long biasKey, LrSettings settings, int factors, float initScale) {
+  /** A factorization machine's trainer ({@code fm}: its factors), or logistic regression's ({@link Factors#NONE}). */
+  Trainer(KVWorker kv, long biasKey, LrSettings settings, Factors fm) {
     this.kv = kv;
     this.biasKey = biasKey;
     this.settings = settings;
-    this.width = 1 + factors;
-    this.initScale = initScale;
+    this.width = fm.width();
+    this.fm = fm;
     this.filter = new SignificantlyModifiedFilter(this::send, settings.significanceThreshold());
   }
 
@@ -153,7 +153,7 @@ final class Trainer {
   private void factorizationStep(Examples data, int[] order, int from, int to, Batch batch) {
     float[] w = batch.weights;
     int[] index = batch.index;
-    Factorization.addInitial(w, batch.keys, batch.keys.length, width, initScale);
+    fm.complete(w, batch.keys, batch.keys.length);
     float[] g = new float[w.length];
     double[] sums = new double[width - 1];
     int biasAt = index[index.length - 1];
@@ -171,6 +171,7 @@ final class Trainer {
       recentExamples++;
     }
     examplesSeen += to - from;
+    fm.zeroFactors(g, batch.keys, batch.keys.length);
     beforePush();
     afterPush(send(batch.keys, g));
   }

@@ -80,6 +80,16 @@ public interface Application<S, R, T> {
   }
 
   /**
+   * Whether this job's workers read input files themselves with psyarn's Parquet reader (rather
+   * than, or beside, the preprocessing stage's shards). Servers, and the workers of an app that
+   * says no, run on a lean copy of psyarn's jar without Parquet, its codecs' native libraries and
+   * liblinear; an app that reads files with its own libraries ships them in its jar.
+   */
+  default boolean readsInputFiles(S settings) {
+    return false;
+  }
+
+  /**
    * How the AM hands out this job's work (the paper's worker management), or
    * {@link PieceLayout#NONE}: each worker works on its own share. Apps with pieces can be flexed
    * and lose no work with a worker: a new worker just asks for pieces.

@@ -68,6 +68,11 @@ public final class ConfiguredApp<S, R, T> {
     return app.needsData();
   }
 
+  /** See {@link Application#readsInputFiles}. */
+  public boolean readsInputFiles() {
+    return app.readsInputFiles(settings);
+  }
+
   public void checkInputs(int workers, Configuration conf) throws IOException {
     app.checkInputs(settings, workers, conf);
   }

@@ -1,0 +1,62 @@
+package dev.psyarn.am;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.psyarn.spec.JobSpec;
+import dev.psyarn.spec.JobSpecParser;
+import dev.psyarn.spec.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which copy of psyarn's jar each role's containers localize (as {@code psyarn.jar}). */
+class LaunchContextsTest {
+
+  @TempDir Path staging;
+
+  private LaunchContexts contexts(String app) throws Exception {
+    Files.writeString(staging.resolve(AmEnv.JAR), "the distribution jar");
+    Files.writeString(staging.resolve(AmEnv.CONTAINER_JAR), "the lean copy");
+    for (String name : AmEnv.CONF_LINKS) {
+      Files.writeString(staging.resolve(name), "<configuration/>");
+    }
+    JobSpec spec = JobSpecParser.parse("""
+        name: jars
+        roles:
+          server: {instances: 1, memory: 256m}
+          worker: {instances: 2, memory: 256m}
+        app: %s
+        """.formatted(app));
+    Configuration conf = new Configuration(false);
+    return LaunchContexts.create(conf, FileSystem.getLocal(conf), new AmEnv(staging.toUri().toString(), 1L,
+        "/opt/hadoop/share/*"), spec, new Credentials(), Map.of(), "amhost", 7000);
+  }
+
+  private static String jarOf(LaunchContexts contexts, Role role) {
+    LocalResource jar = contexts.forContainer(role, 0, 1000).toLaunchContext().getLocalResources().get(AmEnv.JAR);
+    String file = jar.getResource().getFile();
+    return file.substring(file.lastIndexOf('/') + 1);
+  }
+
+  @Test
+  void serversAndShardReadingWorkersRunOnTheLeanJar() throws Exception {
+    LaunchContexts counter = contexts("{type: counter}");
+    assertEquals(AmEnv.CONTAINER_JAR, jarOf(counter, Role.SERVER));
+    assertEquals(AmEnv.CONTAINER_JAR, jarOf(counter, Role.WORKER));
+    LaunchContexts sharded = contexts("{type: sparse-fm, shards: /data/shards}");
+    assertEquals(AmEnv.CONTAINER_JAR, jarOf(sharded, Role.WORKER));
+  }
+
+  @Test
+  void workersThatReadParquetThemselvesGetTheDistributionJar() throws Exception {
+    LaunchContexts parquet = contexts("{type: sparse-lr, data: /data/flights-3m.parquet}");
+    assertEquals(AmEnv.JAR, jarOf(parquet, Role.WORKER), "sparse-lr's data path featurizes Parquet in the workers");
+    assertEquals(AmEnv.CONTAINER_JAR, jarOf(parquet, Role.SERVER), "servers never read input files");
+  }
+}
