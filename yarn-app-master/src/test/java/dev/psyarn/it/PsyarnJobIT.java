@@ -34,11 +34,12 @@ import org.junit.jupiter.api.Test;
 /** Jobs submitted the way users submit them, on one shared MiniDFSCluster + MiniYARNCluster. */
 class PsyarnJobIT {
 
+  private static final int NODE_MANAGERS = 1;
   private static ClusterHarness harness;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    harness = ClusterHarness.start("jobs", 1);
+    harness = ClusterHarness.start("jobs", NODE_MANAGERS);
   }
 
   @AfterAll
@@ -184,12 +185,22 @@ class PsyarnJobIT {
    * natives, no liblinear), and they run: the job's workers push.
    */
   private void theContainersRunOnTheLeanJar() throws IOException {
-    List<java.nio.file.Path> localized;
-    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(harness.work)) {
-      localized = files.filter(f -> f.getFileName().toString().equals(AmEnv.CONTAINER_JAR)
-          && f.toString().contains("filecache")).toList();
+    List<java.nio.file.Path> localized = new ArrayList<>();
+    List<String> localDirs = new ArrayList<>();
+    for (int n = 0; n < NODE_MANAGERS; n++) {
+      for (String dir : harness.cluster.yarn().getNodeManager(n).getConfig()
+          .getTrimmedStrings(org.apache.hadoop.yarn.conf.YarnConfiguration.NM_LOCAL_DIRS)) {
+        localDirs.add(dir);
+        java.nio.file.Path root = java.nio.file.Paths.get(java.net.URI.create(dir.startsWith("/") ? "file://" + dir : dir));
+        if (java.nio.file.Files.isDirectory(root)) {
+          try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+            files.filter(f -> f.getFileName().toString().equals(AmEnv.CONTAINER_JAR)
+                && f.toString().contains("filecache")).forEach(localized::add);
+          }
+        }
+      }
     }
-    assertTrue(!localized.isEmpty(), "a NodeManager localized " + AmEnv.CONTAINER_JAR + " under " + harness.work);
+    assertTrue(!localized.isEmpty(), "a NodeManager localized " + AmEnv.CONTAINER_JAR + " under " + localDirs);
     long full = java.nio.file.Files.size(ClusterHarness.distJar());
     for (java.nio.file.Path jar : localized) {
       try (java.util.jar.JarFile lean = new java.util.jar.JarFile(jar.toFile())) {
