@@ -118,11 +118,7 @@ public final class ApplicationMaster {
    */
   ExitCode run() throws Exception {
     Credentials credentials = UserGroupInformation.getCurrentUser().getCredentials();
-    byte[] key = credentials.getSecretKey(new Text(AppSecret.ALIAS));
-    if (key == null) {
-      throw new IOException("no application secret in the AM's credentials: was it submitted by psyarn?");
-    }
-    AppSecret secret = AppSecret.of(key);
+    AppSecret secret = dev.psyarn.ps.container.ContainerSecret.from(credentials);
     String host = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
     FileSystem fs = FileSystem.get(conf);
     Path staging = new Path(env.stagingDir());

@@ -1,6 +1,7 @@
 package dev.psyarn.ps.container;
 
 import dev.psyarn.ps.transport.AppSecret;
+import dev.psyarn.ps.transport.TlsIdentity;
 import java.io.File;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
@@ -22,11 +23,43 @@ public final class ContainerSecret {
     Credentials credentials = tokenFile != null && new File(tokenFile).isFile()
         ? Credentials.readTokenStorageFile(new File(tokenFile), new Configuration(false))
         : UserGroupInformation.getCurrentUser().getCredentials();
+    return from(credentials);
+  }
+
+  /**
+   * The application secret in {@code credentials}, with the application's TLS identity when the
+   * job has TLS on (its key, certificate chain and CA under {@link TlsIdentity}'s aliases).
+   */
+  public static AppSecret from(Credentials credentials) throws IOException {
     byte[] key = credentials.getSecretKey(new Text(AppSecret.ALIAS));
     if (key == null) {
       throw new IOException("no application secret in this process's credentials (alias "
           + AppSecret.ALIAS + "): was it launched by psyarn?");
     }
-    return AppSecret.of(key);
+    AppSecret secret = AppSecret.of(key);
+    byte[] trust = credentials.getSecretKey(new Text(TlsIdentity.TRUST_ALIAS));
+    if (trust == null) {
+      return secret;
+    }
+    try {
+      return secret.withTls(TlsIdentity.decode(credentials.getSecretKey(new Text(TlsIdentity.KEY_ALIAS)),
+          credentials.getSecretKey(new Text(TlsIdentity.CHAIN_ALIAS)), trust));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("the application's TLS key or certificates in this process's credentials do not decode: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Puts a TLS identity into credentials, for {@link #from} to find. */
+  public static void addTls(Credentials credentials, TlsIdentity tls) throws IOException {
+    try {
+      credentials.addSecretKey(new Text(TlsIdentity.TRUST_ALIAS), tls.encodedTrust());
+      if (tls.hasKey()) {
+        credentials.addSecretKey(new Text(TlsIdentity.KEY_ALIAS), tls.encodedKey());
+        credentials.addSecretKey(new Text(TlsIdentity.CHAIN_ALIAS), tls.encodedChain());
+      }
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IOException("cannot encode the application's TLS certificates: " + e.getMessage(), e);
+    }
   }
 }

@@ -21,9 +21,26 @@ public final class AppSecret {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final byte[] key;
+  /** TLS on both planes, or null: plain TCP (still authenticated by the secret). */
+  private final TlsIdentity tls;
+
+  private AppSecret(byte[] key, TlsIdentity tls) {
+    this.key = key.clone();
+    this.tls = tls;
+  }
 
   private AppSecret(byte[] key) {
-    this.key = key.clone();
+    this(key, null);
+  }
+
+  /** This secret, with every connection of both planes in TLS ({@code tls}: this process's identity). */
+  public AppSecret withTls(TlsIdentity tls) {
+    return new AppSecret(key, tls);
+  }
+
+  /** The TLS identity connections use, or null when they are plain TCP. */
+  public TlsIdentity tls() {
+    return tls;
   }
 
   /** A fresh random secret. */
@@ -70,7 +87,7 @@ public final class AppSecret {
 
   @Override
   public String toString() {
-    return "AppSecret[" + key.length + " bytes, redacted]";
+    return "AppSecret[" + key.length + " bytes, redacted" + (tls == null ? "" : ", TLS") + "]";
   }
 
   @Override

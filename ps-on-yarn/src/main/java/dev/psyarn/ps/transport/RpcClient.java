@@ -54,9 +54,13 @@ public final class RpcClient implements PeerChannel {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
-          protected void initChannel(SocketChannel ch) {
+          protected void initChannel(SocketChannel ch) throws javax.net.ssl.SSLException {
+            ch.pipeline().addLast("traffic", client.traffic.counter());
+            if (secret.tls() != null) {
+              ch.pipeline().addLast("tls", secret.tls().clientContext().newHandler(ch.alloc(), address.getHostString(),
+                  address.getPort()));
+            }
             ch.pipeline()
-                .addLast("traffic", client.traffic.counter())
                 .addLast(Handshake.FRAME_DECODER, Handshake.handshakeFrames())
                 .addLast("prepend", new LengthFieldPrepender(4))
                 .addLast("auth", new Handshake.ClientSide(secret, authenticated, pipeline -> pipeline

@@ -52,10 +52,13 @@ public final class RpcServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
-          protected void initChannel(SocketChannel ch) {
+          protected void initChannel(SocketChannel ch) throws javax.net.ssl.SSLException {
             self[0].connections.add(ch);
+            ch.pipeline().addLast("traffic", traffic.counter());
+            if (secret.tls() != null) {
+              ch.pipeline().addLast("tls", secret.tls().serverContext().newHandler(ch.alloc()));
+            }
             ch.pipeline()
-                .addLast("traffic", traffic.counter())
                 .addLast(Handshake.FRAME_DECODER, Handshake.handshakeFrames())
                 .addLast("prepend", new LengthFieldPrepender(4))
                 .addLast("auth", new Handshake.ServerSide(secret, name, pipeline -> pipeline
