@@ -6,6 +6,12 @@ package dev.psyarn;
  */
 public final class PsyarnConfig {
 
+  /**
+   * Whether jobs whose spec does not say ({@code security.tls}) run both planes in TLS, with a
+   * certificate made for each application at submission. Default: false.
+   */
+  public static final String TLS = "psyarn.security.tls";
+
   /** The distribution jar to stage; default: the jar this class was loaded from. */
   public static final String JAR = "psyarn.jar";
 

@@ -56,6 +56,11 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
    */
   public static final String SECRET = "secret";
   /**
+   * With TLS on, the application's certificate (X.509 DER) beside the secret: what the owner's
+   * commands trust when they connect to the AM.
+   */
+  public static final String TLS_CERTIFICATE = "tls-certificate";
+  /**
    * The client's configuration, staged under each of these names so every Hadoop client in a
    * container finds it (one file under several links trips the NodeManager's localizer).
    */

@@ -49,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--tls", description = "pushpull: measure plain TCP beside TLS, shape by shape.")
+  private boolean tls;
+
   @Option(names = "--replication", defaultValue = "0", description = "pushpull: 1 to measure a server whose range is "
       + "replicated on a second one beside one that is not (default ${DEFAULT-VALUE}).")
   int replication;
@@ -210,6 +213,21 @@ final class BenchCommand implements Callable<Integer> {
     if (replication != 0 && replication != 1) {
       throw new IllegalArgumentException("--replication must be 0 or 1, got " + replication);
     }
+    if (tls) {
+      if (replication != 0) {
+        throw new IllegalArgumentException("--tls and --replication 1 are measured apart: give one of them");
+      }
+      ctx.err.println("push/pull: 1 worker, 1 server, loopback TCP, plain beside TLS (the app's EC P-256 "
+          + "certificate), window " + window + ", medians of " + runs + " runs of " + seconds + " s");
+      List<PushPullBench.Figures[]> pairs = new PushPullBench(runs, Duration.ofMillis((long) (seconds * 1000)),
+          window, ctx.err).runWithTls(PushPullBench.STANDARD, dev.psyarn.client.AppCertificate.generate("bench"));
+      if (json) {
+        ctx.printJson(pairs);
+      } else {
+        printPairs(pairs, "plain TCP", "TLS");
+      }
+      return ExitCodes.OK;
+    }
     if (replication == 1) {
       ctx.err.println("push/pull: 1 worker, 1 server beside 1 server with its replica, loopback TCP, window " + window
           + ", medians of " + runs + " runs of " + seconds + " s");
@@ -218,14 +236,7 @@ final class BenchCommand implements Callable<Integer> {
       if (json) {
         ctx.printJson(pairs);
       } else {
-        ctx.out.println("shape (keys×floats) | push GB/s, replication 0 | replication 1 | ratio | pull GB/s, "
-            + "replication 0 | replication 1 | ratio");
-        for (PushPullBench.Figures[] p : pairs) {
-          ctx.out.printf(Locale.ROOT, "%s | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f%n", p[0].shape().label(),
-              p[0].pushGigabytesPerSecond(), p[1].pushGigabytesPerSecond(),
-              p[1].pushGigabytesPerSecond() / p[0].pushGigabytesPerSecond(), p[0].pullGigabytesPerSecond(),
-              p[1].pullGigabytesPerSecond(), p[1].pullGigabytesPerSecond() / p[0].pullGigabytesPerSecond());
-        }
+        printPairs(pairs, "replication 0", "replication 1");
       }
       return ExitCodes.OK;
     }
@@ -249,6 +260,18 @@ final class BenchCommand implements Callable<Integer> {
           + " ps-lite: shared/data/README.md");
     }
     return ExitCodes.OK;
+  }
+
+  /** Side-by-side figures of each shape: push and pull GB/s of {@code a}, of {@code b}, and b / a. */
+  private void printPairs(List<PushPullBench.Figures[]> pairs, String a, String b) {
+    ctx.out.println("shape (keys×floats) | push GB/s, " + a + " | " + b + " | ratio | pull GB/s, " + a + " | " + b
+        + " | ratio");
+    for (PushPullBench.Figures[] p : pairs) {
+      ctx.out.printf(Locale.ROOT, "%s | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f%n", p[0].shape().label(),
+          p[0].pushGigabytesPerSecond(), p[1].pushGigabytesPerSecond(),
+          p[1].pushGigabytesPerSecond() / p[0].pushGigabytesPerSecond(), p[0].pullGigabytesPerSecond(),
+          p[1].pullGigabytesPerSecond(), p[1].pullGigabytesPerSecond() / p[0].pullGigabytesPerSecond());
+    }
   }
 
   /** {@code ours / reference} to two places, or "—" where there is no reference. */

@@ -75,7 +75,17 @@ public final class AmControl {
     Path file = new Path(StagingDir.ownerOnly(StagingDir.of(conf, fs, app.getUser(),
         app.getApplicationId().toString())), AmEnv.SECRET);
     try (InputStream in = fs.open(file)) {
-      return AppSecret.of(in.readAllBytes());
+      AppSecret secret = AppSecret.of(in.readAllBytes());
+      Path certificate = new Path(file.getParent(), AmEnv.TLS_CERTIFICATE);
+      if (fs.exists(certificate)) {
+        try (InputStream cert = fs.open(certificate)) {
+          secret = secret.withTls(dev.psyarn.ps.transport.TlsIdentity.decode(null, null, cert.readAllBytes()));
+        } catch (java.security.GeneralSecurityException e) {
+          throw new IOException("the application's certificate at " + certificate + " does not decode: "
+              + e.getMessage(), e);
+        }
+      }
+      return secret;
     } catch (AccessControlException e) {
       throw new AccessControlException("only the owner of " + app.getApplicationId() + " (" + app.getUser()
           + ") can do this: " + file + " is not readable by you");

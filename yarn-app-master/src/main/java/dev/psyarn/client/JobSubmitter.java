@@ -85,6 +85,13 @@ public final class JobSubmitter {
     Path staging = StagingDir.of(conf, fs, id.toString());
     try {
       AppSecret secret = AppSecret.generate();
+      if (spec.tls(conf)) {
+        try {
+          secret = secret.withTls(AppCertificate.generate(id.toString()));
+        } catch (java.security.GeneralSecurityException e) {
+          throw new IOException("cannot make the application's TLS certificate: " + e.getMessage(), e);
+        }
+      }
       Map<String, LocalResource> resources = stage(staging, specText, jar, secret);
       stageAppJars(spec, staging, resources);
       context.setApplicationName(spec.name());
@@ -103,7 +110,7 @@ public final class JobSubmitter {
       }
       context.setAMContainerSpec(amLaunchSpec(spec, staging, resources, submitTime, secret).toLaunchContext());
       yarn.submitApplication(context);
-      LOG.info("submitted {} ({}), staged in {}", id, spec.name(), staging);
+      LOG.info("submitted {} ({}), staged in {}{}", id, spec.name(), staging, secret.tls() != null ? "; both planes in TLS" : "");
       return id;
     } catch (IOException | YarnException | RuntimeException e) {
       fs.delete(staging, true);
@@ -123,6 +130,15 @@ public final class JobSubmitter {
       out.write(secret.bytes());
     }
     fs.setPermission(secretFile, OWNER_ONLY_FILE);
+    if (secret.tls() != null) {
+      Path certificate = new Path(ownerOnly, AmEnv.TLS_CERTIFICATE);
+      try (OutputStream out = fs.create(certificate, true)) {
+        out.write(secret.tls().encodedTrust());
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new IOException("cannot encode the application's certificate: " + e.getMessage(), e);
+      }
+      fs.setPermission(certificate, OWNER_ONLY_FILE);
+    }
     fs.copyFromLocalFile(false, true, new Path(jar.toAbsolutePath().toUri()), new Path(staging, AmEnv.JAR));
     try (OutputStream out = fs.create(new Path(staging, AmEnv.CONTAINER_JAR), true)) {
       ContainerJar.write(jar.toFile(), out);
@@ -181,6 +197,9 @@ public final class JobSubmitter {
   private ByteBuffer credentials(AppSecret secret) throws IOException {
     Credentials credentials = new Credentials();
     credentials.addSecretKey(new Text(AppSecret.ALIAS), secret.bytes());
+    if (secret.tls() != null) {
+      dev.psyarn.ps.container.ContainerSecret.addTls(credentials, secret.tls());
+    }
     if (UserGroupInformation.isSecurityEnabled()) {
       String renewer = conf.get(YarnConfiguration.RM_PRINCIPAL);
       if (renewer == null || renewer.isEmpty()) {

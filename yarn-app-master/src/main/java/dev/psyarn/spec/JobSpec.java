@@ -31,11 +31,12 @@ import java.util.Map;
  * @param serverState the servers' checkpoints and warm start
  * @param preprocessJson the {@code preprocess} section as JSON (paths resolved), or null: what a
  *     preprocessing run's output depends on besides its inputs, for reusing it
+ * @param tls the spec's {@code security.tls}: both planes in TLS (null: as the cluster's configuration says)
  */
 public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
     ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson,
     List<String> appJars, ConfiguredApp<?, ?, ?> app, PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode, ServerState serverState,
-    String preprocessJson) {
+    String preprocessJson, Boolean tls) {
 
   public JobSpec {
     tags = List.copyOf(tags);
@@ -46,6 +47,14 @@ public record JobSpec(String name, String queue, List<String> tags, int priority
       }
     }
     roles = Map.copyOf(new EnumMap<>(roles));
+  }
+
+  /**
+   * Whether both planes run in TLS: the spec's {@code security.tls}, or where the spec does not
+   * say, the cluster's {@link dev.psyarn.PsyarnConfig#TLS} (default off).
+   */
+  public boolean tls(org.apache.hadoop.conf.Configuration conf) {
+    return tls != null ? tls : conf.getBoolean(dev.psyarn.PsyarnConfig.TLS, false);
   }
 
   public RoleSpec role(Role role) {

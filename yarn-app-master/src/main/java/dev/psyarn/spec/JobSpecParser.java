@@ -130,7 +130,11 @@ public final class JobSpecParser {
   private static JobSpec read(SpecNode root, ClassLoader appLoader) {
     Errors errors = new Errors();
     errors.run(() -> root.allowOnly("name", "queue", "tags", "priority", "maxAppAttempts", "am", "roles",
-        "partitioning", "preprocess", "app", "blacklist", "checkpoint", "resumeFrom", "replication"));
+        "partitioning", "preprocess", "app", "blacklist", "checkpoint", "resumeFrom", "replication", "security"));
+    Boolean tls = errors.get(() -> root.optionalObject("security").map(node -> {
+      node.allowOnly("tls");
+      return node.has("tls") ? node.bool("tls", false) : null;
+    }).orElse(null), null);
     String name = errors.get(() -> {
       String n = root.text("name");
       if (n.length() > 256) {
@@ -211,7 +215,8 @@ public final class JobSpecParser {
     try {
       return new JobSpec(name, queue, tags, priority, maxAppAttempts, am, roleSpecs, partitioning, type.name(),
           JSON.writeValueAsString(app.json()), jars, type, preprocess, amNodeLabel, maxFailuresPerNode, serverState,
-          preprocess == null ? null : JSON.writeValueAsString(root.optionalObject("preprocess").orElseThrow().json()));
+          preprocess == null ? null : JSON.writeValueAsString(root.optionalObject("preprocess").orElseThrow().json()),
+          tls);
     } catch (JsonProcessingException e) {
       throw new SpecException("app", "cannot be written as JSON: " + e.getOriginalMessage());
     }

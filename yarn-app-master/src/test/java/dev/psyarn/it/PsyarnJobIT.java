@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.util.ToolRunner;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -325,6 +326,65 @@ class PsyarnJobIT {
     assertEquals("KILLED", afterKill.path("finalStatus").asText(), afterKill.toString());
     ClusterHarness.Run after = harness.psyarn("list", "--all", "--json");
     assertTrue(after.out().contains(id.toString()), after.out());
+  }
+
+  /**
+   * {@code security: {tls: true}}: the job's sums are exact over TLS; the AM's control plane and a
+   * server's data plane refuse the owner's own secret over plain TCP, and answer it in TLS with the
+   * certificate the client staged; the owner's commands (a log level, through the AM) still work.
+   */
+  @Test
+  void withTlsBothPlanesRefusePlainPeersAndTheJobRunsWithExactSums() throws Exception {
+    int keys = 500;
+    int rounds = 60;
+    String spec = ClusterHarness.counterSpec("tls-it", 1, 2, keys, rounds, List.of())
+        .replace("rounds: " + rounds + "}", "rounds: " + rounds + ", pauseMs: 250}") + "security: {tls: true}\n";
+    String app = WorkerFaultIT.submit(harness, "tls.yaml", spec);
+    WorkerFaultIT.awaitPushingWorker(harness, app, 0, keys);
+
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(harness.conf);
+    org.apache.hadoop.fs.Path owner = dev.psyarn.client.StagingDir.ownerOnly(
+        dev.psyarn.client.StagingDir.of(harness.conf, fs, app));
+    AppSecret secret;
+    byte[] certificate;
+    try (var in = fs.open(new org.apache.hadoop.fs.Path(owner, AmEnv.SECRET));
+        var cert = fs.open(new org.apache.hadoop.fs.Path(owner, AmEnv.TLS_CERTIFICATE))) {
+      secret = AppSecret.of(in.readAllBytes());
+      certificate = cert.readAllBytes();
+    }
+    AppSecret inTls = secret.withTls(dev.psyarn.ps.transport.TlsIdentity.decode(null, null, certificate));
+    ApplicationReport report;
+    try (YarnClient yarn = harness.yarn()) {
+      report = yarn.getApplicationReport(ApplicationId.fromString(app));
+    }
+    InetSocketAddress am = new InetSocketAddress(report.getHost(), report.getRpcPort());
+    assertThrows(java.io.IOException.class, () -> RpcClient.connect(am, secret, Protocols.CONTROL,
+        Duration.ofSeconds(5)).close(), "the owner's secret over plain TCP to the AM");
+    dev.psyarn.ps.wire.ControlMessages.ServerInfo server;
+    try (RpcClient control = RpcClient.connect(am, inTls, Protocols.CONTROL, Duration.ofSeconds(10))) {
+      var view = (dev.psyarn.ps.wire.ControlMessages.ClusterView) control.call(new dev.psyarn.ps.wire.ControlMessages
+          .GetClusterView(dev.psyarn.ps.wire.ControlMessages.GetClusterView.NOW)).get(10, TimeUnit.SECONDS);
+      assertEquals(1, view.servers().length, "the AM answers in TLS: " + view);
+      server = view.servers()[0];
+    }
+    InetSocketAddress data = new InetSocketAddress(server.host(), server.port());
+    assertThrows(java.io.IOException.class, () -> RpcClient.connect(data, secret, Protocols.DATA,
+        Duration.ofSeconds(5)).close(), "the owner's secret over plain TCP to server 0");
+    try (RpcClient client = RpcClient.connect(data, inTls, Protocols.DATA, Duration.ofSeconds(10))) {
+      Object pulled = client.call(new dev.psyarn.ps.wire.DataMessages.Pull(0, new long[] {0}, Integer.MIN_VALUE))
+          .get(10, TimeUnit.SECONDS);
+      assertTrue(pulled instanceof dev.psyarn.ps.wire.DataMessages.PullResult, "server 0 answers in TLS: " + pulled);
+    }
+    ClusterHarness.Run level = harness.psyarn("debug", app, "--role", "worker", "--index", "1", "--log-level",
+        "dev.psyarn.ps.container=DEBUG");
+    assertEquals(ExitCodes.OK, level.exitCode(), "the owner's command reaches the AM in TLS: " + level.err());
+
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.toString());
+    JsonNode metrics = job.path("metrics");
+    long expected = independentlyComputedTotal(keys, 2, rounds);
+    assertEquals(expected, metrics.path("observedTotal").asLong(), "exact sums over TLS: " + metrics);
+    assertEquals(0, metrics.path("mismatches").asLong(), metrics.toString());
   }
 
   @Test

@@ -77,6 +77,19 @@ class JobSpecParserTest {
   }
 
   @Test
+  void tlsIsTheSpecsWordOrElseTheClustersAndItsSectionIsChecked() {
+    org.apache.hadoop.conf.Configuration off = new org.apache.hadoop.conf.Configuration(false);
+    org.apache.hadoop.conf.Configuration on = new org.apache.hadoop.conf.Configuration(false);
+    on.setBoolean(dev.psyarn.PsyarnConfig.TLS, true);
+    assertEquals(false, JobSpecParser.parse(VALID).tls(off));
+    assertEquals(true, JobSpecParser.parse(VALID).tls(on), "the cluster's default where the spec says nothing");
+    assertEquals(true, JobSpecParser.parse(VALID + "security: {tls: true}\n").tls(off));
+    assertEquals(false, JobSpecParser.parse(VALID + "security: {tls: false}\n").tls(on), "the spec's word wins");
+    refused(VALID + "security: {tls: yes please}\n", "security.tls", "true or false");
+    refused(VALID + "security: {encryption: tls}\n", "security.encryption", "tls");
+  }
+
+  @Test
   void partitioningDefaultsToConsistentHashingAndRefusesUnknownPartitioners() {
     assertEquals(Partitioning.DEFAULT, JobSpecParser.parse(VALID).partitioning());
     assertEquals(new Partitioning("range", 128),

@@ -157,6 +157,31 @@ public final class PushPullBench {
     return out;
   }
 
+  /**
+   * For each shape, side by side: one worker against one server over plain TCP, then the same in
+   * TLS ({@code tls}: the application's identity, as a job with {@code security.tls} runs).
+   */
+  public List<Figures[]> runWithTls(List<Shape> shapes, dev.psyarn.ps.transport.TlsIdentity tls) throws IOException {
+    AppSecret plainSecret = AppSecret.generate();
+    AppSecret tlsSecret = plainSecret.withTls(tls);
+    List<Figures[]> out = new ArrayList<>();
+    for (Shape shape : shapes) {
+      Figures[] pair = new Figures[2];
+      for (int t = 0; t < 2; t++) {
+        AppSecret secret = t == 0 ? plainSecret : tlsSecret;
+        try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+                new ServerStore(), "bench server");
+            KVWorker kv = new KVWorker(KeyRanges.even(1), List.of(RpcClient.connect(
+                new InetSocketAddress("127.0.0.1", server.port()), secret, Protocols.DATA, Duration.ofSeconds(10))))) {
+          progress.print(t == 0 ? "plain TCP: " : "TLS:       ");
+          pair[t] = measure(kv, shape);
+        }
+      }
+      out.add(pair);
+    }
+    return out;
+  }
+
   private Figures measure(KVWorker kv, Shape shape) throws IOException {
     kv.createTable(0, shape.width());
     long[] keys = new long[shape.keys()];
