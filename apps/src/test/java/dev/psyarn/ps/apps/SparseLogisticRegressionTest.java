@@ -442,6 +442,28 @@ class SparseLogisticRegressionTest {
     assertEquals("hdfs://nn/data/f.parquet", hdfs.get("data").asText());
   }
 
+  /** Jackson stops at a section's first error; the user sees them all, each with its path, once. */
+  @Test
+  void everyErrorOfTheAppSectionIsReportedAtOnce() throws Exception {
+    SpecNode many = SpecNode.root(new ObjectMapper().readTree("{\"type\":\"sparse-lr\",\"data\":\"x\","
+        + "\"epochs\":0,\"dpeth\":3,\"updater\":{\"rate\":\"fast\"},\"filters\":{\"compression\":\"zip\"},"
+        + "\"earlyStopping\":{},\"batchSize\":2.5}"));
+    SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> validate(many));
+    java.util.Map<String, String> byField = new java.util.TreeMap<>();
+    for (SpecException one : e.all()) {
+      byField.put(one.field(), one.reason());
+    }
+    assertEquals(java.util.Set.of("app.epochs", "app.dpeth", "app.updater.rate", "app.filters.compression",
+        "app.earlyStopping.patience", "app.batchSize"), byField.keySet(), byField.toString());
+    assertTrue(byField.get("app.epochs").contains("from 1 to 1000, got 0"), byField.toString());
+    assertTrue(byField.get("app.dpeth").contains("unknown field"), byField.toString());
+    assertTrue(byField.get("app.updater.rate").contains("must be a number, got \"fast\""), byField.toString());
+    assertTrue(byField.get("app.earlyStopping.patience").contains("is required"), byField.toString());
+    SpecNode one = SpecNode.root(new ObjectMapper().readTree("{\"type\":\"sparse-lr\",\"data\":\"x\",\"epochs\":0}"));
+    assertEquals(1, org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> validate(one)).all().size(),
+        "one error is one error");
+  }
+
   @Test
   void modelFilesRoundTripAndBadFilesAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);

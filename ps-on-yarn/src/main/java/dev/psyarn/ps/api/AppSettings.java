@@ -59,41 +59,103 @@ public final class AppSettings {
   /**
    * The settings {@code app} (the section as a JSON tree, at {@code path} in the spec) holds for a
    * record of {@code type}; a {@link SpecException} names the field at fault and says what it takes.
+   * Every error of the section is reported at once ({@link SpecException#all()}): Jackson stops at
+   * the first, so the field at fault is left out and the rest bound again, until the section binds
+   * or an error repeats (a required field that is missing).
    */
   public static <S> S bind(JsonNode app, Class<S> type, String path) {
     ObjectNode fields = app instanceof ObjectNode o ? o.deepCopy() : JSON.createObjectNode();
     fields.remove(PLATFORM_FIELDS);
-    try {
-      return JSON.treeToValue(fields, type);
-    } catch (UnrecognizedPropertyException e) {
-      Collection<Object> known = e.getKnownPropertyIds() == null ? List.of() : e.getKnownPropertyIds();
+    List<SpecException> errors = new java.util.ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (int attempt = 0; attempt < MAX_ERRORS; attempt++) {
+      Fault fault;
+      try {
+        S settings = JSON.treeToValue(fields, type);
+        if (errors.isEmpty()) {
+          return settings;
+        }
+        break;
+      } catch (JsonMappingException e) {
+        fault = fault(e, fields, path);
+      } catch (IllegalArgumentException | java.io.IOException e) {
+        fault = new Fault(new SpecException(path, e.getMessage()), null, null);
+      }
+      if (!seen.add(fault.error().getMessage())) {
+        break; // the same error again: leaving fields out does not get past it
+      }
+      errors.add(fault.error());
+      // Leave out the field at fault, or (a required field that is missing) the object holding it.
+      if (fault.at() == null || !leaveOut(fields, fault.at(), fault.field()) && !leaveOut(fields, fault.at(), "")) {
+        break;
+      }
+    }
+    throw SpecException.of(errors);
+  }
+
+  /** Errors of one section reported at most. */
+  private static final int MAX_ERRORS = 25;
+
+  /** One binding error, and the field that caused it: {@code field} of the object at {@code at} (empty: that object). */
+  private record Fault(SpecException error, List<JsonMappingException.Reference> at, String field) {}
+
+  private static Fault fault(JsonMappingException e, ObjectNode fields, String path) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      Collection<Object> known = u.getKnownPropertyIds() == null ? List.of() : u.getKnownPropertyIds();
       TreeSet<String> names = new TreeSet<>();
       known.forEach(k -> names.add(String.valueOf(k)));
-      if (e.getPath().size() == 1) {
+      if (u.getPath().size() == 1) {
         names.addAll(PLATFORM_FIELDS);
       }
-      throw new SpecException(pathOf(path, e, null), "unknown field \"" + e.getPropertyName() + "\"; known: "
-          + String.join(", ", names));
-    } catch (ValueInstantiationException e) {
+      return new Fault(new SpecException(pathOf(path, e, null), "unknown field \"" + u.getPropertyName()
+          + "\"; known: " + String.join(", ", names)), e.getPath(), "");
+    }
+    if (e instanceof ValueInstantiationException) {
       Throwable cause = e.getCause();
       if (cause instanceof SettingsException s) {
-        throw new SpecException(pathOf(path, e, s.field()), s.getMessage());
+        return new Fault(new SpecException(pathOf(path, e, s.field()), s.getMessage()), e.getPath(), s.field());
       }
-      throw new SpecException(pathOf(path, e, null), cause == null ? e.getOriginalMessage() : cause.getMessage());
-    } catch (InvalidFormatException e) {
-      throw new SpecException(pathOf(path, e, null), "must be " + describe(e.getTargetType()) + ", got "
-          + JSON.valueToTree(e.getValue()));
-    } catch (MismatchedInputException e) {
-      JsonNode given = at(fields, e);
-      throw new SpecException(pathOf(path, e, null), "must be " + describe(e.getTargetType())
-          + (given == null ? "" : ", got " + given));
-    } catch (JsonMappingException e) {
-      throw new SpecException(pathOf(path, e, null), e.getOriginalMessage());
-    } catch (IllegalArgumentException e) {
-      throw new SpecException(path, e.getMessage());
-    } catch (java.io.IOException e) {
-      throw new SpecException(path, e.getMessage());
+      return new Fault(new SpecException(pathOf(path, e, null), cause == null ? e.getOriginalMessage()
+          : cause.getMessage()), e.getPath(), "");
     }
+    if (e instanceof InvalidFormatException f) {
+      return new Fault(new SpecException(pathOf(path, e, null), "must be " + describe(f.getTargetType()) + ", got "
+          + JSON.valueToTree(f.getValue())), e.getPath(), "");
+    }
+    if (e instanceof MismatchedInputException m) {
+      JsonNode given = at(fields, e);
+      return new Fault(new SpecException(pathOf(path, e, null), "must be " + describe(m.getTargetType())
+          + (given == null ? "" : ", got " + given)), e.getPath(), "");
+    }
+    return new Fault(new SpecException(pathOf(path, e, null), e.getOriginalMessage()), e.getPath(), "");
+  }
+
+  /**
+   * Removes the field at fault from {@code root}: {@code field} (dotted) below the node at
+   * {@code at}, or that node itself when {@code field} is empty. Returns whether something went.
+   */
+  private static boolean leaveOut(ObjectNode root, List<JsonMappingException.Reference> at, String field) {
+    List<String> names = new java.util.ArrayList<>();
+    for (JsonMappingException.Reference ref : at) {
+      if (ref.getFieldName() == null) {
+        return false; // inside a list: not left out element by element
+      }
+      names.add(ref.getFieldName());
+    }
+    if (field != null && !field.isEmpty()) {
+      names.addAll(List.of(field.split("\\.")));
+    }
+    if (names.isEmpty()) {
+      return false;
+    }
+    JsonNode node = root;
+    for (String name : names.subList(0, names.size() - 1)) {
+      node = node.get(name);
+      if (!(node instanceof ObjectNode)) {
+        return false;
+      }
+    }
+    return ((ObjectNode) node).remove(names.get(names.size() - 1)) != null;
   }
 
   /** {@code value}, or {@code otherwise} when the spec leaves the field out. */
