@@ -35,11 +35,28 @@ final class StatusPage {
         });
         html.append("</table>");
       }
-      p.remove("jobs");
+      if (p.remove("jobs") instanceof java.util.List<?> done && !done.isEmpty()) {
+        html.append("<table><tr><th>job</th><th>id</th><th>state</th><th>seconds</th></tr>");
+        for (Object j : done) {
+          Map<?, ?> job = (Map<?, ?>) j;
+          String id = esc(String.valueOf(job.get("id")));
+          html.append("<tr><td>").append(esc(String.valueOf(job.get("name")))).append("</td><td>");
+          if (job.get("trackingUrl") instanceof String url && (url.startsWith("http://") || url.startsWith("https://"))) {
+            html.append("<a href=\"").append(esc(url)).append("\">").append(id).append("</a>");
+          } else {
+            html.append(id);
+          }
+          html.append("</td><td>").append(esc(String.valueOf(job.get("state")))).append("</td><td>")
+              .append(job.get("seconds") instanceof Number n ? String.format(java.util.Locale.ROOT, "%.1f",
+                  n.doubleValue()) : "").append("</td></tr>");
+        }
+        html.append("</table>");
+      }
       table(html, "", p);
     }
     html.append("<h2>Containers</h2><table><tr><th>role</th><th>index</th><th>container</th><th>host</th>")
-        .append("<th>runtime</th><th>state</th><th>exit code</th><th>reason</th><th>restarts</th><th>logs</th></tr>");
+        .append("<th>runtime</th><th>state</th><th>exit code</th><th>reason</th><th>restarts</th>")
+        .append("<th>heap MB (max)</th><th>CPU s</th><th>logs</th></tr>");
     for (JobStatus.ContainerRow c : s.containers()) {
       html.append("<tr><td>").append(esc(c.role())).append("</td><td>").append(c.index())
           .append("</td><td>").append(esc(c.id())).append("</td><td>").append(esc(c.host()))
@@ -47,6 +64,19 @@ final class StatusPage {
           .append("</td><td>").append(c.exitCode() == null ? "" : c.exitCode())
           .append("</td><td>").append(esc(c.reason()))
           .append("</td><td>").append(c.restarts()).append("</td><td>");
+      Map<String, Double> m = c.metrics() == null ? Map.of() : c.metrics();
+      if (m.containsKey(dev.psyarn.ps.container.JvmFigures.HEAP_USED_MB)) {
+        html.append(Math.round(m.get(dev.psyarn.ps.container.JvmFigures.HEAP_USED_MB)));
+        Double max = m.get(dev.psyarn.ps.container.JvmFigures.HEAP_MAX_MB);
+        if (max != null) {
+          html.append(" (").append(Math.round(max)).append(')');
+        }
+      }
+      html.append("</td><td>");
+      if (m.containsKey(dev.psyarn.ps.container.JvmFigures.CPU_SECONDS)) {
+        html.append(String.format(java.util.Locale.ROOT, "%.1f", m.get(dev.psyarn.ps.container.JvmFigures.CPU_SECONDS)));
+      }
+      html.append("</td><td>");
       if (c.logs() != null) {
         html.append("<a href=\"").append(esc(c.logs())).append("\">logs</a>");
       }

@@ -28,6 +28,27 @@ class StatusPageTest {
   }
 
   @Test
+  void eachContainersMemoryAndCpuAndEachPreprocessingJobsMapReducePage() {
+    JobStatus base = status("");
+    JobStatus s = new JobStatus(base.applicationId(), base.name(), "RUNNING", "UNDEFINED", 0.6f, "",
+        List.of(new JobStatus.ContainerRow("worker", 1, "container_1_0001_01_000004", "node2", "native", "REGISTERED",
+            null, 0, null, null, null, Map.of(dev.psyarn.ps.container.JvmFigures.HEAP_USED_MB, 123.4,
+                dev.psyarn.ps.container.JvmFigures.HEAP_MAX_MB, 384.0, dev.psyarn.ps.container.JvmFigures.CPU_SECONDS,
+                12.34))),
+        Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of("state", "SUCCEEDED", "jobs", List.of(
+            Map.of("name", "stats", "id", "job_1_0002", "state", "SUCCEEDED", "seconds", 35.62,
+                "trackingUrl", "http://rm:8088/proxy/application_1_0002/"),
+            Map.of("name", "shard", "id", "job_1_0003", "state", "SUCCEEDED", "seconds", 45.0,
+                "trackingUrl", "javascript:alert(1)"))));
+    String html = StatusPage.render(s);
+    assertTrue(html.contains("<td>0</td><td>123 (384)</td><td>12.3</td>"), "heap MB (max) and CPU s: " + html);
+    assertTrue(html.contains("<td>stats</td><td><a href=\"http://rm:8088/proxy/application_1_0002/\">job_1_0002</a>"
+        + "</td><td>SUCCEEDED</td><td>35.6</td>"), html);
+    assertTrue(html.contains("<td>shard</td><td>job_1_0003</td>") && !html.contains("javascript:"),
+        "only http(s) pages are linked: " + html);
+  }
+
+  @Test
   void escapesWhatUsersAndContainersWrote() {
     String html = StatusPage.render(status("worker said <script>alert(1)</script> & \"left\""));
     assertFalse(html.contains("<script>"), html);

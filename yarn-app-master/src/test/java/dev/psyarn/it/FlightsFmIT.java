@@ -50,6 +50,9 @@ class FlightsFmIT {
     assertTrue(fmReport.path("preprocess").path("reused").asBoolean(), "the same shards: " + fmReport.path("preprocess"));
     assertEquals(lrReport.path("preprocess").path("shards").asText(), fmReport.path("preprocess").path("shards").asText());
     assertEquals(502_228, fm.path("test.examples").asLong());
+    for (JsonNode job : lrReport.path("preprocess").path("jobs")) {
+      assertTrue(job.path("trackingUrl").asText().startsWith("http"), "each MapReduce job's page: " + job);
+    }
 
     // Measured 0.4969 / 0.6729 (LR) against 0.4560 / 0.7464 (FM); the margins leave room for the
     // asynchronous order of updates. The constant predictor scores 0.5301.

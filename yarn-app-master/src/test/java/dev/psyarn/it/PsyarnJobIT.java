@@ -143,7 +143,10 @@ class PsyarnJobIT {
     String spec = ClusterHarness.counterSpec("logs-it", 1, 2, 100, 200, List.of())
         .replace("rounds: 200}", "rounds: 200, pauseMs: 200}");
     String app = WorkerFaultIT.submit(harness, "logs.yaml", spec);
-    WorkerFaultIT.awaitPushingWorker(harness, app, 1, 100);
+    JsonNode pushing = WorkerFaultIT.awaitPushingWorker(harness, app, 1, 100);
+    JsonNode jvm = pushing.path("metrics");
+    assertTrue(jvm.path("jvm.heapUsedMb").asDouble() > 1 && jvm.path("jvm.heapMaxMb").asDouble() <= 128
+        && jvm.path("process.cpuSeconds").asDouble() > 0.1, "the worker's memory (heap of its 128m) and CPU: " + jvm);
     theContainersRunOnTheLeanJar();
 
     ClusterHarness.Run worker = harness.psyarn("logs", app, "--role", "worker", "--index", "1");

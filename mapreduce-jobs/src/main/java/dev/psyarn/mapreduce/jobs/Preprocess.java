@@ -350,6 +350,10 @@ public final class Preprocess extends Configured implements Tool {
     entry.put("id", id);
     entry.put("seconds", seconds);
     entry.put("state", job.getJobState().toString());
+    String url = job.getTrackingURL();
+    if (url != null && !url.isBlank()) {
+      entry.put("trackingUrl", url); // the job's MapReduce page (its history server's once it is done)
+    }
     jobs.add(entry);
     if (!job.isSuccessful()) {
       for (Job other : alongside) {

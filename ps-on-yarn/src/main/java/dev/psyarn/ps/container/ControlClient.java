@@ -121,8 +121,10 @@ public final class ControlClient implements AutoCloseable {
 
   private void beat(Supplier<Map<String, Double>> metrics, java.util.function.Consumer<HeartbeatReply> replies) {
     try {
-      HeartbeatReply reply = (HeartbeatReply) am.call(new Heartbeat(containerId,
-          new HashMap<>(metrics.get()))).get(heartbeatWait.toMillis(), TimeUnit.MILLISECONDS);
+      HashMap<String, Double> figures = new HashMap<>(metrics.get());
+      JvmFigures.addTo(figures);
+      HeartbeatReply reply = (HeartbeatReply) am.call(new Heartbeat(containerId, figures))
+          .get(heartbeatWait.toMillis(), TimeUnit.MILLISECONDS);
       missedHeartbeats = 0;
       LOG.debug("heartbeat answered: {}", reply);
       if (reply.logLevels() != null) {

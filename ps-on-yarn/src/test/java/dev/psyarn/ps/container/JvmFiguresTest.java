@@ -1,0 +1,28 @@
+package dev.psyarn.ps.container;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JvmFiguresTest {
+
+  @Test
+  void heapAndCpuAreThisJvmsAndTheCpuTimeGrowsWithWork() {
+    Map<String, Double> before = new HashMap<>();
+    JvmFigures.addTo(before);
+    double used = before.get(JvmFigures.HEAP_USED_MB);
+    assertTrue(used > 0 && used <= before.get(JvmFigures.HEAP_MAX_MB), before.toString());
+    assertTrue(before.get(JvmFigures.HEAP_MAX_MB) * 1048576.0 <= Runtime.getRuntime().maxMemory() + 1, before.toString());
+    long spin = System.nanoTime() + 300_000_000L;
+    long sink = 0;
+    while (System.nanoTime() < spin) {
+      sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
+    }
+    Map<String, Double> after = new HashMap<>();
+    JvmFigures.addTo(after);
+    assertTrue(after.get(JvmFigures.CPU_SECONDS) >= before.get(JvmFigures.CPU_SECONDS) + 0.2,
+        "0.3 s of spinning shows in the process's CPU time: " + before + " → " + after + " (" + sink + ")");
+  }
+}
