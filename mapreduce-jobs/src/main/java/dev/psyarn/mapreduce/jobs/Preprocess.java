@@ -324,6 +324,15 @@ public final class Preprocess extends Configured implements Tool {
     LOG.info("submitted the {} job {}: {}", name, job.getJobID(), job.getTrackingURL());
   }
 
+  /** The job's page as YARN reports it, or null where there is none (a link is not worth a failed stage). */
+  private static String trackingUrl(Job job) {
+    try {
+      return job.getTrackingURL();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /**
    * Waits for {@code job} while reporting its progress and that of {@code alongside} (jobs
    * running at the same time); returns its counters once it succeeds. If it fails, the others
@@ -350,7 +359,7 @@ public final class Preprocess extends Configured implements Tool {
     entry.put("id", id);
     entry.put("seconds", seconds);
     entry.put("state", job.getJobState().toString());
-    String url = job.getTrackingURL();
+    String url = trackingUrl(job);
     if (url != null && !url.isBlank()) {
       entry.put("trackingUrl", url); // the job's MapReduce page (its history server's once it is done)
     }
