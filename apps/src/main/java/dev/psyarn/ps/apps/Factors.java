@@ -53,7 +53,10 @@ record Factors(int k, float initScale, long[] linearOnly) {
     zeroFactors(params, keys, n);
   }
 
-  /** Drops the factor gradients of linear-only keys (they have no factors to move). */
+  /**
+   * Zeroes the factor slots of the linear-only keys among the first {@code n}: their values where
+   * the model is used, their gradients before a push (they have no factors to move).
+   */
   void zeroFactors(float[] params, long[] keys, int n) {
     if (linearOnly.length == 0) {
       return;
