@@ -30,6 +30,10 @@ public final class TlsIdentity {
   public static final String CHAIN_ALIAS = "psyarn.tls.chain";
   public static final String TRUST_ALIAS = "psyarn.tls.trust";
 
+  /** AES-128-GCM first (four fewer AES rounds than the JDK's first choice, AES-256), then the others. */
+  static final java.util.List<String> CIPHERS = java.util.List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+      "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+
   private final PrivateKey key;
   private final X509Certificate[] chain;
   private final X509Certificate trusted;
@@ -103,7 +107,7 @@ public final class TlsIdentity {
     SslContext context = server;
     if (context == null) {
       context = SslContextBuilder.forServer(key, chain).sslProvider(SslProvider.JDK)
-          .protocols("TLSv1.3", "TLSv1.2").build();
+          .protocols("TLSv1.3", "TLSv1.2").ciphers(CIPHERS).build();
       server = context;
     }
     return context;
@@ -114,7 +118,7 @@ public final class TlsIdentity {
     SslContext context = client;
     if (context == null) {
       context = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(trusted)
-          .protocols("TLSv1.3", "TLSv1.2").build();
+          .protocols("TLSv1.3", "TLSv1.2").ciphers(CIPHERS).build();
       client = context;
     }
     return context;
