@@ -104,14 +104,20 @@ public final class PushPullBench {
     AppSecret secret = AppSecret.generate();
     List<Figures> out = new ArrayList<>();
     for (Shape shape : shapes) {
-      try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
-              new ServerStore(), "bench server");
-          KVWorker kv = new KVWorker(KeyRanges.even(1), List.of(RpcClient.connect(
-              new InetSocketAddress("127.0.0.1", server.port()), secret, Protocols.DATA, Duration.ofSeconds(10))))) {
-        out.add(measure(kv, shape));
-      }
+      out.add(alone(secret, shape, ""));
     }
     return out;
+  }
+
+  /** One worker against one server on loopback, both with {@code secret} (and its TLS, if it has one). */
+  private Figures alone(AppSecret secret, Shape shape, String label) throws IOException {
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
+            new ServerStore(), "bench server");
+        KVWorker kv = new KVWorker(KeyRanges.even(1), List.of(RpcClient.connect(
+            new InetSocketAddress("127.0.0.1", server.port()), secret, Protocols.DATA, Duration.ofSeconds(10))))) {
+      progress.print(label);
+      return measure(kv, shape);
+    }
   }
 
   /**
@@ -124,14 +130,7 @@ public final class PushPullBench {
     AppSecret secret = AppSecret.generate();
     List<Figures[]> out = new ArrayList<>();
     for (Shape shape : shapes) {
-      Figures plain;
-      try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
-              new ServerStore(), "bench server");
-          KVWorker kv = new KVWorker(KeyRanges.even(1), List.of(RpcClient.connect(
-              new InetSocketAddress("127.0.0.1", server.port()), secret, Protocols.DATA, Duration.ofSeconds(10))))) {
-        progress.print("replication 0: ");
-        plain = measure(kv, shape);
-      }
+      Figures plain = alone(secret, shape, "replication 0: ");
       KeyRanges ranges = KeyRanges.even(2); // the bench's keys are all at or above 0: range 1
       ServerStore.Peers peers = (host, port) -> RpcClient.connect(new InetSocketAddress(host, port), secret,
           Protocols.DATA, Duration.ofSeconds(10));
@@ -166,18 +165,7 @@ public final class PushPullBench {
     AppSecret tlsSecret = plainSecret.withTls(tls);
     List<Figures[]> out = new ArrayList<>();
     for (Shape shape : shapes) {
-      Figures[] pair = new Figures[2];
-      for (int t = 0; t < 2; t++) {
-        AppSecret secret = t == 0 ? plainSecret : tlsSecret;
-        try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
-                new ServerStore(), "bench server");
-            KVWorker kv = new KVWorker(KeyRanges.even(1), List.of(RpcClient.connect(
-                new InetSocketAddress("127.0.0.1", server.port()), secret, Protocols.DATA, Duration.ofSeconds(10))))) {
-          progress.print(t == 0 ? "plain TCP: " : "TLS:       ");
-          pair[t] = measure(kv, shape);
-        }
-      }
-      out.add(pair);
+      out.add(new Figures[] {alone(plainSecret, shape, "plain TCP: "), alone(tlsSecret, shape, "TLS:       ")});
     }
     return out;
   }
