@@ -47,6 +47,8 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
         .collect(java.util.stream.Collectors.joining(","));
   }
   public static final String REPORT = "report.json";
+  /** The status page with the job's final charts, beside the report. */
+  public static final String REPORT_PAGE = "report.html";
   /** Where the AM's current attempt listens ("host:port"), for containers that outlive an attempt. */
   public static final String ENDPOINT = "am-endpoint";
   /**

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * The AM's web server behind the application's tracking URL: Hadoop's {@link HttpServer2} with
  * YARN's {@code AmIpFilter} (through {@link AmFilterInitializer}, as MapReduce's AM has it), so
  * only the ResourceManager's web proxy, which authenticates users, is served; anyone else is sent
- * to the proxy. The job's state and containers as HTML at {@code /} and as JSON at
- * {@code /api/v1/status}; and what Hadoop's daemons serve: {@code /jmx} (the metrics2 sources,
+ * to the proxy. The job's state and containers as HTML with live charts at {@code /}, as JSON at
+ * {@code /api/v1/status}, and the charts' history at {@code /api/v1/history}; and what Hadoop's
+ * daemons serve: {@code /jmx} (the metrics2 sources,
  * {@link AmMetrics} among them, as JSON), {@code /prom} (the same in Prometheus' text format),
  * {@code /stacks}, {@code /conf} and {@code /logLevel}.
  */
@@ -29,7 +30,9 @@ final class AmWebServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AmWebServer.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = new ObjectMapper();
   private static final String STATUS = "psyarn.status";
+  private static final String HISTORY = "psyarn.history";
 
   private final HttpServer2 server;
 
@@ -38,14 +41,17 @@ final class AmWebServer implements AutoCloseable {
   }
 
   /** Serves on {@code host}'s address (the AM's container host), for the RM's proxy to reach. */
-  static AmWebServer start(Configuration conf, String host, Supplier<JobStatus> status) throws IOException {
+  static AmWebServer start(Configuration conf, String host, Supplier<JobStatus> status,
+      Supplier<java.util.Map<String, Object>> history) throws IOException {
     Configuration web = new Configuration(conf);
     web.set(HttpServer2.FILTER_INITIALIZER_PROPERTY, AmFilterInitializer.class.getName());
     web.setBoolean("hadoop.prometheus.endpoint.enabled", true);
     HttpServer2 http = new HttpServer2.Builder().setName("psyarn").setConf(web)
         .addEndpoint(URI.create("http://" + host + ":0")).setFindPort(true).build();
     http.setAttribute(STATUS, status);
+    http.setAttribute(HISTORY, history);
     http.addServlet("status", "/api/v1/status", StatusServlet.class);
+    http.addServlet("history", "/api/v1/history", HistoryServlet.class);
     http.addServlet("page", "/", PageServlet.class);
     http.start();
     AmWebServer server = new AmWebServer(http);
@@ -87,6 +93,17 @@ final class AmWebServer implements AutoCloseable {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
       send(response, "application/json", JSON.writeValueAsString(status(this)));
+    }
+  }
+
+  /** The charts' history as JSON ({@link ChartHistory#toMap}). */
+  public static final class HistoryServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      @SuppressWarnings("unchecked")
+      Supplier<java.util.Map<String, Object>> history =
+          (Supplier<java.util.Map<String, Object>>) getServletContext().getAttribute(HISTORY);
+      send(response, "application/json", COMPACT.writeValueAsString(history.get()));
     }
   }
 

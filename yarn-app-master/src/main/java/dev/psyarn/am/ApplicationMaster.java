@@ -148,8 +148,9 @@ public final class ApplicationMaster {
       LOG.info("attempt {} of {}: {}", attempt, appId, earlier == null ? "no journal of the earlier attempt; "
           + "starting the job over" : "taking the job over from the earlier attempt");
     }
+    ChartHistory history = new ChartHistory(env.submitTimeMs());
     try (RpcServer control = RpcServer.start(dev.psyarn.ps.transport.BindAddress.of(host), secret, Protocols.CONTROL,
-        new ControlPlane(loop), "control plane")) {
+        new ControlPlane(loop, history, Clock.systemUTC()), "control plane")) {
       ContainerLauncher launcher = new ContainerLauncher(nm, LaunchContexts.create(conf, fs, env, spec, credentials,
           PsyarnConfig.applicationAcls(conf), host, control.port(), preprocessOutput),
           conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
@@ -160,7 +161,7 @@ public final class ApplicationMaster {
       org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.initialize("psyarn");
       org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.instance().register(AmMetrics.RECORD,
           "the psyarn job: containers, servers' keys and traffic, results", new AmMetrics(() -> statusNow(loop)));
-      try (AmWebServer web = AmWebServer.start(conf, host, () -> statusNow(loop))) {
+      try (AmWebServer web = AmWebServer.start(conf, host, () -> statusNow(loop), history::toMap)) {
         String trackingUrl = "http://" + host + ":" + web.port() + "/";
         if (amJournal != null) {
           writeEndpoint(fs, new Path(staging, AmEnv.ENDPOINT), host + ":" + control.port());
@@ -179,7 +180,7 @@ public final class ApplicationMaster {
         JobLifecycle.Outcome outcome = loop.run(lifecycle);
         loop.continueInBackground(lifecycle);
         try {
-          return finish(outcome, amrm, fs, loop);
+          return finish(outcome, amrm, fs, loop, history);
         } finally {
           finished.countDown();
         }
@@ -234,7 +235,7 @@ public final class ApplicationMaster {
 
   /** The one way out: report, unregister with the final status and diagnostics, clean up. */
   private ExitCode finish(JobLifecycle.Outcome outcome, AMRMClientAsync<ContainerRequest> amrm, FileSystem fs,
-      AmLoop loop) throws Exception {
+      AmLoop loop, ChartHistory history) throws Exception {
     LOG.info("job {}: {}", outcome.state(), outcome.diagnostics());
     Path staging = new Path(env.stagingDir());
     String diagnostics = outcome.diagnostics();
@@ -245,6 +246,13 @@ public final class ApplicationMaster {
       LOG.error("could not write the report to {}", new Path(staging, AmEnv.REPORT), e);
       diagnostics = (diagnostics == null || diagnostics.isBlank() ? "" : diagnostics + "; ")
           + "the report could not be written to " + new Path(staging, AmEnv.REPORT) + ": " + e.getMessage();
+    }
+    // The page with its final charts, kept beside the report (psyarn status/submit --report copy it).
+    try (OutputStream out = fs.create(new Path(staging, AmEnv.REPORT_PAGE), true)) {
+      out.write(StatusPage.renderFinal(statusNow(loop), history.toMap())
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not write the report's page to {}: {}", new Path(staging, AmEnv.REPORT_PAGE), e.toString());
     }
     FinalApplicationStatus status = switch (outcome.state()) {
       case SUCCEEDED -> FinalApplicationStatus.SUCCEEDED;

@@ -20,9 +20,13 @@ import dev.psyarn.ps.wire.ControlMessages.Register;
 final class ControlPlane implements RequestHandler {
 
   private final AmLoop loop;
+  private final ChartHistory history;
+  private final java.time.Clock clock;
 
-  ControlPlane(AmLoop loop) {
+  ControlPlane(AmLoop loop, ChartHistory history, java.time.Clock clock) {
     this.loop = loop;
+    this.history = history;
+    this.clock = clock;
   }
 
   @Override
@@ -30,13 +34,18 @@ final class ControlPlane implements RequestHandler {
     if (request instanceof Register r) {
       loop.post(new AmEvent.Registered(r.containerId(), r.role(), r.index(), r.host(), r.port(), reply));
     } else if (request instanceof Heartbeat h) {
-      loop.submit(lifecycle -> reply.ok(lifecycle.requests().heartbeat(h.containerId(), h.metrics())));
+      loop.submit(lifecycle -> {
+        HeartbeatReply answer = lifecycle.requests().heartbeat(h.containerId(), h.metrics());
+        chart(lifecycle, h.containerId(), h.metrics());
+        reply.ok(answer);
+      });
     } else if (request instanceof GetClusterView get) {
       loop.submit(lifecycle -> lifecycle.directory().requestView(get.newerThan(), reply));
     } else if (request instanceof Barrier b) {
       loop.submit(lifecycle -> lifecycle.requests().arrive(b.name(), b.containerId(), reply));
     } else if (request instanceof Finished f) {
       loop.submit(lifecycle -> {
+        chart(lifecycle, f.containerId(), f.figures());
         lifecycle.handle(new AmEvent.WorkerFinished(f.containerId(), new WorkerReport(f.result(), f.figures())));
         reply.ok(new Ack());
       });
@@ -54,5 +63,19 @@ final class ControlPlane implements RequestHandler {
     } else {
       reply.error("the ApplicationMaster does not handle " + request.getClass().getSimpleName());
     }
+  }
+
+  /** A container's figures, and the containers running by role, into the charts' history. */
+  private void chart(JobLifecycle lifecycle, String containerId, java.util.Map<String, Double> figures) {
+    long now = clock.millis();
+    lifecycle.containers().byId(containerId)
+        .ifPresent(c -> history.heard(c.role().specName(), c.index(), figures, now));
+    java.util.Map<String, Integer> running = new java.util.TreeMap<>();
+    for (TrackedContainer c : lifecycle.containers().all()) {
+      if (c.state() == ContainerState.REGISTERED) {
+        running.merge(c.role().specName(), 1, Integer::sum);
+      }
+    }
+    history.running(running, now);
   }
 }

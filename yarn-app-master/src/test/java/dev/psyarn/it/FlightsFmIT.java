@@ -7,6 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.psyarn.cli.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * (no hand-written crosses), both through the whole pipeline as users run the shipped examples:
  * {@code flights-lr-base.yaml} preprocesses and trains sparse-lr, {@code flights-fm.yaml} reuses
  * those shards and trains sparse-fm, whose factors learn the pairs the crossed task writes by hand.
+ * While FM trains, its page is loaded through the ResourceManager's proxy in a real browser
+ * ({@link HeadlessBrowser}) until its charts have drawn and updated; the page kept with the report
+ * draws the final charts.
  */
 class FlightsFmIT {
 
@@ -44,7 +54,18 @@ class FlightsFmIT {
   @Test
   void onTheSevenBaseFeaturesFactorizationMachinesBeatLogisticRegressionInLogLossAndAuc() throws Exception {
     JsonNode lrReport = run("flights-lr-base.yaml");
-    JsonNode fmReport = run("flights-fm.yaml");
+    // While FM trains, its page through the ResourceManager's proxy, in a real browser.
+    java.util.concurrent.ExecutorService submitter = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.Future<JsonNode> fmRun = submitter.submit(() -> run("flights-fm.yaml"));
+    Optional<HeadlessBrowser> browser = HeadlessBrowser.find();
+    try {
+      if (browser.isPresent()) {
+        watchTheLivePage(browser.get(), fmRun);
+      }
+    } finally {
+      submitter.shutdown();
+    }
+    JsonNode fmReport = fmRun.get(10, java.util.concurrent.TimeUnit.MINUTES);
     JsonNode lr = lrReport.path("metrics");
     JsonNode fm = fmReport.path("metrics");
     assertTrue(fmReport.path("preprocess").path("reused").asBoolean(), "the same shards: " + fmReport.path("preprocess"));
@@ -76,5 +97,53 @@ class FlightsFmIT {
     assertEquals(fmLoss, predict.json().path("logloss").asDouble(), 1e-5, "the model file scores what the job did: "
         + predict.out());
     assertEquals(fm.path("test.auc").asDouble(), predict.json().path("auc").asDouble(), 1e-5, predict.out());
+
+    // The page kept with the report (--report x.json leaves x.html beside it) draws the final charts.
+    Path page = harness.work.resolve("flights-fm.yaml.report.html");
+    assertTrue(Files.isRegularFile(page), "the job's page beside its report");
+    if (browser.isPresent()) {
+      String dom = browser.get().dom(page.toUri().toString(), 2000);
+      Map<String, Integer> loss = HeadlessBrowser.series(dom, "chart-loss");
+      assertTrue(loss.getOrDefault("test.logloss", 0) >= ran, "a test point for each of the " + ran + " epochs: " + loss);
+      assertTrue(loss.getOrDefault("train.logloss", 0) >= 10, "the training curve: " + loss);
+      assertTrue(HeadlessBrowser.series(dom, "chart-cpu").keySet().containsAll(List.of("server 0", "server 1",
+          "worker 0", "worker 1")), "each container's CPU: " + HeadlessBrowser.series(dom, "chart-cpu"));
+    }
+  }
+
+  /**
+   * Loads the running FM job's page through the RM's proxy until its loss chart has drawn at
+   * least two training points, and again until it shows more: the charts draw and update.
+   */
+  private static void watchTheLivePage(HeadlessBrowser browser, java.util.concurrent.Future<JsonNode> run)
+      throws Exception {
+    int first = -1;
+    String last = "";
+    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline && !run.isDone()) {
+      ApplicationReport app;
+      try (YarnClient yarn = harness.yarn()) {
+        app = yarn.getApplications(EnumSet.of(YarnApplicationState.RUNNING)).stream()
+            .filter(a -> a.getName().equals("flights-fm")).findFirst().orElse(null);
+      }
+      if (app != null && app.getTrackingUrl() != null && app.getTrackingUrl().contains("/proxy/")) {
+        last = browser.dom(app.getTrackingUrl(), 3000);
+        if (last.contains("id=\"chart-loss\"")) {
+          int points = HeadlessBrowser.series(last, "chart-loss").getOrDefault("train.logloss", 0);
+          if (first < 0 && points >= 2) {
+            first = points;
+          } else if (first >= 2 && points > first) {
+            assertTrue(Integer.parseInt(HeadlessBrowser.element(last, "svg", "chart-loss").get("data-updates")) >= 1);
+            assertTrue(HeadlessBrowser.series(last, "chart-heap").keySet().containsAll(List.of("server 0", "worker 0")),
+                "each container's heap: " + HeadlessBrowser.series(last, "chart-heap"));
+            assertTrue(last.contains("<td>REGISTERED</td>"), "the containers' table: " + last);
+            return;
+          }
+        }
+      }
+      Thread.sleep(1000);
+    }
+    throw new AssertionError("the FM job's page did not draw and then update its loss chart (first drawn with "
+        + first + " points); last page: " + last);
   }
 }

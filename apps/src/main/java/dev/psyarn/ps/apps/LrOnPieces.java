@@ -84,7 +84,8 @@ final class LrOnPieces {
     }
     if (test != null) {
       // Every piece is done (their pushes in): the model is final.
-      SparseLogisticRegression.scoreAndWrite(kv, test, s, fm, trainSeconds, sharded, testBias, conf, results);
+      SparseLogisticRegression.scoreAndWrite(kv, test, s, fm, trainSeconds, sharded, testBias, conf, results,
+          context.live());
     }
     return results;
   }

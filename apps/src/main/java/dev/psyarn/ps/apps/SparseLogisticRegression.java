@@ -194,7 +194,7 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
           double trained = (System.nanoTime() - trainStart - evalNanos) / 1e9;
           long evalStart = System.nanoTime();
           Map<String, Double> scored = test.score(kv, TABLE, fm);
-          recordEpoch(results, s, epoch, trained, scored);
+          recordEpoch(results, s, epoch, trained, scored, context.live());
           boolean stop = stopping.scored(epoch, scored, s.model().isEmpty() ? null : EarlyStopping.copyOf(kv, TABLE, fm));
           evalNanos += System.nanoTime() - evalStart;
           if (stop && epoch + 1 < s.epochs()) {
@@ -213,7 +213,7 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
         long evalStart = System.nanoTime();
         Map<String, Double> scored = test.score(kv, TABLE, fm);
         evalNanos += System.nanoTime() - evalStart;
-        recordEpoch(results, s, epoch, trained, scored);
+        recordEpoch(results, s, epoch, trained, scored, context.live());
       }
     }
     trainer.finish();
@@ -230,7 +230,7 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     if (test != null && stopping != null) {
       stopping.keepBest(results, s.model(), sharded ? 0 : s.hashBits(), biasKey, conf);
     } else if (test != null) {
-      scoreAndWrite(kv, test, s, fm, trainSeconds, sharded, biasKey, conf, results);
+      scoreAndWrite(kv, test, s, fm, trainSeconds, sharded, biasKey, conf, results, context.live());
     }
     return results;
   }
@@ -246,10 +246,11 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     for (int from = 0; from < order.length; from += batchSize) {
       int to = Math.min(order.length, from + batchSize);
       trainer.step(data, order, from, to, to < order.length ? to : -1, Math.min(order.length, to + batchSize));
+      live.put("train.examples", (double) trainer.examplesSeen()); // the heartbeats carry it, and the loss
       if (trainer.examplesSeen() >= (point + 1) * every) {
-        results.curve().add(new LrResult.CurvePoint(trainer.examplesSeen(), trainer.recentLogloss()));
-        live.put("train.examples", (double) trainer.examplesSeen()); // the heartbeats carry them
-        live.put("train.logloss", trainer.recentLogloss());
+        double loss = trainer.recentLogloss(); // since the last point (asking resets it)
+        results.curve().add(new LrResult.CurvePoint(trainer.examplesSeen(), loss));
+        live.put("train.logloss", loss);
         point++;
       }
     }
@@ -258,10 +259,11 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
 
   /** Worker 0, after training: the final test scores, and the model file when the spec names one. */
   static void scoreAndWrite(KVWorker kv, TestSet test, LrSettings s, Factors fm, double trainSeconds,
-      boolean sharded, long biasKey, Configuration conf, LrResult results) throws java.io.IOException {
+      boolean sharded, long biasKey, Configuration conf, LrResult results, Map<String, Double> live)
+      throws java.io.IOException {
     Map<String, Double> scored = test.score(kv, TABLE, fm);
     results.putAll(scored);
-    recordEpoch(results, s, s.epochs() - 1, trainSeconds, scored);
+    recordEpoch(results, s, s.epochs() - 1, trainSeconds, scored, live);
     if (!s.model().isEmpty()) {
       long[] keys = kv.keys(TABLE);
       float[] weights = new float[keys.length * fm.width()];
@@ -301,7 +303,11 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
    * loss reaches the spec's {@code targetLogloss}, the training seconds and epochs it took.
    */
   static void recordEpoch(LrResult results, LrSettings s, int epoch, double trainedSeconds,
-      Map<String, Double> scored) {
+      Map<String, Double> scored, Map<String, Double> live) {
+    // The heartbeats carry the latest scores, for the AM's live charts.
+    live.put("test.epoch", (double) (epoch + 1));
+    live.put("test.logloss", scored.get("test.logloss"));
+    live.put("test.auc", scored.get("test.auc"));
     results.epochs().add(new LrResult.EpochScore(epoch + 1, trainedSeconds, scored.get("test.logloss"),
         scored.get("test.auc")));
     if (!Double.isNaN(s.targetLogloss()) && !results.has("train.secondsToTarget")

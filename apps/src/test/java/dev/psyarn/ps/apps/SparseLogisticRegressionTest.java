@@ -155,6 +155,15 @@ class SparseLogisticRegressionTest {
     assertEquals(outcome.results().get(0).figures().get("train.examples"),
         outcome.results().get(1).figures().get("train.examples"),
         "every worker stopped after the same epoch");
+    // What the heartbeats carried last: each worker's examples and a real training loss (once
+    // always NaN: the loss was asked twice a point, and asking resets it), and worker 0's last scoring.
+    for (int w = 0; w < 2; w++) {
+      java.util.Map<String, Double> live = outcome.live().get(w);
+      assertEquals(outcome.results().get(w).figures().get("train.examples"), live.get("train.examples"), "" + live);
+      assertTrue(live.get("train.logloss") > 0 && live.get("train.logloss") < 5, "worker " + w + ": " + live);
+    }
+    assertEquals(run, outcome.live().get(0).get("test.epoch"), 0.0);
+    assertEquals(first.epochs().get(run - 1).logloss(), outcome.live().get(0).get("test.logloss"), 0.0);
     // The model file is the best epoch's: scored again, it gives that epoch's test loss.
     LogisticModel model = LogisticModel.read(new org.apache.hadoop.conf.Configuration(),
         new org.apache.hadoop.fs.Path(modelFile.toUri()));

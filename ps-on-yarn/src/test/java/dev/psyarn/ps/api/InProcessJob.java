@@ -19,8 +19,11 @@ import java.util.concurrent.Future;
  */
 public final class InProcessJob {
 
-  /** The workers' results in worker order (each through its JSON, as it travels to the AM), and the servers. */
-  public record Outcome<R>(List<R> results, ServerStore[] servers) {}
+  /**
+   * The workers' results in worker order (each through its JSON, as it travels to the AM), the
+   * servers, and each worker's live figures as it left them (what its last heartbeat carried).
+   */
+  public record Outcome<R>(List<R> results, ServerStore[] servers, List<java.util.Map<String, Double>> live) {}
 
   private InProcessJob() {}
 
@@ -43,6 +46,10 @@ public final class InProcessJob {
       t.setDaemon(true);
       return t;
     });
+    List<java.util.Map<String, Double>> live = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      live.add(new java.util.concurrent.ConcurrentHashMap<>());
+    }
     try {
       List<Future<R>> futures = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
@@ -59,14 +66,14 @@ public final class InProcessJob {
             } catch (Exception e) {
               throw new IllegalStateException("barrier " + name + " broken", e);
             }
-          }, job.settings(), pieces::next))));
+          }, job.settings(), pieces::next, live.get(index)))));
         }));
       }
       List<R> results = new ArrayList<>();
       for (Future<R> f : futures) {
         results.add(f.get());
       }
-      return new Outcome<>(results, stores);
+      return new Outcome<>(results, stores, live);
     } finally {
       pool.shutdownNow();
     }
