@@ -25,6 +25,12 @@ public final class PsyarnConfig {
   public static final String AM_RM_HEARTBEAT_MS = "psyarn.am.rm-heartbeat-ms";
   public static final int AM_RM_HEARTBEAT_MS_DEFAULT = 1000;
 
+  /**
+   * Extra JVM options for the ApplicationMaster (whitespace-separated), as MapReduce's
+   * {@code yarn.app.mapreduce.am.command-opts}; the heap comes from the spec's {@code am.memory}.
+   */
+  public static final String AM_JAVA_OPTS = "psyarn.am.java-opts";
+
   /** How often containers heartbeat to the AM, in ms. */
   /**
    * Where preprocessing output is kept for reuse by jobs with the same section, shard count and

@@ -21,6 +21,13 @@ final class AmLoop {
   private static final Logger LOG = LoggerFactory.getLogger(AmLoop.class);
 
   private final BlockingQueue<Consumer<JobLifecycle>> tasks = new LinkedBlockingQueue<>();
+  /** Runs after every task (on the event thread): cheap checks for what a watcher wants to see change. */
+  private volatile Consumer<JobLifecycle> watcher = lifecycle -> {};
+
+  /** Sets the one watcher run after every task. */
+  void afterEach(Consumer<JobLifecycle> watcher) {
+    this.watcher = watcher;
+  }
 
   /** Delivers an event to the lifecycle. */
   void post(AmEvent event) {
@@ -51,6 +58,7 @@ final class AmLoop {
       Consumer<JobLifecycle> task = tasks.poll(1, TimeUnit.SECONDS);
       if (task != null) {
         runOne(lifecycle, task);
+        runOne(lifecycle, watcher);
       }
     }
     return lifecycle.outcome().join();
@@ -62,6 +70,7 @@ final class AmLoop {
       try {
         while (true) {
           runOne(lifecycle, tasks.take());
+          runOne(lifecycle, watcher);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -175,12 +175,13 @@ public final class ApplicationMaster {
           kept = List.of();
         }
         List<Container> takenOver = kept;
+        java.util.Optional<TimelinePublisher> timeline = timeline(loop);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle, loop), "psyarn-am-terminate"));
         loop.submit(l -> l.amRegistered(takenOver));
         JobLifecycle.Outcome outcome = loop.run(lifecycle);
         loop.continueInBackground(lifecycle);
         try {
-          return finish(outcome, amrm, fs, loop, history);
+          return finish(outcome, amrm, fs, loop, history, timeline);
         } finally {
           finished.countDown();
         }
@@ -190,6 +191,35 @@ public final class ApplicationMaster {
       amrm.stop();
       timers.shutdownNow();
     }
+  }
+
+  /**
+   * Where the cluster runs the Timeline service (v1.x), a publisher of the job's events, fed the
+   * job's status whenever the AM's state or a container's changes (checked after every event on
+   * the event thread, two numbers compared); nothing otherwise, or when the client cannot start
+   * (the job goes on).
+   */
+  private java.util.Optional<TimelinePublisher> timeline(AmLoop loop) {
+    java.util.Optional<TimelinePublisher> publisher;
+    try {
+      publisher = TimelinePublisher.start(conf, appId, user, spec.name(), env.submitTimeMs());
+    } catch (RuntimeException e) {
+      LOG.warn("the Timeline service is enabled, but its client did not start (the job goes on without it): {}",
+          e.toString());
+      return java.util.Optional.empty();
+    }
+    publisher.ifPresent(t -> {
+      AmState[] seenState = {null};
+      long[] seenChanges = {-1};
+      loop.afterEach(lifecycle -> {
+        if (lifecycle.state() != seenState[0] || lifecycle.containers().stateChanges() != seenChanges[0]) {
+          seenState[0] = lifecycle.state();
+          seenChanges[0] = lifecycle.containers().stateChanges();
+          t.observe(snapshot(lifecycle), System.currentTimeMillis()); // the put itself goes out on its own thread
+        }
+      });
+    });
+    return publisher;
   }
 
   /** Saves the journal where there is one; a failed save is logged, not fatal. */
@@ -235,7 +265,7 @@ public final class ApplicationMaster {
 
   /** The one way out: report, unregister with the final status and diagnostics, clean up. */
   private ExitCode finish(JobLifecycle.Outcome outcome, AMRMClientAsync<ContainerRequest> amrm, FileSystem fs,
-      AmLoop loop, ChartHistory history) throws Exception {
+      AmLoop loop, ChartHistory history, java.util.Optional<TimelinePublisher> timeline) throws Exception {
     LOG.info("job {}: {}", outcome.state(), outcome.diagnostics());
     Path staging = new Path(env.stagingDir());
     String diagnostics = outcome.diagnostics();
@@ -254,6 +284,14 @@ public final class ApplicationMaster {
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not write the report's page to {}: {}", new Path(staging, AmEnv.REPORT_PAGE), e.toString());
     }
+    timeline.ifPresent(t -> {
+      try {
+        t.finish(statusNow(loop), System.currentTimeMillis(), 5000);
+      } catch (RuntimeException e) {
+        LOG.warn("the job's last events for the Timeline service: {}", e.toString());
+      }
+      t.close();
+    });
     FinalApplicationStatus status = switch (outcome.state()) {
       case SUCCEEDED -> FinalApplicationStatus.SUCCEEDED;
       case KILLED -> FinalApplicationStatus.KILLED;

@@ -20,6 +20,7 @@ final class ContainerTable {
 
   private final JobSpec spec;
   private final Map<String, TrackedContainer> byId = new LinkedHashMap<>();
+  private long stateChanges;
   /** "server/0" → the id of the container that holds the slot now. */
   private final Map<String, String> holders = new HashMap<>();
 
@@ -37,13 +38,13 @@ final class ContainerTable {
     TrackedContainer c = new TrackedContainer(a.role(), a.index(), a.container().getId().toString(),
         a.container().getNodeId().getHost(), a.container().getNodeHttpAddress(), ContainerState.ALLOCATED, null, null,
         Map.of(), restarts, null, nowMs);
-    byId.put(c.id(), c);
+    store(c);
     holders.put(slot(a.role(), a.index()), c.id());
   }
 
   /** A container of the AM's previous attempt, taken over in its slot. */
   void adopt(TrackedContainer c) {
-    byId.put(c.id(), c);
+    store(c);
     holders.put(slot(c.role(), c.index()), c.id());
   }
 
@@ -61,7 +62,19 @@ final class ContainerTable {
   }
 
   void put(TrackedContainer container) {
-    byId.put(container.id(), container);
+    store(container);
+  }
+
+  private void store(TrackedContainer c) {
+    TrackedContainer before = byId.put(c.id(), c);
+    if (before == null || before.state() != c.state()) {
+      stateChanges++;
+    }
+  }
+
+  /** How many times a container was added or changed state: a watcher's cheap "anything new?". */
+  long stateChanges() {
+    return stateChanges;
   }
 
   Optional<TrackedContainer> byId(String id) {

@@ -399,7 +399,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     File work = new File("target", "psyarn-bench").getAbsoluteFile();
     ctx.err.println("starting local HDFS, YARN and MapReduce in " + work);
-    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true)) {
+    ctx.err.println("with the reference program's settings (../shared/peers/run.sh SleepJobBench): "
+        + StartupBench.REFERENCE_SETTINGS);
+    try (LocalCluster cluster = LocalCluster.start(work, 1, StartupBench.REFERENCE_SETTINGS, true)) {
       Configuration conf = cluster.conf();
       List<StartupBench.Figures> figures = new StartupBench(conf, DistJar.locate(ctx.conf), ctx.err).run(sizes, runs);
       List<Map<String, Object>> rows = new ArrayList<>();

@@ -188,9 +188,20 @@ public final class JobSubmitter {
     }
     env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath, spec.preprocesses()));
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
-    JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(),
-        List.of("-Dlog4j.configuration=psyarn-log4j.properties"), List.of());
+    JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(), amJvmOptions(conf),
+        List.of());
     return new LaunchSpec(resources, env, command, credentials(secret), PsyarnConfig.applicationAcls(conf));
+  }
+
+  /** The AM's JVM options: its logging, then {@code psyarn.am.java-opts}'s, in order. */
+  static List<String> amJvmOptions(Configuration conf) {
+    List<String> options = new java.util.ArrayList<>(List.of("-Dlog4j.configuration=psyarn-log4j.properties"));
+    for (String option : conf.getTrimmed(PsyarnConfig.AM_JAVA_OPTS, "").split("\\s+")) {
+      if (!option.isEmpty()) {
+        options.add(option);
+      }
+    }
+    return options;
   }
 
   /** The application secret, plus file-system tokens when the cluster is secure. */

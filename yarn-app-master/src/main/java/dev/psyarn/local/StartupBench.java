@@ -1,5 +1,6 @@
 package dev.psyarn.local;
 
+import dev.psyarn.PsyarnConfig;
 import dev.psyarn.am.JobStatus;
 import dev.psyarn.client.JobRunner;
 import dev.psyarn.spec.JobSpecParser;
@@ -9,17 +10,47 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.SleepJob;
 import org.apache.hadoop.mapreduce.TaskReport;
 import org.apache.hadoop.mapreduce.TaskType;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
  * Time from submission until N containers run, psyarn side by side with MapReduce's own
- * {@code SleepJob} (N maps of 0 ms) on the same local cluster, runs interleaved.
+ * {@code SleepJob} (N maps of 0 ms) on the same local cluster, runs interleaved, both with the
+ * settings of the reference program ({@code ../shared/peers/run.sh SleepJobBench N}):
+ * {@link #REFERENCE_SETTINGS}.
  */
 public final class StartupBench {
+
+  /** The reference program's JVM flags for short-lived JVMs; psyarn's AM and containers get them too. */
+  static final String FAST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+  private static final String FAST_JVM_YAML = "[\"" + String.join("\", \"", FAST_JVM.split(" ")) + "\"]";
+
+  /**
+   * The reference program's cluster and job settings (100 ms NodeManager heartbeats, the MapReduce
+   * AM's 200 ms heartbeat to the RM, 100 ms client polls, small heaps, {@link #FAST_JVM}, no uber
+   * tasks, quick kills), and the same for psyarn where it has them: its AM's heartbeat to the RM and
+   * its AM's JVM flags.
+   */
+  public static final Map<String, String> REFERENCE_SETTINGS = Map.ofEntries(
+      Map.entry(YarnConfiguration.RM_NM_HEARTBEAT_INTERVAL_MS, "100"),
+      Map.entry("yarn.app.mapreduce.am.scheduler.heartbeat.interval-ms", "200"),
+      Map.entry("mapreduce.client.completion.pollinterval", "100"),
+      Map.entry("mapreduce.jobclient.progress.monitor.poll.interval", "100"),
+      Map.entry("yarn.app.mapreduce.am.resource.mb", "512"),
+      Map.entry("yarn.app.mapreduce.am.command-opts",
+          "-Xmx384m " + FAST_JVM + " --add-opens=java.base/java.lang=ALL-UNNAMED"),
+      Map.entry("mapreduce.map.memory.mb", "256"),
+      Map.entry("mapreduce.map.java.opts", "-Xmx200m " + FAST_JVM),
+      Map.entry("mapreduce.job.ubertask.enable", "false"),
+      Map.entry(YarnConfiguration.NM_SLEEP_DELAY_BEFORE_SIGKILL_MS, "100"),
+      Map.entry(YarnConfiguration.NM_PROCESS_KILL_WAIT_MS, "500"),
+      Map.entry(PsyarnConfig.AM_RM_HEARTBEAT_MS, "200"),
+      Map.entry(PsyarnConfig.AM_JAVA_OPTS, FAST_JVM));
 
   /**
    * The figures of one size, each a list over runs, in ms from submission.
@@ -81,8 +112,8 @@ public final class StartupBench {
     String spec = "name: startup-bench-" + n + "\n"
         + "am: {memory: 384m}\n"
         + "roles:\n"
-        + "  server: {instances: " + half + ", memory: 128m}\n"
-        + "  worker: {instances: " + (n - half) + ", memory: 128m}\n"
+        + "  server: {instances: " + half + ", memory: 128m, jvmOptions: " + FAST_JVM_YAML + "}\n"
+        + "  worker: {instances: " + (n - half) + ", memory: 128m, jvmOptions: " + FAST_JVM_YAML + "}\n"
         + "app: {type: counter, keys: 16, rounds: 1}\n";
     JobStatus report = JobRunner.runToEnd(conf, JobSpecParser.parse(spec), spec, jar);
     return new long[] {report.timings().get("allRegisteredMs"), report.timings().get("finishedMs")};

@@ -1,6 +1,7 @@
 package dev.psyarn.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,13 +22,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.util.ToolRunner;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.api.records.timeline.TimelineEntity;
+import org.apache.hadoop.yarn.api.records.timeline.TimelineEvent;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.cli.ApplicationCLI;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +45,11 @@ class PsyarnJobIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    harness = ClusterHarness.start("jobs", NODE_MANAGERS);
+    // With the YARN Timeline service (v1, in memory), to which the AM publishes the job's events.
+    harness = ClusterHarness.start("jobs", NODE_MANAGERS, false, Map.of(
+        YarnConfiguration.TIMELINE_SERVICE_ENABLED, "true",
+        YarnConfiguration.TIMELINE_SERVICE_ADDRESS, "localhost:0",
+        YarnConfiguration.TIMELINE_SERVICE_WEBAPP_ADDRESS, "localhost:0"));
   }
 
   @AfterAll
@@ -87,6 +96,22 @@ class PsyarnJobIT {
     assertTrue(timings.path("submittedToRunningMs").asLong() > 0, timings.toString());
     assertTrue(timings.path("allRegisteredMs").asLong() >= timings.path("submittedToRunningMs").asLong());
     assertTrue(timings.path("finishedMs").asLong() >= timings.path("allRegisteredMs").asLong());
+
+    // The Timeline service has the job's history: its states, each container's start and end,
+    // the end with its final status and exact results.
+    TimelineEntity entity = harness.cluster.yarn().getApplicationHistoryServer().getTimelineStore()
+        .getEntity(r.path("applicationId").asText(), "PSYARN_JOB", null);
+    assertNotNull(entity, "the job's entity in the Timeline service");
+    List<String> types = entity.getEvents().stream().map(TimelineEvent::getEventType).toList();
+    assertTrue(types.containsAll(List.of("STATE_RUNNING", "CONTAINER_REGISTERED", "CONTAINER_COMPLETED",
+        "JOB_FINISHED")), types.toString());
+    assertEquals(5, types.stream().filter("CONTAINER_REGISTERED"::equals).count(), types.toString());
+    assertEquals(5, types.stream().filter("CONTAINER_COMPLETED"::equals).count(), types.toString());
+    TimelineEvent end = entity.getEvents().stream().filter(e -> e.getEventType().equals("JOB_FINISHED"))
+        .findFirst().orElseThrow();
+    assertEquals("SUCCEEDED", end.getEventInfo().get("finalStatus"));
+    assertEquals(expected, ((Number) entity.getOtherInfo().get("metrics.observedTotal")).longValue());
+    assertEquals(List.of("counter-it"), List.copyOf(entity.getPrimaryFilters().get("name")));
   }
 
   /** The body of {@code url} once it contains {@code wanted} (within 60 s). */
