@@ -23,6 +23,7 @@ final class AmLoop {
   private final BlockingQueue<Consumer<JobLifecycle>> tasks = new LinkedBlockingQueue<>();
   /** Runs after every task (on the event thread): cheap checks for what a watcher wants to see change. */
   private volatile Consumer<JobLifecycle> watcher = lifecycle -> {};
+  private volatile boolean running;
 
   /** Sets the one watcher run after every task. */
   void afterEach(Consumer<JobLifecycle> watcher) {
@@ -52,8 +53,17 @@ final class AmLoop {
     return result;
   }
 
+  /**
+   * Whether tasks are being run: until then a caller must not wait for one (the metrics system
+   * asks for figures as the source registers, on the thread that goes on to run the loop).
+   */
+  boolean running() {
+    return running;
+  }
+
   /** Runs tasks on the calling thread until the job's outcome is known, and returns it. */
   JobLifecycle.Outcome run(JobLifecycle lifecycle) throws InterruptedException {
+    running = true;
     while (!lifecycle.outcome().isDone()) {
       Consumer<JobLifecycle> task = tasks.poll(1, TimeUnit.SECONDS);
       if (task != null) {

@@ -31,6 +31,15 @@ final class AmMetrics implements MetricsSource {
     this.status = status;
   }
 
+  /**
+   * The AM's source: the job's status from the event thread once {@code loop} runs, nothing
+   * before. (Registering a source asks for its figures at once, on the thread that goes on to run
+   * the loop: waiting for the loop there cost every job's start the status's 10 s timeout.)
+   */
+  static AmMetrics of(AmLoop loop, Supplier<JobStatus> status) {
+    return new AmMetrics(() -> loop.running() ? status.get() : null);
+  }
+
   @Override
   public void getMetrics(MetricsCollector collector, boolean all) {
     JobStatus s = status.get();

@@ -160,8 +160,10 @@ public final class ApplicationMaster {
           Clock.systemUTC(), env.submitTimeMs(), earlier, journal(amJournal), progress);
       org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.initialize("psyarn");
       org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.instance().register(AmMetrics.RECORD,
-          "the psyarn job: containers, servers' keys and traffic, results", new AmMetrics(() -> statusNow(loop)));
+          "the psyarn job: containers, servers' keys and traffic, results",
+          AmMetrics.of(loop, () -> statusNow(loop)));
       try (AmWebServer web = AmWebServer.start(conf, host, () -> statusNow(loop), history::toMap)) {
+        // (A page asked for before the loop runs waits for it: the loop starts right after registering.)
         String trackingUrl = "http://" + host + ":" + web.port() + "/";
         if (amJournal != null) {
           writeEndpoint(fs, new Path(staging, AmEnv.ENDPOINT), host + ":" + control.port());

@@ -15,6 +15,23 @@ class AmMetricsTest {
   }
 
   @Test
+  void theSourceAsksNothingOfTheEventLoopBeforeItRuns() throws Exception {
+    // Registering a source with metrics2 asks for its figures at once, on the AM's main thread,
+    // which only afterwards runs the loop: a source that waited for the loop there held every
+    // job's start for the status's 10 s timeout.
+    AmLoop loop = new AmLoop();
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    AmMetrics source = AmMetrics.of(loop, () -> {
+      asked.incrementAndGet();
+      return null;
+    });
+    org.apache.hadoop.metrics2.impl.MetricsCollectorImpl collector = new org.apache.hadoop.metrics2.impl.MetricsCollectorImpl();
+    source.getMetrics(collector, true);
+    assertEquals(0, asked.get(), "the loop does not run yet: not asked");
+    assertEquals(0, collector.getRecords().size());
+  }
+
+  @Test
   void gaugesSumTheRunningContainersFiguresByRoleAndNameTheJobsResults() {
     JobStatus s = new JobStatus("application_1_0001", "t", "RUNNING", "UNDEFINED", 0.5f, "", List.of(
         row("server", 0, "REGISTERED", Map.of("keys", 10.0, "keysPushed", 100.0, "clock", 3.0, "clock.max", 5.0)),
