@@ -271,24 +271,26 @@ public final class ApplicationMaster {
     LOG.info("job {}: {}", outcome.state(), outcome.diagnostics());
     Path staging = new Path(env.stagingDir());
     String diagnostics = outcome.diagnostics();
+    JobStatus[] read = {null};
+    java.util.function.Supplier<JobStatus> last = () -> read[0] != null ? read[0] : (read[0] = statusNow(loop));
     try (OutputStream out = fs.create(new Path(staging, AmEnv.REPORT), true)) {
-      JSON.writeValue(out, statusNow(loop));
+      JSON.writeValue(out, last.get());
     } catch (IOException | RuntimeException e) {
       // The job's own outcome stands: a report that cannot be written is said, not a failure.
       LOG.error("could not write the report to {}", new Path(staging, AmEnv.REPORT), e);
       diagnostics = (diagnostics == null || diagnostics.isBlank() ? "" : diagnostics + "; ")
           + "the report could not be written to " + new Path(staging, AmEnv.REPORT) + ": " + e.getMessage();
     }
-    // The page with its final charts, kept beside the report (psyarn status/submit --report copy it).
+    // The page with its final charts, kept beside the report (submit/local --report copy it).
     try (OutputStream out = fs.create(new Path(staging, AmEnv.REPORT_PAGE), true)) {
-      out.write(StatusPage.renderFinal(statusNow(loop), history.toMap())
+      out.write(StatusPage.renderFinal(last.get(), history.toMap())
           .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not write the report's page to {}: {}", new Path(staging, AmEnv.REPORT_PAGE), e.toString());
     }
     timeline.ifPresent(t -> {
       try {
-        t.finish(statusNow(loop), System.currentTimeMillis(), 5000);
+        t.finish(last.get(), System.currentTimeMillis(), 5000);
       } catch (RuntimeException e) {
         LOG.warn("the job's last events for the Timeline service: {}", e.toString());
       }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -115,6 +116,27 @@ final class ClusterHarness implements AutoCloseable {
     try (YarnClient yarn = yarn()) {
       return yarn.getApplications().size();
     }
+  }
+
+  /** The body of {@code url} once it contains {@code wanted} (within 60 s). */
+  static String awaitBody(String url, String wanted) throws Exception {
+    String body = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
+      if (c.getResponseCode() == 200) {
+        try (var in = c.getInputStream()) {
+          body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (body.contains(wanted)) {
+          return body;
+        }
+      } else {
+        body = "HTTP " + c.getResponseCode();
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(url + " never showed " + wanted + ": " + body);
   }
 
   /** A counter spec with small containers. */

@@ -1,7 +1,6 @@
 package dev.psyarn.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,17 +21,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.util.ToolRunner;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
-import org.apache.hadoop.yarn.api.records.timeline.TimelineEntity;
-import org.apache.hadoop.yarn.api.records.timeline.TimelineEvent;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.cli.ApplicationCLI;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,11 +40,7 @@ class PsyarnJobIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    // With the YARN Timeline service (v1, in memory), to which the AM publishes the job's events.
-    harness = ClusterHarness.start("jobs", NODE_MANAGERS, false, Map.of(
-        YarnConfiguration.TIMELINE_SERVICE_ENABLED, "true",
-        YarnConfiguration.TIMELINE_SERVICE_ADDRESS, "localhost:0",
-        YarnConfiguration.TIMELINE_SERVICE_WEBAPP_ADDRESS, "localhost:0"));
+    harness = ClusterHarness.start("jobs", NODE_MANAGERS);
   }
 
   @AfterAll
@@ -96,43 +87,6 @@ class PsyarnJobIT {
     assertTrue(timings.path("submittedToRunningMs").asLong() > 0, timings.toString());
     assertTrue(timings.path("allRegisteredMs").asLong() >= timings.path("submittedToRunningMs").asLong());
     assertTrue(timings.path("finishedMs").asLong() >= timings.path("allRegisteredMs").asLong());
-
-    // The Timeline service has the job's history: its states, each container's start and end,
-    // the end with its final status and exact results.
-    TimelineEntity entity = harness.cluster.yarn().getApplicationHistoryServer().getTimelineStore()
-        .getEntity(r.path("applicationId").asText(), "PSYARN_JOB", null);
-    assertNotNull(entity, "the job's entity in the Timeline service");
-    List<String> types = entity.getEvents().stream().map(TimelineEvent::getEventType).toList();
-    assertTrue(types.containsAll(List.of("STATE_RUNNING", "CONTAINER_REGISTERED", "CONTAINER_COMPLETED",
-        "JOB_FINISHED")), types.toString());
-    assertEquals(5, types.stream().filter("CONTAINER_REGISTERED"::equals).count(), types.toString());
-    assertEquals(5, types.stream().filter("CONTAINER_COMPLETED"::equals).count(), types.toString());
-    TimelineEvent end = entity.getEvents().stream().filter(e -> e.getEventType().equals("JOB_FINISHED"))
-        .findFirst().orElseThrow();
-    assertEquals("SUCCEEDED", end.getEventInfo().get("finalStatus"));
-    assertEquals(expected, ((Number) entity.getOtherInfo().get("metrics.observedTotal")).longValue());
-    assertEquals(List.of("counter-it"), List.copyOf(entity.getPrimaryFilters().get("name")));
-  }
-
-  /** The body of {@code url} once it contains {@code wanted} (within 60 s). */
-  private static String awaitBody(String url, String wanted) throws Exception {
-    String body = "";
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
-      if (c.getResponseCode() == 200) {
-        try (var in = c.getInputStream()) {
-          body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (body.contains(wanted)) {
-          return body;
-        }
-      } else {
-        body = "HTTP " + c.getResponseCode();
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(url + " never showed " + wanted + ": " + body);
   }
 
   @Test
@@ -325,9 +279,9 @@ class PsyarnJobIT {
     // sink has the gauges once the metrics system's first period has passed).
     String proxy = running.getTrackingUrl().endsWith("/") ? running.getTrackingUrl() : running.getTrackingUrl() + "/";
     // (The worker's figures appear with its first heartbeat, which may come after the server's.)
-    String jmx = awaitBody(proxy + "jmx?qry=Hadoop:service=psyarn,name=PsyarnJob", "\"WorkerBytesOut\"");
+    String jmx = ClusterHarness.awaitBody(proxy + "jmx?qry=Hadoop:service=psyarn,name=PsyarnJob", "\"WorkerBytesOut\"");
     assertTrue(jmx.contains("\"ServersRunning\" : 1"), jmx);
-    String prom = awaitBody(proxy + "prom", "psyarn_job_servers_running");
+    String prom = ClusterHarness.awaitBody(proxy + "prom", "psyarn_job_servers_running");
     assertTrue(prom.matches("(?s).*psyarn_job_servers_running\\{[^}]*\\} 1(\\.0)?\\R.*"), prom);
     assertTrue(prom.contains("psyarn_job_server_keys_pushed"), prom);
     // Not from the proxy: the filter sends the caller to it, and shows nothing itself. (The proxy
