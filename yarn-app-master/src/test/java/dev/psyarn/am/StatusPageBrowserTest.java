@@ -80,8 +80,10 @@ class StatusPageBrowserTest {
     if (browser.isEmpty()) {
       return;
     }
-    // Each request for the history has one more heartbeat in it; the fifth status is final.
+    // Each request for the history has one more heartbeat in it; the fifth status is final. (Each
+    // poll asks for both at once, in either order: each is counted on its own.)
     AtomicInteger polls = new AtomicInteger();
+    AtomicInteger statuses = new AtomicInteger();
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/app/", exchange -> {
       String path = exchange.getRequestURI().getPath();
@@ -90,7 +92,7 @@ class StatusPageBrowserTest {
       if (path.endsWith("/api/v1/history")) {
         body = JSON.writeValueAsString(history(polls.incrementAndGet() + 1).toMap());
       } else if (path.endsWith("/api/v1/status")) {
-        boolean last = polls.get() >= 5;
+        boolean last = statuses.incrementAndGet() >= 5;
         body = JSON.writeValueAsString(last ? status("SUCCEEDED", "SUCCEEDED", "COMPLETED")
             : status("RUNNING", "UNDEFINED", "REGISTERED"));
       } else {
@@ -106,7 +108,8 @@ class StatusPageBrowserTest {
     http.start();
     try {
       String dom = browser.get().dom("http://127.0.0.1:" + http.getAddress().getPort() + "/app/", 20_000);
-      assertEquals(5, polls.get(), "polled every 2 s until the status was final, then stopped");
+      assertEquals(5, statuses.get(), "polled every 2 s until the status was final, then stopped");
+      assertEquals(5, polls.get(), "the history with each status");
       Map<String, String> loss = HeadlessBrowser.element(dom, "svg", "chart-loss");
       assertEquals("5", loss.get("data-updates"), dom);
       assertEquals(Map.of("train.logloss", 12, "test.logloss", 1), HeadlessBrowser.series(dom, "chart-loss"),
