@@ -118,6 +118,11 @@ final class ChartHistory {
     }
   }
 
+  /** Whether {@link #running} would take a sample now (so a caller counts only when it would). */
+  synchronized boolean runningDue(long nowMs) {
+    return lastCountMs < 0 || nowMs - lastCountMs >= SAMPLE_MS;
+  }
+
   /** The containers running (registered) by role, at most once a second. */
   synchronized void running(Map<String, Integer> byRole, long nowMs) {
     if (lastCountMs >= 0 && nowMs - lastCountMs < SAMPLE_MS) {

@@ -70,6 +70,9 @@ final class ControlPlane implements RequestHandler {
     long now = clock.millis();
     lifecycle.containers().byId(containerId)
         .ifPresent(c -> history.heard(c.role().specName(), c.index(), figures, now));
+    if (!history.runningDue(now)) {
+      return; // counted at most once a second, not at every container's heartbeat
+    }
     java.util.Map<String, Integer> running = new java.util.TreeMap<>();
     for (TrackedContainer c : lifecycle.containers().all()) {
       if (c.state() == ContainerState.REGISTERED) {

@@ -75,7 +75,9 @@ class ChartHistoryTest {
   @SuppressWarnings("unchecked")
   void runningByRoleGoesToZeroWhenARoleHasNone() {
     ChartHistory h = new ChartHistory(0);
+    assertTrue(h.runningDue(1_000));
     h.running(Map.of("server", 2, "worker", 3), 1_000);
+    assertTrue(!h.runningDue(1_500) && h.runningDue(2_000));
     h.running(Map.of("server", 1), 1_500); // within the second: not sampled
     h.running(Map.of("server", 1), 2_000);
     Map<String, List<double[]>> running = (Map<String, List<double[]>>) h.toMap().get("running");
