@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * attempt, which takes over the running servers and workers (no container is started again), does
  * not run the preprocessing jobs again, and the counter ends exact.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class AmRestartIT {
 
   private static final int KEYS = 2000;

@@ -58,7 +58,13 @@ final class ClusterHarness implements AutoCloseable {
       throws IOException {
     Path work = Paths.get("target", "it", name).toAbsolutePath();
     Files.createDirectories(work);
-    LocalCluster cluster = LocalCluster.start(work.toFile(), nodeManagers, settings, mapReduce);
+    // The NodeManagers' directories below the class's own work directory, and their container logs
+    // kept after each application (a day, not LocalCluster's 1 s): KeptContainerLogs prints a failed
+    // test's, and they stay on disk for reading.
+    System.setProperty("test.build.data", work.resolve("yarn").toString());
+    Map<String, String> withLogs = new java.util.HashMap<>(settings);
+    withLogs.putIfAbsent(org.apache.hadoop.yarn.conf.YarnConfiguration.NM_LOG_RETAIN_SECONDS, "86400");
+    LocalCluster cluster = LocalCluster.start(work.toFile(), nodeManagers, withLogs, mapReduce);
     Configuration conf = cluster.conf();
     conf.set(PsyarnConfig.JAR, distJar().toString());
     return new ClusterHarness(cluster, conf, work);

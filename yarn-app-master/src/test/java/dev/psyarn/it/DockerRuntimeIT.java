@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * it, and sets {@code PSYARN_REQUIRE_DOCKER=1} so that a missing engine fails the build there.
  * Elsewhere, without an engine, the test is skipped and says why.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class DockerRuntimeIT {
 
   private static final String IMAGE = "psyarn/worker:0.1";

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * ({@link HeadlessBrowser}) until its charts have drawn and updated; the page kept with the report
  * draws the final charts.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class FlightsFmIT {
 
   private static ClusterHarness harness;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * January–May and scored on June; and a preprocessing failure that fails the application.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class FlightsLrIT {
 
   private static ClusterHarness harness;

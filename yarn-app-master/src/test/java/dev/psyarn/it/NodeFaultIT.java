@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * are replaced without counting against the restart limit. The counter stays exact.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class NodeFaultIT {
 
   private static final int KEYS = 2000;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Node labels on a MiniYARNCluster with two NodeManagers, one of them labelled {@code gpu}: a
  * role with {@code nodeLabel: gpu} runs only there, the others only on the unlabelled node.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class NodeLabelIT {
 
   private static ClusterHarness harness;

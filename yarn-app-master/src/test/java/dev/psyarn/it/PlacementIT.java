@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * on: anti-affine servers land on different nodes; what the cluster cannot satisfy is refused
  * before submission, naming the field.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class PlacementIT {
 
   private static ClusterHarness harness;

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * checked against an independent count, shards that add up and repeat exactly, and bad records
  * under and over the threshold.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class PreprocessIT {
 
   private static LocalCluster cluster;

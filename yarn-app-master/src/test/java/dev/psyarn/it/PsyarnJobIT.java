@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Jobs submitted the way users submit them, on one shared MiniDFSCluster + MiniYARNCluster. */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class PsyarnJobIT {
 
   private static final int NODE_MANAGERS = 1;

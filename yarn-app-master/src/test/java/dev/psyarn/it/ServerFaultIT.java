@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * rounds the restored server says it lost, so an inconsistent checkpoint, a push applied twice
  * or a lost push that is not reported all show as mismatches.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class ServerFaultIT {
 
   private static final int KEYS = 2000;

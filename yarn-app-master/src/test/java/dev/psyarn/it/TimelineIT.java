@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * (A cluster of its own: with Timeline v1 on, YARN's clients also ask the application history
  * server, which a mini cluster's RM does not feed.)
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class TimelineIT {
 
   private static ClusterHarness harness;

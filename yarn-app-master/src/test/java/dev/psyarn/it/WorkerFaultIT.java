@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * stopped (a hang). Each job must end SUCCEEDED with exact counter totals, and its report must say
  * what happened: the reason, the replacement and the pushes the servers dropped as replays.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class WorkerFaultIT {
 
   private static final int KEYS = 2000;

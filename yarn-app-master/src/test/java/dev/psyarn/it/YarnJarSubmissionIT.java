@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@code yarn jar psyarn.jar submit ...} does: Hadoop's jars and configuration on the classpath,
  * psyarn only in the distribution jar.
  */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class YarnJarSubmissionIT {
 
   private static ClusterHarness harness;
