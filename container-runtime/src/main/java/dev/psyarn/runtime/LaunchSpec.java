@@ -41,6 +41,11 @@ public record LaunchSpec(
     return new LaunchSpec(files, environment, command, tokens, acls);
   }
 
+  /** A copy with other tokens (renewed ones). */
+  public LaunchSpec withTokens(ByteBuffer other) {
+    return new LaunchSpec(localResources, environment, command, other, acls);
+  }
+
   /** A copy with another command. */
   public LaunchSpec withCommand(JvmCommand other) {
     return new LaunchSpec(localResources, environment, other, tokens, acls);

@@ -58,6 +58,13 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
    */
   public static final String SECRET = "secret";
   /**
+   * The user's keytab, when the client logged in from one: in the owner-only directory, localized
+   * for the AM alone, which renews the job's tokens with it ({@link TokenRefresher}).
+   */
+  public static final String KEYTAB = "psyarn.keytab";
+  /** The keytab's principal, in the AM's environment. */
+  public static final String PRINCIPAL_ENV = "PSYARN_PRINCIPAL";
+  /**
    * With TLS on, the application's certificate (X.509 DER) beside the secret: what the owner's
    * commands trust when they connect to the AM.
    */

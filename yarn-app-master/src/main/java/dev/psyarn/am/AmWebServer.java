@@ -33,6 +33,7 @@ final class AmWebServer implements AutoCloseable {
   private static final ObjectMapper COMPACT = new ObjectMapper();
   private static final String STATUS = "psyarn.status";
   private static final String HISTORY = "psyarn.history";
+  private static final String VIEWERS = "psyarn.viewers";
 
   private final HttpServer2 server;
 
@@ -43,6 +44,15 @@ final class AmWebServer implements AutoCloseable {
   /** Serves on {@code host}'s address (the AM's container host), for the RM's proxy to reach. */
   static AmWebServer start(Configuration conf, String host, Supplier<JobStatus> status,
       Supplier<java.util.Map<String, Object>> history) throws IOException {
+    return start(conf, host, status, history, null);
+  }
+
+  /**
+   * As above; on a secure cluster with {@code owner} given, the job is shown only to the users the
+   * RM's proxy authenticated (SPNEGO; YARN's AmIpFilter hands the user on) who may view it.
+   */
+  static AmWebServer start(Configuration conf, String host, Supplier<JobStatus> status,
+      Supplier<java.util.Map<String, Object>> history, String owner) throws IOException {
     Configuration web = new Configuration(conf);
     web.set(HttpServer2.FILTER_INITIALIZER_PROPERTY, AmFilterInitializer.class.getName());
     web.setBoolean("hadoop.prometheus.endpoint.enabled", true);
@@ -50,6 +60,9 @@ final class AmWebServer implements AutoCloseable {
         .addEndpoint(URI.create("http://" + host + ":0")).setFindPort(true).build();
     http.setAttribute(STATUS, status);
     http.setAttribute(HISTORY, history);
+    if (owner != null && org.apache.hadoop.security.UserGroupInformation.isSecurityEnabled()) {
+      http.setAttribute(VIEWERS, Viewers.of(conf, owner));
+    }
     http.addServlet("status", "/api/v1/status", StatusServlet.class);
     http.addServlet("history", "/api/v1/history", HistoryServlet.class);
     http.addServlet("page", "/", PageServlet.class);
@@ -88,10 +101,51 @@ final class AmWebServer implements AutoCloseable {
     }
   }
 
+  /** Whether the request's user may see the job (always, without security); else answers 403. */
+  private static boolean mayView(HttpServlet servlet, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Viewers viewers = (Viewers) servlet.getServletContext().getAttribute(VIEWERS);
+    if (viewers == null || viewers.allow(request.getRemoteUser())) {
+      return true;
+    }
+    response.sendError(HttpServletResponse.SC_FORBIDDEN, (request.getRemoteUser() == null ? "an unauthenticated user"
+        : request.getRemoteUser()) + " may not view this job (its owner, psyarn.acl.view and yarn.admin.acl may)");
+    return false;
+  }
+
+  /** Who may view the job: the owner, the users and groups of {@code psyarn.acl.view}, YARN's admins. */
+  record Viewers(String owner, org.apache.hadoop.security.authorize.AccessControlList view,
+      org.apache.hadoop.security.authorize.AccessControlList admins) {
+
+    static Viewers of(Configuration conf, String owner) {
+      return new Viewers(owner,
+          new org.apache.hadoop.security.authorize.AccessControlList(
+              conf.get(dev.psyarn.PsyarnConfig.ACL_VIEW, dev.psyarn.PsyarnConfig.ACL_VIEW_DEFAULT)),
+          new org.apache.hadoop.security.authorize.AccessControlList(
+              conf.get(org.apache.hadoop.yarn.conf.YarnConfiguration.YARN_ADMIN_ACL,
+                  org.apache.hadoop.yarn.conf.YarnConfiguration.DEFAULT_YARN_ADMIN_ACL)));
+    }
+
+    boolean allow(String user) {
+      if (user == null || user.isEmpty()) {
+        return false;
+      }
+      if (user.equals(owner)) {
+        return true;
+      }
+      org.apache.hadoop.security.UserGroupInformation ugi =
+          org.apache.hadoop.security.UserGroupInformation.createRemoteUser(user);
+      return view.isUserAllowed(ugi) || admins.isUserAllowed(ugi);
+    }
+  }
+
   /** The job's status as JSON. */
   public static final class StatusServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      if (!mayView(this, request, response)) {
+        return;
+      }
       send(response, "application/json", JSON.writeValueAsString(status(this)));
     }
   }
@@ -100,6 +154,9 @@ final class AmWebServer implements AutoCloseable {
   public static final class HistoryServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      if (!mayView(this, request, response)) {
+        return;
+      }
       @SuppressWarnings("unchecked")
       Supplier<java.util.Map<String, Object>> history =
           (Supplier<java.util.Map<String, Object>>) getServletContext().getAttribute(HISTORY);
@@ -111,6 +168,9 @@ final class AmWebServer implements AutoCloseable {
   public static final class PageServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      if (!mayView(this, request, response)) {
+        return;
+      }
       send(response, "text/html; charset=utf-8", StatusPage.render(status(this)));
     }
   }

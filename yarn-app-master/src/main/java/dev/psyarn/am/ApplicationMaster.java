@@ -100,7 +100,11 @@ public final class ApplicationMaster {
       JobSpec spec = JobSpecParser.parse(Files.readString(Paths.get(AmEnv.SPEC)),
           dev.psyarn.ps.api.Applications.fromEnvironment(System.getenv(), ApplicationMaster.class.getClassLoader()));
       ContainerId self = ContainerId.fromString(System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name()));
-      String user = UserGroupInformation.getCurrentUser().getShortUserName();
+      // Who submitted the job: YARN's USER (under the DefaultContainerExecutor on a secure cluster the
+      // process runs as the NodeManager's user, and acts as the submitter with the submitter's tokens).
+      String submitter = System.getenv(ApplicationConstants.Environment.USER.name());
+      String user = submitter != null && !submitter.isEmpty() ? submitter
+          : UserGroupInformation.getCurrentUser().getShortUserName();
       code = new ApplicationMaster(conf, env, spec, self.getApplicationAttemptId().getApplicationId().toString(), user,
           self.getApplicationAttemptId().getAttemptId()).run();
     } catch (Throwable t) {
@@ -151,8 +155,9 @@ public final class ApplicationMaster {
     ChartHistory history = new ChartHistory(env.submitTimeMs());
     try (RpcServer control = RpcServer.start(dev.psyarn.ps.transport.BindAddress.of(host), secret, Protocols.CONTROL,
         new ControlPlane(loop, history, Clock.systemUTC()), "control plane")) {
-      ContainerLauncher launcher = new ContainerLauncher(nm, LaunchContexts.create(conf, fs, env, spec, credentials,
-          PsyarnConfig.applicationAcls(conf), host, control.port(), preprocessOutput),
+      LaunchContexts contexts = LaunchContexts.create(conf, fs, env, spec, credentials,
+          PsyarnConfig.applicationAcls(conf), host, control.port(), preprocessOutput);
+      ContainerLauncher launcher = new ContainerLauncher(nm, contexts,
           conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
       JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess,
           new RoleAllocator(spec, new AmRmScheduler(rm, conf)), launcher,
@@ -162,7 +167,7 @@ public final class ApplicationMaster {
       org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.instance().register(AmMetrics.RECORD,
           "the psyarn job: containers, servers' keys and traffic, results",
           AmMetrics.of(loop, () -> statusNow(loop)));
-      try (AmWebServer web = AmWebServer.start(conf, host, () -> statusNow(loop), history::toMap)) {
+      try (AmWebServer web = AmWebServer.start(conf, host, () -> statusNow(loop), history::toMap, user)) {
         // (A page asked for before the loop runs waits for it: the loop starts right after registering.)
         String trackingUrl = "http://" + host + ":" + web.port() + "/";
         if (amJournal != null) {
@@ -178,6 +183,7 @@ public final class ApplicationMaster {
         }
         List<Container> takenOver = kept;
         java.util.Optional<TimelinePublisher> timeline = timeline(loop);
+        tokens = TokenRefresher.start(conf, spec, staging, fresh -> renewed(fresh, contexts, loop)).orElse(null);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle, loop), "psyarn-am-terminate"));
         loop.submit(l -> l.amRegistered(takenOver));
         JobLifecycle.Outcome outcome = loop.run(lifecycle);
@@ -189,9 +195,27 @@ public final class ApplicationMaster {
         }
       }
     } finally {
+      if (tokens != null) {
+        tokens.close();
+      }
       nm.stop();
       amrm.stop();
       timers.shutdownNow();
+    }
+  }
+
+  /** Renews the job's delegation tokens where the client gave a keytab; null otherwise. */
+  private TokenRefresher tokens;
+
+  /** Renewed tokens go to the containers launched from now on and, with their next heartbeat, to the running ones. */
+  private static void renewed(Credentials fresh, LaunchContexts contexts, AmLoop loop) {
+    try {
+      Credentials all = UserGroupInformation.getCurrentUser().getCredentials();
+      contexts.renewedTokens(all);
+      byte[] encoded = dev.psyarn.ps.container.RenewedTokens.encode(fresh);
+      loop.submit(lifecycle -> lifecycle.requests().renewedTokens(encoded));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -307,8 +331,13 @@ public final class ApplicationMaster {
       // A killed application's AM may find the ResourceManager done with it already.
       LOG.warn("could not unregister ({}): {}", status, e.toString());
     }
-    fs.delete(new Path(staging, AmEnv.JAR), false);
-    fs.delete(new Path(staging, AmEnv.CONTAINER_JAR), false);
+    try {
+      fs.delete(new Path(staging, AmEnv.JAR), false);
+      fs.delete(new Path(staging, AmEnv.CONTAINER_JAR), false);
+    } catch (IOException e) {
+      // The job's outcome is YARN's already (unregistered above): a staged jar left behind changes nothing.
+      LOG.warn("could not delete the staged jars in {}: {}", staging, e.toString());
+    }
     return status == FinalApplicationStatus.SUCCEEDED ? ExitCode.SUCCEEDED : ExitCode.JOB_FAILED;
   }
 

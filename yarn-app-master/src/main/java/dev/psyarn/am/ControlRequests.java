@@ -27,6 +27,9 @@ final class ControlRequests {
   private final Runnable journal;
   private final Clock clock;
   private final LogLevelRelay logLevels = new LogLevelRelay();
+  /** Renewed delegation tokens, and the containers already given them. */
+  private byte[] tokens;
+  private final java.util.Set<String> givenTokens = new java.util.HashSet<>();
   /** Asks the servers for checkpoints every so many seconds; null unless the spec says so. */
   private final CheckpointPacer pacer;
 
@@ -65,7 +68,17 @@ final class ControlRequests {
     if (!containers.holdsSlot(now)) {
       return new HeartbeatReply(Command.STOP); // a server the change just retired
     }
-    return new HeartbeatReply(Command.CONTINUE, checkpointAt, logLevels.take(containerId), servers.forContainer(now));
+    return new HeartbeatReply(Command.CONTINUE, checkpointAt, logLevels.take(containerId), servers.forContainer(now),
+        tokens != null && givenTokens.add(containerId) ? tokens : null);
+  }
+
+  /**
+   * The job's delegation tokens were renewed ({@link TokenRefresher}): each container gets them
+   * with its next heartbeat, once.
+   */
+  void renewedTokens(byte[] encoded) {
+    tokens = encoded;
+    givenTokens.clear();
   }
 
   /** A worker asks for its next piece; see {@link WorkerPool#nextPiece}. */

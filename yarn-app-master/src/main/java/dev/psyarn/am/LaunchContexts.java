@@ -135,6 +135,18 @@ final class LaunchContexts {
     return json.writeValueAsString(app);
   }
 
+  /** The AM's credentials after a renewal ({@link TokenRefresher}), for containers launched from now on; null: the first. */
+  private volatile ByteBuffer renewedTokens;
+
+  /**
+   * Containers launched from now on get {@code amCredentials} (renewed delegation tokens): a
+   * replacement started after the first tokens expired localizes its files and reads the job's
+   * data with tokens that still hold.
+   */
+  void renewedTokens(Credentials amCredentials) throws IOException {
+    renewedTokens = containerTokens(amCredentials);
+  }
+
   /** The servers' layout for the containers launched next: {numServers, joiningFrom, joiningServers, change}. */
   private volatile int[] serverLayout;
 
@@ -167,7 +179,8 @@ final class LaunchContexts {
     List<String> jvmOptions = new java.util.ArrayList<>();
     jvmOptions.add("-Dlog4j.configuration=psyarn-log4j.properties");
     jvmOptions.addAll(roleSpec.jvmOptions());
-    return base.withEnvironment(env).withResources(volumes.get(role)).withCommand(new JvmCommand(role.mainClass(),
+    LaunchSpec withTokens = renewedTokens == null ? base : base.withTokens(renewedTokens);
+    return withTokens.withEnvironment(env).withResources(volumes.get(role)).withCommand(new JvmCommand(role.mainClass(),
         roleSpec.resources().heapMb(), jvmOptions, List.of()));
   }
 

@@ -28,6 +28,66 @@ final class PreprocessStage implements Preprocessor {
   private static final List<String> JOBS = List.of("stats", "shard");
 
   private final Configuration conf;
+
+  /**
+   * Runs {@code body} as the job's submitter. On a Kerberos cluster, where the client shipped the
+   * user's keytab, as its principal logged in afresh: MapReduce's client then gets each job's
+   * tokens itself, however long the job has run. Otherwise with the tokens the client got: under
+   * the DefaultContainerExecutor the AM's process is the NodeManager's user holding the submitter's
+   * tokens, and MapReduce's client names its staging directory after the current user and checks
+   * its owner, so the jobs are submitted as a user of the submitter's name ({@code USER}) holding
+   * those tokens (less the AM's own AMRM token), as MapReduce's and DistributedShell's AMs do.
+   */
+  static void asSubmitter(Runnable body) {
+    String owner = System.getenv(org.apache.hadoop.yarn.api.ApplicationConstants.Environment.USER.name());
+    String principal = System.getenv(AmEnv.PRINCIPAL_ENV);
+    try {
+      if (org.apache.hadoop.security.UserGroupInformation.isSecurityEnabled() && principal != null
+          && !principal.isEmpty() && new java.io.File(AmEnv.KEYTAB).isFile()) {
+        org.apache.hadoop.security.UserGroupInformation.loginUserFromKeytabAndReturnUGI(principal,
+            new java.io.File(AmEnv.KEYTAB).getAbsolutePath()).doAs((java.security.PrivilegedAction<Void>) () -> {
+              body.run();
+              return null;
+            });
+        return;
+      }
+      org.apache.hadoop.security.UserGroupInformation current =
+          org.apache.hadoop.security.UserGroupInformation.getCurrentUser();
+      if (!org.apache.hadoop.security.UserGroupInformation.isSecurityEnabled() || owner == null || owner.isEmpty()
+          || owner.equals(current.getShortUserName())) {
+        body.run();
+        return;
+      }
+      org.apache.hadoop.security.Credentials tokens = current.getCredentials();
+      tokens.getAllTokens().removeIf(t ->
+          org.apache.hadoop.yarn.security.AMRMTokenIdentifier.KIND_NAME.equals(t.getKind()));
+      org.apache.hadoop.security.UserGroupInformation submitter =
+          org.apache.hadoop.security.UserGroupInformation.createRemoteUser(owner);
+      submitter.addCredentials(tokens);
+      submitter.doAs((java.security.PrivilegedAction<Void>) () -> {
+        body.run();
+        return null;
+      });
+    } catch (IOException e) {
+      LOG.warn("cannot tell the AM's user ({}); preprocessing as the process's own", e.toString());
+      body.run();
+    }
+  }
+
+  /**
+   * On a Kerberos cluster the AM submits the MapReduce jobs with the user's delegation tokens (the
+   * client got ResourceManager and JobHistory tokens for it): the jobs must not cancel the tokens
+   * they share with the job when they finish.
+   */
+  static Configuration forSecureSubmission(Configuration conf) {
+    if (!org.apache.hadoop.security.UserGroupInformation.isSecurityEnabled()) {
+      return conf;
+    }
+    Configuration secure = new Configuration(conf);
+    secure.setBoolean("mapreduce.job.complete.cancel.delegation.tokens", false);
+    return secure;
+  }
+
   private final JobSpec spec;
   private final Path output;
   private final boolean ownOutput;
@@ -50,7 +110,7 @@ final class PreprocessStage implements Preprocessor {
 
   /** A stage whose output is a cache entry ({@code cached}): reused when whole, else made and kept. */
   PreprocessStage(Configuration conf, JobSpec spec, Path output, boolean ownOutput, boolean cached, AmLoop loop) {
-    this.conf = conf;
+    this.conf = forSecureSubmission(conf);
     this.spec = spec;
     this.output = output;
     this.ownOutput = ownOutput;
@@ -61,7 +121,7 @@ final class PreprocessStage implements Preprocessor {
   @Override
   public void start() {
     state = "RUNNING";
-    Thread t = new Thread(this::run, "psyarn-preprocess");
+    Thread t = new Thread(() -> asSubmitter(this::run), "psyarn-preprocess");
     t.setDaemon(true);
     t.start();
   }
@@ -157,6 +217,10 @@ final class PreprocessStage implements Preprocessor {
       return;
     }
     state = "KILLED";
+    asSubmitter(this::killJobs);
+  }
+
+  private void killJobs() {
     try {
       org.apache.hadoop.mapreduce.Cluster cluster = new org.apache.hadoop.mapreduce.Cluster(conf);
       for (Map<String, Object> job : jobs.values()) {

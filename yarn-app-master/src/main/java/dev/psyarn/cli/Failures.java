@@ -18,6 +18,23 @@ final class Failures implements IExecutionExceptionHandler {
     this.err = err;
   }
 
+  /**
+   * A refusal of access: Hadoop's AccessControlException, or YARN's refusal under its ACLs (a
+   * YarnException carrying a java.security.AccessControlException, by cause or by its message).
+   */
+  static boolean refusedAccess(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.hadoop.security.AccessControlException
+          || t instanceof java.security.AccessControlException) {
+        return true;
+      }
+      if (t instanceof YarnException && String.valueOf(t.getMessage()).startsWith("java.security.AccessControlException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
     if (e instanceof SpecException spec) {
@@ -36,7 +53,7 @@ final class Failures implements IExecutionExceptionHandler {
       err.println("psyarn: no such application: " + e.getMessage());
       return ExitCodes.NOT_FOUND;
     }
-    if (e instanceof org.apache.hadoop.security.AccessControlException) {
+    if (refusedAccess(e)) {
       err.println("psyarn: permission denied: " + e.getMessage());
       return ExitCodes.PERMISSION_DENIED;
     }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "psyarn", mixinStandardHelpOptions = true, version = "psyarn 0.1.0",
     description = "A parameter server on Apache Hadoop YARN.",
     footer = {"", "Exit status: 0 ok, 1 job failed, 2 usage, 3 invalid spec, 4 job killed,",
-        "5 cluster error, 6 no such application."})
+        "5 cluster error, 6 no such application, 7 permission denied (no Kerberos ticket,",
+        "or a job that is not yours to change)."})
 public final class Psyarn extends Configured implements Tool {
 
   private final PrintStream out;
@@ -66,11 +67,18 @@ public final class Psyarn extends Configured implements Tool {
       e.getCommandLine().usage(err);
       return ExitCodes.USAGE;
     });
-    cli.setExecutionExceptionHandler(new Failures(err));
+    Failures failures = new Failures(err);
+    cli.setExecutionExceptionHandler(failures);
     if (args.length == 0) {
       cli.usage(err);
       return ExitCodes.USAGE;
     }
-    return cli.execute(args);
+    // On a Kerberos cluster every command runs as the keytab's principal or the ticket cache's user
+    // (refused here, before anything is asked of the cluster, if there is neither).
+    try {
+      return dev.psyarn.client.ClientLogin.run(context.conf, () -> cli.execute(args));
+    } catch (Exception e) {
+      return failures.handleExecutionException(e, cli, null);
+    }
   }
 }

@@ -45,10 +45,10 @@ public final class JobStatusReader {
     String base = report.getTrackingUrl().startsWith("http") ? report.getTrackingUrl()
         : "http://" + report.getTrackingUrl();
     try {
-      HttpURLConnection http = (HttpURLConnection) URI.create(base.endsWith("/") ? base + "api/v1/status"
-          : base + "/api/v1/status").toURL().openConnection();
-      http.setConnectTimeout(3000);
-      http.setReadTimeout(5000);
+      // proxyapproved: on a secure cluster the proxy asks a browser of anyone but the owner to
+      // confirm before it shows an AM's page; this reads JSON, it renders nothing.
+      HttpURLConnection http = open(URI.create((base.endsWith("/") ? base : base + "/")
+          + "api/v1/status?proxyapproved=true").toURL());
       if (http.getResponseCode() != 200 || !String.valueOf(http.getContentType()).startsWith("application/json")) {
         return Optional.empty();
       }
@@ -57,6 +57,28 @@ public final class JobStatusReader {
       }
     } catch (IOException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * A connection to the cluster's web (the RM's proxy): on a Kerberos cluster authenticated with
+   * SPNEGO as the current user (hadoop-auth's {@code AuthenticatedURL}, as Hadoop's own web clients
+   * do), so the proxy can check the user against the application's view ACL.
+   */
+  static HttpURLConnection open(java.net.URL url) throws IOException {
+    org.apache.hadoop.security.authentication.client.ConnectionConfigurator timeouts = c -> {
+      c.setConnectTimeout(3000);
+      c.setReadTimeout(5000);
+      return c;
+    };
+    if (!org.apache.hadoop.security.UserGroupInformation.isSecurityEnabled()) {
+      return timeouts.configure((HttpURLConnection) url.openConnection());
+    }
+    try {
+      return new org.apache.hadoop.security.authentication.client.AuthenticatedURL(null, timeouts)
+          .openConnection(url, new org.apache.hadoop.security.authentication.client.AuthenticatedURL.Token());
+    } catch (org.apache.hadoop.security.authentication.client.AuthenticationException e) {
+      throw new IOException("SPNEGO authentication to " + url + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -36,7 +36,6 @@ import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,6 +151,14 @@ public final class JobSubmitter {
       }
     }
     Map<String, LocalResource> resources = new HashMap<>();
+    String keytab = conf.getTrimmed(ClientLogin.KEYTAB, "");
+    if (UserGroupInformation.isSecurityEnabled() && !keytab.isEmpty()) {
+      // The AM alone gets the keytab (owner-only, like the secret), to renew the job's tokens with.
+      Path staged = new Path(ownerOnly, AmEnv.KEYTAB);
+      fs.copyFromLocalFile(false, true, new Path(new java.io.File(keytab).getAbsoluteFile().toURI()), staged);
+      fs.setPermission(staged, OWNER_ONLY_FILE);
+      resources.put(AmEnv.KEYTAB, LocalizedFiles.file(fs, staged));
+    }
     resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, AmEnv.JAR)));
     resources.put(AmEnv.SPEC, LocalizedFiles.file(fs, new Path(staging, AmEnv.SPEC)));
     for (String name : AmEnv.CONF_LINKS) {
@@ -179,7 +186,7 @@ public final class JobSubmitter {
       new org.apache.hadoop.fs.permission.FsPermission((short) 0600);
 
   private LaunchSpec amLaunchSpec(JobSpec spec, Path staging, Map<String, LocalResource> resources,
-      long submitTime, AppSecret secret) throws IOException {
+      long submitTime, AppSecret secret) throws IOException, YarnException {
     String hadoopClasspath = conf.get(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, "");
     Map<String, String> env = new HashMap<>(
         new AmEnv(staging.toString(), submitTime, hadoopClasspath).toMap());
@@ -188,9 +195,12 @@ public final class JobSubmitter {
     }
     env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath, spec.preprocesses()));
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
+    if (resources.containsKey(AmEnv.KEYTAB)) {
+      env.put(dev.psyarn.am.AmEnv.PRINCIPAL_ENV, conf.getTrimmed(ClientLogin.PRINCIPAL));
+    }
     JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(), amJvmOptions(conf),
         List.of());
-    return new LaunchSpec(resources, env, command, credentials(secret), PsyarnConfig.applicationAcls(conf));
+    return new LaunchSpec(resources, env, command, credentials(spec, staging, secret), PsyarnConfig.applicationAcls(conf));
   }
 
   /** The AM's JVM options: its logging, then {@code psyarn.am.java-opts}'s, in order. */
@@ -204,20 +214,18 @@ public final class JobSubmitter {
     return options;
   }
 
-  /** The application secret, plus file-system tokens when the cluster is secure. */
-  private ByteBuffer credentials(AppSecret secret) throws IOException {
+  /**
+   * The application secret, plus, when the cluster uses Kerberos, delegation tokens for every file
+   * system the spec names (and the ResourceManager, for preprocessing): {@link JobTokens}.
+   */
+  private ByteBuffer credentials(JobSpec spec, Path staging, AppSecret secret) throws IOException, YarnException {
     Credentials credentials = new Credentials();
     credentials.addSecretKey(new Text(AppSecret.ALIAS), secret.bytes());
     if (secret.tls() != null) {
       dev.psyarn.ps.container.ContainerSecret.addTls(credentials, secret.tls());
     }
     if (UserGroupInformation.isSecurityEnabled()) {
-      String renewer = conf.get(YarnConfiguration.RM_PRINCIPAL);
-      if (renewer == null || renewer.isEmpty()) {
-        throw new IOException("security is on but " + YarnConfiguration.RM_PRINCIPAL
-            + " is not set: cannot get delegation tokens for the cluster file system");
-      }
-      fs.addDelegationTokens(renewer, credentials);
+      JobTokens.obtain(conf, yarn, spec, staging, credentials);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -208,4 +208,33 @@ class PsyarnCliTest {
         Path.of("..", "examples", "counter.yaml").toString()));
     assertTrue(err.contains("--report needs --wait"), err);
   }
+
+  @Test
+  void aKeytabSettingThatCannotWorkIsTheUsersToFixBeforeAnythingIsAsked() throws Exception {
+    assertEquals(ExitCodes.USAGE, psyarn("-D", "psyarn.kerberos.principal=alice@EXAMPLE.COM", "list"));
+    assertTrue(err.contains("psyarn.kerberos.principal and psyarn.kerberos.keytab go together"), err);
+    assertEquals(ExitCodes.USAGE, psyarn("-D", "psyarn.kerberos.principal=alice@EXAMPLE.COM",
+        "-D", "psyarn.kerberos.keytab=/no/such/alice.keytab", "list"));
+    assertTrue(err.contains("/no/such/alice.keytab does not exist"), err);
+    java.io.File keytab = java.io.File.createTempFile("alice", ".keytab");
+    keytab.deleteOnExit();
+    assertEquals(ExitCodes.USAGE, psyarn("-D", "psyarn.kerberos.principal=alice@EXAMPLE.COM",
+        "-D", "psyarn.kerberos.keytab=" + keytab, "list"));
+    assertTrue(err.contains("the cluster does not use Kerberos"), err);
+  }
+
+  @Test
+  void yarnsRefusalUnderItsAclsIsPermissionDenied() {
+    org.apache.hadoop.yarn.exceptions.YarnException refused = new org.apache.hadoop.yarn.exceptions.YarnException(
+        "java.security.AccessControlException: User bob cannot perform operation MODIFY_APP on application_1_0001");
+    assertTrue(Failures.refusedAccess(refused));
+    assertTrue(Failures.refusedAccess(new java.io.IOException("wrapped",
+        new org.apache.hadoop.security.AccessControlException("Permission denied: user=bob"))));
+    assertEquals(false, Failures.refusedAccess(new org.apache.hadoop.yarn.exceptions.YarnException("no such queue")));
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int code = new Failures(new PrintStream(e, true, StandardCharsets.UTF_8)).handleExecutionException(refused, null, null);
+    assertEquals(ExitCodes.PERMISSION_DENIED, code);
+    assertTrue(e.toString(StandardCharsets.UTF_8).contains("permission denied: java.security.AccessControlException: "
+        + "User bob cannot perform operation MODIFY_APP"), e.toString(StandardCharsets.UTF_8));
+  }
 }

@@ -130,6 +130,9 @@ public final class ControlClient implements AutoCloseable {
       if (reply.logLevels() != null) {
         LogLevels.apply(reply.logLevels());
       }
+      if (reply.tokens() != null) {
+        RenewedTokens.apply(reply.tokens());
+      }
       if (reply.command() == Command.STOP) {
         stop.complete(null);
       } else {

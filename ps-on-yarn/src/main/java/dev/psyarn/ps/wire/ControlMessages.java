@@ -67,20 +67,23 @@ public final class ControlMessages {
   /**
    * The answer to a {@link Heartbeat}; to a server, also the clock the AM asks it to cut a
    * checkpoint at ({@code checkpointAt}, -1 for none), for checkpoints every so many seconds; to
-   * any container, a change of the servers under way ({@code change}, null for none).
+   * any container, a change of the servers under way ({@code change}, null for none), and on a
+   * Kerberos cluster the job's renewed delegation tokens ({@code tokens}: Hadoop's token storage
+   * format, once a container after each renewal; null for none).
    */
-  public record HeartbeatReply(Command command, int checkpointAt, HashMap<String, String> logLevels, ViewChange change) {
+  public record HeartbeatReply(Command command, int checkpointAt, HashMap<String, String> logLevels, ViewChange change,
+      byte[] tokens) {
 
     public HeartbeatReply(Command command) {
-      this(command, -1, null, null);
+      this(command, -1, null, null, null);
     }
 
     public HeartbeatReply(Command command, int checkpointAt) {
-      this(command, checkpointAt, null, null);
+      this(command, checkpointAt, null, null, null);
     }
 
     public HeartbeatReply(Command command, int checkpointAt, HashMap<String, String> logLevels) {
-      this(command, checkpointAt, logLevels, null);
+      this(command, checkpointAt, logLevels, null, null);
     }
   }
 

@@ -1,0 +1,167 @@
+package dev.psyarn.am;
+
+import dev.psyarn.client.JobTokens;
+import dev.psyarn.spec.JobSpec;
+import java.io.File;
+import java.io.IOException;
+import java.security.PrivilegedExceptionAction;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.token.Token;
+import org.apache.hadoop.security.token.delegation.AbstractDelegationTokenIdentifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a job's delegation tokens valid for as long as it runs, as Spark's AM does with a keytab:
+ * when the client shipped the user's keytab ({@value AmEnv#KEYTAB}, principal in
+ * {@value AmEnv#PRINCIPAL_ENV}), the AM logs in from it at {@value #FRACTION} of the earliest token's
+ * remaining life, gets new tokens for every file system the spec names, uses them itself, launches
+ * new containers with them, and hands them to the running containers with their next heartbeat
+ * ({@code publish}). Without a keytab the tokens live as long as the ResourceManager renews them
+ * ({@code dfs.namenode.delegation.token.max-lifetime}, 7 days by default).
+ */
+final class TokenRefresher implements AutoCloseable {
+
+  static final double FRACTION = 0.75;
+  private static final Logger LOG = LoggerFactory.getLogger(TokenRefresher.class);
+
+  private final Configuration conf;
+  private final String principal;
+  private final File keytab;
+  private final java.util.List<Path> paths;
+  private final Consumer<Credentials> publish;
+  private final java.time.Clock clock;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "token refresher");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile int renewals;
+
+  TokenRefresher(Configuration conf, String principal, File keytab, java.util.List<Path> paths,
+      Consumer<Credentials> publish, java.time.Clock clock) {
+    this.conf = conf;
+    this.principal = principal;
+    this.keytab = keytab;
+    this.paths = paths;
+    this.publish = publish;
+    this.clock = clock;
+  }
+
+  /** A refresher if the cluster is secure and the client shipped a keytab; started. */
+  static Optional<TokenRefresher> start(Configuration conf, JobSpec spec, Path staging, Consumer<Credentials> publish)
+      throws IOException {
+    String principal = System.getenv(AmEnv.PRINCIPAL_ENV);
+    File keytab = new File(AmEnv.KEYTAB);
+    if (!UserGroupInformation.isSecurityEnabled() || principal == null || principal.isEmpty() || !keytab.isFile()) {
+      if (UserGroupInformation.isSecurityEnabled()) {
+        LOG.info("no keytab was given: the job's delegation tokens last as long as the ResourceManager renews them");
+      }
+      return Optional.empty();
+    }
+    TokenRefresher refresher = new TokenRefresher(conf, principal, keytab, JobTokens.namedPaths(spec, staging),
+        publish, java.time.Clock.systemUTC());
+    long delay = refresher.delayMs(UserGroupInformation.getCurrentUser().getCredentials());
+    LOG.info("renewing the job's delegation tokens from the keytab of {}: first in {} s", principal, delay / 1000);
+    refresher.schedule(delay);
+    return Optional.of(refresher);
+  }
+
+  private void schedule(long delayMs) {
+    timer.schedule(this::refreshAndReschedule, delayMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void refreshAndReschedule() {
+    try {
+      Credentials fresh = refresh();
+      publish.accept(fresh);
+      renewals++;
+      long delay = delayMs(fresh);
+      LOG.info("renewed the job's delegation tokens ({} tokens, renewal {}); next in {} s", fresh.numberOfTokens(),
+          renewals, delay / 1000);
+      schedule(delay);
+    } catch (Exception e) {
+      long retry = Math.max(1000, delayMs(currentCredentials()) / 10);
+      LOG.error("cannot renew the job's delegation tokens from the keytab of {}; trying again in {} s", principal,
+          retry / 1000, e);
+      schedule(retry);
+    }
+  }
+
+  /** Logs in from the keytab and gets new tokens for every file system; the AM's own user gets them too. */
+  Credentials refresh() throws IOException, InterruptedException {
+    UserGroupInformation keytabUser = UserGroupInformation.loginUserFromKeytabAndReturnUGI(principal,
+        keytab.getAbsolutePath());
+    Credentials fresh = new Credentials();
+    keytabUser.doAs((PrivilegedExceptionAction<Void>) () -> {
+      Set<java.net.URI> seen = new HashSet<>();
+      for (Path path : paths) {
+        FileSystem fs = path.getFileSystem(conf);
+        if (seen.add(fs.getUri())) {
+          // The AM renews these itself (renewer: the user), so it learns when each expires.
+          fs.addDelegationTokens(keytabUser.getShortUserName(), fresh);
+        }
+      }
+      for (Token<?> token : fresh.getAllTokens()) {
+        expiries.put(token.getService().toString(), token.renew(conf));
+      }
+      return null;
+    });
+    UserGroupInformation.getCurrentUser().addCredentials(fresh);
+    return fresh;
+  }
+
+  /** When each token's current renewal runs out (from renewing it once), by service. */
+  private final java.util.Map<String, Long> expiries = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** {@value #FRACTION} of the time left to the earliest expiry (renewal or end of life) of these tokens. */
+  long delayMs(Credentials credentials) {
+    long now = clock.millis();
+    long earliest = Long.MAX_VALUE;
+    for (Token<?> token : credentials.getAllTokens()) {
+      try {
+        if (token.decodeIdentifier() instanceof AbstractDelegationTokenIdentifier id) {
+          earliest = Math.min(earliest, id.getMaxDate());
+          Long renewalEnds = expiries.get(token.getService().toString());
+          if (renewalEnds != null) {
+            earliest = Math.min(earliest, renewalEnds);
+          }
+        }
+      } catch (IOException e) {
+        LOG.debug("a token whose identifier does not decode: {}", token.getKind());
+      }
+    }
+    if (earliest == Long.MAX_VALUE) {
+      return TimeUnit.HOURS.toMillis(1);
+    }
+    return Math.max(1000, (long) (FRACTION * (earliest - now)));
+  }
+
+  private static Credentials currentCredentials() {
+    try {
+      return UserGroupInformation.getCurrentUser().getCredentials();
+    } catch (IOException e) {
+      return new Credentials();
+    }
+  }
+
+  int renewals() {
+    return renewals;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.psyarn.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.PsyarnConfig;
+import java.security.PrivilegedExceptionAction;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Preprocessing on a Kerberos cluster (MiniKdc, a Kerberized MiniDFSCluster and MiniMRYarnCluster):
+ * the AM submits the MapReduce jobs as the job's owner, from a keytab given to it and from the
+ * client's tokens alone (see {@link #preprocessesAsAlice} for what this machine cannot run).
+ */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
+class SecurePreprocessIT {
+
+  private static SecureHarness secure;
+  private static String input;
+
+  @BeforeAll
+  static void start() throws Exception {
+    secure = SecureHarness.start("secure-preprocess", true, 0, "alice");
+    // The jobs run as uber tasks inside their MapReduce AM (tasks no larger than the AM): in secure
+    // mode the NodeManagers' ShuffleHandler serves map output only from files the job's user owns,
+    // which needs the LinuxContainerExecutor (every real secure cluster's, not available here);
+    // under the DefaultContainerExecutor the files are the NodeManager's and a shuffle gets HTTP 500.
+    secure.harness.conf.setBoolean("mapreduce.job.ubertask.enable", true);
+    secure.harness.conf.setInt("mapreduce.task.io.sort.mb", 32); // inside the MapReduce AM's heap
+    secure.harness.conf.setInt("mapreduce.map.memory.mb", 768);
+    secure.harness.conf.setInt("mapreduce.reduce.memory.mb", 384);
+    Path path = new Path("/user/alice/secure-input.csv");
+    input = secure.login("alice").doAs((PrivilegedExceptionAction<String>) () -> {
+      try (FileSystem fs = FileSystem.newInstance(secure.harness.conf);
+          java.io.OutputStream out = fs.create(path, true)) {
+        StringBuilder csv = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 300; i++) {
+          csv.append("u").append(i % 7).append(",v").append(i % 3).append(',').append(i % 2).append('\n');
+        }
+        out.write(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return fs.makeQualified(path).toString();
+      }
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (secure != null) {
+      secure.close();
+    }
+  }
+
+  private static String spec(String name, String output) {
+    return SecureHarness.counterSpec(name, 1, 100, 3, "").replace("app: {type: counter",
+        "preprocess:\n  input: " + input + "\n  output: " + output + "\n  format: csv\n"
+            + "  label: \"label == 1\"\n  split: {testFraction: 0.5}\n  features: [{name: a, column: a}]\n"
+            + "app: {type: counter");
+  }
+
+  /**
+   * Runs a preprocessing job as alice and checks what this machine lets a secure MapReduce job do:
+   * its jobs are submitted to YARN as alice, and their map tasks read alice's input on the Kerberized
+   * HDFS with the tokens they were given (the stats job's maps complete). Their reduce cannot: in
+   * secure mode MapReduce's shuffle serves map output only through Hadoop's native SecureIOUtils
+   * (and, between containers, needs the LinuxContainerExecutor), and neither exists here (no
+   * libhadoop, no container-executor); the job fails there, saying so.
+   */
+  private static void preprocessesAsAlice(String name, ClusterHarness.Run submitted) throws Exception {
+    assertEquals(0, submitted.exitCode(), submitted.err());
+    String app = submitted.json().path("applicationId").asText();
+    JsonNode job = secure.awaitEndAs("alice", app);
+    JsonNode stats = job.path("preprocess").path("progress").path("stats");
+    assertEquals(1.0, stats.path("map").asDouble(), "the stats job's maps read the input: " + job.path("preprocess"));
+    List<ApplicationReport> mapReduce = secure.login("alice").doAs(
+        (PrivilegedExceptionAction<List<ApplicationReport>>) () -> {
+          try (YarnClient yarn = YarnClient.createYarnClient()) {
+            yarn.init(secure.harness.conf);
+            yarn.start();
+            return yarn.getApplications(java.util.Set.of("MAPREDUCE"));
+          }
+        });
+    ApplicationReport statsApp = mapReduce.stream()
+        .filter(r -> r.getApplicationId().toString().equals(stats.path("id").asText().replace("job_", "application_")))
+        .findFirst().orElseThrow(() -> new AssertionError("no MapReduce application " + stats + " in " + mapReduce));
+    assertEquals("alice", statsApp.getUser(), "the AM submitted the MapReduce job as alice");
+    System.out.println(name + ": " + job.path("finalStatus").asText() + " — " + job.path("diagnostics").asText());
+    if (!"SUCCEEDED".equals(job.path("finalStatus").asText())) {
+      assertTrue(job.path("diagnostics").asText().contains("(stats) failed: Task failed task_"),
+          "only the reduce of a secure shuffle fails here: " + job.path("diagnostics").asText());
+    }
+  }
+
+  /** With alice's keytab, the AM submits the jobs logged in from it (Kerberos, as MapReduce's own client). */
+  @Test
+  void fromAKeytabTheAmSubmitsTheMapReduceJobsLoggedInAsTheOwner() throws Exception {
+    String name = "secure-preprocess-keytab";
+    preprocessesAsAlice(name, secure.as("alice", "-D", PsyarnConfig.PREPROCESS_CACHE_DIR + "=", "submit",
+        secure.harness.spec(name + ".yaml", spec(name, "/user/alice/" + name)).toString(), "--json"));
+  }
+
+  /**
+   * Submitted from a Kerberos login without a keytab (as from a ticket cache): the AM submits them
+   * with the HDFS, ResourceManager and JobHistory tokens the client got.
+   */
+  @Test
+  void fromATicketTheAmSubmitsTheMapReduceJobsWithTheClientsTokens() throws Exception {
+    String name = "secure-preprocess-ticket";
+    preprocessesAsAlice(name, secure.login("alice").doAs((PrivilegedExceptionAction<ClusterHarness.Run>) () ->
+        secure.harness.psyarn("-D", "psyarn.kerberos.principal=", "-D", "psyarn.kerberos.keytab=",
+            "-D", PsyarnConfig.PREPROCESS_CACHE_DIR + "=", "submit",
+            secure.harness.spec(name + ".yaml", spec(name, "/user/alice/" + name)).toString(), "--json")));
+  }
+}
