@@ -182,7 +182,7 @@ public final class ApplicationMaster {
           kept = List.of();
         }
         List<Container> takenOver = kept;
-        java.util.Optional<TimelinePublisher> timeline = timeline(loop);
+        java.util.Optional<TimelinePublisher> timeline = timeline(loop, amrm);
         tokens = TokenRefresher.start(conf, spec, staging, fresh -> renewed(fresh, contexts, loop)).orElse(null);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle, loop), "psyarn-am-terminate"));
         loop.submit(l -> l.amRegistered(takenOver));
@@ -220,15 +220,15 @@ public final class ApplicationMaster {
   }
 
   /**
-   * Where the cluster runs the Timeline service (v1.x), a publisher of the job's events, fed the
+   * Where the cluster runs the Timeline service (v1.x or v2), a publisher of the job's events, fed the
    * job's status whenever the AM's state or a container's changes (checked after every event on
    * the event thread, two numbers compared); nothing otherwise, or when the client cannot start
    * (the job goes on).
    */
-  private java.util.Optional<TimelinePublisher> timeline(AmLoop loop) {
+  private java.util.Optional<TimelinePublisher> timeline(AmLoop loop, AMRMClientAsync<ContainerRequest> amrm) {
     java.util.Optional<TimelinePublisher> publisher;
     try {
-      publisher = TimelinePublisher.start(conf, appId, user, spec.name(), env.submitTimeMs());
+      publisher = TimelinePublisher.start(conf, appId, user, spec.name(), env.submitTimeMs(), amrm);
     } catch (RuntimeException e) {
       LOG.warn("the Timeline service is enabled, but its client did not start (the job goes on without it): {}",
           e.toString());

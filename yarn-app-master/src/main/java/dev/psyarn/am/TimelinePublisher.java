@@ -13,14 +13,17 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.records.timeline.TimelineEntity;
 import org.apache.hadoop.yarn.api.records.timeline.TimelineEvent;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.client.api.TimelineClient;
+import org.apache.hadoop.yarn.client.api.TimelineV2Client;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job's events to the YARN Timeline service (v1 and v1.5), where the cluster has it enabled
- * ({@code yarn.timeline-service.enabled}, version 1.x), so the job's history outlives its AM beside
+ * The job's events to the YARN Timeline service (v1, v1.5 and v2), where the cluster has it
+ * enabled ({@code yarn.timeline-service.enabled}, {@code yarn.timeline-service.version}), so the job's history outlives its AM beside
  * YARN's own: one entity of type {@value #ENTITY_TYPE} named by the application id (primary filters
  * {@code user} and {@code name}), whose events are the AM's state changes, each container's
  * (registered, completed with its exit code and reason, by role and index), each finished
@@ -67,9 +70,21 @@ final class TimelinePublisher implements AutoCloseable {
     this.submitTimeMs = submitTimeMs;
   }
 
-  /** A publisher to the cluster's Timeline service, or empty where v1/v1.5 is not enabled. */
+  /** A publisher to the cluster's Timeline service (v1.x), or empty where it is not enabled. */
   static Optional<TimelinePublisher> start(Configuration conf, String appId, String user, String name,
       long submitTimeMs) {
+    return start(conf, appId, user, name, submitTimeMs, null);
+  }
+
+  /**
+   * A publisher to the cluster's Timeline service, v1.x or (given the AM's ResourceManager client,
+   * which learns where the application's collector is) v2, or empty where none is enabled.
+   */
+  static Optional<TimelinePublisher> start(Configuration conf, String appId, String user, String name,
+      long submitTimeMs, AMRMClientAsync<?> amrm) {
+    if (YarnConfiguration.timelineServiceV2Enabled(conf) && amrm != null) {
+      return Optional.of(new TimelinePublisher(v2Sink(conf, appId, amrm), appId, user, name, submitTimeMs));
+    }
     if (!YarnConfiguration.timelineServiceV1Enabled(conf)) {
       return Optional.empty();
     }
@@ -97,6 +112,74 @@ final class TimelinePublisher implements AutoCloseable {
         client.stop();
       }
     }, appId, user, name, submitTimeMs));
+  }
+
+  /**
+   * Timeline v2 (ATSv2): the application's own collector, whose address the ResourceManager hands
+   * the AM in its heartbeats' answers (the client registered with the AMRM client learns it). A put
+   * made before that waits for it (the client's retries; at least 30 s here).
+   */
+  private static Sink v2Sink(Configuration conf, String appId, AMRMClientAsync<?> amrm) {
+    Configuration c = new Configuration(conf);
+    if (conf.get(YarnConfiguration.TIMELINE_SERVICE_CLIENT_MAX_RETRIES) == null) {
+      c.setInt(YarnConfiguration.TIMELINE_SERVICE_CLIENT_MAX_RETRIES, 30);
+    }
+    TimelineV2Client client = TimelineV2Client.createTimelineClient(ApplicationId.fromString(appId));
+    client.init(c);
+    client.start();
+    try {
+      amrm.registerTimelineV2Client(client);
+    } catch (org.apache.hadoop.yarn.exceptions.YarnException e) {
+      client.stop();
+      throw new IllegalStateException("the AMRM client does not take a Timeline v2 client: " + e.getMessage(), e);
+    }
+    LOG.info("publishing the job's events to the YARN Timeline service v2 (entity type {})", ENTITY_TYPE);
+    return new Sink() {
+      @Override
+      public void put(TimelineEntity entity) throws Exception {
+        client.putEntities(toV2(entity));
+      }
+
+      @Override
+      public void close() {
+        client.stop();
+      }
+    };
+  }
+
+  /**
+   * The same entity in Timeline v2's records: its primary filters and other info as info, its
+   * events with their info, the submission as its created time.
+   */
+  static org.apache.hadoop.yarn.api.records.timelineservice.TimelineEntity toV2(TimelineEntity v1) {
+    org.apache.hadoop.yarn.api.records.timelineservice.TimelineEntity v2 =
+        new org.apache.hadoop.yarn.api.records.timelineservice.TimelineEntity();
+    v2.setType(v1.getEntityType());
+    v2.setId(v1.getEntityId());
+    if (v1.getStartTime() != null) {
+      v2.setCreatedTime(v1.getStartTime());
+    }
+    Map<String, Object> info = new HashMap<>();
+    if (v1.getPrimaryFilters() != null) {
+      v1.getPrimaryFilters().forEach((k, values) -> {
+        if (!values.isEmpty()) {
+          info.put(k, values.iterator().next());
+        }
+      });
+    }
+    if (v1.getOtherInfo() != null) {
+      info.putAll(v1.getOtherInfo());
+    }
+    v2.setInfo(info);
+    for (TimelineEvent e : v1.getEvents()) {
+      org.apache.hadoop.yarn.api.records.timelineservice.TimelineEvent event =
+          new org.apache.hadoop.yarn.api.records.timelineservice.TimelineEvent();
+      event.setId(e.getEventType());
+      event.setTimestamp(e.getTimestamp());
+      event.setInfo(e.getEventInfo() == null ? Map.of() : new HashMap<>(e.getEventInfo()));
+      v2.addEvent(event);
+    }
+    return v2;
   }
 
   /** Sends what changed since the last status; on the publisher's thread. */

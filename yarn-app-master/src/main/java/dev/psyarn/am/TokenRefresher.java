@@ -114,7 +114,13 @@ final class TokenRefresher implements AutoCloseable {
         }
       }
       for (Token<?> token : fresh.getAllTokens()) {
-        expiries.put(token.getService().toString(), token.renew(conf));
+        try {
+          expiries.put(token.getService().toString(), token.renew(conf));
+        } catch (IOException | RuntimeException e) {
+          // A token the user cannot renew (another renewer, a kind without a renewer): its max date stands.
+          LOG.info("cannot renew the new {} token for {} to learn when it expires ({}); going by its max date",
+              token.getKind(), token.getService(), e.toString());
+        }
       }
       return null;
     });

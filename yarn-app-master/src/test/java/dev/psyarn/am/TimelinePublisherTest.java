@@ -89,6 +89,34 @@ class TimelinePublisherTest {
     assertTrue(TimelinePublisher.start(conf, "application_1_0007", "alice", "job", 0).isEmpty(), "not enabled");
     conf.setBoolean(YarnConfiguration.TIMELINE_SERVICE_ENABLED, true);
     conf.setFloat(YarnConfiguration.TIMELINE_SERVICE_VERSION, 2.0f);
-    assertTrue(TimelinePublisher.start(conf, "application_1_0007", "alice", "job", 0).isEmpty(), "v2 is not v1");
+    assertTrue(TimelinePublisher.start(conf, "application_1_0007", "alice", "job", 0).isEmpty(),
+        "v2 needs the AM's ResourceManager client, which learns where the collector is");
+  }
+
+  @Test
+  void forTimelineV2TheEntityKeepsItsEventsFiltersAndInfo() {
+    org.apache.hadoop.yarn.api.records.timeline.TimelineEntity v1 = new org.apache.hadoop.yarn.api.records.timeline.TimelineEntity();
+    v1.setEntityType(TimelinePublisher.ENTITY_TYPE);
+    v1.setEntityId("application_1_0007");
+    v1.setStartTime(1234L);
+    v1.addPrimaryFilter("user", "alice");
+    v1.addOtherInfo("metrics.observedTotal", 42L);
+    org.apache.hadoop.yarn.api.records.timeline.TimelineEvent e = new org.apache.hadoop.yarn.api.records.timeline.TimelineEvent();
+    e.setEventType("CONTAINER_COMPLETED");
+    e.setTimestamp(2000L);
+    e.setEventInfo(new java.util.HashMap<>(java.util.Map.of("exitCode", 0, "role", "worker")));
+    v1.addEvent(e);
+
+    org.apache.hadoop.yarn.api.records.timelineservice.TimelineEntity v2 = TimelinePublisher.toV2(v1);
+    assertEquals(TimelinePublisher.ENTITY_TYPE, v2.getType());
+    assertEquals("application_1_0007", v2.getId());
+    assertEquals(1234L, v2.getCreatedTime());
+    assertEquals("alice", v2.getInfo().get("user"));
+    assertEquals(42L, v2.getInfo().get("metrics.observedTotal"));
+    assertEquals(1, v2.getEvents().size());
+    org.apache.hadoop.yarn.api.records.timelineservice.TimelineEvent event = v2.getEvents().iterator().next();
+    assertEquals("CONTAINER_COMPLETED", event.getId());
+    assertEquals(2000L, event.getTimestamp());
+    assertEquals(java.util.Map.of("exitCode", 0, "role", "worker"), event.getInfo());
   }
 }
