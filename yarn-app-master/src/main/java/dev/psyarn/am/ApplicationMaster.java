@@ -334,9 +334,11 @@ public final class ApplicationMaster {
     try {
       fs.delete(new Path(staging, AmEnv.JAR), false);
       fs.delete(new Path(staging, AmEnv.CONTAINER_JAR), false);
+      // The user's keytab (given to renew tokens with) does not outlive the job.
+      fs.delete(new Path(dev.psyarn.client.StagingDir.ownerOnly(staging), AmEnv.KEYTAB), false);
     } catch (IOException e) {
-      // The job's outcome is YARN's already (unregistered above): a staged jar left behind changes nothing.
-      LOG.warn("could not delete the staged jars in {}: {}", staging, e.toString());
+      // The job's outcome is YARN's already (unregistered above): a staged file left behind changes nothing.
+      LOG.warn("could not delete the staged jars or keytab in {}: {}", staging, e.toString());
     }
     return status == FinalApplicationStatus.SUCCEEDED ? ExitCode.SUCCEEDED : ExitCode.JOB_FAILED;
   }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a job's delegation tokens valid for as long as it runs, as Spark's AM does with a keytab:
  * when the client shipped the user's keytab ({@value AmEnv#KEYTAB}, principal in
- * {@value AmEnv#PRINCIPAL_ENV}), the AM logs in from it at {@value #FRACTION} of the earliest token's
- * remaining life, gets new tokens for every file system the spec names, uses them itself, launches
+ * {@value AmEnv#PRINCIPAL_ENV}), the AM logs in from it as it starts and then at {@value #FRACTION}
+ * of the earliest token's remaining life, gets new tokens for every file system the spec names, uses them itself, launches
  * new containers with them, and hands them to the running containers with their next heartbeat
  * ({@code publish}). Without a keytab the tokens live as long as the ResourceManager renews them
  * ({@code dfs.namenode.delegation.token.max-lifetime}, 7 days by default).
@@ -72,9 +72,12 @@ final class TokenRefresher implements AutoCloseable {
     }
     TokenRefresher refresher = new TokenRefresher(conf, principal, keytab, JobTokens.namedPaths(spec, staging),
         publish, java.time.Clock.systemUTC());
-    long delay = refresher.delayMs(UserGroupInformation.getCurrentUser().getCredentials());
-    LOG.info("renewing the job's delegation tokens from the keytab of {}: first in {} s", principal, delay / 1000);
-    refresher.schedule(delay);
+    // At once, before any container is launched (as Spark's AM does with a keytab): the tokens the
+    // client got have aged by the time the AM runs, and a container launched with them near their
+    // end would find them expired when it first reads from the file system.
+    LOG.info("renewing the job's delegation tokens from the keytab of {}: now, then at {}% of their life",
+        principal, Math.round(FRACTION * 100));
+    refresher.refreshAndReschedule();
     return Optional.of(refresher);
   }
 

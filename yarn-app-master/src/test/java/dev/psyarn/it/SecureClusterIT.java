@@ -92,6 +92,18 @@ class SecureClusterIT {
       }
     }
     assertTrue(renewedContainers >= 2, "the running containers got the renewed tokens: " + renewedContainers);
+    // (The AM deletes it right after unregistering, which is when YARN says the job ended.)
+    boolean keytabLeft = secure.login("alice").doAs((PrivilegedExceptionAction<Boolean>) () -> {
+      try (FileSystem fs = FileSystem.newInstance(harness.conf)) {
+        org.apache.hadoop.fs.Path keytab = new org.apache.hadoop.fs.Path(dev.psyarn.client.StagingDir.ownerOnly(
+            dev.psyarn.client.StagingDir.of(harness.conf, fs, "alice", app)), dev.psyarn.am.AmEnv.KEYTAB);
+        for (int i = 0; i < 100 && fs.exists(keytab); i++) {
+          Thread.sleep(100);
+        }
+        return fs.exists(keytab);
+      }
+    });
+    assertFalse(keytabLeft, "the staged keytab does not outlive the job");
     // The servers' last checkpoints were written with renewed tokens, after the first ones expired.
     long newest = checkpointTimes(app).stream().mapToLong(Long::longValue).max().orElse(0);
     assertTrue(newest > submitted + TOKEN_LIFE_MS, "a checkpoint after the first tokens expired: newest at "
