@@ -76,8 +76,13 @@ final class KillCommand implements Callable<Integer> {
         yarn.killApplication(id, "killed with psyarn kill");
         how = "killed by YARN";
       } catch (org.apache.hadoop.security.AccessControlException e) {
-        // Not the owner, who alone holds the AM's secret: YARN decides by the application's
-        // MODIFY_APP ACL and its admins (and refuses anyone else, exit 7).
+        // Not the owner, who alone holds the AM's secret. Where YARN enforces ACLs it decides, by the
+        // application's MODIFY_APP ACL and its admins (and refuses anyone else, exit 7); where it
+        // does not, YARN would let anyone kill it, so psyarn refuses.
+        if (!conf.getBoolean(org.apache.hadoop.yarn.conf.YarnConfiguration.YARN_ACL_ENABLE,
+            org.apache.hadoop.yarn.conf.YarnConfiguration.DEFAULT_YARN_ACL_ENABLE)) {
+          throw e;
+        }
         yarn.killApplication(id, "killed with psyarn kill by " + UserGroupInformation.getCurrentUser().getShortUserName());
         how = "killed by YARN";
       }
