@@ -40,15 +40,13 @@ final class PreprocessStage implements Preprocessor {
    */
   static void asSubmitter(Runnable body) {
     String owner = System.getenv(org.apache.hadoop.yarn.api.ApplicationConstants.Environment.USER.name());
-    String principal = System.getenv(AmEnv.PRINCIPAL_ENV);
+    java.util.Optional<String> principal = TokenRefresher.shippedKeytabPrincipal();
     try {
-      if (org.apache.hadoop.security.UserGroupInformation.isSecurityEnabled() && principal != null
-          && !principal.isEmpty() && new java.io.File(AmEnv.KEYTAB).isFile()) {
-        org.apache.hadoop.security.UserGroupInformation.loginUserFromKeytabAndReturnUGI(principal,
-            new java.io.File(AmEnv.KEYTAB).getAbsolutePath()).doAs((java.security.PrivilegedAction<Void>) () -> {
-              body.run();
-              return null;
-            });
+      if (principal.isPresent()) {
+        TokenRefresher.loginFromShippedKeytab(principal.get()).doAs((java.security.PrivilegedAction<Void>) () -> {
+          body.run();
+          return null;
+        });
         return;
       }
       org.apache.hadoop.security.UserGroupInformation current =

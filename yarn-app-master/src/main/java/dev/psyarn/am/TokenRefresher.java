@@ -38,7 +38,6 @@ final class TokenRefresher implements AutoCloseable {
 
   private final Configuration conf;
   private final String principal;
-  private final File keytab;
   private final java.util.List<Path> paths;
   private final Consumer<Credentials> publish;
   private final java.time.Clock clock;
@@ -49,28 +48,42 @@ final class TokenRefresher implements AutoCloseable {
   });
   private volatile int renewals;
 
-  TokenRefresher(Configuration conf, String principal, File keytab, java.util.List<Path> paths,
+  TokenRefresher(Configuration conf, String principal, java.util.List<Path> paths,
       Consumer<Credentials> publish, java.time.Clock clock) {
     this.conf = conf;
     this.principal = principal;
-    this.keytab = keytab;
     this.paths = paths;
     this.publish = publish;
     this.clock = clock;
   }
 
+  /**
+   * The principal of the keytab the client shipped to this AM ({@value AmEnv#KEYTAB} in its working
+   * directory), on a Kerberos cluster; empty otherwise.
+   */
+  static Optional<String> shippedKeytabPrincipal() {
+    String principal = System.getenv(AmEnv.PRINCIPAL_ENV);
+    return UserGroupInformation.isSecurityEnabled() && principal != null && !principal.isEmpty()
+        && new File(AmEnv.KEYTAB).isFile() ? Optional.of(principal) : Optional.empty();
+  }
+
+  /** {@code principal} logged in afresh from the shipped keytab (the process's login user stays as it is). */
+  static UserGroupInformation loginFromShippedKeytab(String principal) throws IOException {
+    return UserGroupInformation.loginUserFromKeytabAndReturnUGI(principal, new File(AmEnv.KEYTAB).getAbsolutePath());
+  }
+
   /** A refresher if the cluster is secure and the client shipped a keytab; started. */
   static Optional<TokenRefresher> start(Configuration conf, JobSpec spec, Path staging, Consumer<Credentials> publish)
       throws IOException {
-    String principal = System.getenv(AmEnv.PRINCIPAL_ENV);
-    File keytab = new File(AmEnv.KEYTAB);
-    if (!UserGroupInformation.isSecurityEnabled() || principal == null || principal.isEmpty() || !keytab.isFile()) {
+    Optional<String> shipped = shippedKeytabPrincipal();
+    if (shipped.isEmpty()) {
       if (UserGroupInformation.isSecurityEnabled()) {
         LOG.info("no keytab was given: the job's delegation tokens last as long as the ResourceManager renews them");
       }
       return Optional.empty();
     }
-    TokenRefresher refresher = new TokenRefresher(conf, principal, keytab, JobTokens.namedPaths(spec, staging),
+    String principal = shipped.get();
+    TokenRefresher refresher = new TokenRefresher(conf, principal, JobTokens.namedPaths(spec, staging),
         publish, java.time.Clock.systemUTC());
     // At once, before any container is launched (as Spark's AM does with a keytab): the tokens the
     // client got have aged by the time the AM runs, and a container launched with them near their
@@ -104,8 +117,7 @@ final class TokenRefresher implements AutoCloseable {
 
   /** Logs in from the keytab and gets new tokens for every file system; the AM's own user gets them too. */
   Credentials refresh() throws IOException, InterruptedException {
-    UserGroupInformation keytabUser = UserGroupInformation.loginUserFromKeytabAndReturnUGI(principal,
-        keytab.getAbsolutePath());
+    UserGroupInformation keytabUser = loginFromShippedKeytab(principal);
     Credentials fresh = new Credentials();
     keytabUser.doAs((PrivilegedExceptionAction<Void>) () -> {
       Set<java.net.URI> seen = new HashSet<>();

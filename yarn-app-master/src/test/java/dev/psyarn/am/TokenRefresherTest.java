@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.psyarn.ps.container.RenewedTokens;
-import java.io.File;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,7 +29,7 @@ class TokenRefresherTest {
   }
 
   private static TokenRefresher refresher() {
-    return new TokenRefresher(new Configuration(false), "alice@EXAMPLE.COM", new File("none.keytab"), List.of(),
+    return new TokenRefresher(new Configuration(false), "alice@EXAMPLE.COM", List.of(),
         c -> { }, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
   }
 
