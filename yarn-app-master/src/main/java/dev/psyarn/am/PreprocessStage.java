@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
 final class PreprocessStage implements Preprocessor {
 
   private static final Logger LOG = LoggerFactory.getLogger(PreprocessStage.class);
-  /** The two jobs, in order, for the overall progress. */
-  private static final List<String> JOBS = List.of("stats", "shard");
 
   private final Configuration conf;
 
@@ -204,7 +202,7 @@ final class PreprocessStage implements Preprocessor {
     for (Map<String, Object> r : jobs.values()) {
       done += ((Float) r.get("map") + (Float) r.get("reduce")) / 2;
     }
-    float overall = done / JOBS.size();
+    float overall = done / Preprocess.jobNames(spec.preprocess()).size();
     loop.submit(lifecycle -> lifecycle.preprocessProgress(overall));
   }
 
@@ -252,7 +250,7 @@ final class PreprocessStage implements Preprocessor {
     out.put("state", state);
     out.put("output", output.toString());
     Map<String, Object> byJob = new LinkedHashMap<>();
-    for (String name : JOBS) {
+    for (String name : Preprocess.jobNames(spec.preprocess())) {
       if (jobs.containsKey(name)) {
         byJob.put(name, jobs.get(name));
       }

@@ -67,8 +67,8 @@ class SecurePreprocessIT {
 
   /**
    * Runs a preprocessing job as alice and checks what this machine lets a secure MapReduce job do:
-   * its jobs are submitted to YARN as alice, and their map tasks read alice's input on the Kerberized
-   * HDFS with the tokens they were given (the stats job's maps complete). Their reduce cannot: in
+   * its job (one pass: hashing, no count filter) is submitted to YARN as alice, and its map tasks read
+   * alice's input on the Kerberized HDFS with the tokens they were given (the maps complete). Their reduce cannot: in
    * secure mode MapReduce's shuffle serves map output only through Hadoop's native SecureIOUtils
    * (and, between containers, needs the LinuxContainerExecutor), and neither exists here (no
    * libhadoop, no container-executor); the job fails there, saying so.
@@ -77,8 +77,8 @@ class SecurePreprocessIT {
     assertEquals(0, submitted.exitCode(), submitted.err());
     String app = submitted.json().path("applicationId").asText();
     JsonNode job = secure.awaitEndAs("alice", app);
-    JsonNode stats = job.path("preprocess").path("progress").path("stats");
-    assertEquals(1.0, stats.path("map").asDouble(), "the stats job's maps read the input: " + job.path("preprocess"));
+    JsonNode stats = job.path("preprocess").path("progress").path("shard");
+    assertEquals(1.0, stats.path("map").asDouble(), "the job's maps read the input: " + job.path("preprocess"));
     List<ApplicationReport> mapReduce = secure.login("alice").doAs(
         (PrivilegedExceptionAction<List<ApplicationReport>>) () -> {
           try (YarnClient yarn = YarnClient.createYarnClient()) {
@@ -93,7 +93,7 @@ class SecurePreprocessIT {
     assertEquals("alice", statsApp.getUser(), "the AM submitted the MapReduce job as alice");
     System.out.println(name + ": " + job.path("finalStatus").asText() + " — " + job.path("diagnostics").asText());
     if (!"SUCCEEDED".equals(job.path("finalStatus").asText())) {
-      assertTrue(job.path("diagnostics").asText().contains("(stats) failed: Task failed task_"),
+      assertTrue(job.path("diagnostics").asText().contains("(shard) failed: Task failed task_"),
           "only the reduce of a secure shuffle fails here: " + job.path("diagnostics").asText());
     }
   }

@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The preprocessing stage: the statistics job (feature counts, label balance, bad records), then
- * the shard job (N balanced, shuffled shards of each split). Runnable alone as a Hadoop
+ * the shard job (N balanced, shuffled shards of each split); where the shards need nothing from
+ * the statistics (hashing, no count filter) one job does both in one pass ({@link #onePass}).
+ * Runnable alone as a Hadoop
  * {@link Tool}:
  *
  * <pre>yarn jar psyarn.jar dev.psyarn.mapreduce.jobs.Preprocess SPEC.yaml OUTPUT_DIR SHARDS</pre>
@@ -165,6 +167,10 @@ public final class Preprocess extends Configured implements Tool {
     List<String> columns = checkColumns(conf, spec, files);
     Map<String, Object> figures = new LinkedHashMap<>();
     List<Map<String, Object>> jobs = new ArrayList<>();
+    long start = System.nanoTime();
+    if (onePass(spec, stage)) {
+      return onePass(conf, spec, input, columns, output, shards, listener, start);
+    }
 
     Job stats = job(conf, spec, "stats", input, columns, output);
     stats.setMapperClass(StatsMapper.class);
@@ -178,49 +184,13 @@ public final class Preprocess extends Configured implements Tool {
     stats.setOutputFormatClass(TextOutputFormat.class);
     stats.getConfiguration().setInt(StatsJob.MIN_COUNT, spec.minCount());
     FileOutputFormat.setOutputPath(stats, new Path(output, STATS));
-    // With hashing and no count filter the shard job needs nothing from the statistics: both
-    // jobs run at once (the bad-record check still fails the stage if the statistics say so).
-    boolean concurrent = stage == Stage.ALL && !spec.encoding().dictionary() && spec.minCount() <= 1;
-    long start = System.nanoTime();
-    Job shard = null;
     long kept = -1;
     if (stage != Stage.SHARD) {
-      if (concurrent) {
-        shard = shardJob(conf, spec, input, columns, output, shards, spec.hashSpace());
-        submit(shard, "shard");
-      }
       submit(stats, "stats");
-      Counters c = await(stats, "stats", concurrent ? List.of(shard) : List.of(), listener, jobs, start);
-      long read = c.findCounter(PreprocessCounters.ROWS_READ).getValue();
-      long bad = c.findCounter(PreprocessCounters.BAD_RECORDS).getValue();
+      Counters c = await(stats, "stats", List.of(), listener, jobs, start);
       kept = c.findCounter(PreprocessCounters.FEATURES_KEPT).getValue();
-      figures.put("rowsRead", read);
-      figures.put("badRecords", bad);
-      figures.put("trainRows", c.findCounter(PreprocessCounters.TRAIN_ROWS).getValue());
-      figures.put("trainPositives", c.findCounter(PreprocessCounters.TRAIN_POSITIVES).getValue());
-      figures.put("testRows", c.findCounter(PreprocessCounters.TEST_ROWS).getValue());
-      figures.put("testPositives", c.findCounter(PreprocessCounters.TEST_POSITIVES).getValue());
-      figures.put("featuresDistinct", c.findCounter(PreprocessCounters.FEATURES_DISTINCT).getValue());
-      figures.put("featuresKept", kept);
-      figures.put("minCount", spec.minCount());
-      figures.put("encoding", spec.encoding().dictionary() ? "dictionary" : "hash(" + spec.encoding().bits() + " bits)");
-      try {
-        if (read == 0) {
-          throw new PreprocessException(stats.getJobID().toString(), "the input " + input + " holds no records");
-        }
-        if (bad > spec.maxBadFraction() * read) {
-          throw new PreprocessException(stats.getJobID().toString(), String.format(
-              "MapReduce job %s (stats) found %d of %d records (%.4f%%) bad, more than preprocess.maxBadFraction %s "
-              + "allows; fix or remove them, or raise the fraction. First ones:%n%s",
-              stats.getJobID(), bad, read, 100.0 * bad / read, spec.maxBadFraction(),
-              samples(conf, new Path(output, "bad-records"))));
-        }
-      } catch (PreprocessException e) {
-        if (shard != null) {
-          shard.killJob();
-        }
-        throw e;
-      }
+      statsFigures(spec, c, c.findCounter(PreprocessCounters.FEATURES_DISTINCT).getValue(), kept, figures);
+      check(conf, spec, input, output, stats.getJobID().toString(), "stats", figures);
     }
     if (spec.encoding().dictionary() && kept < 0) {
       try {
@@ -234,10 +204,8 @@ public final class Preprocess extends Configured implements Tool {
       figures.put("seconds", (System.nanoTime() - start) / 1e9);
       return write(outFs, new PreprocessReport(output.toString(), null, keySpace, figures, jobs), output, "stats.json");
     }
-    if (shard == null) {
-      shard = shardJob(conf, spec, input, columns, output, shards, keySpace);
-      submit(shard, "shard");
-    }
+    Job shard = shardJob(conf, spec, input, columns, output, shards, keySpace);
+    submit(shard, "shard");
     Counters s = await(shard, "shard", List.of(), listener, jobs, start);
     figures.put("rowsWrittenTrain", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TRAIN).getValue());
     figures.put("rowsWrittenTest", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TEST).getValue());
@@ -246,6 +214,81 @@ public final class Preprocess extends Configured implements Tool {
 
     return write(outFs, new PreprocessReport(output.toString(), new Path(output, SHARDS).toString(), keySpace,
         figures, jobs), output, stage == Stage.SHARD ? "shards.json" : "preprocess.json");
+  }
+
+  /**
+   * Whether the stage is one job: with hashing and no count filter the shards need nothing from
+   * the statistics, so the shard job also counts the features, in the same pass over the input
+   * (one featurization, one set of task JVMs and one MapReduce AM instead of two).
+   */
+  static boolean onePass(PreprocessSpec spec, Stage stage) {
+    return stage == Stage.ALL && !spec.encoding().dictionary() && spec.minCount() <= 1;
+  }
+
+  /** The MapReduce jobs the stage runs for {@code spec}, in order (for the overall progress). */
+  public static List<String> jobNames(PreprocessSpec spec) {
+    return onePass(spec, Stage.ALL) ? List.of("shard") : List.of("stats", "shard");
+  }
+
+  private static PreprocessReport onePass(Configuration conf, PreprocessSpec spec, Path input, List<String> columns,
+      Path output, int shards, Listener listener, long start)
+      throws IOException, InterruptedException, PreprocessException {
+    Job shard = shardJob(conf, spec, input, columns, output, shards, spec.hashSpace());
+    shard.getConfiguration().setBoolean(PreprocessConf.COUNT_FEATURES, true);
+    shard.getConfiguration().set(PreprocessConf.BAD_DIR, new Path(output, "bad-records").toString());
+    submit(shard, "shard");
+    List<Map<String, Object>> jobs = new ArrayList<>();
+    Counters c = await(shard, "shard", List.of(), listener, jobs, start);
+    long mergeStart = System.nanoTime();
+    long[] merged;
+    try {
+      merged = FeatureCounts.merge(conf, new Path(output, SHARDS), new Path(new Path(output, STATS), "part-r-00000"),
+          spec.minCount());
+    } catch (IOException e) {
+      throw new PreprocessException(shard.getJobID().toString(), "merging the map tasks' feature counts: " + e);
+    }
+    Map<String, Object> figures = new LinkedHashMap<>();
+    statsFigures(spec, c, merged[0], merged[1], figures);
+    figures.put("countsMergeSeconds", (System.nanoTime() - mergeStart) / 1e9);
+    check(conf, spec, input, output, shard.getJobID().toString(), "shard", figures);
+    figures.put("rowsWrittenTrain", c.findCounter(PreprocessCounters.ROWS_WRITTEN_TRAIN).getValue());
+    figures.put("rowsWrittenTest", c.findCounter(PreprocessCounters.ROWS_WRITTEN_TEST).getValue());
+    figures.put("shardCount", shards);
+    figures.put("seconds", (System.nanoTime() - start) / 1e9);
+    FileSystem fs = output.getFileSystem(conf);
+    return write(fs, new PreprocessReport(output.toString(), new Path(output, SHARDS).toString(), spec.hashSpace(),
+        figures, jobs), output, "preprocess.json");
+  }
+
+  private static void statsFigures(PreprocessSpec spec, Counters c, long distinct, long kept,
+      Map<String, Object> figures) {
+    figures.put("rowsRead", c.findCounter(PreprocessCounters.ROWS_READ).getValue());
+    figures.put("badRecords", c.findCounter(PreprocessCounters.BAD_RECORDS).getValue());
+    figures.put("trainRows", c.findCounter(PreprocessCounters.TRAIN_ROWS).getValue());
+    figures.put("trainPositives", c.findCounter(PreprocessCounters.TRAIN_POSITIVES).getValue());
+    figures.put("testRows", c.findCounter(PreprocessCounters.TEST_ROWS).getValue());
+    figures.put("testPositives", c.findCounter(PreprocessCounters.TEST_POSITIVES).getValue());
+    figures.put("featuresDistinct", distinct);
+    figures.put("featuresKept", kept);
+    figures.put("minCount", spec.minCount());
+    figures.put("encoding", spec.encoding().dictionary() ? "dictionary" : "hash(" + spec.encoding().bits() + " bits)");
+  }
+
+  /** Fails the stage on an empty input, or on more bad records than the spec allows. */
+  private static void check(Configuration conf, PreprocessSpec spec, Path input, Path output, String jobId, String name,
+      Map<String, Object> figures) throws IOException, PreprocessException {
+    long read = (Long) figures.get("rowsRead");
+    long bad = (Long) figures.get("badRecords");
+    if (read == 0) {
+      throw new PreprocessException(jobId, "the input " + input + " holds no records");
+    }
+    if (bad > spec.maxBadFraction() * read) {
+      throw new PreprocessException(jobId, String.format(
+          "MapReduce job %s (%s) found %d of %d records (%.4f%%) bad, more than preprocess.maxBadFraction %s "
+          + "allows; fix or remove them, or raise the fraction. First ones:%n%s",
+          jobId, name, bad, read, 100.0 * bad / read, spec.maxBadFraction(),
+          samples(conf, new Path(output, "bad-records"))));
+    }
   }
 
   private static PreprocessReport write(FileSystem fs, PreprocessReport report, Path output, String name)

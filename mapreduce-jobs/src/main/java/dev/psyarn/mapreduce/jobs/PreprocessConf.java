@@ -13,5 +13,8 @@ final class PreprocessConf {
   /** The number of keys shards may use (the hash space, or the dictionary's size). */
   static final String KEY_SPACE = "psyarn.preprocess.keyspace";
 
+  /** The one-pass stage: the shard job also counts the features (no statistics job runs). */
+  static final String COUNT_FEATURES = "psyarn.preprocess.count.features";
+
   private PreprocessConf() {}
 }

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.BytesWritable;
+import org.apache.hadoop.mapreduce.lib.output.PathOutputCommitter;
 
 /**
  * Encodes each row's features as keys (hashed, or through the dictionary of kept features) and
@@ -19,6 +21,10 @@ import org.apache.hadoop.io.BytesWritable;
  * <p>Map output key: shard (int), then a 64-bit hash of the row id and the seed (the shuffle order;
  * ids are distinct, so equal hashes are as rare as 64-bit collisions). Value: split (byte), then
  * the shard record.
+ *
+ * <p>In the one-pass stage ({@link PreprocessConf#COUNT_FEATURES}) it also does the statistics
+ * job's work: counts the training rows' features ({@link FeatureCounts}, runs beside its output)
+ * and the label balance of both splits.
  */
 public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
 
@@ -33,6 +39,14 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
   private final byte[] keyBytes = new byte[12];
   private final BytesWritable outKey = new BytesWritable();
   private final BytesWritable outValue = new BytesWritable();
+  /** The one-pass stage's counts, or null. */
+  private FeatureCounts counts;
+  private boolean counting;
+  /** The row's feature texts while counting: counted once the whole row has been read. */
+  private String[] texts = new String[64];
+  private int textCount;
+  /** Train rows, train positives, test rows, test positives; added to the counters at the end. */
+  private final long[] balance = new long[4];
 
   @Override
   protected void setup(Context context) throws IOException {
@@ -43,11 +57,28 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
     encoder = new RecordEncoder(keySpace);
     mask = spec.encoding().dictionary() ? 0 : keySpace - 1;
     if (spec.encoding().dictionary() || spec.minCount() > 1) {
-      keep = Dictionary.load(conf, new org.apache.hadoop.fs.Path(conf.get(PreprocessConf.STATS_DIR)), spec);
+      keep = Dictionary.load(conf, new Path(conf.get(PreprocessConf.STATS_DIR)), spec);
     }
     int task = context.getTaskAttemptID().getTaskID().getId();
     next[0] = task;
     next[1] = task;
+    if (conf.getBoolean(PreprocessConf.COUNT_FEATURES, false)) {
+      // Beside the task's shard output, committed with it (a failed attempt's runs never count).
+      Path work = ((PathOutputCommitter) context.getOutputCommitter()).getWorkPath();
+      counts = new FeatureCounts(conf, work, String.format("m-%05d", task));
+    }
+  }
+
+  @Override
+  protected void cleanup(Context context) throws IOException, InterruptedException {
+    if (counts != null) {
+      counts.flush();
+      context.getCounter(PreprocessCounters.TRAIN_ROWS).increment(balance[0]);
+      context.getCounter(PreprocessCounters.TRAIN_POSITIVES).increment(balance[1]);
+      context.getCounter(PreprocessCounters.TEST_ROWS).increment(balance[2]);
+      context.getCounter(PreprocessCounters.TEST_POSITIVES).increment(balance[3]);
+    }
+    super.cleanup(context);
   }
 
   @Override
@@ -55,7 +86,16 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
     int label = featurizer.label(row);
     boolean test = featurizer.isTest(row, rowId);
     n = 0;
+    counting = counts != null && !test;
+    textCount = 0;
     featurizer.features(row, this::add);
+    for (int i = 0; i < textCount; i++) {
+      counts.add(texts[i]); // a bad record (thrown above) counts nothing
+    }
+    if (counts != null) {
+      balance[test ? 2 : 0]++;
+      balance[test ? 3 : 1] += label;
+    }
     int distinct = sortAndMerge();
     boolean allOnes = true;
     for (int i = 0; i < distinct && allOnes; i++) {
@@ -75,6 +115,12 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
   }
 
   private void add(String text, float value) {
+    if (counting) {
+      if (textCount == texts.length) {
+        texts = Arrays.copyOf(texts, textCount * 2);
+      }
+      texts[textCount++] = text;
+    }
     long key;
     if (keep != null) {
       Long k = keep.get(text);

@@ -66,10 +66,12 @@ public final class WorkerMain {
         String result = app.run(boot.env().index(), view.numWorkers(), kv, control::barrier, control::nextPiece, live);
         // Done: this worker holds no server's clock back any more (nor a checkpoint's cut).
         kv.waitFor(kv.clock(Integer.MAX_VALUE));
-        Map<String, Double> traffic = metrics(servers, links);
-        control.finished(result, traffic);
+        // The final figures are the heartbeats' with the last word: an app's last scores can come
+        // after the last heartbeat (a worker that stops early exits within one interval of scoring).
+        Map<String, Double> last = figures.get();
+        control.finished(result, last);
         LOG.info("worker {} finished: {} {}", boot.env().index(), result.length() > 2000 ? result.substring(0, 2000)
-            + "…" : result, traffic);
+            + "…" : result, last);
       }
     }
     return 0;

@@ -1,0 +1,62 @@
+package dev.psyarn.mapreduce.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FeatureCountsTest {
+
+  @TempDir
+  java.nio.file.Path dir;
+
+  @Test
+  void runsOfSeveralTasksMergeIntoSortedSumsAndAreDeleted() throws Exception {
+    Configuration conf = new Configuration();
+    Path work = new Path(dir.toUri());
+    // U+FF21 sorts after the emoji in UTF-16 (its surrogate U+D83D is lower), before it in UTF-8:
+    // the output is in UTF-8 byte order, as MapReduce sorts Text (the statistics job's order).
+    String wide = "c=\uFF21";
+    String emoji = "c=\uD83D\uDE00";
+    FeatureCounts a = new FeatureCounts(conf, work, "m-00000", 2); // a run every 2 distinct features
+    for (String f : List.of("b=1", "a=1", "b=1", emoji, wide, "a=1", "d=x")) {
+      a.add(f);
+    }
+    a.flush();
+    FeatureCounts b = new FeatureCounts(conf, work, "m-00001");
+    for (String f : List.of("a=1", wide, "e=1")) {
+      b.add(f);
+    }
+    b.flush();
+    b.flush(); // nothing held: no empty run
+    long runs;
+    try (var files = Files.list(dir)) {
+      runs = files.filter(p -> p.getFileName().toString().startsWith(FeatureCounts.RUN_PREFIX)).count();
+    }
+    assertEquals(5, runs, "task 0 wrote 4 runs (a run every 2 distinct features, and its end), task 1 one");
+
+    java.nio.file.Path out = dir.resolve("stats").resolve("part-r-00000");
+    long[] distinctAndKept = FeatureCounts.merge(conf, work, new Path(out.toUri()), 2);
+    assertEquals(List.of("a=1\t3", "b=1\t2", wide + "\t2", emoji + "\t1", "d=x\t1", "e=1\t1"),
+        Files.readAllLines(out, StandardCharsets.UTF_8));
+    assertArrayEquals(new long[] {6, 3}, distinctAndKept, "6 distinct, 3 counted at least twice");
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of("stats"), files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+          .toList(), "the runs are gone");
+    }
+  }
+
+  @Test
+  void noRunsMergeIntoAnEmptyFile() throws Exception {
+    Configuration conf = new Configuration();
+    java.nio.file.Path out = dir.resolve("part-r-00000");
+    assertArrayEquals(new long[] {0, 0}, FeatureCounts.merge(conf, new Path(dir.toUri()), new Path(out.toUri()), 1));
+    assertEquals(0, Files.size(out));
+  }
+}
