@@ -37,6 +37,15 @@ public final class PsyarnConfig {
    * inputs (default: {@code .psyarn/preprocess-cache} in the home directory); empty: not kept.
    */
   public static final String PREPROCESS_CACHE_DIR = "psyarn.preprocess.cache-dir";
+
+  /**
+   * Whether psyarn's jars are kept on the cluster file system across submissions
+   * ({@code .psyarn/jars/<sha-256>}, localized once per user and node; default true); false: each
+   * application uploads its own copy.
+   */
+  public static final String JAR_CACHE = "psyarn.jar-cache.enabled";
+  /** Kept jars that no submission used for this many days are removed (default 30; 0: never). */
+  public static final String JAR_CACHE_MAX_AGE_DAYS = "psyarn.jar-cache.max-age-days";
   public static final String CONTAINER_HEARTBEAT_MS = "psyarn.container.heartbeat-ms";
   public static final int CONTAINER_HEARTBEAT_MS_DEFAULT = 1000;
 

@@ -19,11 +19,19 @@ public final class LocalizedFiles {
    * system: the NodeManager refuses a resource whose file changed since.
    */
   public static LocalResource file(FileSystem fs, Path path) throws IOException {
+    return file(fs, path, LocalResourceVisibility.APPLICATION);
+  }
+
+  /**
+   * A file localized with {@code visibility}: {@code PRIVATE} files are localized once per user and
+   * node, and reused by the user's later applications while the file keeps its modification time.
+   */
+  public static LocalResource file(FileSystem fs, Path path, LocalResourceVisibility visibility) throws IOException {
     FileStatus status = fs.getFileStatus(path);
     return LocalResource.newInstance(
         URL.fromPath(fs.makeQualified(path)),
         LocalResourceType.FILE,
-        LocalResourceVisibility.APPLICATION,
+        visibility,
         status.getLen(),
         status.getModificationTime());
   }

@@ -12,11 +12,28 @@ import java.util.Map;
  * @param hadoopClasspath the classpath containers use for Hadoop's jars, or empty to use
  *     {@code yarn.application.classpath} (local mode and tests pass their own)
  */
-public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath) {
+public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath, String jarDir) {
 
   static final String STAGING_DIR = "PSYARN_STAGING_DIR";
   static final String SUBMIT_TIME = "PSYARN_SUBMIT_TIME";
   static final String HADOOP_CLASSPATH = "PSYARN_HADOOP_CLASSPATH";
+  /** Where {@link #JAR} and {@link #CONTAINER_JAR} are kept across submissions (client.JarCache); unset: staging. */
+  static final String JAR_DIR = "PSYARN_JAR_DIR";
+
+  /** The jars in the staging directory (localized for the application alone). */
+  public AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath) {
+    this(stagingDir, submitTimeMs, hadoopClasspath, null);
+  }
+
+  /** Whether the jars are the user's kept ones ({@link #jarDir}), localized once per user and node. */
+  public boolean jarsKept() {
+    return jarDir != null && !jarDir.isEmpty();
+  }
+
+  /** The directory holding {@link #JAR} and {@link #CONTAINER_JAR}. */
+  public String jarLocation() {
+    return jarsKept() ? jarDir : stagingDir;
+  }
 
   /** The file names of what the client stages and YARN localizes. */
   public static final String JAR = "psyarn.jar";
@@ -80,6 +97,9 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
     env.put(STAGING_DIR, stagingDir);
     env.put(SUBMIT_TIME, Long.toString(submitTimeMs));
     env.put(HADOOP_CLASSPATH, hadoopClasspath == null ? "" : hadoopClasspath);
+    if (jarsKept()) {
+      env.put(JAR_DIR, jarDir);
+    }
     return env;
   }
 
@@ -89,6 +109,6 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
       throw new IllegalStateException(STAGING_DIR + " is not set: the AM is started by `psyarn submit`");
     }
     return new AmEnv(staging, Long.parseLong(env.getOrDefault(SUBMIT_TIME, "0")),
-        env.getOrDefault(HADOOP_CLASSPATH, ""));
+        env.getOrDefault(HADOOP_CLASSPATH, ""), env.get(JAR_DIR));
   }
 }

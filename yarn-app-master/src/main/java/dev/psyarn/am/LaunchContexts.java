@@ -90,7 +90,9 @@ final class LaunchContexts {
       Map<String, LocalResource> files = new HashMap<>();
       // Servers, and workers that read only shards, run on the lean jar (no Parquet, no liblinear).
       String jar = role == Role.WORKER && spec.app().readsInputFiles() ? AmEnv.JAR : AmEnv.CONTAINER_JAR;
-      files.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, jar)));
+      files.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(amEnv.jarLocation(), jar), amEnv.jarsKept()
+          ? org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE
+          : org.apache.hadoop.yarn.api.records.LocalResourceVisibility.APPLICATION));
       for (dev.psyarn.runtime.Volume v : spec.role(role).volumes()) {
         files.put(v.name(), v.toResource(fs));
       }

@@ -91,7 +91,8 @@ public final class JobSubmitter {
           throw new IOException("cannot make the application's TLS certificate: " + e.getMessage(), e);
         }
       }
-      Map<String, LocalResource> resources = stage(staging, specText, jar, secret);
+      Path jars = stageJars(staging, jar);
+      Map<String, LocalResource> resources = stage(staging, specText, jars, secret);
       stageAppJars(spec, staging, resources);
       context.setApplicationName(spec.name());
       context.setApplicationType(APPLICATION_TYPE);
@@ -107,7 +108,7 @@ public final class JobSubmitter {
             Priority.newInstance(0), org.apache.hadoop.yarn.api.records.ResourceRequest.ANY, spec.am().toResource(), 1,
             true, spec.amNodeLabel())));
       }
-      context.setAMContainerSpec(amLaunchSpec(spec, staging, resources, submitTime, secret).toLaunchContext());
+      context.setAMContainerSpec(amLaunchSpec(spec, staging, jars, resources, submitTime, secret).toLaunchContext());
       yarn.submitApplication(context);
       LOG.info("submitted {} ({}), staged in {}{}", id, spec.name(), staging, secret.tls() != null ? "; both planes in TLS" : "");
       return id;
@@ -117,7 +118,27 @@ public final class JobSubmitter {
     }
   }
 
-  private Map<String, LocalResource> stage(Path staging, String specText, java.nio.file.Path jar, AppSecret secret)
+  /**
+   * Puts psyarn's jars where the AM and containers localize them from: the user's kept jars
+   * ({@link JarCache}; nothing uploaded when the same jar was submitted before), or with the cache
+   * off, the staging directory. Returns that directory.
+   */
+  private Path stageJars(Path staging, java.nio.file.Path jar) throws IOException {
+    if (conf.getBoolean(PsyarnConfig.JAR_CACHE, true)) {
+      JarCache cache = new JarCache(fs, StagingDir.base(conf, fs));
+      Path jars = cache.stage(jar);
+      cache.evict(conf.getInt(PsyarnConfig.JAR_CACHE_MAX_AGE_DAYS, 30), jars);
+      return jars;
+    }
+    fs.mkdirs(staging);
+    fs.copyFromLocalFile(false, true, new Path(jar.toAbsolutePath().toUri()), new Path(staging, AmEnv.JAR));
+    try (OutputStream out = fs.create(new Path(staging, AmEnv.CONTAINER_JAR), true)) {
+      ContainerJar.write(jar.toFile(), out);
+    }
+    return staging;
+  }
+
+  private Map<String, LocalResource> stage(Path staging, String specText, Path jars, AppSecret secret)
       throws IOException {
     fs.mkdirs(staging);
     // The secret that commands the AM is the owner's alone.
@@ -138,10 +159,6 @@ public final class JobSubmitter {
       }
       fs.setPermission(certificate, OWNER_ONLY_FILE);
     }
-    fs.copyFromLocalFile(false, true, new Path(jar.toAbsolutePath().toUri()), new Path(staging, AmEnv.JAR));
-    try (OutputStream out = fs.create(new Path(staging, AmEnv.CONTAINER_JAR), true)) {
-      ContainerJar.write(jar.toFile(), out);
-    }
     try (OutputStream out = fs.create(new Path(staging, AmEnv.SPEC), true)) {
       out.write(specText.getBytes(StandardCharsets.UTF_8));
     }
@@ -159,7 +176,9 @@ public final class JobSubmitter {
       fs.setPermission(staged, OWNER_ONLY_FILE);
       resources.put(AmEnv.KEYTAB, LocalizedFiles.file(fs, staged));
     }
-    resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(staging, AmEnv.JAR)));
+    resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(jars, AmEnv.JAR), !jars.equals(staging)
+        ? org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE
+        : org.apache.hadoop.yarn.api.records.LocalResourceVisibility.APPLICATION));
     resources.put(AmEnv.SPEC, LocalizedFiles.file(fs, new Path(staging, AmEnv.SPEC)));
     for (String name : AmEnv.CONF_LINKS) {
       resources.put(name, LocalizedFiles.file(fs, new Path(staging, name)));
@@ -185,11 +204,12 @@ public final class JobSubmitter {
   private static final org.apache.hadoop.fs.permission.FsPermission OWNER_ONLY_FILE =
       new org.apache.hadoop.fs.permission.FsPermission((short) 0600);
 
-  private LaunchSpec amLaunchSpec(JobSpec spec, Path staging, Map<String, LocalResource> resources,
+  private LaunchSpec amLaunchSpec(JobSpec spec, Path staging, Path jars, Map<String, LocalResource> resources,
       long submitTime, AppSecret secret) throws IOException, YarnException {
     String hadoopClasspath = conf.get(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, "");
     Map<String, String> env = new HashMap<>(
-        new AmEnv(staging.toString(), submitTime, hadoopClasspath).toMap());
+        new AmEnv(staging.toString(), submitTime, hadoopClasspath, jars.equals(staging) ? null : jars.toString())
+            .toMap());
     if (!spec.appJars().isEmpty()) {
       env.put(dev.psyarn.ps.api.Applications.JARS_ENV, AmEnv.appJarLinks(spec.appJars().size()));
     }

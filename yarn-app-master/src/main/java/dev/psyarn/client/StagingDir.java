@@ -13,9 +13,13 @@ public final class StagingDir {
 
   /** The staging directory of an application the current user submits or owns. */
   public static Path of(Configuration conf, FileSystem fs, String applicationId) throws IOException {
+    return fs.makeQualified(new Path(base(conf, fs), applicationId));
+  }
+
+  /** The current user's psyarn directory: the staging directories' parent ({@code ~/.psyarn}). */
+  public static Path base(Configuration conf, FileSystem fs) {
     String root = conf.get(PsyarnConfig.STAGING_ROOT);
-    Path base = root == null ? new Path(fs.getHomeDirectory(), ".psyarn") : new Path(root);
-    return fs.makeQualified(new Path(base, applicationId));
+    return root == null ? new Path(fs.getHomeDirectory(), ".psyarn") : new Path(root);
   }
 
   /** The staging directory of an application of {@code owner} (in the owner's home, not the caller's). */

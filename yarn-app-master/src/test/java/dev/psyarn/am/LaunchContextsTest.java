@@ -54,6 +54,34 @@ class LaunchContextsTest {
   }
 
   @Test
+  void keptJarsAreLocalizedOncePerUserAndNodeFromTheirOwnDirectory(@TempDir Path kept) throws Exception {
+    Files.writeString(kept.resolve(AmEnv.JAR), "the distribution jar");
+    Files.writeString(kept.resolve(AmEnv.CONTAINER_JAR), "the lean copy");
+    for (String name : AmEnv.CONF_LINKS) {
+      Files.writeString(staging.resolve(name), "<configuration/>");
+    }
+    JobSpec spec = JobSpecParser.parse("""
+        name: jars
+        roles:
+          server: {instances: 1, memory: 256m}
+          worker: {instances: 1, memory: 256m}
+        app: {type: counter}
+        """);
+    Configuration conf = new Configuration(false);
+    AmEnv env = AmEnv.from(new AmEnv(staging.toUri().toString(), 1L, "", kept.toUri().toString()).toMap());
+    LaunchContexts contexts = LaunchContexts.create(conf, FileSystem.getLocal(conf), env, spec, new Credentials(),
+        Map.of(), "amhost", 7000);
+    LocalResource jar = contexts.forContainer(Role.SERVER, 0, 1000).toLaunchContext().getLocalResources()
+        .get(AmEnv.JAR);
+    assertEquals(org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE, jar.getVisibility());
+    assertEquals(kept.resolve(AmEnv.CONTAINER_JAR).toString(), jar.getResource().getFile());
+    LocalResource conf0 = contexts.forContainer(Role.SERVER, 0, 1000).toLaunchContext().getLocalResources()
+        .get("core-site.xml");
+    assertEquals(org.apache.hadoop.yarn.api.records.LocalResourceVisibility.APPLICATION, conf0.getVisibility(),
+        "the application's own files stay the application's");
+  }
+
+  @Test
   void workersThatReadParquetThemselvesGetTheDistributionJar() throws Exception {
     LaunchContexts parquet = contexts("{type: sparse-lr, data: /data/flights-3m.parquet}");
     assertEquals(AmEnv.JAR, jarOf(parquet, Role.WORKER), "sparse-lr's data path featurizes Parquet in the workers");

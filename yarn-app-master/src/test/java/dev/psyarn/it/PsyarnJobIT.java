@@ -185,6 +185,16 @@ class PsyarnJobIT {
       }
     }
     assertTrue(!localized.isEmpty(), "a NodeManager localized " + AmEnv.CONTAINER_JAR + " under " + localDirs);
+    // Kept across submissions (client.JarCache): localized once for the user on each node, not per application.
+    String user = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
+    for (java.nio.file.Path jar : localized) {
+      assertTrue(jar.toString().contains("/usercache/" + user + "/filecache/") && !jar.toString().contains("/appcache/"),
+          "localized for the user (PRIVATE), not for one application: " + jar);
+    }
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(harness.conf);
+    org.apache.hadoop.fs.FileStatus[] kept = fs.listStatus(new org.apache.hadoop.fs.Path(
+        dev.psyarn.client.StagingDir.base(harness.conf, fs), "jars"));
+    assertEquals(1, kept.length, "one upload of psyarn's jars for every job of this class: " + java.util.Arrays.toString(kept));
     long full = java.nio.file.Files.size(ClusterHarness.distJar());
     for (java.nio.file.Path jar : localized) {
       try (java.util.jar.JarFile lean = new java.util.jar.JarFile(jar.toFile())) {
