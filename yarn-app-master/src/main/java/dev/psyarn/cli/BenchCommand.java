@@ -450,6 +450,8 @@ final class BenchCommand implements Callable<Integer> {
         + StartupBench.REFERENCE_SETTINGS);
     try (LocalCluster cluster = LocalCluster.start(work, 1, StartupBench.REFERENCE_SETTINGS, true)) {
       Configuration conf = cluster.conf();
+      // psyarn's own -D settings apply to the bench's submissions (e.g. psyarn.jar-cache.enabled=false).
+      ctx.conf.getPropsWithPrefix("psyarn.").forEach((k, v) -> conf.set("psyarn." + k, v));
       List<StartupBench.Figures> figures = new StartupBench(conf, DistJar.locate(ctx.conf), ctx.err).run(sizes, runs);
       List<Map<String, Object>> rows = new ArrayList<>();
       for (StartupBench.Figures f : figures) {
