@@ -1,5 +1,7 @@
 package dev.psyarn;
 
+import org.apache.hadoop.conf.Configuration;
+
 /**
  * Every configuration key psyarn reads (set with {@code -D key=value} or in the cluster's
  * configuration), each with its default and what it does.
@@ -37,6 +39,23 @@ public final class PsyarnConfig {
    * inputs (default: {@code .psyarn/preprocess-cache} in the home directory); empty: not kept.
    */
   public static final String PREPROCESS_CACHE_DIR = "psyarn.preprocess.cache-dir";
+  /** {@link #PREPROCESS_CACHE_DIR}'s "not kept", as it travels to the AM (also accepted from users). */
+  public static final String PREPROCESS_CACHE_OFF = "none";
+
+  /**
+   * The client's configuration as the AM must read it from the staged XML files: an empty
+   * {@link #PREPROCESS_CACHE_DIR} (not kept) becomes {@link #PREPROCESS_CACHE_OFF}, as Hadoop's XML
+   * loading drops an empty value and the AM would fall back to the default.
+   */
+  public static Configuration forStaging(Configuration conf) {
+    String dir = conf.get(PREPROCESS_CACHE_DIR);
+    if (dir == null || !dir.isBlank()) {
+      return conf;
+    }
+    Configuration staged = new Configuration(conf);
+    staged.set(PREPROCESS_CACHE_DIR, PREPROCESS_CACHE_OFF);
+    return staged;
+  }
 
   /**
    * Whether psyarn's jars are kept on the cluster file system across submissions

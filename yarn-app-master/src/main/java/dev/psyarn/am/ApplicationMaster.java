@@ -184,6 +184,12 @@ public final class ApplicationMaster {
         List<Container> takenOver = kept;
         java.util.Optional<TimelinePublisher> timeline = timeline(loop, amrm);
         tokens = TokenRefresher.start(conf, spec, staging, fresh -> renewed(fresh, contexts, loop)).orElse(null);
+        if (env.jarsKept()) {
+          // The kept jars this job localizes stay while it runs: a later submission removes only
+          // entries untouched for days (client.JarCache).
+          Path jars = new Path(env.jarDir());
+          timers.scheduleAtFixedRate(() -> touch(fs, jars), 0, 12, TimeUnit.HOURS);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle, loop), "psyarn-am-terminate"));
         loop.submit(l -> l.amRegistered(takenOver));
         JobLifecycle.Outcome outcome = loop.run(lifecycle);
@@ -201,6 +207,14 @@ public final class ApplicationMaster {
       nm.stop();
       amrm.stop();
       timers.shutdownNow();
+    }
+  }
+
+  private static void touch(FileSystem fs, Path dir) {
+    try {
+      fs.setTimes(dir, System.currentTimeMillis(), -1);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not mark the kept jars {} as in use: {}", dir, e.toString());
     }
   }
 

@@ -57,7 +57,7 @@ final class PreprocessCache {
     if (dir == null) {
       FileSystem fs = FileSystem.get(conf);
       root = new Path(fs.getHomeDirectory(), ".psyarn/preprocess-cache");
-    } else if (dir.isBlank()) {
+    } else if (dir.isBlank() || dir.trim().equalsIgnoreCase(dev.psyarn.PsyarnConfig.PREPROCESS_CACHE_OFF)) {
       return Optional.empty();
     } else {
       root = new Path(dir);

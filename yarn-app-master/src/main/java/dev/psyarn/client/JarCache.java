@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The directory is the user's alone (mode 700). Each file is written under a temporary name
  * and renamed, so a concurrent submission never sees half a jar. A submission that reuses an entry
- * touches it; entries untouched for {@code maxAgeDays} are removed by the next submission.
+ * touches it, and so does a running job's AM twice a day; entries untouched for
+ * {@code maxAgeDays} are removed by the next submission.
  */
 public final class JarCache {
 

@@ -162,9 +162,10 @@ public final class JobSubmitter {
     try (OutputStream out = fs.create(new Path(staging, AmEnv.SPEC), true)) {
       out.write(specText.getBytes(StandardCharsets.UTF_8));
     }
+    Configuration amConf = PsyarnConfig.forStaging(conf);
     for (String name : AmEnv.CONF_LINKS) {
       try (OutputStream out = fs.create(new Path(staging, name), true)) {
-        conf.writeXml(out);
+        amConf.writeXml(out);
       }
     }
     Map<String, LocalResource> resources = new HashMap<>();

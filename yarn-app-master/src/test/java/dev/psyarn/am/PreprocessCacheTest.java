@@ -50,6 +50,20 @@ class PreprocessCacheTest {
 
     conf.set(PreprocessCache.DIR, "");
     assertTrue(PreprocessCache.entry(conf, spec(data, a, 2)).isEmpty(), "an empty setting turns reuse off");
+
+    // As the AM reads it: the client's configuration staged as XML and loaded again (Hadoop drops an
+    // empty value there; the AM then used the default cache in the home directory).
+    java.io.ByteArrayOutputStream xml = new java.io.ByteArrayOutputStream();
+    dev.psyarn.PsyarnConfig.forStaging(conf).writeXml(xml);
+    Configuration am = new Configuration(false);
+    am.addResource(new java.io.ByteArrayInputStream(xml.toByteArray()));
+    assertTrue(PreprocessCache.entry(am, spec(data, a, 2)).isEmpty(), "still off in the AM: " + am.get(PreprocessCache.DIR));
+    java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+    conf.writeXml(plain);
+    Configuration lost = new Configuration(false);
+    lost.addResource(new java.io.ByteArrayInputStream(plain.toByteArray()));
+    assertTrue(lost.get(PreprocessCache.DIR) == null || !lost.get(PreprocessCache.DIR).isEmpty(),
+        "why forStaging exists: the empty value does not survive the XML as empty");
   }
 
   @Test

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.conf.Configured;
 import org.apache.hadoop.fs.FileStatus;
@@ -37,10 +36,7 @@ import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.mapreduce.lib.reduce.LongSumReducer;
 import org.apache.hadoop.util.Tool;
 import org.apache.hadoop.util.ToolRunner;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.example.ExampleInputFormat;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.schema.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,8 +159,8 @@ public final class Preprocess extends Configured implements Tool {
       throw new PreprocessException(null, "the output " + target + " exists; remove it or choose another");
     }
     Path input = new Path(spec.input());
-    FileStatus[] files = inputFiles(conf, input);
-    List<String> columns = checkColumns(conf, spec, files);
+    FileStatus[] files = PreprocessInput.files(conf, input);
+    List<String> columns = PreprocessInput.checkColumns(conf, spec, files);
     Map<String, Object> figures = new LinkedHashMap<>();
     List<Map<String, Object>> jobs = new ArrayList<>();
     long start = System.nanoTime();
@@ -187,7 +183,7 @@ public final class Preprocess extends Configured implements Tool {
     long kept = -1;
     if (stage != Stage.SHARD) {
       submit(stats, "stats");
-      Counters c = await(stats, "stats", List.of(), listener, jobs, start);
+      Counters c = await(stats, "stats", listener, jobs, start);
       kept = c.findCounter(PreprocessCounters.FEATURES_KEPT).getValue();
       statsFigures(spec, c, c.findCounter(PreprocessCounters.FEATURES_DISTINCT).getValue(), kept, figures);
       check(conf, spec, input, output, stats.getJobID().toString(), "stats", figures);
@@ -206,7 +202,7 @@ public final class Preprocess extends Configured implements Tool {
     }
     Job shard = shardJob(conf, spec, input, columns, output, shards, keySpace);
     submit(shard, "shard");
-    Counters s = await(shard, "shard", List.of(), listener, jobs, start);
+    Counters s = await(shard, "shard", listener, jobs, start);
     figures.put("rowsWrittenTrain", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TRAIN).getValue());
     figures.put("rowsWrittenTest", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TEST).getValue());
     figures.put("shardCount", shards);
@@ -238,7 +234,7 @@ public final class Preprocess extends Configured implements Tool {
     shard.getConfiguration().set(PreprocessConf.BAD_DIR, new Path(output, "bad-records").toString());
     submit(shard, "shard");
     List<Map<String, Object>> jobs = new ArrayList<>();
-    Counters c = await(shard, "shard", List.of(), listener, jobs, start);
+    Counters c = await(shard, "shard", listener, jobs, start);
     long mergeStart = System.nanoTime();
     long[] merged;
     try {
@@ -376,19 +372,12 @@ public final class Preprocess extends Configured implements Tool {
     }
   }
 
-  /**
-   * Waits for {@code job} while reporting its progress and that of {@code alongside} (jobs
-   * running at the same time); returns its counters once it succeeds. If it fails, the others
-   * are killed.
-   */
-  private static Counters await(Job job, String name, List<Job> alongside, Listener listener,
-      List<Map<String, Object>> jobs, long stageStart) throws IOException, InterruptedException, PreprocessException {
+  /** Waits for {@code job} while reporting its progress; returns its counters once it succeeds. */
+  private static Counters await(Job job, String name, Listener listener, List<Map<String, Object>> jobs,
+      long stageStart) throws IOException, InterruptedException, PreprocessException {
     String id = job.getJobID().toString();
     while (!job.isComplete()) {
       listener.progress(name, id, job.mapProgress(), job.reduceProgress());
-      for (Job other : alongside) {
-        listener.progress("shard", other.getJobID().toString(), other.mapProgress(), other.reduceProgress());
-      }
       Thread.sleep(500);
     }
     listener.progress(name, id, job.mapProgress(), job.reduceProgress());
@@ -408,9 +397,6 @@ public final class Preprocess extends Configured implements Tool {
     }
     jobs.add(entry);
     if (!job.isSuccessful()) {
-      for (Job other : alongside) {
-        other.killJob();
-      }
       throw new PreprocessException(id, "MapReduce job " + id + " (" + name + ") " + job.getJobState()
           .toString().toLowerCase(java.util.Locale.ROOT) + ": " + diagnostics(job)
           + " Its logs: yarn logs -applicationId " + id.replace("job_", "application_"));
@@ -456,76 +442,5 @@ public final class Preprocess extends Configured implements Tool {
       }
     }
     return String.join("\n", lines);
-  }
-
-  private static FileStatus[] inputFiles(Configuration conf, Path input) throws IOException, PreprocessException {
-    FileSystem fs = input.getFileSystem(conf);
-    FileStatus[] matches = fs.globStatus(input);
-    if (matches == null || matches.length == 0) {
-      throw new PreprocessException(null, "preprocess.input: " + input + " does not exist");
-    }
-    List<FileStatus> files = new ArrayList<>();
-    for (FileStatus m : matches) {
-      if (m.isDirectory()) {
-        for (FileStatus f : fs.listStatus(m.getPath())) {
-          if (f.isFile() && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith(".")) {
-            files.add(f);
-          }
-        }
-      } else {
-        files.add(m);
-      }
-    }
-    if (files.isEmpty()) {
-      throw new PreprocessException(null, "preprocess.input: " + input + " holds no files");
-    }
-    return files.toArray(new FileStatus[0]);
-  }
-
-  /**
-   * The input's column names (Parquet schema, CSV header or the spec's columns); every column the
-   * spec reads must be among them.
-   */
-  private static List<String> checkColumns(Configuration conf, PreprocessSpec spec, FileStatus[] files)
-      throws IOException, PreprocessException {
-    List<String> columns;
-    Path first = files[0].getPath();
-    switch (spec.format().type()) {
-      case "parquet" -> {
-        columns = new ArrayList<>();
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(first, conf))) {
-          for (Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
-            columns.add(t.getName());
-          }
-        } catch (RuntimeException | IOException e) {
-          throw new PreprocessException(null, "preprocess.input: " + first + " is not a Parquet file: " + e.getMessage());
-        }
-      }
-      case "csv" -> {
-        if (spec.format().header()) {
-          FileSystem fs = first.getFileSystem(conf);
-          try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(first), StandardCharsets.UTF_8))) {
-            String header = in.readLine();
-            if (header == null) {
-              throw new PreprocessException(null, "preprocess.input: " + first + " is empty; a CSV with header: true "
-                  + "needs the column names on its first line");
-            }
-            columns = new dev.psyarn.mapreduce.preprocess.LineDecoder(spec.format(), List.of())
-                .split(header, spec.format().delimiter(), spec.format().quote());
-          }
-        } else {
-          columns = spec.format().columns();
-        }
-      }
-      case "libsvm" -> columns = List.of("label", "features");
-      default -> columns = List.of("label", "text");
-    }
-    TreeSet<String> missing = new TreeSet<>(spec.columns());
-    missing.removeAll(columns);
-    if (!missing.isEmpty()) {
-      throw new PreprocessException(null, "preprocess: the spec reads column(s) " + String.join(", ", missing)
-          + " that " + first + " does not have; its columns: " + String.join(", ", columns));
-    }
-    return columns;
   }
 }
