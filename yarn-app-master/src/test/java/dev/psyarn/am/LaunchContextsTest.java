@@ -21,8 +21,14 @@ class LaunchContextsTest {
   @TempDir Path staging;
 
   private LaunchContexts contexts(String app) throws Exception {
-    Files.writeString(staging.resolve(AmEnv.JAR), "the distribution jar");
-    Files.writeString(staging.resolve(AmEnv.CONTAINER_JAR), "the lean copy");
+    return contexts(app, null);
+  }
+
+  /** With {@code kept}, the jars are the user's kept ones there (client.JarCache); else in staging. */
+  private LaunchContexts contexts(String app, Path kept) throws Exception {
+    Path jars = kept == null ? staging : kept;
+    Files.writeString(jars.resolve(AmEnv.JAR), "the distribution jar");
+    Files.writeString(jars.resolve(AmEnv.CONTAINER_JAR), "the lean copy");
     for (String name : AmEnv.CONF_LINKS) {
       Files.writeString(staging.resolve(name), "<configuration/>");
     }
@@ -34,8 +40,10 @@ class LaunchContextsTest {
         app: %s
         """.formatted(app));
     Configuration conf = new Configuration(false);
-    return LaunchContexts.create(conf, FileSystem.getLocal(conf), new AmEnv(staging.toUri().toString(), 1L,
-        "/opt/hadoop/share/*"), spec, new Credentials(), Map.of(), "amhost", 7000);
+    AmEnv env = AmEnv.from(new AmEnv(staging.toUri().toString(), 1L, "/opt/hadoop/share/*",
+        kept == null ? null : kept.toUri().toString()).toMap());
+    return LaunchContexts.create(conf, FileSystem.getLocal(conf), env, spec, new Credentials(), Map.of(), "amhost",
+        7000);
   }
 
   private static String jarOf(LaunchContexts contexts, Role role) {
@@ -55,22 +63,7 @@ class LaunchContextsTest {
 
   @Test
   void keptJarsAreLocalizedOncePerUserAndNodeFromTheirOwnDirectory(@TempDir Path kept) throws Exception {
-    Files.writeString(kept.resolve(AmEnv.JAR), "the distribution jar");
-    Files.writeString(kept.resolve(AmEnv.CONTAINER_JAR), "the lean copy");
-    for (String name : AmEnv.CONF_LINKS) {
-      Files.writeString(staging.resolve(name), "<configuration/>");
-    }
-    JobSpec spec = JobSpecParser.parse("""
-        name: jars
-        roles:
-          server: {instances: 1, memory: 256m}
-          worker: {instances: 1, memory: 256m}
-        app: {type: counter}
-        """);
-    Configuration conf = new Configuration(false);
-    AmEnv env = AmEnv.from(new AmEnv(staging.toUri().toString(), 1L, "", kept.toUri().toString()).toMap());
-    LaunchContexts contexts = LaunchContexts.create(conf, FileSystem.getLocal(conf), env, spec, new Credentials(),
-        Map.of(), "amhost", 7000);
+    LaunchContexts contexts = contexts("{type: counter}", kept);
     LocalResource jar = contexts.forContainer(Role.SERVER, 0, 1000).toLaunchContext().getLocalResources()
         .get(AmEnv.JAR);
     assertEquals(org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE, jar.getVisibility());
