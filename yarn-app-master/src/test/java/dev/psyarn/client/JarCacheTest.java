@@ -19,10 +19,17 @@ class JarCacheTest {
   @TempDir
   java.nio.file.Path dir;
 
+  /**
+   * A jar whose bytes depend on {@code content} alone: the entry's time is fixed (left unset, the
+   * zip stream stamps the clock's time, at 2 s resolution, so writing the same content twice across
+   * a 2 s boundary would make another jar, another digest).
+   */
   private java.nio.file.Path jar(String name, String content) throws Exception {
     java.nio.file.Path jar = dir.resolve(name);
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      out.putNextEntry(new JarEntry("dev/psyarn/ps/container/WorkerMain.class"));
+      JarEntry entry = new JarEntry("dev/psyarn/ps/container/WorkerMain.class");
+      entry.setTime(1_600_000_000_000L);
+      out.putNextEntry(entry);
       out.write(content.getBytes());
       out.closeEntry();
     }
@@ -70,8 +77,9 @@ class JarCacheTest {
     assertTrue(!fs.exists(old) && fs.exists(current));
     assertEquals(0, cache.evict(0, current), "0: never");
     Path reused = cache.stage(jar("old.jar", "old"));
+    assertEquals(old, reused, "the same content, the same entry");
     assertTrue(fs.getFileStatus(current).getModificationTime() < fs.getFileStatus(reused).getModificationTime());
-    cache.stage(jar("new.jar", "new")); // reuse touches the entry
+    assertEquals(current, cache.stage(jar("new.jar", "new")), "reused, which touches the entry");
     assertEquals(0, cache.evict(30, reused), "touched by its reuse: kept");
   }
 }
