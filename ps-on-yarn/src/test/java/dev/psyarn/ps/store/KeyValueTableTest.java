@@ -66,14 +66,16 @@ class KeyValueTableTest {
     }
   }
 
-  @Test
-  void keysOfEveryKindSurviveTheTableGrowingInTheMiddleOfARequest() {
+  /** Width 1 keeps its values inline (a key's bucket is its slot), width 8 numbers its slots in the order keys came. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 8})
+  void keysOfEveryKindSurviveTheTableGrowingInTheMiddleOfARequest(int width) {
     // Key 0 (the empty bucket's mark, kept apart), negative and extreme keys, keys that differ in
     // high bits only; pushes of new keys large enough to grow the table midway, sorted (through the
     // sorted index) and not; the values each key had before every growth go with it.
     java.util.Random random = new java.util.Random(3);
     KeyValueTable t = new KeyValueTable(3, new dev.psyarn.ps.update.Ftrl(0.1f, 1, 0, 0));
-    KeyValueTable sum = new KeyValueTable(1);
+    KeyValueTable sum = new KeyValueTable(width);
     java.util.Map<Long, Float> model = new java.util.HashMap<>();
     long[] special = {0, -1, 1, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 40, -(1L << 40)};
     for (int round = 0; round < 40; round++) {
@@ -83,10 +85,14 @@ class KeyValueTableTest {
       if (random.nextBoolean()) {
         java.util.Arrays.sort(keys);
       }
-      float[] pushed = new float[keys.length];
+      float[] pushed = new float[keys.length * width];
       for (int i = 0; i < keys.length; i++) {
-        pushed[i] = 1 + random.nextInt(5);
-        model.merge(keys[i], pushed[i], Float::sum);
+        float v = 1 + random.nextInt(5);
+        java.util.Arrays.fill(pushed, i * width, (i + 1) * width, v);
+        if (width > 1) {
+          pushed[i * width + width - 1] = -v; // the last of a key's floats differs from the others
+        }
+        model.merge(keys[i], v, Float::sum);
       }
       sum.add(keys, pushed);
       t.add(keys, new float[keys.length * 3]);
@@ -95,22 +101,31 @@ class KeyValueTableTest {
     assertEquals(all.length, sum.size());
     assertArrayEquals(all, sum.keys());
     assertEquals(all.length, t.size());
-    float[] out = new float[all.length];
+    float[] out = new float[all.length * width];
     sum.get(all, out);
     for (int i = 0; i < all.length; i++) {
-      assertEquals(model.get(all[i]), out[i], 0f, "key " + all[i]);
+      for (int j = 0; j < width; j++) {
+        float expected = j == width - 1 && width > 1 ? -model.get(all[i]) : model.get(all[i]);
+        assertEquals(expected, out[i * width + j], 0f, "key " + all[i] + " float " + j);
+      }
     }
     KeyValueTable.Image image = sum.copy();
     assertArrayEquals(all, image.keys());
     assertEquals(0f, sum.copy(k -> k == 12345).slots().length, 0f);
+    KeyValueTable loaded = new KeyValueTable(width);
+    loaded.load(image, k -> true);
+    float[] again = new float[all.length * width];
+    loaded.get(all, again);
+    assertArrayEquals(out, again, "a table loaded from the image reads the same");
   }
 
-  @Test
-  void denseSparseAndUnsortedRequestsAgreeWithAPlainMap() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2, 4, 16})
+  void denseSparseAndUnsortedRequestsAgreeWithAPlainMap(int width) {
     // Dense requests go through the sorted index, sparse and unsorted ones through the hash map;
     // keys keep arriving in between, so the index is built, merged, dropped and rebuilt.
     java.util.Random random = new java.util.Random(11);
-    KeyValueTable t = new KeyValueTable(2);
+    KeyValueTable t = new KeyValueTable(width);
     java.util.Map<Long, float[]> model = new java.util.HashMap<>();
     for (int round = 0; round < 300; round++) {
       int n = random.nextInt(4) == 0 ? 1 + random.nextInt(40) : 64 + random.nextInt(3000);
@@ -119,34 +134,35 @@ class KeyValueTableTest {
       if (random.nextInt(5) > 0) {
         java.util.Arrays.sort(keys);
       }
-      float[] pushed = new float[keys.length * 2];
+      float[] pushed = new float[keys.length * width];
       for (int i = 0; i < pushed.length; i++) {
         pushed[i] = random.nextInt(7);
       }
       if (random.nextBoolean()) {
         t.add(keys, pushed);
         for (int i = 0; i < keys.length; i++) {
-          float[] v = model.computeIfAbsent(keys[i], k -> new float[2]);
-          v[0] += pushed[2 * i];
-          v[1] += pushed[2 * i + 1];
+          float[] v = model.computeIfAbsent(keys[i], k -> new float[width]);
+          for (int j = 0; j < width; j++) {
+            v[j] += pushed[width * i + j];
+          }
         }
       } else {
-        float[] out = new float[keys.length * 2];
+        float[] out = new float[keys.length * width];
         t.get(keys, out);
         for (int i = 0; i < keys.length; i++) {
-          float[] v = model.getOrDefault(keys[i], new float[2]);
-          assertEquals(v[0], out[2 * i], "round " + round + " key " + keys[i]);
-          assertEquals(v[1], out[2 * i + 1], "round " + round + " key " + keys[i]);
+          float[] v = model.getOrDefault(keys[i], new float[width]);
+          assertArrayEquals(v, java.util.Arrays.copyOfRange(out, width * i, width * i + width),
+              "round " + round + " key " + keys[i]);
         }
       }
       assertEquals(model.size(), t.size());
     }
     long[] all = t.keys();
     assertEquals(model.size(), all.length);
-    float[] out = new float[all.length * 2];
+    float[] out = new float[all.length * width];
     t.get(all, out); // the whole table: dense, sorted
     for (int i = 0; i < all.length; i++) {
-      assertArrayEquals(model.get(all[i]), new float[] {out[2 * i], out[2 * i + 1]});
+      assertArrayEquals(model.get(all[i]), java.util.Arrays.copyOfRange(out, width * i, width * i + width));
     }
   }
 
