@@ -11,15 +11,15 @@ import java.util.Arrays;
  * per key. The table is its own open-addressing hash map. A key's values (and updater state) are
  * {@code values[s * slotWidth .. (s + 1) * slotWidth)} for its slot {@code s}, laid out and updated
  * by the table's {@link Updater}. With narrow slots (under {@value #WIDE} floats) the values are
- * inline: a key's slot is its bucket, {@code keys[s]}. A lookup reads the key's bucket and, at the same place in the other array, its
- * values: nothing between them, where a map of keys to slot numbers read a slot number first. The
- * buckets are at most 65% full and grown by a fifth (any size: a bucket is chosen by multiply-shift
- * of the key's mix), so a key costs {@code (8 + 4 × slotWidth)} bytes over the load, 18.5 to 22.2
- * bytes for width 1 and 24.6 to 29.5 with FTRL's two floats a key, where fastutil's map of keys to
- * slots (at most 3/4 full, a power of two) plus the slot array cost 34 and 39 on the flights keys,
- * for probes about as short (linear probing at 65% finds a key in 1.9 buckets). Key 0 marks an empty
- * bucket; the key 0 itself lives in an extra bucket at the end. Growing moves every key and its
- * values to new buckets (and drops the sorted index below, which holds buckets).
+ * inline: a key's slot is its bucket, {@code keys[s]}; a lookup reads the key's bucket and, at the
+ * same place in the other array, its values, with no slot number between them. The buckets are at
+ * most 65% full and grown by a fifth (any size: a bucket is chosen by multiply-shift of the key's
+ * mix), so a key costs {@code (8 + 4 × slotWidth)} bytes over the load, 18.5 to 22.2 bytes for
+ * width 1 and 24.6 to 29.5 with FTRL's two floats a key, where fastutil's map of keys to slots (at
+ * most 3/4 full, a power of two) plus the slot array cost 34 and 39 on the flights keys, for probes
+ * about as short (linear probing at 65% finds a key in 1.9 buckets). Key 0 marks an empty bucket;
+ * the key 0 itself lives in an extra bucket at the end. Growing moves every key and its values to
+ * new buckets (and drops the sorted index, which may hold buckets).
  *
  * <p>Wide slots ({@value #WIDE} floats and more) are numbered in the order their keys came, and each
  * bucket holds its key's slot number besides the key (4 bytes a bucket, little beside 16 and more of
@@ -29,13 +29,8 @@ import java.util.Arrays;
  * against 4.8 ms (a cache and TLB miss a key, read and written, against a stream the processor
  * prefetches). Growing the buckets then moves keys and slot numbers, not values.
  *
- * <p>Requests arrive with their keys sorted (paper §4: key ranges), and a dense one, covering at
- * least 1/{@value #DENSE} of the table, is resolved by walking a sorted copy of the table's keys
- * alongside it (a galloping merge) instead of hashing each key: sequential reads the processor
- * prefetches, where the hash map's are a cache miss a key. The sorted index is built on the first
- * dense request; keys added since are found through the hash map, which stays the table's index of
- * record, and merged into the index by a dense request once they exceed 1/16 of it (or, past a
- * quarter, the index is dropped until a dense request builds it again). Not thread-safe.
+ * <p>A dense request, sorted and covering at least 1/{@value #DENSE} of the table, is resolved
+ * through the {@link SortedIndex}, not by hashing each key. Not thread-safe.
  */
 public final class KeyValueTable {
 
@@ -62,12 +57,8 @@ public final class KeyValueTable {
   private int size;
   /** Counts the times the buckets moved: a slot found before a move is no longer the key's. */
   private int moves;
-  /** The sorted index: keys ascending and their slots; null until a dense request needs it. */
-  private long[] sortedKeys;
-  private int[] sortedSlots;
-  /** Keys added since the sorted index was built, in the order added (tracked while it exists). */
-  private long[] fresh = new long[64];
-  private int freshCount;
+  /** The keys ascending and their slots, for dense requests. */
+  private final SortedIndex index = new SortedIndex();
   private int[] resolved = new int[1024];
   private final float[] chunk;
   /**
@@ -291,10 +282,8 @@ public final class KeyValueTable {
 
   /** Bytes held: the buckets' keys, slot numbers and values, and the sorted index once built. */
   public long bytesUsed() {
-    long sorted = sortedKeys == null ? 0 : (long) sortedKeys.length * (Long.BYTES + Integer.BYTES);
     long numbers = slotOfBucket == null ? 0 : (long) slotOfBucket.length * Integer.BYTES;
-    return (long) keys.length * Long.BYTES + (long) values.length * Float.BYTES + sorted + numbers
-        + (long) fresh.length * Long.BYTES;
+    return (long) keys.length * Long.BYTES + (long) values.length * Float.BYTES + numbers + index.bytes();
   }
 
   /**
@@ -308,10 +297,7 @@ public final class KeyValueTable {
     int[] at = resolved;
     int movesBefore = moves;
     if (keys.length >= 64 && (long) keys.length * DENSE >= size && isSorted(keys)) {
-      if (sortedKeys == null || freshCount * 16L > sortedKeys.length) {
-        mergeIndex();
-      }
-      resolveSorted(keys, at, create);
+      index.resolve(keys, at, create ? this::slotOf : this::slot, () -> moves, this::keys, this::slot);
     } else {
       for (int i = 0; i < keys.length; i++) {
         at[i] = create ? slotOf(keys[i]) : slot(keys[i]);
@@ -323,78 +309,6 @@ public final class KeyValueTable {
       return resolve(keys, create);
     }
     return at;
-  }
-
-  /** Resolves ascending {@code keys} by a galloping walk through the sorted index. */
-  private void resolveSorted(long[] keys, int[] at, boolean create) {
-    long[] index = sortedKeys;
-    int[] indexSlots = sortedSlots;
-    int movesBefore = moves;
-    int n = index.length;
-    int j = 0;
-    for (int i = 0; i < keys.length; i++) {
-      long k = keys[i];
-      if (j < n && index[j] < k) {
-        int step = 1;
-        int low = j;
-        while (j + step < n && index[j + step] < k) {
-          low = j + step;
-          step <<= 1;
-        }
-        int high = Math.min(j + step, n); // index[low] < k <= index[high], or high == n
-        while (high - low > 1) {
-          int mid = (low + high) >>> 1;
-          if (index[mid] < k) {
-            low = mid;
-          } else {
-            high = mid;
-          }
-        }
-        j = high;
-      }
-      if (j < n && index[j] == k) {
-        at[i] = indexSlots[j];
-      } else {
-        at[i] = create ? slotOf(k) : slot(k); // added since the index was built, or missing
-        if (moves != movesBefore) {
-          return; // the buckets moved (and the index was dropped): resolve goes again
-        }
-      }
-    }
-  }
-
-  /**
-   * Builds the sorted index from the hash map, or merges the keys added since into it. The keys
-   * added since are few (see {@link #slotOf}), so a merge is one pass over the index.
-   */
-  private void mergeIndex() {
-    long[] added;
-    if (sortedKeys == null) {
-      added = keys();
-      sortedKeys = new long[0];
-      sortedSlots = new int[0];
-    } else {
-      added = Arrays.copyOf(fresh, freshCount);
-    }
-    Arrays.sort(added);
-    long[] old = sortedKeys;
-    int[] oldSlots = sortedSlots;
-    long[] keys = new long[old.length + added.length];
-    int[] keySlots = new int[keys.length];
-    int a = 0;
-    int b = 0;
-    for (int o = 0; o < keys.length; o++) {
-      if (b == added.length || (a < old.length && old[a] < added[b])) {
-        keys[o] = old[a];
-        keySlots[o] = oldSlots[a++];
-      } else {
-        keys[o] = added[b];
-        keySlots[o] = slot(added[b++]);
-      }
-    }
-    sortedKeys = keys;
-    sortedSlots = keySlots;
-    freshCount = 0;
   }
 
   private static boolean isSorted(long[] keys) {
@@ -459,20 +373,7 @@ public final class KeyValueTable {
       slotOfBucket[bucket] = slot;
     }
     size++;
-    if (sortedKeys != null) {
-      if (freshCount >= sortedKeys.length / 4 + 64) {
-        // Keys keep arriving and no dense request merges them: drop the index (the next dense
-        // request builds it anew) rather than track them all.
-        sortedKeys = null;
-        sortedSlots = null;
-        freshCount = 0;
-      } else {
-        if (freshCount == fresh.length) {
-          fresh = Arrays.copyOf(fresh, fresh.length * 2);
-        }
-        fresh[freshCount++] = key;
-      }
-    }
+    index.added(key);
     return slot;
   }
 
@@ -515,9 +416,7 @@ public final class KeyValueTable {
     slotOfBucket = numbers;
     capacity = next;
     moves++;
-    sortedKeys = null;
-    sortedSlots = null;
-    freshCount = 0;
+    index.drop();
   }
 
   /** The high 32 bits of the key's mix, scaled to {@code capacity} (Lemire's multiply-shift). */
