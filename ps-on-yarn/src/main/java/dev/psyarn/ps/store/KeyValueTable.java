@@ -132,19 +132,43 @@ public final class KeyValueTable {
     for (int i = 0; i < keys.length; i += rows) {
       int n = Math.min(rows, keys.length - i);
       pushed.get(chunk, 0, n * width);
+      if (shadowSlots == null) {
+        addRuns(at, i, n);
+        continue;
+      }
       for (int r = 0; r < n; r++) {
-        if (shadowSlots != null) {
-          long key = keys[i + r];
-          int saved = shadowSlots.get(key);
-          if (afterCut && saved < 0) {
-            saveShadow(key, at[i + r]);
-          } else if (!afterCut && saved >= 0) {
-            updater.push(shadow, saved * slotWidth, chunk, r * width, width);
-          }
+        long key = keys[i + r];
+        int saved = shadowSlots.get(key);
+        if (afterCut && saved < 0) {
+          saveShadow(key, at[i + r]);
+        } else if (!afterCut && saved >= 0) {
+          updater.push(shadow, saved * slotWidth, chunk, r * width, width);
         }
         updater.push(values, at[i + r] * slotWidth, chunk, r * width, width);
       }
     }
+  }
+
+  /**
+   * Adds the {@code n} rows of {@link #chunk} to the slots {@code at[i..i+n)}, each run of rows
+   * whose slots are neighbours in one call (a dense request's, in a table of wide slots).
+   */
+  private void addRuns(int[] at, int i, int n) {
+    for (int r = 0; r < n;) {
+      int run = runAt(at, i + r, i + n);
+      updater.push(values, at[i + r] * slotWidth, chunk, r * width, width, run);
+      r += run;
+    }
+  }
+
+  /** How many of the slots from {@code at[from]} (before {@code at[end]}) are neighbours, one after another. */
+  private static int runAt(int[] at, int from, int end) {
+    int first = at[from];
+    int run = 1;
+    while (from + run < end && at[from + run] == first + run) {
+      run++;
+    }
+    return run;
   }
 
   /** Opens a checkpoint cut: from now on pushes say whether they come from beyond it. */
@@ -268,13 +292,16 @@ public final class KeyValueTable {
     int rows = chunk.length / width;
     for (int i = 0; i < keys.length; i += rows) {
       int n = Math.min(rows, keys.length - i);
-      for (int r = 0; r < n; r++) {
+      for (int r = 0; r < n;) {
         int slot = at[i + r];
         if (slot < 0) {
           Arrays.fill(chunk, r * width, r * width + width, 0f);
-        } else {
-          updater.pull(values, slot * slotWidth, chunk, r * width, width);
+          r++;
+          continue;
         }
+        int run = runAt(at, i + r, i + n);
+        updater.pull(values, slot * slotWidth, chunk, r * width, width, run);
+        r += run;
       }
       out.put(chunk, 0, n * width);
     }

@@ -14,8 +14,29 @@ public interface Updater {
   /** Applies one pushed vector ({@code width} floats at {@code from}) to the slot at {@code at}. */
   void push(float[] slots, int at, float[] pushed, int from, int width);
 
+  /**
+   * Applies {@code rows} pushed vectors, one after another from {@code from}, to as many slots one
+   * after another from {@code at} (keys whose slots are neighbours, as a dense request's are in a
+   * table of wide slots). The default applies them one by one; {@link #SUM} adds the whole run in
+   * one loop, which the JIT compiles to vector instructions.
+   */
+  default void push(float[] slots, int at, float[] pushed, int from, int width, int rows) {
+    int slotWidth = slotWidth(width);
+    for (int r = 0; r < rows; r++) {
+      push(slots, at + r * slotWidth, pushed, from + r * width, width);
+    }
+  }
+
   /** Writes the key's values ({@code width} floats) from the slot at {@code at} to {@code out}. */
   void pull(float[] slots, int at, float[] out, int to, int width);
+
+  /** As {@link #pull(float[], int, float[], int, int)}, for {@code rows} slots one after another (see the run's push). */
+  default void pull(float[] slots, int at, float[] out, int to, int width, int rows) {
+    int slotWidth = slotWidth(width);
+    for (int r = 0; r < rows; r++) {
+      pull(slots, at + r * slotWidth, out, to + r * width, width);
+    }
+  }
 
   /**
    * Makes the slot at {@code at} read as {@code values} ({@code width} floats at {@code from}), as
@@ -43,8 +64,21 @@ public interface Updater {
     }
 
     @Override
+    public void push(float[] slots, int at, float[] pushed, int from, int width, int rows) {
+      int n = width * rows;
+      for (int j = 0; j < n; j++) {
+        slots[at + j] += pushed[from + j];
+      }
+    }
+
+    @Override
     public void pull(float[] slots, int at, float[] out, int to, int width) {
       System.arraycopy(slots, at, out, to, width);
+    }
+
+    @Override
+    public void pull(float[] slots, int at, float[] out, int to, int width, int rows) {
+      System.arraycopy(slots, at, out, to, width * rows);
     }
 
     @Override

@@ -84,6 +84,38 @@ class UpdaterTest {
   }
 
   @Test
+  void aRunOfNeighbouringSlotsIsUpdatedAndReadAsKeyByKey() {
+    // Dense requests of a table of wide slots reach the updater as runs of neighbouring slots.
+    java.util.Random random = new java.util.Random(5);
+    for (Updater u : new Updater[] {Updater.SUM, new Sgd(0.5f, 0.1f), new AdaGrad(0.5f, 1e-6f), new Ftrl(0.5f, 1, 0.1f, 0.1f)}) {
+      int width = 3;
+      int rows = 7;
+      int slotWidth = u.slotWidth(width);
+      float[] byRun = new float[(rows + 2) * slotWidth];
+      float[] byKey = new float[byRun.length];
+      for (int round = 0; round < 3; round++) {
+        float[] pushed = new float[rows * width + 5];
+        for (int i = 0; i < pushed.length; i++) {
+          pushed[i] = random.nextFloat() - 0.5f;
+        }
+        u.push(byRun, slotWidth, pushed, 5, width, rows);
+        for (int r = 0; r < rows; r++) {
+          u.push(byKey, slotWidth + r * slotWidth, pushed, 5 + r * width, width);
+        }
+      }
+      assertArrayEquals(byKey, byRun, u + ": the run's slots, and nothing beside them");
+      float[] runOut = new float[rows * width + 2];
+      float[] keyOut = new float[runOut.length];
+      u.pull(byRun, slotWidth, runOut, 2, width, rows);
+      for (int r = 0; r < rows; r++) {
+        u.pull(byKey, slotWidth + r * slotWidth, keyOut, 2 + r * width, width);
+      }
+      assertArrayEquals(keyOut, runOut, u.toString());
+      assertTrue(byRun[0] == 0 && byRun[byRun.length - 1] == 0, u + ": slots outside the run untouched");
+    }
+  }
+
+  @Test
   void specsNameTheirUpdaterAndRefuseNonsense() {
     assertEquals(new Ftrl(0.1f, 1f, 1f, 2f), new UpdaterSpec("ftrl", 0.1f, 1f, 2f, 1f).create());
     assertEquals(Updater.SUM, UpdaterSpec.SUM.create());
