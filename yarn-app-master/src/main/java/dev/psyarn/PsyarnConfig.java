@@ -58,6 +58,13 @@ public final class PsyarnConfig {
   }
 
   /**
+   * Whether the servers may start while preprocessing runs, when the queue has room for them and
+   * for the preprocessing jobs besides (default true; see {@code EarlyServers}); false: they are
+   * asked for once the shards are written.
+   */
+  public static final String SERVERS_DURING_PREPROCESSING = "psyarn.am.servers-during-preprocessing";
+
+  /**
    * Whether psyarn's jars are kept on the cluster file system across submissions
    * ({@code .psyarn/jars/<sha-256>}, localized once per user and node; default true); false: each
    * application uploads its own copy.

@@ -25,6 +25,8 @@ class AmEvent extends AbstractEvent<AmEvent.Type> {
     LIVENESS_CHECK,
     /** A failed container's backoff has passed: ask for its replacement. */
     RESTART_DUE,
+    /** Time to see whether the servers can start while preprocessing runs ({@link EarlyServers}). */
+    SERVERS_EARLY,
     SHUTDOWN_REQUESTED,
     /** The owner (psyarn kill) or YARN (a SIGTERM to the AM) ends the job as KILLED. */
     KILL_REQUESTED,

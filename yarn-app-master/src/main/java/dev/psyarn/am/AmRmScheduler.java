@@ -61,4 +61,10 @@ final class AmRmScheduler implements RoleAllocator.Scheduler {
   public int clusterNodes() {
     return rm.getClusterNodeCount();
   }
+
+  @Override
+  public org.apache.hadoop.yarn.api.records.Resource headroom() {
+    org.apache.hadoop.yarn.api.records.Resource r = rm.getAvailableResources();
+    return r == null || (r.getMemorySize() == 0 && r.getVirtualCores() == 0) ? null : r;
+  }
 }

@@ -9,6 +9,7 @@ import static dev.psyarn.am.AmEvent.Type.FATAL_ERROR;
 import static dev.psyarn.am.AmEvent.Type.KILL_REQUESTED;
 import static dev.psyarn.am.AmEvent.Type.LIVENESS_CHECK;
 import static dev.psyarn.am.AmEvent.Type.RESTART_DUE;
+import static dev.psyarn.am.AmEvent.Type.SERVERS_EARLY;
 import static dev.psyarn.am.AmEvent.Type.PENDING_CHECK;
 import static dev.psyarn.am.AmEvent.Type.PREPROCESSED;
 import static dev.psyarn.am.AmEvent.Type.PREPROCESS_FAILED;
@@ -65,8 +66,6 @@ final class JobLifecycle {
   }
 
   static final long SERVER_STOP_TIMEOUT_MS = 15_000;
-  /** How long containers may stay unallocated before the status says what the job waits for. */
-  static final long PENDING_CHECK_MS = 30_000;
   private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
 
   private static final StateMachineFactory<JobLifecycle, AmState, AmEvent.Type, AmEvent> TABLE =
@@ -74,7 +73,18 @@ final class JobLifecycle {
           .addTransition(PREPROCESSING, STARTING, PREPROCESSED, JobLifecycle::onPreprocessed)
           .addTransition(PREPROCESSING, FAILED, EnumSet.of(PREPROCESS_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
               JobLifecycle::onFatal)
-          .addTransition(PREPROCESSING, PREPROCESSING, EnumSet.of(STOP_TIMEOUT, PENDING_CHECK, LIVENESS_CHECK, RESTART_DUE))
+          .addTransition(PREPROCESSING, PREPROCESSING, STOP_TIMEOUT)
+          // Servers may start while preprocessing runs (EarlyServers); workers wait for the shards.
+          .addTransition(PREPROCESSING, PREPROCESSING, SERVERS_EARLY, JobLifecycle::onServersEarly)
+          .addTransition(PREPROCESSING, PREPROCESSING, PENDING_CHECK, JobLifecycle::onPendingCheck)
+          .addTransition(PREPROCESSING, EnumSet.of(PREPROCESSING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
+          .addTransition(PREPROCESSING, PREPROCESSING, RESTART_DUE, JobLifecycle::onRestartDue)
+          .addTransition(PREPROCESSING, PREPROCESSING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
+          .addTransition(PREPROCESSING, PREPROCESSING, CONTAINER_STARTED, JobLifecycle::onStarted)
+          .addTransition(PREPROCESSING, EnumSet.of(PREPROCESSING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
+          .addTransition(PREPROCESSING, EnumSet.of(PREPROCESSING, FAILED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
+          .addTransition(PREPROCESSING, EnumSet.of(PREPROCESSING, FAILED), CONTAINER_START_FAILED,
+              JobLifecycle::onStartFailed)
           .addTransition(STARTING, EnumSet.of(STARTING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
           .addTransition(RUNNING, EnumSet.of(RUNNING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
           .addTransition(FINISHING, FINISHING, EnumSet.of(LIVENESS_CHECK, RESTART_DUE))
@@ -114,8 +124,9 @@ final class JobLifecycle {
           .addTransition(STARTING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
           .addTransition(RUNNING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
           .addTransition(FINISHING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
-          .addTransition(STARTING, STARTING, STOP_TIMEOUT)
-          .addTransition(RUNNING, RUNNING, STOP_TIMEOUT)
+          .addTransition(STARTING, STARTING, EnumSet.of(STOP_TIMEOUT, SERVERS_EARLY))
+          .addTransition(RUNNING, RUNNING, EnumSet.of(STOP_TIMEOUT, SERVERS_EARLY))
+          .addTransition(FINISHING, FINISHING, SERVERS_EARLY)
           .installTopology();
 
   private final JobSpec spec;
@@ -137,15 +148,16 @@ final class JobLifecycle {
   private final WorkerPool workers;
   /** Grows and shrinks the servers (server flex). */
   private final ServerFlex servers;
+  /** Containers lost, unable to start, overdue or not given. */
+  private final ContainerFaults faults;
   /** The containers' and the owner's requests: heartbeats, pieces, barriers, flex, log levels. */
   private final ControlRequests requests;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final long submitTimeMs;
-  private long allocationStart;
+  /** Asks YARN for the containers and says what it has not given. */
+  private final ContainerAsks asks;
   private final JobProgress progress;
-  /** What the job has been waiting for YARN to give, once that took long; null otherwise. */
-  private volatile String waiting;
 
   JobLifecycle(JobSpec spec, ConfiguredApp<?, ?, ?> app, RoleAllocator allocator, Launcher launcher, Timer timer,
       Clock clock, long submitTimeMs) {
@@ -183,6 +195,8 @@ final class JobLifecycle {
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning(), spec.serverState().replication());
     this.servers = new ServerFlex(spec, containers, allocator, launcher, directory, clock, this::journal);
+    this.faults = new ContainerFaults(spec, containers, losses, liveness, allocator, launcher, workers, servers,
+        directory, timer, clock, this::state, this::finish, this::journal);
     this.requests = new ControlRequests(spec, containers, workers, directory, servers, this::state, this::journal,
         clock);
     boolean preprocessed = earlier != null && earlier.preprocess() != null;
@@ -193,7 +207,7 @@ final class JobLifecycle {
     if (earlier != null) {
       workers.restore(earlier.desiredWorkers(), earlier.donePieces());
     }
-    this.allocationStart = clock.millis();
+    this.asks = new ContainerAsks(spec, allocator, timer, clock, liveness.intervalMs());
   }
 
   /** Handles one event; called on the event thread only. */
@@ -231,6 +245,9 @@ final class JobLifecycle {
       takeOver(kept);
     } else if (state() == PREPROCESSING) {
       preprocessor.start();
+      if (preprocessor.earlyServers() != null) {
+        timer.schedule(new AmEvent(SERVERS_EARLY), EarlyServers.FIRST_CHECK_MS);
+      }
     } else {
       startAllocating();
     }
@@ -260,37 +277,17 @@ final class JobLifecycle {
   }
 
   private void startAllocating() {
-    allocationStart = clock.millis();
-    allocator.start();
-    timer.schedule(new AmEvent(PENDING_CHECK), PENDING_CHECK_MS);
-    timer.schedule(new AmEvent(LIVENESS_CHECK), liveness.intervalMs());
+    asks.start();
   }
 
-  /**
-   * Stops the containers whose heartbeats or registration are overdue (their exits then go
-   * through the restart policy), and fails the job when YARN has left an ask unsatisfied for
-   * longer than its role's allocation timeout.
-   */
+  private void onServersEarly(AmEvent event) {
+    if (asks.serversEarly(preprocessor.earlyServers())) {
+      mark("serversAskedMs");
+    }
+  }
+
   private AmState onLivenessCheck(AmEvent event) {
-    long now = clock.millis();
-    for (LivenessWatch.Overdue o : liveness.overdue(containers.live(), now)) {
-      String what = o.container().role().specName() + " " + o.container().index() + " (" + o.container().id()
-          + " on " + o.container().host() + ")";
-      LOG.warn("stopping {}: {}", what, o.detail());
-      containers.put(o.container().stopping(o.reason(), o.detail(), now));
-      launcher.stop(o.container().id());
-    }
-    for (Role role : Role.values()) {
-      long waited = allocator.waitingMs(role);
-      long limit = spec.role(role).liveness().allocationTimeoutMs();
-      if (waited > limit) {
-        return finish(FAILED, "YARN did not allocate " + allocator.waitingFor() + " within " + limit / 1000
-            + " s (roles." + role.specName() + ".liveness.allocationTimeoutSeconds); the cluster may lack the room, "
-            + "the label or the nodes they need");
-      }
-    }
-    timer.schedule(new AmEvent(LIVENESS_CHECK), liveness.intervalMs());
-    return state();
+    return faults.livenessCheck();
   }
 
   private void onRestartDue(AmEvent event) {
@@ -301,25 +298,13 @@ final class JobLifecycle {
     allocator.replace(due.role, due.index);
   }
 
-  /**
-   * Containers still not allocated after a while: the status says which and with what asks (a
-   * full cluster, a label with no room), rather than leaving the job pending silently.
-   */
   private void onPendingCheck(AmEvent event) {
-    String missing = allocator.waitingFor();
-    if (missing.isEmpty()) {
-      waiting = null;
-      return;
-    }
-    waiting = "waiting for YARN to allocate " + missing + " since " + (clock.millis() - allocationStart) / 1000
-        + " s; the cluster may lack the room, the label or the nodes they need";
-    LOG.warn(waiting);
-    timer.schedule(new AmEvent(PENDING_CHECK), PENDING_CHECK_MS);
+    asks.pendingCheck();
   }
 
   /** What the job waits for, while it waits long; null otherwise. */
   String waiting() {
-    return state().isFinal() ? null : waiting;
+    return state().isFinal() ? null : asks.waiting();
   }
 
   /** Preprocessing's share of progress until it ends, from the running jobs; 0 to 1. */
@@ -407,7 +392,7 @@ final class JobLifecycle {
     AmState now = state();
     Optional<String> problem = containers.checkRegistration(r.containerId, r.role, r.index);
     // While RUNNING, only a replacement or a container added by flex registers: it holds its slot.
-    if (problem.isPresent() || (now != STARTING && now != RUNNING)) {
+    if (problem.isPresent() || (now != STARTING && now != RUNNING && now != PREPROCESSING)) {
       String why = problem.orElse("registration is closed in state " + now);
       LOG.warn("refused registration of {}: {}", r.containerId, why);
       r.reply.error(why);
@@ -422,6 +407,11 @@ final class JobLifecycle {
     }
     r.reply.ok(new Ack());
     journal();
+    if (c.role() == Role.SERVER && containers.live().stream()
+        .filter(t -> t.role() == Role.SERVER && t.state() == ContainerState.REGISTERED).count()
+        >= spec.role(Role.SERVER).instances()) {
+      mark("serversRegisteredMs");
+    }
     if (now == RUNNING) {
       LOG.info("{} {} registered as {} on {} while the job runs (restart {})", c.role().specName(), c.index(),
           c.id(), c.host(), c.restarts());
@@ -479,7 +469,7 @@ final class JobLifecycle {
     boolean expected = state() == FINISHING || !containers.holdsSlot(before)
         || (before.role() == Role.WORKER && before.state() == ContainerState.FINISHED);
     if (!expected) {
-      return lost(before, reason, status);
+      return faults.lost(before, reason, status);
     }
     // Done once every container has exited, so the report has each one's exit code (workers exit
     // right after they report; the stop timeout ends the wait for any that do not).
@@ -489,50 +479,8 @@ final class JobLifecycle {
     return state();
   }
 
-  /** A container that held its slot ended before the job was done: replace it, or fail the job. */
-  private AmState lost(TrackedContainer c, ExitReason reason, ContainerStatus status) {
-    return act(losses.lost(c, reason, status.getExitStatus(), status.getDiagnostics(),
-        status.getContainerId().getApplicationAttemptId().getApplicationId().toString()), c);
-  }
-
-  /** A container's NodeManager could not start it: a failure of that container, under its role's policy. */
   private AmState onStartFailed(AmEvent event) {
-    AmEvent.ContainerEvent e = (AmEvent.ContainerEvent) event;
-    Optional<TrackedContainer> known = containers.byId(e.containerId);
-    if (known.isEmpty() || !containers.holdsSlot(known.get())) {
-      return state();
-    }
-    TrackedContainer c = known.get();
-    containers.put(c.completed(-1, "could not start: " + e.detail, ExitReason.APPLICATION_ERROR, clock.millis()));
-    return act(losses.couldNotStart(c, e.detail), c);
-  }
-
-  private AmState act(LossPolicy.Verdict verdict, TrackedContainer c) {
-    if (c.role() == Role.WORKER) {
-      workers.lost(c.index());
-    } else {
-      // Workers that lost it wait for the view that names its replacement, or, with replication,
-      // go on at once with the next holder of its range.
-      Optional<String> midChange = servers.lost(c.index());
-      if (midChange.isPresent()) {
-        return finish(FAILED, midChange.get());
-      }
-      directory.serverLost(c.index());
-      List<Integer> gone = directory.rangesWithoutHolder();
-      int copies = spec.serverState().replication();
-      if (copies > 0 && !gone.isEmpty() && !spec.serverState().checkpoints()) {
-        return finish(FAILED, "key ranges " + gone + " lost every server that held them (replication " + copies
-            + ": each range is on " + (copies + 1) + " servers) and there is no checkpoint to restore them from; "
-            + "the last lost: server " + c.index() + " (" + c.id() + " on " + c.host() + ")");
-      }
-    }
-    if (verdict instanceof LossPolicy.Replace replace) {
-      LOG.warn("{}; asking for a replacement in {} ms", replace.what(), replace.delayMs());
-      timer.schedule(new AmEvent.RestartDue(c.role(), c.index()), replace.delayMs());
-      journal();
-      return state();
-    }
-    return finish(FAILED, ((LossPolicy.Fail) verdict).diagnostics());
+    return faults.couldNotStart((AmEvent.ContainerEvent) event);
   }
 
   /** Desired and running containers by role, for the status. */
@@ -565,11 +513,18 @@ final class JobLifecycle {
   /** Killed: every container still running is stopped now, not left for YARN to reap. */
   private void onKilled(AmEvent event) {
     String why = ((AmEvent.Fatal) event).diagnostics;
-    for (TrackedContainer c : containers.live()) {
-      containers.put(c.stopping(ExitReason.KILLED_BY_APPMASTER, "the job was killed", clock.millis()));
-      launcher.stop(c.id());
-    }
+    stopAll("the job was killed");
     finish(KILLED, why);
+  }
+
+  /** Stops every container still running, now, rather than leaving them for YARN to reap. */
+  private void stopAll(String why) {
+    for (TrackedContainer c : containers.live()) {
+      if (c.state() != ContainerState.STOPPING) {
+        containers.put(c.stopping(ExitReason.KILLED_BY_APPMASTER, why, clock.millis()));
+        launcher.stop(c.id());
+      }
+    }
   }
 
   private void onFatal(AmEvent event) {
@@ -582,6 +537,7 @@ final class JobLifecycle {
   private AmState finish(AmState state, String diagnostics) {
     if (state() == PREPROCESSING && preprocessor != null) {
       preprocessor.cancel();
+      stopAll("the job ended while preprocessing ran"); // servers started early
     }
     mark("finishedMs");
     progress.done();

@@ -115,6 +115,12 @@ final class PreprocessStage implements Preprocessor {
   }
 
   @Override
+  public EarlyServers earlyServers() {
+    return conf.getBoolean(dev.psyarn.PsyarnConfig.SERVERS_DURING_PREPROCESSING, true) && EarlyServers.allowed(spec)
+        ? EarlyServers.forJobs(conf) : null;
+  }
+
+  @Override
   public void start() {
     state = "RUNNING";
     Thread t = new Thread(() -> asSubmitter(this::run), "psyarn-preprocess");

@@ -15,6 +15,11 @@ interface Preprocessor {
     return Map.of();
   }
 
+  /** The check that lets the servers start while the stage runs; null: they wait for it. */
+  default EarlyServers earlyServers() {
+    return null;
+  }
+
   /** An earlier attempt's stage succeeded with this status: it is not run again. */
   default void restore(Map<String, Object> status) {
   }

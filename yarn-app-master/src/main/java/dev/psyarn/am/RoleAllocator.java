@@ -55,6 +55,11 @@ final class RoleAllocator {
     default int clusterNodes() {
       return Integer.MAX_VALUE;
     }
+
+    /** What the job's queue can still give it (YARN's headroom at the last heartbeat); null: not known yet. */
+    default org.apache.hadoop.yarn.api.records.Resource headroom() {
+      return null;
+    }
   }
 
   /** A container given to a role. */
@@ -75,6 +80,8 @@ final class RoleAllocator {
   private final java.time.Clock clock;
   private long nextReplacementId = FIRST_REPLACEMENT_ID;
   private int nextRole;
+  /** Roles from this ordinal on are not asked for yet (see {@link #startServers}). */
+  private int heldFrom = Role.values().length;
 
   /** A replacement for one slot, asked for with its own allocation request. */
   private record Replacement(Role role, int index, ContainerRequest request, long askedAtMs) {}
@@ -155,9 +162,34 @@ final class RoleAllocator {
     nextRole = Role.values().length;
   }
 
-  /** Requests the first role's containers. */
+  /** Requests the first role's containers, then each next role's once the one before is allocated. */
   void start() {
-    requestNextRole();
+    heldFrom = Role.values().length;
+    if (nextRole == 0 || roleDone(Role.values()[nextRole - 1])) {
+      requestNextRole();
+    }
+  }
+
+  /** Requests the servers only (while preprocessing runs); {@link #start} asks for the rest. */
+  void startServers() {
+    heldFrom = Role.SERVER.ordinal() + 1;
+    if (nextRole == 0) {
+      requestNextRole();
+    }
+  }
+
+  /** Whether anything was asked for yet. */
+  boolean started() {
+    return nextRole > 0;
+  }
+
+  /** What YARN's queue can still give the job, as its last heartbeat said; null: not known yet. */
+  org.apache.hadoop.yarn.api.records.Resource headroom() {
+    return scheduler.headroom();
+  }
+
+  private boolean roleDone(Role role) {
+    return scheduled.getOrDefault(role, 0) == 0 && outstanding.getOrDefault(role, new ArrayDeque<>()).isEmpty();
   }
 
   static long allocationRequestId(Role role) {
@@ -253,7 +285,7 @@ final class RoleAllocator {
   }
 
   private void requestNextRole() {
-    if (nextRole >= Role.values().length) {
+    if (nextRole >= Math.min(heldFrom, Role.values().length)) {
       return;
     }
     Role role = Role.values()[nextRole++];

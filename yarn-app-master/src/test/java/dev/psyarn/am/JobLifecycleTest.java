@@ -177,6 +177,114 @@ class JobLifecycleTest extends LifecycleFixture {
   }
 
   @Test
+  void serversStartWhilePreprocessingRunsOnceTheQueueHoldsThemAndThePreprocessingJobsWorkersWaitForTheShards() {
+    // Servers of 512 MB (2 of them) and a reserve of 1024 MB + 2 vcores for MapReduce's AM and a task.
+    EarlyServers early = new EarlyServers(org.apache.hadoop.yarn.api.records.Resource.newInstance(1024, 2), 256);
+    int[] started = {0};
+    Preprocessor stage = new Preprocessor() {
+      @Override
+      public void start() {
+        started[0]++;
+      }
+
+      @Override
+      public EarlyServers earlyServers() {
+        return early;
+      }
+    };
+    RoleAllocatorTest.FakeScheduler queue = new RoleAllocatorTest.FakeScheduler();
+    List<AmEvent> timers = new ArrayList<>();
+    JobLifecycle pre = new JobLifecycle(SPEC, SPEC.app(), stage, new RoleAllocator(SPEC, queue), launcher,
+        (event, delay) -> timers.add(event), clock, clock.millis() - 500);
+    pre.amRegistered();
+    assertEquals(1, started[0]);
+    java.util.function.Supplier<AmEvent> check = () -> timers.stream()
+        .filter(e -> e.getType() == AmEvent.Type.SERVERS_EARLY).reduce((a, b) -> b).orElseThrow();
+    pre.handle(check.get());
+    assertTrue(queue.requested.isEmpty(), "headroom not known yet: nothing asked for");
+    queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(2047, 8);
+    pre.handle(check.get());
+    assertTrue(queue.requested.isEmpty(), "2 × 512 + 1024 MB do not fit in 2047: the preprocessing jobs come first");
+    queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(2048, 3);
+    pre.handle(check.get());
+    assertTrue(queue.requested.isEmpty(), "2 + 2 vcores do not fit in 3");
+    assertEquals(4, timers.stream().filter(e -> e.getType() == AmEvent.Type.SERVERS_EARLY).count(), "looked again each time");
+    queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(2048, 4);
+    pre.handle(check.get());
+    assertEquals(2, queue.requested.size(), "the servers, and not the workers");
+    clock.millis += 300;
+    assertTrue(queue.requested.stream().allMatch(r -> r.getAllocationRequestId() == RoleAllocator.allocationRequestId(Role.SERVER)));
+
+    pre.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER))));
+    assertEquals(2, launched.size());
+    for (int s = 0; s < 2; s++) {
+      RecordingReply reply = new RecordingReply();
+      pre.handle(new AmEvent.Registered(Containers.id(s + 1).toString(), "server", s, "node" + s, 9000 + s, reply));
+      assertNull(reply.error);
+    }
+    assertEquals(AmState.PREPROCESSING, pre.state(), "registered servers do not end preprocessing");
+    assertEquals(2, queue.requested.size(), "workers wait for the shards");
+    clock.millis += 700;
+    pre.handle(new AmEvent(AmEvent.Type.PREPROCESSED));
+    assertTrue(pre.timings().get("serversAskedMs") < pre.timings().get("serversRegisteredMs")
+        && pre.timings().get("serversRegisteredMs") < pre.timings().get("preprocessedMs"), pre.timings().toString());
+    assertEquals(4, queue.requested.size(), "the workers, once the shards are written");
+    assertEquals(1, timers.stream().filter(e -> e.getType() == AmEvent.Type.LIVENESS_CHECK).count(),
+        "one liveness check running, not one for each start");
+    pre.handle(new AmEvent.Allocated(List.of(Containers.of(3, Role.WORKER), Containers.of(4, Role.WORKER))));
+    for (int w = 0; w < 2; w++) {
+      RecordingReply reply = new RecordingReply();
+      pre.handle(new AmEvent.Registered(Containers.id(w + 3).toString(), "worker", w, "node" + w, 0, reply));
+    }
+    assertEquals(AmState.RUNNING, pre.state());
+  }
+
+  @Test
+  void aServerLostWhilePreprocessingRunsIsReplacedOrEndsTheJobUnderItsPolicy() {
+    JobSpec replaced = dev.psyarn.spec.JobSpecParser.parse("""
+        name: t
+        roles: {server: {instances: 2, restart: {policy: onFailure}}, worker: {instances: 2}}
+        app: {type: counter}
+        replication: 1
+        """);
+    for (JobSpec spec : List.of(replaced, SPEC)) {
+      RoleAllocatorTest.FakeScheduler queue = new RoleAllocatorTest.FakeScheduler();
+      queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(8192, 8);
+      List<AmEvent> timers = new ArrayList<>();
+      int[] cancelled = {0};
+      JobLifecycle pre = new JobLifecycle(spec, spec.app(), new Preprocessor() {
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void cancel() {
+          cancelled[0]++;
+        }
+
+        @Override
+        public EarlyServers earlyServers() {
+          return new EarlyServers(org.apache.hadoop.yarn.api.records.Resource.newInstance(1024, 1), 0);
+        }
+      }, new RoleAllocator(spec, queue), launcher, (event, delay) -> timers.add(event), clock, clock.millis());
+      pre.amRegistered();
+      pre.handle(new AmEvent(AmEvent.Type.SERVERS_EARLY));
+      pre.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER))));
+      pre.handle(new AmEvent.Completed(Containers.exited(1, 137, "Container killed on request. Exit code is 137")));
+      if (spec == SPEC) {
+        assertEquals(AmState.FAILED, pre.state(), "servers are not restarted by default: their state is gone");
+        assertEquals(1, cancelled[0], "the preprocessing jobs are killed with the job");
+        assertTrue(stopped.contains(Containers.id(2).toString()), "the other server is stopped with the job: " + stopped);
+        continue;
+      }
+      assertEquals(AmState.PREPROCESSING, pre.state());
+      AmEvent due = timers.stream().filter(e -> e.getType() == AmEvent.Type.RESTART_DUE).findFirst().orElseThrow();
+      pre.handle(due);
+      assertEquals(3, queue.requested.size(), "a replacement for server 0, still no workers");
+    }
+  }
+
+  @Test
   void containersYarnDoesNotGiveAreNamedInTheStatusNotLeftPendingSilently() {
     AmEvent check = scheduled.stream().filter(e -> e.getType() == AmEvent.Type.PENDING_CHECK).findFirst().orElseThrow();
     clock.millis += 30_000;

@@ -24,6 +24,13 @@ class RoleAllocatorTest {
     final List<org.apache.hadoop.yarn.api.records.SchedulingRequest> scheduled = new ArrayList<>();
     final List<String> blacklisted = new ArrayList<>();
     int nodes = 2;
+    /** What the fake queue can still give; null: not known yet. */
+    org.apache.hadoop.yarn.api.records.Resource headroom;
+
+    @Override
+    public org.apache.hadoop.yarn.api.records.Resource headroom() {
+      return headroom;
+    }
 
     @Override
     public void blacklist(String node) {
