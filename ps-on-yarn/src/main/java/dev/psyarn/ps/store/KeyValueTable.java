@@ -154,6 +154,12 @@ public final class KeyValueTable {
    * whose slots are neighbours in one call (a dense request's, in a table of wide slots).
    */
   private void addRuns(int[] at, int i, int n) {
+    if (slotOfBucket == null) {
+      for (int r = 0; r < n; r++) { // inline: neighbouring keys are scattered buckets
+        updater.push(values, at[i + r] * slotWidth, chunk, r * width, width);
+      }
+      return;
+    }
     for (int r = 0; r < n;) {
       int run = runAt(at, i + r, i + n);
       updater.push(values, at[i + r] * slotWidth, chunk, r * width, width, run);
@@ -299,7 +305,7 @@ public final class KeyValueTable {
           r++;
           continue;
         }
-        int run = runAt(at, i + r, i + n);
+        int run = slotOfBucket == null ? 1 : runAt(at, i + r, i + n);
         updater.pull(values, slot * slotWidth, chunk, r * width, width, run);
         r += run;
       }
