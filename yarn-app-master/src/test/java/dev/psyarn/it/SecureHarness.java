@@ -169,6 +169,53 @@ final class SecureHarness implements AutoCloseable {
     return harness.psyarn(all.toArray(String[]::new));
   }
 
+  /**
+   * MIT Kerberos' {@code kinit} (Debian's krb5-user), or empty: the ticket-cache checks are then
+   * skipped and say so, unless {@code PSYARN_REQUIRE_KINIT=1} (CI sets it, after installing
+   * krb5-user) makes a missing kinit a failure.
+   */
+  static java.util.Optional<String> kinit() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      File kinit = new File(dir, "kinit");
+      if (kinit.canExecute() && new File(dir, "kdestroy").canExecute()) {
+        return java.util.Optional.of(kinit.getPath());
+      }
+    }
+    if ("1".equals(System.getenv("PSYARN_REQUIRE_KINIT"))) {
+      org.junit.jupiter.api.Assertions.fail(
+          "no kinit on the PATH (apt-get install krb5-user), and PSYARN_REQUIRE_KINIT=1 asks for it");
+    }
+    System.err.println("SKIPPED the ticket-cache checks: no kinit on the PATH (apt-get install krb5-user)");
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Runs MIT {@code kinit} (at {@code kinit}) or, with {@code destroy}, its {@code kdestroy} on the
+   * ticket cache {@code cache} for {@code user}, against this KDC, as the user would at a shell.
+   */
+  void ticketCache(String kinit, String user, Path cache, boolean destroy) throws Exception {
+    List<String> command = destroy
+        ? List.of(new File(new File(kinit).getParentFile(), "kdestroy").getPath(), "-c", cache.toString())
+        : List.of(kinit, "-c", cache.toString(), "-k", "-t", keytab(user).getAbsolutePath(), user + "@" + realm);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("KRB5_CONFIG", kdc.getKrb5conf().getAbsolutePath());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
+  }
+
+  /**
+   * {@code psyarn args...} in a client JVM of its own (see {@link ClientJvm}) whose only Kerberos
+   * credentials are the ticket cache {@code cache} (KRB5CCNAME), as after a user's kinit.
+   */
+  ClusterHarness.Run withTicketCache(Path cache, String name, String... args) throws Exception {
+    Configuration conf = new Configuration(harness.conf);
+    conf.unset(ClientLogin.PRINCIPAL);
+    conf.unset(ClientLogin.KEYTAB);
+    return ClientJvm.run(harness.work, conf, name, Map.of("KRB5CCNAME", cache.toString()), List.of(krb5Option()),
+        args);
+  }
+
   /** Submits {@code yaml} as {@code user} (with {@code defines} as -D KEY=VALUE) and returns the application id. */
   String submitAs(String user, String file, String yaml, String... defines) throws Exception {
     List<String> args = new ArrayList<>();

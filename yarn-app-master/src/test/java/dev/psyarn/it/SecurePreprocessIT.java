@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Preprocessing on a Kerberos cluster (MiniKdc, a Kerberized MiniDFSCluster and MiniMRYarnCluster):
  * the AM submits the MapReduce jobs as the job's owner, from a keytab given to it and from the
- * client's tokens alone (see {@link #preprocessesAsAlice} for what this machine cannot run).
+ * client's tokens alone, from a ticket cache kinit made (see {@link #preprocessesAsAlice} for what this
+ * machine cannot run).
  */
 @org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class SecurePreprocessIT {
@@ -107,15 +108,35 @@ class SecurePreprocessIT {
   }
 
   /**
-   * Submitted from a Kerberos login without a keytab (as from a ticket cache): the AM submits them
-   * with the HDFS, ResourceManager and JobHistory tokens the client got.
+   * Submitted from alice's ticket cache, made by MIT kinit as she would at a shell, by a client JVM
+   * of its own (KRB5CCNAME, no keytab): with the cache destroyed the command is refused (exit 7) and
+   * nothing reaches the cluster; with the ticket the AM submits the MapReduce jobs with the HDFS,
+   * ResourceManager and JobHistory tokens the client got. Where this machine has no kinit, a
+   * Kerberos login without a keytab in this JVM stands in for the cache (see {@link SecureHarness#kinit}).
    */
   @Test
-  void fromATicketTheAmSubmitsTheMapReduceJobsWithTheClientsTokens() throws Exception {
+  void fromATicketCacheTheAmSubmitsTheMapReduceJobsWithTheClientsTokens() throws Exception {
     String name = "secure-preprocess-ticket";
-    preprocessesAsAlice(name, secure.login("alice").doAs((PrivilegedExceptionAction<ClusterHarness.Run>) () ->
-        secure.harness.psyarn("-D", "psyarn.kerberos.principal=", "-D", "psyarn.kerberos.keytab=",
-            "-D", PsyarnConfig.PREPROCESS_CACHE_DIR + "=", "submit",
-            secure.harness.spec(name + ".yaml", spec(name, "/user/alice/" + name)).toString(), "--json")));
+    String spec = secure.harness.spec(name + ".yaml", spec(name, "/user/alice/" + name)).toString();
+    java.util.Optional<String> kinit = SecureHarness.kinit();
+    if (kinit.isEmpty()) {
+      preprocessesAsAlice(name, secure.login("alice").doAs((PrivilegedExceptionAction<ClusterHarness.Run>) () ->
+          secure.harness.psyarn("-D", "psyarn.kerberos.principal=", "-D", "psyarn.kerberos.keytab=",
+              "-D", PsyarnConfig.PREPROCESS_CACHE_DIR + "=", "submit", spec, "--json")));
+      return;
+    }
+    java.nio.file.Path cache = secure.harness.work.resolve("alice.ccache");
+    int before = secure.as("alice", "list", "--all", "--json").json().size();
+    secure.ticketCache(kinit.get(), "alice", cache, false);
+    secure.ticketCache(kinit.get(), "alice", cache, true);
+    ClusterHarness.Run refused = secure.withTicketCache(cache, name + "-refused", "submit", spec, "--json");
+    assertEquals(dev.psyarn.cli.ExitCodes.PERMISSION_DENIED, refused.exitCode(), refused.out() + refused.err());
+    assertTrue(refused.err().contains("no Kerberos ticket: run kinit"), refused.err());
+    assertEquals(before, secure.as("alice", "list", "--all", "--json").json().size(), "nothing was submitted");
+
+    secure.ticketCache(kinit.get(), "alice", cache, false);
+    ClusterHarness.Run submitted = secure.withTicketCache(cache, name, "-D", PsyarnConfig.PREPROCESS_CACHE_DIR + "=",
+        "submit", spec, "--json");
+    preprocessesAsAlice(name, submitted);
   }
 }

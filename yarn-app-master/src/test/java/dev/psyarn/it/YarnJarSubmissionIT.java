@@ -4,18 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.psyarn.PsyarnConfig;
-import java.io.File;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.util.RunJar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,27 +135,10 @@ class YarnJarSubmissionIT {
 
   /** Runs {@code yarn jar psyarn.jar submit SPEC --wait --report R} in its own JVM, as a Hadoop client would. */
   private static Run yarnJar(Path spec, String name) throws Exception {
-    String hadoopClasspath = hadoopOnlyClasspath();
-    Path confDir = harness.work.resolve("conf");
-    Files.createDirectories(confDir);
-    Configuration conf = new Configuration(harness.conf);
-    conf.unset(PsyarnConfig.JAR);
-    conf.set(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, hadoopClasspath);
-    for (String site : List.of("core-site.xml", "yarn-site.xml")) {
-      try (OutputStream out = Files.newOutputStream(confDir.resolve(site))) {
-        conf.writeXml(out);
-      }
-    }
     Path report = harness.work.resolve(name + "-report.json");
-    Path log = harness.work.resolve(name + "-yarn-jar.log");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", confDir + File.pathSeparator + hadoopClasspath,
-        RunJar.class.getName(), ClusterHarness.distJar().toString(),
-        "submit", spec.toString(), "--wait", "--report", report.toString()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertTrue(process.waitFor(180, TimeUnit.SECONDS), "yarn jar did not finish in 180 s");
-    return new Run(process.exitValue(), Files.readString(log), report);
+    ClusterHarness.Run run = ClientJvm.run(harness.work, harness.conf, name + "-yarn-jar", java.util.Map.of(),
+        List.of(), "submit", spec.toString(), "--wait", "--report", report.toString());
+    return new Run(run.exitCode(), run.out() + run.err(), report);
   }
 
   /**
@@ -231,14 +207,5 @@ class YarnJarSubmissionIT {
       }
     }
     return exact;
-  }
-
-  /** The test's classpath without psyarn's own classes: what a Hadoop installation has. */
-  private static String hadoopOnlyClasspath() {
-    String full = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return Stream.of(full.split(File.pathSeparator))
-        .filter(entry -> !entry.contains(File.separator + "target" + File.separator))
-        .filter(entry -> !entry.contains(File.separator + "dev" + File.separator + "psyarn" + File.separator))
-        .collect(Collectors.joining(File.pathSeparator));
   }
 }
