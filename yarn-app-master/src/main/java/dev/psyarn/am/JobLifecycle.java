@@ -25,7 +25,6 @@ import static dev.psyarn.am.AmState.STARTING;
 import static dev.psyarn.am.AmState.SUCCEEDED;
 
 import dev.psyarn.ps.api.ConfiguredApp;
-import dev.psyarn.ps.wire.ControlMessages.Ack;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.Role;
 import java.time.Clock;
@@ -158,6 +157,8 @@ final class JobLifecycle {
   /** Asks YARN for the containers and says what it has not given. */
   private final ContainerAsks asks;
   private final JobProgress progress;
+  /** Containers given, started and registered. */
+  private final ContainerArrivals arrivals;
 
   JobLifecycle(JobSpec spec, ConfiguredApp<?, ?, ?> app, RoleAllocator allocator, Launcher launcher, Timer timer,
       Clock clock, long submitTimeMs) {
@@ -208,6 +209,8 @@ final class JobLifecycle {
       workers.restore(earlier.desiredWorkers(), earlier.donePieces());
     }
     this.asks = new ContainerAsks(spec, allocator, timer, clock, liveness.intervalMs());
+    this.arrivals = new ContainerArrivals(spec, containers, allocator, launcher, losses, workers, servers, directory,
+        results, progress, clock, this::journal, this::mark);
   }
 
   /** Handles one event; called on the event thread only. */
@@ -249,7 +252,7 @@ final class JobLifecycle {
         timer.schedule(new AmEvent(SERVERS_EARLY), EarlyServers.FIRST_CHECK_MS);
       }
     } else {
-      startAllocating();
+      asks.start();
     }
   }
 
@@ -274,10 +277,6 @@ final class JobLifecycle {
     Map<String, Object> pre = preprocessor == null || state() == PREPROCESSING ? null : preprocessor.status();
     journal.save(new AmJournal.State(pre, containers.slots(directory::serverPort), results.copy(),
         directory.released(), losses.restarts(), workers.desired(), workers.donePieces()));
-  }
-
-  private void startAllocating() {
-    asks.start();
   }
 
   private void onServersEarly(AmEvent event) {
@@ -319,7 +318,7 @@ final class JobLifecycle {
     LOG.info("preprocessing finished; asking for containers");
     progress.preprocessed();
     journal();
-    startAllocating();
+    asks.start();
   }
 
   AmState state() {
@@ -369,65 +368,15 @@ final class JobLifecycle {
   }
 
   private void onAllocated(AmEvent event) {
-    for (RoleAllocator.Assignment a : allocator.allocated(((AmEvent.Allocated) event).containers)) {
-      if (a.role() == Role.WORKER ? !workers.wanted(a.index()) : !servers.wanted(a.index())) {
-        allocator.release(a);
-        continue;
-      }
-      containers.allocated(a, clock.millis());
-      losses.placed(a.container().getId().toString(), allocator.nodeName(a));
-      launcher.launch(a);
-    }
-    journal();
+    arrivals.allocated((AmEvent.Allocated) event);
   }
 
   private void onStarted(AmEvent event) {
-    containers.byId(((AmEvent.ContainerEvent) event).containerId)
-        .filter(c -> c.state() == ContainerState.ALLOCATED)
-        .ifPresent(c -> containers.put(c.withState(ContainerState.STARTED, clock.millis())));
+    arrivals.started((AmEvent.ContainerEvent) event);
   }
 
   private AmState onRegistered(AmEvent event) {
-    AmEvent.Registered r = (AmEvent.Registered) event;
-    AmState now = state();
-    Optional<String> problem = containers.checkRegistration(r.containerId, r.role, r.index);
-    // While RUNNING, only a replacement or a container added by flex registers: it holds its slot.
-    if (problem.isPresent() || (now != STARTING && now != RUNNING && now != PREPROCESSING)) {
-      String why = problem.orElse("registration is closed in state " + now);
-      LOG.warn("refused registration of {}: {}", r.containerId, why);
-      r.reply.error(why);
-      return now;
-    }
-    TrackedContainer c = containers.byId(r.containerId).orElseThrow();
-    containers.put(c.withState(ContainerState.REGISTERED, clock.millis()));
-    if (c.role() == Role.SERVER && servers.joins(r.index)) {
-      servers.joined(r.index, r.host, r.port); // added by flex: in the view once the change is done
-    } else if (c.role() == Role.SERVER) {
-      directory.serverRegistered(r.index, r.host, r.port);
-    }
-    r.reply.ok(new Ack());
-    journal();
-    if (c.role() == Role.SERVER && containers.live().stream()
-        .filter(t -> t.role() == Role.SERVER && t.state() == ContainerState.REGISTERED).count()
-        >= spec.role(Role.SERVER).instances()) {
-      mark("serversRegisteredMs");
-    }
-    if (now == RUNNING) {
-      LOG.info("{} {} registered as {} on {} while the job runs (restart {})", c.role().specName(), c.index(),
-          c.id(), c.host(), c.restarts());
-    }
-    if (now != STARTING) {
-      return now;
-    }
-    int registered = containers.countHolders(ContainerState.REGISTERED, ContainerState.FINISHED)
-        + containers.countExitedAfterReporting(results.indexes());
-    progress.registered(registered, spec.totalContainers());
-    if (registered == spec.totalContainers()) {
-      mark("allRegisteredMs");
-      LOG.info("all {} containers registered", registered);
-      return RUNNING;
-    }
-    return now;
+    return arrivals.registered((AmEvent.Registered) event, state());
   }
 
   private AmState onWorkerFinished(AmEvent event) {
@@ -487,8 +436,6 @@ final class JobLifecycle {
   Map<String, Map<String, Integer>> instances() {
     return workers.instances(servers.desired());
   }
-
-
 
   /** The preprocessing stage's status, or null for a job without one. */
   Map<String, Object> preprocessStatus() {

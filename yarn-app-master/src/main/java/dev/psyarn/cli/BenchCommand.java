@@ -55,6 +55,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tls", description = "pushpull: measure plain TCP beside TLS, shape by shape.")
   private boolean tls;
 
+  @Option(names = "--pslite", description = "pushpull: ps-lite's run.sh (../shared/peers/pslite/run.sh, built by its "
+      + "build.sh): run it and psyarn's bench alternately, --pairs times, and give each shape's ratios as medians of "
+      + "the pairs.")
+  private java.nio.file.Path psLite;
+
+  @Option(names = "--pairs", defaultValue = "3", description = "pushpull --pslite: alternating pairs (default ${DEFAULT-VALUE}).")
+  private int pairs;
+
   @Option(names = "--replication", defaultValue = "0", description = "pushpull: 1 to measure a server whose range is "
       + "replicated on a second one beside one that is not (default ${DEFAULT-VALUE}).")
   int replication;
@@ -259,7 +267,14 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int pushPull() throws Exception {
-    return new PushPullReport(ctx, runs, seconds, window, json).run(replication, tls);
+    PushPullReport report = new PushPullReport(ctx, runs, seconds, window, json);
+    if (psLite != null) {
+      if (tls || replication != 0 || pairs < 1) {
+        throw new IllegalArgumentException("--pslite runs plain TCP without replication, --pairs at least 1");
+      }
+      return report.againstPsLite(new PsLiteReference(psLite), pairs);
+    }
+    return report.run(replication, tls);
   }
 
   /**
