@@ -58,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--pslite", description = "pushpull: ps-lite's run.sh (../shared/peers/pslite/run.sh, built by its "
       + "build.sh): run it and psyarn's bench alternately, --pairs times, and give each shape's ratios as medians of "
       + "the pairs.")
-  private java.nio.file.Path psLite;
+  private String psLite;
 
   @Option(names = "--pairs", defaultValue = "3", description = "pushpull --pslite: alternating pairs (default ${DEFAULT-VALUE}).")
   private int pairs;
@@ -272,7 +272,7 @@ final class BenchCommand implements Callable<Integer> {
       if (tls || replication != 0 || pairs < 1) {
         throw new IllegalArgumentException("--pslite runs plain TCP without replication, --pairs at least 1");
       }
-      return report.againstPsLite(new PsLiteReference(psLite), pairs);
+      return report.againstPsLite(new PsLiteReference(CliContext.userPath(psLite)), pairs);
     }
     return report.run(replication, tls);
   }

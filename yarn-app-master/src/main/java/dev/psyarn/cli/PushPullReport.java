@@ -146,7 +146,7 @@ final class PushPullReport {
   private static String list(double[] values) {
     StringBuilder s = new StringBuilder();
     for (double v : values) {
-      s.append(s.length() == 0 ? "" : " ").append(Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.2f", v));
+      s.append(s.length() == 0 ? "" : " ").append(Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.3f", v));
     }
     return s.toString();
   }
