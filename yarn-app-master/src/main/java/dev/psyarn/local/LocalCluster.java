@@ -22,6 +22,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private final MiniDFSCluster dfs;
   private final MiniYARNCluster yarn;
+  private static final String UBER = "mapreduce.job.ubertask.enable";
   private final Configuration conf;
   private final Thread stopOnExit;
   private boolean stopped;
@@ -87,6 +88,9 @@ public final class LocalCluster implements AutoCloseable {
     resourceManagerOnFreePorts(conf);
     MiniYARNCluster yarn = withMapReduce ? new MiniMRYarnCluster("psyarn-local", nodeManagers)
         : new MiniYARNCluster("psyarn-local", nodeManagers, 1, 1);
+    // MiniMRYarnCluster turns uber tasks off in the configuration it is given; it is a job's
+    // setting, and the jobs submitted with the client configuration keep this one.
+    String uber = conf.get(UBER);
     try {
       dfs.waitActive();
       yarn.init(conf);
@@ -103,6 +107,9 @@ public final class LocalCluster implements AutoCloseable {
       throw e instanceof IOException io ? io : new IOException("cannot start the local clusters: " + e, e);
     }
     Configuration client = new YarnConfiguration(yarn.getConfig());
+    if (uber != null) {
+      client.set(UBER, uber);
+    }
     client.set(CommonConfigurationKeysPublic.FS_DEFAULT_NAME_KEY, dfs.getURI().toString());
     client.set(PsyarnConfig.CONTAINER_HADOOP_CLASSPATH, System.getProperty("java.class.path"));
     return new LocalCluster(dfs, yarn, client);
@@ -161,22 +168,25 @@ public final class LocalCluster implements AutoCloseable {
     conf.setInt("mapreduce.client.completion.pollinterval", 100);
     conf.setInt("mapreduce.jobclient.progress.monitor.poll.interval", 100);
     conf.setInt("yarn.app.mapreduce.am.scheduler.heartbeat.interval-ms", 200);
-    conf.setInt("yarn.app.mapreduce.am.resource.mb", 768);
+    // 1 GiB, as the map tasks: a job small enough runs its map inside its AM (below).
+    conf.setInt("yarn.app.mapreduce.am.resource.mb", 1024);
     // The MapReduce AM's web app (Guice 4, cglib) needs java.lang opened on Java 17: Hadoop 3.4+
     // adds the flag itself (mapreduce.jvm.add-opens-as-default), 3.3 does not.
     conf.set("yarn.app.mapreduce.am.command-opts",
-        "-Xmx600m -XX:+UseSerialGC --add-opens=java.base/java.lang=ALL-UNNAMED");
-    // Preprocessing map tasks sort their output in memory: a 400 MiB buffer holds the 3M flights
-    // rows of one map task without spilling twice.
+        "-Xmx760m -XX:+UseSerialGC --add-opens=java.base/java.lang=ALL-UNNAMED");
     conf.setInt("mapreduce.map.memory.mb", 1024);
     conf.set("mapreduce.map.java.opts", "-Xmx760m -XX:+UseSerialGC");
-    conf.setInt("mapreduce.task.io.sort.mb", 400);
+    // Only the statistics job (a dictionary or a count filter) sorts map output; the shard job has
+    // no reducers. Small enough to sit in the AM's heap when the job runs as an uber task.
+    conf.setInt("mapreduce.task.io.sort.mb", 200);
     conf.setInt("mapreduce.reduce.memory.mb", 384);
     conf.set("mapreduce.reduce.java.opts", "-Xmx256m -XX:+UseSerialGC");
     conf.setInt("mapreduce.job.reduce.slowstart.completedmaps", 1);
-    // Small jobs (tests, small inputs) run inside their MapReduce AM: no task containers to start.
-    conf.setBoolean("mapreduce.job.ubertask.enable", true);
-    conf.setLong("mapreduce.job.ubertask.maxbytes", 4L << 20);
+    // Small jobs (tests, the flights file) run inside their MapReduce AM: no task containers to
+    // start. One split only, so a larger input keeps its map tasks side by side.
+    conf.setBoolean(UBER, true);
+    conf.setLong("mapreduce.job.ubertask.maxbytes", 64L << 20);
+    conf.setInt("mapreduce.job.ubertask.maxmaps", 1);
     return conf;
   }
 

@@ -160,6 +160,10 @@ class PreprocessIT {
         - trainSizes.stream().mapToLong(Long::longValue).min().orElseThrow();
     assertTrue(spread <= 1, "one map task deals rows round-robin: " + trainSizes);
 
+    // The 30,000-row sample is one split: its map task ran inside the job's MapReduce AM.
+    assertEquals(List.of("shard"), first.jobs().stream().map(j -> j.get("name")).toList());
+    assertEquals(true, first.jobs().get(0).get("uber"), first.jobs().toString());
+
     // The same input and spec give byte-identical shards.
     PreprocessReport second = Preprocess.run(conf, flightsSpec(), new Path("/out/flights-2"), 3, (j, id, m, r) -> { });
     for (int s = 0; s < 3; s++) {
@@ -168,6 +172,67 @@ class PreprocessIT {
             bytes(Preprocess.shardFile(new Path(second.shards()), split, s)), "shard " + s + " split " + split);
       }
     }
+  }
+
+  /**
+   * An input of three splits: three map tasks side by side (not one uber task), each writing its
+   * part of every shard; a shard is its parts, which together hold every row once, balanced.
+   */
+  @Test
+  void threeSplitsWriteThreePartsOfEveryShardThatTogetherHoldEveryRowOnce() throws Exception {
+    StringBuilder csv = new StringBuilder("row,label,x,pad\n");
+    int rows = 100_000;
+    long positives = 0;
+    for (int i = 0; i < rows; i++) {
+      int label = Integer.bitCount(i) % 2;
+      positives += label;
+      csv.append(i).append(',').append(label).append(",v").append(i % 1000).append(",padding-padding\n");
+    }
+    write(new Path("/data/parts.csv"), csv.toString());
+    assertTrue(fs.getFileStatus(new Path("/data/parts.csv")).getLen() > 2L << 20, "more than two 1 MiB splits");
+    String yaml = """
+        input: /data/parts.csv
+        format: {type: csv, header: true}
+        label: "label == 1"
+        split: {testFraction: 0.25}
+        features: [{name: x, column: x}]
+        splitMb: 1
+        """;
+    PreprocessReport report = Preprocess.run(conf, spec(yaml), new Path("/out/parts"), 2, (j, id, m, r) -> { });
+    Map<String, Object> job = report.jobs().get(0);
+    long maps = (Long) job.get("mapTasks");
+    assertTrue(maps >= 3, "one map task a split: " + job);
+    assertEquals(false, job.get("uber"), "more than one split: not inside the AM: " + job);
+    long read = 0;
+    long shardPositives = 0;
+    List<Long> trainSizes = new ArrayList<>();
+    for (int s = 0; s < 2; s++) {
+      for (byte split : new byte[] {ShardFormat.TRAIN, ShardFormat.TEST}) {
+        List<Path> parts = ShardFormat.parts(conf, new Path(report.shards()), split, s);
+        assertEquals(maps, parts.size(), "a part from every map task: " + parts);
+        long n = 0;
+        for (Path part : parts) {
+          try (ShardReader in = ShardReader.open(conf, part)) {
+            assertEquals(s, in.shard());
+            assertEquals(2, in.shards());
+            Example ex = new Example();
+            while (in.next(ex)) {
+              assertEquals(1, ex.size);
+              shardPositives += ex.label;
+              n++;
+            }
+          }
+        }
+        read += n;
+        if (split == ShardFormat.TRAIN) {
+          trainSizes.add(n);
+        }
+      }
+    }
+    assertEquals(rows, read);
+    assertEquals(positives, shardPositives);
+    assertEquals((long) rows, report.figures().get("rowsRead"));
+    assertTrue(Math.abs(trainSizes.get(0) - trainSizes.get(1)) <= maps, "round-robin in each map task: " + trainSizes);
   }
 
   @Test

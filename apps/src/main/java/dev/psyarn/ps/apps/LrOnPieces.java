@@ -49,8 +49,8 @@ final class LrOnPieces {
     for (int piece = context.pieces().next(-1); piece >= 0; piece = context.pieces().next(piece)) {
       int part = piece % s.pieces();
       long start = System.nanoTime();
-      Examples data = parts.get(part, p -> sharded ? Examples.fromShards(conf, List.of(part(conf, s.shards(), p,
-          s.pieces()))) : Examples.load(conf, new Path(s.data()), features, false, p, s.pieces()));
+      Examples data = parts.get(part, p -> sharded ? Examples.fromShards(conf, part(conf, s.shards(), p,
+          s.pieces())) : Examples.load(conf, new Path(s.data()), features, false, p, s.pieces()));
       loadNanos += System.nanoTime() - start;
       if (trainer == null) {
         trainer = new Trainer(kv, sharded ? data.keySpace : 1L << s.hashBits(), s, fm);
@@ -90,14 +90,17 @@ final class LrOnPieces {
     return results;
   }
 
-  /** Part {@code part}'s training shard; a missing one means the shards were cut into fewer parts. */
-  static Path part(Configuration conf, String dir, int part, int parts) throws java.io.IOException {
-    Path file = new Path(dir, ShardFormat.fileName(ShardFormat.TRAIN, part));
-    if (!file.getFileSystem(conf).exists(file)) {
-      throw new java.io.IOException("no shard " + file + " for part " + part + " of " + parts + " (app.pieces): "
+  /**
+   * Piece {@code part}'s training shard (every file of it); a missing one means the shards were cut
+   * into fewer pieces.
+   */
+  static List<Path> part(Configuration conf, String dir, int part, int parts) throws java.io.IOException {
+    try {
+      return ShardFormat.parts(conf, new Path(dir), ShardFormat.TRAIN, part);
+    } catch (java.io.FileNotFoundException e) {
+      throw new java.io.IOException(e.getMessage() + " for part " + part + " of " + parts + " (app.pieces): "
           + "the shards under " + dir + " were cut into fewer parts; preprocess with pieces: " + parts);
     }
-    return file;
   }
 
 }

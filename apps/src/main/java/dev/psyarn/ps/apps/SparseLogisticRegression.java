@@ -145,8 +145,8 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
     long loadStart = System.nanoTime();
     boolean sharded = !s.shards().isEmpty();
-    Examples train = sharded ? Examples.fromShards(conf, List.of(shard(conf, s.shards(), ShardFormat.TRAIN,
-        context.index(), context.numWorkers())))
+    Examples train = sharded ? Examples.fromShards(conf, shard(conf, s.shards(), ShardFormat.TRAIN,
+        context.index(), context.numWorkers()))
         : Examples.load(conf, new Path(s.data()), features, false, context.index(), context.numWorkers());
     long biasKey = sharded ? train.keySpace : 1L << s.hashBits();
     // Worker 0 scores the test split after every epoch (evalEveryEpoch) and at the end.
@@ -274,14 +274,18 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     }
   }
 
-  /** This worker's shard of a split; a missing one means the shards were made for another job. */
-  static Path shard(Configuration conf, String dir, byte split, int index, int workers) throws java.io.IOException {
-    Path file = new Path(dir, ShardFormat.fileName(split, index));
-    if (!file.getFileSystem(conf).exists(file)) {
-      throw new java.io.IOException("no shard " + file + " for worker " + index + " of " + workers
+  /**
+   * This worker's shard of a split, every part of it; a missing one means the shards were made for
+   * another job.
+   */
+  static List<Path> shard(Configuration conf, String dir, byte split, int index, int workers)
+      throws java.io.IOException {
+    try {
+      return ShardFormat.parts(conf, new Path(dir), split, index);
+    } catch (java.io.FileNotFoundException e) {
+      throw new java.io.IOException(e.getMessage() + " for worker " + index + " of " + workers
           + ": the shards under " + dir + " were written for fewer workers");
     }
-    return file;
   }
 
   /** Every test shard under a shard directory, in shard order. */

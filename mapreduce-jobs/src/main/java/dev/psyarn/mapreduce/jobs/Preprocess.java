@@ -22,12 +22,12 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.BytesWritable;
+import org.apache.hadoop.io.IntWritable;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.hadoop.mapreduce.JobStatus;
-import org.apache.hadoop.mapreduce.Reducer;
 import org.apache.hadoop.mapreduce.TaskCompletionEvent;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The preprocessing stage: the statistics job (feature counts, label balance, bad records), then
- * the shard job (N balanced, shuffled shards of each split); where the shards need nothing from
+ * the shard job (N balanced shards of each split, written by its map tasks); where the shards need nothing from
  * the statistics (hashing, no count filter) one job does both in one pass ({@link #onePass}).
  * Runnable alone as a Hadoop
  * {@link Tool}:
@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * where SPEC.yaml is a job spec with a {@code preprocess} section, or the section alone. Output:
  * {@code OUTPUT_DIR/stats/part-r-*} ({@code feature<TAB>count} over the training rows),
- * {@code OUTPUT_DIR/shards/{train,test}-0000i.shard} and {@code OUTPUT_DIR/preprocess.json}.
+ * {@code OUTPUT_DIR/shards/{train,test}-0000i.shard} (and {@code .part-0000p.shard}, the other map
+ * tasks' parts of the shard: {@link ShardFormat#parts}) and {@code OUTPUT_DIR/preprocess.json}.
  */
 public final class Preprocess extends Configured implements Tool {
 
@@ -64,6 +65,8 @@ public final class Preprocess extends Configured implements Tool {
   private static final Logger LOG = LoggerFactory.getLogger(Preprocess.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final String STATS = "stats";
+  static final String UBER = "mapreduce.job.ubertask.enable";
+  static final String UBER_MAX_MAPS = "mapreduce.job.ubertask.maxmaps";
   /** The shard directory under the output. */
   public static final String SHARDS = "shards";
 
@@ -322,6 +325,7 @@ public final class Preprocess extends Configured implements Tool {
         conf.set("mapreduce.reduce.env." + k, v);
       });
     }
+    smallJobsInTheirAm(conf, spec);
     if (spec.splitMb() > 0) {
       conf.setLong(FileInputFormat.SPLIT_MAXSIZE, spec.splitMb() * 1024L * 1024L);
     }
@@ -334,6 +338,40 @@ public final class Preprocess extends Configured implements Tool {
     return job;
   }
 
+  /**
+   * A stage of one split runs inside its MapReduce AM (MapReduce's uber task): no task container to
+   * ask for and no task JVM to start. One split only, so a larger input keeps its map tasks side by
+   * side; MapReduce itself still checks the size ({@code mapreduce.job.ubertask.maxbytes}, a block
+   * by default) and that the task fits in the AM. Settings the user made stand, and a spec with a
+   * runtime is left alone (the AM's container is not in the tasks' image).
+   */
+  static void smallJobsInTheirAm(Configuration conf, PreprocessSpec spec) {
+    if (spec.runtime() != null || setByUser(conf, UBER)) {
+      return;
+    }
+    conf.setBoolean(UBER, true);
+    if (!setByUser(conf, UBER_MAX_MAPS)) {
+      conf.setInt(UBER_MAX_MAPS, 1);
+    }
+  }
+
+  /**
+   * Whether a setting comes from the user (a site file, {@code -D}, the code that made the
+   * configuration), not from MapReduce's own defaults.
+   */
+  static boolean setByUser(Configuration conf, String key) {
+    String[] sources = conf.getPropertySources(key);
+    if (sources == null) {
+      return false;
+    }
+    for (String source : sources) {
+      if (!source.endsWith("-default.xml")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static Job shardJob(Configuration conf, PreprocessSpec spec, Path input, List<String> columns, Path output,
       int shards, long keySpace) throws IOException {
     Job shard = job(conf, spec, "shard", input, columns, output);
@@ -341,13 +379,12 @@ public final class Preprocess extends Configured implements Tool {
     c.set(PreprocessConf.STATS_DIR, new Path(output, STATS).toString());
     c.setLong(PreprocessConf.KEY_SPACE, keySpace);
     c.unset(PreprocessConf.BAD_DIR);
+    c.setInt(PreprocessConf.SHARDS, shards);
     shard.setMapperClass(ShardMapper.class);
-    shard.setPartitionerClass(ShardPartitioner.class);
-    shard.setReducerClass(Reducer.class);
-    shard.setNumReduceTasks(shards);
-    shard.setMapOutputKeyClass(BytesWritable.class);
-    shard.setMapOutputValueClass(BytesWritable.class);
-    shard.setOutputKeyClass(BytesWritable.class);
+    // No reducers: each map task writes its part of every shard, in the order it reads (the apps
+    // shuffle in memory), so no row is sorted, spilled to disk, shuffled or written twice.
+    shard.setNumReduceTasks(0);
+    shard.setOutputKeyClass(IntWritable.class);
     shard.setOutputValueClass(BytesWritable.class);
     shard.setOutputFormatClass(ShardOutputFormat.class);
     FileOutputFormat.setOutputPath(shard, new Path(output, SHARDS));
@@ -405,6 +442,8 @@ public final class Preprocess extends Configured implements Tool {
     entry.put("cpuSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.CPU_MILLISECONDS).getValue() / 1000.0);
     entry.put("gcSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.GC_TIME_MILLIS).getValue() / 1000.0);
     entry.put("mapTasks", counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue());
+    // Whether its tasks ran inside the job's MapReduce AM (an uber job: no task JVM started).
+    entry.put("uber", st.isUber());
     entry.put("shuffleBytes", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES)
         .getValue());
     entry.put("spilledRecords", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.SPILLED_RECORDS).getValue());

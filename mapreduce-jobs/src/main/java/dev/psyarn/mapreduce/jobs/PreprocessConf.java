@@ -13,6 +13,9 @@ final class PreprocessConf {
   /** The number of keys shards may use (the hash space, or the dictionary's size). */
   static final String KEY_SPACE = "psyarn.preprocess.keyspace";
 
+  /** The number of shards of each split (the shard job has no reducers: its maps write them). */
+  static final String SHARDS = "psyarn.preprocess.shards";
+
   /** The one-pass stage: the shard job also counts the features (no statistics job runs). */
   static final String COUNT_FEATURES = "psyarn.preprocess.count.features";
 

@@ -3,7 +3,7 @@ package dev.psyarn.mapreduce.jobs;
 import org.apache.hadoop.util.ToolRunner;
 
 /**
- * The shard job alone, as a Hadoop Tool: SHARDS balanced, shuffled shards of each split, keys
+ * The shard job alone, as a Hadoop Tool: SHARDS balanced shards of each split, keys
  * encoded as the spec says (a dictionary or a count filter reads {@code OUTPUT_DIR/stats}, which
  * {@link StatsJob} writes).
  *

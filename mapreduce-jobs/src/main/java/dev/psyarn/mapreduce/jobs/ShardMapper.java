@@ -1,7 +1,6 @@
 package dev.psyarn.mapreduce.jobs;
 
 import dev.psyarn.mapreduce.preprocess.FeatureHash;
-import dev.psyarn.mapreduce.preprocess.Featurizer;
 import dev.psyarn.mapreduce.preprocess.Row;
 import dev.psyarn.mapreduce.shard.RecordEncoder;
 import dev.psyarn.mapreduce.shard.ShardFormat;
@@ -11,22 +10,23 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.BytesWritable;
+import org.apache.hadoop.io.IntWritable;
 import org.apache.hadoop.mapreduce.lib.output.PathOutputCommitter;
 
 /**
  * Encodes each row's features as keys (hashed, or through the dictionary of kept features) and
- * deals rows to shards: round-robin per split (balanced within one row per map task), ordered
- * within a shard by a hash of the row's id (a shuffle that is the same in every run).
+ * deals rows to shards: round-robin per split (balanced within one row per map task). The shard
+ * job has no reducers: each map task writes its own part of every shard ({@link ShardOutputFormat}),
+ * in the order it reads the rows, so nothing is sorted, spilled or shuffled; the training apps
+ * shuffle the examples they hold in memory every epoch.
  *
- * <p>Map output key: shard (int), then a 64-bit hash of the row id and the seed (the shuffle order;
- * ids are distinct, so equal hashes are as rare as 64-bit collisions). Value: split (byte), then
- * the shard record.
+ * <p>Output key: the shard. Value: split (byte), then the shard record.
  *
  * <p>In the one-pass stage ({@link PreprocessConf#COUNT_FEATURES}) it also does the statistics
  * job's work: counts the training rows' features ({@link FeatureCounts}, runs beside its output)
  * and the label balance of both splits.
  */
-public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
+public final class ShardMapper extends RowMapper<IntWritable, BytesWritable> {
 
   private Map<String, Long> keep;
   private long mask;
@@ -36,8 +36,7 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
   private long[] keys = new long[64];
   private float[] values = new float[64];
   private int n;
-  private final byte[] keyBytes = new byte[12];
-  private final BytesWritable outKey = new BytesWritable();
+  private final IntWritable outKey = new IntWritable();
   private final BytesWritable outValue = new BytesWritable();
   /** The one-pass stage's counts, or null. */
   private FeatureCounts counts;
@@ -52,7 +51,10 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
   protected void setup(Context context) throws IOException {
     super.setup(context);
     Configuration conf = context.getConfiguration();
-    shards = context.getNumReduceTasks();
+    shards = conf.getInt(PreprocessConf.SHARDS, -1);
+    if (shards < 1) {
+      throw new IOException(PreprocessConf.SHARDS + " is " + shards + ": the shard job's driver sets it");
+    }
     long keySpace = conf.getLong(PreprocessConf.KEY_SPACE, -1);
     encoder = new RecordEncoder(keySpace);
     mask = spec.encoding().dictionary() ? 0 : keySpace - 1;
@@ -106,11 +108,7 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
     byte[] bytes = encoder.bytes();
     bytes[0] = split;
     outValue.set(bytes, 0, length);
-    int shard = (int) (next[split]++ % shards);
-    long shuffle = Featurizer.mix(rowId ^ spec.seed());
-    writeInt(keyBytes, 0, shard);
-    writeLong(keyBytes, 4, shuffle);
-    outKey.set(keyBytes, 0, keyBytes.length);
+    outKey.set((int) (next[split]++ % shards));
     context.write(outKey, outValue);
   }
 
@@ -163,17 +161,5 @@ public final class ShardMapper extends RowMapper<BytesWritable, BytesWritable> {
       }
     }
     return out;
-  }
-
-  private static void writeInt(byte[] b, int at, int v) {
-    b[at] = (byte) (v >>> 24);
-    b[at + 1] = (byte) (v >>> 16);
-    b[at + 2] = (byte) (v >>> 8);
-    b[at + 3] = (byte) v;
-  }
-
-  private static void writeLong(byte[] b, int at, long v) {
-    writeInt(b, at, (int) (v >>> 32));
-    writeInt(b, at + 4, (int) v);
   }
 }

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * @param encoding how feature texts become keys
  * @param minCount features seen fewer times in the training rows are dropped (1 keeps all)
  * @param maxBadFraction the fraction of bad records tolerated before the job fails
- * @param seed the seed of the shard shuffle and of a fraction split
+ * @param seed the seed of a fraction split (which rows are test rows)
  * @param splitMb the largest input split in MiB (more map tasks for smaller), 0 for the default
  * @param output where the statistics and shards go (null: the application's staging directory)
  * @param json the section as JSON, handed to the MapReduce tasks

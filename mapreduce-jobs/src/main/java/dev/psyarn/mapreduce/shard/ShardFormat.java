@@ -1,5 +1,14 @@
 package dev.psyarn.mapreduce.shard;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
 /**
  * The shard file format, version 1 (docs/shard-format.md). All integers big-endian; varints are
  * unsigned LEB128 (7 bits a byte, low bits first).
@@ -12,6 +21,8 @@ package dev.psyarn.mapreduce.shard;
  *          | nnz float values when bit 1 is set (otherwise every value is 1)
  * end      varint 0 | records long | CRC-32 int of every record byte
  * </pre>
+ *
+ * <p>A shard may be written in parts (one a map task): see {@link #fileName(byte, int, int)}.
  */
 public final class ShardFormat {
 
@@ -22,8 +33,41 @@ public final class ShardFormat {
 
   private ShardFormat() {}
 
-  /** The file name of a shard: {@code train-00003.shard}. */
+  /** The file name of a shard's first part: {@code train-00003.shard}. */
   public static String fileName(byte split, int shard) {
-    return String.format("%s-%05d.shard", split == TRAIN ? "train" : "test", shard);
+    return fileName(split, shard, 0);
+  }
+
+  /**
+   * The file name of part {@code part} of a shard: the first part is {@code train-00003.shard}, the
+   * others (one a map task of the shard job) {@code train-00003.part-00001.shard}. A shard is all of
+   * its parts; each is a whole file of this format (its own header, end and checksum).
+   */
+  public static String fileName(byte split, int shard, int part) {
+    String name = String.format("%s-%05d", split == TRAIN ? "train" : "test", shard);
+    return part == 0 ? name + ".shard" : String.format("%s.part-%05d.shard", name, part);
+  }
+
+  /**
+   * Every part of one shard under a shard directory, the first part first and the others in part
+   * order; an IOException names the missing first part (shards written for fewer workers).
+   */
+  public static List<Path> parts(Configuration conf, Path dir, byte split, int shard) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    Path first = new Path(dir, fileName(split, shard));
+    if (!fs.exists(first)) {
+      throw new FileNotFoundException("no shard " + first);
+    }
+    List<Path> out = new ArrayList<>();
+    out.add(first);
+    String glob = String.format("%s-%05d.part-*.shard", split == TRAIN ? "train" : "test", shard);
+    FileStatus[] more = fs.globStatus(new Path(dir, glob));
+    List<Path> rest = new ArrayList<>();
+    for (FileStatus f : more == null ? new FileStatus[0] : more) {
+      rest.add(f.getPath());
+    }
+    rest.sort(null); // fixed-width part numbers: name order is part order
+    out.addAll(rest);
+    return out;
   }
 }

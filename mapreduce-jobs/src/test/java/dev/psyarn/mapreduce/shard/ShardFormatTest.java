@@ -83,6 +83,31 @@ class ShardFormatTest {
     }
   }
 
+  @Test
+  void aShardIsItsFirstFileAndTheOtherMapTasksPartsInPartOrder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    assertEquals("train-00003.shard", ShardFormat.fileName(ShardFormat.TRAIN, 3));
+    assertEquals("train-00003.shard", ShardFormat.fileName(ShardFormat.TRAIN, 3, 0));
+    assertEquals("test-00003.part-00012.shard", ShardFormat.fileName(ShardFormat.TEST, 3, 12));
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.toUri());
+    // Parts of shard 1 and 10 (whose names share a prefix with shard 1's) of both splits.
+    for (int shard : new int[] {1, 10}) {
+      for (int part : new int[] {11, 0, 2}) {
+        for (byte split : new byte[] {ShardFormat.TRAIN, ShardFormat.TEST}) {
+          java.nio.file.Files.write(dir.resolve(ShardFormat.fileName(split, shard, part)), new byte[0]);
+        }
+      }
+    }
+    assertEquals(java.util.List.of("train-00001.shard", "train-00001.part-00002.shard", "train-00001.part-00011.shard"),
+        ShardFormat.parts(conf, root, ShardFormat.TRAIN, 1).stream().map(org.apache.hadoop.fs.Path::getName).toList());
+    assertEquals(java.util.List.of("test-00010.shard", "test-00010.part-00002.shard", "test-00010.part-00011.shard"),
+        ShardFormat.parts(conf, root, ShardFormat.TEST, 10).stream().map(org.apache.hadoop.fs.Path::getName).toList());
+    IOException missing = assertThrows(java.io.FileNotFoundException.class,
+        () -> ShardFormat.parts(conf, root, ShardFormat.TRAIN, 2));
+    assertTrue(missing.getMessage().contains("train-00002.shard"), missing.getMessage());
+  }
+
   private static void drain(byte[] bytes) throws IOException {
     try (ShardReader r = new ShardReader(new ByteArrayInputStream(bytes), "s")) {
       Example ex = new Example();
