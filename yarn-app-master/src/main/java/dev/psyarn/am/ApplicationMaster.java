@@ -143,7 +143,11 @@ public final class ApplicationMaster {
     java.util.Optional<Path> cacheEntry = PreprocessCache.entry(conf, spec);
     String preprocessOutput = cacheEntry.map(Path::toString).orElse(spec.preprocesses()
         ? spec.preprocessOutput(env.stagingDir()) : null);
-    PreprocessStage preprocess = spec.preprocesses() ? new PreprocessStage(conf, spec, new Path(preprocessOutput),
+    // The MapReduce jobs run from the AM's own jar on the cluster's file system: nothing to upload.
+    Configuration preprocessConf = new Configuration(conf);
+    preprocessConf.set(dev.psyarn.mapreduce.jobs.Preprocess.JOB_JAR,
+        fs.makeQualified(new Path(env.jarLocation(), AmEnv.JAR)).toString());
+    PreprocessStage preprocess = spec.preprocesses() ? new PreprocessStage(preprocessConf, spec, new Path(preprocessOutput),
         spec.preprocess().output() == null, cacheEntry.isPresent(), loop) : null;
     // With more than one attempt, each attempt journals what the next needs to take the job over.
     AmJournal amJournal = spec.maxAppAttempts() > 1 ? new AmJournal(fs, staging) : null;

@@ -202,11 +202,13 @@ final class PreprocessStage implements Preprocessor {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("id", id);
     row.put("map", map);
-    row.put("reduce", reduce);
+    if (!Preprocess.mapOnly(job)) {
+      row.put("reduce", reduce); // a map-only job's has no meaning: left out
+    }
     jobs.put(job, row);
     float done = 0;
     for (Map<String, Object> r : jobs.values()) {
-      done += ((Float) r.get("map") + (Float) r.get("reduce")) / 2;
+      done += r.get("reduce") instanceof Float f ? ((Float) r.get("map") + f) / 2 : (Float) r.get("map");
     }
     float overall = done / Preprocess.jobNames(spec.preprocess()).size();
     loop.submit(lifecycle -> lifecycle.preprocessProgress(overall));

@@ -55,7 +55,8 @@ final class StatusPage {
           html.append("<tr><td>").append(esc(String.valueOf(name))).append("</td><td>")
               .append(esc(String.valueOf(job.get("id")))).append("</td><td>")
               .append(Math.round(((Number) job.get("map")).doubleValue() * 100)).append("%</td><td>")
-              .append(Math.round(((Number) job.get("reduce")).doubleValue() * 100)).append("%</td></tr>");
+              .append(job.get("reduce") instanceof Number r ? Math.round(r.doubleValue() * 100) + "%" : "—")
+              .append("</td></tr>");
         });
         html.append("</table>");
       }

@@ -97,8 +97,11 @@ final class JobRun {
           && st.preprocess().get("progress") instanceof Map<?, ?> jobs) {
         jobs.forEach((name, p) -> {
           if (p instanceof Map<?, ?> job) {
-            b.append(String.format(Locale.ROOT, " · %s %s map %.0f%% reduce %.0f%%", name, job.get("id"),
-                ((Number) job.get("map")).doubleValue() * 100, ((Number) job.get("reduce")).doubleValue() * 100));
+            b.append(String.format(Locale.ROOT, " · %s %s map %.0f%%", name, job.get("id"),
+                ((Number) job.get("map")).doubleValue() * 100));
+            if (job.get("reduce") instanceof Number reduce) {
+              b.append(String.format(Locale.ROOT, " reduce %.0f%%", reduce.doubleValue() * 100));
+            }
           }
         });
       }

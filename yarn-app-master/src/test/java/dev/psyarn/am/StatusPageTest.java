@@ -61,10 +61,13 @@ class StatusPageTest {
     JobStatus base = status("");
     JobStatus s = new JobStatus(base.applicationId(), base.name(), "PREPROCESSING", "UNDEFINED", 0.1f, "", List.of(),
         Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of("state", "RUNNING", "progress",
-            Map.of("stats", Map.of("id", "job_1_0002", "map", 0.5f, "reduce", 0f)), "rowsRead", 3000000L));
+            new java.util.TreeMap<>(Map.of("stats", Map.of("id", "job_1_0002", "map", 1f, "reduce", 0.5f),
+                "shard", Map.of("id", "job_1_0003", "map", 0.25f))), "rowsRead", 3000000L));
     String html = StatusPage.render(s);
     assertTrue(html.contains("<h2>Preprocessing (MapReduce)</h2>"), html);
-    assertTrue(html.contains("<td>stats</td><td>job_1_0002</td><td>50%</td><td>0%</td>"), html);
+    assertTrue(html.contains("<td>stats</td><td>job_1_0002</td><td>100%</td><td>50%</td>"), html);
+    assertTrue(html.contains("<td>shard</td><td>job_1_0003</td><td>25%</td><td>—</td>"),
+        "the shard job has no reducers: no reduce figure: " + html);
     assertTrue(html.contains("<th>rowsRead</th><td>3000000</td>"), html);
   }
 }

@@ -21,8 +21,7 @@ import org.apache.hadoop.conf.Configured;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.BytesWritable;
-import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Counters;
@@ -59,12 +58,18 @@ public final class Preprocess extends Configured implements Tool {
   /** Hears of each job's progress while it runs. */
   @FunctionalInterface
   public interface Listener {
+    /** {@code reduce} means nothing for a job without reducers ({@link #mapOnly}). */
     void progress(String job, String jobId, float map, float reduce);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Preprocess.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final String STATS = "stats";
+  /**
+   * The jobs' jar when it is already on the cluster's file system (the AM's own {@code psyarn.jar}):
+   * MapReduce then localizes it from there instead of the client uploading a copy for every job.
+   */
+  public static final String JOB_JAR = "psyarn.preprocess.job-jar";
   static final String UBER = "mapreduce.job.ubertask.enable";
   static final String UBER_MAX_MAPS = "mapreduce.job.ubertask.maxmaps";
   /** The shard directory under the output. */
@@ -116,8 +121,8 @@ public final class Preprocess extends Configured implements Tool {
     }
     try {
       PreprocessReport report = run(conf, spec, new Path(args[1]), shards,
-          (job, id, map, reduce) -> System.err.printf("%s %s: map %3.0f%% reduce %3.0f%%%n", job, id, map * 100,
-              reduce * 100), stage);
+          (job, id, map, reduce) -> System.err.printf("%s %s: map %3.0f%%%s%n", job, id, map * 100,
+              mapOnly(job) ? "" : String.format(" reduce %3.0f%%", reduce * 100)), stage);
       System.out.println(JSON.writeValueAsString(report.toMap()));
       return 0;
     } catch (PreprocessException e) {
@@ -224,6 +229,11 @@ public final class Preprocess extends Configured implements Tool {
     return stage == Stage.ALL && !spec.encoding().dictionary() && spec.minCount() <= 1;
   }
 
+  /** Whether the stage's job of this name has no reducers (the shard job: its maps write the shards). */
+  public static boolean mapOnly(String job) {
+    return "shard".equals(job);
+  }
+
   /** The MapReduce jobs the stage runs for {@code spec}, in order (for the overall progress). */
   public static List<String> jobNames(PreprocessSpec spec) {
     return onePass(spec, Stage.ALL) ? List.of("shard") : List.of("stats", "shard");
@@ -306,7 +316,12 @@ public final class Preprocess extends Configured implements Tool {
   private static Job job(Configuration base, PreprocessSpec spec, String name, Path input, List<String> columns,
       Path output) throws IOException {
     Job job = Job.getInstance(new Configuration(base), "psyarn " + name + ": " + input.getName());
-    job.setJarByClass(Preprocess.class);
+    String jar = base.get(JOB_JAR, "");
+    if (jar.isEmpty()) {
+      job.setJarByClass(Preprocess.class);
+    } else {
+      job.setJar(jar);
+    }
     Configuration conf = job.getConfiguration();
     conf.set(PreprocessConf.SPEC, spec.json());
     conf.setStrings(PreprocessConf.COLUMNS, columns.toArray(new String[0]));
@@ -384,8 +399,8 @@ public final class Preprocess extends Configured implements Tool {
     // No reducers: each map task writes its part of every shard, in the order it reads (the apps
     // shuffle in memory), so no row is sorted, spilled to disk, shuffled or written twice.
     shard.setNumReduceTasks(0);
-    shard.setOutputKeyClass(IntWritable.class);
-    shard.setOutputValueClass(BytesWritable.class);
+    shard.setOutputKeyClass(NullWritable.class);
+    shard.setOutputValueClass(NullWritable.class);
     shard.setOutputFormatClass(ShardOutputFormat.class);
     FileOutputFormat.setOutputPath(shard, new Path(output, SHARDS));
     return shard;
@@ -414,7 +429,8 @@ public final class Preprocess extends Configured implements Tool {
       long stageStart) throws IOException, InterruptedException, PreprocessException {
     String id = job.getJobID().toString();
     while (!job.isComplete()) {
-      listener.progress(name, id, job.mapProgress(), job.reduceProgress());
+      JobStatus now = job.getStatus(); // one call for both figures
+      listener.progress(name, id, now.getMapProgress(), now.getReduceProgress());
       Thread.sleep(500);
     }
     listener.progress(name, id, job.mapProgress(), job.reduceProgress());

@@ -9,24 +9,21 @@ import java.util.Arrays;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.BytesWritable;
-import org.apache.hadoop.io.IntWritable;
+import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.mapreduce.lib.output.PathOutputCommitter;
 
 /**
  * Encodes each row's features as keys (hashed, or through the dictionary of kept features) and
  * deals rows to shards: round-robin per split (balanced within one row per map task). The shard
- * job has no reducers: each map task writes its own part of every shard ({@link ShardOutputFormat}),
- * in the order it reads the rows, so nothing is sorted, spilled or shuffled; the training apps
+ * job has no reducers: each map task writes its own part of every shard ({@link ShardParts}), in
+ * the order it reads the rows, so nothing is sorted, spilled or shuffled; the training apps
  * shuffle the examples they hold in memory every epoch.
- *
- * <p>Output key: the shard. Value: split (byte), then the shard record.
  *
  * <p>In the one-pass stage ({@link PreprocessConf#COUNT_FEATURES}) it also does the statistics
  * job's work: counts the training rows' features ({@link FeatureCounts}, runs beside its output)
  * and the label balance of both splits.
  */
-public final class ShardMapper extends RowMapper<IntWritable, BytesWritable> {
+public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
 
   private Map<String, Long> keep;
   private long mask;
@@ -36,8 +33,8 @@ public final class ShardMapper extends RowMapper<IntWritable, BytesWritable> {
   private long[] keys = new long[64];
   private float[] values = new float[64];
   private int n;
-  private final IntWritable outKey = new IntWritable();
-  private final BytesWritable outValue = new BytesWritable();
+  /** This task's part of every shard. */
+  private ShardParts parts;
   /** The one-pass stage's counts, or null. */
   private FeatureCounts counts;
   private boolean counting;
@@ -64,15 +61,19 @@ public final class ShardMapper extends RowMapper<IntWritable, BytesWritable> {
     int task = context.getTaskAttemptID().getTaskID().getId();
     next[0] = task;
     next[1] = task;
+    // The task attempt's work directory, committed with it (a failed attempt's files never count).
+    Path work = ((PathOutputCommitter) context.getOutputCommitter()).getWorkPath();
+    parts = new ShardParts(conf, work, task, shards, keySpace);
     if (conf.getBoolean(PreprocessConf.COUNT_FEATURES, false)) {
-      // Beside the task's shard output, committed with it (a failed attempt's runs never count).
-      Path work = ((PathOutputCommitter) context.getOutputCommitter()).getWorkPath();
       counts = new FeatureCounts(conf, work, String.format("m-%05d", task));
     }
   }
 
   @Override
   protected void cleanup(Context context) throws IOException, InterruptedException {
+    parts.close();
+    context.getCounter(PreprocessCounters.ROWS_WRITTEN_TRAIN).increment(parts.written(ShardFormat.TRAIN));
+    context.getCounter(PreprocessCounters.ROWS_WRITTEN_TEST).increment(parts.written(ShardFormat.TEST));
     if (counts != null) {
       counts.flush();
       context.getCounter(PreprocessCounters.TRAIN_ROWS).increment(balance[0]);
@@ -104,12 +105,8 @@ public final class ShardMapper extends RowMapper<IntWritable, BytesWritable> {
       allOnes = values[i] == 1f;
     }
     byte split = test ? ShardFormat.TEST : ShardFormat.TRAIN;
-    int length = encoder.encode(1, label, keys, allOnes ? null : values, distinct);
-    byte[] bytes = encoder.bytes();
-    bytes[0] = split;
-    outValue.set(bytes, 0, length);
-    outKey.set((int) (next[split]++ % shards));
-    context.write(outKey, outValue);
+    int length = encoder.encode(0, label, keys, allOnes ? null : values, distinct);
+    parts.write(split, (int) (next[split]++ % shards), encoder.bytes(), 0, length);
   }
 
   private void add(String text, float value) {

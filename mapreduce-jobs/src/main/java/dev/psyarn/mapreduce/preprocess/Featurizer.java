@@ -28,6 +28,8 @@ public final class Featurizer {
   private final List<List<String>> values = new ArrayList<>();
   private final float[][] weights;
   private final int[] counts;
+  /** "feature NAME", for the message of a value of the wrong kind. */
+  private final String[] what;
 
   public Featurizer(PreprocessSpec spec) {
     this.spec = spec;
@@ -43,6 +45,10 @@ public final class Featurizer {
     }
     weights = new float[features.length][4];
     counts = new int[features.length];
+    what = new String[features.length];
+    for (int i = 0; i < features.length; i++) {
+      what[i] = "feature " + features[i].name();
+    }
   }
 
   /** 1 for a positive example, 0 otherwise. */
@@ -88,7 +94,7 @@ public final class Featurizer {
       }
       return;
     }
-    String what = "feature " + f.name();
+    String what = this.what[i];
     switch (f.kind()) {
       case CATEGORICAL -> {
         if (v instanceof Row.SparseVector s) {
