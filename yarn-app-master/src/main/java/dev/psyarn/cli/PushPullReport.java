@@ -164,7 +164,8 @@ final class PushPullReport {
   }
 
   /** {@code ours / reference} to two places, or "—" where there is no reference. */
-  private static String ratio(double ours, double reference) {
-    return Double.isNaN(reference) ? "—" : String.format(Locale.ROOT, "%.2f", ours / reference);
+  /** A ratio to print; "—" where either side has no figure (a shape ps-lite's output lacks). */
+  static String ratio(double ours, double reference) {
+    return Double.isNaN(ours) || Double.isNaN(reference) ? "—" : String.format(Locale.ROOT, "%.2f", ours / reference);
   }
 }

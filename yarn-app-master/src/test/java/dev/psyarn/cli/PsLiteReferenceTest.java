@@ -59,5 +59,8 @@ class PsLiteReferenceTest {
     assertEquals(1.25, PushPullReport.medianRatio(new double[] {1, 3}, new double[] {1, 2}), 1e-9);
     assertTrue(Double.isNaN(PushPullReport.medianRatio(new double[] {1, 1}, new double[] {1, Double.NaN})));
     assertEquals(List.of(), List.copyOf(PsLiteReference.parse(List.of("RESULT garbage")).keySet()));
+    // A shape ps-lite's output lacks has a median of NaN: printed as no figure, not "NaN".
+    assertEquals("—", PushPullReport.ratio(PushPullReport.medianRatio(new double[] {1}, new double[] {Double.NaN}), 1));
+    assertEquals("1.25", PushPullReport.ratio(1.25, 1));
   }
 }
