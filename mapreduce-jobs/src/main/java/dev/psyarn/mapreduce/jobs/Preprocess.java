@@ -26,8 +26,6 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.Job;
-import org.apache.hadoop.mapreduce.JobStatus;
-import org.apache.hadoop.mapreduce.TaskCompletionEvent;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
@@ -36,8 +34,6 @@ import org.apache.hadoop.mapreduce.lib.reduce.LongSumReducer;
 import org.apache.hadoop.util.Tool;
 import org.apache.hadoop.util.ToolRunner;
 import org.apache.parquet.hadoop.example.ExampleInputFormat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The preprocessing stage: the statistics job (feature counts, label balance, bad records), then
@@ -62,7 +58,6 @@ public final class Preprocess extends Configured implements Tool {
     void progress(String job, String jobId, float map, float reduce);
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(Preprocess.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final String STATS = "stats";
   /**
@@ -190,8 +185,8 @@ public final class Preprocess extends Configured implements Tool {
     FileOutputFormat.setOutputPath(stats, new Path(output, STATS));
     long kept = -1;
     if (stage != Stage.SHARD) {
-      submit(stats, "stats");
-      Counters c = await(stats, "stats", listener, jobs, start);
+      JobWatch.submit(stats, "stats");
+      Counters c = JobWatch.await(stats, "stats", listener, jobs, start);
       kept = c.findCounter(PreprocessCounters.FEATURES_KEPT).getValue();
       statsFigures(spec, c, c.findCounter(PreprocessCounters.FEATURES_DISTINCT).getValue(), kept, figures);
       check(conf, spec, input, output, stats.getJobID().toString(), "stats", figures);
@@ -209,8 +204,8 @@ public final class Preprocess extends Configured implements Tool {
       return write(outFs, new PreprocessReport(output.toString(), null, keySpace, figures, jobs), output, "stats.json");
     }
     Job shard = shardJob(conf, spec, input, columns, output, shards, keySpace);
-    submit(shard, "shard");
-    Counters s = await(shard, "shard", listener, jobs, start);
+    JobWatch.submit(shard, "shard");
+    Counters s = JobWatch.await(shard, "shard", listener, jobs, start);
     figures.put("rowsWrittenTrain", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TRAIN).getValue());
     figures.put("rowsWrittenTest", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TEST).getValue());
     figures.put("shardCount", shards);
@@ -245,9 +240,9 @@ public final class Preprocess extends Configured implements Tool {
     Job shard = shardJob(conf, spec, input, columns, output, shards, spec.hashSpace());
     shard.getConfiguration().setBoolean(PreprocessConf.COUNT_FEATURES, true);
     shard.getConfiguration().set(PreprocessConf.BAD_DIR, new Path(output, "bad-records").toString());
-    submit(shard, "shard");
+    JobWatch.submit(shard, "shard");
     List<Map<String, Object>> jobs = new ArrayList<>();
-    Counters c = await(shard, "shard", listener, jobs, start);
+    Counters c = JobWatch.await(shard, "shard", listener, jobs, start);
     long mergeStart = System.nanoTime();
     long[] merged;
     try {
@@ -404,84 +399,6 @@ public final class Preprocess extends Configured implements Tool {
     shard.setOutputFormatClass(ShardOutputFormat.class);
     FileOutputFormat.setOutputPath(shard, new Path(output, SHARDS));
     return shard;
-  }
-
-  private static void submit(Job job, String name) throws IOException, InterruptedException, PreprocessException {
-    try {
-      job.submit();
-    } catch (ClassNotFoundException e) {
-      throw new PreprocessException(null, "the " + name + " job could not be submitted: " + e.getMessage());
-    }
-    LOG.info("submitted the {} job {}: {}", name, job.getJobID(), job.getTrackingURL());
-  }
-
-  /** The job's page as YARN reports it, or null where there is none (a link is not worth a failed stage). */
-  private static String trackingUrl(Job job) {
-    try {
-      return job.getTrackingURL();
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** Waits for {@code job} while reporting its progress; returns its counters once it succeeds. */
-  private static Counters await(Job job, String name, Listener listener, List<Map<String, Object>> jobs,
-      long stageStart) throws IOException, InterruptedException, PreprocessException {
-    String id = job.getJobID().toString();
-    while (!job.isComplete()) {
-      JobStatus now = job.getStatus(); // one call for both figures
-      listener.progress(name, id, now.getMapProgress(), now.getReduceProgress());
-      Thread.sleep(500);
-    }
-    listener.progress(name, id, job.mapProgress(), job.reduceProgress());
-    double seconds = (System.nanoTime() - stageStart) / 1e9;
-    JobStatus st = job.getStatus();
-    if (st.getStartTime() > 0 && st.getFinishTime() >= st.getStartTime()) {
-      seconds = (st.getFinishTime() - st.getStartTime()) / 1000.0;
-    }
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("name", name);
-    entry.put("id", id);
-    entry.put("seconds", seconds);
-    entry.put("state", job.getJobState().toString());
-    String url = trackingUrl(job);
-    if (url != null && !url.isBlank()) {
-      entry.put("trackingUrl", url); // the job's MapReduce page (its history server's once it is done)
-    }
-    jobs.add(entry);
-    if (!job.isSuccessful()) {
-      throw new PreprocessException(id, "MapReduce job " + id + " (" + name + ") " + job.getJobState()
-          .toString().toLowerCase(java.util.Locale.ROOT) + ": " + diagnostics(job)
-          + " Its logs: yarn logs -applicationId " + id.replace("job_", "application_"));
-    }
-    Counters counters = job.getCounters();
-    entry.put("cpuSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.CPU_MILLISECONDS).getValue() / 1000.0);
-    entry.put("gcSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.GC_TIME_MILLIS).getValue() / 1000.0);
-    entry.put("mapTasks", counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue());
-    // Whether its tasks ran inside the job's MapReduce AM (an uber job: no task JVM started).
-    entry.put("uber", st.isUber());
-    entry.put("shuffleBytes", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES)
-        .getValue());
-    entry.put("spilledRecords", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.SPILLED_RECORDS).getValue());
-    LOG.info("the {} job {} succeeded in {} s: {}", name, id, String.format("%.1f", seconds), entry);
-    return counters;
-  }
-
-  /** The job's failure info and the first failed task's last diagnostic. */
-  private static String diagnostics(Job job) throws IOException, InterruptedException {
-    JobStatus status = job.getStatus();
-    StringBuilder out = new StringBuilder(status.getFailureInfo() == null ? "" : status.getFailureInfo().strip());
-    for (TaskCompletionEvent e : job.getTaskCompletionEvents(0, 100)) {
-      if (e.getStatus() == TaskCompletionEvent.Status.FAILED) {
-        String[] d = job.getTaskDiagnostics(e.getTaskAttemptId());
-        if (d != null && d.length > 0) {
-          String first = d[d.length - 1].strip().split("\n")[0];
-          out.append(" Task ").append(e.getTaskAttemptId()).append(": ").append(first);
-          break;
-        }
-      }
-    }
-    return out.toString();
   }
 
   private static String samples(Configuration conf, Path dir) throws IOException {

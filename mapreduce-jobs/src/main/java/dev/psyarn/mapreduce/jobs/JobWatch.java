@@ -1,0 +1,103 @@
+package dev.psyarn.mapreduce.jobs;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobStatus;
+import org.apache.hadoop.mapreduce.TaskCompletionEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits one of the stage's MapReduce jobs and watches it to its end: its progress to the
+ * listener, its figures (seconds, CPU, map tasks, whether it ran inside its AM) to the report, and
+ * a failure as a {@link PreprocessException} with the job's diagnostics and where its logs are.
+ */
+final class JobWatch {
+
+  /** Under the stage's name, as its lines were before this class was split from it. */
+  private static final Logger LOG = LoggerFactory.getLogger(Preprocess.class);
+
+  private JobWatch() {}
+
+  static void submit(Job job, String name) throws IOException, InterruptedException, PreprocessException {
+    try {
+      job.submit();
+    } catch (ClassNotFoundException e) {
+      throw new PreprocessException(null, "the " + name + " job could not be submitted: " + e.getMessage());
+    }
+    LOG.info("submitted the {} job {}: {}", name, job.getJobID(), job.getTrackingURL());
+  }
+
+  /** The job's page as YARN reports it, or null where there is none (a link is not worth a failed stage). */
+  private static String trackingUrl(Job job) {
+    try {
+      return job.getTrackingURL();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Waits for {@code job} while reporting its progress; returns its counters once it succeeds. */
+  static Counters await(Job job, String name, Preprocess.Listener listener, List<Map<String, Object>> jobs,
+      long stageStart) throws IOException, InterruptedException, PreprocessException {
+    String id = job.getJobID().toString();
+    while (!job.isComplete()) {
+      JobStatus now = job.getStatus(); // one call for both figures
+      listener.progress(name, id, now.getMapProgress(), now.getReduceProgress());
+      Thread.sleep(500);
+    }
+    listener.progress(name, id, job.mapProgress(), job.reduceProgress());
+    double seconds = (System.nanoTime() - stageStart) / 1e9;
+    JobStatus st = job.getStatus();
+    if (st.getStartTime() > 0 && st.getFinishTime() >= st.getStartTime()) {
+      seconds = (st.getFinishTime() - st.getStartTime()) / 1000.0;
+    }
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("name", name);
+    entry.put("id", id);
+    entry.put("seconds", seconds);
+    entry.put("state", job.getJobState().toString());
+    String url = trackingUrl(job);
+    if (url != null && !url.isBlank()) {
+      entry.put("trackingUrl", url); // the job's MapReduce page (its history server's once it is done)
+    }
+    jobs.add(entry);
+    if (!job.isSuccessful()) {
+      throw new PreprocessException(id, "MapReduce job " + id + " (" + name + ") " + job.getJobState()
+          .toString().toLowerCase(java.util.Locale.ROOT) + ": " + diagnostics(job)
+          + " Its logs: yarn logs -applicationId " + id.replace("job_", "application_"));
+    }
+    Counters counters = job.getCounters();
+    entry.put("cpuSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.CPU_MILLISECONDS).getValue() / 1000.0);
+    entry.put("gcSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.GC_TIME_MILLIS).getValue() / 1000.0);
+    entry.put("mapTasks", counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue());
+    // Whether its tasks ran inside the job's MapReduce AM (an uber job: no task JVM started).
+    entry.put("uber", st.isUber());
+    entry.put("shuffleBytes", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES)
+        .getValue());
+    entry.put("spilledRecords", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.SPILLED_RECORDS).getValue());
+    LOG.info("the {} job {} succeeded in {} s: {}", name, id, String.format("%.1f", seconds), entry);
+    return counters;
+  }
+
+  /** The job's failure info and the first failed task's last diagnostic. */
+  private static String diagnostics(Job job) throws IOException, InterruptedException {
+    JobStatus status = job.getStatus();
+    StringBuilder out = new StringBuilder(status.getFailureInfo() == null ? "" : status.getFailureInfo().strip());
+    for (TaskCompletionEvent e : job.getTaskCompletionEvents(0, 100)) {
+      if (e.getStatus() == TaskCompletionEvent.Status.FAILED) {
+        String[] d = job.getTaskDiagnostics(e.getTaskAttemptId());
+        if (d != null && d.length > 0) {
+          String first = d[d.length - 1].strip().split("\n")[0];
+          out.append(" Task ").append(e.getTaskAttemptId()).append(": ").append(first);
+          break;
+        }
+      }
+    }
+    return out.toString();
+  }
+}
