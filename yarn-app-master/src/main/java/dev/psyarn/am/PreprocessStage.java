@@ -202,7 +202,7 @@ final class PreprocessStage implements Preprocessor {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("id", id);
     row.put("map", map);
-    if (!Preprocess.mapOnly(job)) {
+    if (!Float.isNaN(reduce)) {
       row.put("reduce", reduce); // a map-only job's has no meaning: left out
     }
     jobs.put(job, row);

@@ -45,12 +45,13 @@ final class JobWatch {
   static Counters await(Job job, String name, Preprocess.Listener listener, List<Map<String, Object>> jobs,
       long stageStart) throws IOException, InterruptedException, PreprocessException {
     String id = job.getJobID().toString();
+    boolean mapOnly = job.getNumReduceTasks() == 0; // its reduce progress means nothing: NaN
     while (!job.isComplete()) {
       JobStatus now = job.getStatus(); // one call for both figures
-      listener.progress(name, id, now.getMapProgress(), now.getReduceProgress());
+      listener.progress(name, id, now.getMapProgress(), mapOnly ? Float.NaN : now.getReduceProgress());
       Thread.sleep(500);
     }
-    listener.progress(name, id, job.mapProgress(), job.reduceProgress());
+    listener.progress(name, id, job.mapProgress(), mapOnly ? Float.NaN : job.reduceProgress());
     double seconds = (System.nanoTime() - stageStart) / 1e9;
     JobStatus st = job.getStatus();
     if (st.getStartTime() > 0 && st.getFinishTime() >= st.getStartTime()) {

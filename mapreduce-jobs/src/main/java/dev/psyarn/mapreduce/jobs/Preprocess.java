@@ -54,7 +54,7 @@ public final class Preprocess extends Configured implements Tool {
   /** Hears of each job's progress while it runs. */
   @FunctionalInterface
   public interface Listener {
-    /** {@code reduce} means nothing for a job without reducers ({@link #mapOnly}). */
+    /** {@code reduce} is NaN for a job without reducers (the shard job: its maps write the shards). */
     void progress(String job, String jobId, float map, float reduce);
   }
 
@@ -117,7 +117,7 @@ public final class Preprocess extends Configured implements Tool {
     try {
       PreprocessReport report = run(conf, spec, new Path(args[1]), shards,
           (job, id, map, reduce) -> System.err.printf("%s %s: map %3.0f%%%s%n", job, id, map * 100,
-              mapOnly(job) ? "" : String.format(" reduce %3.0f%%", reduce * 100)), stage);
+              Float.isNaN(reduce) ? "" : String.format(" reduce %3.0f%%", reduce * 100)), stage);
       System.out.println(JSON.writeValueAsString(report.toMap()));
       return 0;
     } catch (PreprocessException e) {
@@ -222,11 +222,6 @@ public final class Preprocess extends Configured implements Tool {
    */
   static boolean onePass(PreprocessSpec spec, Stage stage) {
     return stage == Stage.ALL && !spec.encoding().dictionary() && spec.minCount() <= 1;
-  }
-
-  /** Whether the stage's job of this name has no reducers (the shard job: its maps write the shards). */
-  public static boolean mapOnly(String job) {
-    return "shard".equals(job);
   }
 
   /** The MapReduce jobs the stage runs for {@code spec}, in order (for the overall progress). */

@@ -1,8 +1,8 @@
 package dev.psyarn.mapreduce.shard;
 
 /**
- * Encodes one example as a shard record (see {@link ShardFormat}) into a reused buffer, so that
- * map tasks can ship records that reducers append unchanged.
+ * Encodes one example as a shard record (see {@link ShardFormat}) into a reused buffer, which the
+ * shard writer appends as it is.
  */
 public final class RecordEncoder {
 
