@@ -180,7 +180,7 @@ final class LaunchContexts {
     }
     List<String> jvmOptions = new java.util.ArrayList<>();
     jvmOptions.add("-Dlog4j.configuration=psyarn-log4j.properties");
-    jvmOptions.addAll(roleSpec.jvmOptions());
+    jvmOptions.addAll(roleSpec.containerJvmOptions());
     LaunchSpec withTokens = renewedTokens == null ? base : base.withTokens(renewedTokens);
     return withTokens.withEnvironment(env).withResources(volumes.get(role)).withCommand(new JvmCommand(role.mainClass(),
         roleSpec.resources().heapMb(), jvmOptions, List.of()));

@@ -219,19 +219,24 @@ public final class JobSubmitter {
     if (resources.containsKey(AmEnv.KEYTAB)) {
       env.put(dev.psyarn.am.AmEnv.PRINCIPAL_ENV, conf.getTrimmed(ClientLogin.PRINCIPAL));
     }
-    JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(), amJvmOptions(conf),
+    JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(), amJvmOptions(spec, conf),
         List.of());
     return new LaunchSpec(resources, env, command, credentials(spec, staging, secret), PsyarnConfig.applicationAcls(conf));
   }
 
-  /** The AM's JVM options: its logging, then {@code psyarn.am.java-opts}'s, in order. */
-  static List<String> amJvmOptions(Configuration conf) {
-    List<String> options = new java.util.ArrayList<>(List.of("-Dlog4j.configuration=psyarn-log4j.properties"));
+  /**
+   * The AM's JVM options: its logging, then its {@code am.jvmProfile}'s flags and
+   * {@code psyarn.am.java-opts}'s, in order (a collector those choose replaces the profile's).
+   */
+  static List<String> amJvmOptions(JobSpec spec, Configuration conf) {
+    List<String> configured = new java.util.ArrayList<>();
     for (String option : conf.getTrimmed(PsyarnConfig.AM_JAVA_OPTS, "").split("\\s+")) {
       if (!option.isEmpty()) {
-        options.add(option);
+        configured.add(option);
       }
     }
+    List<String> options = new java.util.ArrayList<>(List.of("-Dlog4j.configuration=psyarn-log4j.properties"));
+    options.addAll(spec.amJvmProfile().withUserOptions(configured));
     return options;
   }
 

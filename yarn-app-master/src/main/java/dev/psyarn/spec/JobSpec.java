@@ -3,6 +3,7 @@ package dev.psyarn.spec;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
 import dev.psyarn.ps.api.ConfiguredApp;
 import dev.psyarn.ps.api.PieceLayout;
+import dev.psyarn.runtime.JvmProfile;
 import dev.psyarn.runtime.ResourceAsk;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,11 +33,12 @@ import java.util.Map;
  * @param preprocessJson the {@code preprocess} section as JSON (paths resolved), or null: what a
  *     preprocessing run's output depends on besides its inputs, for reusing it
  * @param tls the spec's {@code security.tls}: both planes in TLS (null: as the cluster's configuration says)
+ * @param amJvmProfile how the AM's JVM compiles and collects ({@code am.jvmProfile})
  */
 public record JobSpec(String name, String queue, List<String> tags, int priority, int maxAppAttempts,
     ResourceAsk am, Map<Role, RoleSpec> roles, Partitioning partitioning, String appType, String appJson,
     List<String> appJars, ConfiguredApp<?, ?, ?> app, PreprocessSpec preprocess, String amNodeLabel, int maxFailuresPerNode, ServerState serverState,
-    String preprocessJson, Boolean tls) {
+    String preprocessJson, Boolean tls, JvmProfile amJvmProfile) {
 
   public JobSpec {
     tags = List.copyOf(tags);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
 import dev.psyarn.ps.api.Applications;
 import dev.psyarn.ps.api.ConfiguredApp;
+import dev.psyarn.runtime.JvmProfile;
 import dev.psyarn.runtime.ResourceAsk;
 import dev.psyarn.runtime.RuntimeSpec;
 import dev.psyarn.runtime.Volume;
@@ -152,8 +153,10 @@ public final class JobSpecParser {
       node.allowOnly("maxFailuresPerNode");
       return node.integerOr("maxFailuresPerNode", DEFAULT_MAX_FAILURES_PER_NODE, 0, 1000);
     }).orElse(DEFAULT_MAX_FAILURES_PER_NODE), DEFAULT_MAX_FAILURES_PER_NODE);
+    JvmProfile amJvmProfile = errors.get(() -> root.optionalObject("am").map(JobSpecParser::jvmProfile)
+        .orElse(JvmProfile.QUICK), JvmProfile.QUICK);
     ResourceAsk am = errors.get(() -> root.optionalObject("am").map(node -> {
-      node.allowOnly("memory", "vcores", "nodeLabel");
+      node.allowOnly("memory", "vcores", "nodeLabel", "jvmProfile");
       return new ResourceAsk(node.memoryMb("memory", 512, MIN_MEMORY_MB, MAX_MEMORY_MB),
           node.integerOr("vcores", 1, 1, 1024));
     }).orElse(new ResourceAsk(512, 1)), new ResourceAsk(512, 1));
@@ -216,7 +219,7 @@ public final class JobSpecParser {
       return new JobSpec(name, queue, tags, priority, maxAppAttempts, am, roleSpecs, partitioning, type.name(),
           JSON.writeValueAsString(app.json()), jars, type, preprocess, amNodeLabel, maxFailuresPerNode, serverState,
           preprocess == null ? null : JSON.writeValueAsString(root.optionalObject("preprocess").orElseThrow().json()),
-          tls);
+          tls, amJvmProfile);
     } catch (JsonProcessingException e) {
       throw new SpecException("app", "cannot be written as JSON: " + e.getOriginalMessage());
     }
@@ -254,9 +257,20 @@ public final class JobSpecParser {
     }
   }
 
+  /** A role's or the AM's {@code jvmProfile}: quick (the default) or peak. */
+  static JvmProfile jvmProfile(SpecNode node) {
+    String name = node.textOr("jvmProfile", JvmProfile.QUICK.specName());
+    JvmProfile profile = JvmProfile.named(name);
+    if (profile == null) {
+      throw node.error("jvmProfile", "unknown JVM profile \"" + name + "\"; use quick (C1 only and the serial "
+          + "collector: containers that run minutes) or peak (the JVM's defaults: C2, for runs of an hour or more)");
+    }
+    return profile;
+  }
+
   private static RoleSpec readRole(SpecNode node, Role role, ServerState serverState) {
-    node.allowOnly("instances", "memory", "vcores", "resources", "jvmOptions", "env", "runtime", "localize", "nodeLabel",
-        "placement", "restart", "liveness");
+    node.allowOnly("instances", "memory", "vcores", "resources", "jvmOptions", "jvmProfile", "env", "runtime", "localize",
+        "nodeLabel", "placement", "restart", "liveness");
     Map<String, String> env = node.stringMap("env");
     for (String key : env.keySet()) {
       if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -294,6 +308,7 @@ public final class JobSpecParser {
         Volume.read(node),
         Placement.read(node),
         RestartPolicy.read(node, role, serverState.recoverable()),
-        Liveness.read(node));
+        Liveness.read(node),
+        jvmProfile(node));
   }
 }

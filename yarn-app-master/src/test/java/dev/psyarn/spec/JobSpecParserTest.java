@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.psyarn.specs.SpecException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.psyarn.runtime.JvmProfile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -188,6 +189,24 @@ class JobSpecParserTest {
     refused(VALID.replace("keys: 100}", "keys: 100, pieces: true}") + "checkpoint: {everyClocks: 5}\n", "checkpoint",
         "drop app.pieces");
     JobSpecParser.parse(sparse + "replication: 1\n");
+  }
+
+  @Test
+  void containersAndTheAmStartQuickUnlessTheSpecAsksForPeakAndAnUnknownProfileIsNamed() {
+    JobSpec spec = JobSpecParser.parse(VALID);
+    assertEquals(JvmProfile.QUICK, spec.amJvmProfile());
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss2m"),
+        spec.role(Role.WORKER).containerJvmOptions());
+    JobSpec peak = JobSpecParser.parse(VALID.replace("am: {memory: 1g, vcores: 2}", "am: {memory: 1g, jvmProfile: peak}")
+        .replace("server: {instances: 2, memory: 256m}", "server: {instances: 2, jvmProfile: peak, jvmOptions: [\"-Xss1m\"]}")
+        .replace("jvmOptions: [\"-Xss2m\"]", "jvmOptions: [\"-XX:+UseParallelGC\"]"));
+    assertEquals(JvmProfile.PEAK, peak.amJvmProfile());
+    assertEquals(List.of("-Xss1m"), peak.role(Role.SERVER).containerJvmOptions());
+    // The user's collector replaces the profile's (two would stop the JVM); C1 stays.
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC"), peak.role(Role.WORKER).containerJvmOptions());
+    refused(VALID.replace("server: {instances: 2, memory: 256m}", "server: {instances: 2, jvmProfile: fast}"),
+        "roles.server.jvmProfile", "unknown JVM profile \"fast\"; use quick");
+    refused(VALID.replace("am: {memory: 1g, vcores: 2}", "am: {jvmProfile: c2}"), "am.jvmProfile", "or peak");
   }
 
   private static void refused(String yaml, String field, String words) {

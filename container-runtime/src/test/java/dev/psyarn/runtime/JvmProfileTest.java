@@ -1,0 +1,37 @@
+package dev.psyarn.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JvmProfileTest {
+
+  @Test
+  void quickPutsC1AndTheSerialCollectorBeforeTheUsersOptions() {
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), JvmProfile.QUICK.withUserOptions(List.of()));
+    // Later flags win: a user's -XX:TieredStopAtLevel=4 after the profile's brings C2 back.
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss2m", "-XX:TieredStopAtLevel=4"),
+        JvmProfile.QUICK.withUserOptions(List.of("-Xss2m", "-XX:TieredStopAtLevel=4")));
+  }
+
+  @Test
+  void aCollectorTheUserChoosesReplacesTheProfilesForTheJvmRefusesTwo() {
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseZGC"), JvmProfile.QUICK.withUserOptions(List.of("-XX:+UseZGC")));
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1"),
+        JvmProfile.QUICK.withUserOptions(List.of("-XX:+UseParallelGC", "-XX:ParallelGCThreads=1")));
+    // Flags that only tune a collector, or name GC, do not choose one.
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+UseGCOverheadLimit",
+        "-XX:+UseAdaptiveSizePolicyWithSystemGC"),
+        JvmProfile.QUICK.withUserOptions(List.of("-XX:+UseGCOverheadLimit", "-XX:+UseAdaptiveSizePolicyWithSystemGC")));
+  }
+
+  @Test
+  void peakAddsNothingAndProfilesAreNamedAsInSpecs() {
+    assertEquals(List.of("-Xss2m"), JvmProfile.PEAK.withUserOptions(List.of("-Xss2m")));
+    assertEquals(JvmProfile.QUICK, JvmProfile.named("quick"));
+    assertEquals(JvmProfile.PEAK, JvmProfile.named("peak"));
+    assertNull(JvmProfile.named("Quick"));
+  }
+}
