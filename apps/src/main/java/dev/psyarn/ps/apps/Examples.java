@@ -66,6 +66,41 @@ final class Examples {
     return labels.length;
   }
 
+  /** Bytes of the arrays that hold these examples. */
+  long bytes() {
+    return labels.length + 4L * offsets.length + 8L * keys.length + (values == null ? 0 : 4L * values.length);
+  }
+
+  /**
+   * These examples in the order {@code order} gives: example {@code i} of the result is example
+   * {@code order[i]} of these. Written into the arrays of {@code reuse} (a result of an earlier
+   * call on these examples) when given, so an epoch's copy costs no allocation. A pass through a
+   * shuffled order jumps to a new place in memory for every example, in each loop that reads it;
+   * the copy jumps once, and the loops then read front to back.
+   */
+  Examples reordered(int[] order, Examples reuse) {
+    int n = size();
+    Examples out = reuse != null ? reuse
+        : new Examples(new byte[n], new int[n + 1], new long[keys.length], values == null ? null : new float[keys.length],
+            keySpace);
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      int e = order[i];
+      int from = offsets[e];
+      int to = offsets[e + 1];
+      for (int k = from; k < to; k++) {
+        out.keys[at + k - from] = keys[k];
+      }
+      if (values != null) {
+        System.arraycopy(values, from, out.values, at, to - from);
+      }
+      at += to - from;
+      out.offsets[i + 1] = at;
+      out.labels[i] = labels[e];
+    }
+    return out;
+  }
+
   /**
    * Reads the rows of one split that belong to this worker: training rows whose index modulo
    * {@code parts} is {@code part}, or every test row when {@code parts} is 1.

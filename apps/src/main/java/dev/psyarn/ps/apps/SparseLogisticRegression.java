@@ -170,18 +170,23 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     Trainer trainer = new Trainer(kv, biasKey, s, fm);
     // A replacement worker goes on after the steps its predecessor had applied on every server.
     trainer.resumeAfter(kv.progress().clock());
-    int[] order = new int[train.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
+    int[] order = identity(train.size());
     Random random = new Random(s.seed() * 31 + context.index());
     long total = (long) s.epochs() * train.size();
     long every = Math.max(1, total / s.curvePoints());
     int point = 0;
     context.live().put("train.examples", 0.0);
+    // Each epoch trains on a copy of the examples in its shuffled order, read front to back, when
+    // the copy fits well in the heap (a quarter of it); otherwise through the shuffled order.
+    boolean copies = train.bytes() <= Runtime.getRuntime().maxMemory() / 4;
+    int[] inOrder = copies ? identity(train.size()) : order;
+    Examples shuffled = null;
     for (int epoch = 0; epoch < s.epochs(); epoch++) {
       shuffle(order, random);
-      point = pass(trainer, train, order, s.batchSize(), every, point, results, context.live());
+      if (copies) {
+        shuffled = train.reordered(order, shuffled);
+      }
+      point = pass(trainer, copies ? shuffled : train, inOrder, s.batchSize(), every, point, results, context.live());
       double seconds = (System.nanoTime() - trainStart - evalNanos) / 1e9;
       context.live().put("train.epoch", (double) (epoch + 1));
       context.live().put("train.examplesPerSecond", trainer.examplesSeen() / Math.max(seconds, 1e-9));
@@ -324,6 +329,15 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
   /** Scores every test example with the servers' current weights. */
   static Map<String, Double> evaluate(KVWorker kv, Examples test, long biasKey) {
     return new TestSet(test, biasKey).score(kv, TABLE);
+  }
+
+  /** 0, 1, …, n − 1. */
+  static int[] identity(int n) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    return order;
   }
 
   static void shuffle(int[] order, Random random) {
