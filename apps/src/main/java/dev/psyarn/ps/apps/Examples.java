@@ -45,7 +45,13 @@ final class Examples {
    * Reads shard files (written by the preprocessing jobs) in order; all must share one key space.
    */
   static Examples fromShards(Configuration conf, List<Path> files) throws IOException {
-    Builder b = new Builder();
+    long bytes = 0;
+    for (Path file : files) {
+      bytes += file.getFileSystem(conf).getFileStatus(file).getLen();
+    }
+    // Sized from the files: a key takes about 3 bytes (a varint gap of a hashed key space, fewer
+    // with a dictionary) and a row about 40, so the arrays seldom grow (each growth copies them).
+    Builder b = new Builder((int) Math.min(1 << 28, bytes / 24 + 1024), (int) Math.min(1 << 30, bytes / 3 + 1024));
     long keySpace = -1;
     Example ex = new Example();
     for (Path file : files) {
@@ -88,9 +94,7 @@ final class Examples {
       int e = order[i];
       int from = offsets[e];
       int to = offsets[e + 1];
-      for (int k = from; k < to; k++) {
-        out.keys[at + k - from] = keys[k];
-      }
+      System.arraycopy(keys, from, out.keys, at, to - from);
       if (values != null) {
         System.arraycopy(values, from, out.values, at, to - from);
       }
@@ -119,20 +123,31 @@ final class Examples {
   }
 
   private static final class Builder {
-    private byte[] labels = new byte[1 << 16];
-    private int[] offsets = new int[(1 << 16) + 1];
-    private long[] keys = new long[(1 << 16) * FlightsFeatures.PER_ROW];
+    private byte[] labels;
+    private int[] offsets;
+    private long[] keys;
     private float[] values;
     private int n;
 
+    Builder() {
+      this(1 << 16, (1 << 16) * FlightsFeatures.PER_ROW);
+    }
+
+    Builder(int rows, int keyCount) {
+      labels = new byte[rows];
+      offsets = new int[rows + 1];
+      keys = new long[keyCount];
+    }
+
     void add(int label, long[] row, float[] rowValues, int count) {
       if (n + 1 >= labels.length) {
-        labels = Arrays.copyOf(labels, labels.length * 2);
-        offsets = Arrays.copyOf(offsets, offsets.length * 2);
+        int more = labels.length + (labels.length >> 1);
+        labels = Arrays.copyOf(labels, more);
+        offsets = Arrays.copyOf(offsets, more + 1);
       }
       int at = offsets[n];
       while (at + count > keys.length) {
-        keys = Arrays.copyOf(keys, keys.length * 2);
+        keys = Arrays.copyOf(keys, keys.length + (keys.length >> 1) + count);
       }
       if (rowValues != null && values == null) {
         values = new float[keys.length];

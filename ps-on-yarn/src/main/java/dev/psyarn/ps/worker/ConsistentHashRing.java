@@ -14,6 +14,13 @@ public final class ConsistentHashRing implements Partitioner {
   private final int numServers;
   private final long[] points;
   private final int[] owners;
+  /**
+   * For each of the ring's 4,096 equal arcs (by a position's top 12 bits), the first point at or
+   * after the arc's start: a key's point is found from there in a step or two, where a binary
+   * search over every point took 8 to 12 unpredictable branches (9% of a flights worker's CPU).
+   */
+  private final int[] firstOfArc = new int[1 << ARC_BITS];
+  private static final int ARC_BITS = 12;
 
   public ConsistentHashRing(int numServers, int virtualNodes) {
     if (numServers <= 0 || virtualNodes <= 0) {
@@ -40,6 +47,26 @@ public final class ConsistentHashRing implements Partitioner {
       points[i] = positions[order[i]];
       owners[i] = ownerOf[order[i]];
     }
+    int at = 0;
+    for (int arc = 0; arc < firstOfArc.length; arc++) {
+      long start = arcStart(arc);
+      while (at < n && points[at] < start) {
+        at++;
+      }
+      firstOfArc[arc] = at;
+    }
+  }
+
+  /**
+   * The arc of a position: its top bits, with the sign bit flipped so that arcs follow the
+   * positions' signed order (the points are sorted as signed longs).
+   */
+  private static int arc(long position) {
+    return (int) (position >>> (64 - ARC_BITS)) ^ (1 << (ARC_BITS - 1));
+  }
+
+  private static long arcStart(int arc) {
+    return (long) (arc ^ (1 << (ARC_BITS - 1))) << (64 - ARC_BITS);
   }
 
   @Override
@@ -49,11 +76,21 @@ public final class ConsistentHashRing implements Partitioner {
 
   @Override
   public int serverOf(long key) {
-    int at = Arrays.binarySearch(points, mix(key));
-    if (at < 0) {
-      at = -at - 1;
+    return ownerAt(mix(key));
+  }
+
+  /** The server of the first point at or after a ring position, wrapping around. */
+  int ownerAt(long position) {
+    int at = firstOfArc[arc(position)];
+    while (at < points.length && points[at] < position) {
+      at++;
     }
     return owners[at == points.length ? 0 : at];
+  }
+
+  /** The ring's points, ascending (signed), and {@link #ownerAt} each one's server. */
+  long[] points() {
+    return points.clone();
   }
 
   /** MurmurHash3's 64-bit finalizer: a bijection that spreads nearby keys over the whole ring. */

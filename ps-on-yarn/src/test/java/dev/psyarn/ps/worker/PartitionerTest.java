@@ -48,6 +48,40 @@ class PartitionerTest {
   }
 
   @Test
+  void aPositionBelongsToTheFirstPointAtOrAfterItWrappingAround() {
+    Random random = new Random(4);
+    for (int[] shape : new int[][] {{1, 1}, {2, 128}, {5, 32}, {64, 128}}) {
+      ConsistentHashRing ring = new ConsistentHashRing(shape[0], shape[1]);
+      long[] points = ring.points();
+      int[] owners = new int[points.length];
+      for (int i = 0; i < points.length; i++) {
+        owners[i] = ring.ownerAt(points[i]); // each point is its own first point at or after
+      }
+      java.util.List<Long> positions = new java.util.ArrayList<>(java.util.List.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L));
+      for (long point : points) {
+        positions.add(point - 1);
+        positions.add(point + 1);
+      }
+      for (int arc = 0; arc < 4096; arc += 7) {
+        long start = (long) (arc ^ 2048) << 52;
+        positions.add(start);
+        positions.add(start - 1);
+      }
+      random.longs(20_000).forEach(positions::add);
+      for (long position : positions) {
+        int expected = owners[0]; // past the last point: the first one's
+        for (int i = points.length - 1; i >= 0 && points[i] >= position; i--) {
+          expected = owners[i];
+        }
+        assertEquals(expected, ring.ownerAt(position), "position " + position + " on " + shape[0] + "x" + shape[1]);
+      }
+      for (int i = 1; i < points.length; i++) {
+        assertTrue(points[i - 1] < points[i], "points ascend");
+      }
+    }
+  }
+
+  @Test
   void consistentHashingSpreadsDenseIdsAndRandomKeysEvenly() {
     // 54,229 dense ids: the number of distinct flights features (shared/data/README.md).
     ConsistentHashRing ring = new ConsistentHashRing(4, 128);
