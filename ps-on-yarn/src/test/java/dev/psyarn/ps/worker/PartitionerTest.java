@@ -50,7 +50,7 @@ class PartitionerTest {
   @Test
   void aPositionBelongsToTheFirstPointAtOrAfterItWrappingAround() {
     Random random = new Random(4);
-    for (int[] shape : new int[][] {{1, 1}, {2, 128}, {5, 32}, {64, 128}}) {
+    for (int[] shape : new int[][] {{1, 1}, {2, 128}, {5, 32}, {64, 128}, {300, 128}}) {
       ConsistentHashRing ring = new ConsistentHashRing(shape[0], shape[1]);
       long[] points = ring.points();
       int[] owners = new int[points.length];
@@ -62,17 +62,18 @@ class PartitionerTest {
         positions.add(point - 1);
         positions.add(point + 1);
       }
-      for (int arc = 0; arc < 4096; arc += 7) {
-        long start = (long) (arc ^ 2048) << 52;
-        positions.add(start);
-        positions.add(start - 1);
+      for (int bits = 12; bits <= 20; bits++) { // the starts of arcs of every size the ring may use
+        for (int arc = 0; arc < 1 << bits; arc += 1 + (1 << bits) / 1000) {
+          long start = (long) (arc ^ (1 << (bits - 1))) << (64 - bits);
+          positions.add(start);
+          positions.add(start - 1);
+        }
       }
       random.longs(20_000).forEach(positions::add);
       for (long position : positions) {
-        int expected = owners[0]; // past the last point: the first one's
-        for (int i = points.length - 1; i >= 0 && points[i] >= position; i--) {
-          expected = owners[i];
-        }
+        int at = java.util.Arrays.binarySearch(points, position); // the first point at or after it
+        at = at < 0 ? -at - 1 : at;
+        int expected = owners[at == points.length ? 0 : at]; // past the last point: the first one's
         assertEquals(expected, ring.ownerAt(position), "position " + position + " on " + shape[0] + "x" + shape[1]);
       }
       for (int i = 1; i < points.length; i++) {
