@@ -31,13 +31,18 @@ public record UpdaterSpec(String type, float rate, float l1, float l2, float bet
     this(type, rate, l1, l2, beta, "");
   }
 
-  /** An app's own rule: a class implementing {@link Updater} or {@link ServerHandle}, with its options. */
+  /**
+   * An app's own rule: a class implementing {@link Updater} or {@link ServerHandle}, with its
+   * options (written in key order, so equal options make equal specs).
+   */
   public static UpdaterSpec custom(Class<?> rule, Map<String, ?> options) {
     if (!Updater.class.isAssignableFrom(rule) && !ServerHandle.class.isAssignableFrom(rule)) {
       throw new IllegalArgumentException(rule.getName() + " is neither an Updater nor a ServerHandle");
     }
     StringBuilder text = new StringBuilder();
-    options.forEach((k, v) -> {
+    // In key order: every worker must name the same rule the same way, and a Map.of's iteration
+    // order changes from one JVM to the next (a random salt).
+    new java.util.TreeMap<String, Object>(options).forEach((k, v) -> {
       String value = String.valueOf(v);
       if (k.contains("=") || k.contains(",") || value.contains(",")) {
         throw new IllegalArgumentException("option " + k + "=" + value + ": keys and values cannot hold ',' (nor keys '=')");

@@ -10,6 +10,21 @@ import org.junit.jupiter.api.Test;
 
 class UpdaterTest {
 
+  @Test
+  void anAppsRuleNamesItsOptionsInKeyOrderWhateverTheMapsOrder() {
+    java.util.Map<String, Object> widthFirst = new java.util.LinkedHashMap<>();
+    widthFirst.put("width", 4096);
+    widthFirst.put("depth", 4);
+    java.util.Map<String, Object> depthFirst = new java.util.LinkedHashMap<>();
+    depthFirst.put("depth", 4);
+    depthFirst.put("width", 4096);
+    UpdaterSpec a = UpdaterSpec.custom(Ftrl.class, widthFirst);
+    assertEquals("depth=4,width=4096", a.options());
+    assertEquals(a, UpdaterSpec.custom(Ftrl.class, depthFirst), "two workers' specs of one rule are equal");
+    assertEquals(4096, a.intOption("width", 0));
+  }
+
+
   private static float[] pull(KeyValueTable t, long... keys) {
     float[] out = new float[keys.length * t.width()];
     t.get(keys, out);
