@@ -38,14 +38,8 @@ final class TableCreation {
     }
   }
 
-  /**
-   * Whether two update rules are the same: equal settings (options in any order), or psyarn
-   * updaters that behave the same.
-   */
+  /** Whether two update rules are the same: equal settings, or psyarn updaters that behave the same. */
   static boolean sameRule(UpdaterSpec a, UpdaterSpec b) {
-    return a.equals(b)
-        || (a.type().equals(b.type()) && a.rate() == b.rate() && a.l1() == b.l1() && a.l2() == b.l2()
-            && a.beta() == b.beta() && a.optionMap().equals(b.optionMap()))
-        || (a.builtIn() && b.builtIn() && a.create().equals(b.create()));
+    return a.equals(b) || (a.builtIn() && b.builtIn() && a.create().equals(b.create()));
   }
 }

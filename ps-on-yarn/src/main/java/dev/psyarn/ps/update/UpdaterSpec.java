@@ -15,7 +15,9 @@ import java.util.Set;
  * @param l1 L1 strength (ftrl)
  * @param l2 L2 strength (sgd, adagrad, ftrl)
  * @param beta FTRL's beta; AdaGrad's epsilon
- * @param options an app class's options, {@code key=value} pairs separated by commas; empty for none
+ * @param options an app class's options, {@code key=value} pairs separated by commas; empty for none.
+ *     Kept in key order, so that equal options make equal specs: workers build theirs from maps
+ *     whose order may differ between JVMs (a {@code Map.of}'s changes with its random salt)
  */
 public record UpdaterSpec(String type, float rate, float l1, float l2, float beta, String options) {
 
@@ -23,7 +25,14 @@ public record UpdaterSpec(String type, float rate, float l1, float l2, float bet
   private static final Set<String> BUILT_IN = Set.of("sum", "sgd", "adagrad", "ftrl");
 
   public UpdaterSpec {
-    options = options == null ? "" : options;
+    options = options == null || options.isEmpty() ? ""
+        : String.join(",", java.util.Arrays.stream(options.split(",")).sorted(java.util.Comparator.comparing(UpdaterSpec::key)).toList());
+  }
+
+  /** The key of a {@code key=value} pair. */
+  private static String key(String pair) {
+    int eq = pair.indexOf('=');
+    return eq < 0 ? pair : pair.substring(0, eq);
   }
 
   /** One of psyarn's updaters. */
@@ -31,18 +40,13 @@ public record UpdaterSpec(String type, float rate, float l1, float l2, float bet
     this(type, rate, l1, l2, beta, "");
   }
 
-  /**
-   * An app's own rule: a class implementing {@link Updater} or {@link ServerHandle}, with its
-   * options (written in key order, so equal options make equal specs).
-   */
+  /** An app's own rule: a class implementing {@link Updater} or {@link ServerHandle}, with its options. */
   public static UpdaterSpec custom(Class<?> rule, Map<String, ?> options) {
     if (!Updater.class.isAssignableFrom(rule) && !ServerHandle.class.isAssignableFrom(rule)) {
       throw new IllegalArgumentException(rule.getName() + " is neither an Updater nor a ServerHandle");
     }
     StringBuilder text = new StringBuilder();
-    // In key order: every worker must name the same rule the same way, and a Map.of's iteration
-    // order changes from one JVM to the next (a random salt).
-    new java.util.TreeMap<String, Object>(options).forEach((k, v) -> {
+    options.forEach((k, v) -> {
       String value = String.valueOf(v);
       if (k.contains("=") || k.contains(",") || value.contains(",")) {
         throw new IllegalArgumentException("option " + k + "=" + value + ": keys and values cannot hold ',' (nor keys '=')");
