@@ -65,6 +65,13 @@ public final class PsyarnConfig {
   public static final String SERVERS_DURING_PREPROCESSING = "psyarn.am.servers-during-preprocessing";
 
   /**
+   * {@code preprocess.runIn: auto} runs the stage's jobs inside the ApplicationMaster (MapReduce's
+   * LocalJobRunner) when the input files hold at most this many MiB (default 64; 0: never).
+   */
+  public static final String PREPROCESS_IN_AM_MAX_MB = "psyarn.preprocess.in-am.max-mb";
+  public static final int PREPROCESS_IN_AM_MAX_MB_DEFAULT = 64;
+
+  /**
    * Whether psyarn's jars are kept on the cluster file system across submissions
    * ({@code .psyarn/jars/<sha-256>}, localized once per user and node; default true); false: each
    * application uploads its own copy.

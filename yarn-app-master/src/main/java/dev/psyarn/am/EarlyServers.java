@@ -51,6 +51,15 @@ final class EarlyServers {
     return new EarlyServers(Resource.newInstance(am + task, vcores), minimum);
   }
 
+  /**
+   * The check for preprocessing jobs that run inside the AM: they need no container, so the servers
+   * start as soon as the queue holds them.
+   */
+  static EarlyServers nothingReserved(Configuration conf) {
+    return new EarlyServers(Resource.newInstance(0, 0), conf.getInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB,
+        YarnConfiguration.DEFAULT_RM_SCHEDULER_MINIMUM_ALLOCATION_MB));
+  }
+
   /** Whether a job of this spec may start its servers before preprocessing ends at all (one AM attempt). */
   static boolean allowed(JobSpec spec) {
     return spec.maxAppAttempts() == 1;

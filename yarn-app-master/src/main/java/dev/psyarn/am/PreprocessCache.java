@@ -62,8 +62,22 @@ final class PreprocessCache {
     } else {
       root = new Path(dir);
     }
-    return Optional.of(new Path(root, key(conf, spec.preprocessJson(), spec.trainingShards(),
+    return Optional.of(new Path(root, key(conf, withoutRunIn(spec.preprocessJson()), spec.trainingShards(),
         spec.preprocess().input())));
+  }
+
+  /**
+   * The section less {@code runIn}: where the jobs ran does not change what they make, so an output
+   * made on the cluster serves a job that would preprocess in its AM, and the other way round.
+   */
+  static String withoutRunIn(String section) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode tree = json.readTree(section);
+    if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("runIn")) {
+      o.remove("runIn");
+      return json.writeValueAsString(o);
+    }
+    return section;
   }
 
   /** The key of an output: the section, the shard count and the inputs as they are now. */

@@ -95,6 +95,10 @@ final class PreprocessStage implements Preprocessor {
   private volatile PreprocessReport report;
   /** The status an earlier AM attempt's stage ended with; null when this attempt runs the stage. */
   private volatile Map<String, Object> restored;
+  /** Whether the jobs run in this AM; null until decided. */
+  private volatile Boolean inAm;
+  /** The stage's thread, once started. */
+  private volatile Thread worker;
 
   /**
    * @param ownOutput whether the output is the application's own (a retried AM attempt may
@@ -116,8 +120,61 @@ final class PreprocessStage implements Preprocessor {
 
   @Override
   public EarlyServers earlyServers() {
-    return conf.getBoolean(dev.psyarn.PsyarnConfig.SERVERS_DURING_PREPROCESSING, true) && EarlyServers.allowed(spec)
-        ? EarlyServers.forJobs(conf) : null;
+    if (!conf.getBoolean(dev.psyarn.PsyarnConfig.SERVERS_DURING_PREPROCESSING, true) || !EarlyServers.allowed(spec)) {
+      return null;
+    }
+    return runsInAm() ? EarlyServers.nothingReserved(conf) : EarlyServers.forJobs(conf);
+  }
+
+  /** Whether the stage's jobs run inside this AM (decided once: the input's size is looked up). */
+  boolean runsInAm() {
+    Boolean decided = inAm;
+    if (decided == null) {
+      decided = runsInAm(spec.preprocess(), conf, () -> Preprocess.inputBytes(conf, spec.preprocess()));
+      inAm = decided;
+    }
+    return decided;
+  }
+
+  /** The size of the input, which may not be there (then the stage's run says so). */
+  @FunctionalInterface
+  interface InputBytes {
+    long get() throws Exception;
+  }
+
+  /**
+   * Whether jobs of {@code pre} run inside the AM: {@code runIn: am} always, {@code cluster} never,
+   * {@code auto} when the tasks have no runtime of their own (the AM's container is not their image)
+   * and the input holds at most {@link dev.psyarn.PsyarnConfig#PREPROCESS_IN_AM_MAX_MB}.
+   */
+  static boolean runsInAm(dev.psyarn.mapreduce.preprocess.PreprocessSpec pre, Configuration conf, InputBytes input) {
+    return switch (pre.runIn()) {
+      case AM -> true;
+      case CLUSTER -> false;
+      case AUTO -> {
+        long maxMb = conf.getLong(dev.psyarn.PsyarnConfig.PREPROCESS_IN_AM_MAX_MB,
+            dev.psyarn.PsyarnConfig.PREPROCESS_IN_AM_MAX_MB_DEFAULT);
+        if (pre.runtime() != null || maxMb <= 0) {
+          yield false;
+        }
+        try {
+          yield input.get() <= maxMb << 20;
+        } catch (Exception e) {
+          yield false; // the stage's run reports what is wrong with the input
+        }
+      }
+    };
+  }
+
+  /** The configuration the stage's jobs are submitted with: in this process, or to the cluster. */
+  private Configuration jobConf() {
+    if (!runsInAm()) {
+      return conf;
+    }
+    int threads = Math.max(1, spec.am().vcores());
+    LOG.info("preprocessing runs in the ApplicationMaster (MapReduce's LocalJobRunner, {} map task(s) at a time): "
+        + "preprocess.runIn is {}", threads, spec.preprocess().runIn().specName());
+    return Preprocess.inProcess(conf, threads, new java.io.File("preprocess-jobs").getAbsolutePath());
   }
 
   @Override
@@ -125,6 +182,7 @@ final class PreprocessStage implements Preprocessor {
     state = "RUNNING";
     Thread t = new Thread(() -> asSubmitter(this::run), "psyarn-preprocess");
     t.setDaemon(true);
+    worker = t;
     t.start();
   }
 
@@ -145,13 +203,13 @@ final class PreprocessStage implements Preprocessor {
           loop.post(new AmEvent(AmEvent.Type.PREPROCESSED));
           return;
         }
-        done = runIntoCache(fs);
+        done = runIntoCache(fs, jobConf());
       } else {
         if (ownOutput && fs.exists(output)) {
           LOG.info("removing {} left by an earlier attempt", output);
           fs.delete(output, true);
         }
-        done = Preprocess.run(conf, spec.preprocess(), output, spec.trainingShards(), this::onProgress);
+        done = Preprocess.run(jobConf(), spec.preprocess(), output, spec.trainingShards(), this::onProgress);
       }
       report = done;
       state = "SUCCEEDED";
@@ -172,9 +230,9 @@ final class PreprocessStage implements Preprocessor {
    * Runs the jobs into a temporary directory beside the cache entry, marks it whole and renames it
    * to the entry; when another job made the entry meanwhile, that one is used.
    */
-  private PreprocessReport runIntoCache(FileSystem fs) throws Exception {
+  private PreprocessReport runIntoCache(FileSystem fs, Configuration jobConf) throws Exception {
     Path tmp = new Path(output.getParent(), output.getName() + ".tmp-" + java.util.UUID.randomUUID());
-    PreprocessReport made = Preprocess.run(conf, spec.preprocess(), tmp, spec.trainingShards(), this::onProgress);
+    PreprocessReport made = Preprocess.run(jobConf, spec.preprocess(), tmp, spec.trainingShards(), this::onProgress);
     PreprocessReport done = new PreprocessReport(output.toString(),
         new Path(output, dev.psyarn.mapreduce.jobs.Preprocess.SHARDS).toString(), made.keySpace(), made.figures(),
         made.jobs());
@@ -221,6 +279,11 @@ final class PreprocessStage implements Preprocessor {
       return;
     }
     state = "KILLED";
+    Thread t = worker;
+    if (Boolean.TRUE.equals(inAm) && t != null) {
+      t.interrupt(); // the stage's wait kills its job in this process
+      return;
+    }
     asSubmitter(this::killJobs);
   }
 
@@ -257,6 +320,10 @@ final class PreprocessStage implements Preprocessor {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("state", state);
     out.put("output", output.toString());
+    Boolean where = inAm;
+    if (where != null) {
+      out.put("ranIn", where ? "am" : "cluster");
+    }
     Map<String, Object> byJob = new LinkedHashMap<>();
     for (String name : Preprocess.jobNames(spec.preprocess())) {
       if (jobs.containsKey(name)) {

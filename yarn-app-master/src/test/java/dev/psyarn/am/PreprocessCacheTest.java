@@ -37,6 +37,11 @@ class PreprocessCacheTest {
         "name: other\nroles: {server: {instances: 3}, worker: {instances: 2}}\n" + "preprocess:\n  input: "
             + data.toUri() + "\n  format: csv\n  label: \"y == 1\"\n  split: {testFraction: 0.5}\n  features: [" + a + "]\napp: {type: sparse-lr}\n"))
         .orElseThrow().getName(), "another name and server count make the same shards");
+    assertEquals(first, PreprocessCache.entry(conf, JobSpecParser.parse(
+        "name: t\nroles: {server: {instances: 1}, worker: {instances: 2}}\n" + "preprocess:\n  input: "
+            + data.toUri() + "\n  format: csv\n  label: \"y == 1\"\n  split: {testFraction: 0.5}\n  features: [" + a
+            + "]\n  runIn: cluster\napp: {type: sparse-lr}\n")).orElseThrow().getName(),
+        "where the jobs run does not change what they make");
     assertNotEquals(first, PreprocessCache.entry(conf, spec(data, a, 3)).orElseThrow().getName(), "three shards");
     assertNotEquals(first, PreprocessCache.entry(conf, spec(data, "{name: b, column: a}", 2)).orElseThrow().getName(),
         "another section");

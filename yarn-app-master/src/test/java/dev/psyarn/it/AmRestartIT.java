@@ -54,6 +54,7 @@ class AmRestartIT {
         .replace("rounds: " + ROUNDS + "}", "rounds: " + ROUNDS + ", pauseMs: 150}")
         .replace("app: {type: counter", "preprocess:\n  input: " + data.toUri() + "\n  format: csv\n"
             + "  label: \"label == 1\"\n  split: {testFraction: 0.5}\n  features: [{name: a, column: a}]\n"
+            + "  runIn: cluster\n" // a MapReduce application of its own, which the second attempt must not run again
             + "app: {type: counter");
     String app = WorkerFaultIT.submit(harness, "am-restart.yaml", spec);
     WorkerFaultIT.awaitPushingWorker(harness, app, 0, KEYS);
@@ -107,7 +108,11 @@ class AmRestartIT {
         .replace("app: {type: counter", "preprocess:\n  input: " + data.toUri() + "\n  format: csv\n"
             + "  label: \"label == 1\"\n  split: {testFraction: 0.5}\n  features: [{name: a, column: a}]\n"
             + "app: {type: counter");
-    JsonNode first = runToEnd("reuse-1.yaml", spec);
+    // The first job preprocesses on the cluster; the others would in their AM (a small input): where the
+    // jobs run does not change what they make, so the second reuses the first one's output.
+    JsonNode first = runToEnd("reuse-1.yaml", spec.replace("  features: [{name: a, column: a}]\n",
+        "  features: [{name: a, column: a}]\n  runIn: cluster\n"));
+    assertEquals("cluster", first.path("preprocess").path("ranIn").asText(), first.path("preprocess").toString());
     assertEquals(false, first.path("preprocess").path("reused").asBoolean(true), first.path("preprocess").toString());
     String shards = first.path("preprocess").path("shards").asText();
     assertTrue(shards.contains("preprocess-cache"), "kept in the cache: " + shards);
@@ -130,8 +135,11 @@ class AmRestartIT {
     assertEquals(false, third.path("preprocess").path("reused").asBoolean(true), third.path("preprocess").toString());
     assertEquals(first.path("preprocess").path("rowsRead").asLong() + 1, third.path("preprocess").path("rowsRead").asLong(),
         "the changed input was read again: " + third.path("preprocess"));
+    assertEquals("am", third.path("preprocess").path("ranIn").asText(), third.path("preprocess").toString());
+    assertTrue(third.path("preprocess").path("jobs").get(0).path("inProcess").asBoolean(), third.path("preprocess")
+        .toString());
     try (YarnClient yarn = harness.yarn()) {
-      assertEquals(1, mapReduceSince(yarn, changed).size(), "the preprocessing job ran for the changed input");
+      assertEquals(List.of(), mapReduceSince(yarn, changed), "the changed input's job ran inside the AM");
     }
   }
 

@@ -61,6 +61,10 @@ class FlightsLrIT {
     // Hashing without a count filter: one MapReduce job counts and shards in one pass.
     assertEquals(1, pre.path("jobs").size(), "one pass: " + pre);
     assertEquals("shard", pre.path("jobs").get(0).path("name").asText(), pre.toString());
+    // 13.5 MB: inside the AM (LocalJobRunner), two map tasks at a time (the example's AM has 2 vcores).
+    assertEquals("am", pre.path("ranIn").asText(), pre.toString());
+    assertTrue(pre.path("jobs").get(0).path("inProcess").asBoolean(), pre.toString());
+    assertEquals(2, pre.path("jobs").get(0).path("mapTasks").asLong(), pre.toString());
     JsonNode timings = full.path("timings");
     assertTrue(timings.has("preprocessedMs"), timings.toString());
     // The queue has room for the servers and the MapReduce job: they were asked for while it ran.
@@ -305,7 +309,8 @@ class FlightsLrIT {
     JsonNode status = run.json();
     String diagnostics = status.path("diagnostics").asText();
     assertTrue(diagnostics.contains("preprocessing failed"), diagnostics);
-    assertTrue(diagnostics.matches("(?s).*job_\\d+_\\d+.*"), "names the MapReduce job: " + diagnostics);
+    assertTrue(diagnostics.matches("(?s).*job_local\\d+_\\d+.*"), "names the MapReduce job (run in the AM): "
+        + diagnostics);
     assertTrue(diagnostics.contains("10 of 50 records (20.0000%) bad"), diagnostics);
     assertTrue(diagnostics.contains("has 2 fields where the header has 3"), diagnostics);
     assertEquals("FAILED", status.path("preprocess").path("state").asText(), status.toString());

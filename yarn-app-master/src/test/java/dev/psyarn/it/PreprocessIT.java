@@ -235,6 +235,82 @@ class PreprocessIT {
     assertTrue(Math.abs(trainSizes.get(0) - trainSizes.get(1)) <= maps, "round-robin in each map task: " + trainSizes);
   }
 
+  /**
+   * The same stage run inside this process (MapReduce's LocalJobRunner, as psyarn's AM runs a small
+   * input's) with two map tasks at a time: both jobs (a count filter needs the statistics first), the
+   * same figures, the same kept features and the same rows in the shards as on the cluster, and no
+   * YARN application for it.
+   */
+  @Test
+  void inThisProcessTwoMapTasksAtATimeMakeTheSameStatisticsAndRowsAsTheCluster() throws Exception {
+    StringBuilder csv = new StringBuilder("row,label,x,y\n");
+    for (int i = 0; i < 60_000; i++) {
+      csv.append(i).append(',').append(Integer.bitCount(i) % 2).append(",v").append(i % 997).append(",w")
+          .append((i * 7) % 31).append('\n');
+    }
+    write(new Path("/data/in-process.csv"), csv.toString());
+    String yaml = """
+        input: /data/in-process.csv
+        format: {type: csv, header: true}
+        label: "label == 1"
+        split: {testFraction: 0.2}
+        features: [{name: x, column: x}, {name: y, column: y}, {name: xy, cross: [x, y]}]
+        minCount: 2
+        """;
+    int before;
+    try (org.apache.hadoop.yarn.client.api.YarnClient yarn = org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient()) {
+      yarn.init(conf);
+      yarn.start();
+      before = yarn.getApplications().size();
+      PreprocessReport onCluster = Preprocess.run(conf, spec(yaml), new Path("/out/on-cluster"), 2, (j, id, m, r) -> { });
+      int afterCluster = yarn.getApplications().size();
+      java.io.File work = Files.createTempDirectory(java.nio.file.Paths.get("target"), "in-process").toFile();
+      Configuration inProcess = Preprocess.inProcess(conf, 2, work.getPath());
+      PreprocessReport here = Preprocess.run(inProcess, spec(yaml), new Path("/out/in-process"), 2, (j, id, m, r) -> { });
+
+      assertEquals(afterCluster, yarn.getApplications().size(), "no YARN application for the jobs run here");
+      assertEquals(before + 2, afterCluster, "the cluster's run: a statistics job and a shard job");
+      assertEquals(List.of("stats", "shard"), here.jobs().stream().map(j -> j.get("name")).toList());
+      for (Map<String, Object> job : here.jobs()) {
+        assertEquals(true, job.get("inProcess"), job.toString());
+        assertTrue(String.valueOf(job.get("id")).startsWith("job_local"), job.toString());
+        assertEquals(null, job.get("trackingUrl"), "no page for a job run here: " + job);
+      }
+      assertEquals(2L, here.jobs().get(1).get("mapTasks"), "the input cut in two for two map tasks: " + here.jobs());
+      for (String figure : List.of("rowsRead", "trainRows", "trainPositives", "testRows", "featuresDistinct",
+          "featuresKept", "rowsWrittenTrain", "rowsWrittenTest")) {
+        assertEquals(onCluster.figures().get(figure), here.figures().get(figure), figure);
+      }
+      assertEquals(onCluster.keySpace(), here.keySpace());
+      assertEquals(stats(new Path("/out/on-cluster/stats")), stats(new Path("/out/in-process/stats")));
+      for (byte split : new byte[] {ShardFormat.TRAIN, ShardFormat.TEST}) {
+        assertEquals(rows(new Path(onCluster.shards()), split), rows(new Path(here.shards()), split),
+            "the same rows, wherever each shard holds them, of split " + split);
+      }
+    }
+  }
+
+  /** Every row of a split over both shards, as "label keys…", sorted. */
+  private static List<String> rows(Path shards, byte split) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (int s = 0; s < 2; s++) {
+      for (Path part : ShardFormat.parts(conf, shards, split, s)) {
+        try (ShardReader in = ShardReader.open(conf, part)) {
+          Example ex = new Example();
+          while (in.next(ex)) {
+            StringBuilder row = new StringBuilder().append(ex.label);
+            for (int i = 0; i < ex.size; i++) {
+              row.append(' ').append(ex.keys[i]);
+            }
+            out.add(row.toString());
+          }
+        }
+      }
+    }
+    java.util.Collections.sort(out);
+    return out;
+  }
+
   @Test
   void csvWithOtherColumnsAndADictionaryToleratesBadRecordsUpToTheThreshold() throws Exception {
     // A different dataset, declared only in the spec: ad clicks with a quoted text column.

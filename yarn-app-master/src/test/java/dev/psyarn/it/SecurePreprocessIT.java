@@ -63,6 +63,7 @@ class SecurePreprocessIT {
     return SecureHarness.counterSpec(name, 1, 100, 3, "").replace("app: {type: counter",
         "preprocess:\n  input: " + input + "\n  output: " + output + "\n  format: csv\n"
             + "  label: \"label == 1\"\n  split: {testFraction: 0.5}\n  features: [{name: a, column: a}]\n"
+            + "  runIn: cluster\n" // submitted to the secure cluster as alice (a small input would run in the AM)
             + "app: {type: counter");
   }
 

@@ -271,6 +271,29 @@ class JobSpecParserTest {
   }
 
   @Test
+  void preprocessingRunsWhereRunInSaysAndAnAmThatMayRunMapTasksStartsPeak() {
+    String lr = VALID.replace("app: {type: counter, keys: 100}", "app: {type: sparse-lr}");
+    JobSpec auto = JobSpecParser.parse(lr + PRE);
+    assertEquals(dev.psyarn.mapreduce.preprocess.PreprocessSpec.RunIn.AUTO, auto.preprocess().runIn());
+    assertEquals(JvmProfile.PEAK, auto.amJvmProfile(), "its AM may run the map tasks: C2");
+    JobSpec am = JobSpecParser.parse(lr + PRE + "  runIn: am\n");
+    assertEquals(dev.psyarn.mapreduce.preprocess.PreprocessSpec.RunIn.AM, am.preprocess().runIn());
+    assertEquals(JvmProfile.PEAK, am.amJvmProfile());
+    JobSpec cluster = JobSpecParser.parse(lr + PRE + "  runIn: cluster\n");
+    assertEquals(dev.psyarn.mapreduce.preprocess.PreprocessSpec.RunIn.CLUSTER, cluster.preprocess().runIn());
+    assertEquals(JvmProfile.QUICK, cluster.amJvmProfile(), "an AM that only watches MapReduce applications");
+    assertEquals(JvmProfile.QUICK, JobSpecParser.parse(lr.replace("{type: sparse-lr}", "{type: sparse-lr, shards: /s}"))
+        .amJvmProfile(), "no preprocessing");
+    assertEquals(JvmProfile.QUICK, JobSpecParser.parse((lr + PRE).replace("am: {memory: 1g, vcores: 2}",
+        "am: {memory: 1g, vcores: 2, jvmProfile: quick}")).amJvmProfile(), "the spec's own choice stands");
+    refused(lr + PRE + "  runIn: yarn\n", "preprocess.runIn", "must be auto (in the ApplicationMaster when the input is "
+        + "small), am (always there) or cluster");
+    refused(lr + PRE + "  runIn: am\n  runtime: {type: docker, image: psyarn/tasks:1}\n", "preprocess.runIn",
+        "not in the tasks' runtime");
+    JobSpecParser.parse(lr + PRE + "  runIn: cluster\n  runtime: {type: docker, image: psyarn/tasks:1}\n");
+  }
+
+  @Test
   void relativePreprocessInputsAreMadeAbsolute() {
     String lr = VALID.replace("app: {type: counter, keys: 100}", "app: {type: sparse-lr}");
     String staged = JobSpecParser.normalize(lr + PRE, java.net.URI.create("file:/opt/jobs/"));

@@ -29,7 +29,12 @@ final class JobWatch {
     } catch (ClassNotFoundException e) {
       throw new PreprocessException(null, "the " + name + " job could not be submitted: " + e.getMessage());
     }
-    LOG.info("submitted the {} job {}: {}", name, job.getJobID(), job.getTrackingURL());
+    if (Preprocess.inProcess(job.getConfiguration())) {
+      LOG.info("submitted the {} job {} in this process (LocalJobRunner, {} map tasks at a time)", name, job.getJobID(),
+          job.getConfiguration().getInt(Preprocess.LOCAL_MAPS, 1));
+    } else {
+      LOG.info("submitted the {} job {}: {}", name, job.getJobID(), job.getTrackingURL());
+    }
   }
 
   /** The job's page as YARN reports it, or null where there is none (a link is not worth a failed stage). */
@@ -49,7 +54,15 @@ final class JobWatch {
     while (!job.isComplete()) {
       JobStatus now = job.getStatus(); // one call for both figures
       listener.progress(name, id, now.getMapProgress(), mapOnly ? Float.NaN : now.getReduceProgress());
-      Thread.sleep(500);
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        if (Preprocess.inProcess(job.getConfiguration())) {
+          LOG.info("killing the {} job {} (this process's): the stage was stopped", name, id);
+          job.killJob(); // its tasks are this process's threads: nothing else ends them
+        }
+        throw e;
+      }
     }
     listener.progress(name, id, job.mapProgress(), mapOnly ? Float.NaN : job.reduceProgress());
     double seconds = (System.nanoTime() - stageStart) / 1e9;
@@ -62,7 +75,8 @@ final class JobWatch {
     entry.put("id", id);
     entry.put("seconds", seconds);
     entry.put("state", job.getJobState().toString());
-    String url = trackingUrl(job);
+    boolean inProcess = Preprocess.inProcess(job.getConfiguration());
+    String url = inProcess ? null : trackingUrl(job); // LocalJobRunner's is no page
     if (url != null && !url.isBlank()) {
       entry.put("trackingUrl", url); // the job's MapReduce page (its history server's once it is done)
     }
@@ -70,14 +84,24 @@ final class JobWatch {
     if (!job.isSuccessful()) {
       throw new PreprocessException(id, "MapReduce job " + id + " (" + name + ") " + job.getJobState()
           .toString().toLowerCase(java.util.Locale.ROOT) + ": " + diagnostics(job)
-          + " Its logs: yarn logs -applicationId " + id.replace("job_", "application_"));
+          + (inProcess ? " It ran in this process: its tasks' lines are in this process's log."
+              : " Its logs: yarn logs -applicationId " + id.replace("job_", "application_")));
     }
     Counters counters = job.getCounters();
-    entry.put("cpuSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.CPU_MILLISECONDS).getValue() / 1000.0);
-    entry.put("gcSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.GC_TIME_MILLIS).getValue() / 1000.0);
-    entry.put("mapTasks", counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue());
+    if (inProcess) {
+      // LocalJobRunner measures no task's CPU and launches no map of its own: the tasks count themselves.
+      entry.put("mapTasks", counters.findCounter(PreprocessCounters.MAP_TASKS).getValue());
+    } else {
+      entry.put("cpuSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.CPU_MILLISECONDS).getValue()
+          / 1000.0);
+      entry.put("gcSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.GC_TIME_MILLIS).getValue()
+          / 1000.0);
+      entry.put("mapTasks", counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue());
+    }
     // Whether its tasks ran inside the job's MapReduce AM (an uber job: no task JVM started).
     entry.put("uber", st.isUber());
+    // Whether it ran inside the process that submitted it (MapReduce's LocalJobRunner): no YARN application.
+    entry.put("inProcess", inProcess);
     entry.put("shuffleBytes", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES)
         .getValue());
     entry.put("spilledRecords", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.SPILLED_RECORDS).getValue());

@@ -69,6 +69,10 @@ public final class Preprocess extends Configured implements Tool {
   static final String UBER_MAX_MAPS = "mapreduce.job.ubertask.maxmaps";
   /** The shard directory under the output. */
   public static final String SHARDS = "shards";
+  static final String FRAMEWORK = "mapreduce.framework.name";
+  /** How many map tasks MapReduce's LocalJobRunner runs side by side. */
+  static final String LOCAL_MAPS = "mapreduce.local.map.tasks.maximum";
+  static final String SORT_MB = "mapreduce.task.io.sort.mb";
 
   /** What to run: both jobs, or one of them (the Tools {@link StatsJob} and {@link ShardJob}). */
   public enum Stage { ALL, STATS, SHARD }
@@ -126,6 +130,39 @@ public final class Preprocess extends Configured implements Tool {
     }
   }
 
+  /**
+   * A configuration that runs the stage's jobs inside this process, by MapReduce's own LocalJobRunner:
+   * no MapReduce AM or task JVM to start, {@code threads} map tasks side by side (the input is cut into
+   * that many splits unless the spec's {@code splitMb} says otherwise), their local files and the
+   * jobs' staging under {@code workDir} (a local directory). Input and output stay on the cluster's
+   * file system, and the jobs are the same jobs: counters, bad records, the committer's output.
+   */
+  public static Configuration inProcess(Configuration conf, int threads, String workDir) {
+    Configuration c = new Configuration(conf);
+    c.set(FRAMEWORK, "local");
+    c.setInt(LOCAL_MAPS, Math.max(1, threads));
+    c.set("mapreduce.cluster.local.dir", new java.io.File(workDir, "local").getAbsolutePath());
+    c.set("mapreduce.jobtracker.staging.root.dir", new java.io.File(workDir, "staging").getAbsolutePath());
+    // The statistics job's map output buffers share this heap: a quarter of it at most, over the tasks.
+    long sortMb = Math.max(16, Runtime.getRuntime().maxMemory() / 4 / Math.max(1, threads) >> 20);
+    c.setInt(SORT_MB, (int) Math.min(c.getInt(SORT_MB, 100), sortMb));
+    return c;
+  }
+
+  /** Whether {@code conf} runs the jobs in this process ({@link #inProcess(Configuration, int, String)}). */
+  public static boolean inProcess(Configuration conf) {
+    return "local".equals(conf.get(FRAMEWORK));
+  }
+
+  /** The bytes of the spec's input files (what its map tasks read). */
+  public static long inputBytes(Configuration conf, PreprocessSpec spec) throws IOException, PreprocessException {
+    long bytes = 0;
+    for (FileStatus f : PreprocessInput.files(conf, new Path(spec.input()))) {
+      bytes += f.getLen();
+    }
+    return bytes;
+  }
+
   /** Reads a spec file: a whole job spec (its {@code preprocess} section) or the section alone. */
   public static PreprocessSpec readSpec(Configuration conf, Path file) throws IOException {
     JsonNode tree;
@@ -167,11 +204,15 @@ public final class Preprocess extends Configured implements Tool {
     Map<String, Object> figures = new LinkedHashMap<>();
     List<Map<String, Object>> jobs = new ArrayList<>();
     long start = System.nanoTime();
+    long inputBytes = 0;
+    for (FileStatus f : files) {
+      inputBytes += f.getLen();
+    }
     if (onePass(spec, stage)) {
-      return onePass(conf, spec, input, columns, output, shards, listener, start);
+      return onePass(conf, spec, input, columns, output, shards, listener, start, inputBytes);
     }
 
-    Job stats = job(conf, spec, "stats", input, columns, output);
+    Job stats = job(conf, spec, "stats", input, columns, output, inputBytes);
     stats.setMapperClass(StatsMapper.class);
     stats.setCombinerClass(LongSumReducer.class);
     stats.setReducerClass(StatsReducer.class);
@@ -203,7 +244,7 @@ public final class Preprocess extends Configured implements Tool {
       figures.put("seconds", (System.nanoTime() - start) / 1e9);
       return write(outFs, new PreprocessReport(output.toString(), null, keySpace, figures, jobs), output, "stats.json");
     }
-    Job shard = shardJob(conf, spec, input, columns, output, shards, keySpace);
+    Job shard = shardJob(conf, spec, input, columns, output, shards, keySpace, inputBytes);
     JobWatch.submit(shard, "shard");
     Counters s = JobWatch.await(shard, "shard", listener, jobs, start);
     figures.put("rowsWrittenTrain", s.findCounter(PreprocessCounters.ROWS_WRITTEN_TRAIN).getValue());
@@ -230,9 +271,9 @@ public final class Preprocess extends Configured implements Tool {
   }
 
   private static PreprocessReport onePass(Configuration conf, PreprocessSpec spec, Path input, List<String> columns,
-      Path output, int shards, Listener listener, long start)
+      Path output, int shards, Listener listener, long start, long inputBytes)
       throws IOException, InterruptedException, PreprocessException {
-    Job shard = shardJob(conf, spec, input, columns, output, shards, spec.hashSpace());
+    Job shard = shardJob(conf, spec, input, columns, output, shards, spec.hashSpace(), inputBytes);
     shard.getConfiguration().setBoolean(PreprocessConf.COUNT_FEATURES, true);
     shard.getConfiguration().set(PreprocessConf.BAD_DIR, new Path(output, "bad-records").toString());
     JobWatch.submit(shard, "shard");
@@ -304,10 +345,13 @@ public final class Preprocess extends Configured implements Tool {
   }
 
   private static Job job(Configuration base, PreprocessSpec spec, String name, Path input, List<String> columns,
-      Path output) throws IOException {
+      Path output, long inputBytes) throws IOException {
     Job job = Job.getInstance(new Configuration(base), "psyarn " + name + ": " + input.getName());
+    boolean inProcess = inProcess(base);
     String jar = base.get(JOB_JAR, "");
-    if (jar.isEmpty()) {
+    if (inProcess) {
+      // The tasks run on this process's classes: no jar to stage.
+    } else if (jar.isEmpty()) {
       job.setJarByClass(Preprocess.class);
     } else {
       job.setJar(jar);
@@ -330,9 +374,17 @@ public final class Preprocess extends Configured implements Tool {
         conf.set("mapreduce.reduce.env." + k, v);
       });
     }
-    smallJobsInTheirAm(conf, spec);
     if (spec.splitMb() > 0) {
       conf.setLong(FileInputFormat.SPLIT_MAXSIZE, spec.splitMb() * 1024L * 1024L);
+    } else if (inProcess) {
+      // As many splits as map tasks run side by side (a Parquet split holds whole row groups).
+      int threads = conf.getInt(LOCAL_MAPS, 1);
+      if (threads > 1 && inputBytes > 0) {
+        conf.setLong(FileInputFormat.SPLIT_MAXSIZE, Math.max(1, (inputBytes + threads - 1) / threads));
+      }
+    }
+    if (!inProcess) {
+      smallJobsInTheirAm(conf, spec);
     }
     FileInputFormat.addInputPath(job, input);
     if (spec.format().type().equals("parquet")) {
@@ -378,8 +430,8 @@ public final class Preprocess extends Configured implements Tool {
   }
 
   private static Job shardJob(Configuration conf, PreprocessSpec spec, Path input, List<String> columns, Path output,
-      int shards, long keySpace) throws IOException {
-    Job shard = job(conf, spec, "shard", input, columns, output);
+      int shards, long keySpace, long inputBytes) throws IOException {
+    Job shard = job(conf, spec, "shard", input, columns, output, inputBytes);
     Configuration c = shard.getConfiguration();
     c.set(PreprocessConf.STATS_DIR, new Path(output, STATS).toString());
     c.setLong(PreprocessConf.KEY_SPACE, keySpace);

@@ -11,5 +11,7 @@ public enum PreprocessCounters {
   FEATURES_DISTINCT,
   FEATURES_KEPT,
   ROWS_WRITTEN_TRAIN,
-  ROWS_WRITTEN_TEST
+  ROWS_WRITTEN_TEST,
+  /** Map tasks that ran to their end (LocalJobRunner counts no launched maps of its own). */
+  MAP_TASKS
 }

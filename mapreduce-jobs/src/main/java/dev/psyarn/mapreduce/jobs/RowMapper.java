@@ -46,6 +46,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
   @Override
   protected void setup(Context context) throws IOException {
     this.context = context;
+    context.getCounter(PreprocessCounters.MAP_TASKS).increment(1);
     Configuration conf = context.getConfiguration();
     spec = PreprocessSpec.fromJson(conf.get(PreprocessConf.SPEC));
     featurizer = new Featurizer(spec);

@@ -35,10 +35,26 @@ import java.util.TreeSet;
  *     the cluster's default
  * @param missingAsValue whether a missing value (a Parquet null, an empty CSV field or one of
  *     the format's {@code nullValues}) is its own feature {@code name=}; else it is left out
+ * @param runIn where psyarn's ApplicationMaster runs the stage's MapReduce jobs
  */
 public record PreprocessSpec(String input, Format format, Expression label, Split split, List<FeatureSpec> features,
     Encoding encoding, int minCount, double maxBadFraction, long seed, int splitMb, String output, String json,
-    RuntimeSpec runtime, boolean missingAsValue) {
+    RuntimeSpec runtime, boolean missingAsValue, RunIn runIn) {
+
+  /**
+   * Where the ApplicationMaster runs the stage's jobs: {@code cluster}, as YARN applications of their own
+   * (a MapReduce AM, task containers); {@code am}, inside psyarn's AM by MapReduce's LocalJobRunner (no
+   * MapReduce AM or task JVM to start; the AM's memory and vcores hold the map tasks); {@code auto}
+   * (the default), in the AM when the input is small ({@code psyarn.preprocess.in-am.max-mb}) and the
+   * tasks have no runtime of their own.
+   */
+  public enum RunIn {
+    AUTO, AM, CLUSTER;
+
+    public String specName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /**
    * How records are read. {@code columns} names CSV columns when there is no header;
@@ -80,13 +96,14 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
   /** Reads and checks the section. */
   public static PreprocessSpec read(SpecNode node) {
     node.allowOnly("input", "format", "label", "split", "features", "encoding", "minCount", "maxBadFraction", "seed",
-        "splitMb", "output", "runtime", "missing");
+        "splitMb", "output", "runtime", "missing", "runIn");
     String missing = node.textOr("missing", "skip");
     if (!missing.equals("skip") && !missing.equals("value")) {
       throw node.error("missing", "must be skip (a missing value leaves its feature out) or value (it is the "
           + "feature's own value, name=), got \"" + missing + "\"");
     }
     RuntimeSpec runtime = RuntimeSpec.read(node);
+    RunIn runIn = runIn(node, runtime);
     String input = node.text("input");
     Format format = format(node);
     String defaultLabel = format.type().equals("libsvm") || format.type().equals("text") ? "label > 0" : null;
@@ -116,10 +133,26 @@ public record PreprocessSpec(String input, Format format, Expression label, Spli
       return new PreprocessSpec(input, format, label, split, features, encoding,
           node.integerOr("minCount", 1, 1, 1_000_000_000), maxBad, seed, node.integerOr("splitMb", 0, 0, 1 << 20),
           node.has("output") ? node.text("output") : null, JSON.writeValueAsString(node.json()),
-          runtime instanceof RuntimeSpec.Native ? null : runtime, missing.equals("value"));
+          runtime instanceof RuntimeSpec.Native ? null : runtime, missing.equals("value"), runIn);
     } catch (JsonProcessingException e) {
       throw node.error("cannot be written as JSON: " + e.getOriginalMessage());
     }
+  }
+
+  private static RunIn runIn(SpecNode node, RuntimeSpec runtime) {
+    String text = node.textOr("runIn", "auto");
+    RunIn runIn;
+    try {
+      runIn = RunIn.valueOf(text.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw node.error("runIn", "must be auto (in the ApplicationMaster when the input is small), am (always there) "
+          + "or cluster (MapReduce applications of their own), got \"" + text + "\"");
+    }
+    if (runIn == RunIn.AM && runtime != null && !(runtime instanceof RuntimeSpec.Native)) {
+      throw node.error("runIn", "am runs the map tasks in the ApplicationMaster's container, not in the tasks' "
+          + "runtime; remove runIn or the runtime (a runtime needs runIn: cluster or auto)");
+    }
+    return runIn;
   }
 
   /** Reads the JSON form handed to tasks. */

@@ -57,4 +57,24 @@ class SmallJobsInTheirAmTest {
     assertFalse(Preprocess.setByUser(conf, Preprocess.UBER), "left as MapReduce's default");
     assertFalse(Preprocess.setByUser(conf, Preprocess.UBER_MAX_MAPS), "left as MapReduce's default");
   }
+
+  @Test
+  void inProcessJobsRunOnLocalJobRunnerWithTheirFilesUnderTheWorkDirAndASortBufferTheHeapHolds() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.set("mapreduce.framework.name", "yarn");
+    conf.setInt("mapreduce.task.io.sort.mb", 1 << 16);
+    assertFalse(Preprocess.inProcess(conf));
+    org.apache.hadoop.conf.Configuration here = Preprocess.inProcess(conf, 2, "/tmp/work");
+    assertTrue(Preprocess.inProcess(here));
+    assertEquals("yarn", conf.get("mapreduce.framework.name"), "the caller's configuration is left alone");
+    assertEquals(2, here.getInt("mapreduce.local.map.tasks.maximum", 0));
+    assertEquals("/tmp/work/local", here.get("mapreduce.cluster.local.dir"));
+    assertEquals("/tmp/work/staging", here.get("mapreduce.jobtracker.staging.root.dir"));
+    long quarterPerTask = Runtime.getRuntime().maxMemory() / 4 / 2 >> 20;
+    assertEquals(Math.max(16, quarterPerTask), here.getInt("mapreduce.task.io.sort.mb", 0),
+        "two tasks' sort buffers in a quarter of the heap");
+    conf.setInt("mapreduce.task.io.sort.mb", 8);
+    assertEquals(8, Preprocess.inProcess(conf, 1, "/w").getInt("mapreduce.task.io.sort.mb", 0), "a smaller one stands");
+    assertEquals(1, Preprocess.inProcess(conf, 0, "/w").getInt("mapreduce.local.map.tasks.maximum", 0), "one at least");
+  }
 }
