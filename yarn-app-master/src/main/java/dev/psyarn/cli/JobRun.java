@@ -137,8 +137,10 @@ final class JobRun {
       if (p.get("jobs") instanceof java.util.List<?> jobs) {
         for (Object j : jobs) {
           if (j instanceof Map<?, ?> job) {
-            ctx.out.printf(Locale.ROOT, "    %-6s %s %s in %.1f s%n", job.get("name"), job.get("id"), job.get("state"),
-                ((Number) job.get("seconds")).doubleValue());
+            ctx.out.printf(Locale.ROOT, "    %-6s %s %s in %.1f s%s%n", job.get("name"), job.get("id"), job.get("state"),
+                ((Number) job.get("seconds")).doubleValue(),
+                Boolean.TRUE.equals(job.get("inProcess")) ? " (inside the ApplicationMaster, " + job.get("mapTasks")
+                    + " map tasks)" : "");
           }
         }
       }

@@ -88,6 +88,20 @@ class PsyarnCliTest {
     assertTrue(printed.contains("metrics: {test.logloss=0.45}"), printed);
     assertTrue(printed.contains("test logloss after each epoch: 0.4577 (8.5 s) 0.4500 (15.3 s)"), printed);
     assertTrue(printed.contains("metrics.lossCurve in the report"), printed);
+
+    // A preprocessing job run inside the AM says so; one on the cluster does not.
+    o.reset();
+    java.util.Map<String, Object> inAm = new java.util.LinkedHashMap<>(java.util.Map.of("name", "shard", "id",
+        "job_local7_0001", "state", "SUCCEEDED", "seconds", 12.94, "inProcess", true, "mapTasks", 2L));
+    java.util.Map<String, Object> onCluster = new java.util.LinkedHashMap<>(java.util.Map.of("name", "stats", "id",
+        "job_1_0002", "state", "SUCCEEDED", "seconds", 20.0, "inProcess", false, "mapTasks", 3L));
+    JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "flights", "FINISHED", "SUCCEEDED", 1f,
+        "", java.util.List.of(), java.util.Map.of(), java.util.List.of(), java.util.Map.of(), java.util.Map.of(),
+        java.util.Map.of(), java.util.Map.of("state", "SUCCEEDED", "jobs", java.util.List.of(onCluster, inAm))));
+    printed = o.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("    stats  job_1_0002 SUCCEEDED in 20.0 s\n"), printed);
+    assertTrue(printed.contains("    shard  job_local7_0001 SUCCEEDED in 12.9 s (inside the ApplicationMaster, 2 map tasks)"),
+        printed);
   }
 
   @Test
