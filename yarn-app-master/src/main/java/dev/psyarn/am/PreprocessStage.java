@@ -130,7 +130,8 @@ final class PreprocessStage implements Preprocessor {
   boolean runsInAm() {
     Boolean decided = inAm;
     if (decided == null) {
-      decided = runsInAm(spec.preprocess(), conf, () -> Preprocess.inputBytes(conf, spec.preprocess()));
+      decided = runsInAm(spec.preprocess(), conf, () -> Preprocess.inputBytes(conf, spec.preprocess()),
+          Runtime.getRuntime().maxMemory());
       inAm = decided;
     }
     return decided;
@@ -142,12 +143,18 @@ final class PreprocessStage implements Preprocessor {
     long get() throws Exception;
   }
 
+  /** The AM's heap for itself, before the map tasks' share ({@link #IN_AM_HEAP_PER_INPUT_BYTE} a byte of input). */
+  static final long IN_AM_HEAP_BASE = 128L << 20;
+  static final int IN_AM_HEAP_PER_INPUT_BYTE = 4;
+
   /**
    * Whether jobs of {@code pre} run inside the AM: {@code runIn: am} always, {@code cluster} never,
-   * {@code auto} when the tasks have no runtime of their own (the AM's container is not their image)
-   * and the input holds at most {@link dev.psyarn.PsyarnConfig#PREPROCESS_IN_AM_MAX_MB}.
+   * {@code auto} when the tasks have no runtime of their own (the AM's container is not their image),
+   * the input holds at most {@link dev.psyarn.PsyarnConfig#PREPROCESS_IN_AM_MAX_MB}, and the AM's heap
+   * ({@code heapBytes}) holds 128 MiB of its own and 4 bytes a byte of input for the map tasks.
    */
-  static boolean runsInAm(dev.psyarn.mapreduce.preprocess.PreprocessSpec pre, Configuration conf, InputBytes input) {
+  static boolean runsInAm(dev.psyarn.mapreduce.preprocess.PreprocessSpec pre, Configuration conf, InputBytes input,
+      long heapBytes) {
     return switch (pre.runIn()) {
       case AM -> true;
       case CLUSTER -> false;
@@ -158,7 +165,16 @@ final class PreprocessStage implements Preprocessor {
           yield false;
         }
         try {
-          yield input.get() <= maxMb << 20;
+          long bytes = input.get();
+          if (bytes > maxMb << 20) {
+            yield false;
+          }
+          if (heapBytes < IN_AM_HEAP_BASE + IN_AM_HEAP_PER_INPUT_BYTE * bytes) {
+            LOG.info("preprocessing runs on the cluster: the AM's heap ({} MiB) is short of 128 MiB and 4 times the "
+                + "input ({} MiB) to run the jobs itself; a larger am.memory would", heapBytes >> 20, bytes >> 20);
+            yield false;
+          }
+          yield true;
         } catch (Exception e) {
           yield false; // the stage's run reports what is wrong with the input
         }

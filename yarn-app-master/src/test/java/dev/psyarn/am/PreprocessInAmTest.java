@@ -22,34 +22,47 @@ class PreprocessInAmTest {
   }
 
   private static final long MB = 1 << 20;
+  /** An AM of 512m's heap. */
+  private static final long HEAP = 384 * MB;
+
+  @Test
+  void autoRunsOnTheClusterWhenTheAmsHeapIsShortOfItsOwnAndFourTimesTheInput() {
+    Configuration conf = new Configuration(false);
+    PreprocessSpec auto = section("");
+    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 13 * MB, 288 * MB), "the flights file, am.memory: 384m");
+    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 1, 186 * MB), "a test's CSV, am.memory: 256m");
+    assertFalse(PreprocessStage.runsInAm(auto, conf, () -> 64 * MB, 288 * MB), "64 MiB needs 384 MiB of heap");
+    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 64 * MB, 384 * MB));
+    assertFalse(PreprocessStage.runsInAm(auto, conf, () -> 1, 100 * MB), "a heap under 128 MiB keeps nothing");
+  }
 
   @Test
   void autoRunsInTheAmUpToTheConfiguredSizeAndNeverForTasksWithARuntime() {
     Configuration conf = new Configuration(false);
     PreprocessSpec auto = section("");
-    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 13 * MB), "the flights file");
-    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 64 * MB), "the default limit, included");
-    assertFalse(PreprocessStage.runsInAm(auto, conf, () -> 64 * MB + 1));
+    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 13 * MB, HEAP), "the flights file");
+    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 64 * MB, HEAP), "the default limit, included");
+    assertFalse(PreprocessStage.runsInAm(auto, conf, () -> 64 * MB + 1, HEAP));
     conf.setInt(PsyarnConfig.PREPROCESS_IN_AM_MAX_MB, 512);
-    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 300 * MB), "a raised limit");
+    assertTrue(PreprocessStage.runsInAm(auto, conf, () -> 300 * MB, 4096 * MB), "a raised limit");
     conf.setInt(PsyarnConfig.PREPROCESS_IN_AM_MAX_MB, 0);
-    assertFalse(PreprocessStage.runsInAm(auto, conf, () -> 1), "0: never");
+    assertFalse(PreprocessStage.runsInAm(auto, conf, () -> 1, HEAP), "0: never");
     conf.unset(PsyarnConfig.PREPROCESS_IN_AM_MAX_MB);
     AtomicInteger looked = new AtomicInteger();
     assertFalse(PreprocessStage.runsInAm(section("  runtime: {type: docker, image: psyarn/tasks:1}\n"), conf, () -> {
       looked.incrementAndGet();
       return 1;
-    }), "tasks in an image run in their own containers");
+    }, HEAP), "tasks in an image run in their own containers");
     assertEquals(0, looked.get(), "not even looked up");
     assertFalse(PreprocessStage.runsInAm(auto, conf, () -> {
       throw new FileNotFoundException("/in.csv");
-    }), "a missing input is the stage's run to report, from the cluster path");
+    }, HEAP), "a missing input is the stage's run to report, from the cluster path");
   }
 
   @Test
   void amAndClusterAreWhatTheSpecSaysWhateverTheSize() {
     Configuration conf = new Configuration(false);
-    assertTrue(PreprocessStage.runsInAm(section("  runIn: am\n"), conf, () -> 100_000 * MB));
-    assertFalse(PreprocessStage.runsInAm(section("  runIn: cluster\n"), conf, () -> 1));
+    assertTrue(PreprocessStage.runsInAm(section("  runIn: am\n"), conf, () -> 100_000 * MB, 64 * MB));
+    assertFalse(PreprocessStage.runsInAm(section("  runIn: cluster\n"), conf, () -> 1, HEAP));
   }
 }
