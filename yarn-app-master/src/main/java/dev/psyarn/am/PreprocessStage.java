@@ -126,8 +126,11 @@ final class PreprocessStage implements Preprocessor {
     return runsInAm() ? EarlyServers.nothingReserved(conf) : EarlyServers.forJobs(conf);
   }
 
-  /** Whether the stage's jobs run inside this AM (decided once: the input's size is looked up). */
-  boolean runsInAm() {
+  /**
+   * Whether the stage's jobs run inside this AM, decided once (the input's size is looked up) for the
+   * event thread's early servers and the stage's thread alike.
+   */
+  synchronized boolean runsInAm() {
     Boolean decided = inAm;
     if (decided == null) {
       decided = runsInAm(spec.preprocess(), conf, () -> Preprocess.inputBytes(conf, spec.preprocess()),

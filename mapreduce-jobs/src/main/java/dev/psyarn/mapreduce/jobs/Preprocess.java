@@ -156,8 +156,12 @@ public final class Preprocess extends Configured implements Tool {
 
   /** The bytes of the spec's input files (what its map tasks read). */
   public static long inputBytes(Configuration conf, PreprocessSpec spec) throws IOException, PreprocessException {
+    return bytes(PreprocessInput.files(conf, new Path(spec.input())));
+  }
+
+  private static long bytes(FileStatus[] files) {
     long bytes = 0;
-    for (FileStatus f : PreprocessInput.files(conf, new Path(spec.input()))) {
+    for (FileStatus f : files) {
       bytes += f.getLen();
     }
     return bytes;
@@ -204,10 +208,7 @@ public final class Preprocess extends Configured implements Tool {
     Map<String, Object> figures = new LinkedHashMap<>();
     List<Map<String, Object>> jobs = new ArrayList<>();
     long start = System.nanoTime();
-    long inputBytes = 0;
-    for (FileStatus f : files) {
-      inputBytes += f.getLen();
-    }
+    long inputBytes = bytes(files);
     if (onePass(spec, stage)) {
       return onePass(conf, spec, input, columns, output, shards, listener, start, inputBytes);
     }
