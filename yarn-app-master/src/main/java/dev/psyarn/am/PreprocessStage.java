@@ -250,8 +250,17 @@ final class PreprocessStage implements Preprocessor {
    * to the entry; when another job made the entry meanwhile, that one is used.
    */
   private PreprocessReport runIntoCache(FileSystem fs, Configuration jobConf) throws Exception {
-    Path tmp = new Path(output.getParent(), output.getName() + ".tmp-" + java.util.UUID.randomUUID());
-    PreprocessReport made = Preprocess.run(jobConf, spec.preprocess(), tmp, spec.trainingShards(), this::onProgress);
+    String attempt = attemptTag(System.getenv(org.apache.hadoop.yarn.api.ApplicationConstants.Environment.CONTAINER_ID
+        .name()));
+    sweepEarlierAttempts(fs, output, attempt);
+    Path tmp = new Path(output.getParent(), output.getName() + TMP + attempt);
+    PreprocessReport made;
+    try {
+      made = Preprocess.run(jobConf, spec.preprocess(), tmp, spec.trainingShards(), this::onProgress);
+    } catch (Exception | LinkageError e) {
+      removeQuietly(fs, tmp); // a failed or stopped stage leaves no half-made entry behind
+      throw e;
+    }
     PreprocessReport done = new PreprocessReport(output.toString(),
         new Path(output, dev.psyarn.mapreduce.jobs.Preprocess.SHARDS).toString(), made.keySpace(), made.figures(),
         made.jobs());
@@ -267,6 +276,58 @@ final class PreprocessStage implements Preprocessor {
       LOG.info("preprocessing output kept at {} for jobs with the same section, shard count and inputs", output);
     }
     return done;
+  }
+
+  /** Between a cache entry's name and the attempt that makes it, in the entry's temporary name. */
+  static final String TMP = ".tmp-";
+
+  /**
+   * {@code <application id>-<attempt number>} of the AM container {@code containerId} (YARN's
+   * {@code CONTAINER_ID}), so that a later attempt knows what an earlier one left; a random name where
+   * there is none (a stage run outside a container).
+   */
+  static String attemptTag(String containerId) {
+    if (containerId != null && !containerId.isBlank()) {
+      try {
+        org.apache.hadoop.yarn.api.records.ApplicationAttemptId attempt =
+            org.apache.hadoop.yarn.api.records.ContainerId.fromString(containerId).getApplicationAttemptId();
+        return attempt.getApplicationId() + "-" + attempt.getAttemptId();
+      } catch (IllegalArgumentException e) {
+        LOG.debug("CONTAINER_ID {} is not a container id: {}", containerId, e.toString());
+      }
+    }
+    return java.util.UUID.randomUUID().toString();
+  }
+
+  /**
+   * Removes the temporary entries that earlier attempts of this application left beside {@code entry}
+   * (an AM killed while its stage ran: YARN starts the next attempt only once that one's container has
+   * ended, so nothing writes there any more). Other applications' are left alone: they may be running.
+   */
+  static void sweepEarlierAttempts(FileSystem fs, Path entry, String attempt) throws IOException {
+    int dash = attempt.lastIndexOf('-');
+    if (!attempt.startsWith("application_") || dash < 0) {
+      return;
+    }
+    String prefix = entry.getName() + TMP + attempt.substring(0, dash + 1);
+    if (!fs.exists(entry.getParent())) {
+      return;
+    }
+    for (org.apache.hadoop.fs.FileStatus left : fs.listStatus(entry.getParent(),
+        p -> p.getName().startsWith(prefix) && !p.getName().endsWith(TMP + attempt))) {
+      LOG.info("removing {}, left by an earlier attempt of this application while it preprocessed", left.getPath());
+      fs.delete(left.getPath(), true);
+    }
+  }
+
+  private static void removeQuietly(FileSystem fs, Path tmp) {
+    try {
+      if (fs.delete(tmp, true)) {
+        LOG.info("removed the unfinished preprocessing output {}", tmp);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not remove the unfinished preprocessing output {}: {}", tmp, e.toString());
+    }
   }
 
   private void fail(String diagnostics) {

@@ -82,4 +82,39 @@ class PreprocessCacheTest {
     Files.writeString(dir.resolve("entry").resolve(PreprocessCache.MARKER), "{\"trainRows\": ");
     assertTrue(PreprocessCache.read(fs, entry).isEmpty(), "a marker cut short is no marker");
   }
+
+  @Test
+  void anEntryIsMadeUnderItsAttemptsNameAndTheNextAttemptRemovesWhatAnEarlierOneLeft(@TempDir Path dir)
+      throws Exception {
+    assertEquals("application_1700000000000_0007-2",
+        PreprocessStage.attemptTag("container_1700000000000_0007_02_000001"));
+    assertEquals("application_1700000000000_0007-1",
+        PreprocessStage.attemptTag("container_e17_1700000000000_0007_01_000001"), "with an epoch");
+    assertTrue(PreprocessStage.attemptTag(null).matches("[0-9a-f-]{36}"), "outside a container: a random name");
+    assertTrue(PreprocessStage.attemptTag("not-a-container").matches("[0-9a-f-]{36}"));
+
+    FileSystem fs = FileSystem.getLocal(new Configuration());
+    org.apache.hadoop.fs.Path entry = new org.apache.hadoop.fs.Path(dir.toUri().toString(), "abc123");
+    String[] names = {
+        "abc123.tmp-application_1700000000000_0007-1", // this application's first attempt: removed
+        "abc123.tmp-application_1700000000000_0007-2", // this attempt's own: kept
+        "abc123.tmp-application_1700000000000_0008-1", // another application's, perhaps running: kept
+        "other.tmp-application_1700000000000_0007-1", // another entry's: kept
+        "abc123"}; // the whole entry: kept
+    for (String n : names) {
+      Files.createDirectories(dir.resolve(n).resolve("shards"));
+      Files.writeString(dir.resolve(n).resolve("shards").resolve("part-0"), "x");
+    }
+    PreprocessStage.sweepEarlierAttempts(fs, entry, "application_1700000000000_0007-2");
+    assertTrue(Files.notExists(dir.resolve(names[0])), "the earlier attempt's half-made entry is gone");
+    for (int i = 1; i < names.length; i++) {
+      assertTrue(Files.exists(dir.resolve(names[i]).resolve("shards").resolve("part-0")), names[i] + " is kept");
+    }
+    PreprocessStage.sweepEarlierAttempts(fs, entry, "0f8fad5b-d9cb-469f-a165-70867728950e"); // no application: nothing
+    for (int i = 1; i < names.length; i++) {
+      assertTrue(Files.exists(dir.resolve(names[i])), names[i] + " is kept");
+    }
+    PreprocessStage.sweepEarlierAttempts(fs, new org.apache.hadoop.fs.Path(dir.toUri().toString(), "none/abc123"),
+        "application_1700000000000_0007-2"); // no cache directory yet: nothing to do, no error
+  }
 }

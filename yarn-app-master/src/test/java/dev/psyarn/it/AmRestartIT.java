@@ -84,6 +84,87 @@ class AmRestartIT {
     }
   }
 
+  /**
+   * The AM's JVM killed by its PID while the preprocessing job runs inside it (MapReduce's
+   * LocalJobRunner: the job's tasks are that JVM's threads and die with it): the second attempt runs
+   * the stage again from the input, in its own JVM, reads every row once, removes the half-made cache
+   * entry the first attempt left, and the job ends exact.
+   */
+  @Test
+  void anAmKilledWhileItsStageRunsInsideItRunsTheStageAgainInTheNextAttemptAndLeavesNoHalfMadeEntry()
+      throws Exception {
+    int rows = 3_000_000; // several seconds of map in a cold AM: long enough to be caught mid-job
+    Path data = harness.work.resolve("killed-mid-stage.csv");
+    try (java.io.BufferedWriter out = Files.newBufferedWriter(data)) {
+      out.write("a,b,label\n");
+      for (int i = 0; i < rows; i++) {
+        out.write("u" + (i % 1009) + ",v" + (i % 13) + "," + (i % 2) + "\n");
+      }
+    }
+    String spec = "maxAppAttempts: 2\n" + ClusterHarness.counterSpec("am-killed-mid-stage-it", 1, 1, 100, 3, List.of())
+        .replace("app: {type: counter", "preprocess:\n  input: " + data.toUri() + "\n  format: csv\n"
+            + "  label: \"label == 1\"\n  split: {testFraction: 0.5}\n  features: [{name: a, column: a}, "
+            + "{name: b, column: b}, {name: ab, cross: [a, b]}]\n  runIn: am\napp: {type: counter");
+    long since = System.currentTimeMillis();
+    String app = WorkerFaultIT.submit(harness, "am-killed-mid-stage.yaml", spec);
+    ApplicationId id = ApplicationId.fromString(app);
+
+    JsonNode running = awaitInAmJobUnderWay(app);
+    String amContainer;
+    try (YarnClient yarn = harness.yarn()) {
+      ApplicationAttemptReport attempt = yarn.getApplicationAttemptReport(
+          yarn.getApplicationReport(id).getCurrentApplicationAttemptId());
+      amContainer = attempt.getAMContainerId().toString();
+    }
+    WorkerFaultIT.signal(WorkerFaultIT.pidOf(amContainer), "KILL");
+    System.out.println("killed the AM " + amContainer + " with its stage at " + running);
+
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.path("diagnostics").asText());
+    WorkerFaultIT.assertExact(job, 100, 1, 3);
+    JsonNode pre = job.path("preprocess");
+    assertEquals("SUCCEEDED", pre.path("state").asText(), pre.toString());
+    assertEquals("am", pre.path("ranIn").asText(), pre.toString());
+    assertEquals(false, pre.path("reused").asBoolean(true), "made again, not reused: " + pre);
+    assertEquals(rows, pre.path("rowsRead").asLong(), "every row read once by the second attempt: " + pre);
+    assertEquals(rows, pre.path("trainRows").asLong() + pre.path("testRows").asLong(), pre.toString());
+    assertEquals(0, pre.path("badRecords").asLong(), pre.toString());
+    assertTrue(pre.path("jobs").get(0).path("inProcess").asBoolean(), pre.toString());
+    try (YarnClient yarn = harness.yarn()) {
+      assertEquals(2, yarn.getApplicationAttempts(id).size(), "YARN ran a second attempt");
+      assertEquals(List.of(), mapReduceSince(yarn, since), "both attempts ran the job in their own JVM");
+    }
+    org.apache.hadoop.fs.Path entry = new org.apache.hadoop.fs.Path(pre.path("shards").asText()).getParent();
+    org.apache.hadoop.fs.FileSystem fs = entry.getFileSystem(harness.conf);
+    List<String> beside = java.util.Arrays.stream(fs.listStatus(entry.getParent()))
+        .map(st -> st.getPath().getName()).filter(n -> n.startsWith(entry.getName())).sorted().toList();
+    assertEquals(List.of(entry.getName()), beside,
+        "the whole entry, and nothing the killed attempt left half-made (.tmp-<attempt>)");
+  }
+
+  /** The status's preprocessing once its job runs in the AM. */
+  private static JsonNode awaitInAmJobUnderWay(String app) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(180).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      ClusterHarness.Run status = harness.psyarn("status", app, "--json");
+      last = status.out() + status.err();
+      if (status.exitCode() == 0) {
+        JsonNode pre = status.json().path("job").path("preprocess");
+        assertTrue(!"SUCCEEDED".equals(pre.path("state").asText()),
+            "the stage ended before the AM could be killed in it; give it more rows: " + pre);
+        for (JsonNode j : pre.path("progress")) {
+          if (j.path("id").asText().startsWith("job_local")) { // its map tasks are under way in the AM's JVM
+            assertEquals("am", pre.path("ranIn").asText(), pre.toString());
+            return pre;
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the preprocessing of " + app + " never ran in its AM: " + last);
+  }
+
   /** The MapReduce applications started at {@code since} or later. */
   private static List<ApplicationReport> mapReduceSince(YarnClient yarn, long since) throws Exception {
     return yarn.getApplications(Set.of("MAPREDUCE"), EnumSet.allOf(YarnApplicationState.class)).stream()
