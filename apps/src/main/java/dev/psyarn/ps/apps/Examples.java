@@ -13,7 +13,9 @@ import org.apache.hadoop.fs.Path;
 /**
  * Examples held in memory as flat primitive arrays: example {@code i} has label {@code labels[i]}
  * and keys {@code keys[offsets[i] .. offsets[i + 1])}, sorted, with {@code values} at the same
- * positions (null when every value is 1, as for binary features).
+ * positions (null when every value is 1, as for binary features). {@code keys} and {@code values}
+ * may run past the last example's end ({@link #keyCount()}): a loaded set keeps a little slack
+ * rather than copying its largest arrays once more.
  */
 final class Examples {
 
@@ -72,6 +74,11 @@ final class Examples {
     return labels.length;
   }
 
+  /** Keys of all examples: {@code keys} and {@code values} hold them from 0 to here. */
+  int keyCount() {
+    return offsets[labels.length];
+  }
+
   /** Bytes of the arrays that hold these examples. */
   long bytes() {
     return labels.length + 4L * offsets.length + 8L * keys.length + (values == null ? 0 : 4L * values.length);
@@ -87,7 +94,7 @@ final class Examples {
   Examples reordered(int[] order, Examples reuse) {
     int n = size();
     Examples out = reuse != null ? reuse
-        : new Examples(new byte[n], new int[n + 1], new long[keys.length], values == null ? null : new float[keys.length],
+        : new Examples(new byte[n], new int[n + 1], new long[keyCount()], values == null ? null : new float[keyCount()],
             keySpace);
     int at = 0;
     for (int i = 0; i < n; i++) {
@@ -172,9 +179,16 @@ final class Examples {
       return build(0);
     }
 
+    /**
+     * The examples added. Labels and offsets are cut to size; keys and values (8 and 4 bytes a
+     * feature: most of the memory, sized ahead from the files) are kept as they are when at most an
+     * eighth of them is unused, since a copy allocates, zeroes and fills them all again.
+     */
     Examples build(long keySpace) {
-      return new Examples(Arrays.copyOf(labels, n), Arrays.copyOf(offsets, n + 1), Arrays.copyOf(keys, offsets[n]),
-          values == null ? null : Arrays.copyOf(values, offsets[n]), keySpace);
+      int used = offsets[n];
+      boolean keep = keys.length - used <= keys.length >> 3;
+      return new Examples(Arrays.copyOf(labels, n), Arrays.copyOf(offsets, n + 1), keep ? keys : Arrays.copyOf(keys, used),
+          values == null ? null : keep && values.length == keys.length ? values : Arrays.copyOf(values, used), keySpace);
     }
   }
 }

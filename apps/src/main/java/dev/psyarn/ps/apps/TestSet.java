@@ -19,19 +19,61 @@ final class TestSet {
 
   TestSet(Examples test, long biasKey) {
     this.test = test;
-    long[] all = Arrays.copyOf(test.keys, test.keys.length + 1);
-    all[all.length - 1] = biasKey;
-    int unique = KVWorker.sortDistinct(all, all.length);
-    this.keys = Arrays.copyOf(all, unique);
-    this.index = new int[test.keys.length];
-    for (int k = 0; k < index.length; k++) {
-      index[k] = Arrays.binarySearch(keys, test.keys[k]);
+    // One hash lookup a feature numbers the distinct keys as they come (a few ten thousand among
+    // millions of features); sorting those few and renumbering costs less than sorting every
+    // feature's key and searching it again.
+    long[] all = test.keys;
+    int features = test.keyCount();
+    it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap first = new it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap(1 << 16);
+    first.defaultReturnValue(-1);
+    int[] seen = new int[features];
+    long[] distinct = new long[1024];
+    int unique = 0;
+    for (int k = 0; k < features; k++) {
+      int at = first.putIfAbsent(all[k], unique);
+      if (at < 0) {
+        if (unique == distinct.length) {
+          distinct = Arrays.copyOf(distinct, unique * 2);
+        }
+        distinct[unique] = all[k];
+        at = unique++;
+      }
+      seen[k] = at;
     }
+    if (first.get(biasKey) < 0) {
+      distinct = Arrays.copyOf(distinct, unique + 1);
+      distinct[unique++] = biasKey;
+    }
+    this.keys = Arrays.copyOf(distinct, unique);
+    Arrays.sort(keys);
+    int[] rank = new int[unique]; // first-seen number → position among the sorted keys
+    for (int r = 0; r < unique; r++) {
+      int at = first.get(keys[r]);
+      if (at >= 0) {
+        rank[at] = r;
+      }
+    }
+    for (int k = 0; k < seen.length; k++) {
+      seen[k] = rank[seen[k]];
+    }
+    this.index = seen;
     this.biasAt = Arrays.binarySearch(keys, biasKey);
   }
 
   int size() {
     return test.size();
+  }
+
+  long[] keysForTest() {
+    return keys;
+  }
+
+  int[] indexForTest() {
+    return index;
+  }
+
+  int biasAtForTest() {
+    return biasAt;
   }
 
   /** Scores every test example with the servers' current weights. */

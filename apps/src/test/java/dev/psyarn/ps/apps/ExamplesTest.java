@@ -69,4 +69,57 @@ class ExamplesTest {
       assertArrayEquals(examples(1000, valued).keys, data.keys, "the source is left as it was");
     }
   }
+
+  /**
+   * Shards read back hold the examples written, whether the arrays sized from the files' length came
+   * out close (kept with their slack: keyCount says where the keys end) or far (cut to size).
+   */
+  @Test
+  void shardsReadBackHoldTheWrittenExamplesWithOrWithoutSlack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    for (boolean valued : new boolean[] {false, true}) {
+      for (int perRow : new int[] {1, 4}) { // one key a row: the file's length overestimates the keys several times
+        Examples written = examples(3000, valued);
+        java.nio.file.Path file = dir.resolve("s-" + valued + "-" + perRow + ".shard");
+        try (var out = java.nio.file.Files.newOutputStream(file);
+            var writer = new dev.psyarn.mapreduce.shard.ShardWriter(out, 0, 1, (byte) 0, 1L << 20)) {
+          for (int i = 0; i < written.size(); i++) {
+            int from = written.offsets[i];
+            int n = Math.min(perRow, written.offsets[i + 1] - from);
+            writer.write(written.labels[i], Arrays.copyOfRange(written.keys, from, from + n),
+                valued ? Arrays.copyOfRange(written.values, from, from + n) : null, n);
+          }
+        }
+        Examples read = Examples.fromShards(conf, java.util.List.of(new org.apache.hadoop.fs.Path(file.toUri())));
+        assertEquals(written.size(), read.size());
+        int keys = 0;
+        for (int i = 0; i < written.size(); i++) {
+          int n = Math.min(perRow, written.offsets[i + 1] - written.offsets[i]);
+          assertEquals(written.labels[i], read.labels[i]);
+          assertEquals(n, read.offsets[i + 1] - read.offsets[i], "example " + i);
+          for (int k = 0; k < n; k++) {
+            assertEquals(written.keys[written.offsets[i] + k], read.keys[read.offsets[i] + k]);
+            assertEquals(written.value(written.offsets[i] + k), read.value(read.offsets[i] + k));
+          }
+          keys += n;
+        }
+        assertEquals(keys, read.keyCount());
+        assertEquals(valued, read.values != null);
+        assertEquals(true, read.keys.length - keys <= read.keys.length / 8, "slack of at most an eighth: "
+            + read.keys.length + " for " + keys);
+        Examples copy = read.reordered(identity(read.size()), null);
+        assertEquals(keys, copy.keyCount());
+        assertArrayEquals(Arrays.copyOf(read.keys, keys), Arrays.copyOf(copy.keys, keys));
+      }
+    }
+  }
+
+  private static int[] identity(int n) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    return order;
+  }
 }
