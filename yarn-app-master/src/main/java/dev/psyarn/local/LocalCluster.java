@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.apache.hadoop.hdfs.DFSConfigKeys;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.client.HdfsClientConfigKeys;
 import org.apache.hadoop.mapreduce.v2.MiniMRYarnCluster;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
@@ -167,8 +168,8 @@ public final class LocalCluster implements AutoCloseable {
     // busy clusters). The one DataNode here reports within milliseconds, and every small file (the
     // staged spec and configuration, each shard, the report) paid the 400 ms: 25 ms, doubling, over
     // 9 tries gives the same 12.8 s in all before a close fails.
-    conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 25);
-    conf.setInt("dfs.client.block.write.locateFollowingBlock.retries", 9);
+    conf.setInt(HdfsClientConfigKeys.BlockWrite.LOCATEFOLLOWINGBLOCK_INITIAL_DELAY_MS_KEY, 25);
+    conf.setInt(HdfsClientConfigKeys.BlockWrite.LOCATEFOLLOWINGBLOCK_RETRIES_KEY, 9);
     conf.setInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, 200);
     conf.setInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, 300);
     conf.setInt(PsyarnConfig.CLIENT_POLL_MS, 250);

@@ -16,8 +16,8 @@ class LocalClusterTuningTest {
     Configuration hdfsDefaults = new Configuration(false);
     hdfsDefaults.addResource("hdfs-default.xml");
     Configuration tuned = LocalCluster.tuned(new Configuration(hdfsDefaults));
-    String first = "dfs.client.block.write.locateFollowingBlock.initial.delay.ms";
-    String tries = "dfs.client.block.write.locateFollowingBlock.retries";
+    String first = org.apache.hadoop.hdfs.client.HdfsClientConfigKeys.BlockWrite.LOCATEFOLLOWINGBLOCK_INITIAL_DELAY_MS_KEY;
+    String tries = org.apache.hadoop.hdfs.client.HdfsClientConfigKeys.BlockWrite.LOCATEFOLLOWINGBLOCK_RETRIES_KEY;
     int defaultFirst = hdfsDefaults.getInt(first, -1);
     assertTrue(defaultFirst >= 400, "HDFS's own first wait: " + defaultFirst);
     assertTrue(tuned.getInt(first, -1) <= 50, "the first wait: " + tuned.getInt(first, -1));

@@ -1,6 +1,7 @@
 package dev.psyarn.ps.apps;
 
 import dev.psyarn.ps.worker.KVWorker;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,11 +25,13 @@ final class TestSet {
     // feature's key and searching it again.
     long[] all = test.keys;
     int features = test.keyCount();
-    it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap first = new it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap(1 << 16);
+    Long2IntOpenHashMap first = new Long2IntOpenHashMap(1 << 16);
     first.defaultReturnValue(-1);
     int[] seen = new int[features];
     long[] distinct = new long[1024];
-    int unique = 0;
+    distinct[0] = biasKey; // the bias is scored with every example, whether or not a feature has its key
+    first.put(biasKey, 0);
+    int unique = 1;
     for (int k = 0; k < features; k++) {
       int at = first.putIfAbsent(all[k], unique);
       if (at < 0) {
@@ -40,18 +43,11 @@ final class TestSet {
       }
       seen[k] = at;
     }
-    if (first.get(biasKey) < 0) {
-      distinct = Arrays.copyOf(distinct, unique + 1);
-      distinct[unique++] = biasKey;
-    }
     this.keys = Arrays.copyOf(distinct, unique);
     Arrays.sort(keys);
     int[] rank = new int[unique]; // first-seen number → position among the sorted keys
     for (int r = 0; r < unique; r++) {
-      int at = first.get(keys[r]);
-      if (at >= 0) {
-        rank[at] = r;
-      }
+      rank[first.get(keys[r])] = r;
     }
     for (int k = 0; k < seen.length; k++) {
       seen[k] = rank[seen[k]];
