@@ -79,6 +79,14 @@ public final class PsyarnConfig {
   public static final String JAR_CACHE = "psyarn.jar-cache.enabled";
   /** Kept jars that no submission used for this many days are removed (default 30; 0: never). */
   public static final String JAR_CACHE_MAX_AGE_DAYS = "psyarn.jar-cache.max-age-days";
+  /**
+   * Whether the AM's and the native containers' JVMs start with a class data sharing archive of
+   * psyarn's and Hadoop's classes kept on each node (dev.psyarn.runtime.ClassDataSharing; default
+   * true; needs the kept jars of {@link #JAR_CACHE}). The first container of a kind on a node makes it.
+   */
+  public static final String CDS_ENABLED = "psyarn.cds.enabled";
+  /** The node's directory of archives (default: /tmp/psyarn-cds-&lt;user&gt;, owner-only). */
+  public static final String CDS_DIR = "psyarn.cds.dir";
   public static final String CONTAINER_HEARTBEAT_MS = "psyarn.container.heartbeat-ms";
   public static final int CONTAINER_HEARTBEAT_MS_DEFAULT = 1000;
 

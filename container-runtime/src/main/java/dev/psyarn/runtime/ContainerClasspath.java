@@ -33,12 +33,45 @@ public final class ContainerClasspath {
    * cluster's {@code mapreduce.application.classpath} follows YARN's.
    */
   public static String build(Configuration conf, String explicitHadoopClasspath, boolean mapReduce) {
-    String sep = ApplicationConstants.CLASS_PATH_SEPARATOR;
     List<String> entries = new ArrayList<>();
     entries.add(Environment.PWD.$$());
     entries.add(Environment.PWD.$$() + "/*");
+    entries.addAll(hadoop(conf, explicitHadoopClasspath, mapReduce));
+    return String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries);
+  }
+
+  /**
+   * The classpath of a JVM started with a class data sharing archive ({@link ClassDataSharing}):
+   * the localized jar {@code jarLink}, Hadoop's jars (entries naming a jar or a directory's jars,
+   * {@code dir/*}), the working directory and its jars, then Hadoop's other entries (configuration
+   * directories). The archive's classes come from the entries before the working directory, which
+   * are the same for every container on a node. Hadoop's jars hold no {@code *-site.xml}, so the
+   * localized configuration is still what the JVM reads.
+   */
+  public static String forSharing(Configuration conf, String explicitHadoopClasspath, boolean mapReduce,
+      String jarLink) {
+    List<String> jars = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    for (String entry : hadoop(conf, explicitHadoopClasspath, mapReduce)) {
+      for (String part : entry.split(ApplicationConstants.CLASS_PATH_SEPARATOR)) {
+        if (!part.isEmpty()) {
+          (part.endsWith(".jar") || part.endsWith("/*") ? jars : others).add(part);
+        }
+      }
+    }
+    List<String> entries = new ArrayList<>();
+    entries.add(Environment.PWD.$$() + "/" + jarLink);
+    entries.addAll(jars);
+    entries.add(Environment.PWD.$$());
+    entries.add(Environment.PWD.$$() + "/*");
+    entries.addAll(others);
+    return String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries);
+  }
+
+  private static List<String> hadoop(Configuration conf, String explicitHadoopClasspath, boolean mapReduce) {
+    List<String> entries = new ArrayList<>();
     if (explicitHadoopClasspath != null && !explicitHadoopClasspath.isBlank()) {
-      entries.add(explicitHadoopClasspath.replace(java.io.File.pathSeparator, sep));
+      entries.add(explicitHadoopClasspath.replace(java.io.File.pathSeparator, ApplicationConstants.CLASS_PATH_SEPARATOR));
     } else {
       for (String entry : conf.getStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
           YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH)) {
@@ -51,6 +84,6 @@ public final class ContainerClasspath {
         }
       }
     }
-    return String.join(sep, entries);
+    return entries;
   }
 }

@@ -13,12 +13,26 @@ import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
  * @param heapMb the maximum heap ({@code -Xmx})
  * @param jvmOptions the user's extra JVM options, placed after the heap so they can override it
  * @param args the arguments to {@code main}
+ * @param sharingKey the {@link ClassDataSharing#key} of the node's class data sharing archive the
+ *     JVM starts with (through {@link ClassDataSharing#SCRIPT}); null: a plain {@code java}
  */
-public record JvmCommand(String mainClass, int heapMb, List<String> jvmOptions, List<String> args) {
+public record JvmCommand(String mainClass, int heapMb, List<String> jvmOptions, List<String> args, String sharingKey) {
 
   public JvmCommand {
     jvmOptions = List.copyOf(jvmOptions);
     args = List.copyOf(args);
+    if (sharingKey != null && !sharingKey.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("an archive key is letters, digits, '.', '_' and '-': " + sharingKey);
+    }
+  }
+
+  public JvmCommand(String mainClass, int heapMb, List<String> jvmOptions, List<String> args) {
+    this(mainClass, heapMb, jvmOptions, args, null);
+  }
+
+  /** The same command started with the node's class data sharing archive of {@code key}. */
+  public JvmCommand sharing(String key) {
+    return new JvmCommand(mainClass, heapMb, jvmOptions, args, key);
   }
 
   /**
@@ -33,6 +47,11 @@ public record JvmCommand(String mainClass, int heapMb, List<String> jvmOptions, 
   /** The single shell command that the NodeManager runs, with log redirection. */
   public String toShellCommand() {
     List<String> parts = new ArrayList<>();
+    if (sharingKey != null) {
+      parts.add("/bin/bash");
+      parts.add(ClassDataSharing.SCRIPT);
+      parts.add(sharingKey);
+    }
     parts.add(Environment.JAVA_HOME.$$() + "/bin/java");
     parts.add("-Xmx" + heapMb + "m");
     parts.add("-Djava.io.tmpdir=" + Environment.PWD.$$() + "/tmp");

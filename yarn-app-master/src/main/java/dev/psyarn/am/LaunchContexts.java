@@ -1,7 +1,6 @@
 package dev.psyarn.am;
 
 import dev.psyarn.ps.container.PsContainerEnv;
-import dev.psyarn.runtime.ContainerClasspath;
 import dev.psyarn.runtime.JvmCommand;
 import dev.psyarn.runtime.LaunchSpec;
 import dev.psyarn.runtime.LocalizedFiles;
@@ -43,9 +42,15 @@ final class LaunchContexts {
   /** What servers are told about checkpoints and warm starts. */
   private final dev.psyarn.ps.container.ServerStateEnv serverState;
 
+  /** Whether and how the containers' JVMs start with the node's class data sharing archive. */
+  private final ClassSharing sharing;
+  private final String classpath;
+
   private LaunchContexts(JobSpec spec, String appJson, LaunchSpec base, Map<Role, Map<String, LocalResource>> volumes,
       String amHost, int amPort, String amEndpoint, int amPatienceSeconds,
-      dev.psyarn.ps.container.ServerStateEnv serverState) {
+      dev.psyarn.ps.container.ServerStateEnv serverState, ClassSharing sharing, String classpath) {
+    this.sharing = sharing;
+    this.classpath = classpath;
     this.serverState = serverState;
     this.amEndpoint = amEndpoint;
     this.amPatienceSeconds = amPatienceSeconds;
@@ -81,15 +86,18 @@ final class LaunchContexts {
     if (!spec.appJars().isEmpty()) {
       env.put(dev.psyarn.ps.api.Applications.JARS_ENV, AmEnv.appJarLinks(spec.appJars().size()));
     }
-    env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, amEnv.hadoopClasspath()));
+    ClassSharing sharing = ClassSharing.of(conf, new Path(amEnv.jarLocation()), amEnv.jarsKept()
+        && fs.exists(new Path(staging, dev.psyarn.runtime.ClassDataSharing.SCRIPT)));
+    sharing.addTo(fs, staging, resources, env);
+    String classpath = sharing.classpath(amEnv.hadoopClasspath(), false);
+    env.put(Environment.CLASSPATH.name(), classpath);
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand placeholder = new JvmCommand("unset", 64, List.of(), List.of());
     LaunchSpec base = new LaunchSpec(resources, env, placeholder, containerTokens(amCredentials), acls);
     Map<Role, Map<String, LocalResource>> volumes = new java.util.EnumMap<>(Role.class);
     for (Role role : Role.values()) {
       Map<String, LocalResource> files = new HashMap<>();
-      // Servers, and workers that read only shards, run on the lean jar (no Parquet, no liblinear).
-      String jar = role == Role.WORKER && spec.app().readsInputFiles() ? AmEnv.JAR : AmEnv.CONTAINER_JAR;
+      String jar = jarName(spec, role);
       files.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(amEnv.jarLocation(), jar), amEnv.jarsKept()
           ? org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE
           : org.apache.hadoop.yarn.api.records.LocalResourceVisibility.APPLICATION));
@@ -110,7 +118,7 @@ final class LaunchContexts {
         spec.app().initialModel().map(m -> m.table() + ":" + qualified(fs, m.path())).orElse(""));
     return new LaunchContexts(spec, appJson(spec, preprocessOutput), base, volumes, amHost, amPort, endpoint,
         conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
-            dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState);
+            dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState, sharing, classpath);
   }
 
   /**
@@ -157,6 +165,15 @@ final class LaunchContexts {
     serverLayout = new int[] {numServers, joiningFrom, joiningServers, change};
   }
 
+  /** The jar a role runs: servers, and workers that read only shards, the lean one (no Parquet, no liblinear). */
+  private String jarName(Role role) {
+    return jarName(spec, role);
+  }
+
+  private static String jarName(JobSpec spec, Role role) {
+    return role == Role.WORKER && spec.app().readsInputFiles() ? AmEnv.JAR : AmEnv.CONTAINER_JAR;
+  }
+
   /** The launch spec of one container. */
   LaunchSpec forContainer(Role role, int index, int heartbeatMs) {
     RoleSpec roleSpec = spec.role(role);
@@ -182,8 +199,11 @@ final class LaunchContexts {
     jvmOptions.add("-Dlog4j.configuration=psyarn-log4j.properties");
     jvmOptions.addAll(roleSpec.containerJvmOptions());
     LaunchSpec withTokens = renewedTokens == null ? base : base.withTokens(renewedTokens);
-    return withTokens.withEnvironment(env).withResources(volumes.get(role)).withCommand(new JvmCommand(role.mainClass(),
-        roleSpec.resources().heapMb(), jvmOptions, List.of()));
+    JvmCommand command = new JvmCommand(role.mainClass(), roleSpec.resources().heapMb(), jvmOptions, List.of());
+    if (roleSpec.runtime() instanceof dev.psyarn.runtime.RuntimeSpec.Native) {
+      command = sharing.command(command, jarName(role), JvmCommand.localJavaHome(), classpath);
+    }
+    return withTokens.withEnvironment(env).withResources(volumes.get(role)).withCommand(command);
   }
 
   private static ByteBuffer containerTokens(Credentials amCredentials) throws IOException {

@@ -4,7 +4,6 @@ import dev.psyarn.PsyarnConfig;
 import dev.psyarn.am.AmEnv;
 import dev.psyarn.am.ApplicationMaster;
 import dev.psyarn.ps.transport.AppSecret;
-import dev.psyarn.runtime.ContainerClasspath;
 import dev.psyarn.runtime.JvmCommand;
 import dev.psyarn.runtime.LaunchSpec;
 import dev.psyarn.runtime.LocalizedFiles;
@@ -181,6 +180,7 @@ public final class JobSubmitter {
         ? org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE
         : org.apache.hadoop.yarn.api.records.LocalResourceVisibility.APPLICATION));
     resources.put(AmEnv.SPEC, LocalizedFiles.file(fs, new Path(staging, AmEnv.SPEC)));
+    dev.psyarn.am.ClassSharing.of(conf, jars, !jars.equals(staging)).stage(fs, staging);
     for (String name : AmEnv.CONF_LINKS) {
       resources.put(name, LocalizedFiles.file(fs, new Path(staging, name)));
     }
@@ -214,14 +214,19 @@ public final class JobSubmitter {
     if (!spec.appJars().isEmpty()) {
       env.put(dev.psyarn.ps.api.Applications.JARS_ENV, AmEnv.appJarLinks(spec.appJars().size()));
     }
-    env.put(Environment.CLASSPATH.name(), ContainerClasspath.build(conf, hadoopClasspath, spec.preprocesses()));
+    // The AM's classes come from the node's class data sharing archive when there is one.
+    dev.psyarn.am.ClassSharing sharing = dev.psyarn.am.ClassSharing.of(conf, jars, !jars.equals(staging));
+    Map<String, LocalResource> files = new HashMap<>(resources);
+    sharing.addTo(fs, staging, files, env);
+    String classpath = sharing.classpath(hadoopClasspath, spec.preprocesses());
+    env.put(Environment.CLASSPATH.name(), classpath);
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     if (resources.containsKey(AmEnv.KEYTAB)) {
       env.put(dev.psyarn.am.AmEnv.PRINCIPAL_ENV, conf.getTrimmed(ClientLogin.PRINCIPAL));
     }
-    JvmCommand command = new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(), amJvmOptions(spec, conf),
-        List.of());
-    return new LaunchSpec(resources, env, command, credentials(spec, staging, secret), PsyarnConfig.applicationAcls(conf));
+    JvmCommand command = sharing.command(new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(),
+        amJvmOptions(spec, conf), List.of()), AmEnv.JAR, JvmCommand.localJavaHome(), classpath);
+    return new LaunchSpec(files, env, command, credentials(spec, staging, secret), PsyarnConfig.applicationAcls(conf));
   }
 
   /**

@@ -27,7 +27,9 @@ public final class ContainerProcesses {
         }
         try {
           String cmd = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
-          if ((cmd.startsWith("java\0") || cmd.contains("/java\0")) && contains(Files.readAllBytes(proc.resolve("environ")), wanted)) {
+          // The program itself is java: not the launch script (psyarn-java.sh) that started it.
+          String program = cmd.substring(0, Math.max(0, cmd.indexOf('\0')));
+          if ((program.equals("java") || program.endsWith("/java")) && contains(Files.readAllBytes(proc.resolve("environ")), wanted)) {
             return OptionalLong.of(Long.parseLong(name));
           }
         } catch (IOException gone) {

@@ -1,6 +1,8 @@
 package dev.psyarn.am;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.JobSpecParser;
@@ -26,6 +28,14 @@ class LaunchContextsTest {
 
   /** With {@code kept}, the jars are the user's kept ones there (client.JarCache); else in staging. */
   private LaunchContexts contexts(String app, Path kept) throws Exception {
+    return contexts(app, kept, new Configuration(false));
+  }
+
+  private LaunchContexts contexts(String app, Path kept, Configuration conf) throws Exception {
+    return contexts(app, kept, conf, "{instances: 2, memory: 256m}");
+  }
+
+  private LaunchContexts contexts(String app, Path kept, Configuration conf, String worker) throws Exception {
     Path jars = kept == null ? staging : kept;
     Files.writeString(jars.resolve(AmEnv.JAR), "the distribution jar");
     Files.writeString(jars.resolve(AmEnv.CONTAINER_JAR), "the lean copy");
@@ -36,10 +46,9 @@ class LaunchContextsTest {
         name: jars
         roles:
           server: {instances: 1, memory: 256m}
-          worker: {instances: 2, memory: 256m}
+          worker: %s
         app: %s
-        """.formatted(app));
-    Configuration conf = new Configuration(false);
+        """.formatted(worker, app));
     AmEnv env = AmEnv.from(new AmEnv(staging.toUri().toString(), 1L, "/opt/hadoop/share/*",
         kept == null ? null : kept.toUri().toString()).toMap());
     return LaunchContexts.create(conf, FileSystem.getLocal(conf), env, spec, new Credentials(), Map.of(), "amhost",
@@ -79,5 +88,42 @@ class LaunchContextsTest {
     LaunchContexts parquet = contexts("{type: sparse-lr, data: /data/flights-3m.parquet}");
     assertEquals(AmEnv.JAR, jarOf(parquet, Role.WORKER), "sparse-lr's data path featurizes Parquet in the workers");
     assertEquals(AmEnv.CONTAINER_JAR, jarOf(parquet, Role.SERVER), "servers never read input files");
+  }
+
+  @Test
+  void withKeptJarsAndTheStagedScriptNativeContainersStartWithTheNodesArchiveOfTheirKind(@TempDir Path kept)
+      throws Exception {
+    Files.write(staging.resolve(dev.psyarn.runtime.ClassDataSharing.SCRIPT), dev.psyarn.runtime.ClassDataSharing.script());
+    Configuration conf = new Configuration(false);
+    conf.set(dev.psyarn.PsyarnConfig.CDS_DIR, "/var/cds");
+    LaunchContexts contexts = contexts("{type: counter}", kept, conf, "{instances: 2, memory: 256m}");
+    org.apache.hadoop.yarn.api.records.ContainerLaunchContext server =
+        contexts.forContainer(Role.SERVER, 0, 1000).toLaunchContext();
+    String command = server.getCommands().get(0);
+    assertTrue(command.startsWith("/bin/bash psyarn-java.sh ServerMain-"), command);
+    assertTrue(server.getLocalResources().containsKey(dev.psyarn.runtime.ClassDataSharing.SCRIPT));
+    assertEquals("/var/cds", server.getEnvironment().get(dev.psyarn.runtime.ClassDataSharing.DIR_ENV));
+    assertEquals("{{PWD}}/psyarn.jar<CPS>/opt/hadoop/share/*<CPS>{{PWD}}<CPS>{{PWD}}/*",
+        server.getEnvironment().get("CLASSPATH"));
+    String worker = contexts.forContainer(Role.WORKER, 0, 1000).toLaunchContext().getCommands().get(0);
+    assertTrue(worker.startsWith("/bin/bash psyarn-java.sh WorkerMain-"), worker);
+    assertNotEquals(command.split(" ")[2].substring("ServerMain".length()), worker.split(" ")[2].substring("WorkerMain".length()));
+    String docker = contexts("{type: counter}", kept, conf,
+        "{instances: 2, memory: 256m, runtime: {type: docker, image: \"psyarn:1\"}}")
+        .forContainer(Role.WORKER, 0, 1000).toLaunchContext().getCommands().get(0);
+    assertTrue(docker.startsWith("{{JAVA_HOME}}/bin/java "), "a Docker role's JDK and /tmp are its image's: " + docker);
+  }
+
+  @Test
+  void withoutKeptJarsOrWithSharingOffTheyStartPlainly(@TempDir Path kept) throws Exception {
+    Files.write(staging.resolve(dev.psyarn.runtime.ClassDataSharing.SCRIPT), dev.psyarn.runtime.ClassDataSharing.script());
+    String staged = contexts("{type: counter}").forContainer(Role.SERVER, 0, 1000).toLaunchContext().getCommands().get(0);
+    assertTrue(staged.startsWith("{{JAVA_HOME}}/bin/java "), staged);
+    Configuration off = new Configuration(false);
+    off.setBoolean(dev.psyarn.PsyarnConfig.CDS_ENABLED, false);
+    org.apache.hadoop.yarn.api.records.ContainerLaunchContext plain =
+        contexts("{type: counter}", kept, off).forContainer(Role.SERVER, 0, 1000).toLaunchContext();
+    assertTrue(plain.getCommands().get(0).startsWith("{{JAVA_HOME}}/bin/java "), plain.getCommands().get(0));
+    assertEquals("{{PWD}}<CPS>{{PWD}}/*<CPS>/opt/hadoop/share/*", plain.getEnvironment().get("CLASSPATH"));
   }
 }

@@ -1,0 +1,86 @@
+package dev.psyarn.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Class data sharing for psyarn's JVMs: a container's JVM maps the classes of psyarn's jar and
+ * Hadoop's jars from an archive kept on the node instead of reading, parsing and verifying each of
+ * them again (the AM loads about 8,000, a worker about 3,300, most of a JVM's start on a busy node).
+ *
+ * <p>The launch runs {@link #SCRIPT} (localized beside the jar), which starts the JVM with the
+ * node's archive for {@link #key} when there is one; otherwise the first container records the
+ * classes its JVM loads and, after a clean exit, makes the archive with this class's {@link #main}
+ * in a short JVM of its own ({@code -XX:ArchiveClassesAtExit}). JDK 17's archives hold classes of
+ * jars only, and at run time the classpath must start as it did when the archive was made, so the
+ * container's {@code CLASSPATH} starts with the jar and Hadoop's jars and has its own directory
+ * after them ({@link ContainerClasspath#forSharing}).
+ */
+public final class ClassDataSharing {
+
+  /** The launch script's name in the container's directory (and in the job's staging directory). */
+  public static final String SCRIPT = "psyarn-java.sh";
+  /** The directory the script keeps archives in; unset, {@code /tmp/psyarn-cds-<user>}. */
+  public static final String DIR_ENV = "PSYARN_CDS_DIR";
+
+  private ClassDataSharing() {}
+
+  /** The launch script's text (a resource of this module). */
+  public static byte[] script() throws IOException {
+    try (InputStream in = ClassDataSharing.class.getResourceAsStream(SCRIPT)) {
+      if (in == null) {
+        throw new IOException("the launch script " + SCRIPT + " is missing from psyarn's jar");
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * The name of the archive of one kind of JVM: its main class, the jar it runs (by content: the
+   * kept jar's digest and name), the JDK and Hadoop's classpath. The script adds the JDK's build.
+   */
+  public static String key(String mainClass, String jarIdentity, String javaHome, String classpath) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String part : List.of(mainClass, jarIdentity, javaHome, classpath)) {
+        sha.update(part.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      String simple = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+      return simple + "-" + HexFormat.of().formatHex(sha.digest(), 0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Loads every class of a list written by {@code -XX:DumpLoadedClassList}, for the archive the JVM
+   * writes as it exits. Classes this classpath does not have (an app's own) are left out.
+   */
+  public static void main(String[] args) throws IOException {
+    int loaded = 0;
+    int missing = 0;
+    ClassLoader loader = ClassLoader.getSystemClassLoader();
+    for (String line : Files.readAllLines(Paths.get(args[0]), StandardCharsets.UTF_8)) {
+      if (line.isEmpty() || line.charAt(0) == '#' || line.charAt(0) == '@') {
+        continue;
+      }
+      int space = line.indexOf(' ');
+      String name = (space < 0 ? line : line.substring(0, space)).replace('/', '.');
+      try {
+        Class.forName(name, false, loader);
+        loaded++;
+      } catch (ClassNotFoundException | LinkageError e) {
+        missing++;
+      }
+    }
+    System.out.println("psyarn: archiving " + loaded + " classes (" + missing + " not on the jars' classpath)");
+  }
+}

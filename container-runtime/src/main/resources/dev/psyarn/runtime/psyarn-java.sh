@@ -1,0 +1,95 @@
+#!/bin/bash
+# Starts a psyarn JVM (the AM, a server, a worker) in its YARN container with a class data sharing
+# archive of psyarn's and Hadoop's classes, kept on the node for every later container of the same
+# jar, role and JDK (dev.psyarn.runtime.ClassDataSharing says how the launch context is built).
+#
+#   bash psyarn-java.sh <key> <java> <JVM options> <main class> <arguments>
+#
+# CLASSPATH starts with "$PWD/psyarn.jar", then the jars of Hadoop's classpath, then "$PWD".
+# - The archive and a copy of the jar it was made from are in $PSYARN_CDS_DIR (default
+#   /tmp/psyarn-cds-<user>), a directory of the user's own (mode 700; not used if anyone else owns it).
+# - With an archive, the JVM is started with it (-Xshare:auto: a JVM that cannot map it runs without).
+# - Without one, the first container takes a lock and runs its JVM recording the classes it loads
+#   (kept after a clean exit, status 0). The next container makes the archive from that list before
+#   it starts its JVM, in a short JVM whose classpath is the jar's copy and Hadoop's jars only, and
+#   starts with it; from then on every container does. All of it happens inside a container's own
+#   run (nothing is left running after a container), and the exit status is always its JVM's.
+set -u
+key=$1
+java=$2
+shift 2
+user=$(id -un 2>/dev/null || echo "${USER:-user}")
+dir=${PSYARN_CDS_DIR:-/tmp/psyarn-cds-$user}
+rest=${CLASSPATH#"$PWD/psyarn.jar"}
+if [ "$rest" = "${CLASSPATH:-}" ] || [ ! -f psyarn.jar ]; then
+  exec "$java" "$@"
+fi
+# The JDK is part of the name: an upgrade in place makes a new archive.
+jdk=$(stat -Lc %Y-%s "${java%/bin/java}/lib/modules" 2>/dev/null || echo none)
+name=$key-$(printf '%s' "$jdk" | cksum | cut -d' ' -f1)
+archive=$dir/$name.jsa
+jar=$dir/$name.jar
+list=$dir/$name.classes
+owned() {
+  [ -d "$dir" ] && [ ! -L "$dir" ] && [ -O "$dir" ]
+}
+shared() {
+  echo "psyarn: class data sharing from $archive" >&2
+  exec "$java" -XX:SharedArchiveFile="$archive" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
+    -cp "$jar$rest" "$@"
+}
+if owned && [ -f "$archive" ] && [ -f "$jar" ]; then
+  touch -c "$archive" 2>/dev/null
+  shared "$@"
+fi
+mkdir -p -m 700 "$dir" 2>/dev/null
+# A lock whose holder is gone (a container stopped while it held it) is taken over; after an hour, any.
+if owned && [ -f "$archive.lock" ] && ! kill -0 "$(cat "$archive.lock" 2>/dev/null)" 2>/dev/null; then
+  rm -f "$archive.lock"
+fi
+owned && find "$dir" -maxdepth 1 -name '*.lock' -mmin +60 -delete 2>/dev/null
+if ! owned || [ -f "$dir/$name.failed" ] || ! (set -C; echo $$ > "$archive.lock") 2>/dev/null; then
+  exec "$java" "$@"
+fi
+# A list whose recorder was stopped with its container (an AM is, once it has unregistered) holds the
+# classes loaded until then.
+for left in "$list".*; do
+  if [ -s "$left" ]; then
+    mv -f "$left" "$list"
+  fi
+  rm -f "$left"
+done
+# Archives no container used for 30 days go, with their jars and marks.
+find "$dir" -maxdepth 1 \( -name '*.jsa' -o -name '*.failed' \) -mtime +30 2>/dev/null | while read -r old; do
+  rm -f "$old" "${old%.*}.jar"
+done
+if [ -s "$list" ]; then
+  echo "psyarn: making the class data sharing archive $archive" >&2
+  jars=${rest%%":$PWD:"*}
+  { ln -f "$(readlink -f psyarn.jar)" "$jar.$$" 2>/dev/null || cp psyarn.jar "$jar.$$"; } \
+    && mv -f "$jar.$$" "$jar" \
+    && "$java" -XX:ArchiveClassesAtExit="$archive.$$" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off \
+         -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -cp "$jar$jars" \
+         dev.psyarn.runtime.ClassDataSharing "$list" >&2 \
+    && mv -f "$archive.$$" "$archive"
+  if [ ! -f "$archive" ]; then
+    echo "psyarn: could not make $archive; this kind of JVM starts without class data sharing here" >&2
+    touch "$dir/$name.failed"
+    rm -f "$jar"
+  fi
+  rm -f "$list" "$archive.$$" "$jar.$$" "$archive.lock"
+  if [ -f "$archive" ]; then
+    shared "$@"
+  fi
+  exec "$java" "$@"
+fi
+echo "psyarn: no class data sharing archive here yet; this container records the classes it loads" >&2
+trap 'stopped=1' TERM
+"$java" -XX:DumpLoadedClassList="$list.$$" "$@"
+status=$?
+# Kept after a clean exit, or a stop (SIGTERM: 143); not after a failure.
+if { [ "$status" -eq 0 ] || [ "$status" -eq 143 ]; } && [ -s "$list.$$" ]; then
+  mv -f "$list.$$" "$list"
+fi
+rm -f "$list.$$" "$archive.lock"
+exit "$status"
