@@ -8,7 +8,6 @@ import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * Class data sharing for psyarn's JVMs: a container's JVM maps the classes of psyarn's jar and
@@ -43,18 +42,24 @@ public final class ClassDataSharing {
   }
 
   /**
-   * The name of the archive of one kind of JVM: its main class, the jar it runs (by content: the
-   * kept jar's digest and name), the JDK and Hadoop's classpath. The script adds the JDK's build.
+   * The name of the archive of one kind of JVM, {@code <main>-<kind>-<build>}: the kind hashes its
+   * main class, what it does ({@code work}), the JDK and Hadoop's classpath; the build is the jar's
+   * content (the kept jar's digest and file). An archive of another build of the same kind is
+   * removed when a new one is made (the script adds the JDK's build after these).
    */
-  public static String key(String mainClass, String jarIdentity, String javaHome, String classpath) {
+  public static String key(String mainClass, String work, String javaHome, String classpath, String jar) {
+    String simple = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+    return simple + "-" + hash(mainClass, work, javaHome, classpath) + "-" + hash(jar);
+  }
+
+  private static String hash(String... parts) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String part : List.of(mainClass, jarIdentity, javaHome, classpath)) {
+      for (String part : parts) {
         sha.update(part.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
       }
-      String simple = mainClass.substring(mainClass.lastIndexOf('.') + 1);
-      return simple + "-" + HexFormat.of().formatHex(sha.digest(), 0, 10);
+      return HexFormat.of().formatHex(sha.digest(), 0, 6);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

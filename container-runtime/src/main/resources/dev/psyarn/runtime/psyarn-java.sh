@@ -65,6 +65,10 @@ find "$dir" -maxdepth 1 \( -name '*.jsa' -o -name '*.failed' \) -mtime +30 2>/de
 done
 if [ -s "$list" ]; then
   echo "psyarn: making the class data sharing archive $archive" >&2
+  # The same kind's archives of other builds go once unused for an hour (the key is <main>-<kind>-<build>).
+  find "$dir" -maxdepth 1 -name "${key%-*}-*.jsa" ! -name "$name.jsa" -mmin +60 2>/dev/null | while read -r old; do
+    rm -f "$old" "${old%.jsa}.jar"
+  done
   jars=${rest%%":$PWD:"*}
   { ln -f "$(readlink -f psyarn.jar)" "$jar.$$" 2>/dev/null || cp psyarn.jar "$jar.$$"; } \
     && mv -f "$jar.$$" "$jar" \

@@ -31,19 +31,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClassDataSharingTest {
 
+  /** A key as {@link ClassDataSharing#key} makes them: main class, kind, build. */
+  private static final String KEY = "LaunchProbe-aaaa-bbbb";
+
   @TempDir
   Path temp;
 
   @Test
-  void aKeyNamesTheMainClassAndChangesWithTheJarTheJdkOrTheClasspath() {
-    String key = ClassDataSharing.key("dev.psyarn.ps.ServerMain", "abc/psyarn.jar", "/jdk", "a.jar");
-    assertTrue(key.matches("ServerMain-[0-9a-f]{20}"), key);
-    assertEquals(key, ClassDataSharing.key("dev.psyarn.ps.ServerMain", "abc/psyarn.jar", "/jdk", "a.jar"));
-    assertNotEquals(key, ClassDataSharing.key("dev.psyarn.ps.ServerMain", "abd/psyarn.jar", "/jdk", "a.jar"));
-    assertNotEquals(key, ClassDataSharing.key("dev.psyarn.ps.ServerMain", "abc/psyarn.jar", "/jdk2", "a.jar"));
-    assertNotEquals(key, ClassDataSharing.key("dev.psyarn.ps.ServerMain", "abc/psyarn.jar", "/jdk", "b.jar"));
+  void aKeyNamesTheMainClassItsKindAndItsBuild() {
+    String key = ClassDataSharing.key("dev.psyarn.ps.ServerMain", "counter", "/jdk", "a.jar", "abc/psyarn.jar");
+    assertTrue(key.matches("ServerMain-[0-9a-f]{12}-[0-9a-f]{12}"), key);
+    assertEquals(key, ClassDataSharing.key("dev.psyarn.ps.ServerMain", "counter", "/jdk", "a.jar", "abc/psyarn.jar"));
+    String kind = key.substring(0, key.lastIndexOf('-'));
+    String otherBuild = ClassDataSharing.key("dev.psyarn.ps.ServerMain", "counter", "/jdk", "a.jar", "abd/psyarn.jar");
+    assertTrue(otherBuild.startsWith(kind + "-") && !otherBuild.equals(key), "another build of the same kind: " + otherBuild);
+    for (String other : List.of(ClassDataSharing.key("dev.psyarn.ps.ServerMain", "sparse-lr", "/jdk", "a.jar", "abc/psyarn.jar"),
+        ClassDataSharing.key("dev.psyarn.ps.ServerMain", "counter", "/jdk2", "a.jar", "abc/psyarn.jar"),
+        ClassDataSharing.key("dev.psyarn.ps.ServerMain", "counter", "/jdk", "b.jar", "abc/psyarn.jar"))) {
+      assertFalse(other.startsWith(kind + "-"), "another kind: " + other);
+    }
     // Parts are separated: moving a character from one to the next is another key.
-    assertNotEquals(ClassDataSharing.key("m", "ab", "c", "d"), ClassDataSharing.key("m", "a", "bc", "d"));
+    assertNotEquals(ClassDataSharing.key("m", "ab", "c", "d", "j"), ClassDataSharing.key("m", "a", "bc", "d", "j"));
   }
 
   @Test
@@ -77,7 +85,21 @@ class ClassDataSharingTest {
     assertEquals(List.of("probe ran"), first.stdout);
     assertEquals(List.of(".classes"), suffixes(cds), "a list of the classes, no archive yet");
 
+    // Archives of the same kind from other builds: one unused for two hours goes, one in use stays;
+    // another kind's stays, however old.
+    Path oldBuild = Files.write(cds.resolve("LaunchProbe-aaaa-cccc-1.jsa"), new byte[1]);
+    Files.write(cds.resolve("LaunchProbe-aaaa-cccc-1.jar"), new byte[1]);
+    Path recentBuild = Files.write(cds.resolve("LaunchProbe-aaaa-dddd-1.jsa"), new byte[1]);
+    Path otherKind = Files.write(cds.resolve("LaunchProbe-eeee-cccc-1.jsa"), new byte[1]);
+    java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
+    Files.setLastModifiedTime(oldBuild, twoHoursAgo);
+    Files.setLastModifiedTime(otherKind, twoHoursAgo);
     Run second = launch("c2", jar, cds, 0);
+    assertFalse(Files.exists(oldBuild) || Files.exists(cds.resolve("LaunchProbe-aaaa-cccc-1.jar")), "the old build's went");
+    assertTrue(Files.exists(recentBuild) && Files.exists(otherKind), "a build used within the hour and another kind stay");
+    Files.delete(recentBuild);
+    Files.delete(otherKind);
     assertEquals(0, second.status, second.output);
     assertTrue(second.output.contains("making the class data sharing archive"), second.output);
     assertTrue(second.output.contains("class data sharing from"), second.output);
@@ -116,7 +138,7 @@ class ClassDataSharingTest {
     Files.write(dir.resolve(ClassDataSharing.SCRIPT), ClassDataSharing.script());
     Path classLoads = dir.resolve("class-load.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of("/bin/bash", ClassDataSharing.SCRIPT, "LaunchProbe-0123", java,
+    List<String> command = new ArrayList<>(List.of("/bin/bash", ClassDataSharing.SCRIPT, KEY, java,
         "-Xlog:class+load=info:file=" + classLoads, "-Xmx64m", LaunchProbe.class.getName(), Integer.toString(exitWith)));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     Map<String, String> env = pb.environment();

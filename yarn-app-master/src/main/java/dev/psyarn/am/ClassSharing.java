@@ -69,13 +69,16 @@ public final class ClassSharing {
 
   /**
    * The command, started with the archive of its kind: its main class, the jar it runs
-   * ({@code jarName} in the kept directory), its JDK ({@code javaHome}) and its {@code classpath}.
+   * ({@code jarName} in the kept directory), its JDK ({@code javaHome}), its {@code classpath}, and
+   * what it does ({@code work}: the app, and for the AM whether it preprocesses, so that an AM that
+   * runs MapReduce jobs does not start from the archive of one that never loaded their classes).
    */
-  public JvmCommand command(JvmCommand plain, String jarName, String javaHome, String classpath) {
+  public JvmCommand command(JvmCommand plain, String jarName, String javaHome, String classpath, String work) {
     if (!on()) {
       return plain;
     }
     String home = javaHome == null ? Environment.JAVA_HOME.$$() : javaHome;
-    return plain.sharing(ClassDataSharing.key(plain.mainClass(), jarDir.getName() + "/" + jarName, home, classpath));
+    return plain.sharing(ClassDataSharing.key(plain.mainClass(), jarName + "/" + work, home, classpath,
+        jarDir.getName() + "/" + jarName));
   }
 }

@@ -201,7 +201,7 @@ final class LaunchContexts {
     LaunchSpec withTokens = renewedTokens == null ? base : base.withTokens(renewedTokens);
     JvmCommand command = new JvmCommand(role.mainClass(), roleSpec.resources().heapMb(), jvmOptions, List.of());
     if (roleSpec.runtime() instanceof dev.psyarn.runtime.RuntimeSpec.Native) {
-      command = sharing.command(command, jarName(role), JvmCommand.localJavaHome(), classpath);
+      command = sharing.command(command, jarName(role), JvmCommand.localJavaHome(), classpath, spec.app().name());
     }
     return withTokens.withEnvironment(env).withResources(volumes.get(role)).withCommand(command);
   }

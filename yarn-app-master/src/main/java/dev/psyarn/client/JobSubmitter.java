@@ -225,7 +225,8 @@ public final class JobSubmitter {
       env.put(dev.psyarn.am.AmEnv.PRINCIPAL_ENV, conf.getTrimmed(ClientLogin.PRINCIPAL));
     }
     JvmCommand command = sharing.command(new JvmCommand(ApplicationMaster.class.getName(), spec.am().heapMb(),
-        amJvmOptions(spec, conf), List.of()), AmEnv.JAR, JvmCommand.localJavaHome(), classpath);
+        amJvmOptions(spec, conf), List.of()), AmEnv.JAR, JvmCommand.localJavaHome(), classpath,
+        spec.app().name() + (spec.preprocesses() ? "+preprocess" : ""));
     return new LaunchSpec(files, env, command, credentials(spec, staging, secret), PsyarnConfig.applicationAcls(conf));
   }
 

@@ -82,9 +82,14 @@ public final class StartupBench {
     this.progress = progress;
   }
 
-  /** Runs one warm-up of each, then {@code runs} interleaved runs per size. */
+  /**
+   * Runs the warm-ups (psyarn twice: on a node without them, the first job's JVMs record the classes
+   * they load and the second's make the class data sharing archives), then {@code runs} interleaved
+   * runs per size.
+   */
   public List<Figures> run(int[] sizes, int runs) throws Exception {
     progress.println("warm-up runs");
+    psyarn(2);
     psyarn(2);
     sleepJob(2);
     List<Figures> out = new ArrayList<>();

@@ -216,6 +216,7 @@ class PsyarnJobIT {
   @Test
   void laterJobsStartEveryJvmFromTheNodesClassDataSharingArchive() throws Exception {
     Path cds = harness.work.resolve("cds");
+    org.apache.hadoop.fs.FileUtil.fullyDelete(cds.toFile()); // a directory an earlier run of this test left
     int keys = 200;
     for (int job = 1; job <= 3; job++) {
       String strict = job == 3 ? "-Xshare:on" : "-Xshare:auto";
