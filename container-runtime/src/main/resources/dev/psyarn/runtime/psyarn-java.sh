@@ -10,7 +10,7 @@
 #   /tmp/psyarn-cds-<user>), a directory of the user's own (mode 700; not used if anyone else owns it).
 # - With an archive, the JVM is started with it (-Xshare:auto: a JVM that cannot map it runs without).
 # - Without one, the first container takes a lock and runs its JVM recording the classes it loads
-#   (kept after a clean exit, status 0). The next container makes the archive from that list before
+#   (kept after a clean exit, status 0, or a stop, 143). The next container makes the archive from that list before
 #   it starts its JVM, in a short JVM whose classpath is the jar's copy and Hadoop's jars only, and
 #   starts with it; from then on every container does. All of it happens inside a container's own
 #   run (nothing is left running after a container), and the exit status is always its JVM's.
@@ -88,6 +88,8 @@ if [ -s "$list" ]; then
   exec "$java" "$@"
 fi
 echo "psyarn: no class data sharing archive here yet; this container records the classes it loads" >&2
+# A stop (SIGTERM to the container's processes) reaches the JVM too; the script waits for it to end
+# instead of dying first, to keep its list.
 trap 'stopped=1' TERM
 "$java" -XX:DumpLoadedClassList="$list.$$" "$@"
 status=$?
