@@ -57,7 +57,11 @@ class AmRestartIT {
             + "  runIn: cluster\n" // a MapReduce application of its own, which the second attempt must not run again
             + "app: {type: counter");
     String app = WorkerFaultIT.submit(harness, "am-restart.yaml", spec);
+    // Both workers running before the AM goes: a container whose JVM starts while no AM attempt
+    // listens fails its bootstrap and is replaced (on a node without them, the job that makes the
+    // class data sharing archives starts its JVMs seconds later).
     WorkerFaultIT.awaitPushingWorker(harness, app, 0, KEYS);
+    WorkerFaultIT.awaitPushingWorker(harness, app, 1, KEYS);
     ApplicationId id = ApplicationId.fromString(app);
     String amContainer;
     try (YarnClient yarn = harness.yarn()) {

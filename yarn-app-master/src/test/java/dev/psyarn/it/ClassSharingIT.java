@@ -1,0 +1,95 @@
+package dev.psyarn.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.psyarn.cli.ExitCodes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The AM's and containers' JVMs started from the node's class data sharing archives, on a MiniYARNCluster. */
+@org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
+class ClassSharingIT {
+
+  private static final int NODE_MANAGERS = 1;
+  private static ClusterHarness harness;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    harness = ClusterHarness.start("cds", NODE_MANAGERS);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  /**
+   * Class data sharing: the first job's JVMs record the classes they load, the second's make each
+   * kind's archive (AM, server, worker) before they start, and the third's start with them. The
+   * third runs every JVM with {@code -Xshare:on}, which refuses to start without a mappable archive
+   * (a classpath that does not start as the archive's, a missing jar), so its success is the proof.
+   */
+  @Test
+  void laterJobsStartEveryJvmFromTheNodesClassDataSharingArchive() throws Exception {
+    Path cds = harness.work.resolve("cds");
+    org.apache.hadoop.fs.FileUtil.fullyDelete(cds.toFile()); // a directory an earlier run of this test left
+    int keys = 200;
+    for (int job = 1; job <= 3; job++) {
+      String strict = job == 3 ? "-Xshare:on" : "-Xshare:auto";
+      String spec = ClusterHarness.counterSpec("cds-it-" + job, 1, 2, keys, 2, List.of(strict))
+          .replace("jvmOptions: [\"-XX:TieredStopAtLevel=1\"]", "jvmOptions: [\"-XX:TieredStopAtLevel=1\", \"" + strict + "\"]");
+      Path report = harness.work.resolve("reports").resolve("cds-" + job + ".json");
+      ClusterHarness.Run run = harness.psyarn("-D", dev.psyarn.PsyarnConfig.CDS_DIR + "=" + cds,
+          "-D", dev.psyarn.PsyarnConfig.AM_JAVA_OPTS + "=" + strict,
+          "submit", harness.spec("cds-" + job + ".yaml", spec).toString(), "--wait", "--report", report.toString());
+      assertEquals(ExitCodes.OK, run.exitCode(), "job " + job + ": " + run.err());
+      JsonNode metrics = ClusterHarness.JSON.readTree(Files.readString(report)).path("metrics");
+      assertEquals(ClusterHarness.independentlyComputedTotal(keys, 2, 2), metrics.path("observedTotal").asLong(), metrics.toString());
+      assertEquals(0, metrics.path("mismatches").asLong());
+      String app = ClusterHarness.JSON.readTree(Files.readString(report)).path("applicationId").asText();
+      String said = job == 1 ? "records the classes it loads" : job == 2 ? "making the class data sharing archive"
+          : "class data sharing from";
+      List<String> stderrs = containerStderrs(app);
+      assertEquals(4, stderrs.size(), "the AM, a server and two workers of " + app);
+      // The two workers are one kind: one of them records (then makes) the list, the other starts plainly.
+      assertTrue(stderrs.stream().filter(e -> e.contains(said)).count() >= (job == 3 ? 4 : 3),
+          "job " + job + "'s JVMs say '" + said + "': " + stderrs.stream().map(e -> e.lines().findFirst().orElse(""))
+              .toList());
+    }
+    List<String> archives;
+    try (java.util.stream.Stream<Path> files = Files.list(cds)) {
+      archives = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jsa"))
+          .map(n -> n.substring(0, n.indexOf('-'))).sorted().toList();
+    }
+    assertEquals(List.of("ApplicationMaster", "ServerMain", "WorkerMain"), archives, "one archive of each kind");
+  }
+
+  /** The stderr of every container of {@code app}, from the NodeManagers' log directories. */
+  private static List<String> containerStderrs(String app) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (int n = 0; n < NODE_MANAGERS; n++) {
+      for (String dir : harness.cluster.yarn().getNodeManager(n).getConfig()
+          .getTrimmedStrings(org.apache.hadoop.yarn.conf.YarnConfiguration.NM_LOG_DIRS)) {
+        Path root = java.nio.file.Paths.get(java.net.URI.create(dir.startsWith("/") ? "file://" + dir : dir)).resolve(app);
+        if (Files.isDirectory(root)) {
+          try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+              out.add(Files.readString(f));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
