@@ -25,8 +25,11 @@ class AmEvent extends AbstractEvent<AmEvent.Type> {
     LIVENESS_CHECK,
     /** A failed container's backoff has passed: ask for its replacement. */
     RESTART_DUE,
-    /** Time to see whether the servers can start while preprocessing runs ({@link EarlyServers}). */
-    SERVERS_EARLY,
+    /**
+     * Time to look at YARN's headroom again: whether the servers can start while preprocessing runs
+     * ({@link EarlyServers}), or the next roles be asked for ahead ({@link RoleAllocator#askAhead}).
+     */
+    HEADROOM_CHECK,
     SHUTDOWN_REQUESTED,
     /** The owner (psyarn kill) or YARN (a SIGTERM to the AM) ends the job as KILLED. */
     KILL_REQUESTED,

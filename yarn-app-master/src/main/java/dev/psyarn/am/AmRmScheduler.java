@@ -18,12 +18,20 @@ final class AmRmScheduler implements RoleAllocator.Scheduler {
 
   private final AMRMClient<ContainerRequest> rm;
   private final boolean portInNodeName;
+  private final int minimumMb;
 
   AmRmScheduler(AMRMClient<ContainerRequest> rm, Configuration conf) {
     this.rm = rm;
     // The scheduler names nodes with their port where it is told to (several NodeManagers a host).
     this.portInNodeName = conf.getBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME,
         YarnConfiguration.DEFAULT_RM_SCHEDULER_USE_PORT_FOR_NODE_NAME);
+    this.minimumMb = conf.getInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB,
+        YarnConfiguration.DEFAULT_RM_SCHEDULER_MINIMUM_ALLOCATION_MB);
+  }
+
+  @Override
+  public int minimumAllocationMb() {
+    return minimumMb;
   }
 
   @Override

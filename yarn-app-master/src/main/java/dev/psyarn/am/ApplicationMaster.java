@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -121,13 +122,36 @@ public final class ApplicationMaster {
    * outcome is known, and finishes.
    */
   ExitCode run() throws Exception {
+    String host = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
+    AmLoop loop = new AmLoop();
+    ChartHistory history = new ChartHistory(env.submitTimeMs());
+    // The web server (Jetty and its servlets, half a second) starts beside the rest of the AM's
+    // start: its address is needed only to register. Its Prometheus sink joins the metrics system.
+    org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.initialize("psyarn");
+    CompletableFuture<AmWebServer> webStarting = CompletableFuture.supplyAsync(() -> {
+      try {
+        return AmWebServer.start(conf, host, () -> statusNow(loop), history::toMap, user);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, task -> new Thread(task, "psyarn-am-web-start").start());
+    try {
+      return run(host, loop, history, webStarting);
+    } finally {
+      if (!webTaken) {
+        // Started but never taken (the AM failed before registering): stopped all the same.
+        webStarting.thenAccept(AmWebServer::close);
+      }
+    }
+  }
+
+  private ExitCode run(String host, AmLoop loop, ChartHistory history, CompletableFuture<AmWebServer> webStarting)
+      throws Exception {
     Credentials credentials = UserGroupInformation.getCurrentUser().getCredentials();
     AppSecret secret = dev.psyarn.ps.container.ContainerSecret.from(credentials);
-    String host = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
     FileSystem fs = FileSystem.get(conf);
     Path staging = new Path(env.stagingDir());
 
-    AmLoop loop = new AmLoop();
     JobProgress progress = new JobProgress(spec.preprocesses());
     AMRMClient<ContainerRequest> rm = AMRMClient.createAMRMClient();
     AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(rm,
@@ -156,7 +180,6 @@ public final class ApplicationMaster {
       LOG.info("attempt {} of {}: {}", attempt, appId, earlier == null ? "no journal of the earlier attempt; "
           + "starting the job over" : "taking the job over from the earlier attempt");
     }
-    ChartHistory history = new ChartHistory(env.submitTimeMs());
     try (RpcServer control = RpcServer.start(dev.psyarn.ps.transport.BindAddress.of(host), secret, Protocols.CONTROL,
         new ControlPlane(loop, history, Clock.systemUTC()), "control plane")) {
       LaunchContexts contexts = LaunchContexts.create(conf, fs, env, spec, credentials,
@@ -167,11 +190,10 @@ public final class ApplicationMaster {
           new RoleAllocator(spec, new AmRmScheduler(rm, conf)), launcher,
           (event, delayMs) -> timers.schedule(() -> loop.post(event), delayMs, TimeUnit.MILLISECONDS),
           Clock.systemUTC(), env.submitTimeMs(), earlier, journal(amJournal), progress);
-      org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.initialize("psyarn");
       org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.instance().register(AmMetrics.RECORD,
           "the psyarn job: containers, servers' keys and traffic, results",
           AmMetrics.of(loop, () -> statusNow(loop)));
-      try (AmWebServer web = AmWebServer.start(conf, host, () -> statusNow(loop), history::toMap, user)) {
+      try (AmWebServer web = started(webStarting)) {
         // (A page asked for before the loop runs waits for it: the loop starts right after registering.)
         String trackingUrl = "http://" + host + ":" + web.port() + "/";
         if (amJournal != null) {
@@ -211,6 +233,22 @@ public final class ApplicationMaster {
       nm.stop();
       amrm.stop();
       timers.shutdownNow();
+    }
+  }
+
+  /** Whether {@link #started} took the web server (its closing is then the caller's). */
+  private boolean webTaken;
+
+  /** The web server started beside the AM's start, or what stopped it from starting. */
+  private AmWebServer started(CompletableFuture<AmWebServer> starting) throws IOException {
+    webTaken = true;
+    try {
+      return starting.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.io.UncheckedIOException io) {
+        throw io.getCause();
+      }
+      throw e;
     }
   }
 

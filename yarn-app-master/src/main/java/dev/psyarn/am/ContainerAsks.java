@@ -18,6 +18,9 @@ final class ContainerAsks {
   /** How long containers may stay unallocated before the status says what the job waits for. */
   static final long PENDING_CHECK_MS = 30_000;
   private static final Logger LOG = LoggerFactory.getLogger(ContainerAsks.class);
+  /** Looks for YARN's headroom this often, this many times, while it is not known ({@link RoleAllocator#askAhead}). */
+  static final long AHEAD_CHECK_MS = 100;
+  static final int AHEAD_CHECKS = 10;
 
   private final JobSpec spec;
   private final RoleAllocator allocator;
@@ -27,6 +30,7 @@ final class ContainerAsks {
   private long allocationStart;
   /** Whether the pending and liveness checks run (from the first container asked for). */
   private boolean checking;
+  private int aheadChecks;
   /** What the job has been waiting for YARN to give, once that took long; null otherwise. */
   private volatile String waiting;
 
@@ -39,13 +43,27 @@ final class ContainerAsks {
     this.allocationStart = clock.millis();
   }
 
-  /** Asks for every role (what is not asked for yet). */
+  /** Asks for every role (what is not asked for yet), the next ones ahead when the queue has room. */
   void start() {
     if (!allocator.started()) {
       allocationStart = clock.millis();
     }
     allocator.start();
     startChecks();
+    lookAhead();
+  }
+
+  /** Asks for the next roles ahead if YARN's headroom, known by now, holds them (a timer's check). */
+  void askAhead() {
+    allocator.askAhead();
+    lookAhead();
+  }
+
+  /** While the headroom is not known yet, looks again at the AM's next heartbeat or so. */
+  private void lookAhead() {
+    if (allocator.rolesHeld() && allocator.headroom() == null && aheadChecks++ < AHEAD_CHECKS) {
+      timer.schedule(new AmEvent(AmEvent.Type.HEADROOM_CHECK), AHEAD_CHECK_MS);
+    }
   }
 
   /**
@@ -59,7 +77,7 @@ final class ContainerAsks {
     Resource headroom = allocator.headroom();
     if (!early.fit(spec, headroom)) {
       LOG.debug("servers wait: headroom {} does not hold them and {} for preprocessing", headroom, early.reserve());
-      timer.schedule(new AmEvent(AmEvent.Type.SERVERS_EARLY), EarlyServers.RECHECK_MS);
+      timer.schedule(new AmEvent(AmEvent.Type.HEADROOM_CHECK), EarlyServers.RECHECK_MS);
       return false;
     }
     LOG.info("asking for the servers while preprocessing runs (the queue's headroom {} holds them and {} for "

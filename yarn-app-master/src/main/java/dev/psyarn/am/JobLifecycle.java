@@ -9,7 +9,7 @@ import static dev.psyarn.am.AmEvent.Type.FATAL_ERROR;
 import static dev.psyarn.am.AmEvent.Type.KILL_REQUESTED;
 import static dev.psyarn.am.AmEvent.Type.LIVENESS_CHECK;
 import static dev.psyarn.am.AmEvent.Type.RESTART_DUE;
-import static dev.psyarn.am.AmEvent.Type.SERVERS_EARLY;
+import static dev.psyarn.am.AmEvent.Type.HEADROOM_CHECK;
 import static dev.psyarn.am.AmEvent.Type.PENDING_CHECK;
 import static dev.psyarn.am.AmEvent.Type.PREPROCESSED;
 import static dev.psyarn.am.AmEvent.Type.PREPROCESS_FAILED;
@@ -74,7 +74,7 @@ final class JobLifecycle {
               JobLifecycle::onFatal)
           .addTransition(PREPROCESSING, PREPROCESSING, STOP_TIMEOUT)
           // Servers may start while preprocessing runs (EarlyServers); workers wait for the shards.
-          .addTransition(PREPROCESSING, PREPROCESSING, SERVERS_EARLY, JobLifecycle::onServersEarly)
+          .addTransition(PREPROCESSING, PREPROCESSING, HEADROOM_CHECK, JobLifecycle::onHeadroomCheck)
           .addTransition(PREPROCESSING, PREPROCESSING, PENDING_CHECK, JobLifecycle::onPendingCheck)
           .addTransition(PREPROCESSING, EnumSet.of(PREPROCESSING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
           .addTransition(PREPROCESSING, PREPROCESSING, RESTART_DUE, JobLifecycle::onRestartDue)
@@ -92,7 +92,6 @@ final class JobLifecycle {
           .addTransition(STARTING, STARTING, PENDING_CHECK, JobLifecycle::onPendingCheck)
           .addTransition(RUNNING, RUNNING, PENDING_CHECK, JobLifecycle::onPendingCheck)
           .addTransition(FINISHING, FINISHING, PENDING_CHECK)
-
           .addTransition(STARTING, STARTING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
           .addTransition(STARTING, STARTING, CONTAINER_STARTED, JobLifecycle::onStarted)
           .addTransition(STARTING, EnumSet.of(STARTING, RUNNING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
@@ -100,7 +99,6 @@ final class JobLifecycle {
           .addTransition(STARTING, EnumSet.of(STARTING, FAILED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
           .addTransition(STARTING, EnumSet.of(STARTING, FAILED), CONTAINER_START_FAILED, JobLifecycle::onStartFailed)
           .addTransition(STARTING, FAILED, EnumSet.of(SHUTDOWN_REQUESTED, FATAL_ERROR), JobLifecycle::onFatal)
-
           .addTransition(RUNNING, RUNNING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
           .addTransition(RUNNING, RUNNING, CONTAINER_STARTED, JobLifecycle::onStarted)
           .addTransition(RUNNING, EnumSet.of(RUNNING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
@@ -108,14 +106,12 @@ final class JobLifecycle {
           .addTransition(RUNNING, EnumSet.of(RUNNING, FINISHING, FAILED), WORKER_FINISHED, JobLifecycle::onWorkerFinished)
           .addTransition(RUNNING, EnumSet.of(RUNNING, FAILED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
           .addTransition(RUNNING, FAILED, EnumSet.of(SHUTDOWN_REQUESTED, FATAL_ERROR), JobLifecycle::onFatal)
-
           .addTransition(FINISHING, FINISHING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
           .addTransition(FINISHING, FINISHING, EnumSet.of(CONTAINER_STARTED, WORKER_FINISHED, CONTAINER_START_FAILED))
           .addTransition(FINISHING, EnumSet.of(FINISHING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
           .addTransition(FINISHING, EnumSet.of(FINISHING, SUCCEEDED), CONTAINER_COMPLETED, JobLifecycle::onCompleted)
           .addTransition(FINISHING, SUCCEEDED, STOP_TIMEOUT, JobLifecycle::onStopTimeout)
           .addTransition(FINISHING, FAILED, EnumSet.of(SHUTDOWN_REQUESTED, FATAL_ERROR), JobLifecycle::onFatal)
-
           .addTransition(SUCCEEDED, SUCCEEDED, EnumSet.allOf(AmEvent.Type.class))
           .addTransition(FAILED, FAILED, EnumSet.allOf(AmEvent.Type.class))
           .addTransition(KILLED, KILLED, EnumSet.allOf(AmEvent.Type.class))
@@ -123,9 +119,10 @@ final class JobLifecycle {
           .addTransition(STARTING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
           .addTransition(RUNNING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
           .addTransition(FINISHING, KILLED, KILL_REQUESTED, JobLifecycle::onKilled)
-          .addTransition(STARTING, STARTING, EnumSet.of(STOP_TIMEOUT, SERVERS_EARLY))
-          .addTransition(RUNNING, RUNNING, EnumSet.of(STOP_TIMEOUT, SERVERS_EARLY))
-          .addTransition(FINISHING, FINISHING, SERVERS_EARLY)
+          .addTransition(STARTING, STARTING, HEADROOM_CHECK, JobLifecycle::onHeadroomCheck)
+          .addTransition(STARTING, STARTING, STOP_TIMEOUT)
+          .addTransition(RUNNING, RUNNING, EnumSet.of(STOP_TIMEOUT, HEADROOM_CHECK))
+          .addTransition(FINISHING, FINISHING, HEADROOM_CHECK)
           .installTopology();
 
   private final JobSpec spec;
@@ -249,7 +246,7 @@ final class JobLifecycle {
     } else if (state() == PREPROCESSING) {
       preprocessor.start();
       if (preprocessor.earlyServers() != null) {
-        timer.schedule(new AmEvent(SERVERS_EARLY), EarlyServers.FIRST_CHECK_MS);
+        timer.schedule(new AmEvent(HEADROOM_CHECK), EarlyServers.FIRST_CHECK_MS);
       }
     } else {
       asks.start();
@@ -279,8 +276,10 @@ final class JobLifecycle {
         directory.released(), losses.restarts(), workers.desired(), workers.donePieces()));
   }
 
-  private void onServersEarly(AmEvent event) {
-    if (asks.serversEarly(preprocessor.earlyServers())) {
+  private void onHeadroomCheck(AmEvent event) {
+    if (state() == STARTING) {
+      asks.askAhead();
+    } else if (asks.serversEarly(preprocessor.earlyServers())) {
       mark("serversAskedMs");
     }
   }

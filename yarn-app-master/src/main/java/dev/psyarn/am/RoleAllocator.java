@@ -19,6 +19,7 @@ import java.util.Map;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +58,13 @@ final class RoleAllocator {
     }
 
     /** What the job's queue can still give it (YARN's headroom at the last heartbeat); null: not known yet. */
-    default org.apache.hadoop.yarn.api.records.Resource headroom() {
+    default Resource headroom() {
       return null;
+    }
+
+    /** The scheduler's smallest container, which every ask's memory is rounded up to. */
+    default int minimumAllocationMb() {
+      return 1;
     }
   }
 
@@ -162,12 +168,74 @@ final class RoleAllocator {
     nextRole = Role.values().length;
   }
 
-  /** Requests the first role's containers, then each next role's once the one before is allocated. */
+  /**
+   * Requests the first role's containers, then each next role's once the one before is allocated,
+   * or at once when the queue has room for them all ({@link #askAhead}).
+   */
   void start() {
     heldFrom = Role.values().length;
     if (nextRole == 0 || roleDone(Role.values()[nextRole - 1])) {
       requestNextRole();
     }
+    askAhead();
+  }
+
+  /**
+   * Asks for the next roles before the one asked for last is allocated, when YARN's headroom (as
+   * its last heartbeat said) holds every container still due and theirs besides: then no worker
+   * can take the room a server waits for, which is why roles are asked for one after another. It
+   * saves an allocation round (a heartbeat or two of the AM and the NodeManagers) at every start.
+   * Not for roles placed by node label or per-node limit (the headroom of the queue does not say
+   * where the room is). True when it asked for more.
+   */
+  boolean askAhead() {
+    boolean asked = false;
+    while (nextRole > 0 && nextRole < Math.min(heldFrom, Role.values().length)) {
+      Resource headroom = scheduler.headroom();
+      Role next = Role.values()[nextRole];
+      if (headroom == null || !placedAnywhere() || !fits(headroom, due(next))) {
+        break;
+      }
+      LOG.info("asking for the {} containers now: the queue's headroom {} holds them and those still due",
+          next.specName(), headroom);
+      requestNextRole();
+      asked = true;
+    }
+    return asked;
+  }
+
+  /** Whether roles are asked for one after another and one is still to ask for. */
+  boolean rolesHeld() {
+    return nextRole > 0 && nextRole < Math.min(heldFrom, Role.values().length);
+  }
+
+  private boolean placedAnywhere() {
+    for (Role role : Role.values()) {
+      Placement p = spec.role(role).placement();
+      if (p.constrained() || p.nodeLabel() != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Memory and vcores of every container asked for and not allocated yet, and of {@code next}'s. */
+  private Resource due(Role next) {
+    long memory = 0;
+    long vcores = 0;
+    for (Role role : Role.values()) {
+      int count = role == next ? spec.role(role).instances()
+          : outstanding.getOrDefault(role, new ArrayDeque<>()).size() + scheduled.getOrDefault(role, 0);
+      long mb = spec.role(role).resources().memoryMb();
+      int minimum = Math.max(1, scheduler.minimumAllocationMb());
+      memory += count * ((mb + minimum - 1) / minimum * minimum);
+      vcores += (long) count * spec.role(role).resources().vcores();
+    }
+    return Resource.newInstance(memory, (int) Math.min(Integer.MAX_VALUE, vcores));
+  }
+
+  private static boolean fits(Resource headroom, Resource due) {
+    return headroom.getMemorySize() >= due.getMemorySize() && headroom.getVirtualCores() >= due.getVirtualCores();
   }
 
   /** Requests the servers only (while preprocessing runs); {@link #start} asks for the rest. */
@@ -184,7 +252,7 @@ final class RoleAllocator {
   }
 
   /** What YARN's queue can still give the job, as its last heartbeat said; null: not known yet. */
-  org.apache.hadoop.yarn.api.records.Resource headroom() {
+  Resource headroom() {
     return scheduler.headroom();
   }
 

@@ -199,7 +199,7 @@ class JobLifecycleTest extends LifecycleFixture {
     pre.amRegistered();
     assertEquals(1, started[0]);
     java.util.function.Supplier<AmEvent> check = () -> timers.stream()
-        .filter(e -> e.getType() == AmEvent.Type.SERVERS_EARLY).reduce((a, b) -> b).orElseThrow();
+        .filter(e -> e.getType() == AmEvent.Type.HEADROOM_CHECK).reduce((a, b) -> b).orElseThrow();
     pre.handle(check.get());
     assertTrue(queue.requested.isEmpty(), "headroom not known yet: nothing asked for");
     queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(2047, 8);
@@ -208,7 +208,7 @@ class JobLifecycleTest extends LifecycleFixture {
     queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(2048, 3);
     pre.handle(check.get());
     assertTrue(queue.requested.isEmpty(), "2 + 2 vcores do not fit in 3");
-    assertEquals(4, timers.stream().filter(e -> e.getType() == AmEvent.Type.SERVERS_EARLY).count(), "looked again each time");
+    assertEquals(4, timers.stream().filter(e -> e.getType() == AmEvent.Type.HEADROOM_CHECK).count(), "looked again each time");
     queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(2048, 4);
     pre.handle(check.get());
     assertEquals(2, queue.requested.size(), "the servers, and not the workers");
@@ -268,7 +268,7 @@ class JobLifecycleTest extends LifecycleFixture {
         }
       }, new RoleAllocator(spec, queue), launcher, (event, delay) -> timers.add(event), clock, clock.millis());
       pre.amRegistered();
-      pre.handle(new AmEvent(AmEvent.Type.SERVERS_EARLY));
+      pre.handle(new AmEvent(AmEvent.Type.HEADROOM_CHECK));
       pre.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER))));
       pre.handle(new AmEvent.Completed(Containers.exited(1, 137, "Container killed on request. Exit code is 137")));
       if (spec == SPEC) {

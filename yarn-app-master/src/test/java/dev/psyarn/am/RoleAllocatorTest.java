@@ -26,6 +26,12 @@ class RoleAllocatorTest {
     int nodes = 2;
     /** What the fake queue can still give; null: not known yet. */
     org.apache.hadoop.yarn.api.records.Resource headroom;
+    int minimumMb = 1;
+
+    @Override
+    public int minimumAllocationMb() {
+      return minimumMb;
+    }
 
     @Override
     public org.apache.hadoop.yarn.api.records.Resource headroom() {
@@ -143,5 +149,70 @@ class RoleAllocatorTest {
     allocator.allocated(List.of(Containers.of(3, Role.SERVER)));
     assertEquals(2, scheduler.requested.size());
     assertEquals("gpu", scheduler.requested.get(0).getNodeLabelExpression());
+  }
+
+  @Test
+  void workersAreAskedForWithTheServersWhenTheHeadroomHoldsThemAll() {
+    // 2 servers of 256 MiB and 3 workers of 128 MiB and 2 vcores: 896 MiB and 8 vcores in all.
+    scheduler.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(896, 8);
+    allocator.start();
+    assertEquals(2, scheduler.requestedFor(Role.SERVER));
+    assertEquals(3, scheduler.requestedFor(Role.WORKER), "one allocation round for both roles");
+    assertEquals(1, scheduler.requested.get(2).getPriority().getPriority(), "servers still come first");
+    allocator.allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER)));
+    assertEquals(5, scheduler.requested.size(), "nothing is asked for twice");
+  }
+
+  @Test
+  void workersWaitForTheServersWhileTheHeadroomIsShortOrUnknown() {
+    scheduler.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(895, 8);
+    allocator.start();
+    assertEquals(0, scheduler.requestedFor(Role.WORKER), "a MiB short");
+    scheduler.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(4096, 7);
+    assertFalse(allocator.askAhead(), "a vcore short");
+    scheduler.headroom = null;
+    assertFalse(allocator.askAhead(), "not known");
+    assertTrue(allocator.rolesHeld());
+    // One server allocated: what is still due is the other server and the workers.
+    allocator.allocated(List.of(Containers.of(1, Role.SERVER)));
+    scheduler.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(640, 7);
+    assertTrue(allocator.askAhead());
+    assertEquals(3, scheduler.requestedFor(Role.WORKER));
+    assertFalse(allocator.rolesHeld());
+  }
+
+  @Test
+  void askingAheadRoundsAsksUpToTheSchedulersSmallestContainer() {
+    FakeScheduler scheduler = new FakeScheduler();
+    scheduler.minimumMb = 1024;
+    RoleAllocator allocator = new RoleAllocator(SPEC, scheduler);
+    scheduler.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(5 * 1024 - 1, 8);
+    allocator.start();
+    assertEquals(0, scheduler.requestedFor(Role.WORKER), "5 containers of 1 GiB each do not fit");
+    scheduler.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(5 * 1024, 8);
+    assertTrue(allocator.askAhead());
+  }
+
+  @Test
+  void placedRolesAndEarlyServersAreNeverAskedAhead() {
+    JobSpec spec = dev.psyarn.spec.JobSpecParser.parse("""
+        name: t
+        roles:
+          server: {instances: 2}
+          worker: {instances: 2, nodeLabel: gpu}
+        app: {type: counter}
+        """);
+    FakeScheduler scheduler = new FakeScheduler();
+    scheduler.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(1 << 20, 1000);
+    RoleAllocator labelled = new RoleAllocator(spec, scheduler);
+    labelled.start();
+    assertEquals(0, scheduler.requestedFor(Role.WORKER), "the queue's headroom does not say where the room is");
+
+    this.scheduler.headroom = scheduler.headroom;
+    allocator.startServers();
+    assertFalse(allocator.askAhead(), "workers wait for the shards while preprocessing runs");
+    assertEquals(0, this.scheduler.requestedFor(Role.WORKER));
+    allocator.start();
+    assertEquals(3, this.scheduler.requestedFor(Role.WORKER), "then go out at once");
   }
 }
