@@ -29,12 +29,13 @@ record ContainerBootstrap(PsContainerEnv env, String containerId, String host, A
     String host = environment.getOrDefault(PsContainerEnv.NM_HOST, "localhost");
     AppSecret secret = ContainerSecret.read();
     InetSocketAddress at = new InetSocketAddress(env.amHost(), env.amPort());
-    RpcClient am = RpcClient.connect(at, secret, Protocols.CONTROL, CONNECT_TIMEOUT);
     if (env.amEndpoint().isEmpty()) {
+      RpcClient am = RpcClient.connect(at, secret, Protocols.CONTROL, CONNECT_TIMEOUT);
       return new ContainerBootstrap(env, containerId, host, secret, new ControlClient(am, containerId));
     }
+    // The job's AM may be retried: a container that starts while no attempt listens waits for the next.
     Duration patience = Duration.ofSeconds(env.amPatienceSeconds());
-    ReconnectingChannel follower = new ReconnectingChannel(am, at, endpointFile(env.amEndpoint()),
+    ReconnectingChannel follower = ReconnectingChannel.open(at, endpointFile(env.amEndpoint()),
         address -> RpcClient.connect(address, secret, Protocols.CONTROL, CONNECT_TIMEOUT), patience,
         java.time.Clock.systemUTC());
     return new ContainerBootstrap(env, containerId, host, secret, new ControlClient(follower, containerId, patience));

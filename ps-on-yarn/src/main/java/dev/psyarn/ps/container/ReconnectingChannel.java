@@ -58,6 +58,27 @@ final class ReconnectingChannel implements PeerChannel {
     this.clock = clock;
   }
 
+  /**
+   * Connects to the AM at {@code at}. When nothing listens there (its attempt ended before this
+   * container's JVM started: YARN keeps the containers it launched), waits for the next attempt to
+   * write where it listens and connects there, within {@code patience}, rather than fail a
+   * container that the next attempt takes over. Any other failure to connect is thrown at once.
+   */
+  static ReconnectingChannel open(InetSocketAddress at, Endpoints endpoints, Connector connector, Duration patience,
+      Clock clock) throws IOException {
+    try {
+      return new ReconnectingChannel(connector.connect(at), at, endpoints, connector, patience, clock);
+    } catch (IOException e) {
+      if (!(e.getCause() instanceof java.net.ConnectException) && !(e instanceof java.net.ConnectException)) {
+        throw e;
+      }
+      LOG.warn("no ApplicationMaster at {} ({}); waiting up to {} s for its next attempt", at, e.getMessage(),
+          patience.toSeconds());
+      Link next = awaitNext(at, endpoints, connector, null, clock.millis() + patience.toMillis(), clock, patience, e);
+      return new ReconnectingChannel(next.channel(), next.at(), endpoints, connector, patience, clock);
+    }
+  }
+
   /** The request that registers this container; sent again to every new AM before anything else. */
   void registerWith(Object register) {
     this.registration = register;
@@ -89,22 +110,31 @@ final class ReconnectingChannel implements PeerChannel {
     if (now.generation() != failed.generation()) {
       return now.channel();
     }
-    InetSocketAddress at = now.at();
-    long deadline = clock.millis() + patience.toMillis();
-    LOG.warn("lost the ApplicationMaster at {}; waiting up to {} s for its next attempt", at, patience.toSeconds());
-    IOException last = null;
+    LOG.warn("lost the ApplicationMaster at {}; waiting up to {} s for its next attempt", now.at(), patience.toSeconds());
+    Link next = awaitNext(now.at(), endpoints, connector, registration, clock.millis() + patience.toMillis(), clock,
+        patience, null);
+    now.channel().close();
+    link = new Link(next.channel(), next.at(), now.generation() + 1);
+    LOG.info("registered again with the ApplicationMaster's next attempt at {}", next.at());
+    return next.channel();
+  }
+
+  /**
+   * Polls the endpoint file until it names an address other than {@code gone}, connects there and,
+   * given a {@code registration}, registers; until {@code deadline}.
+   */
+  private static Link awaitNext(InetSocketAddress gone, Endpoints endpoints, Connector connector, Object registration,
+      long deadline, Clock clock, Duration patience, IOException first) throws IOException {
+    IOException last = first;
     while (clock.millis() < deadline) {
       InetSocketAddress next = endpoints.read();
-      if (next != null && !next.equals(at)) {
+      if (next != null && !next.equals(gone)) {
         try {
           PeerChannel channel = connector.connect(next);
           if (registration != null) {
             channel.call(registration).join();
           }
-          now.channel().close();
-          link = new Link(channel, next, now.generation() + 1);
-          LOG.info("registered again with the ApplicationMaster's next attempt at {}", next);
-          return channel;
+          return new Link(channel, next, 0);
         } catch (IOException | CompletionException e) {
           last = e instanceof IOException io ? io : new IOException(e.getCause());
           LOG.warn("cannot register with the AM at {} yet: {}", next, e.toString());

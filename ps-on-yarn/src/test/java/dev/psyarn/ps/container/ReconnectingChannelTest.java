@@ -88,4 +88,42 @@ class ReconnectingChannelTest {
     CompletionException gone = assertThrows(CompletionException.class, () -> channel.call("y").join());
     assertTrue(gone.getCause().getMessage().contains("did not come back within 1 s"), gone.getCause().getMessage());
   }
+
+  @Test
+  void aContainerStartedWhileNoAttemptListensWaitsForTheNextOneAndOtherFailuresAreThrownAtOnce() throws Exception {
+    FakeAm second = new FakeAm();
+    AtomicReference<InetSocketAddress> endpoint = new AtomicReference<>(FIRST);
+    List<InetSocketAddress> dialled = new ArrayList<>();
+    CompletableFuture<ReconnectingChannel> opening = CompletableFuture.supplyAsync(() -> {
+      try {
+        return ReconnectingChannel.open(FIRST, endpoint::get, address -> {
+          dialled.add(address);
+          if (address.equals(FIRST)) {
+            throw new IOException("cannot connect to " + address, new java.net.ConnectException("Connection refused"));
+          }
+          return second;
+        }, Duration.ofSeconds(20), Clock.systemUTC());
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    });
+    Thread.sleep(700);
+    assertTrue(!opening.isDone(), "waits while the endpoint still names the attempt that is gone");
+    endpoint.set(SECOND);
+    ReconnectingChannel channel = opening.join();
+    assertEquals("ok:register", channel.call("register").join());
+    assertEquals(List.of(FIRST, SECOND), dialled);
+
+    IOException refused = assertThrows(IOException.class, () -> ReconnectingChannel.open(FIRST, endpoint::get,
+        address -> {
+          throw new IOException("the handshake failed: bad secret");
+        }, Duration.ofSeconds(20), Clock.systemUTC()));
+    assertEquals("the handshake failed: bad secret", refused.getMessage(), "not a refused connection: no wait");
+
+    IOException never = assertThrows(IOException.class, () -> ReconnectingChannel.open(FIRST, () -> FIRST,
+        address -> {
+          throw new IOException("refused", new java.net.ConnectException("Connection refused"));
+        }, Duration.ofSeconds(1), Clock.systemUTC()));
+    assertTrue(never.getMessage().contains("did not come back within 1 s"), never.getMessage());
+  }
 }
