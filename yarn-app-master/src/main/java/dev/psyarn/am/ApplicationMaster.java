@@ -201,7 +201,8 @@ public final class ApplicationMaster {
         }
         List<Container> kept = amrm.registerApplicationMaster(host, control.port(), trackingUrl)
             .getContainersFromPreviousAttempts();
-        LOG.info("registered {} with the ResourceManager; tracking URL {}", appId, trackingUrl);
+        LOG.info("registered {} with the ResourceManager; tracking URL {} ({})", appId, trackingUrl,
+            dev.psyarn.ps.container.JvmFigures.sinceStart());
         if (earlier == null && !kept.isEmpty()) {
           LOG.warn("releasing {} containers of an earlier attempt that left no journal", kept.size());
           kept.forEach(c -> amrm.releaseAssignedContainer(c.getId()));

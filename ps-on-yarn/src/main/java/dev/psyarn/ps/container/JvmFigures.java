@@ -29,4 +29,17 @@ public final class JvmFigures {
       figures.put(CPU_SECONDS, os.getProcessCpuTime() / 1e9);
     }
   }
+
+  /**
+   * How long this JVM has run and the CPU it used, for the log line of a container's registration
+   * (a slow start shows there: the JVM's own start, or the node's launch before it).
+   */
+  public static String sinceStart() {
+    long up = ManagementFactory.getRuntimeMXBean().getUptime();
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        && os.getProcessCpuTime() >= 0) {
+      return String.format(java.util.Locale.ROOT, "JVM up %d ms, %.2f s CPU", up, os.getProcessCpuTime() / 1e9);
+    }
+    return "JVM up " + up + " ms";
+  }
 }

@@ -90,7 +90,7 @@ public final class ServerMain {
       } else {
         control.register(boot.env().role(), index, boot.host(), server.port());
       }
-      LOG.info("server {} registered as {}:{}", index, boot.host(), server.port());
+      LOG.info("server {} registered as {}:{} ({})", index, boot.host(), server.port(), JvmFigures.sinceStart());
       java.util.function.Supplier<Map<String, Double>> figures = () -> {
         Map<String, Double> m = new LinkedHashMap<>(restored);
         ServerStore serving = layouts.current();

@@ -42,6 +42,7 @@ public final class WorkerMain {
     ConfiguredApp<?, ?, ?> app = Applications.configure(config, loader);
     try (ControlClient control = boot.control()) {
       control.register(boot.env().role(), boot.env().index(), boot.host(), 0);
+      LOG.info("worker {} registered ({})", boot.env().index(), JvmFigures.sinceStart());
       List<RpcClient> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
       List<ServerLink> links = new java.util.concurrent.CopyOnWriteArrayList<>();
       WorkerLayouts layouts = new WorkerLayouts(control, connector(boot, servers, app.filters()),

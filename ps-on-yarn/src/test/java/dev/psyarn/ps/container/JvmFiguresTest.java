@@ -25,4 +25,17 @@ class JvmFiguresTest {
     assertTrue(after.get(JvmFigures.CPU_SECONDS) >= before.get(JvmFigures.CPU_SECONDS) + 0.2,
         "0.3 s of spinning shows in the process's CPU time: " + before + " → " + after + " (" + sink + ")");
   }
+
+  @Test
+  void theStartLineSaysHowLongThisJvmRanAndItsCpu() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("JVM up (\\d+) ms, (\\d+\\.\\d\\d) s CPU")
+        .matcher(JvmFigures.sinceStart());
+    assertTrue(m.matches(), JvmFigures.sinceStart());
+    long uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+    assertTrue(Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(1)) <= uptime, m.group(1) + " vs " + uptime);
+    Map<String, Double> now = new HashMap<>();
+    JvmFigures.addTo(now);
+    assertTrue(Double.parseDouble(m.group(2)) > 0 && Double.parseDouble(m.group(2)) <= now.get(JvmFigures.CPU_SECONDS) + 0.01,
+        m.group(2) + " vs " + now);
+  }
 }
