@@ -3,17 +3,15 @@ package dev.psyarn.mapreduce.jobs;
 import dev.psyarn.mapreduce.preprocess.BadRecordException;
 import dev.psyarn.mapreduce.preprocess.FeatureHash;
 import dev.psyarn.mapreduce.preprocess.Featurizer;
-import dev.psyarn.mapreduce.preprocess.ParquetRows;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
 import dev.psyarn.mapreduce.preprocess.Row;
+import dev.psyarn.mapreduce.preprocess.RowReadSupport;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 
 /**
  * The practical limit the preprocessing stage is measured against: one thread reading a Parquet
@@ -35,18 +33,19 @@ public final class FeaturizeBaseline {
     long start = System.nanoTime();
     long rows = 0;
     long bad = 0;
-    ParquetRows decoder = null;
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), new Path(spec.input()))
-        .withConf(conf).build()) {
-      for (Group g = reader.read(); g != null; g = reader.read()) {
-        if (decoder == null) {
-          decoder = new ParquetRows(g.getType());
-        }
+    Configuration read = new Configuration(conf);
+    read.setStrings(RowReadSupport.COLUMNS, spec.columns().toArray(new String[0]));
+    try (ParquetReader<Object> reader = ParquetReader.builder(new RowReadSupport(), new Path(spec.input()))
+        .withConf(read).build()) {
+      for (Object record = reader.read(); record != null; record = reader.read()) {
         rows++;
         try {
-          Row row = decoder.row(g);
+          if (!(record instanceof Row row)) {
+            throw new BadRecordException(((RowReadSupport.Unreadable) record).why());
+          }
           sink[0] += featurizer.label(row) + (featurizer.isTest(row, rows) ? 1 : 0);
-          featurizer.features(row, (text, value) -> sink[1] ^= FeatureHash.of(text) & mask);
+          featurizer.features(row, (Featurizer.BytesSink) (feature, text, length, value) ->
+              sink[1] ^= FeatureHash.of(text, length) & mask);
         } catch (BadRecordException e) {
           bad++;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import dev.psyarn.mapreduce.preprocess.RowReadSupport;
 import dev.psyarn.mapreduce.shard.ShardFormat;
 import dev.psyarn.specs.SpecException;
 import dev.psyarn.specs.SpecNode;
@@ -33,7 +34,7 @@ import org.apache.hadoop.mapreduce.lib.output.TextOutputFormat;
 import org.apache.hadoop.mapreduce.lib.reduce.LongSumReducer;
 import org.apache.hadoop.util.Tool;
 import org.apache.hadoop.util.ToolRunner;
-import org.apache.parquet.hadoop.example.ExampleInputFormat;
+import org.apache.parquet.hadoop.ParquetInputFormat;
 
 /**
  * The preprocessing stage: the statistics job (feature counts, label balance, bad records), then
@@ -389,7 +390,9 @@ public final class Preprocess extends Configured implements Tool {
     }
     FileInputFormat.addInputPath(job, input);
     if (spec.format().type().equals("parquet")) {
-      job.setInputFormatClass(ExampleInputFormat.class);
+      job.setInputFormatClass(ParquetInputFormat.class);
+      ParquetInputFormat.setReadSupportClass(job, RowReadSupport.class);
+      job.getConfiguration().setStrings(RowReadSupport.COLUMNS, spec.columns().toArray(new String[0]));
     } else {
       job.setInputFormatClass(TextInputFormat.class);
     }

@@ -3,9 +3,9 @@ package dev.psyarn.mapreduce.jobs;
 import dev.psyarn.mapreduce.preprocess.BadRecordException;
 import dev.psyarn.mapreduce.preprocess.Featurizer;
 import dev.psyarn.mapreduce.preprocess.LineDecoder;
-import dev.psyarn.mapreduce.preprocess.ParquetRows;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
 import dev.psyarn.mapreduce.preprocess.Row;
+import dev.psyarn.mapreduce.preprocess.RowReadSupport;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +18,12 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.InputSplit;
 import org.apache.hadoop.mapreduce.Mapper;
 import org.apache.hadoop.mapreduce.lib.input.FileSplit;
-import org.apache.parquet.example.data.Group;
 
 /**
- * The common part of the preprocessing mappers: decodes each input record (a Parquet group or a
- * text line) into a {@link Row}, gives it a stable id (its file and position), and counts and
- * samples the records that cannot be read. Subclasses handle the rows.
+ * The common part of the preprocessing mappers: decodes each input record (a Parquet record, read
+ * as a row by {@link RowReadSupport}, or a text line) into a {@link Row}, gives it a stable id (its
+ * file and position), and counts and samples the records that cannot be read. Subclasses handle
+ * the rows.
  */
 abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
 
@@ -33,7 +33,6 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
   protected PreprocessSpec spec;
   protected Featurizer featurizer;
   private LineDecoder lines;
-  private ParquetRows parquet;
   private long fileHash;
   private long splitStart;
   private long position;
@@ -77,13 +76,13 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
     Row row;
     rowsRead.increment(1);
     try {
-      if (value instanceof Group g) {
-        if (parquet == null) {
-          parquet = new ParquetRows(g.getType());
-        }
+      if (value instanceof Row r) {
         offset = position++;
         rowId = fileHash ^ Featurizer.mix(Featurizer.mix(splitStart) + offset);
-        row = parquet.row(g);
+        row = r;
+      } else if (value instanceof RowReadSupport.Unreadable u) {
+        position++;
+        throw new BadRecordException(u.why());
       } else {
         offset = ((LongWritable) key).get();
         String line = value.toString();
@@ -97,7 +96,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
       handle(row, rowId, context);
     } catch (BadRecordException e) {
       context.getCounter(PreprocessCounters.BAD_RECORDS).increment(1);
-      where = value instanceof Group ? file + " record " + (position - 1) + " of the split at byte "
+      where = !(value instanceof Text) ? file + " record " + (position - 1) + " of the split at byte "
           + splitStart : file + " at byte " + ((LongWritable) key).get();
       sample(where, value instanceof Text t ? t.toString() : String.valueOf(value), e.getMessage());
     }

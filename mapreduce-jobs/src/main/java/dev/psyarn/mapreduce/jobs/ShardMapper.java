@@ -1,10 +1,12 @@
 package dev.psyarn.mapreduce.jobs;
 
 import dev.psyarn.mapreduce.preprocess.FeatureHash;
+import dev.psyarn.mapreduce.preprocess.Featurizer;
 import dev.psyarn.mapreduce.preprocess.Row;
 import dev.psyarn.mapreduce.shard.RecordEncoder;
 import dev.psyarn.mapreduce.shard.ShardFormat;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -38,9 +40,13 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
   /** The one-pass stage's counts, or null. */
   private FeatureCounts counts;
   private boolean counting;
-  /** The row's feature texts while counting: counted once the whole row has been read. */
-  private String[] texts = new String[64];
-  private int textCount;
+  private final Featurizer.BytesSink sink = (feature, text, length, value) -> {
+    try {
+      add(feature, text, length, value);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  };
   /** Train rows, train positives, test rows, test positives; added to the counters at the end. */
   private final long[] balance = new long[4];
 
@@ -90,10 +96,11 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
     boolean test = featurizer.isTest(row, rowId);
     n = 0;
     counting = counts != null && !test;
-    textCount = 0;
-    featurizer.features(row, this::add);
-    for (int i = 0; i < textCount; i++) {
-      counts.add(texts[i]); // a bad record (thrown above) counts nothing
+    // A bad record throws before its first feature is given: nothing of it is counted.
+    try {
+      featurizer.features(row, sink);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
     if (counts != null) {
       balance[test ? 2 : 0]++;
@@ -109,22 +116,19 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
     parts.write(split, (int) (next[split]++ % shards), encoder.bytes(), 0, length);
   }
 
-  private void add(String text, float value) {
+  private void add(int feature, byte[] text, int length, float value) throws IOException {
     if (counting) {
-      if (textCount == texts.length) {
-        texts = Arrays.copyOf(texts, textCount * 2);
-      }
-      texts[textCount++] = text;
+      counts.add(feature, text, length);
     }
     long key;
     if (keep != null) {
-      Long k = keep.get(text);
+      Long k = keep.get(new String(text, 0, length, StandardCharsets.UTF_8));
       if (k == null) {
         return;
       }
       key = k;
     } else {
-      key = FeatureHash.of(text) & mask;
+      key = FeatureHash.of(text, length) & mask;
     }
     if (n == keys.length) {
       keys = Arrays.copyOf(keys, n * 2);

@@ -24,8 +24,74 @@ public final class Expression {
   private static final Set<String> FUNCTIONS = Set.of("hour", "weekday", "dayOfMonth", "month", "year", "abs",
       "log2", "isNull");
 
+  /** A node of the parsed expression; numbers and truths have their own unboxed paths. */
   private interface Node {
     Object eval(Row row);
+
+    /** The value as a number; a number's node answers it without boxing. */
+    default double num(Row row, String what) {
+      return number(eval(row), what);
+    }
+
+    /** The value as a truth (a number is true above zero). */
+    default boolean truth(Row row, String what) {
+      Object v = eval(row);
+      return v instanceof Boolean b ? b : number(v, what) > 0;
+    }
+  }
+
+  /** A node whose value is always a number (never a text or missing). */
+  @FunctionalInterface
+  private interface Num extends Node {
+    double value(Row row);
+
+    @Override
+    default Object eval(Row row) {
+      return value(row);
+    }
+
+    @Override
+    default double num(Row row, String what) {
+      return value(row);
+    }
+  }
+
+  /** A node whose value is always true or false. */
+  @FunctionalInterface
+  private interface Bool extends Node {
+    boolean value(Row row);
+
+    @Override
+    default Object eval(Row row) {
+      return value(row);
+    }
+
+    @Override
+    default boolean truth(Row row, String what) {
+      return value(row);
+    }
+  }
+
+  /** A column's value, its position looked up once for each set of columns (one per input). */
+  private static final class Column implements Node {
+    private final String name;
+    private Position last = new Position(null, -1);
+
+    private record Position(Row.Columns columns, int at) {}
+
+    Column(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Object eval(Row row) {
+      Position p = last;
+      if (p.columns() != row.columns()) {
+        p = new Position(row.columns(), row.columns().position(name));
+        last = p;
+      }
+      return row.values()[p.at()];
+    }
   }
 
   private final String text;
@@ -65,11 +131,7 @@ public final class Expression {
 
   /** True or false for a row: a number is true when it is above zero. */
   public boolean test(Row row) {
-    Object v = root.eval(row);
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    return number(v, text) > 0;
+    return root.truth(row, text);
   }
 
   @Override
@@ -124,7 +186,7 @@ public final class Expression {
       while (word("or")) {
         Node l = left;
         Node r = and();
-        left = row -> truth(l.eval(row)) || truth(r.eval(row));
+        left = (Bool) row -> l.truth(row, s) || r.truth(row, s);
       }
       return left;
     }
@@ -134,7 +196,7 @@ public final class Expression {
       while (word("and")) {
         Node l = left;
         Node r = unary();
-        left = row -> truth(l.eval(row)) && truth(r.eval(row));
+        left = (Bool) row -> l.truth(row, s) && r.truth(row, s);
       }
       return left;
     }
@@ -142,7 +204,7 @@ public final class Expression {
     Node unary() {
       if (word("not")) {
         Node inner = unary();
-        return row -> !truth(inner.eval(row));
+        return (Bool) row -> !inner.truth(row, s);
       }
       return comparison();
     }
@@ -154,8 +216,7 @@ public final class Expression {
         if (s.startsWith(op, pos)) {
           pos += op.length();
           Node right = sum();
-          String o = op.equals("=") ? "==" : op;
-          return row -> compare(o, left.eval(row), right.eval(row));
+          return comparison(op.equals("=") ? "==" : op, left, right);
         }
       }
       return left;
@@ -169,8 +230,7 @@ public final class Expression {
           char op = s.charAt(pos++);
           Node l = left;
           Node r = product();
-          left = op == '+' ? row -> number(l.eval(row), s) + number(r.eval(row), s)
-              : row -> number(l.eval(row), s) - number(r.eval(row), s);
+          left = op == '+' ? (Num) row -> l.num(row, s) + r.num(row, s) : (Num) row -> l.num(row, s) - r.num(row, s);
         } else {
           return left;
         }
@@ -186,9 +246,9 @@ public final class Expression {
           Node l = left;
           Node r = atom();
           left = switch (op) {
-            case '*' -> row -> number(l.eval(row), s) * number(r.eval(row), s);
-            case '/' -> row -> number(l.eval(row), s) / number(r.eval(row), s);
-            default -> row -> number(l.eval(row), s) % number(r.eval(row), s);
+            case '*' -> (Num) row -> l.num(row, s) * r.num(row, s);
+            case '/' -> (Num) row -> l.num(row, s) / r.num(row, s);
+            default -> (Num) row -> l.num(row, s) % r.num(row, s);
           };
         } else {
           return left;
@@ -211,7 +271,7 @@ public final class Expression {
       if (c == '-') {
         pos++;
         Node inner = atom();
-        return row -> -number(inner.eval(row), s);
+        return (Num) row -> -inner.num(row, s);
       }
       if (c == '\'' || c == '"') {
         int end = s.indexOf(c, pos + 1);
@@ -229,7 +289,7 @@ public final class Expression {
         }
         try {
           double value = Double.parseDouble(s.substring(start, pos));
-          return row -> value;
+          return (Num) row -> value;
         } catch (NumberFormatException e) {
           pos = start;
           throw error("\"" + s.substring(start) + "\" is not a number");
@@ -244,7 +304,7 @@ public final class Expression {
         name = s.substring(pos + 1, end);
         pos = end + 1;
         columns.add(name);
-        return row -> row.get(name);
+        return new Column(name);
       }
       if (!Character.isLetter(c) && c != '_') {
         throw error("unexpected \"" + c + "\"");
@@ -257,7 +317,7 @@ public final class Expression {
       name = s.substring(start, pos);
       if (name.equals("true") || name.equals("false")) {
         boolean value = Boolean.parseBoolean(name);
-        return row -> value;
+        return (Bool) row -> value;
       }
       skipSpace();
       if (pos < s.length() && s.charAt(pos) == '(') {
@@ -271,23 +331,42 @@ public final class Expression {
         return function(name, arg);
       }
       columns.add(name);
-      return row -> row.get(name);
+      return new Column(name);
     }
 
     private Node function(String name, Node arg) {
       return switch (name) {
-        case "hour" -> row -> (double) timestamp(arg.eval(row), s).hour();
-        case "weekday" -> row -> (double) timestamp(arg.eval(row), s).weekday();
-        case "dayOfMonth" -> row -> (double) timestamp(arg.eval(row), s).dayOfMonth();
-        case "month" -> row -> (double) timestamp(arg.eval(row), s).month();
-        case "year" -> row -> (double) timestamp(arg.eval(row), s).year();
-        case "abs" -> row -> Math.abs(number(arg.eval(row), s));
-        case "log2" -> row -> Math.log(number(arg.eval(row), s)) / Math.log(2);
-        default -> row -> arg.eval(row) == null;
+        case "hour" -> (Num) row -> timestamp(arg.eval(row), s).hour();
+        case "weekday" -> (Num) row -> timestamp(arg.eval(row), s).weekday();
+        case "dayOfMonth" -> (Num) row -> timestamp(arg.eval(row), s).dayOfMonth();
+        case "month" -> (Num) row -> timestamp(arg.eval(row), s).month();
+        case "year" -> (Num) row -> timestamp(arg.eval(row), s).year();
+        case "abs" -> (Num) row -> Math.abs(arg.num(row, s));
+        case "log2" -> (Num) row -> Math.log(arg.num(row, s)) / Math.log(2);
+        default -> (Bool) row -> arg.eval(row) == null;
       };
     }
 
-    private Object compare(String op, Object a, Object b) {
+    /**
+     * An ordering (or any comparison of two numbers) with a number on one side compares as numbers:
+     * the same answer as {@link #compare}, without boxing. The rest goes through {@link #compare}.
+     */
+    private Node comparison(String op, Node left, Node right) {
+      boolean ordering = !op.equals("==") && !op.equals("!=");
+      if ((left instanceof Num || right instanceof Num) && (ordering || left instanceof Num && right instanceof Num)) {
+        return switch (op) {
+          case "==" -> (Bool) row -> Double.compare(left.num(row, s), right.num(row, s)) == 0;
+          case "!=" -> (Bool) row -> Double.compare(left.num(row, s), right.num(row, s)) != 0;
+          case "<" -> (Bool) row -> Double.compare(left.num(row, s), right.num(row, s)) < 0;
+          case "<=" -> (Bool) row -> Double.compare(left.num(row, s), right.num(row, s)) <= 0;
+          case ">" -> (Bool) row -> Double.compare(left.num(row, s), right.num(row, s)) > 0;
+          default -> (Bool) row -> Double.compare(left.num(row, s), right.num(row, s)) >= 0;
+        };
+      }
+      return (Bool) row -> compare(op, left.eval(row), right.eval(row));
+    }
+
+    private boolean compare(String op, Object a, Object b) {
       int c;
       if (a instanceof String x && b instanceof String y) {
         c = x.compareTo(y);
@@ -320,13 +399,6 @@ public final class Expression {
         }
       }
       return false;
-    }
-
-    private boolean truth(Object v) {
-      if (v instanceof Boolean b) {
-        return b;
-      }
-      return number(v, s) > 0;
     }
 
     private boolean word(String w) {

@@ -14,4 +14,9 @@ public final class FeatureHash {
   public static long of(String text) {
     return MURMUR.hash(text.getBytes(StandardCharsets.UTF_8), 0x5053) & 0xffffffffL;
   }
+
+  /** The hash of a text given as the first {@code length} bytes of {@code utf8}: the same as {@link #of(String)}. */
+  public static long of(byte[] utf8, int length) {
+    return MURMUR.hash(utf8, length, 0x5053) & 0xffffffffL;
+  }
 }

@@ -21,16 +21,30 @@ public record Row(Columns columns, Object[] values) {
       }
       return new Columns(List.copyOf(names), Map.copyOf(index));
     }
+
+    /** The position of a column; a column the input does not have is a bad record, not a null. */
+    public int position(String column) {
+      Integer at = index.get(column);
+      if (at == null) {
+        throw new BadRecordException("has no column \"" + column + "\" (columns: " + String.join(", ", names) + ")");
+      }
+      return at;
+    }
   }
 
   /** The value of a column; a column the input does not have is a bad record, not a null. */
   public Object get(String column) {
-    Integer at = columns.index().get(column);
-    if (at == null) {
-      throw new BadRecordException("has no column \"" + column + "\" (columns: "
-          + String.join(", ", columns.names()) + ")");
+    return values[columns.position(column)];
+  }
+
+  /** The values by column, for a message: {@code {delay=22, origin=ORD}}. */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("{");
+    for (int i = 0; i < values.length; i++) {
+      b.append(i == 0 ? "" : ", ").append(columns.names().get(i)).append('=').append(values[i]);
     }
-    return values[at];
+    return b.append('}').toString();
   }
 
   /** A timestamp as microseconds since 1970-01-01T00:00 of its own wall clock (no time zone). */

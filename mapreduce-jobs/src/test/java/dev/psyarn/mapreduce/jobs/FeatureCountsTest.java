@@ -53,6 +53,24 @@ class FeatureCountsTest {
   }
 
   @Test
+  void aTextGivenInAReusedBufferIsKeptAsItWasWhenCounted() throws Exception {
+    Configuration conf = new Configuration();
+    Path work = new Path(dir.toUri());
+    FeatureCounts counts = new FeatureCounts(conf, work, "m-00000");
+    byte[] buffer = new byte[16];
+    for (String f : List.of("o=ORD", "o=LAX", "o=ORD", "r=ORD|LAX", "o=ORD")) {
+      byte[] utf8 = f.getBytes(StandardCharsets.UTF_8);
+      java.util.Arrays.fill(buffer, (byte) 'z'); // what follows the text is not part of it
+      System.arraycopy(utf8, 0, buffer, 0, utf8.length);
+      counts.add(f.charAt(0) == 'o' ? 0 : 3, buffer, utf8.length); // the origins in feature 0's table, the route in 3's
+    }
+    counts.flush();
+    java.nio.file.Path out = dir.resolve("stats");
+    assertArrayEquals(new long[] {3, 1}, FeatureCounts.merge(conf, work, new Path(out.toUri()), 3));
+    assertEquals(List.of("o=LAX\t1", "o=ORD\t3", "r=ORD|LAX\t1"), Files.readAllLines(out, StandardCharsets.UTF_8));
+  }
+
+  @Test
   void noRunsMergeIntoAnEmptyFile() throws Exception {
     Configuration conf = new Configuration();
     java.nio.file.Path out = dir.resolve("part-r-00000");

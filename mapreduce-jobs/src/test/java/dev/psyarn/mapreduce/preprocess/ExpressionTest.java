@@ -33,6 +33,52 @@ class ExpressionTest {
   }
 
   @Test
+  void numbersCompareAsDoubleCompareDoes() {
+    Row.Timestamp t = Row.Timestamp.parse("2001-01-01");
+    Object[] delays = {Double.NaN, -0.0, 0.0, 14L, 15L, 15.0, "15", " 20 ", "late"};
+    String[] ops = {"==", "!=", "<", "<=", ">", ">=", "="};
+    for (Object delay : delays) {
+      for (String op : ops) {
+        for (String right : new String[] {"15", "0", "-0.0", "14 + 1"}) {
+          String text = "delay " + op + " " + right;
+          Boolean expected;
+          double r = right.equals("14 + 1") ? 15 : Double.parseDouble(right);
+          if (delay instanceof String str && (op.startsWith("=") || op.equals("!="))
+              && !str.trim().matches("-?[0-9.]+")) {
+            expected = op.equals("!=");
+          } else if (delay instanceof String str && !str.trim().matches("-?[0-9.]+")) {
+            expected = null; // not a number: a bad record
+          } else {
+            double d = delay instanceof String str ? Double.parseDouble(str.trim()) : ((Number) delay).doubleValue();
+            int c = Double.compare(d, r);
+            expected = switch (op) {
+              case "==", "=" -> c == 0;
+              case "!=" -> c != 0;
+              case "<" -> c < 0;
+              case "<=" -> c <= 0;
+              case ">" -> c > 0;
+              default -> c >= 0;
+            };
+          }
+          Expression e = Expression.parse(text);
+          if (expected == null) {
+            assertThrows(BadRecordException.class, () -> e.test(row(delay, "X", t)), text + " for " + delay);
+          } else {
+            assertEquals(expected, e.test(row(delay, "X", t)), text + " for " + delay);
+            assertEquals(expected, e.eval(row(delay, "X", t)), text + " for " + delay);
+          }
+        }
+      }
+    }
+    Row.Columns other = Row.Columns.of(List.of("date", "delay"));
+    Expression e = Expression.parse("delay >= 15");
+    assertTrue(e.test(row(20L, "X", t)));
+    assertFalse(e.test(new Row(other, new Object[] {20L, 3L})), "a second input's columns are looked up again");
+    assertTrue(assertThrows(BadRecordException.class, () -> e.test(new Row(Row.Columns.of(List.of("x")),
+        new Object[] {1L}))).getMessage().contains("has no column \"delay\""));
+  }
+
+  @Test
   void parseErrorsSayWhere() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Expression.parse("delay >="))
         .getMessage().contains("ends where a value was expected"));

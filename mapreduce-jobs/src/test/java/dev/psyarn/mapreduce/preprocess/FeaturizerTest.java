@@ -133,6 +133,67 @@ class FeaturizerTest {
   }
 
   @Test
+  void theBytesOfEveryTextAreItsUtf8AndItsHashIsTheStringsHash() throws Exception {
+    Featurizer f = new Featurizer(spec("""
+        input: x
+        format: parquet
+        label: "y > 0"
+        split: {testFraction: 0.5}
+        features:
+          - {name: c, column: city}
+          - {name: n, column: n}
+          - {name: x, column: x}
+          - {name: b, column: flag}
+          - {name: t, column: when}
+          - {name: yr, column: when, part: year}
+          - {name: ct, cross: [c, t]}
+          - {name: cn, cross: [c, n, x]}
+        """));
+    Row.Columns columns = Row.Columns.of(List.of("city", "n", "x", "flag", "when", "y"));
+    Object[][] rows = {
+        {"Zürich", -42L, 2.5, true, new Row.Timestamp(-1), 1L},
+        {"ORD", Long.MIN_VALUE, -0.0, false, new Row.Timestamp(986_000_000_000_000L), 0L},
+        {"東京 \uD83D\uDE00", 0L, 1e20, true, new Row.Timestamp(0), 1L},
+        {"", 9_007_199_254_740_993L, -3.0, false, new Row.Timestamp(Long.MAX_VALUE), 1L}};
+    for (Object[] values : rows) {
+      Row row = new Row(columns, values);
+      List<String> expected = new ArrayList<>(List.of("c=" + values[0], "n=" + values[1],
+          "x=" + Featurizer.text(values[2]), "b=" + values[3], "t=" + ((Row.Timestamp) values[4]).micros(),
+          "yr=" + ((Row.Timestamp) values[4]).year()));
+      expected.add("ct=" + values[0] + "|" + ((Row.Timestamp) values[4]).micros());
+      expected.add("cn=" + values[0] + "|" + values[1] + "|" + Featurizer.text(values[2]));
+      List<String> texts = new ArrayList<>();
+      List<Long> hashes = new ArrayList<>();
+      f.features(row, (Featurizer.BytesSink) (feature, bytes, length, value) -> {
+        texts.add(new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+        hashes.add(FeatureHash.of(bytes, length));
+      });
+      assertEquals(expected, texts);
+      assertEquals(expected.stream().map(FeatureHash::of).toList(), hashes, "the same keys as the texts' own hashes");
+    }
+  }
+
+  @Test
+  void aBadRecordGivesNoFeatureAtAll() throws Exception {
+    Featurizer f = new Featurizer(spec("""
+        input: x
+        format: csv
+        label: "y > 0"
+        split: {testFraction: 0.5}
+        features:
+          - {name: c, column: city}
+          - {name: a, column: age, buckets: [18, 30, 65]}
+        """));
+    Row.Columns columns = Row.Columns.of(List.of("city", "age", "y"));
+    List<String> given = new ArrayList<>();
+    assertThrows(BadRecordException.class, () -> f.features(new Row(columns, new Object[] {"ORD", "old", "1"}),
+        (t, v) -> given.add(t)));
+    assertEquals(List.of(), given, "the city came before the bad age, and was not given either");
+    f.features(new Row(columns, new Object[] {"ORD", "40", "1"}), (t, v) -> given.add(t));
+    assertEquals(List.of("c=ORD", "a=2"), given);
+  }
+
+  @Test
   void aFractionSplitIsStableAndNearTheFraction() throws Exception {
     Featurizer f = new Featurizer(spec("""
         input: x
