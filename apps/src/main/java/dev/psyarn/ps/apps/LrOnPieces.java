@@ -50,7 +50,7 @@ final class LrOnPieces {
       int part = piece % s.pieces();
       long start = System.nanoTime();
       Examples data = parts.get(part, p -> sharded ? Examples.fromShards(conf, part(conf, s.shards(), p,
-          s.pieces())) : Examples.load(conf, new Path(s.data()), features, false, p, s.pieces()));
+          s.pieces()), true) : Examples.load(conf, new Path(s.data()), features, false, p, s.pieces()).numbered());
       loadNanos += System.nanoTime() - start;
       if (trainer == null) {
         trainer = new Trainer(kv, sharded ? data.keySpace : 1L << s.hashBits(), s, fm);

@@ -80,7 +80,6 @@ final class PartCache {
 
   /** The heap an example set takes, near enough. */
   static long bytes(Examples e) {
-    return 8L * e.keys.length + 4L * e.offsets.length + e.labels.length
-        + (e.values == null ? 0 : 4L * e.values.length) + 64;
+    return e.bytes() + 64;
   }
 }

@@ -145,9 +145,10 @@ public class SparseLogisticRegression implements Application<LrSettings, LrResul
     FlightsFeatures features = new FlightsFeatures(s.hashBits());
     long loadStart = System.nanoTime();
     boolean sharded = !s.shards().isEmpty();
+    // Numbered (Examples): the training loop reads key numbers, half the bytes of keys.
     Examples train = sharded ? Examples.fromShards(conf, shard(conf, s.shards(), ShardFormat.TRAIN,
-        context.index(), context.numWorkers()))
-        : Examples.load(conf, new Path(s.data()), features, false, context.index(), context.numWorkers());
+        context.index(), context.numWorkers()), true)
+        : Examples.load(conf, new Path(s.data()), features, false, context.index(), context.numWorkers()).numbered();
     long biasKey = sharded ? train.keySpace : 1L << s.hashBits();
     // Worker 0 scores the test split after every epoch (evalEveryEpoch) and at the end.
     TestSet test = null;

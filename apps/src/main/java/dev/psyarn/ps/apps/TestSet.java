@@ -1,7 +1,6 @@
 package dev.psyarn.ps.apps;
 
 import dev.psyarn.ps.worker.KVWorker;
-import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,35 +22,14 @@ final class TestSet {
     // One hash lookup a feature numbers the distinct keys as they come (a few ten thousand among
     // millions of features); sorting those few and renumbering costs less than sorting every
     // feature's key and searching it again.
-    long[] all = test.keys;
     int features = test.keyCount();
-    Long2IntOpenHashMap first = new Long2IntOpenHashMap(1 << 16);
-    first.defaultReturnValue(-1);
+    Examples.Numbering numbering = new Examples.Numbering();
+    numbering.number(biasKey); // the bias is scored with every example, whether or not a feature has its key
     int[] seen = new int[features];
-    long[] distinct = new long[1024];
-    distinct[0] = biasKey; // the bias is scored with every example, whether or not a feature has its key
-    first.put(biasKey, 0);
-    int unique = 1;
     for (int k = 0; k < features; k++) {
-      int at = first.putIfAbsent(all[k], unique);
-      if (at < 0) {
-        if (unique == distinct.length) {
-          distinct = Arrays.copyOf(distinct, unique * 2);
-        }
-        distinct[unique] = all[k];
-        at = unique++;
-      }
-      seen[k] = at;
+      seen[k] = numbering.number(test.key(k));
     }
-    this.keys = Arrays.copyOf(distinct, unique);
-    Arrays.sort(keys);
-    int[] rank = new int[unique]; // first-seen number → position among the sorted keys
-    for (int r = 0; r < unique; r++) {
-      rank[first.get(keys[r])] = r;
-    }
-    for (int k = 0; k < seen.length; k++) {
-      seen[k] = rank[seen[k]];
-    }
+    this.keys = numbering.finish(seen, features);
     this.index = seen;
     this.biasAt = Arrays.binarySearch(keys, biasKey);
   }

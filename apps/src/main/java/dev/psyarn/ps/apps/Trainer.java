@@ -26,6 +26,10 @@ final class Trainer {
   private long[] packed = new long[1024];
   private long[] spare = new long[1024];
   private final int[] digitCounts = new int[1 << DIGIT_BITS];
+  /** Numbered examples: a bit a key number, set for the batch's keys and cleared as they are read. */
+  private long[] present = new long[0];
+  /** Numbered examples: a key number's position among the batch's keys. */
+  private int[] position = new int[0];
   private int unique;
   private int iteration;
   private long examplesSeen;
@@ -335,6 +339,9 @@ final class Trainer {
    * sorting the keys and then searching each occurrence's key among them.
    */
   private int[] indexKeys(Examples data, int[] order, int from, int to) {
+    if (data.isNumbered()) {
+      return indexNumbered(data, order, from, to);
+    }
     int n = 1;
     for (int i = from; i < to; i++) {
       n += data.offsets[order[i] + 1] - data.offsets[order[i]];
@@ -381,6 +388,73 @@ final class Trainer {
       }
       index[(int) (sorted[j] & mask)] = m - 1;
     }
+    unique = m;
+    return index;
+  }
+
+  /**
+   * {@link #indexKeys} for numbered examples: the batch's key numbers set bits in a bit set of the
+   * vocabulary, whose words read in order give the batch's distinct keys sorted (the vocabulary is),
+   * with no sort; the bias goes in at its place.
+   */
+  private int[] indexNumbered(Examples data, int[] order, int from, int to) {
+    long[] vocabulary = data.vocabulary;
+    int[] ids = data.ids;
+    int[] offsets = data.offsets;
+    int words = (vocabulary.length + 63) >>> 6;
+    if (position.length < vocabulary.length) {
+      position = new int[vocabulary.length];
+      present = new long[words];
+    }
+    int n = 1;
+    for (int i = from; i < to; i++) {
+      int example = order[i];
+      int end = offsets[example + 1];
+      for (int k = offsets[example]; k < end; k++) {
+        int id = ids[k];
+        present[id >>> 6] |= 1L << id;
+      }
+      n += end - offsets[example];
+    }
+    if (keys.length < n) {
+      keys = new long[n * 2];
+    }
+    int m = 0;
+    int biasAt = -1;
+    for (int w = 0; w < words; w++) {
+      long word = present[w];
+      if (word == 0) {
+        continue;
+      }
+      present[w] = 0;
+      do {
+        int id = w << 6 | Long.numberOfTrailingZeros(word);
+        word &= word - 1;
+        long key = vocabulary[id];
+        if (biasAt < 0 && biasKey <= key) {
+          biasAt = m;
+          if (biasKey < key) {
+            keys[m++] = biasKey;
+          }
+        }
+        position[id] = m;
+        keys[m++] = key;
+      } while (word != 0);
+    }
+    if (biasAt < 0) {
+      biasAt = m;
+      keys[m++] = biasKey;
+    }
+    int[] index = new int[n];
+    int o = 0;
+    for (int i = from; i < to; i++) {
+      int example = order[i];
+      int end = offsets[example + 1];
+      for (int k = offsets[example]; k < end; k++) {
+        index[o++] = position[ids[k]];
+      }
+    }
+    index[o] = biasAt;
     unique = m;
     return index;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -111,6 +112,17 @@ class ExamplesTest {
         Examples copy = read.reordered(identity(read.size()), null);
         assertEquals(keys, copy.keyCount());
         assertArrayEquals(Arrays.copyOf(read.keys, keys), Arrays.copyOf(copy.keys, keys));
+        // Read again, numbered as it is read: the same examples, keys and values.
+        Examples numbered = Examples.fromShards(conf, java.util.List.of(new org.apache.hadoop.fs.Path(file.toUri())), true);
+        assertTrue(numbered.isNumbered());
+        assertNull(numbered.keys);
+        assertArrayEquals(read.labels, numbered.labels);
+        assertArrayEquals(read.offsets, numbered.offsets);
+        for (int k = 0; k < keys; k++) {
+          assertEquals(read.keys[k], numbered.key(k), "feature " + k);
+          assertEquals(read.value(k), numbered.value(k), "feature " + k);
+        }
+        assertTrue(numbered.ids.length - keys <= numbered.ids.length / 8, "slack of at most an eighth");
       }
     }
   }
