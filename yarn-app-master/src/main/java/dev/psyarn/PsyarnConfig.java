@@ -77,6 +77,12 @@ public final class PsyarnConfig {
    * application uploads its own copy.
    */
   public static final String JAR_CACHE = "psyarn.jar-cache.enabled";
+  /**
+   * Where the kept jars live: a directory of any Hadoop file system the NodeManagers read (default
+   * {@code .psyarn/jars} in the home directory of the cluster file system). {@code psyarn local}
+   * keeps them beside its runs on the local file system, so a run uploads nothing to its new HDFS.
+   */
+  public static final String JAR_CACHE_DIR = "psyarn.jar-cache.dir";
   /** Kept jars that no submission used for this many days are removed (default 30; 0: never). */
   public static final String JAR_CACHE_MAX_AGE_DAYS = "psyarn.jar-cache.max-age-days";
   /**

@@ -27,9 +27,11 @@ public final class LocalizedFiles {
    * node, and reused by the user's later applications while the file keeps its modification time.
    */
   public static LocalResource file(FileSystem fs, Path path, LocalResourceVisibility visibility) throws IOException {
-    FileStatus status = fs.getFileStatus(path);
+    // A path with a scheme may be on another file system than the cluster's (kept jars in local mode).
+    FileSystem owner = path.toUri().getScheme() == null ? fs : path.getFileSystem(fs.getConf());
+    FileStatus status = owner.getFileStatus(path);
     return LocalResource.newInstance(
-        URL.fromPath(fs.makeQualified(path)),
+        URL.fromPath(owner.makeQualified(path)),
         LocalResourceType.FILE,
         visibility,
         status.getLen(),

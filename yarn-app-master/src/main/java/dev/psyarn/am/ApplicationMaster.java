@@ -170,7 +170,7 @@ public final class ApplicationMaster {
     // The MapReduce jobs run from the AM's own jar on the cluster's file system: nothing to upload.
     Configuration preprocessConf = new Configuration(conf);
     preprocessConf.set(dev.psyarn.mapreduce.jobs.Preprocess.JOB_JAR,
-        fs.makeQualified(new Path(env.jarLocation(), AmEnv.JAR)).toString());
+        LaunchContexts.qualified(fs, new Path(env.jarLocation(), AmEnv.JAR).toString()));
     PreprocessStage preprocess = spec.preprocesses() ? new PreprocessStage(preprocessConf, spec, new Path(preprocessOutput),
         spec.preprocess().output() == null, cacheEntry.isPresent(), loop) : null;
     // With more than one attempt, each attempt journals what the next needs to take the job over.
@@ -215,7 +215,8 @@ public final class ApplicationMaster {
           // The kept jars this job localizes stay while it runs: a later submission removes only
           // entries untouched for days (client.JarCache).
           Path jars = new Path(env.jarDir());
-          timers.scheduleAtFixedRate(() -> touch(fs, jars), 0, 12, TimeUnit.HOURS);
+          FileSystem jarFs = jars.toUri().getScheme() == null ? fs : jars.getFileSystem(conf);
+          timers.scheduleAtFixedRate(() -> touch(jarFs, jars), 0, 12, TimeUnit.HOURS);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> onTerminate(lifecycle, loop), "psyarn-am-terminate"));
         loop.submit(l -> l.amRegistered(takenOver));

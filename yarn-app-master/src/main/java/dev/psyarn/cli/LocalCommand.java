@@ -66,6 +66,10 @@ final class LocalCommand implements Callable<Integer> {
         conf.set(dev.psyarn.PsyarnConfig.PREPROCESS_CACHE_DIR,
             new File(work.getParentFile(), "preprocess-cache").toURI().toString());
       }
+      if (conf.get(dev.psyarn.PsyarnConfig.JAR_CACHE_DIR) == null) {
+        // psyarn's jars too: kept on the local file system, nothing is uploaded to the new HDFS.
+        conf.set(dev.psyarn.PsyarnConfig.JAR_CACHE_DIR, new File(work.getParentFile(), "jars").toURI().toString());
+      }
       int code = JobRun.run(ctx, conf, spec, true, report, json);
       if (code != ExitCodes.OK) {
         // The report's log links are the local NodeManagers' pages, gone once the clusters stop.

@@ -38,8 +38,18 @@ public final class JarCache {
 
   /** The cache under {@code base} (the user's {@code .psyarn} directory). */
   public JarCache(FileSystem fs, Path base) {
+    this(fs, new Path(base, DIR), true);
+  }
+
+  private JarCache(FileSystem fs, Path root, boolean qualify) {
     this.fs = fs;
-    this.root = fs.makeQualified(new Path(base, DIR));
+    this.root = qualify ? fs.makeQualified(root) : root;
+  }
+
+  /** The cache in directory {@code root}, on whichever file system its path names. */
+  public static JarCache at(Path root, org.apache.hadoop.conf.Configuration conf) throws IOException {
+    FileSystem rootFs = root.getFileSystem(conf);
+    return new JarCache(rootFs, rootFs.makeQualified(root), false);
   }
 
   /** Where an entry holds its jars. */

@@ -124,7 +124,8 @@ public final class JobSubmitter {
    */
   private Path stageJars(Path staging, java.nio.file.Path jar) throws IOException {
     if (conf.getBoolean(PsyarnConfig.JAR_CACHE, true)) {
-      JarCache cache = new JarCache(fs, StagingDir.base(conf, fs));
+      String dir = conf.getTrimmed(PsyarnConfig.JAR_CACHE_DIR, "");
+      JarCache cache = dir.isEmpty() ? new JarCache(fs, StagingDir.base(conf, fs)) : JarCache.at(new Path(dir), conf);
       Path jars = cache.stage(jar);
       cache.evict(conf.getInt(PsyarnConfig.JAR_CACHE_MAX_AGE_DAYS, 30), jars);
       return jars;
