@@ -42,6 +42,9 @@ final class ClusterDirectory {
   private int layout;
   /** While the servers change layout, views are held (but those asked for {@code NOW}). */
   private boolean held;
+  /** Whether the job's input is ready: false while preprocessing runs (workers wait at the data gate). */
+  private boolean dataReady = true;
+  private final List<Reply> waitingForData = new ArrayList<>();
 
   ClusterDirectory(int numServers, int numWorkers, Partitioning partitioning) {
     this(numServers, numWorkers, partitioning, 0);
@@ -187,6 +190,14 @@ final class ClusterDirectory {
    * names the worker's slot, so a replacement that arrives again counts once.
    */
   void arrive(String barrier, String worker, Reply reply) {
+    if (barrier.equals(dev.psyarn.ps.container.ControlClient.DATA_READY)) {
+      if (dataReady) {
+        reply.ok(new Ack());
+      } else {
+        waitingForData.add(reply);
+      }
+      return;
+    }
     if (released.contains(barrier)) {
       reply.ok(new Ack());
       return;
@@ -199,6 +210,18 @@ final class ClusterDirectory {
       barrierArrivals.remove(barrier);
       released.add(barrier);
     }
+  }
+
+  /** With {@code hold}, preprocessing runs: workers that start meanwhile wait at the data gate until {@link #dataReady}. */
+  void holdData(boolean hold) {
+    dataReady = !hold;
+  }
+
+  /** Preprocessing has written the shards: the workers waiting at the data gate go on. */
+  void dataReady() {
+    dataReady = true;
+    waitingForData.forEach(reply -> reply.ok(new Ack()));
+    waitingForData.clear();
   }
 
   /** The barriers every worker has passed, for the journal. */
@@ -220,6 +243,8 @@ final class ClusterDirectory {
   void abandon(String why) {
     waitingForView.forEach(waiting -> waiting.getValue().error(why));
     waitingForView.clear();
+    waitingForData.forEach(reply -> reply.error(why));
+    waitingForData.clear();
     barrierReplies.values().forEach(replies -> replies.forEach(reply -> reply.error(why)));
     barrierReplies.clear();
     barrierArrivals.clear();

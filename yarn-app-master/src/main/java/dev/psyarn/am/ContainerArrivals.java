@@ -109,9 +109,14 @@ final class ContainerArrivals {
       LOG.info("{} {} registered as {} on {} while the job runs (restart {})", c.role().specName(), c.index(),
           c.id(), c.host(), c.restarts());
     }
-    if (now != STARTING) {
-      return now;
-    }
+    return now == STARTING ? runningOnceAllRegistered() : now;
+  }
+
+  /**
+   * A starting job: RUNNING once every container has registered (workers started beside
+   * preprocessing may all have by the time it ends), STARTING until then.
+   */
+  AmState runningOnceAllRegistered() {
     int registered = containers.countHolders(ContainerState.REGISTERED, ContainerState.FINISHED)
         + containers.countExitedAfterReporting(results.indexes());
     progress.registered(registered, spec.totalContainers());
@@ -120,6 +125,6 @@ final class ContainerArrivals {
       LOG.info("all {} containers registered", registered);
       return RUNNING;
     }
-    return now;
+    return STARTING;
   }
 }

@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asking YARN for the job's containers: the servers while preprocessing runs when the queue has
- * room for them and for the preprocessing jobs ({@link EarlyServers}), every role once the job may
+ * Asking YARN for the job's containers: the servers (and, for a stage in the AM, the workers) while
+ * preprocessing runs when the queue has room for them and for the preprocessing jobs
+ * ({@link EarlyServers}), every role once the job may
  * start, and a status line naming what YARN has not given after a while, rather than a job left
  * pending silently. Starts the pending and liveness checks with the first ask. Part of
  * {@link JobLifecycle}: runs on the AM's event thread.
@@ -80,10 +81,14 @@ final class ContainerAsks {
       timer.schedule(new AmEvent(AmEvent.Type.HEADROOM_CHECK), EarlyServers.RECHECK_MS);
       return false;
     }
-    LOG.info("asking for the servers while preprocessing runs (the queue's headroom {} holds them and {} for "
-        + "preprocessing)", headroom, early.reserve());
+    LOG.info("asking for the servers{} while preprocessing runs (the queue's headroom {} holds them and {} for "
+        + "preprocessing)", early.workersToo() ? " and the workers" : "", headroom, early.reserve());
     allocationStart = clock.millis();
-    allocator.startServers();
+    if (early.workersToo()) {
+      allocator.start(); // the workers as soon as the headroom holds them too; they wait for the shards
+    } else {
+      allocator.startServers();
+    }
     startChecks();
     return true;
   }

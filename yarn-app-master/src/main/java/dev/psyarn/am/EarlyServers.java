@@ -77,6 +77,15 @@ final class EarlyServers {
     return headroom.getMemorySize() >= memory && headroom.getVirtualCores() >= vcores;
   }
 
+  /**
+   * Whether the workers are asked for early too: when the preprocessing jobs need no container (they
+   * run in the AM), a worker started beside the servers waits at the data gate
+   * ({@link ClusterDirectory#holdData(boolean)}) until the shards are written, its JVM's start off the path.
+   */
+  boolean workersToo() {
+    return reserve.getMemorySize() == 0 && reserve.getVirtualCores() == 0;
+  }
+
   /** What the preprocessing jobs are left at least. */
   Resource reserve() {
     return reserve;

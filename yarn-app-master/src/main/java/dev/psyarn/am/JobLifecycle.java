@@ -69,11 +69,11 @@ final class JobLifecycle {
 
   private static final StateMachineFactory<JobLifecycle, AmState, AmEvent.Type, AmEvent> TABLE =
       new StateMachineFactory<JobLifecycle, AmState, AmEvent.Type, AmEvent>(STARTING)
-          .addTransition(PREPROCESSING, STARTING, PREPROCESSED, JobLifecycle::onPreprocessed)
+          .addTransition(PREPROCESSING, EnumSet.of(STARTING, RUNNING), PREPROCESSED, JobLifecycle::onPreprocessed)
           .addTransition(PREPROCESSING, FAILED, EnumSet.of(PREPROCESS_FAILED, SHUTDOWN_REQUESTED, FATAL_ERROR),
               JobLifecycle::onFatal)
           .addTransition(PREPROCESSING, PREPROCESSING, STOP_TIMEOUT)
-          // Servers may start while preprocessing runs (EarlyServers); workers wait for the shards.
+          // Servers (with an in-AM stage, workers too) may start while preprocessing runs (EarlyServers).
           .addTransition(PREPROCESSING, PREPROCESSING, HEADROOM_CHECK, JobLifecycle::onHeadroomCheck)
           .addTransition(PREPROCESSING, PREPROCESSING, PENDING_CHECK, JobLifecycle::onPendingCheck)
           .addTransition(PREPROCESSING, EnumSet.of(PREPROCESSING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
@@ -169,10 +169,7 @@ final class JobLifecycle {
         new JobProgress(preprocessor != null));
   }
 
-  /**
-   * A lifecycle that keeps its journal, and that takes over from an earlier attempt's
-   * {@code earlier} state when it is not null (then preprocessing is not run again if it was done).
-   */
+  /** A lifecycle that keeps its journal, and takes over an earlier attempt's {@code earlier} state (preprocessing done stays done). */
   JobLifecycle(JobSpec spec, ConfiguredApp<?, ?, ?> app, Preprocessor preprocessor, RoleAllocator allocator, Launcher launcher,
       Timer timer, Clock clock, long submitTimeMs, AmJournal.State earlier, Journal journal, JobProgress progress) {
     this.progress = progress;
@@ -190,14 +187,15 @@ final class JobLifecycle {
     this.workers = new WorkerPool(spec, app, containers, allocator, launcher, clock);
     this.losses = new LossPolicy(spec, allocator, clock);
     this.liveness = new LivenessWatch(spec);
+    boolean preprocessed = earlier != null && earlier.preprocess() != null;
     this.directory = new ClusterDirectory(spec.role(Role.SERVER).instances(), spec.role(Role.WORKER).instances(),
         spec.partitioning(), spec.serverState().replication());
+    directory.holdData(preprocessor != null && !preprocessed); // workers started beside it wait for the shards
     this.servers = new ServerFlex(spec, containers, allocator, launcher, directory, clock, this::journal);
     this.faults = new ContainerFaults(spec, containers, losses, liveness, allocator, launcher, workers, servers,
         directory, timer, clock, this::state, this::finish, this::journal);
     this.requests = new ControlRequests(spec, containers, workers, directory, servers, this::state, this::journal,
         clock);
-    boolean preprocessed = earlier != null && earlier.preprocess() != null;
     this.machine = TABLE.make(this, preprocessor == null || preprocessed ? STARTING : PREPROCESSING);
     if (preprocessed && preprocessor != null) {
       preprocessor.restore(earlier.preprocess());
@@ -312,12 +310,14 @@ final class JobLifecycle {
     }
   }
 
-  private void onPreprocessed(AmEvent event) {
+  private AmState onPreprocessed(AmEvent event) {
     mark("preprocessedMs");
-    LOG.info("preprocessing finished; asking for containers");
+    LOG.info("preprocessing finished; asking for the containers not asked for yet");
     progress.preprocessed();
     journal();
     asks.start();
+    directory.dataReady();
+    return arrivals.runningOnceAllRegistered();
   }
 
   AmState state() {

@@ -239,6 +239,60 @@ class JobLifecycleTest extends LifecycleFixture {
     assertEquals(AmState.RUNNING, pre.state());
   }
 
+  /**
+   * A stage in the AM needs no container: the workers are asked for with the servers, register
+   * while preprocessing runs, and wait at the data gate; the shards written, they go on and the job
+   * runs at once (no container left to register).
+   */
+  @Test
+  void withTheStageInTheAmWorkersStartBesideItAndWaitAtTheDataGateUntilTheShardsAreWritten() {
+    Preprocessor stage = new Preprocessor() {
+      @Override
+      public void start() {
+      }
+
+      @Override
+      public EarlyServers earlyServers() {
+        return new EarlyServers(org.apache.hadoop.yarn.api.records.Resource.newInstance(0, 0), 256);
+      }
+    };
+    RoleAllocatorTest.FakeScheduler queue = new RoleAllocatorTest.FakeScheduler();
+    List<AmEvent> timers = new ArrayList<>();
+    JobLifecycle pre = new JobLifecycle(SPEC, SPEC.app(), stage, new RoleAllocator(SPEC, queue), launcher,
+        (event, delay) -> timers.add(event), clock, clock.millis() - 500);
+    pre.amRegistered();
+    queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(8192, 8);
+    pre.handle(timers.stream().filter(e -> e.getType() == AmEvent.Type.HEADROOM_CHECK).reduce((a, b) -> b).orElseThrow());
+    assertEquals(4, queue.requested.size(), "the servers and the workers while preprocessing runs");
+    pre.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
+        Containers.of(3, Role.WORKER), Containers.of(4, Role.WORKER))));
+    assertEquals(4, launched.size());
+    List<RecordingReply> gate = new ArrayList<>();
+    for (int c = 1; c <= 4; c++) {
+      boolean server = c <= 2;
+      RecordingReply reply = new RecordingReply();
+      pre.handle(new AmEvent.Registered(Containers.id(c).toString(), server ? "server" : "worker", server ? c - 1 : c - 3,
+          "node", server ? 9000 + c : 0, reply));
+      assertNull(reply.error, "registered while preprocessing runs");
+      if (!server) {
+        RecordingReply waiting = new RecordingReply();
+        pre.requests().arrive(dev.psyarn.ps.container.ControlClient.DATA_READY, Containers.id(c).toString(), waiting);
+        gate.add(waiting);
+      }
+    }
+    assertEquals(AmState.PREPROCESSING, pre.state(), "every container registered, the shards not written yet");
+    assertTrue(gate.stream().allMatch(r -> r.ok == null && r.error == null), "the workers wait at the data gate");
+    clock.millis += 700;
+    pre.handle(new AmEvent(AmEvent.Type.PREPROCESSED));
+    assertEquals(AmState.RUNNING, pre.state(), "nothing left to register: the job runs");
+    assertTrue(gate.stream().allMatch(r -> r.ok != null), "the workers go on");
+    assertEquals(pre.timings().get("preprocessedMs"), pre.timings().get("allRegisteredMs"));
+    assertEquals(4, queue.requested.size(), "nothing asked for again");
+    RecordingReply late = new RecordingReply();
+    pre.requests().arrive(dev.psyarn.ps.container.ControlClient.DATA_READY, Containers.id(4).toString(), late);
+    assertTrue(late.ok != null, "a worker (a replacement) that comes later passes at once");
+  }
+
   @Test
   void aServerLostWhilePreprocessingRunsIsReplacedOrEndsTheJobUnderItsPolicy() {
     JobSpec replaced = dev.psyarn.spec.JobSpecParser.parse("""

@@ -92,7 +92,13 @@ public final class ControlClient implements AutoCloseable {
     heartbeats.scheduleWithFixedDelay(() -> beat(metrics, replies), 0, intervalMs, TimeUnit.MILLISECONDS);
   }
 
-  /** Blocks until every worker has called the barrier of this name. */
+  /**
+   * The barrier a worker passes before its app runs: the AM lets each worker through once the job's
+   * input is ready (at once, unless preprocessing still runs: workers may start beside it).
+   */
+  public static final String DATA_READY = "psyarn.data-ready";
+
+  /** Blocks until every worker has called the barrier of this name ({@link #DATA_READY}: until the data is ready). */
   public void barrier(String name) {
     am.call(new Barrier(name, containerId)).join();
   }

@@ -61,6 +61,8 @@ public final class WorkerMain {
       control.startHeartbeats(boot.env().heartbeatMs(), figures, reply -> layouts.changed(reply.change()));
       ClusterView view = control.clusterView();
       try (KVWorker kv = layouts.connect(view, boot.env().index())) {
+        // Started beside preprocessing, a worker waits here for its shards.
+        control.barrier(ControlClient.DATA_READY);
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
         Thread.currentThread().setContextClassLoader(loader);
