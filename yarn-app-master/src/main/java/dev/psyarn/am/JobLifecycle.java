@@ -306,6 +306,7 @@ final class JobLifecycle {
   /** Preprocessing's share of progress until it ends, from the running jobs; 0 to 1. */
   void preprocessProgress(float fraction) {
     if (state() == PREPROCESSING) {
+      asks.preprocessProgress(fraction);
       progress.preprocessing(fraction);
     }
   }

@@ -240,7 +240,7 @@ class JobLifecycleTest extends LifecycleFixture {
   }
 
   /**
-   * A stage in the AM needs no container: the workers are asked for with the servers, register
+   * A stage in the AM needs no container: the workers are asked for while it runs, register
    * while preprocessing runs, and wait at the data gate; the shards written, they go on and the job
    * runs at once (no container left to register).
    */
@@ -263,7 +263,13 @@ class JobLifecycleTest extends LifecycleFixture {
     pre.amRegistered();
     queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(8192, 8);
     pre.handle(timers.stream().filter(e -> e.getType() == AmEvent.Type.HEADROOM_CHECK).reduce((a, b) -> b).orElseThrow());
-    assertEquals(4, queue.requested.size(), "the servers and the workers while preprocessing runs");
+    assertEquals(2, queue.requested.size(), "the servers while preprocessing runs");
+    pre.preprocessProgress(0.5f);
+    assertEquals(2, queue.requested.size(), "the workers wait until the stage is further along");
+    pre.preprocessProgress(ContainerAsks.WORKERS_AT);
+    assertEquals(4, queue.requested.size(), "the workers once preprocessing is far along");
+    pre.preprocessProgress(0.9f);
+    assertEquals(4, queue.requested.size(), "asked for once");
     pre.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
         Containers.of(3, Role.WORKER), Containers.of(4, Role.WORKER))));
     assertEquals(4, launched.size());
