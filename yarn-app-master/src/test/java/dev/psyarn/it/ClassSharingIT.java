@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The AM's and containers' JVMs started from the node's class data sharing archives, on a MiniYARNCluster. */
+/** psyarn's kept jars, and the AM's and containers' JVMs started from the node's class data sharing archives, on a MiniYARNCluster. */
 @org.junit.jupiter.api.extension.ExtendWith(KeptContainerLogs.class)
 class ClassSharingIT {
 
@@ -31,6 +31,34 @@ class ClassSharingIT {
     if (harness != null) {
       harness.close();
     }
+  }
+
+  /**
+   * psyarn's jars kept on another file system than the cluster's (psyarn local keeps them on the
+   * local one, beside its runs): the submission uploads nothing to HDFS, and the AM and the
+   * containers are localized from there and run.
+   */
+  @Test
+  void jarsKeptOnTheLocalFileSystemAreLocalizedFromThereAndNothingIsUploaded(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(harness.conf);
+    org.apache.hadoop.fs.Path onHdfs = new org.apache.hadoop.fs.Path(dev.psyarn.client.StagingDir.base(harness.conf, fs), "jars");
+    int hdfsEntries = fs.exists(onHdfs) ? fs.listStatus(onHdfs).length : 0;
+    Path spec = harness.spec("local-jars.yaml", ClusterHarness.counterSpec("local-jars-it", 1, 1, 50, 5, List.of()));
+    String kept = dir.resolve("kept").toUri().toString();
+    ClusterHarness.Run submitted = harness.psyarn("-D", dev.psyarn.PsyarnConfig.JAR_CACHE_DIR + "=" + kept,
+        "submit", spec.toString(), "--json");
+    assertEquals(ExitCodes.OK, submitted.exitCode(), submitted.err());
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, submitted.json().path("applicationId").asText());
+    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.toString());
+    List<Path> entries;
+    try (java.util.stream.Stream<Path> listed = Files.list(dir.resolve("kept"))) {
+      entries = listed.toList();
+    }
+    assertEquals(1, entries.size(), "one entry for the jar: " + entries);
+    assertEquals(Files.size(ClusterHarness.distJar()), Files.size(entries.get(0).resolve(dev.psyarn.am.AmEnv.JAR)));
+    assertTrue(Files.size(entries.get(0).resolve(dev.psyarn.am.AmEnv.CONTAINER_JAR)) > 0, "the lean jar beside it");
+    assertEquals(hdfsEntries, fs.exists(onHdfs) ? fs.listStatus(onHdfs).length : 0, "nothing uploaded to " + onHdfs);
   }
 
   /**

@@ -90,34 +90,6 @@ class PsyarnJobIT {
     assertTrue(timings.path("finishedMs").asLong() >= timings.path("allRegisteredMs").asLong());
   }
 
-  /**
-   * psyarn's jars kept on another file system than the cluster's (psyarn local keeps them on the
-   * local one, beside its runs): the submission uploads nothing to HDFS, and the AM and the
-   * containers are localized from there and run.
-   */
-  @Test
-  void jarsKeptOnTheLocalFileSystemAreLocalizedFromThereAndNothingIsUploaded(
-      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(harness.conf);
-    org.apache.hadoop.fs.Path onHdfs = new org.apache.hadoop.fs.Path(dev.psyarn.client.StagingDir.base(harness.conf, fs), "jars");
-    int hdfsEntries = fs.exists(onHdfs) ? fs.listStatus(onHdfs).length : 0;
-    Path spec = harness.spec("local-jars.yaml", ClusterHarness.counterSpec("local-jars-it", 1, 1, 50, 5, List.of()));
-    String kept = dir.resolve("kept").toUri().toString();
-    ClusterHarness.Run submitted = harness.psyarn("-D", dev.psyarn.PsyarnConfig.JAR_CACHE_DIR + "=" + kept,
-        "submit", spec.toString(), "--json");
-    assertEquals(ExitCodes.OK, submitted.exitCode(), submitted.err());
-    JsonNode job = WorkerFaultIT.awaitEnd(harness, submitted.json().path("applicationId").asText());
-    assertEquals("SUCCEEDED", job.path("finalStatus").asText(), job.toString());
-    List<Path> entries;
-    try (java.util.stream.Stream<Path> listed = Files.list(dir.resolve("kept"))) {
-      entries = listed.toList();
-    }
-    assertEquals(1, entries.size(), "one entry for the jar: " + entries);
-    assertEquals(Files.size(ClusterHarness.distJar()), Files.size(entries.get(0).resolve(AmEnv.JAR)));
-    assertTrue(Files.size(entries.get(0).resolve(AmEnv.CONTAINER_JAR)) > 0, "the lean jar beside it");
-    assertEquals(hdfsEntries, fs.exists(onHdfs) ? fs.listStatus(onHdfs).length : 0, "nothing uploaded to " + onHdfs);
-  }
-
   @Test
   void aJobWhoseReportCannotBeWrittenStaysSucceededAndSaysSo() throws Exception {
     String spec = ClusterHarness.counterSpec("no-report-it", 1, 1, 100, 20, List.of())
