@@ -289,6 +289,69 @@ class FlightsLrIT {
     assertTrue(cleanPieces < 0.455, "the quality guard of the clean run holds on pieces: " + cleanPieces);
   }
 
+  /**
+   * With the stage in the AM, the workers start while it runs and wait at the AM's data gate for the
+   * shards. One killed there by its PID is replaced; the replacement passes the gate when the shards
+   * are written, and the counter's totals are exact.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(8)
+  void aWorkerKilledWhileItWaitsForTheShardsIsReplacedAndTheTotalsStayExact() throws Exception {
+    String example = Files.readString(ClusterHarness.example("flights-lr.yaml"));
+    // minCount 2: counts, then shards, two passes; the workers are asked for during the second.
+    String preprocess = example.substring(example.indexOf("preprocess:"), example.indexOf("app:"))
+        .replace("input: data/flights-3m.parquet", "input: "
+            + ClusterHarness.example("data/flights-3m.parquet").toUri())
+        .replace("minCount: 1 ", "minCount: 2 ");
+    assertTrue(preprocess.contains("minCount: 2 ") && preprocess.contains("file:"), preprocess);
+    int keys = 500;
+    int rounds = 10;
+    String spec = ClusterHarness.withWorkerSettings(ClusterHarness.counterSpec("gated-worker", 2, 2, keys, rounds,
+        List.of()), "restart: {backoffSeconds: 0.2}")
+        .replace("am: {memory: 256m}", "am: {memory: 384m, vcores: 2}")
+        .replace("app: {type: counter", preprocess + "app: {type: counter");
+    String app = WorkerFaultIT.submit(harness, "gated-worker.yaml", spec);
+    JsonNode victim = awaitWorkerAtTheGate(app);
+    WorkerFaultIT.signal(WorkerFaultIT.pidOf(victim.path("id").asText()), "KILL");
+
+    JsonNode job = WorkerFaultIT.awaitEnd(harness, app);
+    WorkerFaultIT.assertExact(job, keys, 2, rounds);
+    JsonNode pre = job.path("preprocess");
+    assertEquals("SUCCEEDED", pre.path("state").asText(), pre.toString());
+    assertEquals(2, pre.path("jobs").size(), "counts, then shards: " + pre);
+    assertEquals(1, job.path("restarts").path("worker").asInt(), job.path("restarts").toString());
+    assertEquals(0, job.path("restarts").path("server").asInt(), job.path("restarts").toString());
+    List<JsonNode> slot = WorkerFaultIT.slot(job, victim.path("index").asInt());
+    assertEquals(2, slot.size(), "the killed worker and its replacement: " + job.path("containers"));
+    assertEquals(victim.path("id").asText(), slot.get(0).path("id").asText(), slot.toString());
+    assertEquals(137, slot.get(0).path("exitCode").asInt(), slot.get(0).toString());
+    assertEquals("KILLED_BY_SIGNAL", slot.get(0).path("reason").asText(), slot.get(0).toString());
+    assertEquals(0, slot.get(1).path("exitCode").asInt(), slot.get(1).toString());
+  }
+
+  /** A worker that registered while the stage still runs (it waits at the data gate), as its status row. */
+  private static JsonNode awaitWorkerAtTheGate(String app) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(300).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      ClusterHarness.Run status = harness.psyarn("status", app, "--json");
+      last = status.out();
+      if (status.exitCode() == ExitCodes.OK) {
+        JsonNode job = status.json().path("job");
+        String stage = job.path("preprocess").path("state").asText();
+        assertTrue(List.of("", "PENDING", "RUNNING").contains(stage), "a worker registered while the stage ran: " + last);
+        for (JsonNode c : job.path("containers")) {
+          if ("worker".equals(c.path("role").asText()) && "REGISTERED".equals(c.path("state").asText())
+              && "RUNNING".equals(stage)) {
+            return c;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no worker of " + app + " registered while the stage ran: " + last);
+  }
+
   @Test
   @org.junit.jupiter.api.Order(3)
   void aFailingPreprocessingJobFailsTheApplicationWithItsIdAndTheBadLines() throws Exception {
