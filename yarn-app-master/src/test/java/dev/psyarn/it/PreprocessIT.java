@@ -290,6 +290,26 @@ class PreprocessIT {
     }
   }
 
+  @Test
+  void inThisProcessTheFlightsShardJobReportsItsProgressWhileItRuns() throws Exception {
+    // LocalJobRunner's tasks report at MapReduce's default interval only as they end; the stage in
+    // the AM asks for the workers by this progress, so it must move while the maps run.
+    java.io.File work = Files.createTempDirectory(java.nio.file.Paths.get("target"), "progress").toFile();
+    Configuration inProcess = Preprocess.inProcess(conf, 2, work.getPath());
+    List<Float> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    com.fasterxml.jackson.databind.node.ObjectNode section = (com.fasterxml.jackson.databind.node.ObjectNode) YAML
+        .readTree(Files.readString(ClusterHarness.example("flights-lr.yaml"))).get("preprocess");
+    section.put("input", ClusterHarness.example("data/flights-3m.parquet").toUri().toString()); // all 3 M rows: seconds of maps
+    PreprocessReport report = Preprocess.run(inProcess, PreprocessSpec.read(SpecNode.root(section)),
+        new Path("/out/flights-progress"), 2, (job, id, map, reduce) -> seen.add(map));
+    assertEquals(List.of("shard"), report.jobs().stream().map(j -> j.get("name")).toList());
+    assertTrue(seen.stream().anyMatch(p -> p > 0.05f && p < 0.95f), "progress between start and end: " + seen);
+    for (int i = 1; i < seen.size(); i++) {
+      assertTrue(seen.get(i) >= seen.get(i - 1), "progress never goes back: " + seen);
+    }
+    assertEquals(1.0f, seen.get(seen.size() - 1), "done: " + seen);
+  }
+
   /** Every row of a split over both shards, as "label keys…", sorted. */
   private static List<String> rows(Path shards, byte split) throws Exception {
     List<String> out = new ArrayList<>();

@@ -147,8 +147,14 @@ public final class Preprocess extends Configured implements Tool {
     // The statistics job's map output buffers share this heap: a quarter of it at most, over the tasks.
     long sortMb = Math.max(16, Runtime.getRuntime().maxMemory() / 4 / Math.max(1, threads) >> 20);
     c.setInt(SORT_MB, (int) Math.min(c.getInt(SORT_MB, 100), sortMb));
+    // The tasks' progress twice a second: at MapReduce's default a LocalJobRunner map of several
+    // seconds reports 0% until it ends, and the AM asks for the workers once the stage is far along.
+    c.setLong(PROGRESS_REPORT_MS, Math.min(c.getLong(PROGRESS_REPORT_MS, 3000), 500));
     return c;
   }
+
+  /** How often a task reports its progress (ms). */
+  static final String PROGRESS_REPORT_MS = "mapreduce.task.progress-report.interval";
 
   /** Whether {@code conf} runs the jobs in this process ({@link #inProcess(Configuration, int, String)}). */
   public static boolean inProcess(Configuration conf) {

@@ -76,5 +76,6 @@ class SmallJobsInTheirAmTest {
     conf.setInt("mapreduce.task.io.sort.mb", 8);
     assertEquals(8, Preprocess.inProcess(conf, 1, "/w").getInt("mapreduce.task.io.sort.mb", 0), "a smaller one stands");
     assertEquals(1, Preprocess.inProcess(conf, 0, "/w").getInt("mapreduce.local.map.tasks.maximum", 0), "one at least");
+    assertEquals(500, here.getLong("mapreduce.task.progress-report.interval", 0), "progress twice a second");
   }
 }

@@ -134,26 +134,10 @@ class KeyValueTableTest {
       if (random.nextInt(5) > 0) {
         java.util.Arrays.sort(keys);
       }
-      float[] pushed = new float[keys.length * width];
-      for (int i = 0; i < pushed.length; i++) {
-        pushed[i] = random.nextInt(7);
-      }
       if (random.nextBoolean()) {
-        t.add(keys, pushed);
-        for (int i = 0; i < keys.length; i++) {
-          float[] v = model.computeIfAbsent(keys[i], k -> new float[width]);
-          for (int j = 0; j < width; j++) {
-            v[j] += pushed[width * i + j];
-          }
-        }
+        push(t, model, keys, width, random);
       } else {
-        float[] out = new float[keys.length * width];
-        t.get(keys, out);
-        for (int i = 0; i < keys.length; i++) {
-          float[] v = model.getOrDefault(keys[i], new float[width]);
-          assertArrayEquals(v, java.util.Arrays.copyOfRange(out, width * i, width * i + width),
-              "round " + round + " key " + keys[i]);
-        }
+        pull(t, model, keys, width, round);
       }
       assertEquals(model.size(), t.size());
     }
@@ -163,6 +147,58 @@ class KeyValueTableTest {
     t.get(all, out); // the whole table: dense, sorted
     for (int i = 0; i < all.length; i++) {
       assertArrayEquals(model.get(all[i]), java.util.Arrays.copyOfRange(out, width * i, width * i + width));
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 16})
+  void aPushOfTheKeysJustPulledIsAppliedToThemEvenWhenTheListChangedInPlaceOrTheTableGrewMeanwhile(int width) {
+    // A pull's slots are kept for a push of the same list: the push may be the very array, a copy,
+    // the array with a key changed in its middle (first and last the same), and new keys may have
+    // grown the table in between (every bucket moved).
+    java.util.Random random = new java.util.Random(5);
+    KeyValueTable t = new KeyValueTable(width);
+    java.util.Map<Long, float[]> model = new java.util.HashMap<>();
+    long[] all = random.longs(3000, 1, 1L << 40).distinct().sorted().toArray();
+    push(t, model, all, width, random);
+    for (int round = 0; round < 400; round++) {
+      long[] keys = java.util.stream.IntStream.range(0, all.length).filter(i -> random.nextInt(3) == 0)
+          .mapToLong(i -> all[i]).toArray();
+      pull(t, model, keys, width, round);
+      switch (round % 4) {
+        case 1 -> keys = keys.clone();
+        case 2 -> keys[keys.length / 2] = keys[keys.length / 2] + 1 == keys[keys.length / 2 + 1]
+            ? keys[keys.length / 2] : keys[keys.length / 2] + 1; // in place: another key, still sorted
+        case 3 -> push(t, model, random.longs(2000, 1L << 41, 1L << 42).toArray(), width, random); // grows
+        default -> { }
+      }
+      push(t, model, keys, width, random);
+      pull(t, model, keys, width, round);
+    }
+    assertTrue(t.size() > 100_000, "the table grew between pulls and pushes: " + t.size());
+  }
+
+  private static void push(KeyValueTable t, java.util.Map<Long, float[]> model, long[] keys, int width,
+      java.util.Random random) {
+    float[] pushed = new float[keys.length * width];
+    for (int i = 0; i < pushed.length; i++) {
+      pushed[i] = 1 + random.nextInt(7);
+    }
+    t.add(keys, pushed);
+    for (int i = 0; i < keys.length; i++) {
+      float[] v = model.computeIfAbsent(keys[i], k -> new float[width]);
+      for (int j = 0; j < width; j++) {
+        v[j] += pushed[width * i + j];
+      }
+    }
+  }
+
+  private static void pull(KeyValueTable t, java.util.Map<Long, float[]> model, long[] keys, int width, int round) {
+    float[] out = new float[keys.length * width];
+    t.get(keys, out);
+    for (int i = 0; i < keys.length; i++) {
+      assertArrayEquals(model.getOrDefault(keys[i], new float[width]),
+          java.util.Arrays.copyOfRange(out, width * i, width * i + width), "round " + round + " key " + keys[i]);
     }
   }
 
