@@ -65,6 +65,31 @@ public final class PsyarnConfig {
   public static final String SERVERS_DURING_PREPROCESSING = "psyarn.am.servers-during-preprocessing";
 
   /**
+   * With the preprocessing stage in the AM, the workers are asked for once its progress reaches
+   * this fraction (default 0.9), and wait for the shards; 1: once it ends.
+   */
+  public static final String WORKERS_AT_PROGRESS = "psyarn.am.workers-at-progress";
+
+  /** {@link #WORKERS_AT_PROGRESS} as set, or {@code byDefault}; a value outside 0 to 1 is refused, naming the key. */
+  public static float workersAtProgress(Configuration conf, float byDefault) {
+    String set = conf.getTrimmed(WORKERS_AT_PROGRESS);
+    if (set == null || set.isEmpty()) {
+      return byDefault;
+    }
+    float at;
+    try {
+      at = Float.parseFloat(set);
+    } catch (NumberFormatException e) {
+      at = Float.NaN;
+    }
+    if (!(at >= 0 && at <= 1)) {
+      throw new IllegalArgumentException(WORKERS_AT_PROGRESS + " is the preprocessing progress (a fraction from 0 "
+          + "to 1) at which the workers are asked for; got \"" + set + "\"");
+    }
+    return at;
+  }
+
+  /**
    * {@code preprocess.runIn: auto} runs the stage's jobs inside the ApplicationMaster (MapReduce's
    * LocalJobRunner) when the input files hold at most this many MiB (default 64; 0: never).
    */

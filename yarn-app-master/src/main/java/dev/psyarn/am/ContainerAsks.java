@@ -22,12 +22,6 @@ final class ContainerAsks {
   /** Looks for YARN's headroom this often, this many times, while it is not known ({@link RoleAllocator#askAhead}). */
   static final long AHEAD_CHECK_MS = 100;
   static final int AHEAD_CHECKS = 10;
-  /**
-   * With the stage in the AM, the workers are asked for once preprocessing is this far along: they
-   * then register about when it ends. Asked for with the servers, their JVMs' starts slowed the
-   * stage by as much as they saved (docs/benchmarks.md).
-   */
-  static final float WORKERS_AT = 0.6f;
 
   private final JobSpec spec;
   private final RoleAllocator allocator;
@@ -38,8 +32,9 @@ final class ContainerAsks {
   /** Whether the pending and liveness checks run (from the first container asked for). */
   private boolean checking;
   private int aheadChecks;
-  /** The workers are to be asked for while preprocessing runs, at {@link #WORKERS_AT} of it. */
+  /** The workers are to be asked for while preprocessing runs, at {@link #workersAt} of it. */
   private boolean workersLater;
+  private float workersAt;
   /** What the job has been waiting for YARN to give, once that took long; null otherwise. */
   private volatile String waiting;
 
@@ -91,17 +86,18 @@ final class ContainerAsks {
     }
     LOG.info("asking for the servers while preprocessing runs (the queue's headroom {} holds them and {} for "
         + "preprocessing){}", headroom, early.reserve(), early.workersToo() ? "; the workers at "
-        + Math.round(WORKERS_AT * 100) + "% of it" : "");
+        + Math.round(early.workersAt() * 100) + "% of it" : "");
     allocationStart = clock.millis();
     allocator.startServers();
     workersLater = early.workersToo();
+    workersAt = early.workersAt();
     startChecks();
     return true;
   }
 
   /** Preprocessing's progress (0 to 1): far enough along, the workers are asked for (they wait for the shards). */
   void preprocessProgress(float fraction) {
-    if (workersLater && fraction >= WORKERS_AT) {
+    if (workersLater && fraction >= workersAt) {
       workersLater = false;
       LOG.info("preprocessing is {}% done: asking for the workers (they wait for the shards)", Math.round(fraction * 100));
       start();

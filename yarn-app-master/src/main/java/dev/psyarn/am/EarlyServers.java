@@ -24,16 +24,30 @@ final class EarlyServers {
   static final long FIRST_CHECK_MS = 1_000;
   static final long RECHECK_MS = 2_000;
 
+  /**
+   * With the stage in the AM, the workers are asked for once its progress reaches this
+   * ({@link dev.psyarn.PsyarnConfig#WORKERS_AT_PROGRESS}): they then register about when it ends.
+   * Asked for earlier, their JVMs' starts beside the AM's map threads slowed the stage by as much as
+   * they saved (docs/benchmarks.md).
+   */
+  static final float WORKERS_AT = 0.9f;
+
   private final Resource reserve;
   private final int minimumMb;
+  private final float workersAt;
 
   /**
    * @param reserve what the preprocessing jobs need to go on
    * @param minimumMb the scheduler's minimum allocation, which every container's memory is rounded up to
    */
   EarlyServers(Resource reserve, int minimumMb) {
+    this(reserve, minimumMb, WORKERS_AT);
+  }
+
+  private EarlyServers(Resource reserve, int minimumMb, float workersAt) {
     this.reserve = reserve;
     this.minimumMb = minimumMb;
+    this.workersAt = workersAt;
   }
 
   /**
@@ -56,8 +70,9 @@ final class EarlyServers {
    * start as soon as the queue holds them.
    */
   static EarlyServers nothingReserved(Configuration conf) {
+    float at = dev.psyarn.PsyarnConfig.workersAtProgress(conf, WORKERS_AT); // checked by the client before submission
     return new EarlyServers(Resource.newInstance(0, 0), conf.getInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB,
-        YarnConfiguration.DEFAULT_RM_SCHEDULER_MINIMUM_ALLOCATION_MB));
+        YarnConfiguration.DEFAULT_RM_SCHEDULER_MINIMUM_ALLOCATION_MB), at);
   }
 
   /** Whether a job of this spec may start its servers before preprocessing ends at all (one AM attempt). */
@@ -84,6 +99,11 @@ final class EarlyServers {
    */
   boolean workersToo() {
     return reserve.getMemorySize() == 0 && reserve.getVirtualCores() == 0;
+  }
+
+  /** The stage's progress (0 to 1) at which the workers are asked for, when {@link #workersToo}. */
+  float workersAt() {
+    return workersAt;
   }
 
   /** What the preprocessing jobs are left at least. */

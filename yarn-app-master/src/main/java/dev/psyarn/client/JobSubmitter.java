@@ -69,6 +69,7 @@ public final class JobSubmitter {
   public ApplicationId submit(JobSpec spec, String specText, java.nio.file.Path jar)
       throws IOException, YarnException {
     long submitTime = System.currentTimeMillis();
+    PsyarnConfig.workersAtProgress(conf, 0); // a bad value is refused here, not in the AM
     checkRuntimesAndVolumes(spec);
     checkPlacement(spec);
     SpecInputs.check(spec, conf);

@@ -264,11 +264,11 @@ class JobLifecycleTest extends LifecycleFixture {
     queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(8192, 8);
     pre.handle(timers.stream().filter(e -> e.getType() == AmEvent.Type.HEADROOM_CHECK).reduce((a, b) -> b).orElseThrow());
     assertEquals(2, queue.requested.size(), "the servers while preprocessing runs");
-    pre.preprocessProgress(0.5f);
+    pre.preprocessProgress(0.85f);
     assertEquals(2, queue.requested.size(), "the workers wait until the stage is further along");
-    pre.preprocessProgress(ContainerAsks.WORKERS_AT);
+    pre.preprocessProgress(EarlyServers.WORKERS_AT);
     assertEquals(4, queue.requested.size(), "the workers once preprocessing is far along");
-    pre.preprocessProgress(0.9f);
+    pre.preprocessProgress(0.95f);
     assertEquals(4, queue.requested.size(), "asked for once");
     pre.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER),
         Containers.of(3, Role.WORKER), Containers.of(4, Role.WORKER))));

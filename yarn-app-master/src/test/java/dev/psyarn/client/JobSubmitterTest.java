@@ -27,4 +27,20 @@ class JobSubmitterTest {
     assertEquals(List.of("-Dlog4j.configuration=psyarn-log4j.properties", "-XX:TieredStopAtLevel=1", "-Xss2m",
         "-XX:+UseG1GC"), JobSubmitter.amJvmOptions(quick, conf));
   }
+
+  @Test
+  void aWorkersAtProgressOutsideZeroToOneIsRefusedBeforeAnythingIsSubmitted() {
+    Configuration conf = new Configuration(false);
+    assertEquals(0.9f, PsyarnConfig.workersAtProgress(conf, 0.9f), "unset: the default");
+    conf.set(PsyarnConfig.WORKERS_AT_PROGRESS, " 0.5 ");
+    assertEquals(0.5f, PsyarnConfig.workersAtProgress(conf, 0.9f));
+    for (String bad : List.of("1.5", "-0.1", "soon", "NaN")) {
+      conf.set(PsyarnConfig.WORKERS_AT_PROGRESS, bad);
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> new JobSubmitter(conf, null, null).submit(JobSpecParser.parse(SPEC), SPEC, java.nio.file.Path.of("x.jar")),
+          "refused before the cluster is asked anything (it is null here): " + bad);
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(PsyarnConfig.WORKERS_AT_PROGRESS)
+          && e.getMessage().contains(bad), e.getMessage());
+    }
+  }
 }

@@ -313,7 +313,12 @@ class FlightsLrIT {
         List.of()), "restart: {backoffSeconds: 0.2}")
         .replace("am: {memory: 256m}", "am: {memory: 384m, vcores: 2}")
         .replace("app: {type: counter", preprocess + "app: {type: counter");
-    String app = WorkerFaultIT.submit(harness, "gated-worker.yaml", spec);
+    // The workers asked for once the counts are done (at half of the stage), not near its end: the
+    // shard job's seconds are their time at the gate.
+    ClusterHarness.Run submitted = harness.psyarn("-D", dev.psyarn.PsyarnConfig.WORKERS_AT_PROGRESS + "=0.5", "submit",
+        harness.spec("gated-worker.yaml", spec).toString(), "--json");
+    assertEquals(ExitCodes.OK, submitted.exitCode(), submitted.err());
+    String app = submitted.json().path("applicationId").asText();
     JsonNode victim = awaitWorkerAtTheGate(app);
     WorkerFaultIT.signal(WorkerFaultIT.pidOf(victim.path("id").asText()), "KILL");
 

@@ -60,18 +60,8 @@ public final class KeyValueTable {
   /** The keys ascending and their slots, for dense requests. */
   private final SortedIndex index = new SortedIndex();
   private int[] resolved = new int[1024];
-  /**
-   * The last {@value #RECENT} key lists pulled with every key present (copies), their slots, and
-   * the {@link #moves} they were found at. A training loop pushes the keys it has just pulled, so a
-   * push finds its slots here, for a comparison of the lists, instead of resolving each key again.
-   * Four lists: a pull and its push are a worker's next requests but for the bounded delay's.
-   */
-  private final long[][] recentKeys = new long[RECENT][];
-  private final int[] recentLength = new int[RECENT];
-  private final int[][] recentSlots = new int[RECENT][];
-  private final int[] recentMoves = new int[RECENT];
-  private int nextRecent;
-  static final int RECENT = 4;
+  /** The last pulls' slots, for the pushes of the same keys that follow them. */
+  private final RecentPulls recent = new RecentPulls();
   private final float[] chunk;
   /**
    * While a checkpoint's cut is open: each key's slot as it was before the first push from beyond
@@ -328,11 +318,7 @@ public final class KeyValueTable {
   /** Bytes held: the buckets' keys, slot numbers and values, the sorted index once built, the recent pulls' slots. */
   public long bytesUsed() {
     long numbers = slotOfBucket == null ? 0 : (long) slotOfBucket.length * Integer.BYTES;
-    long recent = 0;
-    for (long[] list : recentKeys) {
-      recent += list == null ? 0 : (long) list.length * (Long.BYTES + Integer.BYTES);
-    }
-    return (long) keys.length * Long.BYTES + (long) values.length * Float.BYTES + numbers + index.bytes() + recent;
+    return (long) keys.length * Long.BYTES + (long) values.length * Float.BYTES + numbers + index.bytes() + recent.bytes();
   }
 
   /**
@@ -340,42 +326,18 @@ public final class KeyValueTable {
    * missing key unless {@code create}, which gives it a slot of zeros.
    */
   private int[] resolve(long[] keys, boolean create) {
-    int n = keys.length;
-    if (n < 64) {
+    if (keys.length < 64) {
       return resolveAll(keys, create);
     }
-    for (int r = 0; r < RECENT; r++) {
-      long[] seen = recentKeys[r];
-      if (recentLength[r] == n && recentMoves[r] == moves && seen[0] == keys[0] && seen[n - 1] == keys[n - 1]
-          && Arrays.equals(seen, 0, n, keys, 0, n)) {
-        return recentSlots[r];
-      }
+    int[] kept = recent.find(keys, moves);
+    if (kept != null) {
+      return kept;
     }
     int[] at = resolveAll(keys, create);
     if (!create) {
-      remember(keys, at);
+      recent.keep(keys, at, moves);
     }
     return at;
-  }
-
-  /** Keeps a copy of {@code keys} and their slots {@code at} for a request of the same list, unless a key is missing. */
-  private void remember(long[] keys, int[] at) {
-    int n = keys.length;
-    for (int i = 0; i < n; i++) {
-      if (at[i] < 0) {
-        return;
-      }
-    }
-    int r = nextRecent;
-    nextRecent = (r + 1) % RECENT;
-    if (recentKeys[r] == null || recentKeys[r].length < n) {
-      recentKeys[r] = new long[n];
-      recentSlots[r] = new int[n];
-    }
-    System.arraycopy(keys, 0, recentKeys[r], 0, n);
-    System.arraycopy(at, 0, recentSlots[r], 0, n);
-    recentLength[r] = n;
-    recentMoves[r] = moves;
   }
 
   private int[] resolveAll(long[] keys, boolean create) {
