@@ -26,6 +26,12 @@ public final class PsyarnConfig {
   /** How often the AM heartbeats to the ResourceManager, in ms. */
   public static final String AM_RM_HEARTBEAT_MS = "psyarn.am.rm-heartbeat-ms";
   public static final int AM_RM_HEARTBEAT_MS_DEFAULT = 1000;
+  /**
+   * While containers are asked for and not yet given, the AM's first heartbeat after an ask comes
+   * this soon (ms), each next one twice as late, up to {@link #AM_RM_HEARTBEAT_MS} (default 50).
+   */
+  public static final String AM_RM_HEARTBEAT_WAITING_MS = "psyarn.am.rm-heartbeat-waiting-ms";
+  public static final int AM_RM_HEARTBEAT_WAITING_MS_DEFAULT = 50;
 
   /**
    * Extra JVM options for the ApplicationMaster (whitespace-separated), as MapReduce's

@@ -8,10 +8,16 @@ import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
- * The {@code CLASSPATH} of a container: the working directory (localized configuration), every
- * localized jar, then Hadoop's jars as the cluster declares them.
+ * The {@code CLASSPATH} of a container: the localized configuration ({@link #CONF_DIR}), the
+ * working directory and every localized jar, then Hadoop's jars as the cluster declares them.
  */
 public final class ContainerClasspath {
+
+  /**
+   * The directory every psyarn JVM finds the client's Hadoop configuration in (its {@code *-site.xml}
+   * files): the link of the one archive the client stages for the application.
+   */
+  public static final String CONF_DIR = "psyarn-conf";
 
   static final String MAPREDUCE_CLASSPATH = "mapreduce.application.classpath";
   /** MapReduce's own default for {@link #MAPREDUCE_CLASSPATH} (MRJobConfig), cross-platform. */
@@ -34,6 +40,7 @@ public final class ContainerClasspath {
    */
   public static String build(Configuration conf, String explicitHadoopClasspath, boolean mapReduce) {
     List<String> entries = new ArrayList<>();
+    entries.add(Environment.PWD.$$() + "/" + CONF_DIR);
     entries.add(Environment.PWD.$$());
     entries.add(Environment.PWD.$$() + "/*");
     entries.addAll(hadoop(conf, explicitHadoopClasspath, mapReduce));
@@ -43,10 +50,10 @@ public final class ContainerClasspath {
   /**
    * The classpath of a JVM started with a class data sharing archive ({@link ClassDataSharing}):
    * the localized jar {@code jarLink}, Hadoop's jars (entries naming a jar or a directory's jars,
-   * {@code dir/*}), the working directory and its jars, then Hadoop's other entries (configuration
-   * directories). The archive's classes come from the entries before the working directory, which
-   * are the same for every container on a node. Hadoop's jars hold no {@code *-site.xml}, so the
-   * localized configuration is still what the JVM reads.
+   * {@code dir/*}), the localized configuration, the working directory and its jars, then Hadoop's
+   * other entries (configuration directories). The archive's classes come from the entries before
+   * the configuration, which are the same for every container on a node. Hadoop's jars hold no
+   * {@code *-site.xml}, so the localized configuration is still what the JVM reads.
    */
   public static String forSharing(Configuration conf, String explicitHadoopClasspath, boolean mapReduce,
       String jarLink) {
@@ -62,6 +69,7 @@ public final class ContainerClasspath {
     List<String> entries = new ArrayList<>();
     entries.add(Environment.PWD.$$() + "/" + jarLink);
     entries.addAll(jars);
+    entries.add(Environment.PWD.$$() + "/" + CONF_DIR);
     entries.add(Environment.PWD.$$());
     entries.add(Environment.PWD.$$() + "/*");
     entries.addAll(others);

@@ -22,6 +22,13 @@ public final class LocalizedFiles {
     return file(fs, path, LocalResourceVisibility.APPLICATION);
   }
 
+  /** A zip file the NodeManager unpacks into a directory, for this application only. */
+  public static LocalResource archive(FileSystem fs, Path path) throws IOException {
+    LocalResource resource = file(fs, path, LocalResourceVisibility.APPLICATION);
+    resource.setType(LocalResourceType.ARCHIVE);
+    return resource;
+  }
+
   /**
    * A file localized with {@code visibility}: {@code PRIVATE} files are localized once per user and
    * node, and reused by the user's later applications while the file keeps its modification time.

@@ -28,8 +28,8 @@ import org.apache.hadoop.yarn.api.records.URL;
 public record Volume(String source, String name, LocalResourceType type, LocalResourceVisibility visibility) {
 
   /** Names psyarn's own localized files take in every container. */
-  public static final Set<String> RESERVED = Set.of("psyarn.jar", "job.yaml", "core-site.xml", "hdfs-site.xml",
-      "yarn-site.xml", "mapred-site.xml");
+  public static final Set<String> RESERVED = Set.of("psyarn.jar", ContainerClasspath.CONF_DIR,
+      ClassDataSharing.SCRIPT);
 
   /** Reads a role's optional {@code localize} list; errors name the field. */
   public static List<Volume> read(SpecNode role) {

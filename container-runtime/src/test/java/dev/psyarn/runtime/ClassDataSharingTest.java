@@ -65,13 +65,13 @@ class ClassDataSharingTest {
   @Test
   void theSharingClasspathPutsTheJarAndHadoopsJarsBeforeTheWorkingDirectory() {
     Configuration conf = new Configuration(false);
-    assertEquals("{{PWD}}/psyarn.jar<CPS>/h/a.jar<CPS>/h/lib/*<CPS>{{PWD}}<CPS>{{PWD}}/*<CPS>/h/conf",
+    assertEquals("{{PWD}}/psyarn.jar<CPS>/h/a.jar<CPS>/h/lib/*<CPS>{{PWD}}/psyarn-conf<CPS>{{PWD}}<CPS>{{PWD}}/*<CPS>/h/conf",
         ContainerClasspath.forSharing(conf, "/h/a.jar:/h/conf:/h/lib/*", false, "psyarn.jar"));
     // A cluster's classpath: its configuration directory comes after the container's own files.
     conf.set(YarnConfiguration.YARN_APPLICATION_CLASSPATH, "$HADOOP_CONF_DIR,$HADOOP_COMMON_HOME/share/hadoop/common/*");
-    assertEquals("{{PWD}}/psyarn.jar<CPS>$HADOOP_COMMON_HOME/share/hadoop/common/*<CPS>{{PWD}}<CPS>{{PWD}}/*"
+    assertEquals("{{PWD}}/psyarn.jar<CPS>$HADOOP_COMMON_HOME/share/hadoop/common/*<CPS>{{PWD}}/psyarn-conf<CPS>{{PWD}}<CPS>{{PWD}}/*"
         + "<CPS>$HADOOP_CONF_DIR", ContainerClasspath.forSharing(conf, null, false, "psyarn.jar"));
-    assertEquals("{{PWD}}<CPS>{{PWD}}/*<CPS>$HADOOP_CONF_DIR<CPS>$HADOOP_COMMON_HOME/share/hadoop/common/*",
+    assertEquals("{{PWD}}/psyarn-conf<CPS>{{PWD}}<CPS>{{PWD}}/*<CPS>$HADOOP_CONF_DIR<CPS>$HADOOP_COMMON_HOME/share/hadoop/common/*",
         ContainerClasspath.build(conf, null));
   }
 

@@ -87,10 +87,23 @@ public record AmEnv(String stagingDir, long submitTimeMs, String hadoopClasspath
    */
   public static final String TLS_CERTIFICATE = "tls-certificate";
   /**
-   * The client's configuration, staged under each of these names so every Hadoop client in a
-   * container finds it (one file under several links trips the NodeManager's localizer).
+   * The one file the client stages for the AM and every container: a zip of the client's
+   * configuration under each of {@link #SITE_FILES} and the spec ({@link #SPEC}), localized as an
+   * archive under {@link dev.psyarn.runtime.ContainerClasspath#CONF_DIR}, which the classpath
+   * holds. One archive is one localizer round trip (a NodeManager's localizer fetches one resource
+   * a heartbeat); the six files it replaced were six on the AM's way to its start.
    */
-  public static final String[] CONF_LINKS = {"core-site.xml", "hdfs-site.xml", "yarn-site.xml", "mapred-site.xml"};
+  public static final String CONF_ARCHIVE = "psyarn-conf.zip";
+  /**
+   * The names the client's configuration goes under, so every Hadoop client in a JVM finds it: each
+   * {@code *-default.xml} is read after {@code core-site.xml} and would override a value found only there.
+   */
+  public static final String[] SITE_FILES = {"core-site.xml", "hdfs-site.xml", "yarn-site.xml", "mapred-site.xml"};
+
+  /** Where the AM reads the spec: {@link #SPEC} in the localized configuration's directory. */
+  public static java.nio.file.Path specFile() {
+    return java.nio.file.Paths.get(dev.psyarn.runtime.ContainerClasspath.CONF_DIR, SPEC);
+  }
 
   public Map<String, String> toMap() {
     Map<String, String> env = new HashMap<>();

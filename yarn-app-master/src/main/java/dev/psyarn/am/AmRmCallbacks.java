@@ -12,10 +12,12 @@ final class AmRmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
 
   private final AmLoop loop;
   private final JobProgress progress;
+  private final AllocationPace pace;
 
-  AmRmCallbacks(AmLoop loop, JobProgress progress) {
+  AmRmCallbacks(AmLoop loop, JobProgress progress, AllocationPace pace) {
     this.loop = loop;
     this.progress = progress;
+    this.pace = pace;
   }
 
   @Override
@@ -57,8 +59,10 @@ final class AmRmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
   public void onNodesUpdated(List<NodeReport> updatedNodes) {
   }
 
+  /** Asked at every heartbeat, before it goes out: also where the heartbeats' pace moves on. */
   @Override
   public float getProgress() {
+    pace.beat();
     return progress.get();
   }
 

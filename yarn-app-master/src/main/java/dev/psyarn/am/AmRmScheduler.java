@@ -19,9 +19,11 @@ final class AmRmScheduler implements RoleAllocator.Scheduler {
   private final AMRMClient<ContainerRequest> rm;
   private final boolean portInNodeName;
   private final int minimumMb;
+  private final AllocationPace pace;
 
-  AmRmScheduler(AMRMClient<ContainerRequest> rm, Configuration conf) {
+  AmRmScheduler(AMRMClient<ContainerRequest> rm, Configuration conf, AllocationPace pace) {
     this.rm = rm;
+    this.pace = pace;
     // The scheduler names nodes with their port where it is told to (several NodeManagers a host).
     this.portInNodeName = conf.getBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME,
         YarnConfiguration.DEFAULT_RM_SCHEDULER_USE_PORT_FOR_NODE_NAME);
@@ -37,6 +39,11 @@ final class AmRmScheduler implements RoleAllocator.Scheduler {
   @Override
   public void request(ContainerRequest request) {
     rm.addContainerRequest(request);
+  }
+
+  @Override
+  public void waiting(boolean any) {
+    pace.waiting(any);
   }
 
   @Override

@@ -13,7 +13,6 @@ import dev.psyarn.specs.SpecNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +97,7 @@ public final class ApplicationMaster {
       Configuration conf = new YarnConfiguration();
       AmEnv env = AmEnv.from(System.getenv());
       // The app's own jars (app.jars), localized next to the spec; its classes are found there.
-      JobSpec spec = JobSpecParser.parse(Files.readString(Paths.get(AmEnv.SPEC)),
+      JobSpec spec = JobSpecParser.parse(Files.readString(AmEnv.specFile()),
           dev.psyarn.ps.api.Applications.fromEnvironment(System.getenv(), ApplicationMaster.class.getClassLoader()));
       ContainerId self = ContainerId.fromString(System.getenv(ApplicationConstants.Environment.CONTAINER_ID.name()));
       // Who submitted the job: YARN's USER (under the DefaultContainerExecutor on a secure cluster the
@@ -154,9 +153,12 @@ public final class ApplicationMaster {
 
     JobProgress progress = new JobProgress(spec.preprocesses());
     AMRMClient<ContainerRequest> rm = AMRMClient.createAMRMClient();
-    AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(rm,
-        conf.getInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, PsyarnConfig.AM_RM_HEARTBEAT_MS_DEFAULT),
-        new AmRmCallbacks(loop, progress));
+    int heartbeatMs = conf.getInt(PsyarnConfig.AM_RM_HEARTBEAT_MS, PsyarnConfig.AM_RM_HEARTBEAT_MS_DEFAULT);
+    AllocationPace pace = new AllocationPace(heartbeatMs,
+        conf.getInt(PsyarnConfig.AM_RM_HEARTBEAT_WAITING_MS, PsyarnConfig.AM_RM_HEARTBEAT_WAITING_MS_DEFAULT));
+    AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(rm, heartbeatMs,
+        new AmRmCallbacks(loop, progress, pace));
+    pace.drive(amrm::setHeartbeatInterval);
     NMClientAsync nm = NMClientAsync.createNMClientAsync(new NmCallbacks(loop));
     amrm.init(conf);
     nm.init(conf);
@@ -187,7 +189,7 @@ public final class ApplicationMaster {
       ContainerLauncher launcher = new ContainerLauncher(nm, contexts,
           conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
       JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess,
-          new RoleAllocator(spec, new AmRmScheduler(rm, conf)), launcher,
+          new RoleAllocator(spec, new AmRmScheduler(rm, conf, pace)), launcher,
           (event, delayMs) -> timers.schedule(() -> loop.post(event), delayMs, TimeUnit.MILLISECONDS),
           Clock.systemUTC(), env.submitTimeMs(), earlier, journal(amJournal), progress);
       org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.instance().register(AmMetrics.RECORD,

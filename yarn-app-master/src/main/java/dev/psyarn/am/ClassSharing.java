@@ -6,7 +6,6 @@ import dev.psyarn.runtime.ContainerClasspath;
 import dev.psyarn.runtime.JvmCommand;
 import dev.psyarn.runtime.LocalizedFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,20 +39,15 @@ public final class ClassSharing {
     return jarDir != null;
   }
 
-  /** Writes the launch script into the staging directory (the client, once a job). */
-  public void stage(FileSystem fs, Path staging) throws IOException {
-    if (on()) {
-      try (OutputStream out = fs.create(new Path(staging, ClassDataSharing.SCRIPT), true)) {
-        out.write(ClassDataSharing.script());
-      }
-    }
-  }
-
-  /** Adds the staged launch script to a launch's files, and the archives' directory to its environment. */
-  public void addTo(FileSystem fs, Path staging, Map<String, LocalResource> resources, Map<String, String> env)
+  /**
+   * Adds the launch script kept beside the jars ({@code client.JarCache} writes it; localized once
+   * per user and node, as the jars are) to a launch's files, and the archives' directory to its environment.
+   */
+  public void addTo(FileSystem fs, Map<String, LocalResource> resources, Map<String, String> env)
       throws IOException {
     if (on()) {
-      resources.put(ClassDataSharing.SCRIPT, LocalizedFiles.file(fs, new Path(staging, ClassDataSharing.SCRIPT)));
+      resources.put(ClassDataSharing.SCRIPT, LocalizedFiles.file(fs, new Path(jarDir, ClassDataSharing.SCRIPT),
+          org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE));
       String dir = conf.getTrimmed(PsyarnConfig.CDS_DIR, "");
       if (!dir.isEmpty()) {
         env.put(ClassDataSharing.DIR_ENV, dir);

@@ -75,9 +75,8 @@ final class LaunchContexts {
       String preprocessOutput) throws IOException {
     Path staging = new Path(amEnv.stagingDir());
     Map<String, LocalResource> resources = new HashMap<>();
-    for (String name : AmEnv.CONF_LINKS) {
-      resources.put(name, LocalizedFiles.file(fs, new Path(staging, name)));
-    }
+    resources.put(dev.psyarn.runtime.ContainerClasspath.CONF_DIR,
+        LocalizedFiles.archive(fs, new Path(staging, AmEnv.CONF_ARCHIVE)));
     // The app's own jars, staged by the client: every container finds the app's classes there.
     for (int i = 0; i < spec.appJars().size(); i++) {
       resources.put(AmEnv.appJarLink(i), LocalizedFiles.file(fs, new Path(staging, AmEnv.appJarFile(i))));
@@ -86,9 +85,8 @@ final class LaunchContexts {
     if (!spec.appJars().isEmpty()) {
       env.put(dev.psyarn.ps.api.Applications.JARS_ENV, AmEnv.appJarLinks(spec.appJars().size()));
     }
-    ClassSharing sharing = ClassSharing.of(conf, new Path(amEnv.jarLocation()), amEnv.jarsKept()
-        && fs.exists(new Path(staging, dev.psyarn.runtime.ClassDataSharing.SCRIPT)));
-    sharing.addTo(fs, staging, resources, env);
+    ClassSharing sharing = ClassSharing.of(conf, new Path(amEnv.jarLocation()), amEnv.jarsKept());
+    sharing.addTo(fs, resources, env);
     String classpath = sharing.classpath(amEnv.hadoopClasspath(), false);
     env.put(Environment.CLASSPATH.name(), classpath);
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());

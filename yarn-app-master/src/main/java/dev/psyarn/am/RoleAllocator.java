@@ -66,6 +66,10 @@ final class RoleAllocator {
     default int minimumAllocationMb() {
       return 1;
     }
+
+    /** Whether any ask is still out, told after every change ({@link AllocationPace}). */
+    default void waiting(boolean any) {
+    }
   }
 
   /** A container given to a role. */
@@ -122,6 +126,15 @@ final class RoleAllocator {
     }
     replacements.put(id, new Replacement(role, index, request, clock.millis()));
     LOG.info("asked for a replacement of {} {} (allocation request {})", role.specName(), index, id);
+    paced();
+  }
+
+  private void paced() {
+    boolean any = !replacements.isEmpty();
+    for (Role role : Role.values()) {
+      any |= !roleDone(role);
+    }
+    scheduler.waiting(any);
   }
 
   /** How long the oldest unsatisfied ask of the role has waited, in ms; 0 when none waits. */
@@ -306,6 +319,7 @@ final class RoleAllocator {
         }
       }
     }
+    paced();
     return out;
   }
 
@@ -364,6 +378,7 @@ final class RoleAllocator {
       scheduled.put(role, spec.role(role).instances());
       LOG.info("requested {} {} containers of {} ({})", spec.role(role).instances(), role.specName(),
           spec.role(role).resources(), placement);
+      paced();
       return;
     }
     Deque<ContainerRequest> requests = new ArrayDeque<>();
@@ -375,6 +390,7 @@ final class RoleAllocator {
     outstanding.put(role, requests);
     LOG.info("requested {} {} containers of {}", requests.size(), role.specName(),
         spec.role(role).resources());
+    paced();
   }
 
   private ContainerRequest containerRequest(Role role, long allocationRequestId) {

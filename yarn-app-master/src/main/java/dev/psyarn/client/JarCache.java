@@ -59,13 +59,17 @@ public final class JarCache {
 
   /**
    * The entry for {@code jar}, written if it is not there yet; returns its directory (holding
-   * {@link AmEnv#JAR} and {@link AmEnv#CONTAINER_JAR}).
+   * {@link AmEnv#JAR}, {@link AmEnv#CONTAINER_JAR} and the class sharing launch script).
    */
   public Path stage(java.nio.file.Path jar) throws IOException {
     Path entry = new Path(root, digest(jar));
     Path full = new Path(entry, AmEnv.JAR);
     Path lean = new Path(entry, AmEnv.CONTAINER_JAR);
+    Path script = new Path(entry, dev.psyarn.runtime.ClassDataSharing.SCRIPT);
     if (fs.exists(full) && fs.exists(lean) && fs.getFileStatus(full).getLen() == java.nio.file.Files.size(jar)) {
+      if (!fs.exists(script)) {
+        place(script, out -> out.write(dev.psyarn.runtime.ClassDataSharing.script())); // an entry of an older psyarn
+      }
       fs.setTimes(entry, System.currentTimeMillis(), -1);
       LOG.info("psyarn's jars are on the cluster already: {}", entry);
       return entry;
@@ -77,6 +81,8 @@ public final class JarCache {
     fs.mkdirs(entry);
     // The lean jar first: an entry whose full jar exists is complete.
     place(lean, out -> ContainerJar.write(jar.toFile(), out));
+    // The launch script of the JVMs that share classes (ClassSharing): of the same build as the jars.
+    place(script, out -> out.write(dev.psyarn.runtime.ClassDataSharing.script()));
     place(full, out -> java.nio.file.Files.copy(jar, out));
     LOG.info("uploaded psyarn's jars to {} (kept for later submissions of the same jar)", entry);
     return entry;

@@ -160,14 +160,8 @@ public final class JobSubmitter {
       }
       fs.setPermission(certificate, OWNER_ONLY_FILE);
     }
-    try (OutputStream out = fs.create(new Path(staging, AmEnv.SPEC), true)) {
-      out.write(specText.getBytes(StandardCharsets.UTF_8));
-    }
-    Configuration amConf = PsyarnConfig.forStaging(conf);
-    for (String name : AmEnv.CONF_LINKS) {
-      try (OutputStream out = fs.create(new Path(staging, name), true)) {
-        amConf.writeXml(out);
-      }
+    try (OutputStream out = fs.create(new Path(staging, AmEnv.CONF_ARCHIVE), true)) {
+      out.write(ConfArchive.of(PsyarnConfig.forStaging(conf), specText));
     }
     Map<String, LocalResource> resources = new HashMap<>();
     String keytab = conf.getTrimmed(ClientLogin.KEYTAB, "");
@@ -181,11 +175,8 @@ public final class JobSubmitter {
     resources.put(AmEnv.JAR, LocalizedFiles.file(fs, new Path(jars, AmEnv.JAR), !jars.equals(staging)
         ? org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE
         : org.apache.hadoop.yarn.api.records.LocalResourceVisibility.APPLICATION));
-    resources.put(AmEnv.SPEC, LocalizedFiles.file(fs, new Path(staging, AmEnv.SPEC)));
-    dev.psyarn.am.ClassSharing.of(conf, jars, !jars.equals(staging)).stage(fs, staging);
-    for (String name : AmEnv.CONF_LINKS) {
-      resources.put(name, LocalizedFiles.file(fs, new Path(staging, name)));
-    }
+    resources.put(dev.psyarn.runtime.ContainerClasspath.CONF_DIR,
+        LocalizedFiles.archive(fs, new Path(staging, AmEnv.CONF_ARCHIVE)));
     return resources;
   }
 
@@ -219,7 +210,7 @@ public final class JobSubmitter {
     // The AM's classes come from the node's class data sharing archive when there is one.
     dev.psyarn.am.ClassSharing sharing = dev.psyarn.am.ClassSharing.of(conf, jars, !jars.equals(staging));
     Map<String, LocalResource> files = new HashMap<>(resources);
-    sharing.addTo(fs, staging, files, env);
+    sharing.addTo(fs, files, env);
     String classpath = sharing.classpath(hadoopClasspath, spec.preprocesses());
     env.put(Environment.CLASSPATH.name(), classpath);
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());

@@ -90,7 +90,7 @@ class DockerRuntimeContractTest {
     Configuration conf = new Configuration(false);
     FileSystem fs = FileSystem.getLocal(conf);
     Path staging = Files.createDirectories(work.resolve("staging"));
-    for (String name : new String[] {AmEnv.JAR, AmEnv.CONTAINER_JAR, "core-site.xml", "hdfs-site.xml", "yarn-site.xml", "mapred-site.xml"}) {
+    for (String name : new String[] {AmEnv.JAR, AmEnv.CONTAINER_JAR, AmEnv.CONF_ARCHIVE}) {
       Files.writeString(staging.resolve(name), "x");
     }
     AmEnv env = new AmEnv(staging.toUri().toString(), 1L, "/opt/hadoop/share/*");

@@ -1,6 +1,7 @@
 package dev.psyarn.am;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,9 +40,8 @@ class LaunchContextsTest {
     Path jars = kept == null ? staging : kept;
     Files.writeString(jars.resolve(AmEnv.JAR), "the distribution jar");
     Files.writeString(jars.resolve(AmEnv.CONTAINER_JAR), "the lean copy");
-    for (String name : AmEnv.CONF_LINKS) {
-      Files.writeString(staging.resolve(name), "<configuration/>");
-    }
+    Files.writeString(staging.resolve(AmEnv.CONF_ARCHIVE), "a zip of the site files and the spec");
+    Files.write(jars.resolve(dev.psyarn.runtime.ClassDataSharing.SCRIPT), dev.psyarn.runtime.ClassDataSharing.script());
     JobSpec spec = JobSpecParser.parse("""
         name: jars
         roles:
@@ -77,10 +77,19 @@ class LaunchContextsTest {
         .get(AmEnv.JAR);
     assertEquals(org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE, jar.getVisibility());
     assertEquals(kept.resolve(AmEnv.CONTAINER_JAR).toString(), jar.getResource().getFile());
-    LocalResource conf0 = contexts.forContainer(Role.SERVER, 0, 1000).toLaunchContext().getLocalResources()
-        .get("core-site.xml");
+    Map<String, LocalResource> files = contexts.forContainer(Role.SERVER, 0, 1000).toLaunchContext()
+        .getLocalResources();
+    LocalResource conf0 = files.get(dev.psyarn.runtime.ContainerClasspath.CONF_DIR);
     assertEquals(org.apache.hadoop.yarn.api.records.LocalResourceVisibility.APPLICATION, conf0.getVisibility(),
         "the application's own files stay the application's");
+    assertEquals(org.apache.hadoop.yarn.api.records.LocalResourceType.ARCHIVE, conf0.getType());
+    assertEquals(staging.resolve(AmEnv.CONF_ARCHIVE).toString(), conf0.getResource().getFile());
+    LocalResource script = files.get(dev.psyarn.runtime.ClassDataSharing.SCRIPT);
+    assertEquals(kept.resolve(dev.psyarn.runtime.ClassDataSharing.SCRIPT).toString(), script.getResource().getFile(),
+        "the launch script is the kept jars' build's, localized once per user and node as they are");
+    assertEquals(org.apache.hadoop.yarn.api.records.LocalResourceVisibility.PRIVATE, script.getVisibility());
+    assertEquals(java.util.Set.of(AmEnv.JAR, dev.psyarn.runtime.ContainerClasspath.CONF_DIR,
+        dev.psyarn.runtime.ClassDataSharing.SCRIPT), files.keySet(), "nothing else to localize for a server");
   }
 
   @Test
@@ -91,9 +100,8 @@ class LaunchContextsTest {
   }
 
   @Test
-  void withKeptJarsAndTheStagedScriptNativeContainersStartWithTheNodesArchiveOfTheirKind(@TempDir Path kept)
+  void withKeptJarsNativeContainersStartWithTheNodesArchiveOfTheirKind(@TempDir Path kept)
       throws Exception {
-    Files.write(staging.resolve(dev.psyarn.runtime.ClassDataSharing.SCRIPT), dev.psyarn.runtime.ClassDataSharing.script());
     Configuration conf = new Configuration(false);
     conf.set(dev.psyarn.PsyarnConfig.CDS_DIR, "/var/cds");
     LaunchContexts contexts = contexts("{type: counter}", kept, conf, "{instances: 2, memory: 256m}");
@@ -103,7 +111,7 @@ class LaunchContextsTest {
     assertTrue(command.startsWith("/bin/bash psyarn-java.sh ServerMain-"), command);
     assertTrue(server.getLocalResources().containsKey(dev.psyarn.runtime.ClassDataSharing.SCRIPT));
     assertEquals("/var/cds", server.getEnvironment().get(dev.psyarn.runtime.ClassDataSharing.DIR_ENV));
-    assertEquals("{{PWD}}/psyarn.jar<CPS>/opt/hadoop/share/*<CPS>{{PWD}}<CPS>{{PWD}}/*",
+    assertEquals("{{PWD}}/psyarn.jar<CPS>/opt/hadoop/share/*<CPS>{{PWD}}/psyarn-conf<CPS>{{PWD}}<CPS>{{PWD}}/*",
         server.getEnvironment().get("CLASSPATH"));
     String worker = contexts.forContainer(Role.WORKER, 0, 1000).toLaunchContext().getCommands().get(0);
     assertTrue(worker.startsWith("/bin/bash psyarn-java.sh WorkerMain-"), worker);
@@ -116,7 +124,6 @@ class LaunchContextsTest {
 
   @Test
   void withoutKeptJarsOrWithSharingOffTheyStartPlainly(@TempDir Path kept) throws Exception {
-    Files.write(staging.resolve(dev.psyarn.runtime.ClassDataSharing.SCRIPT), dev.psyarn.runtime.ClassDataSharing.script());
     String staged = contexts("{type: counter}").forContainer(Role.SERVER, 0, 1000).toLaunchContext().getCommands().get(0);
     assertTrue(staged.startsWith("{{JAVA_HOME}}/bin/java "), staged);
     Configuration off = new Configuration(false);
@@ -124,6 +131,8 @@ class LaunchContextsTest {
     org.apache.hadoop.yarn.api.records.ContainerLaunchContext plain =
         contexts("{type: counter}", kept, off).forContainer(Role.SERVER, 0, 1000).toLaunchContext();
     assertTrue(plain.getCommands().get(0).startsWith("{{JAVA_HOME}}/bin/java "), plain.getCommands().get(0));
-    assertEquals("{{PWD}}<CPS>{{PWD}}/*<CPS>/opt/hadoop/share/*", plain.getEnvironment().get("CLASSPATH"));
+    assertEquals("{{PWD}}/psyarn-conf<CPS>{{PWD}}<CPS>{{PWD}}/*<CPS>/opt/hadoop/share/*",
+        plain.getEnvironment().get("CLASSPATH"));
+    assertFalse(plain.getLocalResources().containsKey(dev.psyarn.runtime.ClassDataSharing.SCRIPT));
   }
 }

@@ -1,6 +1,7 @@
 package dev.psyarn.am;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,13 @@ class RoleAllocatorTest {
     /** What the fake queue can still give; null: not known yet. */
     org.apache.hadoop.yarn.api.records.Resource headroom;
     int minimumMb = 1;
+    /** What the allocator last said of its asks (null: nothing yet). */
+    Boolean waiting;
+
+    @Override
+    public void waiting(boolean any) {
+      waiting = any;
+    }
 
     @Override
     public int minimumAllocationMb() {
@@ -105,6 +113,25 @@ class RoleAllocatorTest {
     assertEquals(Role.SERVER, first.get(0).role());
     assertEquals(0, first.get(0).index());
     assertEquals(2, scheduler.withdrawn.size(), "each matched container withdraws one request");
+  }
+
+  @Test
+  void theSchedulerHearsWhileAsksAreOutAndWhenTheLastIsGiven() {
+    assertNull(scheduler.waiting);
+    allocator.start();
+    assertEquals(Boolean.TRUE, scheduler.waiting);
+    allocator.allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER)));
+    assertEquals(Boolean.TRUE, scheduler.waiting, "the workers are asked for now");
+    allocator.allocated(List.of(Containers.of(3, Role.WORKER), Containers.of(4, Role.WORKER)));
+    assertEquals(Boolean.TRUE, scheduler.waiting, "one worker still due");
+    allocator.allocated(List.of(Containers.of(5, Role.WORKER)));
+    assertEquals(Boolean.FALSE, scheduler.waiting);
+    allocator.replace(Role.SERVER, 1);
+    assertEquals(Boolean.TRUE, scheduler.waiting, "a replacement is an ask");
+    allocator.allocated(List.of(Containers.of(6, Role.WORKER)));
+    assertEquals(Boolean.TRUE, scheduler.waiting, "a surplus container satisfies no ask");
+    allocator.allocated(List.of(Containers.forRequest(7, RoleAllocator.FIRST_REPLACEMENT_ID)));
+    assertEquals(Boolean.FALSE, scheduler.waiting);
   }
 
   @Test

@@ -54,11 +54,17 @@ class JarCacheTest {
     assertEquals(written, fs.getFileStatus(new Path(again, AmEnv.JAR)).getModificationTime(),
         "not written again: the NodeManagers' localized copy stays valid");
     assertEquals(1, fs.listStatus(cache.root()).length);
+    // An entry an older psyarn wrote, without the class sharing launch script, gets it.
+    Path script = new Path(again, dev.psyarn.runtime.ClassDataSharing.SCRIPT);
+    fs.delete(script, false);
+    cache.stage(jar);
+    assertEquals(new String(dev.psyarn.runtime.ClassDataSharing.script(), java.nio.charset.StandardCharsets.UTF_8),
+        new String(Files.readAllBytes(java.nio.file.Paths.get(script.toUri())), java.nio.charset.StandardCharsets.UTF_8));
 
     Path other = cache.stage(jar("psyarn-2.jar", "two"));
     assertNotEquals(first, other, "another jar, another entry");
     try (var files = Files.list(java.nio.file.Paths.get(other.toUri()))) {
-      assertEquals(java.util.List.of(AmEnv.CONTAINER_JAR, AmEnv.JAR), files.map(p -> p.getFileName().toString())
+      assertEquals(java.util.List.of(AmEnv.CONTAINER_JAR, dev.psyarn.runtime.ClassDataSharing.SCRIPT, AmEnv.JAR), files.map(p -> p.getFileName().toString())
           .filter(n -> !n.startsWith(".")).sorted().toList(), "no partial files left");
     }
   }
