@@ -114,7 +114,8 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
         if (spare == null) {
           return ctx.alloc().directBuffer(size); // all of them in flight: one more, not kept
         }
-        large.remove(spare); // too small for this frame: replaced by a larger one
+        ByteBuf replaced = spare; // too small for this frame: replaced by a larger one
+        large.removeIf(buf -> buf == replaced); // by identity: ByteBuf.equals compares the readable bytes
         spare.release();
       }
       ByteBuf buf = Unpooled.directBuffer(size);
