@@ -22,7 +22,8 @@ final class BenchCommand implements Callable<Integer> {
   @Parameters(paramLabel = "WHAT", description = {
       "pushpull: one worker and one server on loopback, push and pull throughput by request shape;",
       "flights: the flights-lr example on an embedded cluster beside liblinear-java on the same features;",
-      "preprocess: the spec's MapReduce preprocessing on an embedded cluster beside one thread reading and featurizing;",
+      "preprocess: the spec's MapReduce preprocessing on an embedded cluster's task JVMs, and in one JVM as psyarn's AM runs it,",
+      "  beside one thread reading and featurizing;",
       "startup: submit → all N containers running, vs MapReduce's SleepJob on an embedded cluster;",
       "recovery: a worker's JVM killed mid-run (counter and flights jobs): seconds to its replacement, job time vs clean;",
       "  with --role server, a server's: replicated and checkpointed jobs, and the cost of checkpoints on training;",
@@ -167,103 +168,23 @@ final class BenchCommand implements Callable<Integer> {
     if (!job.spec().preprocesses()) {
       throw new IllegalArgumentException(spec + " has no preprocess section");
     }
-    dev.psyarn.mapreduce.preprocess.PreprocessSpec pre = job.spec().preprocess();
-    int shards = job.spec().role(dev.psyarn.spec.Role.WORKER).instances();
-    List<Map<String, Object>> baseline = new ArrayList<>();
-    List<Map<String, Object>> stage = new ArrayList<>();
-    File work = new File("target", "psyarn-bench").getAbsoluteFile();
     if (scale < 1) {
       throw new IllegalArgumentException("--scale must be 1 or more, got " + scale);
     }
-    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true)) {
-      Configuration conf = cluster.conf();
-      if (scale > 1) {
-        pre = scaled(conf, pre, work);
-      }
-      for (int run = 0; run < runs; run++) {
-        ctx.err.println("run " + (run + 1) + " of " + runs + ": one thread reads and featurizes " + pre.input());
-        baseline.add(dev.psyarn.mapreduce.jobs.FeaturizeBaseline.run(conf, pre));
-        ctx.err.println("  " + baseline.get(run));
-        ctx.err.println("run " + (run + 1) + " of " + runs + ": the MapReduce stage " + dev.psyarn.mapreduce.jobs.Preprocess.jobNames(pre) + ", " + shards + " shards");
-        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path("/bench/preprocess-" + run);
-        long start = System.nanoTime();
-        dev.psyarn.mapreduce.jobs.PreprocessReport report = dev.psyarn.mapreduce.jobs.Preprocess.run(conf, pre, out,
-            shards, (name, id, map, reduce) -> { });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("rows", report.figures().get("rowsRead"));
-        row.put("seconds", seconds);
-        row.put("rowsPerSecond", ((Long) report.figures().get("rowsRead")) / seconds);
-        for (Map<String, Object> j : report.jobs()) {
-          row.put(j.get("name") + "Seconds", j.get("seconds"));
-          row.put(j.get("name") + "MapTasks", j.get("mapTasks"));
-          row.put(j.get("name") + "CpuSeconds", j.get("cpuSeconds"));
-        }
-        stage.add(row);
-        ctx.err.println("  " + row);
-      }
-    }
-    double base = median(baseline, "rowsPerSecond");
-    double mr = median(stage, "rowsPerSecond");
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("input", pre.input());
-    result.put("scale", scale);
-    result.put("runs", runs);
-    result.put("baselineRowsPerSecond", base);
-    result.put("preprocessRowsPerSecond", mr);
-    List<String> names = dev.psyarn.mapreduce.jobs.Preprocess.jobNames(pre);
-    StringBuilder perJob = new StringBuilder();
-    for (String name : names) {
-      double s = median(stage, name + "Seconds");
-      result.put(name + "Seconds", s);
-      perJob.append(perJob.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f s", name, s));
-    }
-    result.put("ratio", mr / base);
-    result.put("baselineRuns", baseline);
-    result.put("preprocessRuns", stage);
+    Map<String, Object> result = new dev.psyarn.local.PreprocessBench(ctx.err, runs, scale).run(job.spec().preprocess(),
+        job.spec().role(dev.psyarn.spec.Role.WORKER).instances(), new File("target", "psyarn-bench").getAbsoluteFile());
     if (json) {
       ctx.printJson(result);
     } else {
       ctx.out.printf(Locale.ROOT, "medians of %d runs%n", runs);
-      ctx.out.printf(Locale.ROOT, "one thread, read + featurize | %.0f rows/s%n", base);
-      ctx.out.printf(Locale.ROOT, "MapReduce %s | %.0f rows/s (%s)%n", names.size() == 1
-          ? "stage, one pass" : "stats + shard jobs", mr, perJob);
-      ctx.out.printf(Locale.ROOT, "ratio (MapReduce / one thread) | %.2f%n", mr / base);
+      ctx.out.printf(Locale.ROOT, "one thread, read + featurize | %.0f rows/s%n", result.get("baselineRowsPerSecond"));
+      ctx.out.printf(Locale.ROOT, "MapReduce %s, task JVMs | %.0f rows/s (%s) | ratio %.2f%n",
+          result.get("stageName"), result.get("preprocessRowsPerSecond"), result.get("jobSeconds"), result.get("ratio"));
+      ctx.out.printf(Locale.ROOT, "the same in one JVM (LocalJobRunner, %s map tasks at a time, as the AM runs it) "
+          + "| %.0f rows/s (%.1f s) | ratio %.2f%n", result.get("inAmMapThreads"), result.get("inAmRowsPerSecond"),
+          result.get("inAmSeconds"), result.get("inAmRatio"));
     }
     return ExitCodes.OK;
-  }
-
-  /**
-   * The spec on its input {@code --scale} times over ({@link dev.psyarn.mapreduce.jobs.ScaledInput},
-   * the flights file's {@code date} moved a year a copy), split into as many map tasks as this
-   * machine has cores (unless the spec sets {@code splitMb}).
-   */
-  private dev.psyarn.mapreduce.preprocess.PreprocessSpec scaled(Configuration conf,
-      dev.psyarn.mapreduce.preprocess.PreprocessSpec pre, File work) throws java.io.IOException {
-    if (!pre.format().type().equals("parquet")) {
-      throw new IllegalArgumentException("--scale copies Parquet input; this spec's is " + pre.format().type());
-    }
-    org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path(pre.input());
-    String name = in.getName().replaceFirst("\\.parquet$", "") + ".x" + scale + ".parquet";
-    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(new File(work, name).toURI());
-    ctx.err.println("writing " + out + ": " + pre.input() + " " + scale + " times over (once; reused after)");
-    long rows = dev.psyarn.mapreduce.jobs.ScaledInput.write(conf, in, out, scale, "date");
-    long bytes = out.getFileSystem(conf).getFileStatus(out).getLen();
-    com.fasterxml.jackson.databind.node.ObjectNode section = (com.fasterxml.jackson.databind.node.ObjectNode)
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(pre.json());
-    section.put("input", out.toString());
-    int cores = Runtime.getRuntime().availableProcessors();
-    if (pre.splitMb() == 0) {
-      section.put("splitMb", Math.max(1, (int) Math.ceil(bytes / (1024.0 * 1024.0) / cores)));
-    }
-    ctx.err.printf(Locale.ROOT, "  %,d rows, %.0f MB, splits of at most %s MB for %d cores%n", rows, bytes / 1e6,
-        section.get("splitMb"), cores);
-    return dev.psyarn.mapreduce.preprocess.PreprocessSpec.fromJson(section.toString());
-  }
-
-  private static double median(List<Map<String, Object>> rows, String key) {
-    double[] v = rows.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private int pushPull() throws Exception {

@@ -1,9 +1,6 @@
 package dev.psyarn.mapreduce.jobs;
 
 import it.unimi.dsi.fastutil.ints.IntArrays;
-import it.unimi.dsi.fastutil.longs.Long2LongMap;
-import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
-import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,8 +45,7 @@ final class FeatureCounts {
   private static final long SEED = 0x5053_7073_7961_726EL;
 
   /** Each declared feature's counts, by its texts' fingerprints, and the texts. */
-  private Long2LongOpenHashMap[] counts = new Long2LongOpenHashMap[0];
-  private Long2ObjectOpenHashMap<byte[]>[] texts = newTexts(0);
+  private CountTable[] counts = new CountTable[0];
   private int size;
   private final Path dir;
   private final String task;
@@ -68,11 +64,6 @@ final class FeatureCounts {
     this.flushAt = flushAt;
   }
 
-  @SuppressWarnings("unchecked")
-  private static Long2ObjectOpenHashMap<byte[]>[] newTexts(int n) {
-    return new Long2ObjectOpenHashMap[n];
-  }
-
   /** Counts one occurrence of {@code text} (in the table of feature 0). */
   void add(String text) throws IOException {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
@@ -87,23 +78,93 @@ final class FeatureCounts {
     if (feature >= counts.length) {
       grow(feature);
     }
-    long fingerprint = XXH64.hash(text, 0, length, SEED);
-    if (counts[feature].addTo(fingerprint, 1) == 0) {
-      texts[feature].put(fingerprint, Arrays.copyOf(text, length));
-      if (++size >= flushAt) {
-        flush();
-      }
+    if (counts[feature].add(XXH64.hash(text, 0, length, SEED), text, length) && ++size >= flushAt) {
+      flush();
     }
   }
 
   private void grow(int feature) {
     int n = counts.length;
     counts = Arrays.copyOf(counts, feature + 1);
-    texts = Arrays.copyOf(texts, feature + 1);
     for (int i = n; i <= feature; i++) {
-      counts[i] = new Long2LongOpenHashMap();
-      texts[i] = new Long2ObjectOpenHashMap<>();
+      counts[i] = new CountTable();
     }
+  }
+
+  /**
+   * One declared feature's counts: open addressing, each fingerprint beside its count in one
+   * array, so a count costs one cache line (a route by hour has 10⁵ values, beyond the core's
+   * caches; a map of separate key and value arrays touched two lines a count, and that was a tenth
+   * of the shard job's map). A count of 0 marks a free slot. The texts are touched only when new.
+   */
+  static final class CountTable {
+    private long[] slots = new long[2 * 16];
+    private byte[][] texts = new byte[16][];
+    private int mask = 15;
+    private int size;
+
+    /** Counts one occurrence; true when the fingerprint is new here (its text is then kept). */
+    boolean add(long fingerprint, byte[] text, int length) {
+      for (int i = (int) fingerprint & mask;; i = (i + 1) & mask) {
+        long count = slots[2 * i + 1];
+        if (count == 0) {
+          slots[2 * i] = fingerprint;
+          slots[2 * i + 1] = 1;
+          texts[i] = Arrays.copyOf(text, length);
+          if (++size > (mask + 1) / 2) {
+            grow();
+          }
+          return true;
+        }
+        if (slots[2 * i] == fingerprint) {
+          slots[2 * i + 1] = count + 1;
+          return false;
+        }
+      }
+    }
+
+    int size() {
+      return size;
+    }
+
+    /** Gives each text held and its count, then holds nothing. */
+    void drain(TextCounts to) {
+      for (int i = 0; i <= mask; i++) {
+        if (slots[2 * i + 1] != 0) {
+          to.accept(texts[i], slots[2 * i + 1]);
+        }
+      }
+      Arrays.fill(slots, 0);
+      Arrays.fill(texts, null);
+      size = 0;
+    }
+
+    private void grow() {
+      long[] oldSlots = slots;
+      byte[][] oldTexts = texts;
+      int capacity = 2 * (mask + 1);
+      slots = new long[2 * capacity];
+      texts = new byte[capacity][];
+      mask = capacity - 1;
+      for (int j = 0; j < oldTexts.length; j++) {
+        if (oldSlots[2 * j + 1] == 0) {
+          continue;
+        }
+        int i = (int) oldSlots[2 * j] & mask;
+        while (slots[2 * i + 1] != 0) {
+          i = (i + 1) & mask;
+        }
+        slots[2 * i] = oldSlots[2 * j];
+        slots[2 * i + 1] = oldSlots[2 * j + 1];
+        texts[i] = oldTexts[j];
+      }
+    }
+  }
+
+  /** Receives a text and its count. */
+  @FunctionalInterface
+  interface TextCounts {
+    void accept(byte[] text, long count);
   }
 
   /** Writes what is held as one sorted run (nothing if nothing is held). */
@@ -113,15 +174,14 @@ final class FeatureCounts {
     }
     byte[][] held = new byte[size][];
     long[] heldCounts = new long[size];
-    int n = 0;
-    for (int f = 0; f < counts.length; f++) {
-      for (Long2LongMap.Entry e : counts[f].long2LongEntrySet()) {
-        held[n] = texts[f].get(e.getLongKey());
-        heldCounts[n++] = e.getLongValue();
-      }
-      counts[f].clear();
-      texts[f].clear();
+    int[] at = {0};
+    for (CountTable table : counts) {
+      table.drain((text, count) -> {
+        held[at[0]] = text;
+        heldCounts[at[0]++] = count;
+      });
     }
+    int n = at[0];
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;

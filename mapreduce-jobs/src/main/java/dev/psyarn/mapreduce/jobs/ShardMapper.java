@@ -138,19 +138,34 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
     values[n++] = value;
   }
 
-  /** Sorts keys with their values; a key seen twice (a hash collision) sums its values. */
+  /**
+   * Sorts keys with their values; a key seen twice (a hash collision) sums its values. When every
+   * value is 1 (binary features, the usual case) only the keys move while sorting.
+   */
   private int sortAndMerge() {
-    for (int i = 1; i < n; i++) {
-      long k = keys[i];
-      float v = values[i];
-      int j = i - 1;
-      while (j >= 0 && keys[j] > k) {
-        keys[j + 1] = keys[j];
-        values[j + 1] = values[j];
-        j--;
+    if (allOnesGiven()) {
+      for (int i = 1; i < n; i++) {
+        long k = keys[i];
+        int j = i - 1;
+        while (j >= 0 && keys[j] > k) {
+          keys[j + 1] = keys[j];
+          j--;
+        }
+        keys[j + 1] = k;
       }
-      keys[j + 1] = k;
-      values[j + 1] = v;
+    } else {
+      for (int i = 1; i < n; i++) {
+        long k = keys[i];
+        float v = values[i];
+        int j = i - 1;
+        while (j >= 0 && keys[j] > k) {
+          keys[j + 1] = keys[j];
+          values[j + 1] = values[j];
+          j--;
+        }
+        keys[j + 1] = k;
+        values[j + 1] = v;
+      }
     }
     int out = 0;
     for (int i = 0; i < n; i++) {
@@ -162,5 +177,14 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
       }
     }
     return out;
+  }
+
+  private boolean allOnesGiven() {
+    for (int i = 0; i < n; i++) {
+      if (values[i] != 1f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

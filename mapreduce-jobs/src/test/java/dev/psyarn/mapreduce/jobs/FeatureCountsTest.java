@@ -77,4 +77,26 @@ class FeatureCountsTest {
     assertArrayEquals(new long[] {0, 0}, FeatureCounts.merge(conf, new Path(dir.toUri()), new Path(out.toUri()), 1));
     assertEquals(0, Files.size(out));
   }
+
+  @Test
+  void aTableCountsEveryFingerprintThroughCollisionsAndGrowthAndDrainsEmpty() {
+    FeatureCounts.CountTable table = new FeatureCounts.CountTable();
+    java.util.Map<String, Long> expected = new java.util.HashMap<>();
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 20_000; i++) {
+      int value = random.nextInt(3_000);
+      // Fingerprints that share their low 20 bits (one home slot until the table is large), and 0.
+      long fingerprint = value == 0 ? 0 : (long) value << 20;
+      byte[] text = ("v=" + value).getBytes(StandardCharsets.UTF_8);
+      boolean isNew = expected.merge("v=" + value, 1L, Long::sum) == 1L;
+      assertEquals(isNew, table.add(fingerprint, text, text.length), "new only the first time: v=" + value);
+    }
+    assertEquals(expected.size(), table.size());
+    java.util.Map<String, Long> drained = new java.util.HashMap<>();
+    table.drain((text, count) -> drained.put(new String(text, StandardCharsets.UTF_8), count));
+    assertEquals(expected, drained);
+    assertEquals(0, table.size());
+    byte[] again = "v=1".getBytes(StandardCharsets.UTF_8);
+    assertEquals(true, table.add(1L << 20, again, again.length), "a drained table counts from nothing");
+  }
 }

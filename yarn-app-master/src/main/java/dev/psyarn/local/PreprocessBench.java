@@ -1,0 +1,163 @@
+package dev.psyarn.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.psyarn.mapreduce.jobs.FeaturizeBaseline;
+import dev.psyarn.mapreduce.jobs.Preprocess;
+import dev.psyarn.mapreduce.jobs.PreprocessReport;
+import dev.psyarn.mapreduce.jobs.ScaledInput;
+import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The preprocessing stage's rows a second on an embedded cluster, each run three ways on the same
+ * rows: one thread reading and featurizing them (the baseline), the stage's MapReduce jobs on the
+ * cluster's task JVMs, and the same jobs in one JVM as psyarn's AM runs them ({@code
+ * preprocess.runIn: am}, and {@code auto} for small inputs: MapReduce's LocalJobRunner, a map task
+ * a core at a time). With {@code scale} above 1 the rows are the spec's Parquet input that many
+ * times over ({@link ScaledInput}: copy c with its dates c years later, so a split by month holds),
+ * written once under the work directory and reused; the cluster's jobs then get a split a core.
+ */
+public final class PreprocessBench {
+
+  private final PrintStream progress;
+  private final int runs;
+  private final int scale;
+
+  public PreprocessBench(PrintStream progress, int runs, int scale) {
+    if (runs < 1 || scale < 1) {
+      throw new IllegalArgumentException("runs and scale must be 1 or more, got " + runs + " and " + scale);
+    }
+    this.progress = progress;
+    this.runs = runs;
+    this.scale = scale;
+  }
+
+  /**
+   * Runs the bench; the result holds the medians ({@code baselineRowsPerSecond}, {@code
+   * preprocessRowsPerSecond} and {@code ratio} for the cluster's task JVMs, {@code inAmRowsPerSecond}
+   * and {@code inAmRatio} for one JVM) and every run's figures.
+   */
+  public Map<String, Object> run(PreprocessSpec pre, int shards, File work) throws Exception {
+    List<Map<String, Object>> baseline = new ArrayList<>();
+    List<Map<String, Object>> stage = new ArrayList<>();
+    List<Map<String, Object>> inAm = new ArrayList<>();
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true)) {
+      Configuration conf = cluster.conf();
+      PreprocessSpec onCluster = pre;
+      if (scale > 1) {
+        pre = scaled(conf, pre, work);
+        onCluster = splitForCores(conf, pre, cores);
+      }
+      for (int run = 0; run < runs; run++) {
+        String which = "run " + (run + 1) + " of " + runs + ": ";
+        progress.println(which + "one thread reads and featurizes " + pre.input());
+        baseline.add(FeaturizeBaseline.run(conf, pre));
+        progress.println("  " + baseline.get(run));
+        progress.println(which + "the MapReduce stage " + Preprocess.jobNames(pre) + ", " + shards
+            + " shards, on the cluster's task JVMs");
+        stage.add(stageRun(conf, onCluster, new Path("/bench/preprocess-" + run), shards));
+        progress.println("  " + stage.get(run));
+        progress.println(which + "the same stage in one JVM, as psyarn's AM runs it (MapReduce's LocalJobRunner, "
+            + cores + " map tasks at a time)");
+        Configuration local = Preprocess.inProcess(conf, cores, new File(work, "in-am-" + run).getAbsolutePath());
+        inAm.add(stageRun(local, pre, new Path("/bench/preprocess-in-am-" + run), shards));
+        progress.println("  " + inAm.get(run));
+      }
+    }
+    double base = median(baseline, "rowsPerSecond");
+    double mr = median(stage, "rowsPerSecond");
+    double am = median(inAm, "rowsPerSecond");
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("input", pre.input());
+    result.put("scale", scale);
+    result.put("runs", runs);
+    result.put("baselineRowsPerSecond", base);
+    result.put("preprocessRowsPerSecond", mr);
+    List<String> names = Preprocess.jobNames(pre);
+    result.put("stageName", names.size() == 1 ? "stage, one pass" : "stats + shard jobs");
+    StringBuilder perJob = new StringBuilder();
+    for (String name : names) {
+      double s = median(stage, name + "Seconds");
+      result.put(name + "Seconds", s);
+      perJob.append(perJob.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f s", name, s));
+    }
+    result.put("jobSeconds", perJob.toString());
+    result.put("ratio", mr / base);
+    result.put("inAmMapThreads", cores);
+    result.put("inAmSeconds", median(inAm, "seconds"));
+    result.put("inAmRowsPerSecond", am);
+    result.put("inAmRatio", am / base);
+    result.put("baselineRuns", baseline);
+    result.put("preprocessRuns", stage);
+    result.put("inAmRuns", inAm);
+    return result;
+  }
+
+  /** One run of the stage's jobs with {@code conf}: seconds, rows/s, each job's seconds, map tasks and CPU. */
+  private static Map<String, Object> stageRun(Configuration conf, PreprocessSpec pre, Path out, int shards)
+      throws Exception {
+    long start = System.nanoTime();
+    PreprocessReport report = Preprocess.run(conf, pre, out, shards, (name, id, map, reduce) -> { });
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("rows", report.figures().get("rowsRead"));
+    row.put("seconds", seconds);
+    row.put("rowsPerSecond", ((Long) report.figures().get("rowsRead")) / seconds);
+    for (Map<String, Object> j : report.jobs()) {
+      row.put(j.get("name") + "Seconds", j.get("seconds"));
+      row.put(j.get("name") + "MapTasks", j.get("mapTasks"));
+      row.put(j.get("name") + "CpuSeconds", j.get("cpuSeconds"));
+    }
+    return row;
+  }
+
+  /** The spec on its input {@code scale} times over, written once under {@code work}. */
+  private PreprocessSpec scaled(Configuration conf, PreprocessSpec pre, File work) throws IOException {
+    if (!pre.format().type().equals("parquet")) {
+      throw new IllegalArgumentException("--scale copies Parquet input; this spec's is " + pre.format().type());
+    }
+    Path in = new Path(pre.input());
+    String name = in.getName().replaceFirst("\\.parquet$", "") + ".x" + scale + ".parquet";
+    Path out = new Path(new File(work, name).toURI());
+    progress.println("writing " + out + ": " + pre.input() + " " + scale + " times over (once; reused after)");
+    long rows = ScaledInput.write(conf, in, out, scale, "date");
+    long bytes = out.getFileSystem(conf).getFileStatus(out).getLen();
+    progress.printf(Locale.ROOT, "  %,d rows, %.0f MB%n", rows, bytes / 1e6);
+    return withSection(pre, section -> section.put("input", out.toString()));
+  }
+
+  /** {@code pre} cut into a split a core for the cluster's map tasks (unless the spec sets {@code splitMb}). */
+  private PreprocessSpec splitForCores(Configuration conf, PreprocessSpec pre, int cores) throws IOException {
+    if (pre.splitMb() != 0) {
+      return pre;
+    }
+    Path in = new Path(pre.input());
+    long bytes = in.getFileSystem(conf).getFileStatus(in).getLen();
+    int splitMb = Math.max(1, (int) Math.ceil(bytes / (1024.0 * 1024.0) / cores));
+    progress.printf(Locale.ROOT, "  on the cluster: splits of at most %d MB for %d cores%n", splitMb, cores);
+    return withSection(pre, section -> section.put("splitMb", splitMb));
+  }
+
+  private static PreprocessSpec withSection(PreprocessSpec pre, java.util.function.Consumer<ObjectNode> change)
+      throws IOException {
+    ObjectNode section = (ObjectNode) new ObjectMapper().readTree(pre.json());
+    change.accept(section);
+    return PreprocessSpec.fromJson(section.toString());
+  }
+
+  private static double median(List<Map<String, Object>> rows, String key) {
+    double[] v = rows.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
