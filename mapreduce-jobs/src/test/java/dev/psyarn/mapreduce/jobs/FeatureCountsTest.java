@@ -85,7 +85,8 @@ class FeatureCountsTest {
     java.util.Random random = new java.util.Random(7);
     for (int i = 0; i < 20_000; i++) {
       int value = random.nextInt(3_000);
-      // Fingerprints that share their low 20 bits (one home slot until the table is large), and 0.
+      // Fingerprints whose low 20 bits are all 0 (one home slot at every size the table reaches: the
+      // longest probes), and 0 itself.
       long fingerprint = value == 0 ? 0 : (long) value << 20;
       byte[] text = ("v=" + value).getBytes(StandardCharsets.UTF_8);
       boolean isNew = expected.merge("v=" + value, 1L, Long::sum) == 1L;
