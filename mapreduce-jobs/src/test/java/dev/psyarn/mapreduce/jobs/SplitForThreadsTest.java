@@ -47,6 +47,7 @@ class SplitForThreadsTest {
   void aFileOfManyBlocksIsCutIntoOneSplitAThread() throws Exception {
     Configuration conf = new Configuration();
     conf.setLong("fs.local.block.size", 256 * 1024); // blocks far smaller than half the file
+    conf.setBoolean("fs.file.impl.disable.cache", true); // a local file system of this block size, not a cached one
     Path file = new Path(dir.resolve("rows.parquet").toUri());
     SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
     Random random = new Random(5);
