@@ -164,6 +164,12 @@ class WorkerFaultIT {
 
   /** Worker {@code index}'s status row once it has sent more than {@code bytes} to the servers. */
   static JsonNode awaitWorkerBytes(ClusterHarness harness, String app, int index, double bytes) throws Exception {
+    return awaitWorkerMetric(harness, app, index, "bytesOut", bytes);
+  }
+
+  /** Worker {@code index}'s status row once its heartbeats' {@code metric} is above {@code value}. */
+  static JsonNode awaitWorkerMetric(ClusterHarness harness, String app, int index, String metric, double value)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
@@ -173,14 +179,14 @@ class WorkerFaultIT {
         for (JsonNode c : status.json().path("job").path("containers")) {
           if ("worker".equals(c.path("role").asText()) && c.path("index").asInt() == index
               && "REGISTERED".equals(c.path("state").asText())
-              && c.path("metrics").path("bytesOut").asDouble() > bytes) {
+              && c.path("metrics").path(metric).asDouble() > value) {
             return c;
           }
         }
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("worker " + index + " of " + app + " never sent " + bytes + " bytes: " + last);
+    throw new AssertionError("worker " + index + " of " + app + " never had " + metric + " above " + value + ": " + last);
   }
 
   static JsonNode awaitEnd(ClusterHarness harness, String app) throws Exception {

@@ -119,6 +119,22 @@ public final class ControlClient implements AutoCloseable {
     return stop;
   }
 
+  /**
+   * Sends the metrics once more after the AM said stop, so that what finished since the last
+   * heartbeat (a server's final checkpoint) is in the job's report. Heartbeats end here.
+   */
+  public void lastReport(Supplier<Map<String, Double>> metrics) {
+    heartbeats.shutdownNow();
+    try {
+      // A heartbeat under way finishes first, so that this report is the last the AM hears.
+      heartbeats.awaitTermination(heartbeatWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    beat(metrics, reply -> {});
+  }
+
   @Override
   public void close() {
     heartbeats.shutdownNow();

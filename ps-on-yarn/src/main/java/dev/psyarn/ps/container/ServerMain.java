@@ -131,6 +131,12 @@ public final class ServerMain {
       try {
         control.stopRequested().join();
         LOG.info("server {} stopping at the AM's request; {} keys stored", index, layouts.current().keys());
+        if (writer != null) {
+          // The final checkpoint, taken when the last worker finished, may still be in writing: its
+          // figures reach the job's report in one more report, sent once it is on the file system.
+          writer.close();
+          control.lastReport(figures);
+        }
         return 0;
       } catch (RuntimeException e) {
         LOG.error("server {} lost the ApplicationMaster; exiting", index, e);
