@@ -27,6 +27,7 @@ import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.InputFormat;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
@@ -391,12 +392,13 @@ public final class Preprocess extends Configured implements Tool {
       smallJobsInTheirAm(conf, spec);
     }
     FileInputFormat.addInputPath(job, input);
+    job.setInputFormatClass(RowInput.class);
     if (spec.format().type().equals("parquet")) {
-      job.setInputFormatClass(ParquetInputFormat.class);
+      job.getConfiguration().setClass(RowInput.FORMAT, ParquetInputFormat.class, InputFormat.class);
       ParquetInputFormat.setReadSupportClass(job, RowReadSupport.class);
       job.getConfiguration().setStrings(RowReadSupport.COLUMNS, spec.columns().toArray(new String[0]));
     } else {
-      job.setInputFormatClass(TextInputFormat.class);
+      job.getConfiguration().setClass(RowInput.FORMAT, TextInputFormat.class, InputFormat.class);
     }
     return job;
   }

@@ -52,7 +52,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
     if (!spec.format().type().equals("parquet")) {
       lines = new LineDecoder(spec.format(), Arrays.asList(conf.getStrings(PreprocessConf.COLUMNS, new String[0])));
     }
-    InputSplit split = context.getInputSplit();
+    InputSplit split = RowInput.unwrap(context.getInputSplit());
     String identity;
     if (split instanceof FileSplit fs) {
       file = fs.getPath().toString();
