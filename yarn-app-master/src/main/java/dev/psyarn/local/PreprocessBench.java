@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 
 /**
  * The preprocessing stage's rows a second on an embedded cluster, each run three ways on the same
@@ -137,7 +138,12 @@ public final class PreprocessBench {
     return withSection(pre, section -> section.put("input", out.toString()));
   }
 
-  /** {@code pre} cut into a split a core for the cluster's map tasks (unless the spec sets {@code splitMb}). */
+  /**
+   * {@code pre} cut into a split a core for the cluster's map tasks (unless the spec sets {@code
+   * splitMb}): at most a core's share of the input ({@code splitMb}) and at least that too ({@code
+   * split.minsize} in {@code conf}), or the file system's blocks cut it smaller (32 MB for the
+   * local file the scaled input is: 4 map tasks in two waves on 2 cores).
+   */
   private PreprocessSpec splitForCores(Configuration conf, PreprocessSpec pre, int cores) throws IOException {
     if (pre.splitMb() != 0) {
       return pre;
@@ -145,7 +151,8 @@ public final class PreprocessBench {
     Path in = new Path(pre.input());
     long bytes = in.getFileSystem(conf).getFileStatus(in).getLen();
     int splitMb = Math.max(1, (int) Math.ceil(bytes / (1024.0 * 1024.0) / cores));
-    progress.printf(Locale.ROOT, "  on the cluster: splits of at most %d MB for %d cores%n", splitMb, cores);
+    conf.setLong(FileInputFormat.SPLIT_MINSIZE, splitMb * 1024L * 1024L);
+    progress.printf(Locale.ROOT, "  on the cluster: splits of %d MB for %d cores%n", splitMb, cores);
     return withSection(pre, section -> section.put("splitMb", splitMb));
   }
 
