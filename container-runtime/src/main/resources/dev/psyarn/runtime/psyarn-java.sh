@@ -48,7 +48,11 @@ if owned && [ -f "$archive.lock" ] && ! kill -0 "$(cat "$archive.lock" 2>/dev/nu
   rm -f "$archive.lock"
 fi
 owned && find "$dir" -maxdepth 1 -name '*.lock' -mmin +60 -delete 2>/dev/null
-if ! owned || [ -f "$dir/$name.failed" ] || ! (set -C; echo $$ > "$archive.lock") 2>/dev/null; then
+if ! owned || [ -f "$dir/$name.failed" ]; then
+  exec "$java" "$@"
+fi
+if ! (set -C; echo $$ > "$archive.lock") 2>/dev/null; then
+  echo "psyarn: another container here (process $(cat "$archive.lock" 2>/dev/null)) is recording or making $archive; this one starts without class data sharing" >&2
   exec "$java" "$@"
 fi
 # A list whose recorder was stopped with its container (an AM is, once it has unregistered) holds the

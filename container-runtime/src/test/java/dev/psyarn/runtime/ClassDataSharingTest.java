@@ -114,6 +114,37 @@ class ClassDataSharingTest {
   }
 
   @Test
+  void aContainerThatFindsTheLockHeldByALiveProcessSaysSoAndStartsPlainly() throws Exception {
+    Path jar = probeJar();
+    Path cds = temp.resolve("cds");
+    Run first = launch("c1", jar, cds, 0);
+    assertEquals(0, first.status, first.output);
+    String list;
+    try (Stream<Path> files = Files.list(cds)) {
+      list = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".classes")).findFirst().orElseThrow();
+    }
+    String archive = list.substring(0, list.length() - ".classes".length()) + ".jsa";
+    long holder = ProcessHandle.current().pid(); // a live process: another container still recording
+    Path lock = Files.writeString(cds.resolve(archive + ".lock"), holder + "\n");
+
+    Run held = launch("c2", jar, cds, 0);
+    assertEquals(0, held.status, held.output);
+    assertTrue(held.output.contains("another container here (process " + holder + ") is recording or making "
+        + cds.resolve(archive) + "; this one starts without class data sharing"), held.output);
+    assertFalse(held.output.contains("making the class data sharing archive"), held.output);
+    assertFalse(held.probeShared(), held.classLoads);
+    assertEquals(List.of("probe ran"), held.stdout);
+    assertEquals(List.of(".classes", ".lock"), suffixes(cds), "the holder's lock and the list left as they were");
+
+    // Its holder gone, the lock is taken over: the next container makes the archive and starts with it.
+    Files.writeString(lock, "999999999\n");
+    Run after = launch("c3", jar, cds, 0);
+    assertTrue(after.output.contains("making the class data sharing archive"), after.output);
+    assertTrue(after.probeShared(), after.classLoads);
+    assertEquals(List.of(".jar", ".jsa"), suffixes(cds));
+  }
+
+  @Test
   void aJvmThatFailsLeavesNoListAndADirectoryNotItsOwnIsNotUsed() throws Exception {
     Path jar = probeJar();
     Path cds = temp.resolve("cds");

@@ -85,6 +85,10 @@ class ClassSharingIT {
       assertEquals(ClusterHarness.independentlyComputedTotal(keys, 2, 2), metrics.path("observedTotal").asLong(), metrics.toString());
       assertEquals(0, metrics.path("mismatches").asLong());
       String app = ClusterHarness.JSON.readTree(Files.readString(report)).path("applicationId").asText();
+      // The client sees FINISHED once the AM has unregistered; the AM's JVM (and its script, which
+      // holds the archive's lock while it records) may run a little longer. The next job starts once
+      // this one's containers have ended, as a job run after it is done would.
+      awaitContainersEnded(app);
       String said = job == 1 ? "records the classes it loads" : job == 2 ? "making the class data sharing archive"
           : "class data sharing from";
       List<String> stderrs = containerStderrs(app);
@@ -100,6 +104,31 @@ class ClassSharingIT {
           .map(n -> n.substring(0, n.indexOf('-'))).sorted().toList();
     }
     assertEquals(List.of("ApplicationMaster", "ServerMain", "WorkerMain"), archives, "one archive of each kind");
+  }
+
+  /** Waits until no container of {@code app} is running on any NodeManager (its processes have exited). */
+  private static void awaitContainersEnded(String app) throws InterruptedException {
+    org.apache.hadoop.yarn.api.records.ApplicationId id = org.apache.hadoop.yarn.api.records.ApplicationId.fromString(app);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      List<String> running = new ArrayList<>();
+      for (int n = 0; n < NODE_MANAGERS; n++) {
+        for (org.apache.hadoop.yarn.server.nodemanager.containermanager.container.Container c
+            : harness.cluster.yarn().getNodeManager(n).getNMContext().getContainers().values()) {
+          if (c.getContainerId().getApplicationAttemptId().getApplicationId().equals(id)
+              && c.cloneAndGetContainerStatus().getState() != org.apache.hadoop.yarn.api.records.ContainerState.COMPLETE) {
+            running.add(c.getContainerId().toString());
+          }
+        }
+      }
+      if (running.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("containers of " + app + " still running a minute after it finished: " + running);
+      }
+      Thread.sleep(200);
+    }
   }
 
   /** The stderr of every container of {@code app}, from the NodeManagers' log directories. */
