@@ -95,6 +95,11 @@ public final class PreprocessBench {
     }
     result.put("jobSeconds", perJob.toString());
     result.put("ratio", mr / base);
+    if (stage.stream().allMatch(r -> r.containsKey("mapsRowsPerSecond"))) {
+      // The same with the jobs' fixed costs left out (their AMs and task JVMs starting, the commit).
+      result.put("mapsRowsPerSecond", median(stage, "mapsRowsPerSecond"));
+      result.put("mapsRatio", median(stage, "mapsRowsPerSecond") / base);
+    }
     result.put("inAmMapThreads", cores);
     result.put("inAmSeconds", median(inAm, "seconds"));
     result.put("inAmRowsPerSecond", am);
@@ -105,7 +110,10 @@ public final class PreprocessBench {
     return result;
   }
 
-  /** One run of the stage's jobs with {@code conf}: seconds, rows/s, each job's seconds, map tasks and CPU. */
+  /**
+   * One run of the stage's jobs with {@code conf}: seconds, rows/s, each job's seconds, map tasks and
+   * CPU, and on the cluster when its map tasks started and how long they ran.
+   */
   private static Map<String, Object> stageRun(Configuration conf, PreprocessSpec pre, Path out, int shards)
       throws Exception {
     long start = System.nanoTime();
@@ -115,10 +123,20 @@ public final class PreprocessBench {
     row.put("rows", report.figures().get("rowsRead"));
     row.put("seconds", seconds);
     row.put("rowsPerSecond", ((Long) report.figures().get("rowsRead")) / seconds);
+    double mapsSeconds = 0;
     for (Map<String, Object> j : report.jobs()) {
       row.put(j.get("name") + "Seconds", j.get("seconds"));
       row.put(j.get("name") + "MapTasks", j.get("mapTasks"));
       row.put(j.get("name") + "CpuSeconds", j.get("cpuSeconds"));
+      if (j.get("mapsSeconds") instanceof Number m) {
+        row.put(j.get("name") + "MapsStartedAfterSeconds", j.get("mapsStartedAfterSeconds"));
+        row.put(j.get("name") + "MapsSeconds", m);
+        mapsSeconds += m.doubleValue();
+      }
+    }
+    if (mapsSeconds > 0) {
+      // The rows a second while the map tasks were at work: the stage less its jobs' fixed costs.
+      row.put("mapsRowsPerSecond", ((Long) report.figures().get("rowsRead")) / mapsSeconds);
     }
     return row;
   }

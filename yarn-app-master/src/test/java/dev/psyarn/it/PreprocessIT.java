@@ -203,6 +203,12 @@ class PreprocessIT {
     long maps = (Long) job.get("mapTasks");
     assertTrue(maps >= 3, "one map task a split: " + job);
     assertEquals(false, job.get("uber"), "more than one split: not inside the AM: " + job);
+    // The map tasks are handed rows in batches; MapReduce's counter still counts each line (and the header).
+    assertEquals((long) rows + 1, job.get("mapInputRecords"), job.toString());
+    // Where the job's time went: its AM and containers starting, then the map tasks at work.
+    double startedAfter = ((Number) job.get("mapsStartedAfterSeconds")).doubleValue();
+    double mapping = ((Number) job.get("mapsSeconds")).doubleValue();
+    assertTrue(startedAfter > 0 && mapping > 0 && startedAfter + mapping <= (Double) job.get("seconds"), job.toString());
     long read = 0;
     long shardPositives = 0;
     List<Long> trainSizes = new ArrayList<>();

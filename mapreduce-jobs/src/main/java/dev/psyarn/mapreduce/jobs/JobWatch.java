@@ -97,16 +97,47 @@ final class JobWatch {
       entry.put("gcSeconds", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.GC_TIME_MILLIS).getValue()
           / 1000.0);
       entry.put("mapTasks", counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.TOTAL_LAUNCHED_MAPS).getValue());
+      mapSpan(job, st, entry);
     }
     // Whether its tasks ran inside the job's MapReduce AM (an uber job: no task JVM started).
     entry.put("uber", st.isUber());
     // Whether it ran inside the process that submitted it (MapReduce's LocalJobRunner): no YARN application.
     entry.put("inProcess", inProcess);
+    // MapReduce's own count of the records its map tasks read (the rows, and a text file's header line).
+    entry.put("mapInputRecords", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS)
+        .getValue());
     entry.put("shuffleBytes", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_OUTPUT_MATERIALIZED_BYTES)
         .getValue());
     entry.put("spilledRecords", counters.findCounter(org.apache.hadoop.mapreduce.TaskCounter.SPILLED_RECORDS).getValue());
     LOG.info("the {} job {} succeeded in {} s: {}", name, id, String.format("%.1f", seconds), entry);
     return counters;
+  }
+
+  /**
+   * Where a cluster job's time went: {@code mapsStartedAfterSeconds} from the job's start to its
+   * first map task's (its MapReduce AM and the tasks' containers starting), {@code mapsSeconds}
+   * from then to the last map task's end (the tasks at work), the rest the job's end (commit). Left
+   * out when the task reports cannot be had: a figure is not worth a failed stage.
+   */
+  private static void mapSpan(Job job, JobStatus st, Map<String, Object> entry) {
+    try {
+      long first = Long.MAX_VALUE;
+      long last = 0;
+      for (org.apache.hadoop.mapreduce.TaskReport r : job.getTaskReports(org.apache.hadoop.mapreduce.TaskType.MAP)) {
+        if (r.getStartTime() > 0 && r.getFinishTime() >= r.getStartTime()) {
+          first = Math.min(first, r.getStartTime());
+          last = Math.max(last, r.getFinishTime());
+        }
+      }
+      if (last > 0 && st.getStartTime() > 0 && first >= st.getStartTime()) {
+        entry.put("mapsStartedAfterSeconds", (first - st.getStartTime()) / 1000.0);
+        entry.put("mapsSeconds", (last - first) / 1000.0);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("no task reports for the figures of {}: {}", job.getJobID(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The job's failure info and the first failed task's last diagnostic. */

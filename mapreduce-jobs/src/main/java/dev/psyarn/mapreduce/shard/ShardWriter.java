@@ -1,28 +1,36 @@
 package dev.psyarn.mapreduce.shard;
 
 import java.io.Closeable;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
-/** Writes one shard file (see {@link ShardFormat}); closing writes the end and the checksum. */
+/**
+ * Writes one shard file (see {@link ShardFormat}); closing writes the end and the checksum.
+ *
+ * <p>Records are gathered in a buffer of its own and checksummed a buffer at a time when it goes
+ * to the stream: a record is a few dozen bytes, and a checksum call and two synchronized stream
+ * writes (a {@code DataOutputStream} over a {@code BufferedOutputStream}) a record cost more than
+ * encoding it. Not thread-safe: one writer a thread.
+ */
 public final class ShardWriter implements Closeable {
 
-  private final DataOutputStream out;
+  private static final int BUFFER = 1 << 16;
+
+  private final OutputStream out;
   private final CRC32 crc = new CRC32();
   private final RecordEncoder encoder;
+  private final byte[] buffer = new byte[BUFFER];
+  private int used;
   private long records;
 
   public ShardWriter(OutputStream stream, int shard, int shards, byte split, long keySpace) throws IOException {
-    this.out = new DataOutputStream(new java.io.BufferedOutputStream(stream, 1 << 16));
+    this.out = stream;
     this.encoder = new RecordEncoder(keySpace);
-    out.write(ShardFormat.MAGIC);
-    out.writeInt(ShardFormat.VERSION);
-    out.writeInt(shard);
-    out.writeInt(shards);
-    out.writeByte(split);
-    out.writeLong(keySpace);
+    ByteBuffer header = ByteBuffer.allocate(ShardFormat.MAGIC.length + 4 + 4 + 4 + 1 + 8);
+    header.put(ShardFormat.MAGIC).putInt(ShardFormat.VERSION).putInt(shard).putInt(shards).put(split).putLong(keySpace);
+    out.write(header.array());
   }
 
   /**
@@ -36,8 +44,17 @@ public final class ShardWriter implements Closeable {
 
   /** Writes a record already encoded by {@link RecordEncoder}. */
   public void writeEncoded(byte[] bytes, int offset, int length) throws IOException {
-    out.write(bytes, offset, length);
-    crc.update(bytes, offset, length);
+    if (length > BUFFER - used) {
+      drain();
+      if (length > BUFFER) {
+        crc.update(bytes, offset, length);
+        out.write(bytes, offset, length);
+        records++;
+        return;
+      }
+    }
+    System.arraycopy(bytes, offset, buffer, used, length);
+    used += length;
     records++;
   }
 
@@ -45,11 +62,22 @@ public final class ShardWriter implements Closeable {
     return records;
   }
 
+  /** Checksums the records gathered and hands them to the stream. */
+  private void drain() throws IOException {
+    if (used > 0) {
+      crc.update(buffer, 0, used);
+      out.write(buffer, 0, used);
+      used = 0;
+    }
+  }
+
   @Override
   public void close() throws IOException {
-    out.writeByte(0);
-    out.writeLong(records);
-    out.writeInt((int) crc.getValue());
-    out.close();
+    try (OutputStream closing = out) {
+      drain();
+      ByteBuffer end = ByteBuffer.allocate(1 + 8 + 4);
+      end.put((byte) 0).putLong(records).putInt((int) crc.getValue());
+      closing.write(end.array());
+    }
   }
 }

@@ -86,8 +86,9 @@ class RowInputTest {
     assertTrue(RowInput.unwrap(split) == split, "a split not in an envelope is itself");
   }
 
-  @Test
-  void everyLineIsReadOnceThroughTheEnvelopesAndTheBytesAreCountedOnceASplit() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 256})
+  void everyLineIsReadOnceThroughTheEnvelopesAndTheBytesAreCountedOnceASplit(int batch) throws Exception {
     java.nio.file.Path file = dir.resolve("rows.csv");
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 5000; i++) {
@@ -97,6 +98,7 @@ class RowInputTest {
     Configuration conf = new Configuration();
     conf.setClass(RowInput.FORMAT, TextInputFormat.class, InputFormat.class);
     conf.setLong(FileInputFormat.SPLIT_MAXSIZE, 8 * 1024); // several splits
+    conf.setInt(RowInput.BATCH, batch);
     Job job = Job.getInstance(conf);
     FileInputFormat.addInputPath(job, new Path(file.toUri()));
 
@@ -105,7 +107,9 @@ class RowInputTest {
     assertTrue(splits.size() > 3, "splits: " + splits.size());
     Reporter reporter = new Reporter();
     List<String> lines = new ArrayList<>();
+    List<Long> offsets = new ArrayList<>();
     long lengths = 0;
+    int values = 0;
     for (InputSplit split : splits) {
       assertInstanceOf(RowInput.Envelope.class, split);
       lengths += split.getLength();
@@ -113,14 +117,30 @@ class RowInputTest {
       try (RecordReader<Object, Object> reader = input.createRecordReader(split, task)) {
         reader.initialize(split, task);
         while (reader.nextKeyValue()) {
-          lines.add(reader.getCurrentValue().toString());
+          values++;
+          if (batch == 1) {
+            offsets.add(((org.apache.hadoop.io.LongWritable) reader.getCurrentKey()).get());
+            lines.add(reader.getCurrentValue().toString());
+          } else {
+            RowInput.Batch b = assertInstanceOf(RowInput.Batch.class, reader.getCurrentValue());
+            assertTrue(b.size() >= 1 && b.size() <= batch, "a batch of " + b.size());
+            for (int i = 0; i < b.size(); i++) {
+              offsets.add(b.offset(i));
+              lines.add((String) b.value(i));
+            }
+          }
         }
       }
     }
     assertEquals(5000, lines.size());
+    long at = 0;
     for (int i = 0; i < 5000; i++) {
       assertEquals("row," + i, lines.get(i));
+      assertEquals(at, offsets.get(i), "line " + i + "'s byte offset");
+      at += lines.get(i).length() + 1;
     }
+    // One value a line, or a batch of them: fewer values than lines, and at least one a split.
+    assertTrue(batch == 1 ? values == 5000 : values < 5000 && values >= splits.size(), values + " values");
     assertEquals(Files.size(file), lengths);
     assertEquals(Files.size(file), reporter.counters.findCounter(FileInputFormatCounter.BYTES_READ).getValue());
   }

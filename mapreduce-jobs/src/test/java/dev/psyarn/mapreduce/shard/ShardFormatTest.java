@@ -62,6 +62,33 @@ class ShardFormatTest {
     }
   }
 
+  /** Records larger than the writer's buffer, between small ones, keep their order and the checksum holds. */
+  @Test
+  void aRecordLargerThanTheWritersBufferRoundTripsBetweenSmallOnes() throws IOException {
+    long[] wide = new Random(3).longs(30_000, 0, 1L << 40).sorted().distinct().toArray();
+    float[] weights = new float[wide.length];
+    Arrays.fill(weights, 0.25f);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ShardWriter w = new ShardWriter(bytes, 0, 1, ShardFormat.TRAIN, 1L << 40)) {
+      w.write(1, new long[] {7}, null, 1);
+      w.write(0, wide, weights, wide.length); // about 270 KB: past a 64 KB buffer
+      w.write(1, new long[] {8, 9}, null, 2);
+      assertEquals(3, w.records());
+    }
+    try (ShardReader r = new ShardReader(new ByteArrayInputStream(bytes.toByteArray()), "s")) {
+      Example ex = new Example();
+      assertTrue(r.next(ex));
+      assertArrayEquals(new long[] {7}, Arrays.copyOf(ex.keys, ex.size));
+      assertTrue(r.next(ex));
+      assertArrayEquals(wide, Arrays.copyOf(ex.keys, ex.size));
+      assertEquals(0.25f, ex.values[wide.length - 1]);
+      assertTrue(r.next(ex));
+      assertArrayEquals(new long[] {8, 9}, Arrays.copyOf(ex.keys, ex.size));
+      assertFalse(r.next(ex));
+      assertEquals(3, r.records());
+    }
+  }
+
   @Test
   void truncatedCorruptAndForeignFilesAreRefusedByName() throws IOException {
     byte[] file = write(200, 2);
