@@ -67,6 +67,17 @@ public final class Preprocess extends Configured implements Tool {
    * MapReduce then localizes it from there instead of the client uploading a copy for every job.
    */
   public static final String JOB_JAR = "psyarn.preprocess.job-jar";
+  /**
+   * JVM flags put before the map tasks' own options ({@code mapreduce.map.java.opts}, whose flags
+   * come later and so win) on the cluster; empty adds none. By default C2, the JIT's optimizing
+   * compiler, takes a method at ten times the calls and loops it would: the map's hot loop still
+   * gets it within its first rows, and a task JVM compiles half as much (30 M flights rows on two
+   * map threads: 3.3–3.6 s of compilation against 6.2–7.7 s, about 4 CPU seconds less a JVM).
+   */
+  public static final String MAP_JVM_FLAGS = "psyarn.preprocess.map.jvm-flags";
+  static final String MAP_JVM_FLAGS_DEFAULT =
+      "-XX:Tier4InvocationThreshold=100000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=400000";
+  static final String MAP_JAVA_OPTS = "mapreduce.map.java.opts";
   static final String UBER = "mapreduce.job.ubertask.enable";
   static final String UBER_MAX_MAPS = "mapreduce.job.ubertask.maxmaps";
   /** The shard directory under the output. */
@@ -390,6 +401,7 @@ public final class Preprocess extends Configured implements Tool {
     }
     if (!inProcess) {
       smallJobsInTheirAm(conf, spec);
+      mapJvmFlags(conf);
     }
     FileInputFormat.addInputPath(job, input);
     job.setInputFormatClass(RowInput.class);
@@ -433,6 +445,19 @@ public final class Preprocess extends Configured implements Tool {
     if (!setByUser(conf, UBER_MAX_MAPS)) {
       conf.setInt(UBER_MAX_MAPS, 1);
     }
+  }
+
+  /**
+   * Puts {@link #MAP_JVM_FLAGS} before the map tasks' JVM options (MapReduce's own fallback, {@code
+   * mapred.child.java.opts}, when they are not set), so that any flag of the user's wins.
+   */
+  static void mapJvmFlags(Configuration conf) {
+    String flags = conf.get(MAP_JVM_FLAGS, MAP_JVM_FLAGS_DEFAULT).trim();
+    if (flags.isEmpty()) {
+      return;
+    }
+    String own = conf.get(MAP_JAVA_OPTS, conf.get("mapred.child.java.opts", "")).trim();
+    conf.set(MAP_JAVA_OPTS, own.isEmpty() ? flags : flags + " " + own);
   }
 
   /**

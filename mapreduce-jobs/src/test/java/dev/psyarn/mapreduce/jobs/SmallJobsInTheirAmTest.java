@@ -36,6 +36,34 @@ class SmallJobsInTheirAmTest {
   }
 
   @Test
+  void theMapTasksJitFlagsComeBeforeTheUsersOwnOptionsOrNotAtAll() {
+    JobConf none = new JobConf();
+    none.unset(Preprocess.MAP_JAVA_OPTS);
+    none.set("mapred.child.java.opts", "");
+    Preprocess.mapJvmFlags(none);
+    assertEquals(Preprocess.MAP_JVM_FLAGS_DEFAULT, none.get(Preprocess.MAP_JAVA_OPTS));
+
+    JobConf users = new JobConf();
+    users.set(Preprocess.MAP_JAVA_OPTS, "-Xmx760m -XX:Tier4InvocationThreshold=5000");
+    Preprocess.mapJvmFlags(users);
+    assertEquals(Preprocess.MAP_JVM_FLAGS_DEFAULT + " -Xmx760m -XX:Tier4InvocationThreshold=5000",
+        users.get(Preprocess.MAP_JAVA_OPTS), "the user's flags come last, so they win");
+
+    JobConf child = new JobConf();
+    child.unset(Preprocess.MAP_JAVA_OPTS);
+    child.set("mapred.child.java.opts", "-Xmx300m");
+    Preprocess.mapJvmFlags(child);
+    assertEquals(Preprocess.MAP_JVM_FLAGS_DEFAULT + " -Xmx300m", child.get(Preprocess.MAP_JAVA_OPTS),
+        "MapReduce's fallback is kept");
+
+    JobConf off = new JobConf();
+    off.set(Preprocess.MAP_JAVA_OPTS, "-Xmx760m");
+    off.set(Preprocess.MAP_JVM_FLAGS, " ");
+    Preprocess.mapJvmFlags(off);
+    assertEquals("-Xmx760m", off.get(Preprocess.MAP_JAVA_OPTS), "an empty setting adds nothing");
+  }
+
+  @Test
   void whatTheUserSetStands() throws Exception {
     JobConf off = new JobConf();
     off.setBoolean(Preprocess.UBER, false);
