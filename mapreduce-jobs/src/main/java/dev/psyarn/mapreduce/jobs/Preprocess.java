@@ -67,19 +67,6 @@ public final class Preprocess extends Configured implements Tool {
    * MapReduce then localizes it from there instead of the client uploading a copy for every job.
    */
   public static final String JOB_JAR = "psyarn.preprocess.job-jar";
-  /**
-   * JVM flags put before the map tasks' own options ({@code mapreduce.map.java.opts}, whose flags
-   * come later and so win) on the cluster; empty adds none. By default C2, the JIT's optimizing
-   * compiler, takes a method at ten times the calls and loops it would: the map's hot loop still
-   * gets it within its first rows, and a task JVM compiles half as much (30 M flights rows on two
-   * map threads: 3.3–3.6 s of compilation against 6.2–7.7 s, about 4 CPU seconds less a JVM).
-   */
-  public static final String MAP_JVM_FLAGS = "psyarn.preprocess.map.jvm-flags";
-  static final String MAP_JVM_FLAGS_DEFAULT =
-      "-XX:Tier4InvocationThreshold=100000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=400000";
-  static final String MAP_JAVA_OPTS = "mapreduce.map.java.opts";
-  static final String UBER = "mapreduce.job.ubertask.enable";
-  static final String UBER_MAX_MAPS = "mapreduce.job.ubertask.maxmaps";
   /** The shard directory under the output. */
   public static final String SHARDS = "shards";
   static final String FRAMEWORK = "mapreduce.framework.name";
@@ -400,8 +387,8 @@ public final class Preprocess extends Configured implements Tool {
       splitForThreads(conf, inputBytes);
     }
     if (!inProcess) {
-      smallJobsInTheirAm(conf, spec);
-      mapJvmFlags(conf);
+      ClusterJobSettings.smallJobsInTheirAm(conf, spec);
+      ClusterJobSettings.mapJvmFlags(conf);
     }
     FileInputFormat.addInputPath(job, input);
     job.setInputFormatClass(RowInput.class);
@@ -428,53 +415,6 @@ public final class Preprocess extends Configured implements Tool {
       conf.setLong(FileInputFormat.SPLIT_MAXSIZE, split);
       conf.setLong(FileInputFormat.SPLIT_MINSIZE, split);
     }
-  }
-
-  /**
-   * A stage of one split runs inside its MapReduce AM (MapReduce's uber task): no task container to
-   * ask for and no task JVM to start. One split only, so a larger input keeps its map tasks side by
-   * side; MapReduce itself still checks the size ({@code mapreduce.job.ubertask.maxbytes}, a block
-   * by default) and that the task fits in the AM. Settings the user made stand, and a spec with a
-   * runtime is left alone (the AM's container is not in the tasks' image).
-   */
-  static void smallJobsInTheirAm(Configuration conf, PreprocessSpec spec) {
-    if (spec.runtime() != null || setByUser(conf, UBER)) {
-      return;
-    }
-    conf.setBoolean(UBER, true);
-    if (!setByUser(conf, UBER_MAX_MAPS)) {
-      conf.setInt(UBER_MAX_MAPS, 1);
-    }
-  }
-
-  /**
-   * Puts {@link #MAP_JVM_FLAGS} before the map tasks' JVM options (MapReduce's own fallback, {@code
-   * mapred.child.java.opts}, when they are not set), so that any flag of the user's wins.
-   */
-  static void mapJvmFlags(Configuration conf) {
-    String flags = conf.get(MAP_JVM_FLAGS, MAP_JVM_FLAGS_DEFAULT).trim();
-    if (flags.isEmpty()) {
-      return;
-    }
-    String own = conf.get(MAP_JAVA_OPTS, conf.get("mapred.child.java.opts", "")).trim();
-    conf.set(MAP_JAVA_OPTS, own.isEmpty() ? flags : flags + " " + own);
-  }
-
-  /**
-   * Whether a setting comes from the user (a site file, {@code -D}, the code that made the
-   * configuration), not from MapReduce's own defaults.
-   */
-  static boolean setByUser(Configuration conf, String key) {
-    String[] sources = conf.getPropertySources(key);
-    if (sources == null) {
-      return false;
-    }
-    for (String source : sources) {
-      if (!source.endsWith("-default.xml")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Job shardJob(Configuration conf, PreprocessSpec spec, Path input, List<String> columns, Path output,

@@ -29,61 +29,61 @@ class SmallJobsInTheirAmTest {
   @Test
   void mapReducesOwnDefaultsGiveWayToOneSplitUberJobs() throws Exception {
     JobConf conf = new JobConf(); // mapred-default.xml: uber off, up to 9 maps
-    assertFalse(Preprocess.setByUser(conf, Preprocess.UBER), "mapred-default.xml is not the user");
-    Preprocess.smallJobsInTheirAm(conf, spec(SECTION));
-    assertTrue(conf.getBoolean(Preprocess.UBER, false));
-    assertEquals(1, conf.getInt(Preprocess.UBER_MAX_MAPS, 9), "one split only: more keep their maps side by side");
+    assertFalse(ClusterJobSettings.setByUser(conf, ClusterJobSettings.UBER), "mapred-default.xml is not the user");
+    ClusterJobSettings.smallJobsInTheirAm(conf, spec(SECTION));
+    assertTrue(conf.getBoolean(ClusterJobSettings.UBER, false));
+    assertEquals(1, conf.getInt(ClusterJobSettings.UBER_MAX_MAPS, 9), "one split only: more keep their maps side by side");
   }
 
   @Test
   void theMapTasksJitFlagsComeBeforeTheUsersOwnOptionsOrNotAtAll() {
     JobConf none = new JobConf();
-    none.unset(Preprocess.MAP_JAVA_OPTS);
+    none.unset(ClusterJobSettings.MAP_JAVA_OPTS);
     none.set("mapred.child.java.opts", "");
-    Preprocess.mapJvmFlags(none);
-    assertEquals(Preprocess.MAP_JVM_FLAGS_DEFAULT, none.get(Preprocess.MAP_JAVA_OPTS));
+    ClusterJobSettings.mapJvmFlags(none);
+    assertEquals(ClusterJobSettings.MAP_JVM_FLAGS_DEFAULT, none.get(ClusterJobSettings.MAP_JAVA_OPTS));
 
     JobConf users = new JobConf();
-    users.set(Preprocess.MAP_JAVA_OPTS, "-Xmx760m -XX:Tier4InvocationThreshold=5000");
-    Preprocess.mapJvmFlags(users);
-    assertEquals(Preprocess.MAP_JVM_FLAGS_DEFAULT + " -Xmx760m -XX:Tier4InvocationThreshold=5000",
-        users.get(Preprocess.MAP_JAVA_OPTS), "the user's flags come last, so they win");
+    users.set(ClusterJobSettings.MAP_JAVA_OPTS, "-Xmx760m -XX:Tier4InvocationThreshold=5000");
+    ClusterJobSettings.mapJvmFlags(users);
+    assertEquals(ClusterJobSettings.MAP_JVM_FLAGS_DEFAULT + " -Xmx760m -XX:Tier4InvocationThreshold=5000",
+        users.get(ClusterJobSettings.MAP_JAVA_OPTS), "the user's flags come last, so they win");
 
     JobConf child = new JobConf();
-    child.unset(Preprocess.MAP_JAVA_OPTS);
+    child.unset(ClusterJobSettings.MAP_JAVA_OPTS);
     child.set("mapred.child.java.opts", "-Xmx300m");
-    Preprocess.mapJvmFlags(child);
-    assertEquals(Preprocess.MAP_JVM_FLAGS_DEFAULT + " -Xmx300m", child.get(Preprocess.MAP_JAVA_OPTS),
+    ClusterJobSettings.mapJvmFlags(child);
+    assertEquals(ClusterJobSettings.MAP_JVM_FLAGS_DEFAULT + " -Xmx300m", child.get(ClusterJobSettings.MAP_JAVA_OPTS),
         "MapReduce's fallback is kept");
 
     JobConf off = new JobConf();
-    off.set(Preprocess.MAP_JAVA_OPTS, "-Xmx760m");
-    off.set(Preprocess.MAP_JVM_FLAGS, " ");
-    Preprocess.mapJvmFlags(off);
-    assertEquals("-Xmx760m", off.get(Preprocess.MAP_JAVA_OPTS), "an empty setting adds nothing");
+    off.set(ClusterJobSettings.MAP_JAVA_OPTS, "-Xmx760m");
+    off.set(ClusterJobSettings.MAP_JVM_FLAGS, " ");
+    ClusterJobSettings.mapJvmFlags(off);
+    assertEquals("-Xmx760m", off.get(ClusterJobSettings.MAP_JAVA_OPTS), "an empty setting adds nothing");
   }
 
   @Test
   void whatTheUserSetStands() throws Exception {
     JobConf off = new JobConf();
-    off.setBoolean(Preprocess.UBER, false);
-    Preprocess.smallJobsInTheirAm(off, spec(SECTION));
-    assertFalse(off.getBoolean(Preprocess.UBER, true));
+    off.setBoolean(ClusterJobSettings.UBER, false);
+    ClusterJobSettings.smallJobsInTheirAm(off, spec(SECTION));
+    assertFalse(off.getBoolean(ClusterJobSettings.UBER, true));
 
     JobConf maps = new JobConf();
-    maps.setInt(Preprocess.UBER_MAX_MAPS, 4);
-    Preprocess.smallJobsInTheirAm(maps, spec(SECTION));
-    assertTrue(maps.getBoolean(Preprocess.UBER, false));
-    assertEquals(4, maps.getInt(Preprocess.UBER_MAX_MAPS, 9));
+    maps.setInt(ClusterJobSettings.UBER_MAX_MAPS, 4);
+    ClusterJobSettings.smallJobsInTheirAm(maps, spec(SECTION));
+    assertTrue(maps.getBoolean(ClusterJobSettings.UBER, false));
+    assertEquals(4, maps.getInt(ClusterJobSettings.UBER_MAX_MAPS, 9));
   }
 
   @Test
   void tasksInAnImageNeverRunInTheAmsContainer() throws Exception {
     JobConf conf = new JobConf();
-    Preprocess.smallJobsInTheirAm(conf, spec(SECTION + "runtime: {type: docker, image: psyarn/tasks:1}\n"));
-    assertFalse(conf.getBoolean(Preprocess.UBER, false));
-    assertFalse(Preprocess.setByUser(conf, Preprocess.UBER), "left as MapReduce's default");
-    assertFalse(Preprocess.setByUser(conf, Preprocess.UBER_MAX_MAPS), "left as MapReduce's default");
+    ClusterJobSettings.smallJobsInTheirAm(conf, spec(SECTION + "runtime: {type: docker, image: psyarn/tasks:1}\n"));
+    assertFalse(conf.getBoolean(ClusterJobSettings.UBER, false));
+    assertFalse(ClusterJobSettings.setByUser(conf, ClusterJobSettings.UBER), "left as MapReduce's default");
+    assertFalse(ClusterJobSettings.setByUser(conf, ClusterJobSettings.UBER_MAX_MAPS), "left as MapReduce's default");
   }
 
   @Test
