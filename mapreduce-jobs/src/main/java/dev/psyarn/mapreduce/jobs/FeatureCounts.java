@@ -8,6 +8,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,11 +31,13 @@ import net.jpountz.xxhash.XXHashFactory;
  * {@link #FLUSH_AT} features and one at its end; {@link #merge} then sums the runs of every task
  * into the statistics job's own output format, streaming (one line of each run in memory).
  *
- * <p>A feature is counted under the 64-bit XXH64 of its UTF-8 text, in a table of the declared
- * feature it is a value of (an hour's 24 values stay in a small table, hot in the cache; a route's
- * thousands in their own), its bytes kept once, when first seen: no string a feature. Two texts
- * would have to share all 64 bits to be counted together (about n²/2⁶⁵ for n distinct texts of
- * one feature: 3·10⁻⁶ for ten million).
+ * <p>A feature is counted under a 64-bit fingerprint of its UTF-8 text ({@link #fingerprint}), in a
+ * table of the declared feature it is a value of (an hour's 24 values stay in a small table, hot in
+ * the cache; a route's thousands in their own), its bytes kept once, when first seen: no string a
+ * feature. A text of up to 15 bytes (every feature of the flights task: {@code rh=ORD|LAX|13} is
+ * 13) has a fingerprint made of its bytes and length, packed into two words and mixed, cheaper
+ * than a hash of the bytes; a longer text's is its XXH64. Two texts would have to share all 64 bits to be counted together (about
+ * n²/2⁶⁵ for n distinct texts of one feature: 3·10⁻⁶ for ten million).
  */
 final class FeatureCounts {
 
@@ -78,9 +83,55 @@ final class FeatureCounts {
     if (feature >= counts.length) {
       grow(feature);
     }
-    if (counts[feature].add(XXH64.hash(text, 0, length, SEED), text, length) && ++size >= flushAt) {
+    if (counts[feature].add(fingerprint(text, length), text, length) && ++size >= flushAt) {
       flush();
     }
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * The fingerprint a text is counted under: for up to 15 bytes, its first 8 bytes (zero-padded) as
+   * one word and the rest with the length in the top byte as another, through {@code mix(a ^
+   * mix(b))} ({@code mix}: MurmurHash3's 64-bit finalizer, a bijection, so texts that differ in
+   * their first 8 bytes only never share one); XXH64 for longer texts. A few multiplications
+   * instead of a hash's setup and loop: the shard job's map hashes 13 texts a row twice, once for
+   * the key and once for its count (XXH64 was 5 % of its profile, this is 3.5 %).
+   */
+  static long fingerprint(byte[] text, int length) {
+    if (length > 15) {
+      return XXH64.hash(text, 0, length, SEED);
+    }
+    long a;
+    long b;
+    if (text.length >= 16) {
+      a = (long) LONGS.get(text, 0);
+      b = (long) LONGS.get(text, 8);
+      if (length <= 8) {
+        a &= length == 0 ? 0 : -1L >>> (64 - 8 * length);
+        b = 0;
+      } else {
+        b &= -1L >>> (64 - 8 * (length - 8));
+      }
+    } else {
+      a = 0;
+      b = 0;
+      for (int i = Math.min(length, 8) - 1; i >= 0; i--) {
+        a = a << 8 | (text[i] & 0xff);
+      }
+      for (int i = length - 1; i >= 8; i--) {
+        b = b << 8 | (text[i] & 0xff);
+      }
+    }
+    return mix(a ^ mix(b | (long) length << 56));
+  }
+
+  private static long mix(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ h >>> 33;
   }
 
   private void grow(int feature) {

@@ -100,4 +100,27 @@ class FeatureCountsTest {
     byte[] again = "v=1".getBytes(StandardCharsets.UTF_8);
     assertEquals(true, table.add(1L << 20, again, again.length), "a drained table counts from nothing");
   }
+
+  @Test
+  void aShortTextsFingerprintIsItsBytesAndLengthWhereverItsBufferEnds() {
+    java.util.Map<Long, String> seen = new java.util.HashMap<>();
+    java.util.List<String> texts = new java.util.ArrayList<>(List.of("", "a", "a\0", "\0", "\0\0", "o=ORD", "o=ORE",
+        "12345678", "12345678\0", "123456789", "rh=ORD|LAX|13", "rh=ORD|LAX|14", "15 bytes, exact",
+        "16 bytes, exactly", "a text of many more than sixteen bytes", "c=\uFF21", "c=\uD83D\uDE00"));
+    for (int i = 0; i < 2_000; i++) {
+      texts.add("rh=" + i); // ones that differ in one or two bytes only
+      texts.add("x" + i + "|" + (i * 7));
+    }
+    for (String text : texts) {
+      byte[] exact = text.getBytes(StandardCharsets.UTF_8);
+      // The same bytes in a larger buffer whose rest is not zero (the featurizer's reused buffer).
+      byte[] padded = new byte[exact.length + 24];
+      java.util.Arrays.fill(padded, (byte) 0x5a);
+      System.arraycopy(exact, 0, padded, 0, exact.length);
+      long fingerprint = FeatureCounts.fingerprint(exact, exact.length);
+      assertEquals(fingerprint, FeatureCounts.fingerprint(padded, exact.length), "the same text in a larger buffer: " + text);
+      String other = seen.put(fingerprint, text);
+      assertEquals(null, other, "two texts share a fingerprint: \"" + other + "\" and \"" + text + "\"");
+    }
+  }
 }
