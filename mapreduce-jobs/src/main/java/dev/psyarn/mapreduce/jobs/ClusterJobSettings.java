@@ -21,6 +21,15 @@ final class ClusterJobSettings {
   static final String MAP_JVM_FLAGS_DEFAULT =
       "-XX:Tier4InvocationThreshold=100000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=400000";
   static final String MAP_JAVA_OPTS = "mapreduce.map.java.opts";
+  /**
+   * JVM flags put before the MapReduce AM's own options ({@code yarn.app.mapreduce.am.command-opts})
+   * of the preprocessing jobs on the cluster; empty adds none. By default the map tasks' (an uber
+   * task runs the map in the AM's JVM): the AM's start, a few seconds of both cores, compiles less.
+   */
+  public static final String AM_JVM_FLAGS = "psyarn.preprocess.am.jvm-flags";
+  static final String AM_COMMAND_OPTS = "yarn.app.mapreduce.am.command-opts";
+  /** MapReduce's own default for {@link #AM_COMMAND_OPTS}, kept after the flags when it is not set. */
+  static final String AM_COMMAND_OPTS_DEFAULT = "-Xmx1024m";
   static final String UBER = "mapreduce.job.ubertask.enable";
   static final String UBER_MAX_MAPS = "mapreduce.job.ubertask.maxmaps";
 
@@ -48,12 +57,22 @@ final class ClusterJobSettings {
    * mapred.child.java.opts}, when they are not set), so that any flag of the user's wins.
    */
   static void mapJvmFlags(Configuration conf) {
-    String flags = conf.get(MAP_JVM_FLAGS, MAP_JVM_FLAGS_DEFAULT).trim();
-    if (flags.isEmpty()) {
-      return;
+    prepend(conf, MAP_JAVA_OPTS, conf.get(MAP_JVM_FLAGS, MAP_JVM_FLAGS_DEFAULT),
+        conf.get(MAP_JAVA_OPTS, conf.get("mapred.child.java.opts", "")));
+  }
+
+  /** Puts {@link #AM_JVM_FLAGS} before the MapReduce AM's JVM options, so that any flag of the user's wins. */
+  static void amJvmFlags(Configuration conf) {
+    prepend(conf, AM_COMMAND_OPTS, conf.get(AM_JVM_FLAGS, MAP_JVM_FLAGS_DEFAULT),
+        conf.get(AM_COMMAND_OPTS, AM_COMMAND_OPTS_DEFAULT));
+  }
+
+  private static void prepend(Configuration conf, String key, String flags, String own) {
+    flags = flags.trim();
+    own = own.trim();
+    if (!flags.isEmpty()) {
+      conf.set(key, own.isEmpty() ? flags : flags + " " + own);
     }
-    String own = conf.get(MAP_JAVA_OPTS, conf.get("mapred.child.java.opts", "")).trim();
-    conf.set(MAP_JAVA_OPTS, own.isEmpty() ? flags : flags + " " + own);
   }
 
   /**

@@ -389,6 +389,7 @@ public final class Preprocess extends Configured implements Tool {
     if (!inProcess) {
       ClusterJobSettings.smallJobsInTheirAm(conf, spec);
       ClusterJobSettings.mapJvmFlags(conf);
+      ClusterJobSettings.amJvmFlags(conf);
     }
     FileInputFormat.addInputPath(job, input);
     job.setInputFormatClass(RowInput.class);

@@ -64,6 +64,35 @@ class SmallJobsInTheirAmTest {
   }
 
   @Test
+  void theMapReduceAmGetsTheSameFlagsBeforeItsOwnOptionsOrItsOwnSetting() {
+    JobConf defaults = new JobConf();
+    defaults.unset(ClusterJobSettings.AM_COMMAND_OPTS);
+    ClusterJobSettings.amJvmFlags(defaults);
+    assertEquals(ClusterJobSettings.MAP_JVM_FLAGS_DEFAULT + " -Xmx1024m", defaults.get(ClusterJobSettings.AM_COMMAND_OPTS),
+        "MapReduce's default heap for its AM is kept");
+
+    JobConf users = new JobConf();
+    users.set(ClusterJobSettings.AM_COMMAND_OPTS, "-Xmx760m -XX:+UseSerialGC");
+    ClusterJobSettings.amJvmFlags(users);
+    assertEquals(ClusterJobSettings.MAP_JVM_FLAGS_DEFAULT + " -Xmx760m -XX:+UseSerialGC",
+        users.get(ClusterJobSettings.AM_COMMAND_OPTS), "the user's flags come last, so they win");
+
+    JobConf own = new JobConf();
+    own.set(ClusterJobSettings.AM_COMMAND_OPTS, "-Xmx760m");
+    own.set(ClusterJobSettings.AM_JVM_FLAGS, "-XX:TieredStopAtLevel=1");
+    own.set(ClusterJobSettings.MAP_JVM_FLAGS, "-XX:+UseSerialGC");
+    ClusterJobSettings.amJvmFlags(own);
+    assertEquals("-XX:TieredStopAtLevel=1 -Xmx760m", own.get(ClusterJobSettings.AM_COMMAND_OPTS),
+        "the AM's own setting, not the map tasks'");
+
+    JobConf off = new JobConf();
+    off.set(ClusterJobSettings.AM_COMMAND_OPTS, "-Xmx760m");
+    off.set(ClusterJobSettings.AM_JVM_FLAGS, "");
+    ClusterJobSettings.amJvmFlags(off);
+    assertEquals("-Xmx760m", off.get(ClusterJobSettings.AM_COMMAND_OPTS), "an empty setting adds nothing");
+  }
+
+  @Test
   void whatTheUserSetStands() throws Exception {
     JobConf off = new JobConf();
     off.setBoolean(ClusterJobSettings.UBER, false);
