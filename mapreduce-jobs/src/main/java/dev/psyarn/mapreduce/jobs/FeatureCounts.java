@@ -36,8 +36,9 @@ import net.jpountz.xxhash.XXHashFactory;
  * the cache; a route's thousands in their own), its bytes kept once, when first seen: no string a
  * feature. A text of up to 15 bytes (every feature of the flights task: {@code rh=ORD|LAX|13} is
  * 13) has a fingerprint made of its bytes and length, packed into two words and mixed, cheaper
- * than a hash of the bytes; a longer text's is its XXH64. Two texts would have to share all 64 bits to be counted together (about
- * n²/2⁶⁵ for n distinct texts of one feature: 3·10⁻⁶ for ten million).
+ * than a hash of the bytes; a longer text's is its XXH64. Two texts would have to share all 64
+ * bits to be counted together (about n²/2⁶⁵ for n distinct texts of one feature: 3·10⁻⁶ for ten
+ * million).
  */
 final class FeatureCounts {
 
