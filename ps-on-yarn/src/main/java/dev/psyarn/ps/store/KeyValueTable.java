@@ -134,37 +134,88 @@ public final class KeyValueTable {
     for (int i = 0; i < keys.length; i += rows) {
       int n = Math.min(rows, keys.length - i);
       pushed.get(chunk, 0, n * width);
-      if (shadowSlots == null) {
-        addRuns(at, i, n);
-        continue;
-      }
-      for (int r = 0; r < n; r++) {
-        long key = keys[i + r];
-        int saved = shadowSlots.get(key);
-        if (afterCut && saved < 0) {
-          saveShadow(key, at[i + r]);
-        } else if (!afterCut && saved >= 0) {
-          updater.push(shadow, saved * slotWidth, chunk, r * width, width);
-        }
-        updater.push(values, at[i + r] * slotWidth, chunk, r * width, width);
-      }
+      apply(keys, at, i, n, chunk, afterCut);
     }
   }
 
   /**
-   * Adds the {@code n} rows of {@link #chunk} to the slots {@code at[i..i+n)}, each run of rows
+   * A push whose values come a few rows at a time (the tail of a received frame, as it arrives),
+   * applied as {@link #add(long[], FloatBuffer, boolean)} would apply it whole. The keys' slots are
+   * found once, and again only if new keys moved the buckets in between.
+   */
+  public Rows rows(long[] keys, boolean afterCut) {
+    return new Rows(keys, afterCut);
+  }
+
+  /** See {@link #rows}. Each call, like the table's, under the caller's lock. */
+  public final class Rows {
+    private final long[] rowKeys;
+    private final boolean afterCut;
+    private int[] at;
+    private int movesAt;
+    private int next;
+
+    private Rows(long[] keys, boolean afterCut) {
+      this.rowKeys = keys;
+      this.afterCut = afterCut;
+      find();
+    }
+
+    private void find() {
+      at = Arrays.copyOf(resolve(rowKeys, true), rowKeys.length);
+      movesAt = moves;
+    }
+
+    /** Applies the next {@code n} rows, {@code width} floats each from {@code src[0]}. */
+    public void add(float[] src, int n) {
+      if (next + n > rowKeys.length) {
+        throw new IllegalArgumentException(n + " more rows than the " + (rowKeys.length - next) + " keys left");
+      }
+      if (moves != movesAt) {
+        find();
+      }
+      apply(rowKeys, at, next, n, src, afterCut);
+      next += n;
+    }
+
+    /** The rows applied so far. */
+    public int applied() {
+      return next;
+    }
+  }
+
+  /** Applies {@code n} rows of {@code src} (from its start) to the slots {@code at[i..i+n)} of {@code keys[i..i+n)}. */
+  private void apply(long[] keys, int[] at, int i, int n, float[] src, boolean afterCut) {
+    if (shadowSlots == null) {
+      addRuns(at, i, n, src);
+      return;
+    }
+    for (int r = 0; r < n; r++) {
+      long key = keys[i + r];
+      int saved = shadowSlots.get(key);
+      if (afterCut && saved < 0) {
+        saveShadow(key, at[i + r]);
+      } else if (!afterCut && saved >= 0) {
+        updater.push(shadow, saved * slotWidth, src, r * width, width);
+      }
+      updater.push(values, at[i + r] * slotWidth, src, r * width, width);
+    }
+  }
+
+  /**
+   * Adds the {@code n} rows of {@code src} to the slots {@code at[i..i+n)}, each run of rows
    * whose slots are neighbours in one call (a dense request's, in a table of wide slots).
    */
-  private void addRuns(int[] at, int i, int n) {
+  private void addRuns(int[] at, int i, int n, float[] src) {
     if (slotOfBucket == null) {
       for (int r = 0; r < n; r++) { // inline: neighbouring keys are scattered buckets
-        updater.push(values, at[i + r] * slotWidth, chunk, r * width, width);
+        updater.push(values, at[i + r] * slotWidth, src, r * width, width);
       }
       return;
     }
     for (int r = 0; r < n;) {
       int run = runAt(at, i + r, i + n);
-      updater.push(values, at[i + r] * slotWidth, chunk, r * width, width, run);
+      updater.push(values, at[i + r] * slotWidth, src, r * width, width, run);
       r += run;
     }
   }

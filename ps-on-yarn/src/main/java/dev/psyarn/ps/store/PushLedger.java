@@ -1,6 +1,7 @@
 package dev.psyarn.ps.store;
 
 import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 
 /**
  * The last push sequence number a server applied from each origin (a worker's index), so that a
@@ -10,6 +11,8 @@ import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 final class PushLedger {
 
   private final Int2LongOpenHashMap last = new Int2LongOpenHashMap();
+  /** Pushes cut off mid-way, by origin: their sequence number and the rows applied. */
+  private final Int2ObjectOpenHashMap<long[]> torn = new Int2ObjectOpenHashMap<>();
   /** While a checkpoint's cut is open: the ledger as of the cut (pushes from before it only). */
   private Int2LongOpenHashMap atCut;
 
@@ -40,6 +43,30 @@ final class PushLedger {
       atCut.put(origin, seq);
     }
     return true;
+  }
+
+  /**
+   * Records that the push {@code seq} from {@code origin}, applied as its values arrived, was cut
+   * off after {@code rows} of its keys (its connection was lost mid-way): its replay applies the
+   * rest only ({@link #resume}). Anonymous origins are not replayed.
+   */
+  synchronized void tear(int origin, long seq, int rows) {
+    if (origin >= 0 && seq == last.getOrDefault(origin, 0L)) {
+      torn.put(origin, new long[] {seq, rows});
+    }
+  }
+
+  /**
+   * For a push seen before ({@link #firstTime} said no): the rows of it already applied if it was
+   * cut off mid-way (and forgets that), else -1 (it was applied whole).
+   */
+  synchronized int resume(int origin, long seq) {
+    long[] cut = torn.get(origin);
+    if (cut == null || cut[0] != seq) {
+      return -1;
+    }
+    torn.remove(origin);
+    return (int) cut[1];
   }
 
   /** Opens a cut: from now on only pushes from before it change the ledger {@link #closeCut} returns. */

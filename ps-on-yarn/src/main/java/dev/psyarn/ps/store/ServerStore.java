@@ -19,6 +19,7 @@ import dev.psyarn.ps.wire.DataMessages.Push;
 import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
 import dev.psyarn.ps.wire.DataMessages.Recovery;
 import dev.psyarn.ps.wire.DataMessages.Replicate;
+import dev.psyarn.ps.wire.DataMessages.StreamedPush;
 import dev.psyarn.ps.worker.Partitioner;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -96,6 +97,8 @@ public final class ServerStore implements RequestHandler {
   private volatile boolean open;
   private final List<Map.Entry<Object, Reply>> waiting = new ArrayList<>();
   private final Replicas replicas;
+  /** Arrays the values of streamed pushes that are handled whole are gathered in. */
+  private final LentArrays gathered = new LentArrays();
   private final ExecutorService handovers = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "psyarn-handover");
     t.setDaemon(true);
@@ -188,7 +191,7 @@ public final class ServerStore implements RequestHandler {
 
   @Override
   public void handle(Object request, Reply reply) {
-    if (!open) {
+    if (!open && !(request instanceof StreamedPush)) {
       synchronized (gate) {
         if (!open) {
           waiting.add(Map.entry(request instanceof FrameView view ? view.detached() : request, reply));
@@ -200,6 +203,10 @@ public final class ServerStore implements RequestHandler {
   }
 
   private void dispatch(Object request, Reply reply) {
+    if (request instanceof StreamedPush push) {
+      streamed(push, reply);
+      return;
+    }
     if (request instanceof Push push) {
       request = new ReceivedPush(push.table(), push.keys(), FloatBuffer.wrap(push.values()), push.origin(),
           push.seq()); // in-process
@@ -253,14 +260,59 @@ public final class ServerStore implements RequestHandler {
     }
   }
 
+  /**
+   * A push whose values are still arriving: added to the table as they come when nothing needs
+   * the push whole (see {@link PushStreams}), else gathered and handled as any other push.
+   */
+  private void streamed(StreamedPush push, Reply reply) {
+    HeldRange range = open ? rangeOf(push.keys()) : null;
+    HeldRange.Table table = range == null ? null : range.table(push.table());
+    if (table == null || range != own || table.handle != null) {
+      push.take(new PushStreams.Gathering(push, gathered, whole -> handle(whole, reply)));
+      return;
+    }
+    boolean afterCut = afterCut(range, push.origin());
+    if (restores.awaits(push.origin())) {
+      restores.pushed(push.origin(), push.seq());
+    }
+    long[] keys = push.keys();
+    int from = 0;
+    KeyValueTable.Rows rows;
+    synchronized (table) {
+      if (table.split != null || !table.replicas.isEmpty()) {
+        push.take(new PushStreams.Gathering(push, gathered, whole -> handle(whole, reply)));
+        return;
+      }
+      if (!table.ledger.firstTime(push.origin(), push.seq(), afterCut)) {
+        from = table.ledger.resume(push.origin(), push.seq());
+        if (from < 0) {
+          pushesDropped.incrementAndGet();
+          push.take(PushStreams.dropping(() -> reply.ok(new Ack()))); // applied before: acknowledged, not applied again
+          return;
+        }
+        keys = java.util.Arrays.copyOfRange(keys, from, keys.length); // cut off mid-way before: the rest
+      }
+      rows = table.values.rows(keys, afterCut);
+    }
+    int width = table.values.width();
+    int applied = keys.length;
+    push.take(new PushStreams.Applying(table, rows, width, from, () -> {
+      keysPushed.addAndGet(applied);
+      reply.ok(new Ack());
+    }, rowsApplied -> table.ledger.tear(push.origin(), push.seq(), rowsApplied)));
+  }
+
+  // A worker's clock message follows its pushes on the same connection: once the server has its
+  // clock at the cut, what it pushes belongs to later iterations.
+  private boolean afterCut(HeldRange range, int origin) {
+    int cut = cuts.cut();
+    return range == own && cut >= 0 && origin >= 0 && origin < workers && workerClock(origin) >= cut;
+  }
+
   private void push(ReceivedPush push, Reply reply) {
     HeldRange range = rangeOf(push.keys());
     HeldRange.Table table = range.table(push.table());
-    int cut = cuts.cut();
-    // A worker's clock message follows its pushes on the same connection: once the server has
-    // its clock at the cut, what it pushes belongs to later iterations.
-    boolean afterCut = range == own && cut >= 0 && push.origin() >= 0 && push.origin() < workers
-        && workerClock(push.origin()) >= cut;
+    boolean afterCut = afterCut(range, push.origin());
     if (range == own && restores.awaits(push.origin())) {
       restores.pushed(push.origin(), push.seq());
     }
@@ -269,9 +321,13 @@ public final class ServerStore implements RequestHandler {
       if (table.split != null && table.split.splits(push.origin(), push.seq())) {
         push = table.split.missingPart(push); // applied by some old holders: the keys of the others only
       } else if (!table.ledger.firstTime(push.origin(), push.seq(), afterCut)) {
-        pushesDropped.incrementAndGet();
-        reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
-        return;
+        int applied = table.ledger.resume(push.origin(), push.seq());
+        if (applied < 0) {
+          pushesDropped.incrementAndGet();
+          reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
+          return;
+        }
+        push = rest(push, applied); // cut off mid-way before: the keys it had not reached
       } else if (table.split != null && table.split.passed(push.origin(), push.seq())) {
         table.split = null;
       }
@@ -284,6 +340,15 @@ public final class ServerStore implements RequestHandler {
     } else {
       replicas.whenAcknowledged(forwarded, () -> reply.ok(new Ack())); // acknowledged once the replicas have it
     }
+  }
+
+  /** The push without its first {@code rows} keys and their values. */
+  private static ReceivedPush rest(ReceivedPush push, int rows) {
+    int width = push.values().remaining() / Math.max(1, push.keys().length);
+    FloatBuffer values = push.values().duplicate();
+    values.position(values.position() + rows * width);
+    return new ReceivedPush(push.table(), java.util.Arrays.copyOfRange(push.keys(), rows, push.keys().length),
+        values.slice(), push.origin(), push.seq());
   }
 
   /** A push its range's holder forwarded: applied once, never forwarded again. */

@@ -23,6 +23,24 @@ public interface BulkCodec {
 
   Object read(byte kind, ByteBuf in);
 
+  /**
+   * Whether a large frame of {@code kind} is read as a head and a tail that a handler takes as it
+   * arrives ({@link StreamedMessage}): the head's length in bytes (of the body, after the kind),
+   * given the body's first bytes ({@code start}, at least {@link #PEEK} or the whole body) and its
+   * length; -1 to gather the frame whole and {@link #read} it.
+   */
+  default int streamedHead(byte kind, ByteBuf start, int bodyLength) {
+    return -1;
+  }
+
+  /** Reads the head of a frame {@link #streamedHead} chose to stream; {@code tailBytes} follow it. */
+  default StreamedMessage readHead(byte kind, ByteBuf head, int tailBytes) {
+    throw new IllegalArgumentException("no streamed bulk kind " + kind);
+  }
+
+  /** The bytes of a large frame's body that {@link #streamedHead} is given at least. */
+  int PEEK = 48;
+
   /** A codec that handles nothing: every message goes through Kryo. */
   BulkCodec NONE = new BulkCodec() {
     @Override

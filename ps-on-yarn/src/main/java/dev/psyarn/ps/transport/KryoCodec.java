@@ -37,7 +37,9 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
   /**
    * Decodes each whole frame (as {@link MessageFrames} delivers them) and passes the message on
    * before releasing the frame: a bulk message may be a view of the frame's memory (a received
-   * push's values), valid while the handlers after this one run on it.
+   * push's values), valid while the handlers after this one run on it. For a large frame, tells
+   * {@link MessageFrames} whether the bulk codec streams its tail, and decodes a streamed frame's
+   * head into a {@link StreamedMessage}, whose sink it hands back.
    */
   static final class Decoder extends ChannelInboundHandlerAdapter {
     private final Kryo kryo;
@@ -51,6 +53,21 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof MessageFrames.Peek peek) {
+        byte kind = peek.start.getByte(peek.start.readerIndex() + 8);
+        int head = kind == KRYO ? -1
+            : bulk.streamedHead(kind, peek.start.slice(peek.start.readerIndex() + 9, peek.start.readableBytes() - 9),
+                peek.length - 9);
+        peek.head = head < 0 ? -1 : 9 + head;
+        return;
+      }
+      if (msg instanceof MessageFrames.Head head) {
+        long id = head.head.readLong();
+        StreamedMessage message = bulk.readHead(head.head.readByte(), head.head, head.tailBytes);
+        ctx.fireChannelRead(new Envelope(id, message)); // the handler gives the message its sink
+        head.sink = message.tail();
+        return;
+      }
       if (!(msg instanceof ByteBuf frame)) {
         ctx.fireChannelRead(msg);
         return;

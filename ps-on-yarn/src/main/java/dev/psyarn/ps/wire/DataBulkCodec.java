@@ -1,11 +1,13 @@
 package dev.psyarn.ps.wire;
 
 import dev.psyarn.ps.transport.BulkCodec;
+import dev.psyarn.ps.transport.StreamedMessage;
 import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.PullResult;
 import dev.psyarn.ps.wire.DataMessages.Push;
 import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
+import dev.psyarn.ps.wire.DataMessages.StreamedPush;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
@@ -154,15 +156,10 @@ final class DataBulkCodec implements BulkCodec {
     int flags = in.readByte();
     return switch (kind) {
       case PUSH -> {
-        int table = in.readInt();
-        int keyCount = in.readInt();
-        int valueCount = in.readInt();
-        int origin = in.readInt();
-        long seq = in.readLong();
-        int slot = readSlot(in, flags);
+        PushHeader h = pushHeader(in, flags);
         ByteBuf body = payload(in, flags);
-        long[] keys = keys(body, flags, slot, keyCount);
-        yield new ReceivedPush(table, keys, BulkCodec.viewFloats(body, valueCount), origin, seq);
+        long[] keys = keys(body, flags, h.slot(), h.keyCount());
+        yield new ReceivedPush(h.table(), keys, BulkCodec.viewFloats(body, h.valueCount()), h.origin(), h.seq());
       }
       case PULL -> {
         int table = in.readInt();
@@ -191,6 +188,55 @@ final class DataBulkCodec implements BulkCodec {
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     };
   }
+
+  /**
+   * A push of at least {@link #STREAMED} bytes of values, uncompressed, is streamed: its head is
+   * everything up to its values.
+   */
+  @Override
+  public int streamedHead(byte kind, ByteBuf start, int bodyLength) {
+    int at = start.readerIndex();
+    if (kind != PUSH || start.readableBytes() < 13) {
+      return -1;
+    }
+    int flags = start.getByte(at);
+    int keyCount = start.getInt(at + 5);
+    int valueCount = start.getInt(at + 9);
+    if ((flags & LZ4) != 0 || keyCount < 0 || valueCount < STREAMED / Float.BYTES) {
+      return -1;
+    }
+    long head = 25 + ((flags & (STORE | CACHED)) != 0 ? 9 : 0) + ((flags & CACHED) != 0 ? 0 : (long) keyCount * Long.BYTES);
+    return head + (long) valueCount * Float.BYTES == bodyLength ? (int) head : -1; // else read whole, to fail there
+  }
+
+  @Override
+  public StreamedMessage readHead(byte kind, ByteBuf in, int tailBytes) {
+    if (kind != PUSH) {
+      throw new IllegalArgumentException("no streamed data message of kind " + kind);
+    }
+    int flags = in.readByte();
+    PushHeader h = pushHeader(in, flags);
+    long[] keys = keys(in, flags, h.slot(), h.keyCount());
+    if ((long) h.valueCount() * Float.BYTES != tailBytes) {
+      throw new IllegalArgumentException("a push of " + h.valueCount() + " values followed by " + tailBytes + " bytes");
+    }
+    return new StreamedPush(h.table(), keys, h.valueCount(), h.origin(), h.seq());
+  }
+
+  /** A push's fields before its payload (after its flags), its key cache slot read (-1 for none). */
+  private record PushHeader(int table, int keyCount, int valueCount, int origin, long seq, int slot) {}
+
+  private PushHeader pushHeader(ByteBuf in, int flags) {
+    int table = in.readInt();
+    int keyCount = in.readInt();
+    int valueCount = in.readInt();
+    int origin = in.readInt();
+    long seq = in.readLong();
+    return new PushHeader(table, keyCount, valueCount, origin, seq, readSlot(in, flags));
+  }
+
+  /** Bytes of values from which a push's values are streamed (see {@link #streamedHead}). */
+  static final int STREAMED = 64 * 1024;
 
   /** The keys of a request: from the payload or the cache slot; stored when the sender says so. */
   private long[] keys(ByteBuf body, int flags, int slot, int count) {

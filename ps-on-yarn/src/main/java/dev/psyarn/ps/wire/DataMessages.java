@@ -2,6 +2,8 @@ package dev.psyarn.ps.wire;
 
 import dev.psyarn.ps.update.UpdaterSpec;
 import dev.psyarn.ps.transport.FrameView;
+import dev.psyarn.ps.transport.StreamedMessage;
+import dev.psyarn.ps.transport.TailSink;
 import java.nio.FloatBuffer;
 import java.util.function.Consumer;
 
@@ -46,6 +48,58 @@ public final class DataMessages {
       float[] copy = new float[values.remaining()];
       values.duplicate().get(copy);
       return new ReceivedPush(table, keys, FloatBuffer.wrap(copy), origin, seq);
+    }
+  }
+
+  /**
+   * A {@link Push} read from a large frame's head, its values to follow as they arrive: the server
+   * gives it the {@link TailSink} that takes them ({@link #take}) before its handler returns, and
+   * acknowledges the push when the sink ends. {@code valueCount} floats follow, little-endian.
+   */
+  public static final class StreamedPush implements StreamedMessage {
+    private final int table;
+    private final long[] keys;
+    private final int valueCount;
+    private final int origin;
+    private final long seq;
+    private TailSink tail;
+
+    public StreamedPush(int table, long[] keys, int valueCount, int origin, long seq) {
+      this.table = table;
+      this.keys = keys;
+      this.valueCount = valueCount;
+      this.origin = origin;
+      this.seq = seq;
+    }
+
+    public int table() {
+      return table;
+    }
+
+    public long[] keys() {
+      return keys;
+    }
+
+    public int valueCount() {
+      return valueCount;
+    }
+
+    public int origin() {
+      return origin;
+    }
+
+    public long seq() {
+      return seq;
+    }
+
+    /** Sets where the values go. */
+    public void take(TailSink sink) {
+      this.tail = sink;
+    }
+
+    @Override
+    public TailSink tail() {
+      return tail;
     }
   }
 

@@ -202,6 +202,45 @@ class KeyValueTableTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 16})
+  void aPushAppliedAFewRowsAtATimeEndsAsTheWholePushWouldEvenWhenTheTableGrowsOrACutOpensBetweenRows(int width) {
+    java.util.Random random = new java.util.Random(11);
+    long[] keys = random.longs(5000, 1, 1L << 40).distinct().sorted().toArray();
+    float[] pushed = new float[keys.length * width];
+    for (int i = 0; i < pushed.length; i++) {
+      pushed[i] = random.nextInt(9);
+    }
+    long[] others = random.longs(20_000, 1L << 41, 1L << 42).distinct().toArray();
+    for (boolean afterCut : new boolean[] {false, true}) {
+      KeyValueTable whole = new KeyValueTable(width);
+      KeyValueTable rows = new KeyValueTable(width);
+      for (KeyValueTable t : new KeyValueTable[] {whole, rows}) {
+        t.add(java.util.Arrays.copyOf(keys, 100), java.util.Arrays.copyOf(pushed, 100 * width)); // some keys held before
+        t.openCut();
+      }
+      whole.add(keys, java.nio.FloatBuffer.wrap(pushed), afterCut);
+      whole.add(others, new float[others.length * width]);
+      KeyValueTable.Rows cursor = rows.rows(keys, afterCut);
+      int done = 0;
+      for (int step = 1; done < keys.length; step = step * 3 + 1) {
+        int n = Math.min(step, keys.length - done);
+        cursor.add(java.util.Arrays.copyOfRange(pushed, done * width, (done + n) * width), n);
+        done += n;
+        if (done > keys.length / 3 && rows.size() < whole.size()) {
+          rows.add(others, new float[others.length * width]); // grows the table (every bucket moves) midway
+        }
+      }
+      assertEquals(keys.length, cursor.applied());
+      assertThrows(IllegalArgumentException.class, () -> cursor.add(new float[width], 1));
+      KeyValueTable.Image a = whole.image();
+      KeyValueTable.Image b = rows.image();
+      assertArrayEquals(a.keys(), b.keys(), "afterCut " + afterCut);
+      assertArrayEquals(a.slots(), b.slots(), "afterCut " + afterCut);
+      assertArrayEquals(whole.copy().slots(), rows.copy().slots(), "afterCut " + afterCut);
+    }
+  }
+
   @Test
   void shapeMismatchIsRefused() {
     KeyValueTable t = new KeyValueTable(2);

@@ -36,6 +36,52 @@ class DataBulkCodecTest {
     return new Object[] {got, bytes};
   }
 
+  /** Encodes a push on one end; the other asks whether to stream it and, if so, reads its head. */
+  private static Object streamed(DataBulkCodec from, DataBulkCodec to, Push push) {
+    ByteBuf wire = Unpooled.buffer();
+    byte kind = from.kindOf(push);
+    from.write(kind, push, wire);
+    int head = to.streamedHead(kind, wire.slice(0, transportPeek(wire)), wire.readableBytes());
+    if (head < 0) {
+      return to.read(kind, wire);
+    }
+    dev.psyarn.ps.transport.StreamedMessage message = to.readHead(kind, wire.slice(0, head), wire.readableBytes() - head);
+    assertEquals(push.values().length * 4, wire.readableBytes() - head, "the values are the tail, whole");
+    float[] tail = new float[push.values().length];
+    wire.nioBuffer(head, tail.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(tail);
+    assertArrayEquals(push.values(), tail);
+    return message;
+  }
+
+  private static int transportPeek(ByteBuf wire) {
+    return Math.min(wire.readableBytes(), dev.psyarn.ps.transport.BulkCodec.PEEK);
+  }
+
+  @Test
+  void aLargeUncompressedPushIsStreamedAfterItsKeysOrItsCacheSlotAndNothingElseIs() {
+    DataBulkCodec worker = new DataBulkCodec(new DataFilters(true, false));
+    DataBulkCodec server = new DataBulkCodec(DataFilters.NONE);
+    long[] batch = keys(20_000);
+    float[] grads = new float[batch.length * 2];
+    for (int i = 0; i < grads.length; i++) {
+      grads[i] = random.nextFloat();
+    }
+    for (int round = 0; round < 2; round++) { // the keys, then their cache slot
+      Object got = streamed(worker, server, new Push(0, batch, grads, 3, 9 + round));
+      DataMessages.StreamedPush push = org.junit.jupiter.api.Assertions.assertInstanceOf(DataMessages.StreamedPush.class, got);
+      assertArrayEquals(batch, push.keys());
+      assertEquals(grads.length, push.valueCount());
+      assertEquals(3, push.origin());
+      assertEquals(9 + round, push.seq());
+    }
+    // Values under 64 KiB, and compressed pushes, are read whole.
+    long[] few = keys(1000);
+    assertTrue(streamed(worker, server, new Push(0, few, new float[few.length * 4])) instanceof ReceivedPush);
+    DataBulkCodec packing = new DataBulkCodec(new DataFilters(false, true));
+    DataBulkCodec unpacking = new DataBulkCodec(DataFilters.NONE);
+    assertTrue(streamed(packing, unpacking, new Push(0, batch, grads)) instanceof ReceivedPush);
+  }
+
   @Test
   void aRepeatedKeyListTravelsAsItsSlotAndArrivesIntact() {
     DataBulkCodec worker = new DataBulkCodec(new DataFilters(true, false));

@@ -1,0 +1,170 @@
+package dev.psyarn.ps.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.psyarn.ps.transport.RequestHandler;
+import dev.psyarn.ps.transport.TailSink;
+import dev.psyarn.ps.update.UpdaterSpec;
+import dev.psyarn.ps.wire.DataMessages.CreateTable;
+import dev.psyarn.ps.wire.DataMessages.Pull;
+import dev.psyarn.ps.wire.DataMessages.PullAnswer;
+import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
+import dev.psyarn.ps.wire.DataMessages.StreamedPush;
+import dev.psyarn.ps.worker.KeyRanges;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server taking pushes whose values arrive after their keys, a read at a time ({@link
+ * StreamedPush}): applied as they come, cut off mid-way and replayed, dropped when applied before,
+ * gathered whole while the server is not yet open.
+ */
+class StreamedPushTest {
+
+  private static final int WIDTH = 16;
+  private final long[] keys = new Random(1).longs(3000, 0, Long.MAX_VALUE).distinct().sorted().toArray();
+  private final float[] values = new float[keys.length * WIDTH];
+
+  StreamedPushTest() {
+    Random random = new Random(2);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = 1 + random.nextInt(100);
+    }
+  }
+
+  /** What one request was answered. */
+  private static final class Answer implements RequestHandler.Reply {
+    Object ok;
+
+    @Override
+    public void ok(Object response) {
+      ok = response;
+    }
+
+    @Override
+    public void error(String message) {
+      throw new AssertionError(message);
+    }
+  }
+
+  private static Object call(ServerStore store, Object request) {
+    Answer answer = new Answer();
+    store.handle(request, answer);
+    assertNotNull(answer.ok, "answered at once");
+    return answer.ok;
+  }
+
+  private float[] pull(ServerStore store) {
+    PullAnswer answer = (PullAnswer) call(store, new Pull(0, keys, Integer.MIN_VALUE));
+    float[] out = new float[answer.count()];
+    answer.values().accept(FloatBuffer.wrap(out));
+    return out;
+  }
+
+  /** The values as the wire carries them, little-endian. */
+  private ByteBuf wire() {
+    ByteBuf bytes = Unpooled.buffer(values.length * Float.BYTES);
+    bytes.nioBuffer(0, bytes.capacity()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+    return bytes.writerIndex(bytes.capacity());
+  }
+
+  /** Hands the sink {@code bytes} of the values from {@code from}, in reads of 1,001 bytes (floats split across reads). */
+  private void feed(TailSink sink, ByteBuf wire, int from, int bytes) {
+    for (int at = from; at < from + bytes; at += 1001) {
+      sink.accept(wire.slice(at, Math.min(1001, from + bytes - at)));
+    }
+  }
+
+  private static float[] times(float[] v, int k) {
+    float[] out = v.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] *= k;
+    }
+    return out;
+  }
+
+  @Test
+  void aPushCutOffMidwayAndReplayedIsAppliedExactlyOnceWhicheverWayTheReplayComes() {
+    for (boolean replayStreamed : new boolean[] {true, false}) {
+      ServerStore store = new ServerStore();
+      call(store, new CreateTable(0, WIDTH, UpdaterSpec.SUM));
+      ByteBuf wire = wire();
+      StreamedPush first = new StreamedPush(0, keys, values.length, 0, 1);
+      Answer firstAnswer = new Answer();
+      store.handle(first, firstAnswer);
+      feed(first.tail(), wire, 0, 77_777); // 1,215 rows and a part of the next
+      first.tail().abandon(); // the worker's JVM died mid-push
+      assertNull(firstAnswer.ok, "not acknowledged");
+      Answer replayed = new Answer();
+      if (replayStreamed) {
+        StreamedPush again = new StreamedPush(0, keys, values.length, 0, 1);
+        store.handle(again, replayed);
+        feed(again.tail(), wire, 0, wire.readableBytes());
+        again.tail().end();
+      } else {
+        store.handle(new ReceivedPush(0, keys, FloatBuffer.wrap(values), 0, 1), replayed);
+      }
+      assertNotNull(replayed.ok);
+      assertArrayEquals(values, pull(store), "replayed " + (replayStreamed ? "streamed" : "whole"));
+      assertEquals(keys.length, store.keysPushed() + 1215, "the replay applied the rows the first had not");
+      // The same push once more: applied before, acknowledged and dropped.
+      StreamedPush third = new StreamedPush(0, keys, values.length, 0, 1);
+      Answer thirdAnswer = new Answer();
+      store.handle(third, thirdAnswer);
+      feed(third.tail(), wire, 0, wire.readableBytes());
+      third.tail().end();
+      assertNotNull(thirdAnswer.ok);
+      assertEquals(1, store.pushesDropped());
+      assertArrayEquals(values, pull(store));
+      wire.release();
+    }
+  }
+
+  @Test
+  void streamedPushesAddUpAsWholeOnesAndAnswerOnlyWhenTheirValuesAreIn() {
+    ServerStore store = new ServerStore();
+    call(store, new CreateTable(0, WIDTH, UpdaterSpec.SUM));
+    ByteBuf wire = wire();
+    for (int i = 1; i <= 3; i++) {
+      StreamedPush push = new StreamedPush(0, keys, values.length, 0, i);
+      Answer answer = new Answer();
+      store.handle(push, answer);
+      feed(push.tail(), wire, 0, wire.readableBytes());
+      assertNull(answer.ok, "not before the end");
+      push.tail().end();
+      assertNotNull(answer.ok);
+    }
+    store.handle(new ReceivedPush(0, keys, FloatBuffer.wrap(values), 0, 4), new Answer());
+    assertArrayEquals(times(values, 4), pull(store));
+    wire.release();
+  }
+
+  @Test
+  void aServerNotYetOpenGathersTheValuesAndAppliesThePushOnceItOpens() throws Exception {
+    ServerStore store = new ServerStore(1, 2, 1, 0, snapshot -> {},
+        new ServerStore.Replication(1, KeyRanges.even(2), (host, port) -> {
+          throw new AssertionError("no replica to connect");
+        }));
+    Answer created = new Answer();
+    store.handle(new CreateTable(0, WIDTH, UpdaterSpec.SUM), created); // queued too
+    ByteBuf wire = wire();
+    StreamedPush push = new StreamedPush(0, keys, values.length, 0, 1); // keys at or above 0: range 1, its own
+    Answer answer = new Answer();
+    store.handle(push, answer);
+    feed(push.tail(), wire, 0, wire.readableBytes());
+    push.tail().end();
+    assertNull(answer.ok, "queued until the server opens");
+    store.replicateTo(new String[] {null, null});
+    assertNotNull(created.ok);
+    assertNotNull(answer.ok);
+    assertArrayEquals(values, pull(store));
+    wire.release();
+  }
+}
