@@ -38,6 +38,20 @@ public interface BulkCodec {
     throw new IllegalArgumentException("no streamed bulk kind " + kind);
   }
 
+  /**
+   * For a message whose body ends with an array of floats the encoder may write from the caller's
+   * array a piece at a time as the socket takes it (a push's values): that array, else null.
+   * {@link #writeHead} then writes the rest of the body, which comes first.
+   */
+  default float[] floatTail(Object message) {
+    return null;
+  }
+
+  /** Writes the body of a message {@link #floatTail} gave an array for, without that array. */
+  default void writeHead(byte kind, Object message, ByteBuf out) {
+    throw new IllegalArgumentException("no bulk kind " + kind + " with a tail");
+  }
+
   /** The bytes of a large frame's body that {@link #streamedHead} is given at least. */
   int PEEK = 48;
 
@@ -74,10 +88,15 @@ public interface BulkCodec {
   }
 
   static void writeFloats(ByteBuf out, float[] values) {
-    int bytes = values.length * Float.BYTES;
+    writeFloats(out, values, 0, values.length);
+  }
+
+  /** Appends {@code count} of {@code values} from {@code from}. */
+  static void writeFloats(ByteBuf out, float[] values, int from, int count) {
+    int bytes = count * Float.BYTES;
     out.ensureWritable(bytes);
     ByteBuffer view = out.nioBuffer(out.writerIndex(), bytes).order(ByteOrder.LITTLE_ENDIAN);
-    view.asFloatBuffer().put(values);
+    view.asFloatBuffer().put(values, from, count);
     out.writerIndex(out.writerIndex() + bytes);
   }
 

@@ -41,8 +41,14 @@ final class Handshake {
     return new LengthFieldBasedFrameDecoder(HANDSHAKE_FRAME_LIMIT, 0, 4, 0, 4);
   }
 
+  /**
+   * After the handshake: message frames in, and out, besides length-prefixed frames, frames whose
+   * tail is written from an array a piece at a time as the socket takes it ({@link FloatFrame},
+   * which carries its own length).
+   */
   static void switchToMessages(ChannelPipeline pipeline) {
     pipeline.replace(FRAME_DECODER, FRAME_DECODER, new MessageFrames(MESSAGE_FRAME_LIMIT));
+    pipeline.addAfter(FRAME_DECODER, "pieces", new io.netty.handler.stream.ChunkedWriteHandler());
   }
 
   /** The server side: challenges every new connection, closes it on a wrong or late answer. */

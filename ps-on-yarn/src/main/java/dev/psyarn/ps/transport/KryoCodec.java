@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.util.ArrayList;
@@ -109,6 +110,34 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
       super(Envelope.class);
       this.kryo = kryo;
       this.bulk = bulk;
+    }
+
+    /**
+     * A message whose body ends with a large array of floats the bulk codec lets the transport
+     * write from the caller's array ({@link BulkCodec#floatTail}) goes out as a {@link FloatFrame}:
+     * its head now, its floats a piece at a time as the socket takes them.
+     */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+      if (msg instanceof Envelope envelope) {
+        byte kind = bulk.kindOf(envelope.body());
+        float[] tail = kind == KRYO ? null : bulk.floatTail(envelope.body());
+        if (tail != null && (long) tail.length * Float.BYTES >= MessageFrames.LARGE) {
+          int tailBytes = tail.length * Float.BYTES;
+          ByteBuf head = ctx.alloc().directBuffer(4 + 9 + bulk.sizeOf(envelope.body()) - tailBytes);
+          try {
+            head.writeInt(0).writeLong(envelope.id()).writeByte(kind);
+            bulk.writeHead(kind, envelope.body(), head);
+            head.setInt(0, head.readableBytes() - 4 + tailBytes); // the frame's length, as the prepender would write it
+          } catch (RuntimeException e) {
+            head.release();
+            throw e;
+          }
+          ctx.write(new FloatFrame(head, tail), promise);
+          return;
+        }
+      }
+      super.write(ctx, msg, promise);
     }
 
     @Override

@@ -106,16 +106,8 @@ final class DataBulkCodec implements BulkCodec {
     switch (kind) {
       case PUSH -> {
         Push p = (Push) message;
-        int cache = cacheKeys(p.keys());
         boolean lz4 = filters.lz4();
-        out.writeByte(flags(cache, lz4)).writeInt(p.table()).writeInt(p.keys().length).writeInt(p.values().length)
-            .writeInt(p.origin()).writeLong(p.seq());
-        writeSlot(out, cache);
-        ByteBuf body = lz4 ? scratch.clear() : out;
-        if (cache >= 0 || cache == NO_CACHE) {
-          BulkCodec.writeLongs(body, p.keys());
-        }
-        BulkCodec.writeFloats(body, p.values());
+        BulkCodec.writeFloats(pushHead(p, out, lz4), p.values());
         compressed(out, lz4);
       }
       case PULL -> {
@@ -149,6 +141,33 @@ final class DataBulkCodec implements BulkCodec {
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     }
+  }
+
+  /** An uncompressed push's values are written by the transport from the caller's array, a piece at a time. */
+  @Override
+  public float[] floatTail(Object message) {
+    return message instanceof Push p && !filters.lz4() ? p.values() : null;
+  }
+
+  @Override
+  public void writeHead(byte kind, Object message, ByteBuf out) {
+    if (kind != PUSH || filters.lz4()) {
+      throw new IllegalArgumentException("only an uncompressed push is written without its values");
+    }
+    pushHead((Push) message, out, false);
+  }
+
+  /** Writes a push's fields and its keys (unless cached); returns where its values go. */
+  private ByteBuf pushHead(Push p, ByteBuf out, boolean lz4) {
+    int cache = cacheKeys(p.keys());
+    out.writeByte(flags(cache, lz4)).writeInt(p.table()).writeInt(p.keys().length).writeInt(p.values().length)
+        .writeInt(p.origin()).writeLong(p.seq());
+    writeSlot(out, cache);
+    ByteBuf body = lz4 ? scratch.clear() : out;
+    if (cache >= 0 || cache == NO_CACHE) {
+      BulkCodec.writeLongs(body, p.keys());
+    }
+    return body;
   }
 
   @Override

@@ -139,7 +139,7 @@ class TlsTransportTest {
         RpcClient client = RpcClient.connect(new InetSocketAddress("127.0.0.1", server.port()), tls, Protocols.DATA,
             TIMEOUT)) {
       client.call(new DataMessages.CreateTable(0, 2, dev.psyarn.ps.update.UpdaterSpec.SUM)).get(5, TimeUnit.SECONDS);
-      int keys = 50_000; // frames far above a TLS record's 16 KiB
+      int keys = 150_000; // frames far above a TLS record's 16 KiB, values in three pieces
       long[] k = new long[keys];
       float[] v = new float[2 * keys];
       for (int i = 0; i < keys; i++) {
