@@ -85,6 +85,7 @@ public final class ServerStore implements RequestHandler {
   private final AtomicLong keysPushed = new AtomicLong();
   private final AtomicLong keysPulled = new AtomicLong();
   private final AtomicLong pushesDropped = new AtomicLong();
+  private final AtomicLong pushesCutOff = new AtomicLong();
   private final int workers;
   private final int server;
   private final int numServers;
@@ -299,7 +300,12 @@ public final class ServerStore implements RequestHandler {
     push.take(new PushStreams.Applying(table, rows, width, from, () -> {
       keysPushed.addAndGet(applied);
       reply.ok(new Ack());
-    }, rowsApplied -> table.ledger.tear(push.origin(), push.seq(), rowsApplied)));
+    }, rowsApplied -> {
+      table.ledger.tear(push.origin(), push.seq(), rowsApplied);
+      pushesCutOff.incrementAndGet();
+      LOG.info("server {}: a push of {} keys from origin {} (seq {}) was cut off after {} of them; its replay adds the rest",
+          server, push.keys().length, push.origin(), push.seq(), rowsApplied);
+    }));
   }
 
   // A worker's clock message follows its pushes on the same connection: once the server has its
@@ -637,5 +643,10 @@ public final class ServerStore implements RequestHandler {
   /** Pushes dropped because their origin's sequence had been applied already (a replayed push). */
   public long pushesDropped() {
     return pushesDropped.get();
+  }
+
+  /** Pushes whose connection was lost while their values arrived (applied in part; a replay adds the rest). */
+  public long pushesCutOff() {
+    return pushesCutOff.get();
   }
 }

@@ -76,6 +76,94 @@ class RpcTransportTest {
     }
   }
 
+  /** Forwards one connection to a server until {@code budget} bytes from the client have passed, then cuts it. */
+  private static final class CuttingRelay implements AutoCloseable {
+    final java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+    final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
+
+    CuttingRelay(InetSocketAddress target, long budget) throws java.io.IOException {
+      Thread relay = new Thread(() -> {
+        try (Socket in = listener.accept(); Socket out = new Socket(target.getAddress(), target.getPort())) {
+          Thread back = new Thread(() -> {
+            try {
+              out.getInputStream().transferTo(in.getOutputStream());
+            } catch (java.io.IOException closed) {
+              // cut
+            }
+          });
+          back.setDaemon(true);
+          back.start();
+          byte[] buffer = new byte[8192];
+          InputStream from = in.getInputStream();
+          java.io.OutputStream to = out.getOutputStream();
+          for (int n = from.read(buffer); n >= 0 && forwarded.get() < budget; n = from.read(buffer)) {
+            int pass = (int) Math.min(n, budget - forwarded.get());
+            to.write(buffer, 0, pass);
+            to.flush();
+            forwarded.addAndGet(pass);
+          }
+        } catch (java.io.IOException e) {
+          // the test closed the relay
+        }
+      });
+      relay.setDaemon(true);
+      relay.start();
+    }
+
+    InetSocketAddress address() {
+      return new InetSocketAddress("127.0.0.1", listener.getLocalPort());
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      listener.close();
+    }
+  }
+
+  @Test
+  void aPushCutOffMidFrameByALostConnectionIsCompletedExactlyOnceByItsReplay() throws Exception {
+    // A worker's push whose connection is lost mid-way through its values (its JVM died): the server
+    // has added the rows that came; the replacement's replay of the same push adds the others only.
+    int keys = 100_000;
+    int width = 16;
+    long[] k = new long[keys];
+    float[] v = new float[keys * width];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = 1 + i % 97;
+    }
+    for (int i = 0; i < keys; i++) {
+      k[i] = 11L * i;
+    }
+    ServerStore store = new ServerStore();
+    try (RpcServer server = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA, store,
+            "test data plane");
+        CuttingRelay relay = new CuttingRelay(loopback(server), 3_000_000)) { // the keys (800 KB), then 2.2 MB of values
+      try (RpcClient dying = RpcClient.connect(relay.address(), secret, Protocols.DATA, TIMEOUT)) {
+        dying.call(new DataMessages.CreateTable(0, width, dev.psyarn.ps.update.UpdaterSpec.SUM)).get(5, TimeUnit.SECONDS);
+        ExecutionException cut = assertThrows(ExecutionException.class,
+            () -> dying.call(new DataMessages.Push(0, k, v, 0, 1)).get(30, TimeUnit.SECONDS));
+        assertTrue(relay.forwarded.get() >= 3_000_000, "the relay cut the push: " + cut.getCause());
+      }
+      for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          store.pushesCutOff() == 0 && System.nanoTime() < deadline; ) {
+        Thread.sleep(20); // the server notices the lost connection
+      }
+      assertEquals(1, store.pushesCutOff(), "the server saw the push cut off");
+      assertEquals(0, store.keysPushed(), "a push cut off is not counted as pushed");
+      try (RpcClient replacement = RpcClient.connect(loopback(server), secret, Protocols.DATA, TIMEOUT)) {
+        replacement.call(new DataMessages.Push(0, k, v, 0, 1)).get(30, TimeUnit.SECONDS);
+        long rest = store.keysPushed();
+        assertTrue(rest > 0 && rest < keys - 100_000 / width, "the replay added the rows the cut-off push had not: " + rest);
+        replacement.call(new DataMessages.Push(0, k, v, 0, 1)).get(30, TimeUnit.SECONDS); // once more: dropped
+        float[] got = ((DataMessages.PullResult) replacement.call(new DataMessages.Pull(0, k, Integer.MIN_VALUE))
+            .get(30, TimeUnit.SECONDS)).toArray();
+        assertArrayEquals(v, got, "every value exactly once");
+        assertEquals(rest, store.keysPushed());
+        assertEquals(1, store.pushesDropped());
+      }
+    }
+  }
+
   @Test
   void pullsInFlightOverTwoServersEachGetTheirOwnValues() throws Exception {
     // Answers are read in place from their frames, which the connection then reuses: every pull
