@@ -56,7 +56,7 @@ public final class KeyValueTable {
   private boolean hasZero;
   private int size;
   /** Counts the times the buckets moved: a slot found before a move is no longer the key's. */
-  private int moves;
+  int moves;
   /** The keys ascending and their slots, for dense requests. */
   private final SortedIndex index = new SortedIndex();
   private int[] resolved = new int[1024];
@@ -140,52 +140,14 @@ public final class KeyValueTable {
 
   /**
    * A push whose values come a few rows at a time (the tail of a received frame, as it arrives),
-   * applied as {@link #add(long[], FloatBuffer, boolean)} would apply it whole. The keys' slots are
-   * found once, and again only if new keys moved the buckets in between.
+   * applied as {@link #add(long[], FloatBuffer, boolean)} would apply it whole: see {@link TableRows}.
    */
-  public Rows rows(long[] keys, boolean afterCut) {
-    return new Rows(keys, afterCut);
-  }
-
-  /** See {@link #rows}. Each call, like the table's, under the caller's lock. */
-  public final class Rows {
-    private final long[] rowKeys;
-    private final boolean afterCut;
-    private int[] at;
-    private int movesAt;
-    private int next;
-
-    private Rows(long[] keys, boolean afterCut) {
-      this.rowKeys = keys;
-      this.afterCut = afterCut;
-      find();
-    }
-
-    private void find() {
-      at = Arrays.copyOf(resolve(rowKeys, true), rowKeys.length);
-      movesAt = moves;
-    }
-
-    /** Applies the next {@code n} rows, {@code width} floats each from {@code src[0]}. */
-    public void add(float[] src, int n) {
-      if (next + n > rowKeys.length) {
-        throw new IllegalArgumentException(n + " more rows than the " + (rowKeys.length - next) + " keys left");
-      }
-      if (moves != movesAt) {
-        find();
-      }
-      apply(rowKeys, at, next, n, src, afterCut);
-      next += n;
-    }
-
-    /** The rows applied so far. */
-    public int applied() {
-      return next;
-    }
+  public TableRows rows(long[] keys, boolean afterCut) {
+    return new TableRows(this, keys, afterCut);
   }
 
   /** Applies {@code n} rows of {@code src} (from its start) to the slots {@code at[i..i+n)} of {@code keys[i..i+n)}. */
-  private void apply(long[] keys, int[] at, int i, int n, float[] src, boolean afterCut) {
+  void apply(long[] keys, int[] at, int i, int n, float[] src, boolean afterCut) {
     if (shadowSlots == null) {
       addRuns(at, i, n, src);
       return;
@@ -376,7 +338,7 @@ public final class KeyValueTable {
    * The slot of each key, in a buffer the table reuses (valid until its next call); -1 for a
    * missing key unless {@code create}, which gives it a slot of zeros.
    */
-  private int[] resolve(long[] keys, boolean create) {
+  int[] resolve(long[] keys, boolean create) {
     if (keys.length < 64) {
       return resolveAll(keys, create);
     }

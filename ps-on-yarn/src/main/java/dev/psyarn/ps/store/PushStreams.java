@@ -98,7 +98,7 @@ final class PushStreams {
    */
   static final class Applying extends Floats {
     private final Object lock;
-    private final KeyValueTable.Rows rows;
+    private final TableRows rows;
     private final int width;
     private final Runnable onEnd;
     private final IntConsumer onAbandon;
@@ -109,7 +109,7 @@ final class PushStreams {
      * @param onEnd run once every row is applied
      * @param onAbandon given the rows applied (skipped ones included) when the values stop short
      */
-    Applying(Object lock, KeyValueTable.Rows rows, int width, int skip, Runnable onEnd, IntConsumer onAbandon) {
+    Applying(Object lock, TableRows rows, int width, int skip, Runnable onEnd, IntConsumer onAbandon) {
       super(new float[Math.max(CHUNK / width, 2) * width], Math.max(CHUNK / width, 2) * width);
       this.lock = lock;
       this.rows = rows;

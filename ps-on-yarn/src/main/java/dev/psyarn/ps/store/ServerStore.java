@@ -14,7 +14,6 @@ import dev.psyarn.ps.wire.DataMessages.ListKeys;
 import dev.psyarn.ps.wire.DataMessages.Progress;
 import dev.psyarn.ps.wire.DataMessages.ProgressReply;
 import dev.psyarn.ps.wire.DataMessages.Pull;
-import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.Push;
 import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
 import dev.psyarn.ps.wire.DataMessages.Recovery;
@@ -24,17 +23,13 @@ import dev.psyarn.ps.worker.Partitioner;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A server's key ranges and its answers to data-plane requests. It holds its own range (the keys
@@ -45,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Consistency: a pull names the minimum clock it needs; it is answered once every worker's
  * clock has reached it, so sequential, bounded-delay and eventual consistency are all just the
- * clock a worker asks for.
+ * clock a worker asks for ({@link Pulls}). Pushes are applied once each ({@link Pushes}).
  *
  * <p>Replication (paper §4.3, chain replication after aggregation): a push a worker sends is
  * applied and, in the same order under the table's lock, forwarded to every replica of its range;
@@ -55,8 +50,6 @@ import org.slf4j.LoggerFactory;
  * every push is forwarded to the replacement too.
  */
 public final class ServerStore implements RequestHandler {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ServerStore.class);
 
   /** Opens channels to the other servers, for replicas. */
   public interface Peers {
@@ -80,12 +73,7 @@ public final class ServerStore implements RequestHandler {
   private final Map<Integer, InitialValues> initialValues = new ConcurrentHashMap<>();
   private final HeldRange own;
   private final VectorClock clock;
-  private final List<HeldPull> held = new ArrayList<>();
-  private final AtomicLong pullsHeld = new AtomicLong();
-  private final AtomicLong keysPushed = new AtomicLong();
-  private final AtomicLong keysPulled = new AtomicLong();
-  private final AtomicLong pushesDropped = new AtomicLong();
-  private final AtomicLong pushesCutOff = new AtomicLong();
+  private final Pulls pulls;
   private final int workers;
   private final int server;
   private final int numServers;
@@ -98,15 +86,12 @@ public final class ServerStore implements RequestHandler {
   private volatile boolean open;
   private final List<Map.Entry<Object, Reply>> waiting = new ArrayList<>();
   private final Replicas replicas;
-  /** Arrays the values of streamed pushes that are handled whole are gathered in. */
-  private final LentArrays gathered = new LentArrays();
+  private final Pushes pushes;
   private final ExecutorService handovers = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "psyarn-handover");
     t.setDaemon(true);
     return t;
   });
-
-  private record HeldPull(HeldRange range, Pull pull, Reply reply) {}
 
   /** A server for a job of one worker (tests, benchmarks). */
   public ServerStore() {
@@ -137,6 +122,7 @@ public final class ServerStore implements RequestHandler {
   public ServerStore(int server, int numServers, int workers, int everyClocks, Consumer<ServerSnapshot> snapshots,
       Replication replication) {
     this.clock = new VectorClock(workers);
+    this.pulls = new Pulls(clock);
     this.workers = workers;
     this.server = server;
     this.numServers = numServers;
@@ -151,6 +137,7 @@ public final class ServerStore implements RequestHandler {
     this.replicas = new Replicas(server, numServers, replication, ranges);
     this.restores = new RestoreLog(workers);
     this.cuts = new CheckpointCuts(everyClocks, snapshots, server, numServers, own, restores);
+    this.pushes = new Pushes(server, own, ranges, this::rangeOf, this::afterCut, restores, replicas, this::handle);
     synchronized (clock) {
       cuts.arm(clock);
     }
@@ -205,7 +192,7 @@ public final class ServerStore implements RequestHandler {
 
   private void dispatch(Object request, Reply reply) {
     if (request instanceof StreamedPush push) {
-      streamed(push, reply);
+      pushes.streamed(push, reply, open);
       return;
     }
     if (request instanceof Push push) {
@@ -213,24 +200,13 @@ public final class ServerStore implements RequestHandler {
           push.seq()); // in-process
     }
     if (request instanceof ReceivedPush push) {
-      push(push, reply);
+      pushes.whole(push, reply);
     } else if (request instanceof Pull pull) {
-      HeldRange range = rangeOf(pull.keys());
-      range.table(pull.table());
-      int now;
-      synchronized (clock) {
-        now = clock.min();
-        if (now < pull.minClock()) {
-          held.add(new HeldPull(range, pull, reply));
-          pullsHeld.incrementAndGet();
-          return;
-        }
-      }
-      answer(range, pull, reply, now);
+      pulls.pull(rangeOf(pull.keys()), pull, reply);
     } else if (request instanceof Clock tick) {
       tick(tick, reply);
     } else if (request instanceof Replicate r) {
-      replicated(r, reply);
+      pushes.replicated(r, reply);
     } else if (request instanceof Progress p) {
       long last = range(p.range()).lastApplied(p.worker());
       int workerClock;
@@ -261,124 +237,11 @@ public final class ServerStore implements RequestHandler {
     }
   }
 
-  /**
-   * A push whose values are still arriving: added to the table as they come when nothing needs
-   * the push whole (see {@link PushStreams}), else gathered and handled as any other push.
-   */
-  private void streamed(StreamedPush push, Reply reply) {
-    HeldRange range = open ? rangeOf(push.keys()) : null;
-    HeldRange.Table table = range == null ? null : range.table(push.table());
-    if (table == null || range != own || table.handle != null) {
-      push.take(new PushStreams.Gathering(push, gathered, whole -> handle(whole, reply)));
-      return;
-    }
-    boolean afterCut = afterCut(range, push.origin());
-    if (restores.awaits(push.origin())) {
-      restores.pushed(push.origin(), push.seq());
-    }
-    long[] keys = push.keys();
-    int from = 0;
-    KeyValueTable.Rows rows;
-    synchronized (table) {
-      if (table.split != null || !table.replicas.isEmpty()) {
-        push.take(new PushStreams.Gathering(push, gathered, whole -> handle(whole, reply)));
-        return;
-      }
-      if (!table.ledger.firstTime(push.origin(), push.seq(), afterCut)) {
-        from = table.ledger.resume(push.origin(), push.seq());
-        if (from < 0) {
-          pushesDropped.incrementAndGet();
-          push.take(PushStreams.dropping(() -> reply.ok(new Ack()))); // applied before: acknowledged, not applied again
-          return;
-        }
-        keys = java.util.Arrays.copyOfRange(keys, from, keys.length); // cut off mid-way before: the rest
-      }
-      rows = table.values.rows(keys, afterCut);
-    }
-    int width = table.values.width();
-    int applied = keys.length;
-    push.take(new PushStreams.Applying(table, rows, width, from, () -> {
-      keysPushed.addAndGet(applied);
-      reply.ok(new Ack());
-    }, rowsApplied -> {
-      table.ledger.tear(push.origin(), push.seq(), rowsApplied);
-      pushesCutOff.incrementAndGet();
-      LOG.info("server {}: a push of {} keys from origin {} (seq {}) was cut off after {} of them; its replay adds the rest",
-          server, push.keys().length, push.origin(), push.seq(), rowsApplied);
-    }));
-  }
-
   // A worker's clock message follows its pushes on the same connection: once the server has its
   // clock at the cut, what it pushes belongs to later iterations.
   private boolean afterCut(HeldRange range, int origin) {
     int cut = cuts.cut();
     return range == own && cut >= 0 && origin >= 0 && origin < workers && workerClock(origin) >= cut;
-  }
-
-  private void push(ReceivedPush push, Reply reply) {
-    HeldRange range = rangeOf(push.keys());
-    HeldRange.Table table = range.table(push.table());
-    boolean afterCut = afterCut(range, push.origin());
-    if (range == own && restores.awaits(push.origin())) {
-      restores.pushed(push.origin(), push.seq());
-    }
-    Replicas.Forwarded forwarded;
-    synchronized (table) {
-      if (table.split != null && table.split.splits(push.origin(), push.seq())) {
-        push = table.split.missingPart(push); // applied by some old holders: the keys of the others only
-      } else if (!table.ledger.firstTime(push.origin(), push.seq(), afterCut)) {
-        int applied = table.ledger.resume(push.origin(), push.seq());
-        if (applied < 0) {
-          pushesDropped.incrementAndGet();
-          reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
-          return;
-        }
-        push = rest(push, applied); // cut off mid-way before: the keys it had not reached
-      } else if (table.split != null && table.split.passed(push.origin(), push.seq())) {
-        table.split = null;
-      }
-      forwarded = replicas.forward(range, table, push);
-      table.add(push.keys(), push.values(), afterCut); // a view of the received frame: applied now, not kept
-    }
-    keysPushed.addAndGet(push.keys().length);
-    if (forwarded == null) {
-      reply.ok(new Ack());
-    } else {
-      replicas.whenAcknowledged(forwarded, () -> reply.ok(new Ack())); // acknowledged once the replicas have it
-    }
-  }
-
-  /** The push without its first {@code rows} keys and their values. */
-  private static ReceivedPush rest(ReceivedPush push, int rows) {
-    int width = push.values().remaining() / Math.max(1, push.keys().length);
-    FloatBuffer values = push.values().duplicate();
-    values.position(values.position() + rows * width);
-    return new ReceivedPush(push.table(), java.util.Arrays.copyOfRange(push.keys(), rows, push.keys().length),
-        values.slice(), push.origin(), push.seq());
-  }
-
-  /** A push its range's holder forwarded: applied once, never forwarded again. */
-  private void replicated(Replicate r, Reply reply) {
-    HeldRange range = ranges.get(r.range());
-    if (range == null) {
-      reply.error("server " + server + " holds no replica of range " + r.range());
-      return;
-    }
-    HeldRange.Table table = range.table(r.table());
-    synchronized (table) {
-      if (table.split != null && table.split.splits(r.origin(), r.seq())) {
-        ReceivedPush part = table.split.missingPart(new ReceivedPush(r.table(), r.keys(), r.values(), r.origin(), r.seq()));
-        table.add(part.keys(), part.values(), false);
-      } else if (table.ledger.firstTime(r.origin(), r.seq())) {
-        table.add(r.keys(), r.values(), false); // a view of the received frame
-        if (table.split != null && table.split.passed(r.origin(), r.seq())) {
-          table.split = null;
-        }
-      } else {
-        pushesDropped.incrementAndGet();
-      }
-    }
-    reply.ok(new Ack());
   }
 
   /**
@@ -486,14 +349,7 @@ public final class ServerStore implements RequestHandler {
    * send them again to the new layout's servers), and the channels to replicas closed.
    */
   public void retire() {
-    List<HeldPull> back;
-    synchronized (clock) {
-      back = new ArrayList<>(held);
-      held.clear();
-    }
-    for (HeldPull h : back) {
-      h.reply().error(dev.psyarn.ps.wire.DataMessages.LAYOUT_CHANGED + "pull again");
-    }
+    pulls.giveBack();
     replicas.close();
     handovers.shutdown();
   }
@@ -511,24 +367,15 @@ public final class ServerStore implements RequestHandler {
       return;
     }
     restores.clocked(tick.worker(), tick.clock());
-    List<HeldPull> ready = new ArrayList<>();
-    int now;
+    Pulls.Released ready;
     synchronized (clock) {
       clock.advance(tick.worker(), tick.clock());
-      now = clock.min();
+      int now = clock.min();
       cuts.ticked(clock, tick.clock(), now);
-      for (Iterator<HeldPull> it = held.iterator(); it.hasNext(); ) {
-        HeldPull h = it.next();
-        if (h.pull().minClock() <= now) {
-          ready.add(h);
-          it.remove();
-        }
-      }
+      ready = pulls.release(now);
     }
     reply.ok(new Ack());
-    for (HeldPull h : ready) {
-      answer(h.range(), h.pull(), h.reply(), now);
-    }
+    ready.answer();
   }
 
   /** The range a request's keys are in (all of them: a worker splits its requests by range). */
@@ -549,17 +396,6 @@ public final class ServerStore implements RequestHandler {
           + ranges() + " (a worker's view of the servers is out of date)");
     }
     return range;
-  }
-
-  private void answer(HeldRange range, Pull pull, Reply reply, int clockNow) {
-    HeldRange.Table table = range.table(pull.table());
-    keysPulled.addAndGet(pull.keys().length);
-    // The values are read when the answer is written: from the table straight into the frame.
-    reply.ok(new PullAnswer(pull.keys().length * table.values.width(), clockNow, out -> {
-      synchronized (table) {
-        table.get(pull.keys(), out);
-      }
-    }));
   }
 
   private int workerClock(int worker) {
@@ -619,7 +455,7 @@ public final class ServerStore implements RequestHandler {
 
   /** Pulls that had to wait for slower workers, so far. */
   public long pullsHeld() {
-    return pullsHeld.get();
+    return pulls.everHeld.get();
   }
 
   /** Keys stored in this server's own range, over all tables. */
@@ -633,20 +469,20 @@ public final class ServerStore implements RequestHandler {
   }
 
   public long keysPushed() {
-    return keysPushed.get();
+    return pushes.keysPushed.get();
   }
 
   public long keysPulled() {
-    return keysPulled.get();
+    return pulls.keysPulled.get();
   }
 
   /** Pushes dropped because their origin's sequence had been applied already (a replayed push). */
   public long pushesDropped() {
-    return pushesDropped.get();
+    return pushes.dropped.get();
   }
 
   /** Pushes whose connection was lost while their values arrived (applied in part; a replay adds the rest). */
   public long pushesCutOff() {
-    return pushesCutOff.get();
+    return pushes.cutOff.get();
   }
 }

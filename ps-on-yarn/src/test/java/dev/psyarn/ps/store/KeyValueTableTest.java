@@ -221,7 +221,7 @@ class KeyValueTableTest {
       }
       whole.add(keys, java.nio.FloatBuffer.wrap(pushed), afterCut);
       whole.add(others, new float[others.length * width]);
-      KeyValueTable.Rows cursor = rows.rows(keys, afterCut);
+      TableRows cursor = rows.rows(keys, afterCut);
       int done = 0;
       for (int step = 1; done < keys.length; step = step * 3 + 1) {
         int n = Math.min(step, keys.length - done);

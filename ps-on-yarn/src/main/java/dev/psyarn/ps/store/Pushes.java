@@ -1,0 +1,176 @@
+package dev.psyarn.ps.store;
+
+import dev.psyarn.ps.transport.RequestHandler.Reply;
+import dev.psyarn.ps.wire.DataMessages.Ack;
+import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
+import dev.psyarn.ps.wire.DataMessages.Replicate;
+import dev.psyarn.ps.wire.DataMessages.StreamedPush;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server's pushes: a worker's, whole or still arriving, and those a range's holder forwards to
+ * its replicas. Each is applied under its table's lock, once per origin and sequence number (the
+ * table's {@link PushLedger}: a replay is acknowledged and dropped; a push cut off mid-way has
+ * only the rest of its rows applied when it comes again).
+ */
+final class Pushes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Pushes.class);
+
+  private final int server;
+  private final HeldRange own;
+  private final Map<Integer, HeldRange> ranges;
+  private final Function<long[], HeldRange> rangeOf;
+  private final BiPredicate<HeldRange, Integer> afterCut;
+  private final RestoreLog restores;
+  private final Replicas replicas;
+  /** Handles a push gathered whole as any request (after the server's gate). */
+  private final BiConsumer<Object, Reply> handle;
+  /** Arrays the values of streamed pushes that are handled whole are gathered in. */
+  private final LentArrays gathered = new LentArrays();
+  final AtomicLong keysPushed = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong cutOff = new AtomicLong();
+
+  /**
+   * @param ranges the ranges the server holds, by index
+   * @param rangeOf the range a request's keys are in
+   * @param afterCut whether a push from an origin to a range comes from beyond the open checkpoint cut
+   * @param handle handles a request as the server does (a push gathered whole goes there)
+   */
+  Pushes(int server, HeldRange own, Map<Integer, HeldRange> ranges, Function<long[], HeldRange> rangeOf,
+      BiPredicate<HeldRange, Integer> afterCut, RestoreLog restores, Replicas replicas,
+      BiConsumer<Object, Reply> handle) {
+    this.server = server;
+    this.own = own;
+    this.ranges = ranges;
+    this.rangeOf = rangeOf;
+    this.afterCut = afterCut;
+    this.restores = restores;
+    this.replicas = replicas;
+    this.handle = handle;
+  }
+
+  /**
+   * A push whose values are still arriving: added to the table as they come when nothing needs
+   * the push whole (see {@link PushStreams}), else gathered and handled as any other push.
+   *
+   * @param open whether the server takes requests yet (if not, the push is gathered and waits)
+   */
+  void streamed(StreamedPush push, Reply reply, boolean open) {
+    HeldRange range = open ? rangeOf.apply(push.keys()) : null;
+    HeldRange.Table table = range == null ? null : range.table(push.table());
+    if (table == null || range != own || table.handle != null) {
+      push.take(new PushStreams.Gathering(push, gathered, whole -> handle.accept(whole, reply)));
+      return;
+    }
+    boolean beyond = afterCut.test(range, push.origin());
+    if (restores.awaits(push.origin())) {
+      restores.pushed(push.origin(), push.seq());
+    }
+    long[] keys = push.keys();
+    int from = 0;
+    TableRows rows;
+    synchronized (table) {
+      if (table.split != null || !table.replicas.isEmpty()) {
+        push.take(new PushStreams.Gathering(push, gathered, whole -> handle.accept(whole, reply)));
+        return;
+      }
+      if (!table.ledger.firstTime(push.origin(), push.seq(), beyond)) {
+        from = table.ledger.resume(push.origin(), push.seq());
+        if (from < 0) {
+          dropped.incrementAndGet();
+          push.take(PushStreams.dropping(() -> reply.ok(new Ack()))); // applied before: acknowledged, not applied again
+          return;
+        }
+        keys = Arrays.copyOfRange(keys, from, keys.length); // cut off mid-way before: the rest
+      }
+      rows = table.values.rows(keys, beyond);
+    }
+    int applied = keys.length;
+    push.take(new PushStreams.Applying(table, rows, table.values.width(), from, () -> {
+      keysPushed.addAndGet(applied);
+      reply.ok(new Ack());
+    }, rowsApplied -> {
+      table.ledger.tear(push.origin(), push.seq(), rowsApplied);
+      cutOff.incrementAndGet();
+      LOG.info("server {}: a push of {} keys from origin {} (seq {}) was cut off after {} of them; its replay adds the rest",
+          server, push.keys().length, push.origin(), push.seq(), rowsApplied);
+    }));
+  }
+
+  /** A push whose values are all here: applied, and forwarded to the range's replicas. */
+  void whole(ReceivedPush push, Reply reply) {
+    HeldRange range = rangeOf.apply(push.keys());
+    HeldRange.Table table = range.table(push.table());
+    boolean beyond = afterCut.test(range, push.origin());
+    if (range == own && restores.awaits(push.origin())) {
+      restores.pushed(push.origin(), push.seq());
+    }
+    Replicas.Forwarded forwarded;
+    synchronized (table) {
+      if (table.split != null && table.split.splits(push.origin(), push.seq())) {
+        push = table.split.missingPart(push); // applied by some old holders: the keys of the others only
+      } else if (!table.ledger.firstTime(push.origin(), push.seq(), beyond)) {
+        int applied = table.ledger.resume(push.origin(), push.seq());
+        if (applied < 0) {
+          dropped.incrementAndGet();
+          reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
+          return;
+        }
+        push = rest(push, applied); // cut off mid-way before: the keys it had not reached
+      } else if (table.split != null && table.split.passed(push.origin(), push.seq())) {
+        table.split = null;
+      }
+      forwarded = replicas.forward(range, table, push);
+      table.add(push.keys(), push.values(), beyond); // a view of the received frame: applied now, not kept
+    }
+    keysPushed.addAndGet(push.keys().length);
+    if (forwarded == null) {
+      reply.ok(new Ack());
+    } else {
+      replicas.whenAcknowledged(forwarded, () -> reply.ok(new Ack())); // acknowledged once the replicas have it
+    }
+  }
+
+  /** The push without its first {@code rows} keys and their values. */
+  private static ReceivedPush rest(ReceivedPush push, int rows) {
+    int width = push.values().remaining() / Math.max(1, push.keys().length);
+    FloatBuffer values = push.values().duplicate();
+    values.position(values.position() + rows * width);
+    return new ReceivedPush(push.table(), Arrays.copyOfRange(push.keys(), rows, push.keys().length), values.slice(),
+        push.origin(), push.seq());
+  }
+
+  /** A push its range's holder forwarded: applied once, never forwarded again. */
+  void replicated(Replicate r, Reply reply) {
+    HeldRange range = ranges.get(r.range());
+    if (range == null) {
+      reply.error("server " + server + " holds no replica of range " + r.range());
+      return;
+    }
+    HeldRange.Table table = range.table(r.table());
+    synchronized (table) {
+      if (table.split != null && table.split.splits(r.origin(), r.seq())) {
+        ReceivedPush part = table.split.missingPart(new ReceivedPush(r.table(), r.keys(), r.values(), r.origin(), r.seq()));
+        table.add(part.keys(), part.values(), false);
+      } else if (table.ledger.firstTime(r.origin(), r.seq())) {
+        table.add(r.keys(), r.values(), false); // a view of the received frame
+        if (table.split != null && table.split.passed(r.origin(), r.seq())) {
+          table.split = null;
+        }
+      } else {
+        dropped.incrementAndGet();
+      }
+    }
+    reply.ok(new Ack());
+  }
+}
