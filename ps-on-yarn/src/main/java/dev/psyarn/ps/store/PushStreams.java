@@ -6,7 +6,7 @@ import dev.psyarn.ps.wire.DataMessages.StreamedPush;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -162,13 +162,32 @@ final class PushStreams {
     }
   }
 
+  /**
+   * The array a gathered push's values are in, lent to whoever handles the push: given back when
+   * the handling returns, unless it {@link #keep keeps} it (to give back itself later).
+   */
+  static final class Loan {
+    private final float[] array;
+    private boolean kept;
+
+    Loan(float[] array) {
+      this.array = array;
+    }
+
+    /** The array, now the caller's to give back. */
+    float[] keep() {
+      kept = true;
+      return array;
+    }
+  }
+
   /** Collects a push's values in a lent array, then hands the push on whole, as a view of that array. */
   static final class Gathering extends Floats {
     private final StreamedPush push;
     private final LentArrays arrays;
-    private final Consumer<ReceivedPush> whole;
+    private final BiConsumer<ReceivedPush, Loan> whole;
 
-    Gathering(StreamedPush push, LentArrays arrays, Consumer<ReceivedPush> whole) {
+    Gathering(StreamedPush push, LentArrays arrays, BiConsumer<ReceivedPush, Loan> whole) {
       super(arrays.borrow(push.valueCount()), push.valueCount());
       this.push = push;
       this.arrays = arrays;
@@ -177,11 +196,14 @@ final class PushStreams {
 
     @Override
     public void end() {
+      Loan loan = new Loan(target);
       try {
         whole.accept(new ReceivedPush(push.table(), push.keys(), FloatBuffer.wrap(target, 0, filled), push.origin(),
-            push.seq()));
+            push.seq()), loan);
       } finally {
-        arrays.giveBack(target); // the push is handled (or detached) by now
+        if (!loan.kept) {
+          arrays.giveBack(target); // the push is handled (or detached) by now
+        }
       }
     }
 

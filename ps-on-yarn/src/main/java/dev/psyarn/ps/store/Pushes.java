@@ -34,8 +34,8 @@ final class Pushes {
   private final Replicas replicas;
   /** Handles a push gathered whole as any request (after the server's gate). */
   private final BiConsumer<Object, Reply> handle;
-  /** Arrays the values of streamed pushes that are handled whole are gathered in. */
-  private final LentArrays gathered = new LentArrays();
+  /** Arrays the values of streamed pushes that are handled whole are gathered in (and forwarded from). */
+  private final LentArrays gathered;
   final AtomicLong keysPushed = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong cutOff = new AtomicLong();
@@ -44,11 +44,12 @@ final class Pushes {
    * @param ranges the ranges the server holds, by index
    * @param rangeOf the range a request's keys are in
    * @param afterCut whether a push from an origin to a range comes from beyond the open checkpoint cut
-   * @param handle handles a request as the server does (a push gathered whole goes there)
+   * @param handle handles a request as the server does (a push gathered before the server opens goes there)
+   * @param gathered where arrays for pushes gathered whole come from (the replicas' too: they forward from them)
    */
   Pushes(int server, HeldRange own, Map<Integer, HeldRange> ranges, Function<long[], HeldRange> rangeOf,
       BiPredicate<HeldRange, Integer> afterCut, RestoreLog restores, Replicas replicas,
-      BiConsumer<Object, Reply> handle) {
+      BiConsumer<Object, Reply> handle, LentArrays gathered) {
     this.server = server;
     this.own = own;
     this.ranges = ranges;
@@ -57,6 +58,7 @@ final class Pushes {
     this.restores = restores;
     this.replicas = replicas;
     this.handle = handle;
+    this.gathered = gathered;
   }
 
   /**
@@ -66,10 +68,14 @@ final class Pushes {
    * @param open whether the server takes requests yet (if not, the push is gathered and waits)
    */
   void streamed(StreamedPush push, Reply reply, boolean open) {
-    HeldRange range = open ? rangeOf.apply(push.keys()) : null;
-    HeldRange.Table table = range == null ? null : range.table(push.table());
-    if (table == null || range != own || table.handle != null) {
-      push.take(new PushStreams.Gathering(push, gathered, whole -> handle.accept(whole, reply)));
+    if (!open) {
+      push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> handle.accept(whole, reply)));
+      return;
+    }
+    HeldRange range = rangeOf.apply(push.keys());
+    HeldRange.Table table = range.table(push.table());
+    if (range != own || table.handle != null) {
+      push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> whole(whole, reply, loan)));
       return;
     }
     boolean beyond = afterCut.test(range, push.origin());
@@ -81,7 +87,7 @@ final class Pushes {
     TableRows rows;
     synchronized (table) {
       if (table.split != null || !table.replicas.isEmpty()) {
-        push.take(new PushStreams.Gathering(push, gathered, whole -> handle.accept(whole, reply)));
+        push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> whole(whole, reply, loan)));
         return;
       }
       if (!table.ledger.firstTime(push.origin(), push.seq(), beyond)) {
@@ -107,8 +113,11 @@ final class Pushes {
     }));
   }
 
-  /** A push whose values are all here: applied, and forwarded to the range's replicas. */
-  void whole(ReceivedPush push, Reply reply) {
+  /**
+   * A push whose values are all here: applied, and forwarded to the range's replicas, from the
+   * array {@code loan} lends if the push was gathered into one (null: a view of a received frame).
+   */
+  void whole(ReceivedPush push, Reply reply, PushStreams.Loan loan) {
     HeldRange range = rangeOf.apply(push.keys());
     HeldRange.Table table = range.table(push.table());
     boolean beyond = afterCut.test(range, push.origin());
@@ -130,7 +139,7 @@ final class Pushes {
       } else if (table.split != null && table.split.passed(push.origin(), push.seq())) {
         table.split = null;
       }
-      forwarded = replicas.forward(range, table, push);
+      forwarded = replicas.forward(range, table, push, loan);
       table.add(push.keys(), push.values(), beyond); // a view of the received frame: applied now, not kept
     }
     keysPushed.addAndGet(push.keys().length);

@@ -33,13 +33,16 @@ final class Replicas {
   private final Map<Integer, HeldRange> ranges;
   private final AtomicLong lost = new AtomicLong();
   /** Arrays that hold a push's values until its replicas have them, reused: large pushes allocate none. */
-  private final LentArrays copies = new LentArrays();
+  private final LentArrays copies;
 
-  Replicas(int server, int numServers, ServerStore.Replication replication, Map<Integer, HeldRange> ranges) {
+  /** {@code copies}: where the arrays a push's values are held in until its replicas have them come from. */
+  Replicas(int server, int numServers, ServerStore.Replication replication, Map<Integer, HeldRange> ranges,
+      LentArrays copies) {
     this.server = server;
     this.numServers = numServers;
     this.replication = replication;
     this.ranges = ranges;
+    this.copies = copies;
   }
 
   /**
@@ -67,17 +70,26 @@ final class Replicas {
   /**
    * Forwards a push the table is about to apply to each of its replicas, or returns null when it
    * has none. Called under the table's lock: every replica gets the table's pushes in the order
-   * applied; sent before the local apply, so the replicas apply while this server does.
+   * applied; sent before the local apply, so the replicas apply while this server does. The
+   * values go out from the array {@code loan} lends (a push gathered from a stream), kept until
+   * the replicas have them, else from a copy (a view of a received frame, valid only now).
    */
-  Forwarded forward(HeldRange range, HeldRange.Table table, ReceivedPush push) {
+  Forwarded forward(HeldRange range, HeldRange.Table table, ReceivedPush push, PushStreams.Loan loan) {
     if (table.replicas.isEmpty()) {
       return null;
     }
-    int count = push.values().remaining();
-    float[] copy = copies.borrow(count);
-    push.values().duplicate().get(copy, 0, count);
-    Replicate r = new Replicate(range.index, push.table(), push.keys(), FloatBuffer.wrap(copy, 0, count),
-        push.origin(), push.seq());
+    float[] copy;
+    FloatBuffer values;
+    if (loan != null) {
+      copy = loan.keep();
+      values = push.values().duplicate(); // a view of the lent array, its position its own
+    } else {
+      int count = push.values().remaining();
+      copy = copies.borrow(count);
+      push.values().duplicate().get(copy, 0, count);
+      values = FloatBuffer.wrap(copy, 0, count);
+    }
+    Replicate r = new Replicate(range.index, push.table(), push.keys(), values, push.origin(), push.seq());
     List<CompletableFuture<Object>> acks = new ArrayList<>();
     for (HeldRange.Replica t : table.replicas) {
       acks.add(t.channel().call(r).whenComplete((ok, failure) -> {

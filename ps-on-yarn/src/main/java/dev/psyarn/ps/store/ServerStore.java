@@ -134,10 +134,11 @@ public final class ServerStore implements RequestHandler {
       ranges.put(before, new HeldRange(before, server, this::created));
     }
     this.open = replication.copies() == 0;
-    this.replicas = new Replicas(server, numServers, replication, ranges);
+    LentArrays lent = new LentArrays();
+    this.replicas = new Replicas(server, numServers, replication, ranges, lent);
     this.restores = new RestoreLog(workers);
     this.cuts = new CheckpointCuts(everyClocks, snapshots, server, numServers, own, restores);
-    this.pushes = new Pushes(server, own, ranges, this::rangeOf, this::afterCut, restores, replicas, this::handle);
+    this.pushes = new Pushes(server, own, ranges, this::rangeOf, this::afterCut, restores, replicas, this::handle, lent);
     synchronized (clock) {
       cuts.arm(clock);
     }
@@ -200,7 +201,7 @@ public final class ServerStore implements RequestHandler {
           push.seq()); // in-process
     }
     if (request instanceof ReceivedPush push) {
-      pushes.whole(push, reply);
+      pushes.whole(push, reply, null);
     } else if (request instanceof Pull pull) {
       pulls.pull(rangeOf(pull.keys()), pull, reply);
     } else if (request instanceof Clock tick) {

@@ -39,11 +39,12 @@ public interface BulkCodec {
   }
 
   /**
-   * For a message whose body ends with an array of floats the encoder may write from the caller's
-   * array a piece at a time as the socket takes it (a push's values): that array, else null.
-   * {@link #writeHead} then writes the rest of the body, which comes first.
+   * For a message whose body ends with floats the encoder may write from the caller's array a
+   * piece at a time as the socket takes it (a push's values, a forwarded push's): those floats, a
+   * buffer over that array (its remaining floats), else null. {@link #writeHead} then writes the
+   * rest of the body, which comes first.
    */
-  default float[] floatTail(Object message) {
+  default java.nio.FloatBuffer floatTail(Object message) {
     return null;
   }
 

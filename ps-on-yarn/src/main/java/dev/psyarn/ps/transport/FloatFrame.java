@@ -19,18 +19,22 @@ final class FloatFrame implements ChunkedInput<ByteBuf> {
 
   private ByteBuf head;
   private final float[] tail;
+  private final int end;
   private final long length;
   private int next;
 
-  FloatFrame(ByteBuf head, float[] tail) {
+  /** A frame of {@code head} and then the {@code count} floats of {@code tail} from {@code from}. */
+  FloatFrame(ByteBuf head, float[] tail, int from, int count) {
     this.head = head;
     this.tail = tail;
-    this.length = head.readableBytes() + (long) tail.length * Float.BYTES;
+    this.next = from;
+    this.end = from + count;
+    this.length = head.readableBytes() + (long) count * Float.BYTES;
   }
 
   @Override
   public boolean isEndOfInput() {
-    return head == null && next == tail.length;
+    return head == null && next == end;
   }
 
   /** Lets the head go if it was not written; nothing more is read. */
@@ -40,7 +44,7 @@ final class FloatFrame implements ChunkedInput<ByteBuf> {
       head.release();
       head = null;
     }
-    next = tail.length;
+    next = end;
   }
 
   @Deprecated
@@ -56,10 +60,10 @@ final class FloatFrame implements ChunkedInput<ByteBuf> {
       head = null;
       return first;
     }
-    if (next == tail.length) {
+    if (next == end) {
       return null;
     }
-    int n = Math.min(PIECE, tail.length - next);
+    int n = Math.min(PIECE, end - next);
     ByteBuf piece = allocator.directBuffer(n * Float.BYTES);
     BulkCodec.writeFloats(piece, tail, next, n);
     next += n;
@@ -73,6 +77,6 @@ final class FloatFrame implements ChunkedInput<ByteBuf> {
 
   @Override
   public long progress() {
-    return length - (head != null ? head.readableBytes() : 0) - (long) (tail.length - next) * Float.BYTES;
+    return length - (head != null ? head.readableBytes() : 0) - (long) (end - next) * Float.BYTES;
   }
 }

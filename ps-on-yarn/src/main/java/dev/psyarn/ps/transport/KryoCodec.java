@@ -121,9 +121,9 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
       if (msg instanceof Envelope envelope) {
         byte kind = bulk.kindOf(envelope.body());
-        float[] tail = kind == KRYO ? null : bulk.floatTail(envelope.body());
-        if (tail != null && (long) tail.length * Float.BYTES >= MessageFrames.LARGE) {
-          int tailBytes = tail.length * Float.BYTES;
+        java.nio.FloatBuffer tail = kind == KRYO ? null : bulk.floatTail(envelope.body());
+        if (tail != null && (long) tail.remaining() * Float.BYTES >= MessageFrames.LARGE) {
+          int tailBytes = tail.remaining() * Float.BYTES;
           ByteBuf head = ctx.alloc().directBuffer(4 + 9 + bulk.sizeOf(envelope.body()) - tailBytes);
           try {
             head.writeInt(0).writeLong(envelope.id()).writeByte(kind);
@@ -133,7 +133,7 @@ final class KryoCodec extends CombinedChannelDuplexHandler<KryoCodec.Decoder, Kr
             head.release();
             throw e;
           }
-          ctx.write(new FloatFrame(head, tail), promise);
+          ctx.write(new FloatFrame(head, tail.array(), tail.arrayOffset() + tail.position(), tail.remaining()), promise);
           return;
         }
       }

@@ -10,6 +10,7 @@ import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
 import dev.psyarn.ps.wire.DataMessages.StreamedPush;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
@@ -133,28 +134,41 @@ final class DataBulkCodec implements BulkCodec {
       }
       case REPLICATE -> {
         DataMessages.Replicate r = (DataMessages.Replicate) message;
-        int count = r.values().remaining();
-        out.writeByte(0).writeInt(r.range()).writeInt(r.table()).writeInt(r.keys().length).writeInt(count)
-            .writeInt(r.origin()).writeLong(r.seq());
-        BulkCodec.writeLongs(out, r.keys());
-        BulkCodec.writeFloats(out, count, view -> view.put(r.values().duplicate()));
+        replicateHead(r, out);
+        BulkCodec.writeFloats(out, r.values().remaining(), view -> view.put(r.values().duplicate()));
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     }
   }
 
-  /** An uncompressed push's values are written by the transport from the caller's array, a piece at a time. */
+  /**
+   * An uncompressed push's values, and a forwarded push's (from the array the server holds them in),
+   * are written by the transport from that array, a piece at a time.
+   */
   @Override
-  public float[] floatTail(Object message) {
-    return message instanceof Push p && !filters.lz4() ? p.values() : null;
+  public FloatBuffer floatTail(Object message) {
+    if (message instanceof Push p) {
+      return filters.lz4() ? null : FloatBuffer.wrap(p.values());
+    }
+    return message instanceof DataMessages.Replicate r && r.values().hasArray() ? r.values() : null;
   }
 
   @Override
   public void writeHead(byte kind, Object message, ByteBuf out) {
-    if (kind != PUSH || filters.lz4()) {
-      throw new IllegalArgumentException("only an uncompressed push is written without its values");
+    if (kind == PUSH && !filters.lz4()) {
+      pushHead((Push) message, out, false);
+    } else if (kind == REPLICATE) {
+      replicateHead((DataMessages.Replicate) message, out);
+    } else {
+      throw new IllegalArgumentException("only an uncompressed push or a forwarded one is written without its values");
     }
-    pushHead((Push) message, out, false);
+  }
+
+  /** A forwarded push's fields and keys: all of its frame but the values. */
+  private static void replicateHead(DataMessages.Replicate r, ByteBuf out) {
+    out.writeByte(0).writeInt(r.range()).writeInt(r.table()).writeInt(r.keys().length).writeInt(r.values().remaining())
+        .writeInt(r.origin()).writeLong(r.seq());
+    BulkCodec.writeLongs(out, r.keys());
   }
 
   /** Writes a push's fields and its keys (unless cached); returns where its values go. */
