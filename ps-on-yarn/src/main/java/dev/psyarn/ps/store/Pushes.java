@@ -68,6 +68,10 @@ final class Pushes {
    * @param open whether the server takes requests yet (if not, the push is gathered and waits)
    */
   void streamed(StreamedPush push, Reply reply, boolean open) {
+    if (push.range() >= 0) {
+      forwarded(push, reply, open);
+      return;
+    }
     if (!open) {
       push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> handle.accept(whole, reply)));
       return;
@@ -105,12 +109,52 @@ final class Pushes {
     push.take(new PushStreams.Applying(table, rows, table.values.width(), from, () -> {
       keysPushed.addAndGet(applied);
       reply.ok(new Ack());
-    }, rowsApplied -> {
-      table.ledger.tear(push.origin(), push.seq(), rowsApplied);
-      cutOff.incrementAndGet();
-      LOG.info("server {}: a push of {} keys from origin {} (seq {}) was cut off after {} of them; its replay adds the rest",
-          server, push.keys().length, push.origin(), push.seq(), rowsApplied);
-    }));
+    }, rowsApplied -> cutOff(table, push, rowsApplied)));
+  }
+
+  /**
+   * A push a range's holder forwarded, its values still arriving: added to the table as they come
+   * (once: a replica keeps the range's ledger too), unless it must be whole (the server not open,
+   * a split, an application's handle), as {@link #replicated} applies it.
+   */
+  private void forwarded(StreamedPush push, Reply reply, boolean open) {
+    HeldRange range = open ? ranges.get(push.range()) : null;
+    HeldRange.Table table = range == null ? null : range.table(push.table());
+    if (table == null || table.handle != null) {
+      push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> handle.accept(asReplicate(push, whole), reply)));
+      return;
+    }
+    TableRows rows;
+    synchronized (table) {
+      if (table.split != null && table.split.splits(push.origin(), push.seq())) {
+        push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> replicated(asReplicate(push, whole), reply)));
+        return;
+      }
+      if (!table.ledger.firstTime(push.origin(), push.seq())) {
+        dropped.incrementAndGet();
+        push.take(PushStreams.dropping(() -> reply.ok(new Ack())));
+        return;
+      }
+      if (table.split != null && table.split.passed(push.origin(), push.seq())) {
+        table.split = null;
+      }
+      rows = table.values.rows(push.keys(), false);
+    }
+    push.take(new PushStreams.Applying(table, rows, table.values.width(), 0, () -> reply.ok(new Ack()),
+        rowsApplied -> cutOff(table, push, rowsApplied)));
+  }
+
+  private static Replicate asReplicate(StreamedPush forwarded, ReceivedPush whole) {
+    return new Replicate(forwarded.range(), whole.table(), whole.keys(), whole.values(), whole.origin(), whole.seq());
+  }
+
+  /** A push's values stopped short after {@code rowsApplied} rows: its replay adds the rest. */
+  private void cutOff(HeldRange.Table table, StreamedPush push, int rowsApplied) {
+    table.ledger.tear(push.origin(), push.seq(), rowsApplied);
+    cutOff.incrementAndGet();
+    LOG.info("server {}: a {} of {} keys from origin {} (seq {}) was cut off after {} of them; its replay adds the rest",
+        server, push.range() >= 0 ? "forward of range " + push.range() + "'s push" : "push", push.keys().length,
+        push.origin(), push.seq(), rowsApplied);
   }
 
   /**

@@ -25,7 +25,7 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  *             (read as a {@link ReceivedPush}: the values stay in the frame)
  * Pull        flags, table, min clock, key count, [slot], payload: keys (unless cached)
  * Replicate   flags, range, table, key count, value count, origin, seq, keys, values (raw; read with
- *             the values a view of the frame)
+ *             the values a view of the frame, or, 64 KiB of values and more, streamed as a push's)
  * PullResult  flags, clock, value count, payload: values (a {@link PullAnswer} written, a
  *             {@link PullResult} read, whose values stay in the frame)
  * payload     raw little-endian arrays, or (flag LZ4) raw length, compressed length, LZ4 block
@@ -229,6 +229,13 @@ final class DataBulkCodec implements BulkCodec {
   @Override
   public int streamedHead(byte kind, ByteBuf start, int bodyLength) {
     int at = start.readerIndex();
+    if (kind == REPLICATE && start.readableBytes() >= 17) {
+      int keyCount = start.getInt(at + 9);
+      int valueCount = start.getInt(at + 13);
+      long head = 29 + (long) keyCount * Long.BYTES;
+      return keyCount >= 0 && valueCount >= STREAMED / Float.BYTES
+          && head + (long) valueCount * Float.BYTES == bodyLength ? (int) head : -1;
+    }
     if (kind != PUSH || start.readableBytes() < 13) {
       return -1;
     }
@@ -244,6 +251,21 @@ final class DataBulkCodec implements BulkCodec {
 
   @Override
   public StreamedMessage readHead(byte kind, ByteBuf in, int tailBytes) {
+    if (kind == REPLICATE) {
+      in.readByte(); // flags: none
+      int range = in.readInt();
+      int table = in.readInt();
+      int keyCount = in.readInt();
+      int valueCount = in.readInt();
+      int origin = in.readInt();
+      long seq = in.readLong();
+      long[] keys = BulkCodec.readLongs(in, keyCount);
+      if ((long) valueCount * Float.BYTES != tailBytes) {
+        throw new IllegalArgumentException("a forwarded push of " + valueCount + " values followed by " + tailBytes
+            + " bytes");
+      }
+      return new StreamedPush(range, table, keys, valueCount, origin, seq);
+    }
     if (kind != PUSH) {
       throw new IllegalArgumentException("no streamed data message of kind " + kind);
     }

@@ -54,9 +54,11 @@ public final class DataMessages {
   /**
    * A {@link Push} read from a large frame's head, its values to follow as they arrive: the server
    * gives it the {@link TailSink} that takes them ({@link #take}) before its handler returns, and
-   * acknowledges the push when the sink ends. {@code valueCount} floats follow, little-endian.
+   * acknowledges the push when the sink ends. {@code valueCount} floats follow, little-endian. A
+   * {@link Replicate} is read the same way, with its {@link #range()}.
    */
   public static final class StreamedPush implements StreamedMessage {
+    private final int range;
     private final int table;
     private final long[] keys;
     private final int valueCount;
@@ -64,12 +66,24 @@ public final class DataMessages {
     private final long seq;
     private TailSink tail;
 
+    /** A worker's push. */
     public StreamedPush(int table, long[] keys, int valueCount, int origin, long seq) {
+      this(-1, table, keys, valueCount, origin, seq);
+    }
+
+    /** A push forwarded by the holder of range {@code range} to its replica ({@link Replicate}); -1: a worker's. */
+    public StreamedPush(int range, int table, long[] keys, int valueCount, int origin, long seq) {
+      this.range = range;
       this.table = table;
       this.keys = keys;
       this.valueCount = valueCount;
       this.origin = origin;
       this.seq = seq;
+    }
+
+    /** The range a holder forwarded this push for, or -1 for a worker's push. */
+    public int range() {
+      return range;
     }
 
     public int table() {

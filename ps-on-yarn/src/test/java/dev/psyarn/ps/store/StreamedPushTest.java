@@ -128,6 +128,46 @@ class StreamedPushTest {
   }
 
   @Test
+  void aForwardCutOffMidwayOnAReplicaIsCompletedByTheWorkersReplayOnceTheReplicaServesTheRange() throws Exception {
+    // Server 0 of 2 holds range 1 (keys at or above 0) as its replica.
+    ServerStore replica = new ServerStore(0, 2, 1, 0, snapshot -> {},
+        new ServerStore.Replication(1, KeyRanges.even(2), (host, port) -> {
+          throw new AssertionError("no replica to connect");
+        }));
+    replica.replicateTo(new String[] {null, null});
+    call(replica, new CreateTable(0, WIDTH, UpdaterSpec.SUM));
+    ByteBuf wire = wire();
+    StreamedPush forward = new StreamedPush(1, 0, keys, values.length, 0, 1); // range 1's holder forwards push 1
+    Answer forwardAnswer = new Answer();
+    replica.handle(forward, forwardAnswer);
+    feed(forward.tail(), wire, 0, 77_777);
+    forward.tail().abandon(); // the holder died mid-forward
+    assertNull(forwardAnswer.ok);
+    assertEquals(1, replica.pushesCutOff());
+    // The worker's replay of push 1 reaches the replica, which serves range 1 now: the rows the forward had not brought.
+    StreamedPush again = new StreamedPush(0, keys, values.length, 0, 1);
+    Answer replayed = new Answer();
+    replica.handle(again, replayed);
+    feed(again.tail(), wire, 0, wire.readableBytes());
+    again.tail().end();
+    assertNotNull(replayed.ok);
+    assertArrayEquals(values, pull(replica));
+    // A forward streamed whole, then the same forward again: applied once.
+    for (int i = 0; i < 2; i++) {
+      StreamedPush next = new StreamedPush(1, 0, keys, values.length, 0, 2);
+      Answer answer = new Answer();
+      replica.handle(next, answer);
+      feed(next.tail(), wire, 0, wire.readableBytes());
+      assertNull(answer.ok, "not before the end");
+      next.tail().end();
+      assertNotNull(answer.ok);
+    }
+    assertEquals(1, replica.pushesDropped());
+    assertArrayEquals(times(values, 2), pull(replica));
+    wire.release();
+  }
+
+  @Test
   void streamedPushesAddUpAsWholeOnesAndAnswerOnlyWhenTheirValuesAreIn() {
     ServerStore store = new ServerStore();
     call(store, new CreateTable(0, WIDTH, UpdaterSpec.SUM));

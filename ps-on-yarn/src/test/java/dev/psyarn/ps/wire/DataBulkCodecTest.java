@@ -83,6 +83,52 @@ class DataBulkCodecTest {
   }
 
   @Test
+  void aLargeForwardedPushIsWrittenAsItsHeadAndFloatsAndStreamedToTheReplicaAfterItsKeys() {
+    DataBulkCodec holder = new DataBulkCodec(DataFilters.NONE);
+    DataBulkCodec replica = new DataBulkCodec(DataFilters.NONE);
+    long[] batch = keys(20_000);
+    float[] grads = new float[batch.length * 2 + 6];
+    for (int i = 0; i < grads.length; i++) {
+      grads[i] = random.nextFloat();
+    }
+    // The values a view of part of the array the holder gathered the push in.
+    java.nio.FloatBuffer values = java.nio.FloatBuffer.wrap(grads, 3, batch.length * 2).slice();
+    DataMessages.Replicate forward = new DataMessages.Replicate(1, 2, batch, values, 4, 17);
+    byte kind = holder.kindOf(forward);
+    ByteBuf whole = Unpooled.buffer();
+    holder.write(kind, forward, whole);
+    // What the transport sends instead: the head, then the floats from the array, a piece at a time.
+    java.nio.FloatBuffer tail = holder.floatTail(forward);
+    ByteBuf pieces = Unpooled.buffer();
+    holder.writeHead(kind, forward, pieces);
+    dev.psyarn.ps.transport.BulkCodec.writeFloats(pieces, tail.array(), tail.arrayOffset() + tail.position(),
+        tail.remaining());
+    assertEquals(whole, pieces, "the same bytes either way");
+
+    int head = replica.streamedHead(kind, whole.slice(0, transportPeek(whole)), whole.readableBytes());
+    assertEquals(29 + batch.length * 8, head);
+    DataMessages.StreamedPush got = org.junit.jupiter.api.Assertions.assertInstanceOf(DataMessages.StreamedPush.class,
+        replica.readHead(kind, whole.slice(0, head), whole.readableBytes() - head));
+    assertEquals(1, got.range());
+    assertEquals(2, got.table());
+    assertArrayEquals(batch, got.keys());
+    assertEquals(batch.length * 2, got.valueCount());
+    assertEquals(4, got.origin());
+    assertEquals(17, got.seq());
+    float[] sent = new float[batch.length * 2];
+    whole.nioBuffer(head, sent.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(sent);
+    assertArrayEquals(java.util.Arrays.copyOfRange(grads, 3, 3 + sent.length), sent);
+    // A small forward is read whole.
+    long[] few = keys(100);
+    DataMessages.Replicate small = new DataMessages.Replicate(1, 2, few, java.nio.FloatBuffer.wrap(new float[few.length]), 4,
+        18);
+    ByteBuf wire = Unpooled.buffer();
+    holder.write(kind, small, wire);
+    assertEquals(-1, replica.streamedHead(kind, wire.slice(0, transportPeek(wire)), wire.readableBytes()));
+    assertTrue(replica.read(kind, wire) instanceof DataMessages.Replicate);
+  }
+
+  @Test
   void aRepeatedKeyListTravelsAsItsSlotAndArrivesIntact() {
     DataBulkCodec worker = new DataBulkCodec(new DataFilters(true, false));
     DataBulkCodec server = new DataBulkCodec(DataFilters.NONE);
