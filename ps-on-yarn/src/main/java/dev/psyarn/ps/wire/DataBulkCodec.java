@@ -209,14 +209,9 @@ final class DataBulkCodec implements BulkCodec {
         yield new PullResult(BulkCodec.viewFloats(payload(in, flags), count), clock);
       }
       case REPLICATE -> {
-        int range = in.readInt();
-        int table = in.readInt();
-        int keyCount = in.readInt();
-        int valueCount = in.readInt();
-        int origin = in.readInt();
-        long seq = in.readLong();
-        long[] keys = BulkCodec.readLongs(in, keyCount);
-        yield new DataMessages.Replicate(range, table, keys, BulkCodec.viewFloats(in, valueCount), origin, seq);
+        StreamedPush h = forwardHead(in);
+        yield new DataMessages.Replicate(h.range(), h.table(), h.keys(), BulkCodec.viewFloats(in, h.valueCount()),
+            h.origin(), h.seq());
       }
       default -> throw new IllegalArgumentException("no data message of kind " + kind);
     };
@@ -253,18 +248,12 @@ final class DataBulkCodec implements BulkCodec {
   public StreamedMessage readHead(byte kind, ByteBuf in, int tailBytes) {
     if (kind == REPLICATE) {
       in.readByte(); // flags: none
-      int range = in.readInt();
-      int table = in.readInt();
-      int keyCount = in.readInt();
-      int valueCount = in.readInt();
-      int origin = in.readInt();
-      long seq = in.readLong();
-      long[] keys = BulkCodec.readLongs(in, keyCount);
-      if ((long) valueCount * Float.BYTES != tailBytes) {
-        throw new IllegalArgumentException("a forwarded push of " + valueCount + " values followed by " + tailBytes
-            + " bytes");
+      StreamedPush forward = forwardHead(in);
+      if ((long) forward.valueCount() * Float.BYTES != tailBytes) {
+        throw new IllegalArgumentException("a forwarded push of " + forward.valueCount() + " values followed by "
+            + tailBytes + " bytes");
       }
-      return new StreamedPush(range, table, keys, valueCount, origin, seq);
+      return forward;
     }
     if (kind != PUSH) {
       throw new IllegalArgumentException("no streamed data message of kind " + kind);
@@ -276,6 +265,17 @@ final class DataBulkCodec implements BulkCodec {
       throw new IllegalArgumentException("a push of " + h.valueCount() + " values followed by " + tailBytes + " bytes");
     }
     return new StreamedPush(h.table(), keys, h.valueCount(), h.origin(), h.seq());
+  }
+
+  /** A forwarded push's fields and keys (after its flags), as a push whose values follow. */
+  private static StreamedPush forwardHead(ByteBuf in) {
+    int range = in.readInt();
+    int table = in.readInt();
+    int keyCount = in.readInt();
+    int valueCount = in.readInt();
+    int origin = in.readInt();
+    long seq = in.readLong();
+    return new StreamedPush(range, table, BulkCodec.readLongs(in, keyCount), valueCount, origin, seq);
   }
 
   /** A push's fields before its payload (after its flags), its key cache slot read (-1 for none). */

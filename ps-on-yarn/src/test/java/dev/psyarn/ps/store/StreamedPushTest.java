@@ -82,6 +82,17 @@ class StreamedPushTest {
     }
   }
 
+  /** Hands the store the push and all of its values; returns its answer, which came at the end. */
+  private Answer streamWhole(ServerStore store, StreamedPush push, ByteBuf wire) {
+    Answer answer = new Answer();
+    store.handle(push, answer);
+    feed(push.tail(), wire, 0, wire.readableBytes());
+    assertNull(answer.ok, "not before the end");
+    push.tail().end();
+    assertNotNull(answer.ok);
+    return answer;
+  }
+
   private static float[] times(float[] v, int k) {
     float[] out = v.clone();
     for (int i = 0; i < out.length; i++) {
@@ -115,12 +126,7 @@ class StreamedPushTest {
       assertArrayEquals(values, pull(store), "replayed " + (replayStreamed ? "streamed" : "whole"));
       assertEquals(keys.length, store.keysPushed() + 1215, "the replay applied the rows the first had not");
       // The same push once more: applied before, acknowledged and dropped.
-      StreamedPush third = new StreamedPush(0, keys, values.length, 0, 1);
-      Answer thirdAnswer = new Answer();
-      store.handle(third, thirdAnswer);
-      feed(third.tail(), wire, 0, wire.readableBytes());
-      third.tail().end();
-      assertNotNull(thirdAnswer.ok);
+      streamWhole(store, new StreamedPush(0, keys, values.length, 0, 1), wire);
       assertEquals(1, store.pushesDropped());
       assertArrayEquals(values, pull(store));
       wire.release();
@@ -145,22 +151,11 @@ class StreamedPushTest {
     assertNull(forwardAnswer.ok);
     assertEquals(1, replica.pushesCutOff());
     // The worker's replay of push 1 reaches the replica, which serves range 1 now: the rows the forward had not brought.
-    StreamedPush again = new StreamedPush(0, keys, values.length, 0, 1);
-    Answer replayed = new Answer();
-    replica.handle(again, replayed);
-    feed(again.tail(), wire, 0, wire.readableBytes());
-    again.tail().end();
-    assertNotNull(replayed.ok);
+    streamWhole(replica, new StreamedPush(0, keys, values.length, 0, 1), wire);
     assertArrayEquals(values, pull(replica));
     // A forward streamed whole, then the same forward again: applied once.
     for (int i = 0; i < 2; i++) {
-      StreamedPush next = new StreamedPush(1, 0, keys, values.length, 0, 2);
-      Answer answer = new Answer();
-      replica.handle(next, answer);
-      feed(next.tail(), wire, 0, wire.readableBytes());
-      assertNull(answer.ok, "not before the end");
-      next.tail().end();
-      assertNotNull(answer.ok);
+      streamWhole(replica, new StreamedPush(1, 0, keys, values.length, 0, 2), wire);
     }
     assertEquals(1, replica.pushesDropped());
     assertArrayEquals(times(values, 2), pull(replica));
@@ -173,13 +168,7 @@ class StreamedPushTest {
     call(store, new CreateTable(0, WIDTH, UpdaterSpec.SUM));
     ByteBuf wire = wire();
     for (int i = 1; i <= 3; i++) {
-      StreamedPush push = new StreamedPush(0, keys, values.length, 0, i);
-      Answer answer = new Answer();
-      store.handle(push, answer);
-      feed(push.tail(), wire, 0, wire.readableBytes());
-      assertNull(answer.ok, "not before the end");
-      push.tail().end();
-      assertNotNull(answer.ok);
+      streamWhole(store, new StreamedPush(0, keys, values.length, 0, i), wire);
     }
     store.handle(new ReceivedPush(0, keys, FloatBuffer.wrap(values), 0, 4), new Answer());
     assertArrayEquals(times(values, 4), pull(store));
