@@ -24,6 +24,10 @@ final class HeldRange {
     /** Origins the old holders had applied to different points, after a change of layout; null for none. */
     SplitLedger split;
     final List<Replica> replicas;
+    /** Pushes being added as their values arrive (see {@link #streamStarted}). */
+    private int streaming;
+    /** A copy waits for them: no more start. */
+    private boolean quiescing;
 
     Table(int width, UpdaterSpec spec, List<Replica> replicas) {
       this.handle = spec.handle() ? spec.createHandle() : null;
@@ -47,6 +51,41 @@ final class HeldRange {
         handle.pull(keys, out, values.width());
       } else {
         values.get(keys, out);
+      }
+    }
+
+    /**
+     * Whether a push may be added as its values arrive, rows at a time with the lock let go between
+     * them: not while a copy waits for those under way (under the lock).
+     */
+    boolean streamsAllowed() {
+      return !quiescing;
+    }
+
+    /** A push starts being added as it arrives (under the lock); {@link #streamEnded} once its last row is in, or it was cut off. */
+    void streamStarted() {
+      streaming++;
+    }
+
+    synchronized void streamEnded() {
+      streaming--;
+      notifyAll();
+    }
+
+    /**
+     * Runs {@code copy} (under the lock) once no push is being added as it arrives, none starting
+     * meanwhile (the lock is let go while it waits): a handover's copy has each push's rows all in
+     * or none.
+     */
+    void quiesced(Runnable copy) throws InterruptedException {
+      quiescing = true;
+      try {
+        while (streaming > 0) {
+          wait();
+        }
+        copy.run();
+      } finally {
+        quiescing = false;
       }
     }
 

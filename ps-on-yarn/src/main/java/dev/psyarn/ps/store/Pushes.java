@@ -90,7 +90,7 @@ final class Pushes {
     int from = 0;
     TableRows rows;
     synchronized (table) {
-      if (table.split != null || !table.replicas.isEmpty()) {
+      if (table.split != null || !table.replicas.isEmpty() || !table.streamsAllowed()) {
         push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> whole(whole, reply, loan)));
         return;
       }
@@ -104,9 +104,11 @@ final class Pushes {
         keys = Arrays.copyOfRange(keys, from, keys.length); // cut off mid-way before: the rest
       }
       rows = table.values.rows(keys, beyond);
+      table.streamStarted();
     }
     int applied = keys.length;
     push.take(new PushStreams.Applying(table, rows, table.values.width(), from, () -> {
+      table.streamEnded();
       keysPushed.addAndGet(applied);
       reply.ok(new Ack());
     }, rowsApplied -> cutOff(table, push, rowsApplied)));
@@ -126,7 +128,7 @@ final class Pushes {
     }
     TableRows rows;
     synchronized (table) {
-      if (table.split != null && table.split.splits(push.origin(), push.seq())) {
+      if (table.split != null && table.split.splits(push.origin(), push.seq()) || !table.streamsAllowed()) {
         push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> replicated(asReplicate(push, whole), reply)));
         return;
       }
@@ -139,9 +141,12 @@ final class Pushes {
         table.split = null;
       }
       rows = table.values.rows(push.keys(), false);
+      table.streamStarted();
     }
-    push.take(new PushStreams.Applying(table, rows, table.values.width(), 0, () -> reply.ok(new Ack()),
-        rowsApplied -> cutOff(table, push, rowsApplied)));
+    push.take(new PushStreams.Applying(table, rows, table.values.width(), 0, () -> {
+      table.streamEnded();
+      reply.ok(new Ack());
+    }, rowsApplied -> cutOff(table, push, rowsApplied)));
   }
 
   private static Replicate asReplicate(StreamedPush forwarded, ReceivedPush whole) {
@@ -151,6 +156,7 @@ final class Pushes {
   /** A push's values stopped short after {@code rowsApplied} rows: its replay adds the rest. */
   private void cutOff(HeldRange.Table table, StreamedPush push, int rowsApplied) {
     table.ledger.tear(push.origin(), push.seq(), rowsApplied);
+    table.streamEnded();
     cutOff.incrementAndGet();
     LOG.info("server {}: a {} of {} keys from origin {} (seq {}) was cut off after {} of them; its replay adds the rest",
         server, push.range() >= 0 ? "forward of range " + push.range() + "'s push" : "push", push.keys().length,

@@ -157,8 +157,16 @@ final class Replicas {
     for (Map.Entry<Integer, HeldRange.Table> e : new TreeMap<>(range.tables).entrySet()) {
       HeldRange.Table table = e.getValue();
       synchronized (table) {
-        images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.copy(), table.ledger.copy()));
-        table.replicas.add(replacement);
+        try {
+          // A push being added as it arrives (not forwarded) is waited for: all its rows in the copy.
+          table.quiesced(() -> {
+            images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.copy(), table.ledger.copy()));
+            table.replicas.add(replacement);
+          });
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while handing range " + h.range() + " over", interrupted);
+        }
       }
     }
     ServerSnapshot s = new ServerSnapshot(h.range(), numServers, -1, clocks, List.of(), images);

@@ -5,20 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.psyarn.ps.transport.PeerChannel;
 import dev.psyarn.ps.transport.RequestHandler;
 import dev.psyarn.ps.transport.TailSink;
 import dev.psyarn.ps.update.UpdaterSpec;
+import dev.psyarn.ps.wire.DataMessages.Ack;
 import dev.psyarn.ps.wire.DataMessages.CreateTable;
+import dev.psyarn.ps.wire.DataMessages.Handover;
+import dev.psyarn.ps.wire.DataMessages.HandoverReply;
 import dev.psyarn.ps.wire.DataMessages.Pull;
 import dev.psyarn.ps.wire.DataMessages.PullAnswer;
 import dev.psyarn.ps.wire.DataMessages.ReceivedPush;
+import dev.psyarn.ps.wire.DataMessages.Replicate;
 import dev.psyarn.ps.wire.DataMessages.StreamedPush;
 import dev.psyarn.ps.worker.KeyRanges;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +49,7 @@ class StreamedPushTest {
 
   /** What one request was answered. */
   private static final class Answer implements RequestHandler.Reply {
-    Object ok;
+    volatile Object ok;
 
     @Override
     public void ok(Object response) {
@@ -159,6 +167,50 @@ class StreamedPushTest {
     }
     assertEquals(1, replica.pushesDropped());
     assertArrayEquals(times(values, 2), pull(replica));
+    wire.release();
+  }
+
+  @Test
+  void aHandoverWaitsForAPushBeingAddedAsItArrivesSoItsCopyHoldsAllOfTheRows() throws Exception {
+    List<Object> forwarded = new CopyOnWriteArrayList<>();
+    ServerStore holder = new ServerStore(1, 2, 1, 0, snapshot -> {},
+        new ServerStore.Replication(1, KeyRanges.even(2), (host, port) -> new PeerChannel() {
+          @Override
+          public CompletableFuture<Object> call(Object request) {
+            forwarded.add(request);
+            return CompletableFuture.completedFuture(new Ack());
+          }
+
+          @Override
+          public void close() {}
+        }));
+    holder.replicateTo(new String[] {null, null}); // its replica is gone: pushes to range 1 stream
+    call(holder, new CreateTable(0, WIDTH, UpdaterSpec.SUM));
+    ByteBuf wire = wire();
+    StreamedPush push = new StreamedPush(0, keys, values.length, 0, 1);
+    Answer pushed = new Answer();
+    holder.handle(push, pushed);
+    feed(push.tail(), wire, 0, 77_777); // 1,215 rows in
+    Answer handedOver = new Answer();
+    holder.handle(new Handover(1, 0, "replacement", 9), handedOver); // a replacement for the replica asks for range 1
+    Thread.sleep(300);
+    assertNull(handedOver.ok, "the copy waits for the push under way");
+    feed(push.tail(), wire, 77_777, wire.readableBytes() - 77_777);
+    push.tail().end();
+    assertNotNull(pushed.ok);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (handedOver.ok == null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    ServerSnapshot copy = Checkpoints.decode(((HandoverReply) handedOver.ok).snapshot());
+    ServerStore replacement = new ServerStore();
+    replacement.restore(copy, key -> true, false);
+    assertArrayEquals(values, pull(replacement), "every row of the push in the copy");
+    // The next push is forwarded to the replacement, whole.
+    streamWhole(holder, new StreamedPush(0, keys, values.length, 0, 2), wire);
+    assertEquals(1, forwarded.size(), forwarded.toString());
+    assertEquals(2, ((Replicate) forwarded.get(0)).seq());
+    assertArrayEquals(times(values, 2), pull(holder));
     wire.release();
   }
 
