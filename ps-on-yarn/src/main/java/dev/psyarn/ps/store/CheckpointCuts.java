@@ -163,7 +163,9 @@ final class CheckpointCuts {
     for (Map.Entry<Integer, HeldRange.Table> e : new TreeMap<>(own.tables).entrySet()) {
       HeldRange.Table table = e.getValue();
       synchronized (table) {
-        images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.image(), table.ledger.closeCut()));
+        Map<Integer, Long> ledger = table.ledger.closeCut();
+        images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.image(), ledger,
+            table.ledger.torn(ledger)));
       }
     }
     int[] clocks = clock.snapshot();

@@ -32,19 +32,21 @@ import org.slf4j.LoggerFactory;
  * half-written or damaged file is never taken: {@link #latest} refuses it with the reason and takes
  * the previous checkpoint.
  *
- * <p>The file (version 1, big-endian): magic {@code PSYCKPT1}; int version; int server, numServers,
+ * <p>The file (version 2, big-endian): magic {@code PSYCKPT1}; int version; int server, numServers,
  * clock; int workers and each worker's clock; int
  * rollbacks and each (int restored clock, int workers, then per worker int resumed clock, long restored
  * seq, long resumed seq); int tables and each (int id,
- * UTF updater type, float rate, l1, l2, beta, int ledger entries and each (int origin, long seq), int width, int slotWidth, long keys, then per key a long
- * and slotWidth floats); then long payload bytes, long CRC32C of the payload and magic {@code PSYCKEND}.
+ * UTF updater type, float rate, l1, l2, beta, int ledger entries and each (int origin, long seq), int pushes
+ * cut off mid-way and each (int origin, long seq, long first key not applied), int width, int slotWidth, long
+ * keys, then per key a long and slotWidth floats); then long payload bytes, long CRC32C of the payload and
+ * magic {@code PSYCKEND}. Version 1, read too, has no pushes cut off mid-way.
  */
 public final class Checkpoints {
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   static final long MAGIC = 0x505359434B505431L; // PSYCKPT1
   static final long END = 0x505359434B454E44L; // PSYCKEND
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   private static final Pattern DIR = Pattern.compile("ckpt-(\\d{10})");
   private static final Pattern FILE = Pattern.compile("server-(\\d{5})-of-(\\d{5})\\.ckpt");
 
@@ -143,6 +145,12 @@ public final class Checkpoints {
         out.writeInt(e.getKey());
         out.writeLong(e.getValue());
       }
+      out.writeInt(t.torn().size());
+      for (ServerSnapshot.Torn torn : t.torn()) {
+        out.writeInt(torn.origin());
+        out.writeLong(torn.seq());
+        out.writeLong(torn.from());
+      }
       KeyValueTable.Image image = t.image();
       out.writeInt(image.width());
       out.writeInt(image.slotWidth());
@@ -219,8 +227,9 @@ public final class Checkpoints {
       throw new IOException(file + " is not a psyarn checkpoint (no PSYCKPT1 magic)");
     }
     int version = in.readInt();
-    if (version != VERSION) {
-      throw new IOException(file + " is a checkpoint of version " + version + "; this psyarn reads version " + VERSION);
+    if (version != 1 && version != VERSION) {
+      throw new IOException(file + " is a checkpoint of version " + version + "; this psyarn reads versions 1 to "
+          + VERSION + " (a newer psyarn wrote it: resume the job with that one)");
     }
     int server = in.readInt();
     int numServers = in.readInt();
@@ -252,6 +261,10 @@ public final class Checkpoints {
       for (int e = count(in.readInt(), file); e > 0; e--) {
         ledger.put(in.readInt(), in.readLong());
       }
+      List<ServerSnapshot.Torn> torn = new ArrayList<>();
+      for (int e = version < 2 ? 0 : count(in.readInt(), file); e > 0; e--) {
+        torn.add(new ServerSnapshot.Torn(in.readInt(), in.readLong(), in.readLong()));
+      }
       int width = in.readInt();
       int slotWidth = in.readInt();
       long keys = in.readLong();
@@ -273,7 +286,8 @@ public final class Checkpoints {
           buffer.position(buffer.position() + slotWidth * Float.BYTES);
         }
       }
-      tables.add(new ServerSnapshot.Table(id, updater, new KeyValueTable.Image(width, slotWidth, k, slots), ledger));
+      tables.add(new ServerSnapshot.Table(id, updater, new KeyValueTable.Image(width, slotWidth, k, slots), ledger,
+          torn));
     }
     return new ServerSnapshot(server, numServers, clock, clocks, rollbacks, tables);
   }

@@ -159,13 +159,17 @@ final class HeldRange {
   /**
    * The last push of {@code origin} every key of the range has: the highest its tables applied,
    * or, while a change of layout left it split, the lowest its old holders had (some keys still
-   * lack the pushes after it).
+   * lack the pushes after it), or the one before a push cut off mid-way.
    */
   long lastApplied(int origin) {
     long last = 0;
     long splitLow = Long.MAX_VALUE;
     for (Table t : tables.values()) {
       last = Math.max(last, t.ledger.last(origin));
+      long torn = t.ledger.tornSeq(origin);
+      if (torn > 0) {
+        splitLow = Math.min(splitLow, torn - 1); // a push cut off mid-way is not in every key
+      }
       synchronized (t) {
         long low = t.split == null ? -1 : t.split.lowest(origin);
         if (low >= 0) {

@@ -95,7 +95,7 @@ final class Pushes {
         return;
       }
       if (!table.ledger.firstTime(push.origin(), push.seq(), beyond)) {
-        from = table.ledger.resume(push.origin(), push.seq());
+        from = table.ledger.resume(push.origin(), push.seq(), keys);
         if (from < 0) {
           dropped.incrementAndGet();
           push.take(PushStreams.dropping(() -> reply.ok(new Ack()))); // applied before: acknowledged, not applied again
@@ -127,23 +127,28 @@ final class Pushes {
       return;
     }
     TableRows rows;
+    int from = 0;
     synchronized (table) {
       if (table.split != null && table.split.splits(push.origin(), push.seq()) || !table.streamsAllowed()) {
         push.take(new PushStreams.Gathering(push, gathered, (whole, loan) -> replicated(asReplicate(push, whole), reply)));
         return;
       }
+      long[] keys = push.keys();
       if (!table.ledger.firstTime(push.origin(), push.seq())) {
-        dropped.incrementAndGet();
-        push.take(PushStreams.dropping(() -> reply.ok(new Ack())));
-        return;
-      }
-      if (table.split != null && table.split.passed(push.origin(), push.seq())) {
+        from = table.ledger.resume(push.origin(), push.seq(), keys);
+        if (from < 0) {
+          dropped.incrementAndGet();
+          push.take(PushStreams.dropping(() -> reply.ok(new Ack())));
+          return;
+        }
+        keys = Arrays.copyOfRange(keys, from, keys.length); // cut off mid-way before: the keys it had not reached
+      } else if (table.split != null && table.split.passed(push.origin(), push.seq())) {
         table.split = null;
       }
-      rows = table.values.rows(push.keys(), false);
+      rows = table.values.rows(keys, false);
       table.streamStarted();
     }
-    push.take(new PushStreams.Applying(table, rows, table.values.width(), 0, () -> {
+    push.take(new PushStreams.Applying(table, rows, table.values.width(), from, () -> {
       table.streamEnded();
       reply.ok(new Ack());
     }, rowsApplied -> cutOff(table, push, rowsApplied)));
@@ -155,7 +160,7 @@ final class Pushes {
 
   /** A push's values stopped short after {@code rowsApplied} rows: its replay adds the rest. */
   private void cutOff(HeldRange.Table table, StreamedPush push, int rowsApplied) {
-    table.ledger.tear(push.origin(), push.seq(), rowsApplied);
+    table.ledger.tear(push.origin(), push.seq(), push.keys(), rowsApplied);
     table.streamEnded();
     cutOff.incrementAndGet();
     LOG.info("server {}: a {} of {} keys from origin {} (seq {}) was cut off after {} of them; its replay adds the rest",
@@ -178,8 +183,11 @@ final class Pushes {
     synchronized (table) {
       if (table.split != null && table.split.splits(push.origin(), push.seq())) {
         push = table.split.missingPart(push); // applied by some old holders: the keys of the others only
+        if (table.split.applied(push.origin(), push.seq())) {
+          table.split = null;
+        }
       } else if (!table.ledger.firstTime(push.origin(), push.seq(), beyond)) {
-        int applied = table.ledger.resume(push.origin(), push.seq());
+        int applied = table.ledger.resume(push.origin(), push.seq(), push.keys());
         if (applied < 0) {
           dropped.incrementAndGet();
           reply.ok(new Ack()); // applied before, from this origin: acknowledged, not applied again
@@ -209,7 +217,11 @@ final class Pushes {
         push.origin(), push.seq());
   }
 
-  /** A push its range's holder forwarded: applied once, never forwarded again. */
+  /**
+   * A push its range's holder forwarded: applied once, never forwarded again; if this range's
+   * copy of it was cut off mid-way (a forward streamed here, or the holder's when it handed the
+   * range over), the keys it had not reached.
+   */
   void replicated(Replicate r, Reply reply) {
     HeldRange range = ranges.get(r.range());
     if (range == null) {
@@ -221,13 +233,22 @@ final class Pushes {
       if (table.split != null && table.split.splits(r.origin(), r.seq())) {
         ReceivedPush part = table.split.missingPart(new ReceivedPush(r.table(), r.keys(), r.values(), r.origin(), r.seq()));
         table.add(part.keys(), part.values(), false);
+        if (table.split.applied(r.origin(), r.seq())) {
+          table.split = null;
+        }
       } else if (table.ledger.firstTime(r.origin(), r.seq())) {
         table.add(r.keys(), r.values(), false); // a view of the received frame
         if (table.split != null && table.split.passed(r.origin(), r.seq())) {
           table.split = null;
         }
       } else {
-        dropped.incrementAndGet();
+        int from = table.ledger.resume(r.origin(), r.seq(), r.keys());
+        if (from < 0) {
+          dropped.incrementAndGet();
+        } else {
+          ReceivedPush rest = rest(new ReceivedPush(r.table(), r.keys(), r.values(), r.origin(), r.seq()), from);
+          table.add(rest.keys(), rest.values(), false);
+        }
       }
     }
     reply.ok(new Ack());

@@ -22,7 +22,9 @@ final class RangeTransfer {
     for (Map.Entry<Integer, HeldRange.Table> e : new TreeMap<>(range.tables).entrySet()) {
       HeldRange.Table table = e.getValue();
       synchronized (table) {
-        images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.copy(moves), table.ledger.copy()));
+        Map<Integer, Long> ledger = table.ledger.copy();
+        images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.copy(moves), ledger,
+            table.ledger.torn(ledger)));
       }
     }
     return new ServerSnapshot(range.index, numServers, -1, clocks, List.of(), images);
@@ -31,24 +33,27 @@ final class RangeTransfer {
   /**
    * Loads what the old ranges' holders gave ({@code fetched}: old range to its part) into
    * {@code range}: each table created as it was, its keys loaded, its ledger the highest push of
-   * each origin, split where the old holders had applied an origin to different points.
+   * each origin, split where the old holders had applied an origin to different points (or a push
+   * to some of its keys only).
    */
   static void takeIn(HeldRange range, Map<Integer, ServerSnapshot> fetched, Partitioner before) {
     Map<Integer, Map<Integer, Map<Integer, Long>>> ledgers = new TreeMap<>(); // table → old range → ledger
+    Map<Integer, Map<Integer, List<ServerSnapshot.Torn>>> torn = new TreeMap<>(); // table → old range → cut off
     for (Map.Entry<Integer, ServerSnapshot> from : fetched.entrySet()) {
       for (ServerSnapshot.Table t : from.getValue().tables()) {
         HeldRange.Table table = range.create(t.id(), t.image().width(), t.updater());
         synchronized (table) {
           table.values.load(t.image(), key -> true);
-          table.ledger.restore(t.ledger());
+          table.ledger.restore(t.ledger(), List.of()); // a push cut off mid-way: the split says which keys it reached
         }
         ledgers.computeIfAbsent(t.id(), id -> new TreeMap<>()).put(from.getKey(), t.ledger());
+        torn.computeIfAbsent(t.id(), id -> new TreeMap<>()).put(from.getKey(), t.torn());
       }
     }
     ledgers.forEach((id, byRange) -> {
       HeldRange.Table table = range.table(id);
       synchronized (table) {
-        table.split = SplitLedger.of(before, byRange);
+        table.split = SplitLedger.of(before, byRange, torn.get(id));
       }
     });
   }

@@ -160,7 +160,9 @@ final class Replicas {
         try {
           // A push being added as it arrives (not forwarded) is waited for: all its rows in the copy.
           table.quiesced(() -> {
-            images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.copy(), table.ledger.copy()));
+            Map<Integer, Long> ledger = table.ledger.copy();
+            images.add(new ServerSnapshot.Table(e.getKey(), table.spec, table.values.copy(), ledger,
+                table.ledger.torn(ledger)));
             table.replicas.add(replacement);
           });
         } catch (InterruptedException interrupted) {
@@ -184,7 +186,7 @@ final class Replicas {
       HeldRange.Table table = range.create(t.id(), t.image().width(), t.updater());
       synchronized (table) {
         table.values.load(t.image(), key -> true);
-        table.ledger.restore(t.ledger());
+        table.ledger.restore(t.ledger(), t.torn()); // a push cut off here: the holder's forward of the rest completes it
       }
     }
     List<String> addresses = new ArrayList<>(List.of(others));

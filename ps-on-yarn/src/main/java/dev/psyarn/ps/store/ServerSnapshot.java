@@ -19,10 +19,25 @@ public record ServerSnapshot(int server, int numServers, int clock, int[] worker
     List<Table> tables) {
 
   /**
-   * One table of a snapshot: its updater, its keys with their whole slots, and the last push
-   * sequence applied to it from each origin, as of the cut.
+   * One table of a snapshot: its updater, its keys with their whole slots, the last push sequence
+   * applied to it from each origin, as of the cut, and the pushes among those cut off mid-way.
    */
-  public record Table(int id, UpdaterSpec updater, KeyValueTable.Image image, Map<Integer, Long> ledger) {}
+  public record Table(int id, UpdaterSpec updater, KeyValueTable.Image image, Map<Integer, Long> ledger,
+      List<Torn> torn) {
+
+    /** A table none of whose pushes was cut off mid-way. */
+    public Table(int id, UpdaterSpec updater, KeyValueTable.Image image, Map<Integer, Long> ledger) {
+      this(id, updater, image, ledger, List.of());
+    }
+  }
+
+  /**
+   * A push cut off mid-way (its connection lost while its values arrived): push {@code seq} of
+   * {@code origin} is the last the table applied from it, but to its keys below {@code from} only
+   * (a push's keys are sorted ascending), so its replay, or its holder's forward of the rest, adds
+   * the keys from {@code from} on.
+   */
+  public record Torn(int origin, long seq, long from) {}
 
   /**
    * A restore from a checkpoint: the ranges went back to clock {@code restoredClock}, where worker

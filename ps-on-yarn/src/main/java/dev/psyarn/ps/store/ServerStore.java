@@ -418,7 +418,7 @@ public final class ServerStore implements RequestHandler {
       synchronized (table) {
         table.values.load(t.image(), keep);
         if (rollback) {
-          table.ledger.restore(t.ledger());
+          table.ledger.restore(t.ledger(), t.torn()); // a push cut off mid-way: its replay adds the rest
         }
       }
     }

@@ -48,7 +48,7 @@ class StreamedPushTest {
   }
 
   /** What one request was answered. */
-  private static final class Answer implements RequestHandler.Reply {
+  static final class Answer implements RequestHandler.Reply {
     volatile Object ok;
 
     @Override
@@ -62,7 +62,7 @@ class StreamedPushTest {
     }
   }
 
-  private static Object call(ServerStore store, Object request) {
+  static Object call(ServerStore store, Object request) {
     Answer answer = new Answer();
     store.handle(request, answer);
     assertNotNull(answer.ok, "answered at once");
@@ -70,21 +70,30 @@ class StreamedPushTest {
   }
 
   private float[] pull(ServerStore store) {
+    return pull(store, keys);
+  }
+
+  /** Table 0's values of {@code keys} on {@code store}. */
+  static float[] pull(ServerStore store, long[] keys) {
     PullAnswer answer = (PullAnswer) call(store, new Pull(0, keys, Integer.MIN_VALUE));
     float[] out = new float[answer.count()];
     answer.values().accept(FloatBuffer.wrap(out));
     return out;
   }
 
-  /** The values as the wire carries them, little-endian. */
   private ByteBuf wire() {
+    return wire(values);
+  }
+
+  /** The values as the wire carries them, little-endian. */
+  static ByteBuf wire(float[] values) {
     ByteBuf bytes = Unpooled.buffer(values.length * Float.BYTES);
     bytes.nioBuffer(0, bytes.capacity()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
     return bytes.writerIndex(bytes.capacity());
   }
 
   /** Hands the sink {@code bytes} of the values from {@code from}, in reads of 1,001 bytes (floats split across reads). */
-  private void feed(TailSink sink, ByteBuf wire, int from, int bytes) {
+  static void feed(TailSink sink, ByteBuf wire, int from, int bytes) {
     for (int at = from; at < from + bytes; at += 1001) {
       sink.accept(wire.slice(at, Math.min(1001, from + bytes - at)));
     }
@@ -101,7 +110,21 @@ class StreamedPushTest {
     return answer;
   }
 
-  private static float[] times(float[] v, int k) {
+  /** A peer that takes every request into {@code requests} and acknowledges it. */
+  static PeerChannel recording(List<Object> requests) {
+    return new PeerChannel() {
+      @Override
+      public CompletableFuture<Object> call(Object request) {
+        requests.add(request);
+        return CompletableFuture.completedFuture(new Ack());
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  static float[] times(float[] v, int k) {
     float[] out = v.clone();
     for (int i = 0; i < out.length; i++) {
       out[i] *= k;
@@ -174,16 +197,7 @@ class StreamedPushTest {
   void aHandoverWaitsForAPushBeingAddedAsItArrivesSoItsCopyHoldsAllOfTheRows() throws Exception {
     List<Object> forwarded = new CopyOnWriteArrayList<>();
     ServerStore holder = new ServerStore(1, 2, 1, 0, snapshot -> {},
-        new ServerStore.Replication(1, KeyRanges.even(2), (host, port) -> new PeerChannel() {
-          @Override
-          public CompletableFuture<Object> call(Object request) {
-            forwarded.add(request);
-            return CompletableFuture.completedFuture(new Ack());
-          }
-
-          @Override
-          public void close() {}
-        }));
+        new ServerStore.Replication(1, KeyRanges.even(2), (host, port) -> recording(forwarded)));
     holder.replicateTo(new String[] {null, null}); // its replica is gone: pushes to range 1 stream
     call(holder, new CreateTable(0, WIDTH, UpdaterSpec.SUM));
     ByteBuf wire = wire();
