@@ -10,12 +10,7 @@ import dev.psyarn.ps.wire.Protocols;
 import dev.psyarn.ps.worker.KVWorker;
 import dev.psyarn.ps.worker.KeyRanges;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +31,12 @@ class ReplicatedPushOverTcpTest {
   void pushesInFlightTogetherReachTheReplicaExactly() throws IOException {
     AppSecret secret = AppSecret.generate();
     KeyRanges ranges = KeyRanges.even(2); // keys at or above 0 are range 1's
-    SlowRelay[] relay = new SlowRelay[1];
+    Relay[] relay = new Relay[1];
     ServerStore.Peers peers = (host, port) -> {
       if (relay[0] == null || port != relay[0].target) {
         return connect(secret, port);
       }
-      return connect(secret, relay[0].listener.getLocalPort()); // the primary's forwards to the replica
+      return connect(secret, relay[0].port()); // the primary's forwards to the replica
     };
     ServerStore replica = new ServerStore(0, 2, 1, 0, snapshot -> {}, new ServerStore.Replication(1, ranges, peers));
     ServerStore primary = new ServerStore(1, 2, 1, 0, snapshot -> {}, new ServerStore.Replication(1, ranges, peers));
@@ -57,7 +52,7 @@ class ReplicatedPushOverTcpTest {
             replica, "test replica");
         RpcServer primaryServer = RpcServer.start(new InetSocketAddress("127.0.0.1", 0), secret, Protocols.DATA,
             primary, "test primary");
-        SlowRelay slow = new SlowRelay(replicaServer.port())) {
+        Relay slow = slowRelay(replicaServer.port())) {
       relay[0] = slow;
       String[] where = {"127.0.0.1:" + replicaServer.port(), "127.0.0.1:" + primaryServer.port()};
       replica.replicateTo(where);
@@ -86,47 +81,14 @@ class ReplicatedPushOverTcpTest {
     }
   }
 
-  /** Passes one connection's bytes on to a port, pausing 20 ms after every 512 KiB towards it. */
-  private static final class SlowRelay implements AutoCloseable {
-    final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-    final int target;
-
-    SlowRelay(int target) throws IOException {
-      this.target = target;
-      Thread relay = new Thread(() -> {
-        try (Socket in = listener.accept(); Socket out = new Socket(InetAddress.getLoopbackAddress(), target)) {
-          Thread back = new Thread(() -> {
-            try {
-              out.getInputStream().transferTo(in.getOutputStream());
-            } catch (IOException closed) {
-              // the test is over
-            }
-          });
-          back.setDaemon(true);
-          back.start();
-          byte[] buffer = new byte[64 * 1024];
-          InputStream from = in.getInputStream();
-          OutputStream to = out.getOutputStream();
-          long passed = 0;
-          for (int n = from.read(buffer); n >= 0; n = from.read(buffer)) {
-            to.write(buffer, 0, n);
-            if ((passed + n) / (512 * 1024) > passed / (512 * 1024)) {
-              Thread.sleep(20);
-            }
-            passed += n;
-          }
-        } catch (IOException | InterruptedException e) {
-          // the test closed the relay
-        }
-      }, "slow relay");
-      relay.setDaemon(true);
-      relay.start();
-    }
-
-    @Override
-    public void close() throws IOException {
-      listener.close();
-    }
+  /** A relay that pauses 20 ms after every 512 KiB towards its port. */
+  private static Relay slowRelay(int target) throws IOException {
+    return new Relay(target, (sent, n) -> {
+      if ((sent + n) / (512 * 1024) > sent / (512 * 1024)) {
+        Thread.sleep(20);
+      }
+      return n;
+    });
   }
 
   private static float[] pulled(KVWorker from, long[] keys, int count) {
