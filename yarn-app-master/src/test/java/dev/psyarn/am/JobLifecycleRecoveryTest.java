@@ -340,6 +340,12 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     assertNull(beat(3, "x", 0).change(), "the change is done");
     assertEquals(Map.of("desired", 3, "running", 3), life.instances().get("server"));
 
+    beat(2, "flex.splitOrigins", 1); // a push the change found cut short, not yet sent again
+    RecordingReply split = new RecordingReply();
+    life.requests().flex("server", 2, "alice", split);
+    assertTrue(split.error != null && split.error.contains("server 1 holds 1 push(es) that the last change"),
+        String.valueOf(split.error));
+    beat(2, "flex.splitOrigins", 0); // the worker's replay went past it
     RecordingReply shrunk = new RecordingReply();
     life.requests().flex("server", 2, "alice", shrunk);
     assertNull(shrunk.error);
