@@ -29,8 +29,9 @@ import java.util.Arrays;
  * against 4.8 ms (a cache and TLB miss a key, read and written, against a stream the processor
  * prefetches). Growing the buckets then moves keys and slot numbers, not values.
  *
- * <p>A dense request, sorted and covering at least 1/{@value #DENSE} of the table, is resolved
- * through the {@link SortedIndex}, not by hashing each key. Not thread-safe.
+ * <p>A dense request, covering at least 1/{@value #DENSE} of the table (and sorted, if it would
+ * build the index), is resolved through the {@link SortedIndex}, not by hashing each key; one that
+ * is a stretch of the index, its slots one run, is added and read a chunk a loop. Not thread-safe.
  */
 public final class KeyValueTable {
 
@@ -129,7 +130,7 @@ public final class KeyValueTable {
    */
   public void add(long[] keys, FloatBuffer pushed, boolean afterCut) {
     checkShape(keys, pushed.remaining());
-    int[] at = resolve(keys, true);
+    Slots at = resolve(keys, true);
     int rows = chunk.length / width;
     for (int i = 0; i < keys.length; i += rows) {
       int n = Math.min(rows, keys.length - i);
@@ -147,9 +148,10 @@ public final class KeyValueTable {
   }
 
   /** Applies {@code n} rows of {@code src} (from its start) to the slots {@code at[i..i+n)} of {@code keys[i..i+n)}. */
-  void apply(long[] keys, int[] at, int i, int n, float[] src, boolean afterCut) {
+  void apply(long[] keys, Slots slots, int i, int n, float[] src, boolean afterCut) {
+    int[] at = slots.at();
     if (shadowSlots == null) {
-      addRuns(at, i, n, src);
+      addRuns(slots, i, n, src);
       return;
     }
     for (int r = 0; r < n; r++) {
@@ -168,11 +170,16 @@ public final class KeyValueTable {
    * Adds the {@code n} rows of {@code src} to the slots {@code at[i..i+n)}, each run of rows
    * whose slots are neighbours in one call (a dense request's, in a table of wide slots).
    */
-  private void addRuns(int[] at, int i, int n, float[] src) {
+  private void addRuns(Slots slots, int i, int n, float[] src) {
+    int[] at = slots.at();
     if (slotOfBucket == null) {
       for (int r = 0; r < n; r++) { // inline: neighbouring keys are scattered buckets
         updater.push(values, at[i + r] * slotWidth, src, r * width, width);
       }
+      return;
+    }
+    if (slots.oneRun()) {
+      updater.push(values, at[i] * slotWidth, src, 0, width, n);
       return;
     }
     for (int r = 0; r < n;) {
@@ -309,10 +316,16 @@ public final class KeyValueTable {
    */
   public void get(long[] keys, FloatBuffer out) {
     checkShape(keys, out.remaining());
-    int[] at = resolve(keys, false);
+    Slots slots = resolve(keys, false);
+    int[] at = slots.at();
     int rows = chunk.length / width;
     for (int i = 0; i < keys.length; i += rows) {
       int n = Math.min(rows, keys.length - i);
+      if (slots.oneRun()) {
+        updater.pull(values, at[i] * slotWidth, chunk, 0, width, n);
+        out.put(chunk, 0, n * width);
+        continue;
+      }
       for (int r = 0; r < n;) {
         int slot = at[i + r];
         if (slot < 0) {
@@ -335,32 +348,49 @@ public final class KeyValueTable {
   }
 
   /**
+   * A request's slots: {@code at[i]} for its key {@code i} (-1 for a missing one), and whether
+   * they are known to be one ascending run, {@code at[i] == at[0] + i} for every key, as a dense
+   * request's are in a table of wide slots numbered in the order keys came (the sorted index tells):
+   * its rows are then added or read in one loop a chunk, with no search for runs.
+   */
+  record Slots(int[] at, boolean oneRun) {}
+
+  /**
    * The slot of each key, in a buffer the table reuses (valid until its next call); -1 for a
    * missing key unless {@code create}, which gives it a slot of zeros.
    */
-  int[] resolve(long[] keys, boolean create) {
+  Slots resolve(long[] keys, boolean create) {
     if (keys.length < 64) {
       return resolveAll(keys, create);
     }
-    int[] kept = recent.find(keys, moves);
+    Slots kept = recent.find(keys, moves);
     if (kept != null) {
       return kept;
     }
-    int[] at = resolveAll(keys, create);
+    Slots found = resolveAll(keys, create);
     if (!create) {
-      recent.keep(keys, at, moves);
+      recent.keep(keys, found, moves);
     }
-    return at;
+    return found;
   }
 
-  private int[] resolveAll(long[] keys, boolean create) {
+  /** As {@link #resolve}, giving every key a slot, in arrays of the caller's: for a push applied a few rows at a time. */
+  Slots resolveToHold(long[] keys) {
+    Slots slots = resolve(keys, true);
+    return new Slots(Arrays.copyOf(slots.at(), keys.length), slots.oneRun());
+  }
+
+  private Slots resolveAll(long[] keys, boolean create) {
     if (resolved.length < keys.length) {
       resolved = new int[Math.max(keys.length, resolved.length * 2)];
     }
     int[] at = resolved;
     int movesBefore = moves;
-    if (keys.length >= 64 && (long) keys.length * DENSE >= size && isSorted(keys)) {
-      index.resolve(keys, at, create ? this::slotOf : this::slot, () -> moves, this::keys, this::slot);
+    boolean oneRun = false;
+    // The index's walk finds every key (one it lacks, or out of order, through the hash map), so
+    // only a request that would build it or merge into it is checked for order first.
+    if (keys.length >= 64 && (long) keys.length * DENSE >= size && (index.ready() || isSorted(keys))) {
+      oneRun = index.resolve(keys, at, create ? this::slotOf : this::slot, () -> moves, this::keys, this::slot);
     } else {
       for (int i = 0; i < keys.length; i++) {
         at[i] = create ? slotOf(keys[i]) : slot(keys[i]);
@@ -371,7 +401,7 @@ public final class KeyValueTable {
       // gives more of the keys a bucket, and one that adds none moves nothing.
       return resolveAll(keys, create);
     }
-    return at;
+    return new Slots(at, oneRun && slotOfBucket != null);
   }
 
   private static boolean isSorted(long[] keys) {

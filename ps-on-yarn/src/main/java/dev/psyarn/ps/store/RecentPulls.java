@@ -16,6 +16,7 @@ final class RecentPulls {
   private final long[][] keys = new long[LISTS][];
   private final int[] length = new int[LISTS];
   private final int[][] slots = new int[LISTS][];
+  private final boolean[] oneRun = new boolean[LISTS];
   private final int[] moves = new int[LISTS];
   private int next;
 
@@ -23,21 +24,22 @@ final class RecentPulls {
    * The slots of a kept list equal to {@code request} (its first {@code request.length} entries),
    * if the table's buckets have not moved since ({@code movesNow}); else null.
    */
-  int[] find(long[] request, int movesNow) {
+  KeyValueTable.Slots find(long[] request, int movesNow) {
     int n = request.length;
     for (int r = 0; r < LISTS; r++) {
       long[] seen = keys[r];
       if (length[r] == n && moves[r] == movesNow && seen[0] == request[0] && seen[n - 1] == request[n - 1]
           && Arrays.equals(seen, 0, n, request, 0, n)) {
-        return slots[r];
+        return new KeyValueTable.Slots(slots[r], oneRun[r]);
       }
     }
     return null;
   }
 
-  /** Keeps a copy of {@code request} and its slots {@code at}, unless a key is missing (a slot below 0). */
-  void keep(long[] request, int[] at, int movesNow) {
+  /** Keeps a copy of {@code request} and its slots {@code found}, unless a key is missing (a slot below 0). */
+  void keep(long[] request, KeyValueTable.Slots found, int movesNow) {
     int n = request.length;
+    int[] at = found.at();
     for (int i = 0; i < n; i++) {
       if (at[i] < 0) {
         return;
@@ -52,6 +54,7 @@ final class RecentPulls {
     System.arraycopy(request, 0, keys[r], 0, n);
     System.arraycopy(at, 0, slots[r], 0, n);
     length[r] = n;
+    oneRun[r] = found.oneRun();
     moves[r] = movesNow;
   }
 

@@ -13,25 +13,32 @@ import java.util.function.Supplier;
  * request; keys added since are found through the hash map, which stays the table's index of
  * record, and merged into the index by a dense request once they exceed 1/16 of it (or, past a
  * quarter, the index is dropped until a dense request builds it again). The table drops it when its
- * buckets move. Not thread-safe.
+ * buckets move.
+ *
+ * <p>A dense loop asks for the same keys again and again, mostly a stretch of the index as it is
+ * (a server's whole range, or a piece of it): where the request's keys and the index's agree for
+ * more than a key, the stretch is compared and its slots copied a vector at a time. Not thread-safe.
  */
 final class SortedIndex {
 
   private long[] keys;
   private int[] slots;
+  /** Whether the index's slots are one ascending run ({@code slots[j] == slots[0] + j}): its keys came in key order. */
+  private boolean oneRun;
   /** Keys added since the index was built, in the order added (tracked while it exists). */
   private long[] fresh = new long[64];
   private int freshCount;
 
   /**
-   * Resolves ascending {@code request} into {@code at}, building or merging the index first when
-   * due: a key the index lacks goes to {@code find} (the table's lookup, or its lookup that adds
-   * the key). Stops early when {@code moves} changes (the table's buckets moved, the slots found
-   * are stale, and the table resolves again).
+   * Resolves {@code request} into {@code at}, building or merging the index first when due: a key
+   * the index lacks goes to {@code find} (the table's lookup, or its lookup that adds the key). The
+   * walk is for ascending requests; a key out of order is still found, through {@code find}. Stops early when {@code moves} changes (the table's buckets moved, the slots found
+   * are stale, and the table resolves again). Answers whether the slots are one ascending run (the
+   * request was one stretch of an index whose slots are).
    */
-  void resolve(long[] request, int[] at, LongToIntFunction find, IntSupplier moves, Supplier<long[]> allKeys,
+  boolean resolve(long[] request, int[] at, LongToIntFunction find, IntSupplier moves, Supplier<long[]> allKeys,
       LongToIntFunction slot) {
-    if (keys == null || freshCount * 16L > keys.length) {
+    if (!ready()) {
       merge(allKeys, slot);
     }
     long[] index = keys;
@@ -39,6 +46,7 @@ final class SortedIndex {
     int movesBefore = moves.getAsInt();
     int n = index.length;
     int j = 0;
+    int stretches = 0;
     for (int i = 0; i < request.length; i++) {
       long k = request[i];
       if (j < n && index[j] < k) {
@@ -60,14 +68,31 @@ final class SortedIndex {
         j = high;
       }
       if (j < n && index[j] == k) {
-        at[i] = indexSlots[j];
+        if (i + 1 < request.length && j + 1 < n && request[i + 1] == index[j + 1]) {
+          int len = Math.min(request.length - i, n - j);
+          int same = Arrays.mismatch(request, i, i + len, index, j, j + len);
+          same = same < 0 ? len : same;
+          System.arraycopy(indexSlots, j, at, i, same);
+          i += same - 1;
+          j += same - 1;
+        } else {
+          at[i] = indexSlots[j];
+        }
+        stretches++;
       } else {
         at[i] = find.applyAsInt(k); // added since the index was built, or missing
+        stretches += 2;
         if (moves.getAsInt() != movesBefore) {
-          return;
+          return false;
         }
       }
     }
+    return stretches == 1 && oneRun;
+  }
+
+  /** Whether the index is built and has no keys to merge before the next request. */
+  boolean ready() {
+    return keys != null && freshCount * 16L <= keys.length;
   }
 
   /**
@@ -102,6 +127,10 @@ final class SortedIndex {
     keys = merged;
     slots = mergedSlots;
     freshCount = 0;
+    oneRun = true;
+    for (int j = 1; j < mergedSlots.length && oneRun; j++) {
+      oneRun = mergedSlots[j] == mergedSlots[0] + j;
+    }
   }
 
   /** A key the table just gave a slot: tracked for the next merge while the index exists. */

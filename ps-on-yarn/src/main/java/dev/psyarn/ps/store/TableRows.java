@@ -1,7 +1,5 @@
 package dev.psyarn.ps.store;
 
-import java.util.Arrays;
-
 /**
  * A push to a {@link KeyValueTable} whose values come a few rows at a time (the tail of a received
  * frame, as it arrives), applied as the table would apply it whole. The keys' slots are found when
@@ -12,7 +10,7 @@ public final class TableRows {
   private final KeyValueTable table;
   private final long[] keys;
   private final boolean afterCut;
-  private int[] at;
+  private KeyValueTable.Slots at;
   private int movesAt;
   private int next;
 
@@ -23,7 +21,7 @@ public final class TableRows {
   }
 
   private void find() {
-    at = Arrays.copyOf(table.resolve(keys, true), keys.length);
+    at = table.resolveToHold(keys);
     movesAt = table.moves;
   }
 

@@ -141,13 +141,7 @@ class KeyValueTableTest {
       }
       assertEquals(model.size(), t.size());
     }
-    long[] all = t.keys();
-    assertEquals(model.size(), all.length);
-    float[] out = new float[all.length * width];
-    t.get(all, out); // the whole table: dense, sorted
-    for (int i = 0; i < all.length; i++) {
-      assertArrayEquals(model.get(all[i]), java.util.Arrays.copyOfRange(out, width * i, width * i + width));
-    }
+    assertHoldsTheModel(t, model, width);
   }
 
   @org.junit.jupiter.params.ParameterizedTest
@@ -176,6 +170,94 @@ class KeyValueTableTest {
       pull(t, model, keys, width, round);
     }
     assertTrue(t.size() > 100_000, "the table grew between pulls and pushes: " + t.size());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4, 16})
+  void requestsOfTheSameKeysAgainReadAndAddTheRightSlotsWhateverCameBetween(int width) {
+    // Pushes and pulls of a few key lists over and over (a dense loop's: stretches of the sorted
+    // index, or a recent pull's list): lists whose keys came in key order (their slots one run)
+    // and lists whose keys came shuffled or with gaps (not one run); a list changed in place, the
+    // table grown between two requests of one list (every bucket moved), a list with a key missing.
+    java.util.Random random = new java.util.Random(17);
+    KeyValueTable t = new KeyValueTable(width);
+    java.util.Map<Long, float[]> model = new java.util.HashMap<>();
+    long[] inOrder = java.util.stream.LongStream.range(1, 3001).map(k -> k * 7919).toArray();
+    push(t, model, inOrder, width, random); // slots 0..2999 in key order
+    long[] shuffled = random.longs(2000, 1L << 30, 1L << 31).distinct().toArray();
+    push(t, model, shuffled, width, random); // slots in the order shuffled keys came
+    java.util.Arrays.sort(shuffled); // the same keys sorted: their slots are no run
+    long[] everyOther = java.util.stream.IntStream.range(0, inOrder.length / 2).mapToLong(i -> inOrder[2 * i]).toArray();
+    long[] withAMissingKey = inOrder.clone();
+    withAMissingKey[1500] = inOrder[1500] + 1; // never pushed: reads as zeros until pushed
+    long[][] lists = {inOrder, shuffled, everyOther, withAMissingKey};
+    for (int round = 0; round < 300; round++) {
+      long[] keys = lists[random.nextInt(lists.length)];
+      switch (random.nextInt(6)) {
+        case 0 -> keys = keys.clone();
+        case 1 -> push(t, model, random.longs(1500, 1L << 41, 1L << 42).toArray(), width, random); // may grow
+        case 2 -> { // in place, first and last the same: another list under the same array
+          int i = 1 + random.nextInt(keys.length - 2);
+          if (keys[i] + 1 < keys[i + 1]) {
+            keys[i]++;
+          }
+        }
+        default -> { }
+      }
+      if (random.nextBoolean()) {
+        push(t, model, keys, width, random);
+      } else {
+        pull(t, model, keys, width, round);
+      }
+    }
+    assertHoldsTheModel(t, model, width);
+  }
+
+  /** The table holds the model's keys, no others, each with the model's values (read in one whole-table pull). */
+  private static void assertHoldsTheModel(KeyValueTable t, java.util.Map<Long, float[]> model, int width) {
+    long[] all = t.keys();
+    assertEquals(model.size(), all.length);
+    float[] out = new float[all.length * width];
+    t.get(all, out); // the whole table: dense, sorted
+    for (int i = 0; i < all.length; i++) {
+      assertArrayEquals(model.get(all[i]), java.util.Arrays.copyOfRange(out, width * i, width * i + width), "key " + all[i]);
+    }
+  }
+
+  @Test
+  void aPushAppliedAFewRowsAtATimeKeepsItsSlotsWhileOtherRequestsOfItsLengthComeBetween() {
+    // The push's slots were a recent pull's; pulls of five more lists of as many keys come between
+    // its rows and take the place of every recent list: the rows still go to the push's keys.
+    int width = 8;
+    java.util.Random random = new java.util.Random(23);
+    long[][] lists = new long[6][];
+    for (int l = 0; l < lists.length; l++) {
+      lists[l] = random.longs(3000, 1, 1L << 40).distinct().limit(2000).sorted().toArray();
+    }
+    KeyValueTable whole = new KeyValueTable(width);
+    KeyValueTable rows = new KeyValueTable(width);
+    float[] pushed = new float[2000 * width];
+    for (int i = 0; i < pushed.length; i++) {
+      pushed[i] = 1 + random.nextInt(5);
+    }
+    for (KeyValueTable t : new KeyValueTable[] {whole, rows}) {
+      for (long[] list : lists) {
+        t.add(list, new float[list.length * width]);
+      }
+      t.get(lists[0], new float[2000 * width]); // lists[0] is a recent request's
+    }
+    whole.add(lists[0], pushed);
+    TableRows cursor = rows.rows(lists[0], false);
+    for (int done = 0; done < 2000; done += 500) {
+      cursor.add(java.util.Arrays.copyOfRange(pushed, done * width, (done + 500) * width), 500);
+      for (KeyValueTable t : new KeyValueTable[] {whole, rows}) {
+        for (int l = 1; l < lists.length; l++) {
+          t.get(lists[l], new float[lists[l].length * width]); // kept, in another list's place
+          t.add(lists[l], java.util.Arrays.copyOf(pushed, lists[l].length * width));
+        }
+      }
+    }
+    assertArrayEquals(whole.copy().slots(), rows.copy().slots());
   }
 
   private static void push(KeyValueTable t, java.util.Map<Long, float[]> model, long[] keys, int width,
