@@ -2,7 +2,6 @@ package dev.psyarn.ps.store;
 
 import dev.psyarn.ps.update.Updater;
 import it.unimi.dsi.fastutil.HashCommon;
-import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -64,13 +63,8 @@ public final class KeyValueTable {
   /** The last pulls' slots, for the pushes of the same keys that follow them. */
   private final RecentPulls recent = new RecentPulls();
   private final float[] chunk;
-  /**
-   * While a checkpoint's cut is open: each key's slot as it was before the first push from beyond
-   * the cut touched it (see {@link #add(long[], FloatBuffer, boolean)}); null when no cut is open.
-   */
-  private Long2IntOpenHashMap shadowSlots;
-  private float[] shadow;
-  private int shadowCount;
+  /** The open checkpoint cut's saved slots (see {@link #add(long[], FloatBuffer, boolean)}); null when no cut is open. */
+  private CutShadow cut;
 
   /** A table whose pushes are added to the stored values. */
   public KeyValueTable(int width) {
@@ -149,19 +143,13 @@ public final class KeyValueTable {
 
   /** Applies {@code n} rows of {@code src} (from its start) to the slots {@code at[i..i+n)} of {@code keys[i..i+n)}. */
   void apply(long[] keys, Slots slots, int i, int n, float[] src, boolean afterCut) {
-    int[] at = slots.at();
-    if (shadowSlots == null) {
+    if (cut == null) {
       addRuns(slots, i, n, src);
       return;
     }
+    int[] at = slots.at();
     for (int r = 0; r < n; r++) {
-      long key = keys[i + r];
-      int saved = shadowSlots.get(key);
-      if (afterCut && saved < 0) {
-        saveShadow(key, at[i + r]);
-      } else if (!afterCut && saved >= 0) {
-        updater.push(shadow, saved * slotWidth, src, r * width, width);
-      }
+      cut.beforePush(keys[i + r], values, at[i + r], afterCut, updater, src, r * width, width);
       updater.push(values, at[i + r] * slotWidth, src, r * width, width);
     }
   }
@@ -201,19 +189,7 @@ public final class KeyValueTable {
 
   /** Opens a checkpoint cut: from now on pushes say whether they come from beyond it. */
   public void openCut() {
-    shadowSlots = new Long2IntOpenHashMap();
-    shadowSlots.defaultReturnValue(-1);
-    shadow = new float[slotWidth * 64];
-    shadowCount = 0;
-  }
-
-  private void saveShadow(long key, int slot) {
-    int saved = shadowCount++;
-    if ((long) shadowCount * slotWidth > shadow.length) {
-      shadow = Arrays.copyOf(shadow, Math.max(shadow.length * 2, shadowCount * slotWidth));
-    }
-    System.arraycopy(values, slot * slotWidth, shadow, saved * slotWidth, slotWidth);
-    shadowSlots.put(key, saved);
+    cut = new CutShadow(slotWidth);
   }
 
   /**
@@ -225,15 +201,11 @@ public final class KeyValueTable {
     long[] keys = keys();
     float[] slotsOut = new float[keys.length * slotWidth];
     for (int i = 0; i < keys.length; i++) {
-      int saved = shadowSlots == null ? -1 : shadowSlots.get(keys[i]);
-      if (saved >= 0) {
-        System.arraycopy(shadow, saved * slotWidth, slotsOut, i * slotWidth, slotWidth);
-      } else {
+      if (cut == null || !cut.copyAtCut(keys[i], slotsOut, i * slotWidth)) {
         System.arraycopy(values, slot(keys[i]) * slotWidth, slotsOut, i * slotWidth, slotWidth);
       }
     }
-    shadowSlots = null;
-    shadow = null;
+    cut = null;
     return new Image(width, slotWidth, keys, slotsOut);
   }
 
