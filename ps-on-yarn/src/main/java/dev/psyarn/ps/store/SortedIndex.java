@@ -32,9 +32,10 @@ final class SortedIndex {
   /**
    * Resolves {@code request} into {@code at}, building or merging the index first when due: a key
    * the index lacks goes to {@code find} (the table's lookup, or its lookup that adds the key). The
-   * walk is for ascending requests; a key out of order is still found, through {@code find}. Stops early when {@code moves} changes (the table's buckets moved, the slots found
-   * are stale, and the table resolves again). Answers whether the slots are one ascending run (the
-   * request was one stretch of an index whose slots are).
+   * walk is for ascending requests; a key out of order is still found, through {@code find}. Stops
+   * early when {@code moves} changes (the table's buckets moved, the slots found are stale, and the
+   * table resolves again). Answers whether the slots are one ascending run (the request was one
+   * stretch of an index whose slots are).
    */
   boolean resolve(long[] request, int[] at, LongToIntFunction find, IntSupplier moves, Supplier<long[]> allKeys,
       LongToIntFunction slot) {
@@ -81,7 +82,7 @@ final class SortedIndex {
         stretches++;
       } else {
         at[i] = find.applyAsInt(k); // added since the index was built, or missing
-        stretches += 2;
+        stretches += 2; // whatever follows, the request is not one stretch
         if (moves.getAsInt() != movesBefore) {
           return false;
         }
