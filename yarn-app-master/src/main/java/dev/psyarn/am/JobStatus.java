@@ -28,6 +28,20 @@ public record JobStatus(String applicationId, String name, String state, String 
     Map<String, Object> preprocess) {
 
   /**
+   * When the preprocessing output was an earlier run's, kept in the cache, what to tell the user
+   * ({@code reused}, with the {@code madeBy} and {@code madeAt} of its report where known); else null.
+   */
+  public static String reuseNote(Map<String, Object> preprocess) {
+    if (preprocess == null || !Boolean.TRUE.equals(preprocess.get("reused"))) {
+      return null;
+    }
+    Object by = preprocess.get(PreprocessCache.MADE_BY);
+    Object at = preprocess.get(PreprocessCache.MADE_AT);
+    return "reused the output of " + (by != null ? by : "an earlier job") + (at != null ? ", made " + at : "")
+        + " (same inputs, section and shard count; no MapReduce job ran now)";
+  }
+
+  /**
    * One container's row.
    *
    * @param role server or worker

@@ -131,23 +131,41 @@ final class PreprocessCache {
     sha.update((byte) 0);
   }
 
-  /** The report a whole entry was written with, or empty when there is no whole entry. */
+  /**
+   * The report a whole entry was written with, and when ({@link #MADE_AT}: the marker's modification
+   * time, ISO-8601), or empty when there is no whole entry.
+   */
   static Optional<Map<String, Object>> read(FileSystem fs, Path entry) throws IOException {
     Path marker = new Path(entry, MARKER);
-    if (!fs.exists(marker)) {
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(marker);
+    } catch (java.io.FileNotFoundException e) {
       return Optional.empty();
     }
+    Map<String, Object> report;
     try (InputStream in = fs.open(marker)) {
-      return Optional.of(JSON.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() { }));
+      report = JSON.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() { });
     } catch (IOException e) {
       return Optional.empty(); // cut short: the entry is made again
     }
+    report.putIfAbsent(MADE_AT, java.time.Instant.ofEpochMilli(status.getModificationTime()).toString());
+    return Optional.of(report);
   }
 
-  /** Marks a whole entry with its report. */
-  static void mark(FileSystem fs, Path entry, Map<String, Object> report) throws IOException {
+  /** In a kept entry's report: when it was made. */
+  static final String MADE_AT = "madeAt";
+  /** In a kept entry's report: the application that made it. */
+  static final String MADE_BY = "madeBy";
+
+  /** Marks a whole entry with its report and the application that made it ({@code madeBy}, may be null). */
+  static void mark(FileSystem fs, Path entry, Map<String, Object> report, String madeBy) throws IOException {
+    Map<String, Object> kept = new LinkedHashMap<>(report);
+    if (madeBy != null) {
+      kept.put(MADE_BY, madeBy);
+    }
     try (OutputStream out = fs.create(new Path(entry, MARKER), true)) {
-      JSON.writeValue(out, report);
+      JSON.writeValue(out, kept);
     }
   }
 }

@@ -250,8 +250,8 @@ final class PreprocessStage implements Preprocessor {
    * to the entry; when another job made the entry meanwhile, that one is used.
    */
   private PreprocessReport runIntoCache(FileSystem fs, Configuration jobConf) throws Exception {
-    String attempt = attemptTag(System.getenv(org.apache.hadoop.yarn.api.ApplicationConstants.Environment.CONTAINER_ID
-        .name()));
+    String container = System.getenv(org.apache.hadoop.yarn.api.ApplicationConstants.Environment.CONTAINER_ID.name());
+    String attempt = attemptTag(container);
     sweepEarlierAttempts(fs, output, attempt);
     Path tmp = new Path(output.getParent(), output.getName() + TMP + attempt);
     PreprocessReport made;
@@ -264,7 +264,9 @@ final class PreprocessStage implements Preprocessor {
     PreprocessReport done = new PreprocessReport(output.toString(),
         new Path(output, dev.psyarn.mapreduce.jobs.Preprocess.SHARDS).toString(), made.keySpace(), made.figures(),
         made.jobs());
-    PreprocessCache.mark(fs, tmp, done.toMap());
+    PreprocessCache.mark(fs, tmp, done.toMap(), container == null ? null
+        : org.apache.hadoop.yarn.api.records.ContainerId.fromString(container).getApplicationAttemptId()
+            .getApplicationId().toString());
     fs.mkdirs(output.getParent());
     if (!fs.rename(tmp, output)) {
       if (PreprocessCache.read(fs, output).isEmpty()) {

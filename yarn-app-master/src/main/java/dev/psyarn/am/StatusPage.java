@@ -48,6 +48,11 @@ final class StatusPage {
       Map<String, Object> p = new java.util.LinkedHashMap<>(s.preprocess());
       Object jobs = p.remove("progress");
       html.append("<h2>Preprocessing (MapReduce)</h2>");
+      String reuse = JobStatus.reuseNote(s.preprocess());
+      if (reuse != null) {
+        html.append("<p>").append(esc(Character.toUpperCase(reuse.charAt(0)) + reuse.substring(1)))
+            .append(". The jobs below are the ones that made it.</p>");
+      }
       if (jobs instanceof Map<?, ?> running && !running.isEmpty()) {
         html.append("<table><tr><th>job</th><th>id</th><th>map</th><th>reduce</th></tr>");
         running.forEach((name, j) -> {

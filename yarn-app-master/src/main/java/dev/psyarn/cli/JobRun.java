@@ -125,22 +125,29 @@ final class JobRun {
     }
     if (s.preprocess() != null) {
       Map<String, Object> p = s.preprocess();
+      String reuse = JobStatus.reuseNote(p);
+      boolean reused = reuse != null;
       if (p.get("rowsRead") == null) {
         // It failed before any job ran (the diagnostics above say why): there are no figures.
         ctx.out.printf(Locale.ROOT, "  preprocess %s before any job ran%n", p.get("state"));
       } else {
-        ctx.out.printf(Locale.ROOT, "  preprocess %s: %s rows read, %s bad; train %s rows, test %s; features %s"
-            + " (%s kept, min count %s); %s shards in %s%n", p.get("state"), p.get("rowsRead"), p.get("badRecords"),
-            p.get("rowsWrittenTrain"), p.get("rowsWrittenTest"), p.get("featuresDistinct"), p.get("featuresKept"),
-            p.get("minCount"), p.get("shardCount"), p.get("shards"));
+        ctx.out.printf(Locale.ROOT, "  preprocess %s%s: %s rows read, %s bad; train %s rows, test %s; features %s"
+            + " (%s kept, min count %s); %s shards in %s%n", p.get("state"), reused ? ", " + reuse : "",
+            p.get("rowsRead"), p.get("badRecords"), p.get("rowsWrittenTrain"), p.get("rowsWrittenTest"),
+            p.get("featuresDistinct"), p.get("featuresKept"), p.get("minCount"), p.get("shardCount"), p.get("shards"));
       }
       if (p.get("jobs") instanceof java.util.List<?> jobs) {
         for (Object j : jobs) {
           if (j instanceof Map<?, ?> job) {
+            java.util.List<String> notes = new java.util.ArrayList<>();
+            if (reused) {
+              notes.add("when the output was made");
+            }
+            if (Boolean.TRUE.equals(job.get("inProcess"))) {
+              notes.add("inside the ApplicationMaster, " + job.get("mapTasks") + " map tasks");
+            }
             ctx.out.printf(Locale.ROOT, "    %-6s %s %s in %.1f s%s%n", job.get("name"), job.get("id"), job.get("state"),
-                ((Number) job.get("seconds")).doubleValue(),
-                Boolean.TRUE.equals(job.get("inProcess")) ? " (inside the ApplicationMaster, " + job.get("mapTasks")
-                    + " map tasks)" : "");
+                ((Number) job.get("seconds")).doubleValue(), notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
           }
         }
       }

@@ -77,8 +77,13 @@ class PreprocessCacheTest {
     org.apache.hadoop.fs.Path entry = new org.apache.hadoop.fs.Path(dir.resolve("entry").toUri());
     fs.mkdirs(entry);
     assertTrue(PreprocessCache.read(fs, entry).isEmpty(), "shards without a marker are not used");
-    PreprocessCache.mark(fs, entry, Map.of("trainRows", 5));
-    assertEquals(5, PreprocessCache.read(fs, entry).orElseThrow().get("trainRows"));
+    long before = System.currentTimeMillis() / 1000 * 1000; // file times may be whole seconds
+    PreprocessCache.mark(fs, entry, Map.of("trainRows", 5), "application_1700000000000_0007");
+    Map<String, Object> kept = PreprocessCache.read(fs, entry).orElseThrow();
+    assertEquals(5, kept.get("trainRows"));
+    assertEquals("application_1700000000000_0007", kept.get(PreprocessCache.MADE_BY));
+    long madeAt = java.time.Instant.parse((String) kept.get(PreprocessCache.MADE_AT)).toEpochMilli();
+    assertTrue(madeAt >= before && madeAt <= System.currentTimeMillis(), "made when it was marked: " + kept);
     Files.writeString(dir.resolve("entry").resolve(PreprocessCache.MARKER), "{\"trainRows\": ");
     assertTrue(PreprocessCache.read(fs, entry).isEmpty(), "a marker cut short is no marker");
   }

@@ -69,5 +69,13 @@ class StatusPageTest {
     assertTrue(html.contains("<td>shard</td><td>job_1_0003</td><td>25%</td><td>—</td>"),
         "the shard job has no reducers: no reduce figure: " + html);
     assertTrue(html.contains("<th>rowsRead</th><td>3000000</td>"), html);
+    assertFalse(html.contains("Reused"), html);
+
+    JobStatus kept = new JobStatus(base.applicationId(), base.name(), "RUNNING", "UNDEFINED", 0.5f, "", List.of(),
+        Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of("state", "SUCCEEDED", "reused", true, "madeBy",
+            "application_1_0001", "madeAt", "2026-12-04T18:08:31Z", "rowsRead", 3000000L));
+    html = StatusPage.render(kept);
+    assertTrue(html.contains("<p>Reused the output of application_1_0001, made 2026-12-04T18:08:31Z (same inputs, section"
+        + " and shard count; no MapReduce job ran now). The jobs below are the ones that made it.</p>"), html);
   }
 }

@@ -1,6 +1,7 @@
 package dev.psyarn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,6 +103,22 @@ class PsyarnCliTest {
     assertTrue(printed.contains("    stats  job_1_0002 SUCCEEDED in 20.0 s\n"), printed);
     assertTrue(printed.contains("    shard  job_local7_0001 SUCCEEDED in 12.9 s (inside the ApplicationMaster, 2 map tasks)"),
         printed);
+    assertFalse(printed.contains("reused"), printed);
+
+    // An earlier job's output taken from the cache says whose it is and that no job ran now: the jobs
+    // listed are the ones that made it.
+    o.reset();
+    java.util.Map<String, Object> kept = new java.util.LinkedHashMap<>(java.util.Map.of("state", "SUCCEEDED", "reused",
+        true, "madeBy", "application_1_0001", "madeAt", "2026-12-04T18:08:31Z", "rowsRead", 100L, "jobs",
+        java.util.List.of(inAm)));
+    JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0002", "flights", "FINISHED", "SUCCEEDED", 1f,
+        "", java.util.List.of(), java.util.Map.of(), java.util.List.of(), java.util.Map.of(), java.util.Map.of(),
+        java.util.Map.of(), kept));
+    printed = o.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("  preprocess SUCCEEDED, reused the output of application_1_0001, made 2026-12-04T18:08:31Z"
+        + " (same inputs, section and shard count; no MapReduce job ran now): 100 rows read"), printed);
+    assertTrue(printed.contains("    shard  job_local7_0001 SUCCEEDED in 12.9 s (when the output was made; inside the"
+        + " ApplicationMaster, 2 map tasks)"), printed);
   }
 
   @Test

@@ -206,6 +206,8 @@ class AmRestartIT {
     JsonNode second = runToEnd("reuse-2.yaml", spec.replace("name: reuse-it", "name: reuse-it-again"));
     assertEquals(true, second.path("preprocess").path("reused").asBoolean(false), second.path("preprocess").toString());
     assertEquals(shards, second.path("preprocess").path("shards").asText());
+    assertEquals(first.path("applicationId").asText("first"), second.path("preprocess").path("madeBy").asText(),
+        "the report says whose output it took: " + second.path("preprocess"));
     assertEquals(first.path("preprocess").path("trainRows").asLong(), second.path("preprocess").path("trainRows").asLong());
     try (YarnClient yarn = harness.yarn()) {
       assertEquals(List.of(), mapReduceSince(yarn, before), "no MapReduce job ran for the second job");
