@@ -184,6 +184,12 @@ final class BenchCommand implements Callable<Integer> {
         ctx.out.printf(Locale.ROOT, "  while its map tasks were at work (no AM or JVM start, no commit) | %.0f rows/s "
             + "| ratio %.2f%n", result.get("mapsRowsPerSecond"), result.get("mapsRatio"));
       }
+      if (result.containsKey("taskCpuRatio")) {
+        ctx.out.printf(Locale.ROOT, "  its tasks' CPU | %.2f µs a row against the one thread's %.2f µs: %.2f× "
+            + "(on %d cores its maps can reach a ratio of %.2f at most)%n", result.get("taskCpuMicrosPerRow"),
+            result.get("baselineMicrosPerRow"), result.get("taskCpuRatio"), result.get("cores"),
+            result.get("mapsRatioAtMost"));
+      }
       ctx.out.printf(Locale.ROOT, "the same in one JVM (LocalJobRunner, %s map tasks at a time, as the AM runs it) "
           + "| %.0f rows/s (%.1f s) | ratio %.2f%n", result.get("inAmMapThreads"), result.get("inAmRowsPerSecond"),
           result.get("inAmSeconds"), result.get("inAmRatio"));

@@ -100,6 +100,7 @@ public final class PreprocessBench {
       result.put("mapsRowsPerSecond", median(stage, "mapsRowsPerSecond"));
       result.put("mapsRatio", median(stage, "mapsRowsPerSecond") / base);
     }
+    result.putAll(cpuBudget(stage, base, cores));
     result.put("inAmMapThreads", cores);
     result.put("inAmSeconds", median(inAm, "seconds"));
     result.put("inAmRowsPerSecond", am);
@@ -133,6 +134,13 @@ public final class PreprocessBench {
         row.put(j.get("name") + "MapsSeconds", m);
         mapsSeconds += m.doubleValue();
       }
+    }
+    double cpu = 0;
+    for (Map<String, Object> j : report.jobs()) {
+      cpu = j.get("cpuSeconds") instanceof Number c && cpu >= 0 ? cpu + c.doubleValue() : -1;
+    }
+    if (cpu > 0) {
+      row.put("taskCpuSecondsPerRow", cpu / (Long) report.figures().get("rowsRead"));
     }
     if (mapsSeconds > 0) {
       // The rows a second while the map tasks were at work: the stage less its jobs' fixed costs.
@@ -179,6 +187,29 @@ public final class PreprocessBench {
     ObjectNode section = (ObjectNode) new ObjectMapper().readTree(pre.json());
     change.accept(section);
     return PreprocessSpec.fromJson(section.toString());
+  }
+
+  /**
+   * What the cluster's task JVMs cost a row against the one thread ({@code baselineRowsPerSecond}),
+   * by the medians of the runs whose jobs all reported their CPU: {@code taskCpuMicrosPerRow}, {@code
+   * baselineMicrosPerRow}, {@code taskCpuRatio}, and {@code mapsRatioAtMost}, the highest ratio the
+   * map tasks could reach on {@code cores} cores at that CPU a row (the one thread's row costing its
+   * wall time). Empty when no run has the figures (the jobs ran in one JVM).
+   */
+  static Map<String, Object> cpuBudget(List<Map<String, Object>> stage, double baselineRowsPerSecond, int cores) {
+    List<Map<String, Object>> measured = stage.stream().filter(r -> r.get("taskCpuSecondsPerRow") != null).toList();
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (measured.isEmpty()) {
+      return out;
+    }
+    double task = median(measured, "taskCpuSecondsPerRow") * 1e6;
+    double one = 1e6 / baselineRowsPerSecond;
+    out.put("taskCpuMicrosPerRow", task);
+    out.put("baselineMicrosPerRow", one);
+    out.put("taskCpuRatio", task / one);
+    out.put("cores", cores);
+    out.put("mapsRatioAtMost", cores * one / task);
+    return out;
   }
 
   private static double median(List<Map<String, Object>> rows, String key) {
