@@ -13,14 +13,22 @@ import java.util.regex.Pattern;
  * containers) 7–8 CPU-seconds a container, the first epoch twice as long as the later ones, and
  * no faster epochs once compiled (the workers wait on messages, not on arithmetic). {@link #QUICK}
  * stops at C1 and collects with the serial collector, as the reference SleepJob's maps do; jobs of
- * an hour or more, or an app whose own loops are the bottleneck, ask for {@link #PEAK}.
+ * an hour or more, or an app whose own loops are the bottleneck, ask for {@link #PEAK}, or
+ * {@link #THROUGHPUT} where those loops allocate on every core.
  */
 public enum JvmProfile {
 
   /** C1 only ({@code -XX:TieredStopAtLevel=1}) and the serial collector: the default. */
   QUICK("quick", List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")),
   /** The JVM's own defaults: tiered compilation up to C2, the collector it picks. */
-  PEAK("peak", List.of());
+  PEAK("peak", List.of()),
+  /**
+   * C2 and the parallel collector ({@code -XX:+UseParallelGC}), whose write barriers cost less than
+   * G1's (the JVM's pick on a node of 2 cores or more): for a JVM whose hot loops allocate on every
+   * core for a while, as an AM running the preprocessing map tasks itself (the flights stage in the
+   * AM 5.85 s against 6.15 s with G1, medians of 8 pairs; docs/benchmarks.md).
+   */
+  THROUGHPUT("throughput", List.of("-XX:+UseParallelGC"));
 
   /** A collector chosen on the command line, such as {@code -XX:+UseG1GC}: two of them stop the JVM. */
   private static final Pattern CHOOSES_COLLECTOR = Pattern.compile(

@@ -28,10 +28,17 @@ class JvmProfileTest {
   }
 
   @Test
+  void throughputChoosesTheParallelCollectorUnlessTheUserChoosesOne() {
+    assertEquals(List.of("-XX:+UseParallelGC", "-Xss2m"), JvmProfile.THROUGHPUT.withUserOptions(List.of("-Xss2m")));
+    assertEquals(List.of("-XX:+UseG1GC"), JvmProfile.THROUGHPUT.withUserOptions(List.of("-XX:+UseG1GC")));
+  }
+
+  @Test
   void peakAddsNothingAndProfilesAreNamedAsInSpecs() {
     assertEquals(List.of("-Xss2m"), JvmProfile.PEAK.withUserOptions(List.of("-Xss2m")));
     assertEquals(JvmProfile.QUICK, JvmProfile.named("quick"));
     assertEquals(JvmProfile.PEAK, JvmProfile.named("peak"));
+    assertEquals(JvmProfile.THROUGHPUT, JvmProfile.named("throughput"));
     assertNull(JvmProfile.named("Quick"));
   }
 }

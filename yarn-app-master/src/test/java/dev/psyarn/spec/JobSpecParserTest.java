@@ -206,7 +206,7 @@ class JobSpecParserTest {
     assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC"), peak.role(Role.WORKER).containerJvmOptions());
     refused(VALID.replace("server: {instances: 2, memory: 256m}", "server: {instances: 2, jvmProfile: fast}"),
         "roles.server.jvmProfile", "unknown JVM profile \"fast\"; use quick");
-    refused(VALID.replace("am: {memory: 1g, vcores: 2}", "am: {jvmProfile: c2}"), "am.jvmProfile", "or peak");
+    refused(VALID.replace("am: {memory: 1g, vcores: 2}", "am: {jvmProfile: c2}"), "am.jvmProfile", "or throughput (C2 and the parallel collector");
   }
 
   private static void refused(String yaml, String field, String words) {
@@ -271,14 +271,14 @@ class JobSpecParserTest {
   }
 
   @Test
-  void preprocessingRunsWhereRunInSaysAndAnAmThatMayRunMapTasksStartsPeak() {
+  void preprocessingRunsWhereRunInSaysAndAnAmThatMayRunMapTasksStartsForThroughput() {
     String lr = VALID.replace("app: {type: counter, keys: 100}", "app: {type: sparse-lr}");
     JobSpec auto = JobSpecParser.parse(lr + PRE);
     assertEquals(dev.psyarn.mapreduce.preprocess.PreprocessSpec.RunIn.AUTO, auto.preprocess().runIn());
-    assertEquals(JvmProfile.PEAK, auto.amJvmProfile(), "its AM may run the map tasks: C2");
+    assertEquals(JvmProfile.THROUGHPUT, auto.amJvmProfile(), "its AM may run the map tasks: C2, the parallel collector");
     JobSpec am = JobSpecParser.parse(lr + PRE + "  runIn: am\n");
     assertEquals(dev.psyarn.mapreduce.preprocess.PreprocessSpec.RunIn.AM, am.preprocess().runIn());
-    assertEquals(JvmProfile.PEAK, am.amJvmProfile());
+    assertEquals(JvmProfile.THROUGHPUT, am.amJvmProfile());
     JobSpec cluster = JobSpecParser.parse(lr + PRE + "  runIn: cluster\n");
     assertEquals(dev.psyarn.mapreduce.preprocess.PreprocessSpec.RunIn.CLUSTER, cluster.preprocess().runIn());
     assertEquals(JvmProfile.QUICK, cluster.amJvmProfile(), "an AM that only watches MapReduce applications");
