@@ -135,9 +135,12 @@ public final class PreprocessBench {
         mapsSeconds += m.doubleValue();
       }
     }
+    // The map tasks' CPU, where every job ran them in task JVMs of their own (an uber task's CPU is its
+    // MapReduce AM's too; jobs in one JVM report none).
     double cpu = 0;
     for (Map<String, Object> j : report.jobs()) {
-      cpu = j.get("cpuSeconds") instanceof Number c && cpu >= 0 ? cpu + c.doubleValue() : -1;
+      boolean ownJvms = j.get("cpuSeconds") instanceof Number && !Boolean.TRUE.equals(j.get("uber"));
+      cpu = ownJvms && cpu >= 0 ? cpu + ((Number) j.get("cpuSeconds")).doubleValue() : -1;
     }
     if (cpu > 0) {
       row.put("taskCpuSecondsPerRow", cpu / (Long) report.figures().get("rowsRead"));
