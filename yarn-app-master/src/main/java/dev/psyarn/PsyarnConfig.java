@@ -103,6 +103,21 @@ public final class PsyarnConfig {
   public static final int PREPROCESS_IN_AM_MAX_MB_DEFAULT = 64;
 
   /**
+   * Whether {@code preprocess.runIn: auto} also runs a larger input's jobs inside the AM when the
+   * cluster is one NodeManager and the AM's vcores cover its host's cores (default true): the
+   * cluster's task JVMs would run on those same cores, beside a MapReduce AM of their own (30 M
+   * flights rows on two cores: 30 s in the AM against 48 s in task JVMs). The AM's heap must still
+   * hold the jobs ({@code Preprocess.inProcessHeapBytes}).
+   */
+  public static final String PREPROCESS_IN_AM_ONE_NODE = "psyarn.preprocess.in-am.one-node";
+
+  /**
+   * The NodeManagers the cluster ran when the job was submitted: set by the client in the AM's
+   * configuration (absent: not known).
+   */
+  public static final String CLUSTER_NODES_AT_SUBMISSION = "psyarn.cluster.nodes-at-submission";
+
+  /**
    * Whether psyarn's jars are kept on the cluster file system across submissions
    * ({@code .psyarn/jars/<sha-256>}, localized once per user and node; default true); false: each
    * application uploads its own copy.

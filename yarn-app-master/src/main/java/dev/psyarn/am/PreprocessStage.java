@@ -134,7 +134,7 @@ final class PreprocessStage implements Preprocessor {
     Boolean decided = inAm;
     if (decided == null) {
       decided = runsInAm(spec.preprocess(), conf, () -> Preprocess.inputBytes(conf, spec.preprocess()),
-          Runtime.getRuntime().maxMemory());
+          Runtime.getRuntime().maxMemory(), mapThreads(), Runtime.getRuntime().availableProcessors());
       inAm = decided;
     }
     return decided;
@@ -146,18 +146,16 @@ final class PreprocessStage implements Preprocessor {
     long get() throws Exception;
   }
 
-  /** The AM's heap for itself, before the map tasks' share ({@link #IN_AM_HEAP_PER_INPUT_BYTE} a byte of input). */
-  static final long IN_AM_HEAP_BASE = 128L << 20;
-  static final int IN_AM_HEAP_PER_INPUT_BYTE = 4;
-
   /**
    * Whether jobs of {@code pre} run inside the AM: {@code runIn: am} always, {@code cluster} never,
    * {@code auto} when the tasks have no runtime of their own (the AM's container is not their image),
-   * the input holds at most {@link dev.psyarn.PsyarnConfig#PREPROCESS_IN_AM_MAX_MB}, and the AM's heap
-   * ({@code heapBytes}) holds 128 MiB of its own and 4 bytes a byte of input for the map tasks.
+   * the AM's heap ({@code heapBytes}) holds the jobs ({@link Preprocess#inProcessHeapBytes}), and
+   * either the input holds at most {@link dev.psyarn.PsyarnConfig#PREPROCESS_IN_AM_MAX_MB} or the
+   * cluster is this AM's node alone ({@link dev.psyarn.PsyarnConfig#PREPROCESS_IN_AM_ONE_NODE}):
+   * one NodeManager, whose {@code hostCores} the AM's {@code mapThreads} cover.
    */
   static boolean runsInAm(dev.psyarn.mapreduce.preprocess.PreprocessSpec pre, Configuration conf, InputBytes input,
-      long heapBytes) {
+      long heapBytes, int mapThreads, int hostCores) {
     return switch (pre.runIn()) {
       case AM -> true;
       case CLUSTER -> false;
@@ -169,13 +167,21 @@ final class PreprocessStage implements Preprocessor {
         }
         try {
           long bytes = input.get();
-          if (bytes > maxMb << 20) {
+          boolean oneNode = bytes > maxMb << 20 && oneNodeOfCoresCovered(conf, mapThreads, hostCores);
+          if (bytes > maxMb << 20 && !oneNode) {
             yield false;
           }
-          if (heapBytes < IN_AM_HEAP_BASE + IN_AM_HEAP_PER_INPUT_BYTE * bytes) {
+          if (heapBytes < Preprocess.inProcessHeapBytes(bytes)) {
             LOG.info("preprocessing runs on the cluster: the AM's heap ({} MiB) is short of 128 MiB and 4 times the "
                 + "input ({} MiB) to run the jobs itself; a larger am.memory would", heapBytes >> 20, bytes >> 20);
             yield false;
+          }
+          if (oneNode) {
+            LOG.info("preprocessing runs in the ApplicationMaster although its input ({}) is over {} MiB: the "
+                + "cluster is one NodeManager, whose {} cores the AM's {} map tasks use (task JVMs would share them, "
+                + "beside a MapReduce AM; {}: false turns this off)",
+                String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20)), maxMb, hostCores,
+                mapThreads, dev.psyarn.PsyarnConfig.PREPROCESS_IN_AM_ONE_NODE);
           }
           yield true;
         } catch (Exception e) {
@@ -185,12 +191,23 @@ final class PreprocessStage implements Preprocessor {
     };
   }
 
+  /** Whether the cluster was one NodeManager at submission, and {@code mapThreads} use every core of its host. */
+  private static boolean oneNodeOfCoresCovered(Configuration conf, int mapThreads, int hostCores) {
+    return conf.getBoolean(dev.psyarn.PsyarnConfig.PREPROCESS_IN_AM_ONE_NODE, true)
+        && conf.getInt(dev.psyarn.PsyarnConfig.CLUSTER_NODES_AT_SUBMISSION, 0) == 1 && mapThreads >= hostCores;
+  }
+
+  /** How many map tasks the AM runs at a time: its vcores. */
+  private int mapThreads() {
+    return Math.max(1, spec.am().vcores());
+  }
+
   /** The configuration the stage's jobs are submitted with: in this process, or to the cluster. */
   private Configuration jobConf() {
     if (!runsInAm()) {
       return conf;
     }
-    int threads = Math.max(1, spec.am().vcores());
+    int threads = mapThreads();
     LOG.info("preprocessing runs in the ApplicationMaster (MapReduce's LocalJobRunner, {} map task(s) at a time): "
         + "preprocess.runIn is {}", threads, spec.preprocess().runIn().specName());
     return Preprocess.inProcess(conf, threads, new java.io.File("preprocess-jobs").getAbsolutePath());

@@ -190,8 +190,8 @@ final class BenchCommand implements Callable<Integer> {
             result.get("baselineMicrosPerRow"), result.get("taskCpuRatio"), result.get("cores"),
             result.get("mapsRatioAtMost"));
       }
-      ctx.out.printf(Locale.ROOT, "the same in one JVM (LocalJobRunner, %s map tasks at a time, as the AM runs it) "
-          + "| %.0f rows/s (%.1f s) | ratio %.2f%n", result.get("inAmMapThreads"), result.get("inAmRowsPerSecond"),
+      ctx.out.printf(Locale.ROOT, "the same in a fresh JVM (LocalJobRunner, %s map tasks at a time, as the AM runs "
+          + "it) | %.0f rows/s (%.1f s) | ratio %.2f%n", result.get("inAmMapThreads"), result.get("inAmRowsPerSecond"),
           result.get("inAmSeconds"), result.get("inAmRatio"));
     }
     return ExitCodes.OK;

@@ -91,7 +91,7 @@ public final class JobSubmitter {
         }
       }
       Path jars = stageJars(staging, jar);
-      Map<String, LocalResource> resources = stage(staging, specText, jars, secret);
+      Map<String, LocalResource> resources = stage(staging, specText, jars, secret, amConf(spec));
       stageAppJars(spec, staging, resources);
       context.setApplicationName(spec.name());
       context.setApplicationType(APPLICATION_TYPE);
@@ -138,8 +138,22 @@ public final class JobSubmitter {
     return staging;
   }
 
-  private Map<String, LocalResource> stage(Path staging, String specText, Path jars, AppSecret secret)
-      throws IOException {
+  /**
+   * The configuration the AM gets: the client's, with what it learned of the cluster that the AM's
+   * choices depend on (the NodeManagers running, for where a preprocessing stage runs).
+   */
+  private Configuration amConf(JobSpec spec) throws IOException, YarnException {
+    Configuration staged = PsyarnConfig.forStaging(conf);
+    if (spec.preprocesses()
+        && spec.preprocess().runIn() == dev.psyarn.mapreduce.preprocess.PreprocessSpec.RunIn.AUTO) {
+      staged = new Configuration(staged);
+      staged.setInt(PsyarnConfig.CLUSTER_NODES_AT_SUBMISSION, yarn.getYarnClusterMetrics().getNumNodeManagers());
+    }
+    return staged;
+  }
+
+  private Map<String, LocalResource> stage(Path staging, String specText, Path jars, AppSecret secret,
+      Configuration amConf) throws IOException {
     fs.mkdirs(staging);
     // The secret that commands the AM is the owner's alone.
     Path ownerOnly = StagingDir.ownerOnly(staging);
@@ -160,7 +174,7 @@ public final class JobSubmitter {
       fs.setPermission(certificate, OWNER_ONLY_FILE);
     }
     try (OutputStream out = fs.create(new Path(staging, AmEnv.CONF_ARCHIVE), true)) {
-      out.write(ConfArchive.of(PsyarnConfig.forStaging(conf), specText));
+      out.write(ConfArchive.of(amConf, specText));
     }
     Map<String, LocalResource> resources = new HashMap<>();
     String keytab = conf.getTrimmed(ClientLogin.KEYTAB, "");

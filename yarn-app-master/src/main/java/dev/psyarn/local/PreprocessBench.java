@@ -24,7 +24,9 @@ import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
  * rows: one thread reading and featurizing them (the baseline), the stage's MapReduce jobs on the
  * cluster's task JVMs, and the same jobs in one JVM as psyarn's AM runs them ({@code
  * preprocess.runIn: am}, and {@code auto} for small inputs: MapReduce's LocalJobRunner, a map task
- * a core at a time). With {@code scale} above 1 the rows are the spec's Parquet input that many
+ * a core at a time). That JVM is a fresh one ({@link FreshJvm}), with the heap and collector an AM
+ * running the jobs has: in the bench's own JVM the baseline's rows would have compiled the reader
+ * and the featurizer before the jobs start, which an AM's jobs pay for themselves. With {@code scale} above 1 the rows are the spec's Parquet input that many
  * times over ({@link ScaledInput}: copy c with its dates c years later, so a split by month holds),
  * written once under the work directory and reused; the cluster's jobs then get a split a core.
  */
@@ -69,10 +71,10 @@ public final class PreprocessBench {
             + " shards, on the cluster's task JVMs");
         stage.add(stageRun(conf, onCluster, new Path("/bench/preprocess-" + run), shards));
         progress.println("  " + stage.get(run));
-        progress.println(which + "the same stage in one JVM, as psyarn's AM runs it (MapReduce's LocalJobRunner, "
+        progress.println(which + "the same stage in a fresh JVM, as psyarn's AM runs it (MapReduce's LocalJobRunner, "
             + cores + " map tasks at a time)");
-        Configuration local = Preprocess.inProcess(conf, cores, new File(work, "in-am-" + run).getAbsolutePath());
-        inAm.add(stageRun(local, pre, new Path("/bench/preprocess-in-am-" + run), shards));
+        inAm.add(FreshJvm.run(conf, pre, new Path("/bench/preprocess-in-am-" + run), shards, cores,
+            new File(work, "in-am-" + run)));
         progress.println("  " + inAm.get(run));
       }
     }
@@ -190,6 +192,62 @@ public final class PreprocessBench {
     ObjectNode section = (ObjectNode) new ObjectMapper().readTree(pre.json());
     change.accept(section);
     return PreprocessSpec.fromJson(section.toString());
+  }
+
+  /**
+   * The stage's jobs in a JVM of their own, started for them as an AM's is: the heap psyarn's AM
+   * needs to run them ({@link Preprocess#inProcessHeapBytes}, at least 256 MiB), the
+   * collector of the AM's {@code throughput} profile, and {@link Preprocess#inProcess} with {@code
+   * threads} map tasks at a time. The parent hands it the cluster's configuration and the spec as
+   * files; it prints its run's figures ({@link #stageRun}, with its process id) as one JSON line.
+   */
+  static final class FreshJvm {
+
+    private FreshJvm() {}
+
+    /** Runs the jobs of {@code pre} into {@code out} in a new JVM; {@code dir} holds its files. */
+    static Map<String, Object> run(Configuration conf, PreprocessSpec pre, Path out, int shards, int threads, File dir)
+        throws Exception {
+      java.nio.file.Files.createDirectories(dir.toPath());
+      File confFile = new File(dir, "conf.xml");
+      try (var os = java.nio.file.Files.newOutputStream(confFile.toPath())) {
+        conf.writeXml(os);
+      }
+      File specFile = new File(dir, "preprocess.json");
+      java.nio.file.Files.writeString(specFile.toPath(), pre.json());
+      long bytes = Preprocess.inputBytes(conf, pre);
+      long heapMb = Math.max(256, Preprocess.inProcessHeapBytes(bytes) >> 20);
+      List<String> command = new ArrayList<>();
+      command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+      command.add("-Xmx" + heapMb + "m");
+      command.addAll(dev.psyarn.runtime.JvmProfile.THROUGHPUT.withUserOptions(List.of()));
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), FreshJvm.class.getName(),
+          confFile.getPath(), specFile.getPath(), out.toString(), Integer.toString(shards), Integer.toString(threads),
+          dir.getAbsolutePath()));
+      File log = new File(dir, "stderr.log");
+      Process p = new ProcessBuilder(command).redirectError(log).start();
+      String stdout = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int exit = p.waitFor();
+      String[] lines = stdout.strip().split("\n");
+      if (exit != 0 || !lines[lines.length - 1].startsWith("{")) {
+        throw new IOException("the stage's jobs in a JVM of their own exited " + exit + "; its log is " + log);
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> row = new ObjectMapper().readValue(lines[lines.length - 1], LinkedHashMap.class);
+      row.put("heapMb", heapMb);
+      return row;
+    }
+
+    /** {@code CONF.xml SPEC.json OUTPUT SHARDS THREADS WORK_DIR}: runs the jobs, prints their figures. */
+    public static void main(String[] args) throws Exception {
+      Configuration conf = new Configuration(false);
+      conf.addResource(new Path(new File(args[0]).toURI()));
+      PreprocessSpec pre = PreprocessSpec.fromJson(java.nio.file.Files.readString(new File(args[1]).toPath()));
+      Configuration local = Preprocess.inProcess(conf, Integer.parseInt(args[4]), args[5]);
+      Map<String, Object> row = stageRun(local, pre, new Path(args[2]), Integer.parseInt(args[3]));
+      row.put("pid", ProcessHandle.current().pid());
+      System.out.println(new ObjectMapper().writeValueAsString(row));
+    }
   }
 
   /**

@@ -1,13 +1,52 @@
 package dev.psyarn.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import dev.psyarn.specs.SpecNode;
+import java.io.File;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The bench's figures that are arithmetic on the runs: what the task JVMs cost a row. */
+/** The bench's figures that are arithmetic on the runs, and its stage in a JVM of its own. */
 class PreprocessBenchTest {
+
+  @Test
+  void theStageAsAnAmRunsItRunsInAJvmOfItsOwnAndSaysWhatItDid(@TempDir File dir) throws Exception {
+    File csv = new File(dir, "in.csv");
+    StringBuilder rows = new StringBuilder("y,a\n");
+    for (int i = 0; i < 500; i++) {
+      rows.append(i % 3 == 0 ? 1 : 0).append(",v").append(i % 7).append('\n');
+    }
+    Files.writeString(csv.toPath(), rows);
+    PreprocessSpec pre = PreprocessSpec.read(SpecNode.root(new ObjectMapper(new YAMLFactory()).readTree("""
+        input: %s
+        format: csv
+        label: "y == 1"
+        split: {testFraction: 0.2}
+        features: [{name: a, column: a}]
+        """.formatted(csv.toURI()))));
+    Configuration conf = new Configuration();
+    conf.set("fs.defaultFS", "file:///");
+    Path out = new Path(new File(dir, "out").toURI());
+
+    Map<String, Object> run = PreprocessBench.FreshJvm.run(conf, pre, out, 2, 2, new File(dir, "jvm"));
+
+    assertEquals(500, ((Number) run.get("rows")).intValue(), "every row, read in the other JVM");
+    assertNotEquals(ProcessHandle.current().pid(), ((Number) run.get("pid")).longValue(), "not this JVM");
+    assertEquals(256L, ((Number) run.get("heapMb")).longValue(), "the AM's heap for a small input: the floor");
+    assertTrue(((Number) run.get("seconds")).doubleValue() > 0);
+    assertTrue(new File(dir, "out/preprocess.json").isFile(), "the jobs wrote their output where they were told");
+  }
 
   @Test
   void theTasksCpuARowIsSetAgainstTheOneThreadsAndBoundsWhatTheMapsCanReach() {

@@ -152,6 +152,14 @@ public final class Preprocess extends Configured implements Tool {
     return c;
   }
 
+  /**
+   * The heap a JVM needs to run the jobs of {@code inputBytes} of input in process: 128 MiB of its own
+   * and 4 bytes a byte of input for the map tasks (their row groups, counts and shard buffers).
+   */
+  public static long inProcessHeapBytes(long inputBytes) {
+    return (128L << 20) + 4 * inputBytes;
+  }
+
   /** How often a task reports its progress (ms). */
   static final String PROGRESS_REPORT_MS = "mapreduce.task.progress-report.interval";
 
