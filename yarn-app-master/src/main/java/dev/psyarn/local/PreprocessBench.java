@@ -26,9 +26,10 @@ import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
  * preprocess.runIn: am}, and {@code auto} for small inputs: MapReduce's LocalJobRunner, a map task
  * a core at a time). That JVM is a fresh one ({@link FreshJvm}), with the heap and collector an AM
  * running the jobs has: in the bench's own JVM the baseline's rows would have compiled the reader
- * and the featurizer before the jobs start, which an AM's jobs pay for themselves. With {@code scale} above 1 the rows are the spec's Parquet input that many
- * times over ({@link ScaledInput}: copy c with its dates c years later, so a split by month holds),
- * written once under the work directory and reused; the cluster's jobs then get a split a core.
+ * and the featurizer before the jobs start, which an AM's jobs pay for themselves. With {@code
+ * scale} above 1 the rows are the spec's Parquet input that many times over ({@link ScaledInput}:
+ * copy c with its dates c years later, so a split by month holds), written once under the work
+ * directory and reused; the cluster's jobs then get a split a core.
  */
 public final class PreprocessBench {
 
