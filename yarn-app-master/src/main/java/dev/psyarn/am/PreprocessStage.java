@@ -95,8 +95,8 @@ final class PreprocessStage implements Preprocessor {
   private volatile PreprocessReport report;
   /** The status an earlier AM attempt's stage ended with; null when this attempt runs the stage. */
   private volatile Map<String, Object> restored;
-  /** Whether the jobs run in this AM; null until decided. */
-  private volatile Boolean inAm;
+  /** Whether the jobs run in this AM, and why; null until decided. */
+  private volatile PreprocessPlacement placement;
   /** The stage's thread, once started. */
   private volatile Thread worker;
 
@@ -131,70 +131,15 @@ final class PreprocessStage implements Preprocessor {
    * event thread's early servers and the stage's thread alike.
    */
   synchronized boolean runsInAm() {
-    Boolean decided = inAm;
+    PreprocessPlacement decided = placement;
     if (decided == null) {
-      decided = runsInAm(spec.preprocess(), conf, () -> Preprocess.inputBytes(conf, spec.preprocess()),
+      decided = PreprocessPlacement.decide(spec.preprocess(), conf, () -> Preprocess.inputBytes(conf, spec.preprocess()),
           Runtime.getRuntime().maxMemory(), mapThreads(), Runtime.getRuntime().availableProcessors());
-      inAm = decided;
+      LOG.info("preprocessing runs {}: {}", decided.inAm() ? "in the ApplicationMaster" : "on the cluster",
+          decided.why());
+      placement = decided;
     }
-    return decided;
-  }
-
-  /** The size of the input, which may not be there (then the stage's run says so). */
-  @FunctionalInterface
-  interface InputBytes {
-    long get() throws Exception;
-  }
-
-  /**
-   * Whether jobs of {@code pre} run inside the AM: {@code runIn: am} always, {@code cluster} never,
-   * {@code auto} when the tasks have no runtime of their own (the AM's container is not their image),
-   * the AM's heap ({@code heapBytes}) holds the jobs ({@link Preprocess#inProcessHeapBytes}), and
-   * either the input holds at most {@link dev.psyarn.PsyarnConfig#PREPROCESS_IN_AM_MAX_MB} or the
-   * cluster is this AM's node alone ({@link dev.psyarn.PsyarnConfig#PREPROCESS_IN_AM_ONE_NODE}):
-   * one NodeManager, whose {@code hostCores} the AM's {@code mapThreads} cover.
-   */
-  static boolean runsInAm(dev.psyarn.mapreduce.preprocess.PreprocessSpec pre, Configuration conf, InputBytes input,
-      long heapBytes, int mapThreads, int hostCores) {
-    return switch (pre.runIn()) {
-      case AM -> true;
-      case CLUSTER -> false;
-      case AUTO -> {
-        long maxMb = conf.getLong(dev.psyarn.PsyarnConfig.PREPROCESS_IN_AM_MAX_MB,
-            dev.psyarn.PsyarnConfig.PREPROCESS_IN_AM_MAX_MB_DEFAULT);
-        if (pre.runtime() != null || maxMb <= 0) {
-          yield false;
-        }
-        try {
-          long bytes = input.get();
-          boolean oneNode = bytes > maxMb << 20 && oneNodeOfCoresCovered(conf, mapThreads, hostCores);
-          if (bytes > maxMb << 20 && !oneNode) {
-            yield false;
-          }
-          if (heapBytes < Preprocess.inProcessHeapBytes(bytes)) {
-            LOG.info("preprocessing runs on the cluster: the AM's heap ({} MiB) is short of 128 MiB and 4 times the "
-                + "input ({} MiB) to run the jobs itself; a larger am.memory would", heapBytes >> 20, bytes >> 20);
-            yield false;
-          }
-          if (oneNode) {
-            LOG.info("preprocessing runs in the ApplicationMaster although its input ({}) is over {} MiB: the "
-                + "cluster is one NodeManager, whose {} cores the AM's {} map tasks use (task JVMs would share them, "
-                + "beside a MapReduce AM; {}: false turns this off)",
-                String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20)), maxMb, hostCores,
-                mapThreads, dev.psyarn.PsyarnConfig.PREPROCESS_IN_AM_ONE_NODE);
-          }
-          yield true;
-        } catch (Exception e) {
-          yield false; // the stage's run reports what is wrong with the input
-        }
-      }
-    };
-  }
-
-  /** Whether the cluster was one NodeManager at submission, and {@code mapThreads} use every core of its host. */
-  private static boolean oneNodeOfCoresCovered(Configuration conf, int mapThreads, int hostCores) {
-    return conf.getBoolean(dev.psyarn.PsyarnConfig.PREPROCESS_IN_AM_ONE_NODE, true)
-        && conf.getInt(dev.psyarn.PsyarnConfig.CLUSTER_NODES_AT_SUBMISSION, 0) == 1 && mapThreads >= hostCores;
+    return decided.inAm();
   }
 
   /** How many map tasks the AM runs at a time: its vcores. */
@@ -379,7 +324,8 @@ final class PreprocessStage implements Preprocessor {
     }
     state = "KILLED";
     Thread t = worker;
-    if (Boolean.TRUE.equals(inAm) && t != null) {
+    PreprocessPlacement where = placement;
+    if (where != null && where.inAm() && t != null) {
       t.interrupt(); // the stage's wait kills its job in this process
       return;
     }
@@ -419,9 +365,10 @@ final class PreprocessStage implements Preprocessor {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("state", state);
     out.put("output", output.toString());
-    Boolean where = inAm;
+    PreprocessPlacement where = placement;
     if (where != null) {
-      out.put("ranIn", where ? "am" : "cluster");
+      out.put("ranIn", where.inAm() ? "am" : "cluster");
+      out.put("ranInBecause", where.why());
     }
     Map<String, Object> byJob = new LinkedHashMap<>();
     for (String name : Preprocess.jobNames(spec.preprocess())) {
