@@ -69,6 +69,7 @@ class PreprocessPlacementIT {
     JsonNode inAm = runToEnd("one-node.yaml", spec);
     JsonNode pre = inAm.path("preprocess");
     assertEquals("am", pre.path("ranIn").asText(), "one NodeManager, every core in the AM's map tasks: " + pre);
+    assertTrue(pre.path("ranInBecause").asText().contains("but the cluster is one NodeManager"), pre.toString());
     assertTrue(pre.path("jobs").get(0).path("inProcess").asBoolean(), pre.toString());
     assertEquals(ROWS, pre.path("rowsRead").asLong(), pre.toString());
     try (YarnClient yarn = harness.yarn()) {
@@ -79,6 +80,7 @@ class PreprocessPlacementIT {
     JsonNode onCluster = runToEnd("one-node-off.yaml", spec, "-D", PsyarnConfig.PREPROCESS_IN_AM_ONE_NODE + "=false");
     pre = onCluster.path("preprocess");
     assertEquals("cluster", pre.path("ranIn").asText(), "switched off, the input over the limit: " + pre);
+    assertTrue(pre.path("ranInBecause").asText().endsWith("(psyarn.preprocess.in-am.one-node is false)"), pre.toString());
     assertEquals(ROWS, pre.path("rowsRead").asLong(), pre.toString());
     try (YarnClient yarn = harness.yarn()) {
       assertEquals(1, mapReduceSince(yarn, since).size(), "the stage's one job ran as a MapReduce application");
