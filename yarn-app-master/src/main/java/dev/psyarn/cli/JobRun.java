@@ -151,6 +151,10 @@ final class JobRun {
           }
         }
       }
+      if (!reused && p.get("ranInBecause") instanceof String why) {
+        ctx.out.printf(Locale.ROOT, "    ran %s: %s%n", "am".equals(p.get("ranIn")) ? "in the ApplicationMaster"
+            : "on the cluster", why);
+      }
     }
     if (!s.timings().isEmpty()) {
       ctx.out.println("  timings (ms since submission): " + s.timings());

@@ -98,8 +98,11 @@ class PsyarnCliTest {
         "job_1_0002", "state", "SUCCEEDED", "seconds", 20.0, "inProcess", false, "mapTasks", 3L));
     JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0001", "flights", "FINISHED", "SUCCEEDED", 1f,
         "", java.util.List.of(), java.util.Map.of(), java.util.List.of(), java.util.Map.of(), java.util.Map.of(),
-        java.util.Map.of(), java.util.Map.of("state", "SUCCEEDED", "jobs", java.util.List.of(onCluster, inAm))));
+        java.util.Map.of(), java.util.Map.of("state", "SUCCEEDED", "jobs", java.util.List.of(onCluster, inAm), "ranIn",
+        "am", "ranInBecause", "the input (13.4 MiB) is within psyarn.preprocess.in-am.max-mb (64 MiB)")));
     printed = o.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("    ran in the ApplicationMaster: the input (13.4 MiB) is within "
+        + "psyarn.preprocess.in-am.max-mb (64 MiB)\n"), printed);
     assertTrue(printed.contains("    stats  job_1_0002 SUCCEEDED in 20.0 s\n"), printed);
     assertTrue(printed.contains("    shard  job_local7_0001 SUCCEEDED in 12.9 s (inside the ApplicationMaster, 2 map tasks)"),
         printed);
@@ -110,7 +113,7 @@ class PsyarnCliTest {
     o.reset();
     java.util.Map<String, Object> kept = new java.util.LinkedHashMap<>(java.util.Map.of("state", "SUCCEEDED", "reused",
         true, "madeBy", "application_1_0001", "madeAt", "2026-12-04T18:08:31Z", "rowsRead", 100L, "jobs",
-        java.util.List.of(inAm)));
+        java.util.List.of(inAm), "ranInBecause", "the input (13.4 MiB) is within psyarn.preprocess.in-am.max-mb"));
     JobRun.print(ctx, new dev.psyarn.am.JobStatus("application_1_0002", "flights", "FINISHED", "SUCCEEDED", 1f,
         "", java.util.List.of(), java.util.Map.of(), java.util.List.of(), java.util.Map.of(), java.util.Map.of(),
         java.util.Map.of(), kept));
@@ -119,6 +122,7 @@ class PsyarnCliTest {
         + " (same inputs, section and shard count; no MapReduce job ran now): 100 rows read"), printed);
     assertTrue(printed.contains("    shard  job_local7_0001 SUCCEEDED in 12.9 s (when the output was made; inside the"
         + " ApplicationMaster, 2 map tasks)"), printed);
+    assertFalse(printed.contains("ran in the ApplicationMaster"), "no job ran now, nowhere: " + printed);
   }
 
   @Test
