@@ -153,8 +153,7 @@ final class PreprocessStage implements Preprocessor {
       return conf;
     }
     int threads = mapThreads();
-    LOG.info("preprocessing runs in the ApplicationMaster (MapReduce's LocalJobRunner, {} map task(s) at a time): "
-        + "preprocess.runIn is {}", threads, spec.preprocess().runIn().specName());
+    LOG.info("the preprocessing jobs run on MapReduce's LocalJobRunner here, {} map task(s) at a time", threads);
     return Preprocess.inProcess(conf, threads, new java.io.File("preprocess-jobs").getAbsolutePath());
   }
 
