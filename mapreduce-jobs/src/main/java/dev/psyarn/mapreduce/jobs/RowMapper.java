@@ -41,6 +41,8 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
   private Writer samples;
   private Context context;
   private org.apache.hadoop.mapreduce.Counter rowsRead;
+  /** Rows read in this call of {@link #map}, added to {@link #rowsRead} at its end: one counter update a batch. */
+  private long read;
   private org.apache.hadoop.mapreduce.Counter mapInputRecords;
 
   @Override
@@ -72,13 +74,18 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
 
   @Override
   protected final void map(Object key, Object value, Context context) throws IOException, InterruptedException {
-    if (value instanceof RowInput.Batch batch) {
-      for (int i = 0; i < batch.size(); i++) {
-        record(batch.offset(i), batch.value(i), context);
+    read = 0;
+    try {
+      if (value instanceof RowInput.Batch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+          record(batch.offset(i), batch.value(i), context);
+        }
+        mapInputRecords.increment(batch.size() - 1L); // the map task counted the batch as one record
+      } else {
+        record(key instanceof LongWritable l ? l.get() : -1, value instanceof Text t ? t.toString() : value, context);
       }
-      mapInputRecords.increment(batch.size() - 1L); // the map task counted the batch as one record
-    } else {
-      record(key instanceof LongWritable l ? l.get() : -1, value instanceof Text t ? t.toString() : value, context);
+    } finally {
+      rowsRead.increment(read);
     }
   }
 
@@ -86,7 +93,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
   private void record(long offset, Object value, Context context) throws IOException, InterruptedException {
     long rowId;
     Row row;
-    rowsRead.increment(1);
+    read++;
     try {
       if (value instanceof Row r) {
         rowId = fileHash ^ Featurizer.mix(Featurizer.mix(splitStart) + position++);
@@ -96,7 +103,7 @@ abstract class RowMapper<KO, VO> extends Mapper<Object, Object, KO, VO> {
         throw new BadRecordException(u.why());
       } else {
         if (offset == 0 && spec.format().header()) {
-          rowsRead.increment(-1);
+          read--;
           return;
         }
         rowId = fileHash ^ Featurizer.mix(offset + 1);
