@@ -108,6 +108,7 @@ public final class PreprocessBench {
     result.put("inAmSeconds", median(inAm, "seconds"));
     result.put("inAmRowsPerSecond", am);
     result.put("inAmRatio", am / base);
+    result.putAll(freshJvmBudget(inAm, base, cores));
     result.put("baselineRuns", baseline);
     result.put("preprocessRuns", stage);
     result.put("inAmRuns", inAm);
@@ -226,6 +227,7 @@ public final class PreprocessBench {
           confFile.getPath(), specFile.getPath(), out.toString(), Integer.toString(shards), Integer.toString(threads),
           dir.getAbsolutePath()));
       File log = new File(dir, "stderr.log");
+      long clusterCpu = processCpuNanos();
       Process p = new ProcessBuilder(command).redirectError(log).start();
       String stdout = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       int exit = p.waitFor();
@@ -236,6 +238,9 @@ public final class PreprocessBench {
       @SuppressWarnings("unchecked")
       Map<String, Object> row = new ObjectMapper().readValue(lines[lines.length - 1], LinkedHashMap.class);
       row.put("heapMb", heapMb);
+      // This JVM's CPU while the other ran: the cluster's daemons (the DataNode taking the shards, the
+      // NameNode, YARN's idle loops), which share the cores with the stage as a cluster's do with its AM.
+      row.put("clusterCpuSeconds", (processCpuNanos() - clusterCpu) / 1e9);
       return row;
     }
 
@@ -245,7 +250,9 @@ public final class PreprocessBench {
       conf.addResource(new Path(new File(args[0]).toURI()));
       PreprocessSpec pre = PreprocessSpec.fromJson(java.nio.file.Files.readString(new File(args[1]).toPath()));
       Configuration local = Preprocess.inProcess(conf, Integer.parseInt(args[4]), args[5]);
+      long cpu = processCpuNanos();
       Map<String, Object> row = stageRun(local, pre, new Path(args[2]), Integer.parseInt(args[3]));
+      row.put("cpuSeconds", (processCpuNanos() - cpu) / 1e9); // every thread's: map tasks, compilers, collector, HDFS client
       row.put("pid", ProcessHandle.current().pid());
       System.out.println(new ObjectMapper().writeValueAsString(row));
     }
@@ -272,6 +279,38 @@ public final class PreprocessBench {
     out.put("cores", cores);
     out.put("mapsRatioAtMost", cores * one / task);
     return out;
+  }
+
+  /**
+   * What the stage in a fresh JVM cost a row against the one thread, by the medians of its runs: its
+   * own CPU ({@code inAmCpuMicrosPerRow}), the cluster's JVM's while it ran ({@code
+   * inAmClusterCpuMicrosPerRow}: the DataNode writing its shards, mostly), and {@code inAmRatioAtMost},
+   * the highest ratio {@code cores} cores could give at both together. Empty when a run lacks them.
+   */
+  static Map<String, Object> freshJvmBudget(List<Map<String, Object>> inAm, double baselineRowsPerSecond, int cores) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (inAm.isEmpty() || !inAm.stream().allMatch(r -> r.get("cpuSeconds") instanceof Number
+        && r.get("clusterCpuSeconds") instanceof Number)) {
+      return out;
+    }
+    List<Map<String, Object>> perRow = inAm.stream().map(r -> Map.<String, Object>of(
+        "own", ((Number) r.get("cpuSeconds")).doubleValue() / ((Number) r.get("rows")).doubleValue(),
+        "cluster", ((Number) r.get("clusterCpuSeconds")).doubleValue() / ((Number) r.get("rows")).doubleValue()))
+        .toList();
+    double own = median(perRow, "own") * 1e6;
+    double cluster = median(perRow, "cluster") * 1e6;
+    double one = 1e6 / baselineRowsPerSecond;
+    out.put("inAmCpuMicrosPerRow", own);
+    out.put("inAmClusterCpuMicrosPerRow", cluster);
+    out.put("inAmCpuRatio", (own + cluster) / one);
+    out.put("inAmRatioAtMost", cores * one / (own + cluster));
+    return out;
+  }
+
+  /** This JVM's CPU time so far, every thread's. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(List<Map<String, Object>> rows, String key) {

@@ -45,6 +45,8 @@ class PreprocessBenchTest {
     assertNotEquals(ProcessHandle.current().pid(), ((Number) run.get("pid")).longValue(), "not this JVM");
     assertEquals(256L, ((Number) run.get("heapMb")).longValue(), "the AM's heap for a small input: the floor");
     assertTrue(((Number) run.get("seconds")).doubleValue() > 0);
+    assertTrue(((Number) run.get("cpuSeconds")).doubleValue() > 0, "the other JVM's CPU for the stage: " + run);
+    assertTrue(((Number) run.get("clusterCpuSeconds")).doubleValue() >= 0, "this JVM's while it ran: " + run);
     assertTrue(new File(dir, "out/preprocess.json").isFile(), "the jobs wrote their output where they were told");
   }
 
@@ -62,5 +64,22 @@ class PreprocessBenchTest {
 
     assertEquals(Map.of(), PreprocessBench.cpuBudget(List.of(Map.of("seconds", 3.0)), 1_500_000, 2),
         "jobs in one JVM report no task CPU: nothing to say");
+  }
+
+  @Test
+  void theFreshJvmsCpuAndTheClustersWhileItRanBoundItsRatio() {
+    List<Map<String, Object>> runs = List.of(
+        Map.of("rows", 1_000_000L, "cpuSeconds", 1.40, "clusterCpuSeconds", 0.10),
+        Map.of("rows", 1_000_000L, "cpuSeconds", 1.20, "clusterCpuSeconds", 0.30),
+        Map.of("rows", 2_000_000L, "cpuSeconds", 2.60, "clusterCpuSeconds", 0.40));
+    Map<String, Object> budget = PreprocessBench.freshJvmBudget(runs, 1_500_000, 2);
+    assertEquals(1.30, (double) budget.get("inAmCpuMicrosPerRow"), 1e-9, "the median of 1.4, 1.2 and 1.3 µs a row");
+    assertEquals(0.20, (double) budget.get("inAmClusterCpuMicrosPerRow"), 1e-9, "the median of 0.1, 0.3 and 0.2");
+    assertEquals(1.50 / 0.66667, (double) budget.get("inAmCpuRatio"), 1e-4);
+    assertEquals(2 * 0.66667 / 1.50, (double) budget.get("inAmRatioAtMost"), 1e-4,
+        "1.5 µs a row of CPU on two cores against the one thread's 0.67 µs: 0.89 at most");
+
+    assertEquals(Map.of(), PreprocessBench.freshJvmBudget(List.of(Map.of("rows", 10L, "seconds", 1.0)), 1_500_000, 2),
+        "a run without the CPU figures: nothing to say");
   }
 }
