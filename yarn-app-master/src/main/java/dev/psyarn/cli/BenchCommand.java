@@ -197,7 +197,8 @@ final class BenchCommand implements Callable<Integer> {
         ctx.out.printf(Locale.ROOT, "  its CPU | %.2f µs a row, and the cluster's JVM %.2f µs while it ran (the DataNode "
             + "writing its shards), against the one thread's %.2f µs: %.2f× (on %d cores a ratio of %.2f at most)%n",
             result.get("inAmCpuMicrosPerRow"), result.get("inAmClusterCpuMicrosPerRow"),
-            1e6 / (double) result.get("baselineRowsPerSecond"), result.get("inAmCpuRatio"), result.get("inAmMapThreads"), result.get("inAmRatioAtMost"));
+            1e6 / (double) result.get("baselineRowsPerSecond"), result.get("inAmCpuRatio"), result.get("inAmMapThreads"),
+            result.get("inAmRatioAtMost"));
       }
     }
     return ExitCodes.OK;

@@ -252,7 +252,8 @@ public final class PreprocessBench {
       Configuration local = Preprocess.inProcess(conf, Integer.parseInt(args[4]), args[5]);
       long cpu = processCpuNanos();
       Map<String, Object> row = stageRun(local, pre, new Path(args[2]), Integer.parseInt(args[3]));
-      row.put("cpuSeconds", (processCpuNanos() - cpu) / 1e9); // every thread's: map tasks, compilers, collector, HDFS client
+      // Every thread's: the map tasks, the compilers, the collector, the HDFS client.
+      row.put("cpuSeconds", (processCpuNanos() - cpu) / 1e9);
       row.put("pid", ProcessHandle.current().pid());
       System.out.println(new ObjectMapper().writeValueAsString(row));
     }
