@@ -241,6 +241,9 @@ public final class PreprocessBench {
       // This JVM's CPU while the other ran: the cluster's daemons (the DataNode taking the shards, the
       // NameNode, YARN's idle loops), which share the cores with the stage as a cluster's do with its AM.
       row.put("clusterCpuSeconds", (processCpuNanos() - clusterCpu) / 1e9);
+      double rows = ((Number) row.get("rows")).doubleValue();
+      row.put("cpuSecondsPerRow", ((Number) row.get("cpuSeconds")).doubleValue() / rows);
+      row.put("clusterCpuSecondsPerRow", ((Number) row.get("clusterCpuSeconds")).doubleValue() / rows);
       return row;
     }
 
@@ -290,16 +293,11 @@ public final class PreprocessBench {
    */
   static Map<String, Object> freshJvmBudget(List<Map<String, Object>> inAm, double baselineRowsPerSecond, int cores) {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (inAm.isEmpty() || !inAm.stream().allMatch(r -> r.get("cpuSeconds") instanceof Number
-        && r.get("clusterCpuSeconds") instanceof Number)) {
+    if (inAm.isEmpty() || !inAm.stream().allMatch(r -> r.containsKey("cpuSecondsPerRow"))) {
       return out;
     }
-    List<Map<String, Object>> perRow = inAm.stream().map(r -> Map.<String, Object>of(
-        "own", ((Number) r.get("cpuSeconds")).doubleValue() / ((Number) r.get("rows")).doubleValue(),
-        "cluster", ((Number) r.get("clusterCpuSeconds")).doubleValue() / ((Number) r.get("rows")).doubleValue()))
-        .toList();
-    double own = median(perRow, "own") * 1e6;
-    double cluster = median(perRow, "cluster") * 1e6;
+    double own = median(inAm, "cpuSecondsPerRow") * 1e6;
+    double cluster = median(inAm, "clusterCpuSecondsPerRow") * 1e6;
     double one = 1e6 / baselineRowsPerSecond;
     out.put("inAmCpuMicrosPerRow", own);
     out.put("inAmClusterCpuMicrosPerRow", cluster);
@@ -307,6 +305,7 @@ public final class PreprocessBench {
     out.put("inAmRatioAtMost", cores * one / (own + cluster));
     return out;
   }
+
 
   /** This JVM's CPU time so far, every thread's. */
   private static long processCpuNanos() {

@@ -47,6 +47,7 @@ class PreprocessBenchTest {
     assertTrue(((Number) run.get("seconds")).doubleValue() > 0);
     assertTrue(((Number) run.get("cpuSeconds")).doubleValue() > 0, "the other JVM's CPU for the stage: " + run);
     assertTrue(((Number) run.get("clusterCpuSeconds")).doubleValue() >= 0, "this JVM's while it ran: " + run);
+    assertEquals(((Number) run.get("cpuSeconds")).doubleValue() / 500, (double) run.get("cpuSecondsPerRow"), 1e-12);
     assertTrue(new File(dir, "out/preprocess.json").isFile(), "the jobs wrote their output where they were told");
   }
 
@@ -69,9 +70,9 @@ class PreprocessBenchTest {
   @Test
   void theFreshJvmsCpuAndTheClustersWhileItRanBoundItsRatio() {
     List<Map<String, Object>> runs = List.of(
-        Map.of("rows", 1_000_000L, "cpuSeconds", 1.40, "clusterCpuSeconds", 0.10),
-        Map.of("rows", 1_000_000L, "cpuSeconds", 1.20, "clusterCpuSeconds", 0.30),
-        Map.of("rows", 2_000_000L, "cpuSeconds", 2.60, "clusterCpuSeconds", 0.40));
+        Map.of("cpuSecondsPerRow", 1.40e-6, "clusterCpuSecondsPerRow", 0.10e-6),
+        Map.of("cpuSecondsPerRow", 1.20e-6, "clusterCpuSecondsPerRow", 0.30e-6),
+        Map.of("cpuSecondsPerRow", 1.30e-6, "clusterCpuSecondsPerRow", 0.20e-6));
     Map<String, Object> budget = PreprocessBench.freshJvmBudget(runs, 1_500_000, 2);
     assertEquals(1.30, (double) budget.get("inAmCpuMicrosPerRow"), 1e-9, "the median of 1.4, 1.2 and 1.3 µs a row");
     assertEquals(0.20, (double) budget.get("inAmClusterCpuMicrosPerRow"), 1e-9, "the median of 0.1, 0.3 and 0.2");
