@@ -121,7 +121,7 @@ public final class ServerMain {
         }
         return m;
       };
-      ContainerMetrics.publish(boot.env().role(), index, figures);
+      ContainerMetrics.publishLater(boot.env().role(), index, figures, ContainerMetrics.START_AFTER_MS);
       control.startHeartbeats(boot.env().heartbeatMs(), figures, reply -> {
         if (reply.checkpointAt() >= 0) {
           layouts.current().cutRequests().request(reply.checkpointAt());

@@ -57,12 +57,15 @@ public final class WorkerMain {
         }
         return m;
       };
-      ContainerMetrics.publish(boot.env().role(), boot.env().index(), figures);
+      ContainerMetrics.Start metrics = ContainerMetrics.publishLater(boot.env().role(), boot.env().index(), figures,
+          ContainerMetrics.START_AFTER_MS);
       control.startHeartbeats(boot.env().heartbeatMs(), figures, reply -> layouts.changed(reply.change()));
       ClusterView view = control.clusterView();
       try (KVWorker kv = layouts.connect(view, boot.env().index())) {
         // Started beside preprocessing, a worker waits here for its shards.
         control.barrier(ControlClient.DATA_READY);
+        // Every container has registered: the metrics system's start no longer delays another's.
+        metrics.now();
         LOG.info("worker {} of {} running {} against {} servers", boot.env().index(),
             view.numWorkers(), app.name(), view.servers().length);
         Thread.currentThread().setContextClassLoader(loader);
