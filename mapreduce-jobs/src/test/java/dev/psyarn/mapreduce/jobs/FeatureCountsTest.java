@@ -79,26 +79,53 @@ class FeatureCountsTest {
   }
 
   @Test
-  void aTableCountsEveryFingerprintThroughCollisionsAndGrowthAndDrainsEmpty() {
+  void aTableCountsEveryTextThroughCollisionsAndGrowthAndDrainsEmpty() {
     FeatureCounts.CountTable table = new FeatureCounts.CountTable();
     java.util.Map<String, Long> expected = new java.util.HashMap<>();
     java.util.Random random = new java.util.Random(7);
     for (int i = 0; i < 20_000; i++) {
-      int value = random.nextInt(3_000);
-      // Fingerprints whose low 20 bits are all 0 (one home slot at every size the table reaches: the
-      // longest probes), and 0 itself.
-      long fingerprint = value == 0 ? 0 : (long) value << 20;
-      byte[] text = ("v=" + value).getBytes(StandardCharsets.UTF_8);
-      boolean isNew = expected.merge("v=" + value, 1L, Long::sum) == 1L;
-      assertEquals(isNew, table.add(fingerprint, text, text.length), "new only the first time: v=" + value);
+      // 3,000 values, skewed (as a feature's are), through every size the table grows to; home
+      // slots collide at each of them.
+      String value = "v=" + (int) (3_000 * Math.pow(random.nextDouble(), 3));
+      byte[] text = value.getBytes(StandardCharsets.UTF_8);
+      boolean isNew = expected.merge(value, 1L, Long::sum) == 1L;
+      assertEquals(isNew, add(table, text), "new only the first time: " + value);
     }
     assertEquals(expected.size(), table.size());
+    assertEquals(expected, drain(table));
+    assertEquals(0, table.size());
+    assertEquals(true, add(table, "v=1".getBytes(StandardCharsets.UTF_8)), "a drained table counts from nothing");
+  }
+
+  @Test
+  void aCountPastItsSlotsTwentyFourBitsCarriesThroughGrowthAndDrain() {
+    FeatureCounts.CountTable table = new FeatureCounts.CountTable();
+    byte[] often = "w=3".getBytes(StandardCharsets.UTF_8);
+    long times = (1L << 24) + 5;
+    for (long i = 0; i < times; i++) {
+      add(table, often);
+    }
+    // Growth after the carry moves it with its slot.
+    for (int i = 0; i < 1_000; i++) {
+      add(table, ("w=x" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    for (long i = 0; i < (1L << 24); i++) {
+      add(table, often);
+    }
+    java.util.Map<String, Long> drained = drain(table);
+    assertEquals(1_001, drained.size());
+    assertEquals(times + (1L << 24), drained.get("w=3"));
+    assertEquals(1L, drained.get("w=x999"));
+  }
+
+  private static boolean add(FeatureCounts.CountTable table, byte[] text) {
+    return table.add(FeatureCounts.fingerprint(text, text.length), text, text.length);
+  }
+
+  private static java.util.Map<String, Long> drain(FeatureCounts.CountTable table) {
     java.util.Map<String, Long> drained = new java.util.HashMap<>();
     table.drain((text, count) -> drained.put(new String(text, StandardCharsets.UTF_8), count));
-    assertEquals(expected, drained);
-    assertEquals(0, table.size());
-    byte[] again = "v=1".getBytes(StandardCharsets.UTF_8);
-    assertEquals(true, table.add(1L << 20, again, again.length), "a drained table counts from nothing");
+    return drained;
   }
 
   @Test
