@@ -149,7 +149,7 @@ final class FeatureCounts {
    * beside its count's low 24 (a count that outgrows them carries the rest into a side array,
    * made when first needed), its home slot given by the fingerprint's low bits, up to three
    * quarters full. A route by hour's 39,000 flights values take 512 kB, where a slot of a whole
-   * fingerprint and a count, half full at most, took 2 MB, more than a core's L2 (8 % of the
+   * fingerprint and a count, half full at most, took 2 MB, more than a core's L2 (7.5 % of the
    * one-JVM stage's CPU). A word of 0 marks a free slot. The texts are touched only when new, and
    * when the table grows (their fingerprints give the slots again).
    */

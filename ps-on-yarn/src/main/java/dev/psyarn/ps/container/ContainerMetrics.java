@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>The metrics system starts off the container's start ({@link #publishLater}): starting it
  * costs a container's JVM about a quarter of a second of CPU, which, right after registering,
  * competed with the containers still starting on the node's cores (eight containers on two cores
- * registered 0.7 s later for it). Sinks see nothing lost: they take a source's figures once a period
- * (10 s by default), and a deferred start is at most {@link #START_AFTER_MS} late.
+ * took 4 % longer to register for it). Sinks lose nothing: they take a source's figures once a
+ * period (10 s by default), and a deferred start is at most {@link #START_AFTER_MS} late.
  */
 public final class ContainerMetrics implements MetricsSource {
 
