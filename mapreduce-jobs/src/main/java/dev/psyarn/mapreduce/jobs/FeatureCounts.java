@@ -2,12 +2,9 @@ package dev.psyarn.mapreduce.jobs;
 
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -19,7 +16,6 @@ import java.util.PriorityQueue;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.Text;
 import net.jpountz.xxhash.XXHash64;
 import net.jpountz.xxhash.XXHashFactory;
 
@@ -27,7 +23,7 @@ import net.jpountz.xxhash.XXHashFactory;
  * Feature counts of the one-pass stage, where the shard job also counts (hash encoding, no count
  * filter: the shards need nothing from the counts). Each map task counts its training rows'
  * features in memory and writes them as sorted runs ({@code feature<TAB>count}, in the byte order
- * of their UTF-8, as MapReduce sorts {@link Text}) beside its output, one run each time it holds
+ * of their UTF-8, as MapReduce sorts {@link org.apache.hadoop.io.Text}) beside its output, one run each time it holds
  * {@link #FLUSH_AT} features and one at its end; {@link #merge} then sums the runs of every task
  * into the statistics job's own output format, streaming (one line of each run in memory).
  *
@@ -274,28 +270,82 @@ final class FeatureCounts {
     size = 0;
   }
 
-  /** One run being merged: its reader and current line. */
+  /**
+   * One run being merged, read as bytes: its current line's feature text and count. The runs are
+   * this class's own output, compared and copied as the UTF-8 they hold; a line decoded to a string
+   * and encoded again, twice a line, took most of a merge's time (two runs of the flights task's
+   * 54,229 features: 0.28–0.63 s in a fresh JVM, as an AM runs it once).
+   */
   private static final class Cursor {
-    final BufferedReader in;
-    final Text feature = new Text();
+    private final InputStream in;
+    private final Path run;
+    private final byte[] buffer = new byte[1 << 16];
+    private int at;
+    private int end;
+    private long lineNumber;
+    /** The current line up to its last tab: the feature's text. */
+    byte[] text = new byte[64];
+    int length;
     long count;
 
-    Cursor(BufferedReader in) {
+    Cursor(InputStream in, Path run) {
       this.in = in;
+      this.run = run;
     }
 
+    /** Reads the next line; false at the run's end. */
     boolean next() throws IOException {
-      String line = in.readLine();
-      if (line == null) {
-        return false;
+      int n = 0;
+      int tab = -1;
+      boolean any = false;
+      for (;;) {
+        if (at == end) {
+          end = Math.max(0, in.read(buffer, 0, buffer.length));
+          at = 0;
+          if (end == 0) {
+            if (!any) {
+              return false;
+            }
+            break;
+          }
+        }
+        byte b = buffer[at++];
+        any = true;
+        if (b == '\n') {
+          break;
+        }
+        if (n == text.length) {
+          text = Arrays.copyOf(text, 2 * n);
+        }
+        if (b == '\t') {
+          tab = n;
+        }
+        text[n++] = b;
       }
-      int tab = line.lastIndexOf('\t');
-      if (tab < 0) {
-        throw new IOException("a feature count line without a tab: " + line);
+      lineNumber++;
+      if (tab < 0 || tab == n - 1) {
+        throw bad(n, "no tab and count after the feature");
       }
-      feature.set(line.substring(0, tab));
-      count = Long.parseLong(line.substring(tab + 1));
+      long sum = 0;
+      for (int i = tab + 1; i < n; i++) {
+        int digit = text[i] - '0';
+        if (digit < 0 || digit > 9 || sum > (Long.MAX_VALUE - digit) / 10) {
+          throw bad(n, "the count is not a whole number");
+        }
+        sum = sum * 10 + digit;
+      }
+      length = tab;
+      count = sum;
       return true;
+    }
+
+    private IOException bad(int n, String what) {
+      return new IOException(run + " line " + lineNumber + ": " + what + ": \""
+          + new String(text, 0, Math.min(n, 200), StandardCharsets.UTF_8) + "\"");
+    }
+
+    int compareTo(Cursor other) {
+      return Arrays.compareUnsigned(text, 0, length, other.text, 0, other.length);
     }
   }
 
@@ -307,32 +357,38 @@ final class FeatureCounts {
   static long[] merge(Configuration conf, Path dir, Path out, int minCount) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     org.apache.hadoop.fs.FileStatus[] runs = fs.globStatus(new Path(dir, RUN_PREFIX + "*"));
-    PriorityQueue<Cursor> heads = new PriorityQueue<>((a, b) -> a.feature.compareTo(b.feature));
+    if (runs == null) {
+      runs = new org.apache.hadoop.fs.FileStatus[0];
+    }
+    PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, runs.length), Cursor::compareTo);
     List<Cursor> open = new ArrayList<>();
     long distinct = 0;
     long kept = 0;
-    try (Writer w = new java.io.BufferedWriter(new OutputStreamWriter(out.getFileSystem(conf).create(out, false),
-        StandardCharsets.UTF_8), 1 << 16)) {
-      for (org.apache.hadoop.fs.FileStatus run : runs == null ? new org.apache.hadoop.fs.FileStatus[0] : runs) {
-        Cursor c = new Cursor(new BufferedReader(new InputStreamReader(fs.open(run.getPath()), StandardCharsets.UTF_8),
-            1 << 16));
+    try (OutputStream w = new BufferedOutputStream(out.getFileSystem(conf).create(out, false), 1 << 16)) {
+      for (org.apache.hadoop.fs.FileStatus run : runs) {
+        Cursor c = new Cursor(fs.open(run.getPath()), run.getPath());
         open.add(c);
         if (c.next()) {
           heads.add(c);
         }
       }
-      Text current = new Text();
+      byte[] current = new byte[64];
+      int currentLength = 0;
       long sum = 0;
       boolean any = false;
       while (!heads.isEmpty()) {
         Cursor c = heads.poll();
-        if (!any || !c.feature.equals(current)) {
+        if (!any || !Arrays.equals(c.text, 0, c.length, current, 0, currentLength)) {
           if (any) {
-            write(w, current, sum);
+            write(w, current, currentLength, sum);
             distinct++;
             kept += sum >= minCount ? 1 : 0;
           }
-          current.set(c.feature);
+          if (current.length < c.length) {
+            current = new byte[c.text.length];
+          }
+          System.arraycopy(c.text, 0, current, 0, c.length);
+          currentLength = c.length;
           sum = 0;
           any = true;
         }
@@ -342,7 +398,7 @@ final class FeatureCounts {
         }
       }
       if (any) {
-        write(w, current, sum);
+        write(w, current, currentLength, sum);
         distinct++;
         kept += sum >= minCount ? 1 : 0;
       }
@@ -351,16 +407,16 @@ final class FeatureCounts {
         c.in.close();
       }
     }
-    for (org.apache.hadoop.fs.FileStatus run : runs == null ? new org.apache.hadoop.fs.FileStatus[0] : runs) {
+    for (org.apache.hadoop.fs.FileStatus run : runs) {
       fs.delete(run.getPath(), false);
     }
     return new long[] {distinct, kept};
   }
 
-  private static void write(Writer w, Text feature, long count) throws IOException {
-    w.write(feature.toString());
+  private static void write(OutputStream w, byte[] text, int length, long count) throws IOException {
+    w.write(text, 0, length);
     w.write('\t');
-    w.write(Long.toString(count));
+    w.write(Long.toString(count).getBytes(StandardCharsets.US_ASCII));
     w.write('\n');
   }
 }

@@ -20,6 +20,10 @@ final class JobWatch {
 
   /** Under the stage's name, as its lines were before this class was split from it. */
   private static final Logger LOG = LoggerFactory.getLogger(Preprocess.class);
+  /** How often a job running in this process (MapReduce's LocalJobRunner) is looked at. */
+  static final long IN_PROCESS_POLL_MS = 50;
+  /** How often a job on the cluster is looked at. */
+  static final long CLUSTER_POLL_MS = 500;
 
   private JobWatch() {}
 
@@ -51,11 +55,14 @@ final class JobWatch {
       long stageStart) throws IOException, InterruptedException, PreprocessException {
     String id = job.getJobID().toString();
     boolean mapOnly = job.getNumReduceTasks() == 0; // its reduce progress means nothing: NaN
+    // A job in this process answers from memory: looking often costs nothing, and the stage goes on
+    // as its last task ends (the workers wait for it); a cluster job's answers are two RPCs to its AM.
+    long pollMs = Preprocess.inProcess(job.getConfiguration()) ? IN_PROCESS_POLL_MS : CLUSTER_POLL_MS;
     while (!job.isComplete()) {
       JobStatus now = job.getStatus(); // one call for both figures
       listener.progress(name, id, now.getMapProgress(), mapOnly ? Float.NaN : now.getReduceProgress());
       try {
-        Thread.sleep(500);
+        Thread.sleep(pollMs);
       } catch (InterruptedException e) {
         if (Preprocess.inProcess(job.getConfiguration())) {
           LOG.info("killing the {} job {} (this process's): the stage was stopped", name, id);

@@ -2,6 +2,8 @@ package dev.psyarn.mapreduce.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +70,34 @@ class FeatureCountsTest {
     java.nio.file.Path out = dir.resolve("stats");
     assertArrayEquals(new long[] {3, 1}, FeatureCounts.merge(conf, work, new Path(out.toUri()), 3));
     assertEquals(List.of("o=LAX\t1", "o=ORD\t3", "r=ORD|LAX\t1"), Files.readAllLines(out, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRunsLinesAreSplitAtTheirLastTabAndItsLastLineNeedsNoNewline() throws Exception {
+    Configuration conf = new Configuration();
+    // A text may hold a tab (a CSV value); its count is after the line's last one.
+    Files.write(dir.resolve(FeatureCounts.RUN_PREFIX + "m-00000-000"), "a=x\ty\t2\nb=1\t5\n".getBytes(StandardCharsets.UTF_8));
+    Files.write(dir.resolve(FeatureCounts.RUN_PREFIX + "m-00001-000"), "a=x\ty\t3\nb=1\t1".getBytes(StandardCharsets.UTF_8));
+    java.nio.file.Path out = dir.resolve("stats");
+    assertArrayEquals(new long[] {2, 1}, FeatureCounts.merge(conf, new Path(dir.toUri()), new Path(out.toUri()), 6));
+    assertEquals(List.of("a=x\ty\t5", "b=1\t6"), Files.readAllLines(out, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aDamagedRunIsNamedWithItsLineAndNothingIsDeleted() throws Exception {
+    Configuration conf = new Configuration();
+    java.nio.file.Path good = dir.resolve(FeatureCounts.RUN_PREFIX + "m-00000-000");
+    java.nio.file.Path bad = dir.resolve(FeatureCounts.RUN_PREFIX + "m-00001-000");
+    Files.write(good, "a=1\t2\n".getBytes(StandardCharsets.UTF_8));
+    for (String line : List.of("a=1\t2\nb=1\n", "a=1\t2\nb=1\t\n", "a=1\t2\nb=1\t7x\n", "a=1\t2\nb=1\t99999999999999999999\n")) {
+      Files.write(bad, line.getBytes(StandardCharsets.UTF_8));
+      java.io.IOException e = assertThrows(java.io.IOException.class, () -> FeatureCounts.merge(conf,
+          new Path(dir.toUri()), new Path(dir.resolve("stats").toUri()), 1), line);
+      assertTrue(e.getMessage().contains(bad.getFileName() + " line 2: ") && e.getMessage().contains("\"b=1"),
+          e.getMessage());
+      assertTrue(Files.exists(good) && Files.exists(bad), "the runs stay for a look");
+      Files.delete(dir.resolve("stats"));
+    }
   }
 
   @Test
