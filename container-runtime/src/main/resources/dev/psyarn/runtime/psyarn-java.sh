@@ -48,6 +48,8 @@ if owned && [ -f "$archive.lock" ] && ! kill -0 "$(cat "$archive.lock" 2>/dev/nu
   rm -f "$archive.lock"
 fi
 owned && find "$dir" -maxdepth 1 -name '*.lock' -mmin +60 -delete 2>/dev/null
+# So do the pieces of an archive or a jar whose container was killed while making them (72 MB an AM's).
+owned && find "$dir" -maxdepth 1 \( -name '*.jsa.[0-9]*' -o -name '*.jar.[0-9]*' \) -mmin +60 -delete 2>/dev/null
 if ! owned || [ -f "$dir/$name.failed" ]; then
   exec "$java" "$@"
 fi

@@ -95,7 +95,16 @@ class ClassDataSharingTest {
         java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
     Files.setLastModifiedTime(oldBuild, twoHoursAgo);
     Files.setLastModifiedTime(otherKind, twoHoursAgo);
+    // Pieces a container killed while making an archive left: gone after an hour, not before.
+    Path oldPiece = Files.write(cds.resolve("LaunchProbe-aaaa-dddd-1.jsa.4242"), new byte[1]);
+    Path oldJarPiece = Files.write(cds.resolve("LaunchProbe-aaaa-dddd-1.jar.4242"), new byte[1]);
+    Path recentPiece = Files.write(cds.resolve("LaunchProbe-aaaa-eeee-1.jsa.4243"), new byte[1]);
+    Files.setLastModifiedTime(oldPiece, twoHoursAgo);
+    Files.setLastModifiedTime(oldJarPiece, twoHoursAgo);
     Run second = launch("c2", jar, cds, 0);
+    assertFalse(Files.exists(oldPiece) || Files.exists(oldJarPiece), "an old piece of an archive or a jar went");
+    assertTrue(Files.exists(recentPiece), "a piece of under an hour may be another container's, still making it");
+    Files.delete(recentPiece);
     assertFalse(Files.exists(oldBuild) || Files.exists(cds.resolve("LaunchProbe-aaaa-cccc-1.jar")), "the old build's went");
     assertTrue(Files.exists(recentBuild) && Files.exists(otherKind), "a build used within the hour and another kind stay");
     Files.delete(recentBuild);
