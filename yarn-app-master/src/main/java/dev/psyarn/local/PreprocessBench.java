@@ -70,13 +70,19 @@ public final class PreprocessBench {
         progress.println("  " + baseline.get(run));
         progress.println(which + "the MapReduce stage " + Preprocess.jobNames(pre) + ", " + shards
             + " shards, on the cluster's task JVMs");
-        stage.add(stageRun(conf, onCluster, new Path("/bench/preprocess-" + run), shards));
+        Path stageOut = new Path("/bench/preprocess-" + run);
+        stage.add(stageRun(conf, onCluster, stageOut, shards));
         progress.println("  " + stage.get(run));
+        // Each run's output goes once measured: every run writes to a DataNode in the same state (the
+        // blocks of earlier runs still being written back cost it up to five times the CPU), and a
+        // --scale 10 run's 2.4 GB do not pile up on the local disk.
+        stageOut.getFileSystem(conf).delete(stageOut, true);
         progress.println(which + "the same stage in a fresh JVM, as psyarn's AM runs it (MapReduce's LocalJobRunner, "
             + cores + " map tasks at a time)");
-        inAm.add(FreshJvm.run(conf, pre, new Path("/bench/preprocess-in-am-" + run), shards, cores,
-            new File(work, "in-am-" + run)));
+        Path inAmOut = new Path("/bench/preprocess-in-am-" + run);
+        inAm.add(FreshJvm.run(conf, pre, inAmOut, shards, cores, new File(work, "in-am-" + run)));
         progress.println("  " + inAm.get(run));
+        inAmOut.getFileSystem(conf).delete(inAmOut, true);
       }
     }
     double base = median(baseline, "rowsPerSecond");
