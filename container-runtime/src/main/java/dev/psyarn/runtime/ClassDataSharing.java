@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Class data sharing for psyarn's JVMs: a container's JVM maps the classes of psyarn's jar and
@@ -68,25 +71,45 @@ public final class ClassDataSharing {
 
   /**
    * Loads every class of a list written by {@code -XX:DumpLoadedClassList}, for the archive the JVM
-   * writes as it exits. Classes this classpath does not have (an app's own) are left out.
+   * writes as it exits. Classes this classpath does not have (an app's own) are left out. The
+   * classes load on a thread a core (up to four; the application class loader is parallel
+   * capable): a container waits for this before its JVM starts, and loading 9,000 classes was a
+   * third of an AM's archive's making on one thread.
    */
-  public static void main(String[] args) throws IOException {
-    int loaded = 0;
-    int missing = 0;
-    ClassLoader loader = ClassLoader.getSystemClassLoader();
+  public static void main(String[] args) throws IOException, InterruptedException {
+    List<String> names = new ArrayList<>();
     for (String line : Files.readAllLines(Paths.get(args[0]), StandardCharsets.UTF_8)) {
       if (line.isEmpty() || line.charAt(0) == '#' || line.charAt(0) == '@') {
         continue;
       }
       int space = line.indexOf(' ');
-      String name = (space < 0 ? line : line.substring(0, space)).replace('/', '.');
-      try {
-        Class.forName(name, false, loader);
-        loaded++;
-      } catch (ClassNotFoundException | LinkageError e) {
-        missing++;
-      }
+      names.add((space < 0 ? line : line.substring(0, space)).replace('/', '.'));
     }
-    System.out.println("psyarn: archiving " + loaded + " classes (" + missing + " not on the jars' classpath)");
+    ClassLoader loader = ClassLoader.getSystemClassLoader();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger loaded = new AtomicInteger();
+    Runnable load = () -> {
+      for (int i = next.getAndIncrement(); i < names.size(); i = next.getAndIncrement()) {
+        try {
+          Class.forName(names.get(i), false, loader);
+          loaded.incrementAndGet();
+        } catch (ClassNotFoundException | LinkageError e) {
+          // not on the jars' classpath: counted below
+        }
+      }
+    };
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    List<Thread> loaders = new ArrayList<>();
+    for (int t = 1; t < threads; t++) {
+      Thread thread = new Thread(load, "psyarn-cds-load-" + t);
+      thread.start();
+      loaders.add(thread);
+    }
+    load.run();
+    for (Thread thread : loaders) {
+      thread.join();
+    }
+    System.out.println("psyarn: archiving " + loaded.get() + " classes (" + (names.size() - loaded.get())
+        + " not on the jars' classpath)");
   }
 }
