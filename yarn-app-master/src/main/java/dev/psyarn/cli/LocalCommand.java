@@ -51,6 +51,7 @@ final class LocalCommand implements Callable<Integer> {
     java.util.Map<String, String> settings = new java.util.HashMap<>();
     // Container logs outlive their application (and the clusters): a failure's logs can be read.
     settings.put(org.apache.hadoop.yarn.conf.YarnConfiguration.NM_LOG_RETAIN_SECONDS, "86400");
+    settings.putAll(commandLineSettings(ctx.conf));
     settings.putAll(defines.properties);
     try (LocalCluster cluster = LocalCluster.start(work, nodes, settings, mapReduce)) {
       ctx.err.printf("local cluster up in %.1f s%n", (System.nanoTime() - start) / 1e9);
@@ -81,6 +82,26 @@ final class LocalCommand implements Callable<Integer> {
     } finally {
       ctx.err.println("local cluster stopped; its logs stay in " + work);
     }
+  }
+
+  /** How Hadoop's {@code GenericOptionsParser} marks what a {@code -D} option set. */
+  private static final String FROM_COMMAND_LINE = "from command line";
+
+  /**
+   * What Hadoop's generic {@code -D key=value} options (before the command) set: the embedded
+   * clusters get them as they get the command's own {@code -D} (which win), so that
+   * {@code psyarn -D yarn.nodemanager.… local job.yaml} configures the local NodeManagers as
+   * {@code yarn jar} users expect, instead of the client's configuration alone.
+   */
+  static java.util.Map<String, String> commandLineSettings(Configuration conf) {
+    java.util.Map<String, String> set = new java.util.TreeMap<>();
+    for (java.util.Map.Entry<String, String> e : conf) {
+      String[] sources = conf.getPropertySources(e.getKey());
+      if (sources != null && java.util.Arrays.asList(sources).contains(FROM_COMMAND_LINE)) {
+        set.put(e.getKey(), e.getValue());
+      }
+    }
+    return set;
   }
 
   /**

@@ -18,6 +18,20 @@ class LocalCommandTest {
   Path root;
 
   @Test
+  void hadoopsGenericDefinesBeforeTheCommandConfigureTheEmbeddedClustersToo() throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.yarn.conf.YarnConfiguration();
+    conf.set("yarn.nodemanager.vmem-check-enabled", "true"); // set by code, not by the user's command line
+    String[] rest = new org.apache.hadoop.util.GenericOptionsParser(conf, new String[] {
+        "-D", "yarn.nodemanager.admin-env=MALLOC_ARENA_MAX=2,PSYARN_X=1",
+        "-D", "psyarn.preprocess.cache-dir=none", "local", "job.yaml"}).getRemainingArgs();
+
+    assertEquals(List.of("local", "job.yaml"), List.of(rest));
+    assertEquals(java.util.Map.of("yarn.nodemanager.admin-env", "MALLOC_ARENA_MAX=2,PSYARN_X=1",
+        "psyarn.preprocess.cache-dir", "none"), LocalCommand.commandLineSettings(conf),
+        "what the -D options set, and nothing of the defaults or of what code set");
+  }
+
+  @Test
   void eachRunHasItsOwnDirectoryAndOnlyTheNewestFinishedRunsAreKept() throws Exception {
     long self = ProcessHandle.current().pid();
     long gone = Long.MAX_VALUE / 2; // no such process
