@@ -211,6 +211,11 @@ public final class Preprocess extends Configured implements Tool {
    */
   public static PreprocessReport run(Configuration conf, PreprocessSpec spec, Path output, int shards,
       Listener listener, Stage stage) throws IOException, InterruptedException, PreprocessException {
+    try {
+      ShardParts.packetKb(conf);
+    } catch (IllegalArgumentException e) {
+      throw new PreprocessException(null, e.getMessage());
+    }
     FileSystem outFs = output.getFileSystem(conf);
     Path target = stage == Stage.SHARD ? new Path(output, SHARDS) : output;
     if (outFs.exists(target)) {

@@ -19,5 +19,12 @@ final class PreprocessConf {
   /** The one-pass stage: the shard job also counts the features (no statistics job runs). */
   static final String COUNT_FEATURES = "psyarn.preprocess.count.features";
 
+  /**
+   * The KiB a packet of the shard files' HDFS writes holds (a user's setting, read by the map
+   * tasks); 0 leaves HDFS's own {@code dfs.client-write-packet-size}. See {@link ShardParts#packets}.
+   */
+  static final String SHARD_PACKET_KB = "psyarn.preprocess.shard.packet-kb";
+  static final int DEFAULT_SHARD_PACKET_KB = 512;
+
   private PreprocessConf() {}
 }
