@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.Path;
  * PreprocessConf#SHARD_PACKET_KB} (512 KiB) instead of HDFS's 64 KiB, eight in flight a stream instead
  * of 80: the same bytes held, a sixteenth of the packets, each with its own acknowledgement, socket
  * calls and DataNode write. For the 1.2 GB of shards of 30 M flights rows, in one JVM as psyarn's AM
- * runs the stage, the DataNode's CPU fell from 2.9–3.4 s to 1.8 s, the stage's own by about 4 s
+ * runs the stage, the DataNode's CPU fell from 2.8–3.4 s to 1.6–1.8 s, the stage's own by about 4 s
  * (docs/benchmarks.md).
  */
 final class ShardParts implements Closeable {
