@@ -73,7 +73,8 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
     Path work = ((PathOutputCommitter) context.getOutputCommitter()).getWorkPath();
     parts = new ShardParts(conf, work, task, shards, keySpace);
     if (conf.getBoolean(PreprocessConf.COUNT_FEATURES, false)) {
-      counts = new FeatureCounts(conf, work, String.format("m-%05d", task));
+      counts = new FeatureCounts(conf, work, String.format("m-%05d", task), FeatureCounts.FLUSH_AT,
+          new Featurizer(spec));
     }
   }
 
@@ -98,9 +99,13 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
     boolean test = featurizer.isTest(row, rowId);
     n = 0;
     counting = counts != null && !test;
-    // A bad record throws before its first feature is given: nothing of it is counted.
+    // A bad record throws while it is read, before its first feature is given: nothing of it is counted.
+    featurizer.read(row);
+    if (counting) {
+      counts.addTuples(featurizer);
+    }
     try {
-      featurizer.features(row, sink);
+      featurizer.emit(sink);
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
     }

@@ -53,6 +53,9 @@ public final class Featurizer {
   /** A cross's value while it is joined, and the text given to the sink. */
   private byte[] join = new byte[128];
   private byte[] text = new byte[128];
+  /** The features' families, counted as tuples ({@link #tuple}). */
+  private final FeatureFamilies families;
+  private byte[] tupleKey = new byte[64];
 
   public Featurizer(PreprocessSpec spec) {
     this.spec = spec;
@@ -76,6 +79,7 @@ public final class Featurizer {
       prefixes[i] = (features[i].name() + "=").getBytes(StandardCharsets.UTF_8);
       what[i] = "feature " + features[i].name();
     }
+    families = new FeatureFamilies(crossParts);
   }
 
   /** 1 for a positive example, 0 otherwise. */
@@ -102,8 +106,17 @@ public final class Featurizer {
         value));
   }
 
-  /** Feeds every feature of the row to {@code sink}, as the bytes of its text. */
+  /** Feeds every feature of the row to {@code sink}, as the bytes of its text: {@link #read} then {@link #emit}. */
   public void features(Row row, BytesSink sink) {
+    read(row);
+    emit(sink);
+  }
+
+  /**
+   * Reads every value of the row and joins its crosses, giving nothing yet; a value of the wrong
+   * kind throws here, before {@link #emit} gives the row's first feature.
+   */
+  public void read(Row row) {
     if (row.columns() != columnsSeen) {
       resolve(row.columns());
     }
@@ -117,18 +130,115 @@ public final class Featurizer {
         read(i, f, row.values()[positions[i]]);
       }
     }
+  }
+
+  /** Gives every feature of the row {@link #read} last to {@code sink}, in the declared order. */
+  public void emit(BytesSink sink) {
     for (int i = 0; i < features.length; i++) {
-      byte[] prefix = prefixes[i];
-      int[] end = ends[i];
-      for (int k = 0, from = 0; k < counts[i]; from = end[k++]) {
-        int length = prefix.length + end[k] - from;
-        if (text.length < length) {
-          text = Arrays.copyOf(text, Math.max(length, text.length * 2));
-        }
-        System.arraycopy(prefix, 0, text, 0, prefix.length);
-        System.arraycopy(pool[i], from, text, prefix.length, end[k] - from);
-        sink.accept(i, text, length, weights[i][k]);
+      emit(i, sink);
+    }
+  }
+
+  private void emit(int i, BytesSink sink) {
+    byte[] prefix = prefixes[i];
+    int[] end = ends[i];
+    for (int k = 0, from = 0; k < counts[i]; from = end[k++]) {
+      int length = prefix.length + end[k] - from;
+      if (text.length < length) {
+        text = Arrays.copyOf(text, Math.max(length, text.length * 2));
       }
+      System.arraycopy(prefix, 0, text, 0, prefix.length);
+      System.arraycopy(pool[i], from, text, prefix.length, end[k] - from);
+      sink.accept(i, text, length, weights[i][k]);
+    }
+  }
+
+  /**
+   * How many families the declared features make. A family is a cross and the features made of its
+   * bases, the features it is made of that are not crosses ({@link FeatureFamilies}): its texts in a
+   * row follow from those bases' values. Counting a family's row as one tuple of those values
+   * ({@link #tuple}), and its texts once a tuple ({@link #expand}), gives the counts that counting
+   * each text gives. A feature may be in no family.
+   */
+  public int families() {
+    return families.size();
+  }
+
+  /** How many features are declared. */
+  public int features() {
+    return features.length;
+  }
+
+  /** The family of feature {@code feature}, or -1 if it is in none. */
+  public int family(int feature) {
+    return families.of(feature);
+  }
+
+  /**
+   * The tuple of family {@code family}'s base values in the row {@link #read} last, into the buffer
+   * {@link #tupleBytes} gives: each value's length (a varint) and bytes, the bases in their declared
+   * order. Returns its length, or -1 when a base has no value or more than one in this row (a
+   * missing value, a text's words, a sparse vector): such a row's texts are counted one by one.
+   */
+  public int tuple(int family) {
+    int at = 0;
+    for (int b : families.bases(family)) {
+      if (counts[b] != 1) {
+        return -1;
+      }
+      int length = ends[b][0];
+      if (tupleKey.length < at + 5 + length) {
+        tupleKey = Arrays.copyOf(tupleKey, Math.max(at + 5 + length, 2 * tupleKey.length));
+      }
+      for (int v = length; ; v >>>= 7) {
+        if (v < 0x80) {
+          tupleKey[at++] = (byte) v;
+          break;
+        }
+        tupleKey[at++] = (byte) (v & 0x7f | 0x80);
+      }
+      System.arraycopy(pool[b], 0, tupleKey, at, length);
+      at += length;
+    }
+    return at;
+  }
+
+  /** The buffer {@link #tuple} writes into, valid until its next call. */
+  public byte[] tupleBytes() {
+    return tupleKey;
+  }
+
+  /**
+   * Gives {@code sink} every text of family {@code family}'s features for the tuple {@link #tuple}
+   * made ({@code key}'s first {@code length} bytes), each once, with value 1, as {@link #emit}
+   * would have given them in a row of those values. Overwrites the row this featurizer read last.
+   */
+  public void expand(int family, byte[] key, int length, BytesSink sink) {
+    int at = 0;
+    for (int b : families.bases(family)) {
+      int n = 0;
+      for (int shift = 0; ; shift += 7) {
+        byte x = key[at++];
+        n |= (x & 0x7f) << shift;
+        if (x >= 0) {
+          break;
+        }
+      }
+      poolUsed[b] = 0;
+      counts[b] = 0;
+      add(b, key, at, n, 1f);
+      at += n;
+    }
+    if (at != length) {
+      throw new IllegalArgumentException("a tuple of family " + family + " is " + length + " bytes, its values " + at);
+    }
+    for (int i : families.crosses(family)) {
+      counts[i] = 0;
+      poolUsed[i] = 0;
+      cross(i, 0, 0, 1f);
+    }
+    for (int i : families.members(family)) {
+      emit(i, sink);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.psyarn.mapreduce.preprocess.Featurizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -70,6 +71,73 @@ class FeatureCountsTest {
     java.nio.file.Path out = dir.resolve("stats");
     assertArrayEquals(new long[] {3, 1}, FeatureCounts.merge(conf, work, new Path(out.toUri()), 3));
     assertEquals(List.of("o=LAX\t1", "o=ORD\t3", "r=ORD|LAX\t1"), Files.readAllLines(out, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void rowsCountedAsTheirFamiliesTuplesGiveEveryTextsCountAsCountingEachText() throws Exception {
+    // Crosses of crosses, a words feature in a cross (a row of two words has no tuple), missing
+    // values as their own value: each run written after 200 distinct texts or tuples, so tuples are
+    // expanded while rows are still counted.
+    String section = """
+        input: x
+        format: csv
+        label: "y > 0"
+        split: {testFraction: 0.5}
+        missing: value
+        features:
+          - {name: a, column: a}
+          - {name: b, column: b}
+          - {name: ab, cross: [a, b]}
+          - {name: t, column: text, tokens: words}
+          - {name: abt, cross: [ab, t]}
+          - {name: bt, cross: [b, t]}
+          - {name: c, column: c}
+          - {name: ac, cross: [a, c]}
+          - {name: alone, column: b}
+        """;
+    dev.psyarn.mapreduce.preprocess.PreprocessSpec spec = dev.psyarn.mapreduce.preprocess.PreprocessSpec.read(
+        dev.psyarn.specs.SpecNode.root(new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(section)));
+    Featurizer featurizer = new Featurizer(spec);
+    assertEquals(2, featurizer.families(), "a, b, t with ab, abt, bt; then c with ac");
+    Configuration conf = new Configuration();
+    Path work = new Path(dir.toUri());
+    FeatureCounts counts = new FeatureCounts(conf, work, "m-00000", 200, new Featurizer(spec));
+    java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+    Featurizer independent = new Featurizer(spec);
+    dev.psyarn.mapreduce.preprocess.Row.Columns columns =
+        dev.psyarn.mapreduce.preprocess.Row.Columns.of(List.of("a", "b", "text", "c", "y"));
+    java.util.Random random = new java.util.Random(11);
+    String[] words = {"x", "y", "z z", "", "ü"};
+    int tupled = 0;
+    for (int r = 0; r < 5_000; r++) {
+      Object[] values = {random.nextInt(10) == 0 ? null : "a" + random.nextInt(4),
+          random.nextInt(10) == 0 ? null : "b" + random.nextInt(30), words[random.nextInt(words.length)],
+          random.nextInt(5) == 0 ? null : "c|" + random.nextInt(3), "1"};
+      dev.psyarn.mapreduce.preprocess.Row row = new dev.psyarn.mapreduce.preprocess.Row(columns, values);
+      independent.features(row, (text, value) -> expected.merge(text, 1L, Long::sum));
+      featurizer.read(row);
+      tupled += featurizer.tuple(0) >= 0 ? 1 : 0;
+      counts.addTuples(featurizer);
+      featurizer.emit((feature, text, length, value) -> {
+        try {
+          counts.add(feature, text, length);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    }
+    counts.flush();
+    assertTrue(tupled > 2_000 && tupled < 4_000, "rows of one word or none (the empty text), and rows of two: " + tupled);
+    java.nio.file.Path out = dir.resolve("stats");
+    long[] distinctAndKept = FeatureCounts.merge(conf, work, new Path(out.toUri()), 1);
+    java.util.Map<String, Long> counted = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+      int tab = line.lastIndexOf('\t');
+      counted.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
+    }
+    assertEquals(expected, counted);
+    assertEquals(expected.size(), distinctAndKept[0]);
   }
 
   @Test
@@ -146,6 +214,28 @@ class FeatureCountsTest {
     assertEquals(1_001, drained.size());
     assertEquals(times + (1L << 24), drained.get("w=3"));
     assertEquals(1L, drained.get("w=x999"));
+  }
+
+  @Test
+  void countsAddedManyAtOnceCarryPastTwentyFourBitsAsOneAtATimeDo() {
+    FeatureCounts.CountTable table = new FeatureCounts.CountTable();
+    byte[] text = "rh=ORD|LAX|13".getBytes(StandardCharsets.UTF_8);
+    long fingerprint = FeatureCounts.fingerprint(text, text.length);
+    long count = (1L << 24) - 2;
+    assertTrue(table.add(fingerprint, text, text.length, count), "new");
+    assertEquals(false, table.add(fingerprint, text, text.length, 1), "one short of 2^24 - 1");
+    assertEquals(false, table.add(fingerprint, text, text.length, 3), "past it: carried");
+    assertEquals(false, add(table, text));
+    count += 1 + 3 + 1;
+    byte[] big = "o=ORD".getBytes(StandardCharsets.UTF_8);
+    table.add(FeatureCounts.fingerprint(big, big.length), big, big.length, 5L << 30); // new and past 24 bits at once
+    for (int i = 0; i < 100; i++) {
+      add(table, ("x=" + i).getBytes(StandardCharsets.UTF_8)); // and moved as the table grows
+    }
+    java.util.Map<String, Long> drained = drain(table);
+    assertEquals(count, drained.get("rh=ORD|LAX|13"));
+    assertEquals(5L << 30, drained.get("o=ORD"));
+    assertEquals(102, drained.size());
   }
 
   private static boolean add(FeatureCounts.CountTable table, byte[] text) {
