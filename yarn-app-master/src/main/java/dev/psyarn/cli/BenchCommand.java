@@ -177,7 +177,8 @@ final class BenchCommand implements Callable<Integer> {
       ctx.printJson(result);
     } else {
       ctx.out.printf(Locale.ROOT, "medians of %d runs%n", runs);
-      ctx.out.printf(Locale.ROOT, "one thread, read + featurize | %.0f rows/s%n", result.get("baselineRowsPerSecond"));
+      ctx.out.printf(Locale.ROOT, "one thread, read + featurize, in a fresh JVM | %.0f rows/s%n",
+          result.get("baselineRowsPerSecond"));
       ctx.out.printf(Locale.ROOT, "MapReduce %s, task JVMs | %.0f rows/s (%s) | ratio %.2f%n",
           result.get("stageName"), result.get("preprocessRowsPerSecond"), result.get("jobSeconds"), result.get("ratio"));
       if (result.containsKey("mapsRatio")) {

@@ -65,8 +65,8 @@ public final class PreprocessBench {
       }
       for (int run = 0; run < runs; run++) {
         String which = "run " + (run + 1) + " of " + runs + ": ";
-        progress.println(which + "one thread reads and featurizes " + pre.input());
-        baseline.add(FeaturizeBaseline.run(conf, pre));
+        progress.println(which + "one thread reads and featurizes " + pre.input() + " in a fresh JVM");
+        baseline.add(FreshJvm.baseline(conf, pre, new File(work, "baseline-" + run)));
         progress.println("  " + baseline.get(run));
         progress.println(which + "the MapReduce stage " + Preprocess.jobNames(pre) + ", " + shards
             + " shards, on the cluster's task JVMs");
@@ -208,6 +208,7 @@ public final class PreprocessBench {
    * collector of the AM's {@code throughput} profile, and {@link Preprocess#inProcess} with {@code
    * threads} map tasks at a time. The parent hands it the cluster's configuration and the spec as
    * files; it prints its run's figures ({@link #stageRun}, with its process id) as one JSON line.
+   * The one thread the stage is measured against runs the same way ({@link #baseline}).
    */
   static final class FreshJvm {
 
@@ -216,6 +217,26 @@ public final class PreprocessBench {
     /** Runs the jobs of {@code pre} into {@code out} in a new JVM; {@code dir} holds its files. */
     static Map<String, Object> run(Configuration conf, PreprocessSpec pre, Path out, int shards, int threads, File dir)
         throws Exception {
+      Map<String, Object> row = launch(conf, pre, dir, "the stage's jobs", out.toString(), Integer.toString(shards),
+          Integer.toString(threads), dir.getAbsolutePath());
+      double rows = ((Number) row.get("rows")).doubleValue();
+      row.put("cpuSecondsPerRow", ((Number) row.get("cpuSeconds")).doubleValue() / rows);
+      row.put("clusterCpuSecondsPerRow", ((Number) row.get("clusterCpuSeconds")).doubleValue() / rows);
+      return row;
+    }
+
+    /**
+     * The one thread ({@link FeaturizeBaseline#run}) on {@code pre}'s input in a new JVM started as
+     * the stage's is (the same heap and collector), so that both pay for their JVM's compilers and
+     * neither shares a collector or a heap with the cluster: in the bench's own JVM, beside the
+     * cluster, the one thread took 22.0–29.8 s for the 30 M rows where a JVM of its own took 20.4 s.
+     */
+    static Map<String, Object> baseline(Configuration conf, PreprocessSpec pre, File dir) throws Exception {
+      return launch(conf, pre, dir, "the one thread", "baseline");
+    }
+
+    private static Map<String, Object> launch(Configuration conf, PreprocessSpec pre, File dir, String what,
+        String... args) throws Exception {
       java.nio.file.Files.createDirectories(dir.toPath());
       File confFile = new File(dir, "conf.xml");
       try (var os = java.nio.file.Files.newOutputStream(confFile.toPath())) {
@@ -230,8 +251,8 @@ public final class PreprocessBench {
       command.add("-Xmx" + heapMb + "m");
       command.addAll(dev.psyarn.runtime.JvmProfile.THROUGHPUT.withUserOptions(List.of()));
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), FreshJvm.class.getName(),
-          confFile.getPath(), specFile.getPath(), out.toString(), Integer.toString(shards), Integer.toString(threads),
-          dir.getAbsolutePath()));
+          confFile.getPath(), specFile.getPath()));
+      command.addAll(List.of(args));
       File log = new File(dir, "stderr.log");
       long clusterCpu = processCpuNanos();
       Process p = new ProcessBuilder(command).redirectError(log).start();
@@ -239,7 +260,7 @@ public final class PreprocessBench {
       int exit = p.waitFor();
       String[] lines = stdout.strip().split("\n");
       if (exit != 0 || !lines[lines.length - 1].startsWith("{")) {
-        throw new IOException("the stage's jobs in a JVM of their own exited " + exit + "; its log is " + log);
+        throw new IOException(what + " in a JVM of its own exited " + exit + "; its log is " + log);
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> row = new ObjectMapper().readValue(lines[lines.length - 1], LinkedHashMap.class);
@@ -247,17 +268,23 @@ public final class PreprocessBench {
       // This JVM's CPU while the other ran: the cluster's daemons (the DataNode taking the shards, the
       // NameNode, YARN's idle loops), which share the cores with the stage as a cluster's do with its AM.
       row.put("clusterCpuSeconds", (processCpuNanos() - clusterCpu) / 1e9);
-      double rows = ((Number) row.get("rows")).doubleValue();
-      row.put("cpuSecondsPerRow", ((Number) row.get("cpuSeconds")).doubleValue() / rows);
-      row.put("clusterCpuSecondsPerRow", ((Number) row.get("clusterCpuSeconds")).doubleValue() / rows);
       return row;
     }
 
-    /** {@code CONF.xml SPEC.json OUTPUT SHARDS THREADS WORK_DIR}: runs the jobs, prints their figures. */
+    /**
+     * {@code CONF.xml SPEC.json OUTPUT SHARDS THREADS WORK_DIR}: runs the jobs, prints their figures;
+     * {@code CONF.xml SPEC.json baseline}: runs the one thread, prints its figures.
+     */
     public static void main(String[] args) throws Exception {
       Configuration conf = new Configuration(false);
       conf.addResource(new Path(new File(args[0]).toURI()));
       PreprocessSpec pre = PreprocessSpec.fromJson(java.nio.file.Files.readString(new File(args[1]).toPath()));
+      if (args[2].equals("baseline")) {
+        Map<String, Object> row = new LinkedHashMap<>(FeaturizeBaseline.run(conf, pre));
+        row.put("pid", ProcessHandle.current().pid());
+        System.out.println(new ObjectMapper().writeValueAsString(row));
+        return;
+      }
       Configuration local = Preprocess.inProcess(conf, Integer.parseInt(args[4]), args[5]);
       long cpu = processCpuNanos();
       Map<String, Object> row = stageRun(local, pre, new Path(args[2]), Integer.parseInt(args[3]));

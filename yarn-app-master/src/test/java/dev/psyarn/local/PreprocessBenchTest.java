@@ -52,6 +52,39 @@ class PreprocessBenchTest {
   }
 
   @Test
+  void theOneThreadRunsInAJvmOfItsOwnOverTheSameRows(@TempDir File dir) throws Exception {
+    File parquet = new File(dir, "in.parquet");
+    org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+        "message m { required int64 y; required binary a (STRING); }");
+    Configuration conf = new Configuration();
+    conf.set("fs.defaultFS", "file:///");
+    try (var writer = org.apache.parquet.hadoop.example.ExampleParquetWriter.builder(new Path(parquet.toURI()))
+        .withConf(conf).withType(schema).build()) {
+      var groups = new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema);
+      for (int i = 0; i < 300; i++) {
+        writer.write(groups.newGroup().append("y", (long) (i % 3 == 0 ? 1 : 0)).append("a", "v" + i % 7));
+      }
+    }
+    PreprocessSpec pre = PreprocessSpec.read(SpecNode.root(new ObjectMapper(new YAMLFactory()).readTree("""
+        input: %s
+        format: parquet
+        label: "y == 1"
+        split: {testFraction: 0.2}
+        features: [{name: a, column: a}]
+        """.formatted(parquet.toURI()))));
+
+    Map<String, Object> run = PreprocessBench.FreshJvm.baseline(conf, pre, new File(dir, "jvm"));
+
+    Map<String, Object> here = dev.psyarn.mapreduce.jobs.FeaturizeBaseline.run(conf, pre);
+    assertEquals(300, ((Number) run.get("rows")).intValue(), "every row, read in the other JVM");
+    assertEquals(((Number) here.get("checksum")).longValue(), ((Number) run.get("checksum")).longValue(),
+        "the same labels, splits and keys as the one thread in this JVM");
+    assertNotEquals(ProcessHandle.current().pid(), ((Number) run.get("pid")).longValue(), "not this JVM");
+    assertEquals(256L, ((Number) run.get("heapMb")).longValue(), "the heap the stage's JVM has: the floor");
+    assertTrue(((Number) run.get("seconds")).doubleValue() > 0);
+  }
+
+  @Test
   void theTasksCpuARowIsSetAgainstTheOneThreadsAndBoundsWhatTheMapsCanReach() {
     List<Map<String, Object>> runs = List.of(Map.of("taskCpuSecondsPerRow", 1.30e-6),
         Map.of("taskCpuSecondsPerRow", 1.40e-6), Map.of("seconds", 20.0), Map.of("taskCpuSecondsPerRow", 1.35e-6));

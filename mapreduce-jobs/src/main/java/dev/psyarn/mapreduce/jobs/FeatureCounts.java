@@ -46,7 +46,7 @@ import net.jpountz.xxhash.XXHashFactory;
  */
 final class FeatureCounts {
 
-  /** Distinct texts and tuples held before a run is written. */
+  /** Distinct texts held (a tuple counting as the texts it stands for) before a run is written. */
   static final int FLUSH_AT = 500_000;
   /** The runs' names start with this, under the shard job's output. */
   static final String RUN_PREFIX = "counts-";
@@ -63,7 +63,7 @@ final class FeatureCounts {
   /** Each feature's family, or -1 (none without an expander); whether the row's family was counted as a tuple. */
   private final int[] familyOf;
   private final boolean[] tupled;
-  /** Distinct texts and tuples held. */
+  /** Distinct texts held, and as many for each distinct tuple as the texts it stands for. */
   private int size;
   private final Path dir;
   private final String task;
@@ -113,8 +113,9 @@ final class FeatureCounts {
     for (int f = 0; f < tuples.length; f++) {
       int length = row.tuple(f);
       tupled[f] = length >= 0;
+      // A new tuple may be as many new texts as it stands for: it counts as that many against flushAt.
       if (length >= 0 && tuples[f].add(fingerprint(row.tupleBytes(), length), row.tupleBytes(), length)
-          && ++size >= flushAt) {
+          && (size += row.familySize(f)) >= flushAt) {
         flush();
       }
     }

@@ -169,6 +169,11 @@ public final class Featurizer {
     return features.length;
   }
 
+  /** How many features family {@code family}'s tuple stands for. */
+  public int familySize(int family) {
+    return families.members(family).length;
+  }
+
   /** The family of feature {@code feature}, or -1 if it is in none. */
   public int family(int feature) {
     return families.of(feature);

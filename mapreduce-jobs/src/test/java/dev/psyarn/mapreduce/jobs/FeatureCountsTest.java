@@ -76,8 +76,8 @@ class FeatureCountsTest {
   @Test
   void rowsCountedAsTheirFamiliesTuplesGiveEveryTextsCountAsCountingEachText() throws Exception {
     // Crosses of crosses, a words feature in a cross (a row of two words has no tuple), missing
-    // values as their own value: each run written after 200 distinct texts or tuples, so tuples are
-    // expanded while rows are still counted.
+    // values as their own value: a run written at each 200 distinct texts (a tuple as many as it
+    // stands for), so tuples are expanded while rows are still counted.
     String section = """
         input: x
         format: csv
@@ -138,6 +138,33 @@ class FeatureCountsTest {
     }
     assertEquals(expected, counted);
     assertEquals(expected.size(), distinctAndKept[0]);
+  }
+
+  @Test
+  void aNewTupleWeighsAsManyTextsAsItStandsForBeforeARunIsWritten() throws Exception {
+    dev.psyarn.mapreduce.preprocess.PreprocessSpec spec = dev.psyarn.mapreduce.preprocess.PreprocessSpec.read(
+        dev.psyarn.specs.SpecNode.root(new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+                input: x
+                format: csv
+                label: "label > 0"
+                split: {testFraction: 0.5}
+                features: [{name: a, column: a}, {name: b, column: b}, {name: ab, cross: [a, b]}]
+                """)));
+    Featurizer row = new Featurizer(spec);
+    assertEquals(3, row.familySize(0));
+    FeatureCounts counts = new FeatureCounts(new Configuration(), new Path(dir.toUri()), "m-00000", 3,
+        new Featurizer(spec));
+    dev.psyarn.mapreduce.preprocess.Row.Columns columns =
+        dev.psyarn.mapreduce.preprocess.Row.Columns.of(List.of("a", "b", "label"));
+    row.read(new dev.psyarn.mapreduce.preprocess.Row(columns, new Object[] {"x", "y", "1"}));
+    counts.addTuples(row);
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(FeatureCounts.RUN_PREFIX + "m-00000-000"), files.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".")).toList(), "one new tuple of 3 texts, a run at 3");
+    }
+    assertEquals(List.of("a=x\t1", "ab=x|y\t1", "b=y\t1"),
+        Files.readAllLines(dir.resolve(FeatureCounts.RUN_PREFIX + "m-00000-000"), StandardCharsets.UTF_8));
   }
 
   @Test
