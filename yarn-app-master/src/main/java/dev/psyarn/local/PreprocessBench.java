@@ -227,9 +227,10 @@ public final class PreprocessBench {
 
     /**
      * The one thread ({@link FeaturizeBaseline#run}) on {@code pre}'s input in a new JVM started as
-     * the stage's is (the same heap and collector), so that both pay for their JVM's compilers and
-     * neither shares a collector or a heap with the cluster: in the bench's own JVM, beside the
-     * cluster, the one thread took 22.0–29.8 s for the 30 M rows where a JVM of its own took 20.4 s.
+     * the stage's is (the same heap and collector): both pay for their JVM's compilers, and neither
+     * shares a heap or a collector with the cluster. In the bench's own JVM (G1, a heap of 6 GB) the
+     * one thread ran slower, even warm: 30 M rows in 22.6–25.5 s against 21.2–21.4 s in a JVM of its
+     * own with the parallel collector, side by side (docs/benchmarks.md).
      */
     static Map<String, Object> baseline(Configuration conf, PreprocessSpec pre, File dir) throws Exception {
       return launch(conf, pre, dir, "the one thread", "baseline");
