@@ -80,7 +80,7 @@ final class FeatureCounts {
   }
 
   /**
-   * Counts that also take whole tuples ({@link #addTuple}) of {@code expander}'s families, which
+   * Counts that also take whole tuples ({@link #addTuples}) of {@code expander}'s families, which
    * {@code expander} turns into their texts when a run is written; null for texts only.
    */
   FeatureCounts(Configuration conf, Path dir, String task, int flushAt, Featurizer expander) {
@@ -105,9 +105,9 @@ final class FeatureCounts {
    * whose bases have one value each as the tuple of those values ({@link Featurizer#tuple}), which
    * stands for each of the family's texts in the row once, so that {@link #add} then leaves those
    * texts out until the next row; the texts are made when a run is written, once a distinct tuple.
-   * A row of the flights task counts its 11 crossed features' texts with one probe of one table
-   * (274,708 distinct tuples in 30 M rows) where it took 11. A family with a base missing or
-   * many-valued in this row is counted text by text.
+   * A training row of the flights task counts 9 of its 13 texts with two probes (the route by
+   * hour's bases, 39,244 distinct tuples in 30 M rows, and hour by weekday's, 168) where they took
+   * 9. A family with a base missing or many-valued in this row is counted text by text.
    */
   void addTuples(Featurizer row) throws IOException {
     for (int f = 0; f < tuples.length; f++) {

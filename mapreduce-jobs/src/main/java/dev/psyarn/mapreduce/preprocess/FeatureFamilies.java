@@ -22,12 +22,18 @@ final class FeatureFamilies {
 
   /** Each feature's family, or -1. */
   private final int[] familyOf;
-  /** Each family's bases, its features, and the crosses its tuple makes (its own and those they are made of), declared order. */
+  /**
+   * Each family's bases, its features, and the crosses its tuple makes (its own and those they
+   * are made of), in declared order.
+   */
   private final int[][] bases;
   private final int[][] members;
   private final int[][] crosses;
 
-  /** {@code crossParts[i]}: the features feature {@code i} crosses (none if it is not a cross), each declared before it. */
+  /**
+   * {@code crossParts[i]}: the features feature {@code i} crosses (none if it is not a cross), each
+   * declared before it.
+   */
   FeatureFamilies(int[][] crossParts) {
     int n = crossParts.length;
     BitSet[] baseSets = new BitSet[n];
