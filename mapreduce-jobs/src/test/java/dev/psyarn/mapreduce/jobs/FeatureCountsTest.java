@@ -205,7 +205,7 @@ class FeatureCountsTest {
 
   @Test
   void aTableCountsEveryTextThroughCollisionsAndGrowthAndDrainsEmpty() {
-    FeatureCounts.CountTable table = new FeatureCounts.CountTable();
+    CountTable table = new CountTable();
     java.util.Map<String, Long> expected = new java.util.HashMap<>();
     java.util.Random random = new java.util.Random(7);
     for (int i = 0; i < 20_000; i++) {
@@ -224,7 +224,7 @@ class FeatureCountsTest {
 
   @Test
   void aCountPastItsSlotsTwentyFourBitsCarriesThroughGrowthAndDrain() {
-    FeatureCounts.CountTable table = new FeatureCounts.CountTable();
+    CountTable table = new CountTable();
     byte[] often = "w=3".getBytes(StandardCharsets.UTF_8);
     long times = (1L << 24) + 5;
     for (long i = 0; i < times; i++) {
@@ -245,7 +245,7 @@ class FeatureCountsTest {
 
   @Test
   void countsAddedManyAtOnceCarryPastTwentyFourBitsAsOneAtATimeDo() {
-    FeatureCounts.CountTable table = new FeatureCounts.CountTable();
+    CountTable table = new CountTable();
     byte[] text = "rh=ORD|LAX|13".getBytes(StandardCharsets.UTF_8);
     long fingerprint = FeatureCounts.fingerprint(text, text.length);
     long count = (1L << 24) - 2;
@@ -265,11 +265,11 @@ class FeatureCountsTest {
     assertEquals(102, drained.size());
   }
 
-  private static boolean add(FeatureCounts.CountTable table, byte[] text) {
+  private static boolean add(CountTable table, byte[] text) {
     return table.add(FeatureCounts.fingerprint(text, text.length), text, text.length);
   }
 
-  private static java.util.Map<String, Long> drain(FeatureCounts.CountTable table) {
+  private static java.util.Map<String, Long> drain(CountTable table) {
     java.util.Map<String, Long> drained = new java.util.HashMap<>();
     table.drain((text, count) -> drained.put(new String(text, StandardCharsets.UTF_8), count));
     return drained;
