@@ -177,7 +177,10 @@ final class BenchCommand implements Callable<Integer> {
       ctx.printJson(result);
     } else {
       ctx.out.printf(Locale.ROOT, "medians of %d runs%n", runs);
-      ctx.out.printf(Locale.ROOT, "one thread, read + featurize, in a fresh JVM | %.0f rows/s%n",
+      @SuppressWarnings("unchecked")
+      Map<String, Object> sharing = (Map<String, Object>) result.get("classSharing");
+      ctx.out.printf(Locale.ROOT, "one thread, read + featurize, in a fresh JVM%s | %.0f rows/s%n",
+          Boolean.TRUE.equals(sharing.get("baseline")) ? " (class data sharing)" : "",
           result.get("baselineRowsPerSecond"));
       ctx.out.printf(Locale.ROOT, "MapReduce %s, task JVMs | %.0f rows/s (%s) | ratio %.2f%n",
           result.get("stageName"), result.get("preprocessRowsPerSecond"), result.get("jobSeconds"), result.get("ratio"));
@@ -192,7 +195,8 @@ final class BenchCommand implements Callable<Integer> {
             result.get("mapsRatioAtMost"));
       }
       ctx.out.printf(Locale.ROOT, "the same in a fresh JVM (LocalJobRunner, %s map tasks at a time, as the AM runs "
-          + "it) | %.0f rows/s (%.1f s) | ratio %.2f%n", result.get("inAmMapThreads"), result.get("inAmRowsPerSecond"),
+          + "it%s) | %.0f rows/s (%.1f s) | ratio %.2f%n", result.get("inAmMapThreads"),
+          Boolean.TRUE.equals(sharing.get("stage")) ? ", class data sharing" : "", result.get("inAmRowsPerSecond"),
           result.get("inAmSeconds"), result.get("inAmRatio"));
       if (result.containsKey("inAmRatioAtMost")) {
         ctx.out.printf(Locale.ROOT, "  its CPU | %.2f µs a row, and the cluster's JVM %.2f µs while it ran (the DataNode "

@@ -3,6 +3,7 @@ package dev.psyarn.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.psyarn.mapreduce.jobs.FeaturizeBaseline;
+import dev.psyarn.runtime.ClassDataSharing;
 import dev.psyarn.mapreduce.jobs.Preprocess;
 import dev.psyarn.mapreduce.jobs.PreprocessReport;
 import dev.psyarn.mapreduce.jobs.ScaledInput;
@@ -25,8 +26,10 @@ import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
  * cluster's task JVMs, and the same jobs in one JVM as psyarn's AM runs them ({@code
  * preprocess.runIn: am}, and {@code auto} for small inputs: MapReduce's LocalJobRunner, a map task
  * a core at a time). That JVM is a fresh one ({@link FreshJvm}), with the heap and collector an AM
- * running the jobs has: in the bench's own JVM the baseline's rows would have compiled the reader
- * and the featurizer before the jobs start, which an AM's jobs pay for themselves. With {@code
+ * running the jobs has, and the class data sharing archive its node would start it with ({@link
+ * FreshJvm#archive}): in the bench's own JVM the baseline's rows would have compiled the reader
+ * and the featurizer before the jobs start, which an AM's jobs pay for themselves. The one thread
+ * runs in a fresh JVM started the same way, with an archive of its own classes. With {@code
  * scale} above 1 the rows are the spec's Parquet input that many times over ({@link ScaledInput}:
  * copy c with its dates c years later, so a split by month holds), written once under the work
  * directory and reused; the cluster's jobs then get a split a core.
@@ -56,8 +59,23 @@ public final class PreprocessBench {
     List<Map<String, Object>> stage = new ArrayList<>();
     List<Map<String, Object>> inAm = new ArrayList<>();
     int cores = Runtime.getRuntime().availableProcessors();
+    FreshJvm.Start baselineJvm;
+    FreshJvm.Start stageJvm;
     try (LocalCluster cluster = LocalCluster.start(work, 1, Map.of(), true)) {
       Configuration conf = cluster.conf();
+      // Before the input is scaled: the classes of the spec's own rows are the classes of all of them.
+      File sharing = new File(work, "class-sharing");
+      progress.println("class data sharing, as psyarn's AM starts with its node's archive: one unmeasured run of each"
+          + " fresh JVM on " + pre.input() + " records the classes it loads, a short JVM archives them");
+      String classpath = System.getProperty("java.class.path");
+      baselineJvm = FreshJvm.archive(conf, pre, new File(sharing, "baseline"), classpath, "the one thread", "baseline");
+      Path recording = new Path("/bench/class-sharing-run");
+      stageJvm = FreshJvm.archive(conf, pre, new File(sharing, "stage"), classpath, "the stage's jobs",
+          recording.toString(),
+          Integer.toString(shards), Integer.toString(cores), new File(sharing, "stage").getAbsolutePath());
+      recording.getFileSystem(conf).delete(recording, true);
+      progress.println("  the one thread: " + sharingSaid(baselineJvm, new File(sharing, "baseline"))
+          + "; the stage: " + sharingSaid(stageJvm, new File(sharing, "stage")));
       PreprocessSpec onCluster = pre;
       if (scale > 1) {
         pre = scaled(conf, pre, work);
@@ -66,12 +84,16 @@ public final class PreprocessBench {
       for (int run = 0; run < runs; run++) {
         String which = "run " + (run + 1) + " of " + runs + ": ";
         progress.println(which + "one thread reads and featurizes " + pre.input() + " in a fresh JVM");
-        baseline.add(FreshJvm.baseline(conf, pre, new File(work, "baseline-" + run)));
+        double settled = settle();
+        baseline.add(FreshJvm.baseline(conf, pre, new File(work, "baseline-" + run), baselineJvm));
+        baseline.get(run).put("settleSeconds", settled);
         progress.println("  " + baseline.get(run));
         progress.println(which + "the MapReduce stage " + Preprocess.jobNames(pre) + ", " + shards
             + " shards, on the cluster's task JVMs");
         Path stageOut = new Path("/bench/preprocess-" + run);
+        settled = settle();
         stage.add(stageRun(conf, onCluster, stageOut, shards));
+        stage.get(run).put("settleSeconds", settled);
         progress.println("  " + stage.get(run));
         // Each run's output goes once measured: every run writes to a DataNode in the same state (the
         // blocks of earlier runs still being written back cost it up to five times the CPU), and a
@@ -80,7 +102,9 @@ public final class PreprocessBench {
         progress.println(which + "the same stage in a fresh JVM, as psyarn's AM runs it (MapReduce's LocalJobRunner, "
             + cores + " map tasks at a time)");
         Path inAmOut = new Path("/bench/preprocess-in-am-" + run);
-        inAm.add(FreshJvm.run(conf, pre, inAmOut, shards, cores, new File(work, "in-am-" + run)));
+        settled = settle();
+        inAm.add(FreshJvm.run(conf, pre, inAmOut, shards, cores, new File(work, "in-am-" + run), stageJvm));
+        inAm.get(run).put("settleSeconds", settled);
         progress.println("  " + inAm.get(run));
         inAmOut.getFileSystem(conf).delete(inAmOut, true);
       }
@@ -110,6 +134,7 @@ public final class PreprocessBench {
       result.put("mapsRatio", median(stage, "mapsRowsPerSecond") / base);
     }
     result.putAll(cpuBudget(stage, base, cores));
+    result.put("classSharing", Map.of("baseline", baselineJvm.shared(), "stage", stageJvm.shared()));
     result.put("inAmMapThreads", cores);
     result.put("inAmSeconds", median(inAm, "seconds"));
     result.put("inAmRowsPerSecond", am);
@@ -162,6 +187,36 @@ public final class PreprocessBench {
     return row;
   }
 
+  /**
+   * Waits until the cluster's JVM is about idle (under {@link #IDLE_CORES} of a core over a second),
+   * {@link #SETTLE_SECONDS} at most; returns the seconds waited. Every measured run starts so: the
+   * run before it leaves work behind (its containers' cleanup, the DataNode deleting its blocks, the
+   * NodeManager's and the history server's bookkeeping), which would otherwise take cores from
+   * whichever run comes next, the stage's fresh JVM after the task JVMs' every time.
+   */
+  private static double settle() throws InterruptedException {
+    long start = System.nanoTime();
+    long cpu = processCpuNanos();
+    while (System.nanoTime() - start < SETTLE_SECONDS * 1_000_000_000L) {
+      Thread.sleep(1000);
+      long now = processCpuNanos();
+      if (now - cpu < IDLE_CORES * 1e9) {
+        break;
+      }
+      cpu = now;
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** What the cluster's JVM may use of a core and still count as idle: its daemons' loops use about 0.07. */
+  static final double IDLE_CORES = 0.15;
+  static final int SETTLE_SECONDS = 20;
+
+  private static String sharingSaid(FreshJvm.Start jvm, File dir) {
+    return jvm.shared() ? "starts with " + new File(dir, FreshJvm.ARCHIVE)
+        : "no archive (" + new File(dir, FreshJvm.ARCHIVE_LOG) + " says why); it starts without";
+  }
+
   /** The spec on its input {@code scale} times over, written once under {@code work}. */
   private PreprocessSpec scaled(Configuration conf, PreprocessSpec pre, File work) throws IOException {
     if (!pre.format().type().equals("parquet")) {
@@ -212,13 +267,34 @@ public final class PreprocessBench {
    */
   static final class FreshJvm {
 
+    /** The archive {@link #archive} makes in its directory, and what making it printed. */
+    static final String ARCHIVE = "classes.jsa";
+    static final String ARCHIVE_LOG = "archive.log";
+    /** The options a JVM maps an archive with, as psyarn's launch script ({@code ClassDataSharing.SCRIPT}) gives them. */
+    private static final List<String> SHARED = List.of("-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
     private FreshJvm() {}
 
-    /** Runs the jobs of {@code pre} into {@code out} in a new JVM; {@code dir} holds its files. */
-    static Map<String, Object> run(Configuration conf, PreprocessSpec pre, Path out, int shards, int threads, File dir)
-        throws Exception {
-      Map<String, Object> row = launch(conf, pre, dir, "the stage's jobs", out.toString(), Integer.toString(shards),
-          Integer.toString(threads), dir.getAbsolutePath());
+    /** How a fresh JVM starts: its classpath, and the options that map its archive (none without one). */
+    record Start(String classpath, List<String> options) {
+      /** This JVM's classpath, no archive. */
+      static Start plain() {
+        return new Start(System.getProperty("java.class.path"), List.of());
+      }
+
+      boolean shared() {
+        return options.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile="));
+      }
+    }
+
+    /**
+     * Runs the jobs of {@code pre} into {@code out} in a new JVM started as {@code start} says (with
+     * an archive, {@link #archive}, or without); {@code dir} holds its files.
+     */
+    static Map<String, Object> run(Configuration conf, PreprocessSpec pre, Path out, int shards, int threads, File dir,
+        Start start) throws Exception {
+      Map<String, Object> row = launch(conf, pre, dir, "the stage's jobs", start, out.toString(),
+          Integer.toString(shards), Integer.toString(threads), dir.getAbsolutePath());
       double rows = ((Number) row.get("rows")).doubleValue();
       row.put("cpuSecondsPerRow", ((Number) row.get("cpuSeconds")).doubleValue() / rows);
       row.put("clusterCpuSecondsPerRow", ((Number) row.get("clusterCpuSeconds")).doubleValue() / rows);
@@ -232,12 +308,50 @@ public final class PreprocessBench {
      * one thread ran slower, even warm: 30 M rows in 22.6–25.5 s against 21.2–21.4 s in a JVM of its
      * own with the parallel collector, side by side (docs/benchmarks.md).
      */
-    static Map<String, Object> baseline(Configuration conf, PreprocessSpec pre, File dir) throws Exception {
-      return launch(conf, pre, dir, "the one thread", "baseline");
+    static Map<String, Object> baseline(Configuration conf, PreprocessSpec pre, File dir, Start start)
+        throws Exception {
+      return launch(conf, pre, dir, "the one thread", start, "baseline");
+    }
+
+    /**
+     * A class data sharing archive for the fresh JVM {@code args} start, made as a node makes psyarn's
+     * AM's ({@code ClassDataSharing}): one run of it on {@code pre} lists the classes it loads ({@code
+     * -XX:DumpLoadedClassList}), and {@link ClassDataSharing#main} loads them in a short JVM that writes
+     * the archive as it exits, all on {@code classpath}. Returns how a JVM starts with it, or without
+     * when no archive was made ({@link #ARCHIVE_LOG} in {@code dir} says why: JDK 17 archives the
+     * classes of jars only, and a module's tests run from its class directories). Both fresh JVMs of the bench start with one, as
+     * the AM does: in a JVM without, the stage pays for loading Hadoop's classes (its file systems, the
+     * job's submission, the LocalJobRunner) and for compiling the class loader's methods while it runs.
+     */
+    static Start archive(Configuration conf, PreprocessSpec pre, File dir, String classpath, String what,
+        String... args) throws Exception {
+      File list = new File(dir, "classes.lst");
+      File jsa = new File(dir, ARCHIVE);
+      java.nio.file.Files.createDirectories(dir.toPath());
+      java.nio.file.Files.deleteIfExists(jsa.toPath());
+      launch(conf, pre, dir, what + " recording its classes", new Start(classpath,
+          List.of("-XX:DumpLoadedClassList=" + list)), args);
+      List<String> command = new ArrayList<>(List.of(java(), "-XX:ArchiveClassesAtExit=" + jsa));
+      command.addAll(SHARED);
+      command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp",
+          classpath, ClassDataSharing.class.getName(), list.getPath()));
+      int exit = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(new File(dir, ARCHIVE_LOG)).start().waitFor();
+      if (exit != 0 || !jsa.isFile()) {
+        return new Start(classpath, List.of());
+      }
+      List<String> options = new ArrayList<>();
+      options.add("-XX:SharedArchiveFile=" + jsa);
+      options.addAll(SHARED);
+      return new Start(classpath, options);
+    }
+
+    private static String java() {
+      return new File(System.getProperty("java.home"), "bin/java").getPath();
     }
 
     private static Map<String, Object> launch(Configuration conf, PreprocessSpec pre, File dir, String what,
-        String... args) throws Exception {
+        Start start, String... args) throws Exception {
       java.nio.file.Files.createDirectories(dir.toPath());
       File confFile = new File(dir, "conf.xml");
       try (var os = java.nio.file.Files.newOutputStream(confFile.toPath())) {
@@ -248,10 +362,11 @@ public final class PreprocessBench {
       long bytes = Preprocess.inputBytes(conf, pre);
       long heapMb = Math.max(256, Preprocess.inProcessHeapBytes(bytes) >> 20);
       List<String> command = new ArrayList<>();
-      command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+      command.add(java());
       command.add("-Xmx" + heapMb + "m");
       command.addAll(dev.psyarn.runtime.JvmProfile.THROUGHPUT.withUserOptions(List.of()));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), FreshJvm.class.getName(),
+      command.addAll(start.options());
+      command.addAll(List.of("-cp", start.classpath(), FreshJvm.class.getName(),
           confFile.getPath(), specFile.getPath()));
       command.addAll(List.of(args));
       File log = new File(dir, "stderr.log");
@@ -266,6 +381,7 @@ public final class PreprocessBench {
       @SuppressWarnings("unchecked")
       Map<String, Object> row = new ObjectMapper().readValue(lines[lines.length - 1], LinkedHashMap.class);
       row.put("heapMb", heapMb);
+      row.put("classSharing", start.shared());
       // This JVM's CPU while the other ran: the cluster's daemons (the DataNode taking the shards, the
       // NameNode, YARN's idle loops), which share the cores with the stage as a cluster's do with its AM.
       row.put("clusterCpuSeconds", (processCpuNanos() - clusterCpu) / 1e9);

@@ -39,7 +39,8 @@ class PreprocessBenchTest {
     conf.set("fs.defaultFS", "file:///");
     Path out = new Path(new File(dir, "out").toURI());
 
-    Map<String, Object> run = PreprocessBench.FreshJvm.run(conf, pre, out, 2, 2, new File(dir, "jvm"));
+    Map<String, Object> run = PreprocessBench.FreshJvm.run(conf, pre, out, 2, 2, new File(dir, "jvm"),
+        PreprocessBench.FreshJvm.Start.plain());
 
     assertEquals(500, ((Number) run.get("rows")).intValue(), "every row, read in the other JVM");
     assertNotEquals(ProcessHandle.current().pid(), ((Number) run.get("pid")).longValue(), "not this JVM");
@@ -53,6 +54,54 @@ class PreprocessBenchTest {
 
   @Test
   void theOneThreadRunsInAJvmOfItsOwnOverTheSameRows(@TempDir File dir) throws Exception {
+    PreprocessSpec pre = parquetSpec(dir);
+    Configuration conf = localConf();
+
+    Map<String, Object> run = PreprocessBench.FreshJvm.baseline(conf, pre, new File(dir, "jvm"),
+        PreprocessBench.FreshJvm.Start.plain());
+
+    Map<String, Object> here = dev.psyarn.mapreduce.jobs.FeaturizeBaseline.run(conf, pre);
+    assertEquals(300, ((Number) run.get("rows")).intValue(), "every row, read in the other JVM");
+    assertEquals(((Number) here.get("checksum")).longValue(), ((Number) run.get("checksum")).longValue(),
+        "the same labels, splits and keys as the one thread in this JVM");
+    assertNotEquals(ProcessHandle.current().pid(), ((Number) run.get("pid")).longValue(), "not this JVM");
+    assertEquals(256L, ((Number) run.get("heapMb")).longValue(), "the heap the stage's JVM has: the floor");
+    assertTrue(((Number) run.get("seconds")).doubleValue() > 0);
+    assertEquals(false, run.get("classSharing"), "started without an archive");
+  }
+
+  /**
+   * A classpath with a directory (a module's classes, as in these tests) cannot be archived by JDK
+   * 17: the classes are still listed, the archive's log says why there is none, and the JVM starts
+   * without one (PreprocessBenchIT makes and maps one from jars).
+   */
+  @Test
+  void withoutAnArchiveTheFreshJvmStartsPlainlyAndTheLogSaysWhy(@TempDir File dir) throws Exception {
+    PreprocessSpec pre = parquetSpec(dir);
+    File sharing = new File(dir, "sharing");
+
+    PreprocessBench.FreshJvm.Start start = PreprocessBench.FreshJvm.archive(localConf(), pre, sharing,
+        System.getProperty("java.class.path"), "the one thread", "baseline");
+
+    assertEquals(List.of(), start.options(), "no archive, no options");
+    assertTrue(!start.shared());
+    assertTrue(new File(sharing, "classes.lst").length() > 0, "the recording run listed its classes");
+    assertTrue(!new File(sharing, PreprocessBench.FreshJvm.ARCHIVE).exists());
+    String log = Files.readString(new File(sharing, PreprocessBench.FreshJvm.ARCHIVE_LOG).toPath());
+    assertTrue(log.contains("directory"), "the JVM's reason: " + log);
+    Map<String, Object> run = PreprocessBench.FreshJvm.baseline(localConf(), pre, new File(dir, "jvm"), start);
+    assertEquals(300, ((Number) run.get("rows")).intValue());
+    assertEquals(false, run.get("classSharing"));
+  }
+
+  private static Configuration localConf() {
+    Configuration conf = new Configuration();
+    conf.set("fs.defaultFS", "file:///");
+    return conf;
+  }
+
+  /** 300 rows of Parquet in {@code dir} and a spec of one feature on them. */
+  static PreprocessSpec parquetSpec(File dir) throws Exception {
     File parquet = new File(dir, "in.parquet");
     org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
         "message m { required int64 y; required binary a (STRING); }");
@@ -65,23 +114,13 @@ class PreprocessBenchTest {
         writer.write(groups.newGroup().append("y", (long) (i % 3 == 0 ? 1 : 0)).append("a", "v" + i % 7));
       }
     }
-    PreprocessSpec pre = PreprocessSpec.read(SpecNode.root(new ObjectMapper(new YAMLFactory()).readTree("""
+    return PreprocessSpec.read(SpecNode.root(new ObjectMapper(new YAMLFactory()).readTree("""
         input: %s
         format: parquet
         label: "y == 1"
         split: {testFraction: 0.2}
         features: [{name: a, column: a}]
         """.formatted(parquet.toURI()))));
-
-    Map<String, Object> run = PreprocessBench.FreshJvm.baseline(conf, pre, new File(dir, "jvm"));
-
-    Map<String, Object> here = dev.psyarn.mapreduce.jobs.FeaturizeBaseline.run(conf, pre);
-    assertEquals(300, ((Number) run.get("rows")).intValue(), "every row, read in the other JVM");
-    assertEquals(((Number) here.get("checksum")).longValue(), ((Number) run.get("checksum")).longValue(),
-        "the same labels, splits and keys as the one thread in this JVM");
-    assertNotEquals(ProcessHandle.current().pid(), ((Number) run.get("pid")).longValue(), "not this JVM");
-    assertEquals(256L, ((Number) run.get("heapMb")).longValue(), "the heap the stage's JVM has: the floor");
-    assertTrue(((Number) run.get("seconds")).doubleValue() > 0);
   }
 
   @Test
