@@ -119,9 +119,16 @@ public final class Preprocess extends Configured implements Tool {
       return 2;
     }
     try {
-      PreprocessReport report = run(conf, spec, new Path(args[1]), shards,
-          (job, id, map, reduce) -> System.err.printf("%s %s: map %3.0f%%%s%n", job, id, map * 100,
-              Float.isNaN(reduce) ? "" : String.format(" reduce %3.0f%%", reduce * 100)), stage);
+      // A line when a job's progress moves by a whole percent: a job in this process is asked every 50 ms.
+      String[] last = {""};
+      PreprocessReport report = run(conf, spec, new Path(args[1]), shards, (job, id, map, reduce) -> {
+        String line = String.format(java.util.Locale.ROOT, "%s %s: map %3.0f%%%s", job, id, map * 100,
+            Float.isNaN(reduce) ? "" : String.format(java.util.Locale.ROOT, " reduce %3.0f%%", reduce * 100));
+        if (!line.equals(last[0])) {
+          System.err.println(line);
+          last[0] = line;
+        }
+      }, stage);
       System.out.println(JSON.writeValueAsString(report.toMap()));
       return 0;
     } catch (PreprocessException e) {
