@@ -3,11 +3,11 @@ package dev.psyarn.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.psyarn.mapreduce.jobs.FeaturizeBaseline;
-import dev.psyarn.runtime.ClassDataSharing;
 import dev.psyarn.mapreduce.jobs.Preprocess;
 import dev.psyarn.mapreduce.jobs.PreprocessReport;
 import dev.psyarn.mapreduce.jobs.ScaledInput;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
+import dev.psyarn.runtime.ClassDataSharing;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,6 +35,11 @@ import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
  * directory and reused; the cluster's jobs then get a split a core.
  */
 public final class PreprocessBench {
+
+  /** What the cluster's JVM may use of a core and still count as idle: its daemons' loops use about 0.07. */
+  static final double IDLE_CORES = 0.15;
+  /** The longest a measured run waits for an idle cluster ({@link #settle}). */
+  static final int SETTLE_SECONDS = 20;
 
   private final PrintStream progress;
   private final int runs;
@@ -71,8 +76,8 @@ public final class PreprocessBench {
       baselineJvm = FreshJvm.archive(conf, pre, new File(sharing, "baseline"), classpath, "the one thread", "baseline");
       Path recording = new Path("/bench/class-sharing-run");
       stageJvm = FreshJvm.archive(conf, pre, new File(sharing, "stage"), classpath, "the stage's jobs",
-          recording.toString(),
-          Integer.toString(shards), Integer.toString(cores), new File(sharing, "stage").getAbsolutePath());
+          recording.toString(), Integer.toString(shards), Integer.toString(cores),
+          new File(sharing, "stage").getAbsolutePath());
       recording.getFileSystem(conf).delete(recording, true);
       progress.println("  the one thread: " + sharingSaid(baselineJvm, new File(sharing, "baseline"))
           + "; the stage: " + sharingSaid(stageJvm, new File(sharing, "stage")));
@@ -192,7 +197,8 @@ public final class PreprocessBench {
    * {@link #SETTLE_SECONDS} at most; returns the seconds waited. Every measured run starts so: the
    * run before it leaves work behind (its containers' cleanup, the DataNode deleting its blocks, the
    * NodeManager's and the history server's bookkeeping), which would otherwise take cores from
-   * whichever run comes next, the stage's fresh JVM after the task JVMs' every time.
+   * whichever run comes next, the stage's fresh JVM after the task JVMs' every time. (Measured on
+   * the flights rows: idle within a second or two; a guard.)
    */
   private static double settle() throws InterruptedException {
     long start = System.nanoTime();
@@ -207,10 +213,6 @@ public final class PreprocessBench {
     }
     return (System.nanoTime() - start) / 1e9;
   }
-
-  /** What the cluster's JVM may use of a core and still count as idle: its daemons' loops use about 0.07. */
-  static final double IDLE_CORES = 0.15;
-  static final int SETTLE_SECONDS = 20;
 
   private static String sharingSaid(FreshJvm.Start jvm, File dir) {
     return jvm.shared() ? "starts with " + new File(dir, FreshJvm.ARCHIVE)
@@ -319,9 +321,10 @@ public final class PreprocessBench {
      * -XX:DumpLoadedClassList}), and {@link ClassDataSharing#main} loads them in a short JVM that writes
      * the archive as it exits, all on {@code classpath}. Returns how a JVM starts with it, or without
      * when no archive was made ({@link #ARCHIVE_LOG} in {@code dir} says why: JDK 17 archives the
-     * classes of jars only, and a module's tests run from its class directories). Both fresh JVMs of the bench start with one, as
-     * the AM does: in a JVM without, the stage pays for loading Hadoop's classes (its file systems, the
-     * job's submission, the LocalJobRunner) and for compiling the class loader's methods while it runs.
+     * classes of jars only, and a module's tests run from its class directories). Both fresh JVMs of
+     * the bench start with one, as the AM does: in a JVM without, the stage pays for loading Hadoop's
+     * classes (its file systems, the job's submission, the LocalJobRunner) and for compiling the class
+     * loader's methods while it runs.
      */
     static Start archive(Configuration conf, PreprocessSpec pre, File dir, String classpath, String what,
         String... args) throws Exception {
