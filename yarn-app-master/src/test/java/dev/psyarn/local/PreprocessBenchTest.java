@@ -46,6 +46,8 @@ class PreprocessBenchTest {
     assertNotEquals(ProcessHandle.current().pid(), ((Number) run.get("pid")).longValue(), "not this JVM");
     assertEquals(256L, ((Number) run.get("heapMb")).longValue(), "the AM's heap for a small input: the floor");
     assertTrue(((Number) run.get("seconds")).doubleValue() > 0);
+    assertTrue(((Number) run.get("connectSeconds")).doubleValue() > 0,
+        "the output's file system reached before the timer, as the AM has: " + run);
     assertTrue(((Number) run.get("cpuSeconds")).doubleValue() > 0, "the other JVM's CPU for the stage: " + run);
     assertTrue(((Number) run.get("clusterCpuSeconds")).doubleValue() >= 0, "this JVM's while it ran: " + run);
     assertEquals(((Number) run.get("cpuSeconds")).doubleValue() / 500, (double) run.get("cpuSecondsPerRow"), 1e-12);
