@@ -28,8 +28,9 @@ import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
  * a core at a time). That JVM is a fresh one ({@link FreshJvm}), with the heap and collector an AM
  * running the jobs has, the class data sharing archive its node would start it with ({@link
  * FreshJvm#archive}), and a client of the output's file system connected before the timer starts, as
- * the AM's is before its stage ({@code connectSeconds} says how long that took): in the bench's own JVM the baseline's rows would have compiled the reader
- * and the featurizer before the jobs start, which an AM's jobs pay for themselves. The one thread
+ * the AM's is before its stage ({@code connectSeconds} says how long that took): in the bench's own
+ * JVM the baseline's rows would have compiled the reader and the featurizer before the jobs start,
+ * which an AM's jobs pay for themselves. The one thread
  * runs in a fresh JVM started the same way, with an archive of its own classes. With {@code
  * scale} above 1 the rows are the spec's Parquet input that many times over ({@link ScaledInput}:
  * copy c with its dates c years later, so a split by month holds), written once under the work
