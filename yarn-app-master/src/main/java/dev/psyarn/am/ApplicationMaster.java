@@ -7,6 +7,7 @@ import dev.psyarn.ps.api.ConfiguredApp;
 import dev.psyarn.ps.transport.AppSecret;
 import dev.psyarn.ps.transport.RpcServer;
 import dev.psyarn.ps.wire.Protocols;
+import dev.psyarn.runtime.HdfsCloseWait;
 import dev.psyarn.spec.JobSpec;
 import dev.psyarn.spec.JobSpecParser;
 import dev.psyarn.specs.SpecNode;
@@ -94,7 +95,8 @@ public final class ApplicationMaster {
   public static void main(String[] args) {
     ExitCode code;
     try {
-      Configuration conf = new YarnConfiguration();
+      // Before its first FileSystem: its HDFS client keeps the settings it was made with.
+      Configuration conf = HdfsCloseWait.apply(new YarnConfiguration());
       AmEnv env = AmEnv.from(System.getenv());
       // The app's own jars (app.jars), localized next to the spec; its classes are found there.
       JobSpec spec = JobSpecParser.parse(Files.readString(AmEnv.specFile()),

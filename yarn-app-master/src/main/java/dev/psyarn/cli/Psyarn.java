@@ -1,6 +1,8 @@
 package dev.psyarn.cli;
 
+import dev.psyarn.runtime.HdfsCloseWait;
 import java.io.PrintStream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.conf.Configured;
 import org.apache.hadoop.util.Tool;
 import org.apache.hadoop.util.ToolRunner;
@@ -46,7 +48,9 @@ public final class Psyarn extends Configured implements Tool {
 
   @Override
   public int run(String[] args) {
-    CliContext context = new CliContext(getConf() == null ? new YarnConfiguration() : getConf(), out, err);
+    // Before the first FileSystem of the process: an HDFS client keeps the settings it was made with.
+    Configuration conf = HdfsCloseWait.apply(getConf() == null ? new YarnConfiguration() : getConf());
+    CliContext context = new CliContext(conf, out, err);
     CommandLine cli = new CommandLine(this)
         .addSubcommand("submit", new SubmitCommand(context))
         .addSubcommand("local", new LocalCommand(context))

@@ -1,6 +1,7 @@
 package dev.psyarn.local;
 
 import dev.psyarn.PsyarnConfig;
+import dev.psyarn.runtime.HdfsCloseWait;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -151,6 +152,8 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The settings that make a mini cluster fast and small on two cores. */
   static Configuration tuned(Configuration conf) {
+    // psyarn's HDFS clients' wait for a closed file; the clusters' own clients (and a job's) get it too.
+    HdfsCloseWait.apply(conf);
     conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 64);
     conf.setInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB, 8192);
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.psyarn.mapreduce.preprocess.PreprocessSpec;
 import dev.psyarn.mapreduce.preprocess.RowReadSupport;
 import dev.psyarn.mapreduce.shard.ShardFormat;
+import dev.psyarn.runtime.HdfsCloseWait;
 import dev.psyarn.specs.SpecException;
 import dev.psyarn.specs.SpecNode;
 import java.io.BufferedReader;
@@ -102,7 +103,7 @@ public final class Preprocess extends Configured implements Tool {
       } + " SPEC.yaml OUTPUT_DIR SHARDS");
       return 2;
     }
-    Configuration conf = getConf();
+    Configuration conf = HdfsCloseWait.apply(getConf());
     PreprocessSpec spec;
     int shards;
     try {
@@ -373,7 +374,9 @@ public final class Preprocess extends Configured implements Tool {
 
   private static Job job(Configuration base, PreprocessSpec spec, String name, Path input, List<String> columns,
       Path output, long inputBytes) throws IOException {
-    Job job = Job.getInstance(new Configuration(base), "psyarn " + name + ": " + input.getName());
+    // The tasks' HDFS clients close their shards and counts without HDFS's first wait of 400 ms
+    // (HdfsCloseWait), unless the configuration sets it.
+    Job job = Job.getInstance(HdfsCloseWait.apply(new Configuration(base)), "psyarn " + name + ": " + input.getName());
     boolean inProcess = inProcess(base);
     String jar = base.get(JOB_JAR, "");
     if (inProcess) {
@@ -438,7 +441,8 @@ public final class Preprocess extends Configured implements Tool {
     }
   }
 
-  private static Job shardJob(Configuration conf, PreprocessSpec spec, Path input, List<String> columns, Path output,
+  /** The shard job for {@code spec}, not submitted (a test reads its configuration). */
+  static Job shardJob(Configuration conf, PreprocessSpec spec, Path input, List<String> columns, Path output,
       int shards, long keySpace, long inputBytes) throws IOException {
     Job shard = job(conf, spec, "shard", input, columns, output, inputBytes);
     Configuration c = shard.getConfiguration();

@@ -7,6 +7,7 @@ import dev.psyarn.ps.transport.RpcClient;
 import dev.psyarn.ps.transport.RpcServer;
 import dev.psyarn.ps.wire.Protocols;
 import dev.psyarn.ps.worker.Partitioner;
+import dev.psyarn.runtime.HdfsCloseWait;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class ServerMain {
     ServerStateEnv state = ServerStateEnv.from(environment);
     int index = boot.env().index();
     int numServers = boot.env().numServers();
-    Configuration conf = new Configuration();
+    Configuration conf = HdfsCloseWait.apply(new Configuration());
     CheckpointWriter writer = state.checkpoints()
         ? new CheckpointWriter(new Checkpoints(new Path(state.checkpointDir()).getFileSystem(conf),
             new Path(state.checkpointDir()), state.keep()))

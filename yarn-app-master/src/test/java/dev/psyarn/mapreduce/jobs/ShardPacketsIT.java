@@ -13,12 +13,14 @@ import dev.psyarn.mapreduce.shard.Example;
 import dev.psyarn.mapreduce.shard.RecordEncoder;
 import dev.psyarn.mapreduce.shard.ShardFormat;
 import dev.psyarn.mapreduce.shard.ShardReader;
+import dev.psyarn.runtime.HdfsCloseWait;
 import dev.psyarn.specs.SpecNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -26,6 +28,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.hdfs.client.impl.DfsClientConf;
+import org.apache.hadoop.mapreduce.Job;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * The shard files' HDFS packets ({@code psyarn.preprocess.shard.packet-kb}) on a MiniDFSCluster: the
  * map task's writers get a file system of their own with the packet size and in-flight count asked
  * for, and close it; 0 keeps the shared one and HDFS's own settings; either way the shards are byte
- * for byte the same; a bad value stops the stage before any job, naming the key.
+ * for byte the same; a bad value stops the stage before any job, naming the key. The shard job's
+ * writers close their files without HDFS's first wait of 400 ms ({@link HdfsCloseWait}).
  */
 class ShardPacketsIT {
 
@@ -87,6 +91,33 @@ class ShardPacketsIT {
     write(bigParts, 1000);
     bigParts.close();
     assertEquals(1000, records(new Path("/parts/big")));
+  }
+
+  @Test
+  void theShardJobsWritersCloseWithoutHdfsFirstWaitUnlessTheDriverSetsIt() throws Exception {
+    assertEquals(400, conf.getInt(HdfsCloseWait.DELAY_KEY, -1), "the cluster's configuration: HDFS's default");
+    List<String> columns = List.of("row", "label", "x", "y");
+    Job job = Preprocess.shardJob(conf, spec(), new Path("/data/rows.csv"), columns, new Path("/out/wait"), 2, 1 << 12,
+        1 << 20);
+    Configuration task = job.getConfiguration();
+    assertEquals(25, task.getInt(HdfsCloseWait.DELAY_KEY, -1));
+    assertEquals(9, task.getInt(HdfsCloseWait.RETRIES_KEY, -1));
+    // The map task's writers: their file system's client asks the NameNode again after 25 ms.
+    Path dir = new Path("/parts/wait");
+    ShardParts parts = new ShardParts(task, dir, 0, 2, 1 << 10);
+    DfsClientConf client = ((DistributedFileSystem) parts.fileSystem()).getClient().getConf();
+    assertEquals(25, client.getBlockWriteLocateFollowingInitialDelayMs());
+    assertEquals(9, client.getNumBlockWriteLocateFollowingRetry());
+    write(parts, 100);
+    parts.close();
+    assertEquals(100, records(dir));
+
+    Configuration own = new Configuration(conf);
+    own.setInt(HdfsCloseWait.DELAY_KEY, 150);
+    Configuration kept = Preprocess.shardJob(own, spec(), new Path("/data/rows.csv"), columns, new Path("/out/wait"), 2,
+        1 << 12, 1 << 20).getConfiguration();
+    assertEquals(150, kept.getInt(HdfsCloseWait.DELAY_KEY, -1), "the driver's own wait");
+    assertEquals(5, kept.getInt(HdfsCloseWait.RETRIES_KEY, -1), "and HDFS's retries");
   }
 
   @Test
