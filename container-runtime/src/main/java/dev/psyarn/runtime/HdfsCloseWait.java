@@ -10,9 +10,10 @@ import org.apache.hadoop.conf.Configuration;
  * ms) before asking again. Measured on the embedded cluster: about half of all closes, of any size,
  * took 400 ms more than the others, and in one run of the preprocessing stage on 30 M rows the map
  * tasks slept 1.2 s and 0.8 s closing their shards and counts, the driver 0.4 s more closing its
- * merged counts or its report (docs/benchmarks.md). psyarn asks again after {@value #DELAY_MS} ms, twice as late each
- * time, {@value #RETRIES} times: 12.8 s in all before the close fails, as HDFS's 400 ms five times
- * over (12.4 s), so a slow NameNode is given as long as before, in a few more requests.
+ * merged counts or its report (docs/benchmarks.md). psyarn asks again after {@value #DELAY_MS} ms,
+ * twice as late each time, {@value #RETRIES} times: 12.8 s in all before the close fails, as HDFS's
+ * 400 ms five times over (12.4 s), so a slow NameNode is given as long as before, in a few more
+ * requests.
  *
  * <p>A configuration that sets either key itself (a {@code hdfs-site.xml}, a {@code -D}, a job's
  * own configuration) keeps both as it has them: only HDFS's defaults are replaced.
