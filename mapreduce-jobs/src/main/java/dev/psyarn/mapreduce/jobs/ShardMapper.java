@@ -36,6 +36,8 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
   private long[] keys = new long[64];
   private float[] values = new float[64];
   private int n;
+  /** Whether every value of the row's keys so far is 1. */
+  private boolean allOnes;
   /** This task's part of every shard. */
   private ShardParts parts;
   /** The one-pass stage's counts, or null. */
@@ -98,6 +100,7 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
     int label = featurizer.label(row);
     boolean test = featurizer.isTest(row, rowId);
     n = 0;
+    allOnes = true;
     counting = counts != null && !test;
     // A bad record throws while it is read, before its first feature is given: nothing of it is counted.
     featurizer.read(row);
@@ -113,13 +116,18 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
       balance[test ? 2 : 0]++;
       balance[test ? 3 : 1] += label;
     }
-    int distinct = sort.sortAndMerge(keys, values, n);
-    boolean allOnes = true;
-    for (int i = 0; i < distinct && allOnes; i++) {
-      allOnes = values[i] == 1f;
+    // A row of binary features is sorted as it is encoded; any other, or one whose keys share a
+    // bucket of the encoder's bitmap, is sorted and merged here first.
+    int length = allOnes ? encoder.encodeBinary(0, label, keys, n) : -1;
+    if (length < 0) {
+      int distinct = sort.sortAndMerge(keys, values, n);
+      boolean ones = true;
+      for (int i = 0; i < distinct && ones; i++) {
+        ones = values[i] == 1f;
+      }
+      length = encoder.encode(0, label, keys, ones ? null : values, distinct);
     }
     byte split = test ? ShardFormat.TEST : ShardFormat.TRAIN;
-    int length = encoder.encode(0, label, keys, allOnes ? null : values, distinct);
     parts.write(split, (int) (next[split]++ % shards), encoder.bytes(), 0, length);
   }
 
@@ -143,48 +151,30 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
     }
     keys[n] = key;
     values[n++] = value;
+    allOnes &= value == 1f;
   }
 
   /**
    * Sorts a row's keys with their values; a key seen twice (a hash collision) sums its values.
-   * Keys must be below the key space it is made for. A row of binary features (every value 1, the
-   * usual case) of up to {@link #BITMAP_MAX} keys is sorted through a bitmap of 4,096 buckets, the
-   * top 12 bits of the key space's: each key sets its bucket's bit (and leaves its low bits in the
-   * bucket's slot), and the set bits, read word by word, give the keys in order. 13 keys a row share
-   * a bucket in about 2 % of rows; such a row, and any other, is dealt into 32 buckets by its top
+   * Keys must be below the key space it is made for. The keys are dealt into 32 buckets by their top
    * bits, in one pass that counts and one that places, and the nearly sorted result is finished by
-   * an insertion sort. Per row of 13 hashed keys in a loop: 69 ns by the bitmap against 118 ns dealt
-   * (the machine of docs/benchmarks.md); an insertion sort alone mispredicts a branch at almost every
-   * key (141 ns against 87 ns dealt, measured before), and a ranking of each key against every other
-   * without branches, and a sorting network, were slower still. One a map task.
+   * an insertion sort: 118 ns a row of 13 hashed keys, where an insertion sort alone mispredicts a
+   * branch at almost every key (141 ns against 87 ns dealt, measured before), and a ranking of each
+   * key against every other without branches, and a sorting network, were slower still. Rows of
+   * binary features, most rows, are sorted by the encoder's bitmap as they are encoded ({@link
+   * RecordEncoder#encodeBinary}); this sorts the others and those whose keys share a bucket there.
+   * One a map task.
    */
   static final class KeySort {
-    /** The most keys a row may have to be sorted by the bitmap: more would share a bucket too often. */
-    static final int BITMAP_MAX = 32;
     private static final int BUCKETS = 32;
-    private static final int BITMAP_BITS = 12;
     private final int shift;
     private final int[] starts = new int[BUCKETS + 1];
     private long[] spareKeys = new long[64];
     private float[] spareValues = new float[64];
-    /** The bitmap's buckets: key >>> bitmapShift; each word 64 of them; each bucket's key's low bits. */
-    private final int bitmapShift;
-    private final long lowMask;
-    /** Whether rows may be sorted by the bitmap: a key's low bits fit an int. */
-    private final boolean bitmap;
-    private final long[] words = new long[(1 << BITMAP_BITS) / 64];
-    private final int[] lows = new int[1 << BITMAP_BITS];
-    /** Rows sorted by the bitmap, and rows it gave back (a bucket shared), for tests. */
-    long bitmapRows;
-    long bitmapClashes;
 
     KeySort(long keySpace) {
       int bits = 64 - Long.numberOfLeadingZeros(Math.max(1, keySpace - 1));
       shift = Math.max(0, bits - Integer.numberOfTrailingZeros(BUCKETS));
-      bitmapShift = Math.max(0, bits - BITMAP_BITS);
-      // A bucket's slot holds the key's low bits as an int: key spaces of up to 2^43 keys.
-      bitmap = bitmapShift <= 31;
-      lowMask = (1L << bitmapShift) - 1;
     }
 
     /** Sorts and merges {@code keys[0..n)} and their values; returns how many distinct keys they start with now. */
@@ -192,12 +182,6 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
       boolean allOnes = true;
       for (int i = 0; i < n && allOnes; i++) {
         allOnes = values[i] == 1f;
-      }
-      if (bitmap && allOnes && n > 1 && n <= BITMAP_MAX) {
-        int sorted = byBitmap(keys, n);
-        if (sorted > 0) {
-          return sorted;
-        }
       }
       if (n > 1) {
         deal(keys, values, n, allOnes);
@@ -212,48 +196,6 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
           values[out++] = values[i];
         }
       }
-      return out;
-    }
-
-    /**
-     * Sorts {@code keys[0..n)} by the bitmap and returns {@code n}, or returns 0 with the keys as
-     * they were when two share a bucket (equal keys among them).
-     */
-    private int byBitmap(long[] keys, int n) {
-      long[] w = words;
-      int[] low = lows;
-      long used = 0;
-      boolean clash = false;
-      for (int i = 0; i < n; i++) {
-        long k = keys[i];
-        int bucket = (int) (k >>> bitmapShift);
-        int word = bucket >>> 6;
-        long bit = 1L << bucket;
-        long was = w[word];
-        clash |= (was & bit) != 0;
-        w[word] = was | bit;
-        used |= 1L << word;
-        low[bucket] = (int) (k & lowMask);
-      }
-      if (clash) {
-        for (; used != 0; used &= used - 1) {
-          w[Long.numberOfTrailingZeros(used)] = 0;
-        }
-        bitmapClashes++;
-        return 0;
-      }
-      int out = 0;
-      for (; used != 0; used &= used - 1) {
-        int word = Long.numberOfTrailingZeros(used);
-        long bits = w[word];
-        w[word] = 0;
-        do {
-          int bucket = word << 6 | Long.numberOfTrailingZeros(bits);
-          keys[out++] = (long) bucket << bitmapShift | low[bucket];
-          bits &= bits - 1;
-        } while (bits != 0);
-      }
-      bitmapRows++;
       return out;
     }
 

@@ -1,6 +1,9 @@
 package dev.psyarn.mapreduce.shard;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -59,6 +62,61 @@ class RecordEncoderTest {
         assertArrayEquals(expected, Arrays.copyOfRange(encoder.bytes(), prefix, length), "space " + space + " row " + row);
       }
     }
+  }
+
+  @Test
+  void binaryRowsInAnyOrderEncodeAsTheirSortedKeysOrAreGivenBack() {
+    Random random = new Random(5);
+    // Key spaces of hashing and of dictionaries, down to one key; 2^44 and more take no bitmap.
+    for (long space : new long[] {1, 2, 33, 1000, 54_229, 1L << 12, 1L << 24, 1L << 28, 1L << 40, 1L << 43}) {
+      RecordEncoder encoder = new RecordEncoder(space);
+      int given = 0;
+      for (int row = 0; row < 3000; row++) {
+        int n = row % 100 == 0 ? 33 : random.nextInt(RecordEncoder.BINARY_MAX + 1);
+        // Few distinct keys in some rows: equal keys, always given back.
+        long bound = row % 5 == 0 ? Math.max(1, Math.min(space, n / 2)) : space;
+        long[] keys = random.longs(n, 0, bound).toArray();
+        long[] before = keys.clone();
+        int prefix = row % 3;
+        int length = encoder.encodeBinary(prefix, row % 2, keys, n);
+        String what = "space " + space + " row " + row + " " + Arrays.toString(before);
+        assertArrayEquals(before, keys, what);
+        long[] sorted = Arrays.stream(keys).sorted().distinct().toArray();
+        if (length < 0) {
+          given++;
+          assertTrue(n > RecordEncoder.BINARY_MAX || sorted.length < n || space > 1 << 12, what);
+          continue;
+        }
+        assertEquals(n, sorted.length, what);
+        assertArrayEquals(reference(row % 2, sorted, null, n), Arrays.copyOfRange(encoder.bytes(), prefix, length), what);
+      }
+      assertTrue(given < 3000, "space " + space + ": every row given back");
+    }
+    assertEquals(-1, new RecordEncoder(1L << 44).encodeBinary(0, 1, new long[] {1, 2}, 2));
+  }
+
+  @Test
+  void thirteenHashedKeysShareABucketInAFewRowsInAHundred() {
+    Random random = new Random(9);
+    RecordEncoder encoder = new RecordEncoder(1L << 24);
+    int given = 0;
+    for (int row = 0; row < 3000; row++) {
+      given += encoder.encodeBinary(0, 1, random.longs(13, 0, 1L << 24).toArray(), 13) < 0 ? 1 : 0;
+    }
+    // 1 - prod(1 - i/4096) for i < 13: 1.9 % of rows, about 57 of 3,000.
+    assertTrue(given > 20 && given < 120, "rows given back: " + given);
+  }
+
+  @Test
+  void aKeyOutsideTheKeySpaceIsRefusedAndTheNextRowIsWhole() {
+    RecordEncoder encoder = new RecordEncoder(1000);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> encoder.encodeBinary(0, 1, new long[] {5, 700, 1000}, 3));
+    assertTrue(e.getMessage().contains("key 1000 at 2"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> encoder.encodeBinary(0, 1, new long[] {-1}, 1));
+    // The refused row's buckets were cleared: 5 and 700 are not taken for this row's.
+    int length = encoder.encodeBinary(0, 0, new long[] {999, 6}, 2);
+    assertArrayEquals(reference(0, new long[] {6, 999}, null, 2), Arrays.copyOf(encoder.bytes(), length));
   }
 
   /** The record as {@link ShardFormat} defines it, a byte at a time. */
