@@ -151,6 +151,11 @@ public final class Preprocess extends Configured implements Tool {
     c.setInt(LOCAL_MAPS, Math.max(1, threads));
     c.set("mapreduce.cluster.local.dir", new java.io.File(workDir, "local").getAbsolutePath());
     c.set("mapreduce.jobtracker.staging.root.dir", new java.io.File(workDir, "staging").getAbsolutePath());
+    // The job's local files (its staging files, the LocalJobRunner's job directory) with their
+    // permissions set in this process, not by a chmod process each (NioLocalFileSystem); instances of
+    // its own, not the cached local file system this JVM may have made before without it.
+    c.setClass("fs.file.impl", NioLocalFileSystem.class, org.apache.hadoop.fs.FileSystem.class);
+    c.setBoolean("fs.file.impl.disable.cache", true);
     // The statistics job's map output buffers share this heap: a quarter of it at most, over the tasks.
     long sortMb = Math.max(16, Runtime.getRuntime().maxMemory() / 4 / Math.max(1, threads) >> 20);
     c.setInt(SORT_MB, (int) Math.min(c.getInt(SORT_MB, 100), sortMb));
