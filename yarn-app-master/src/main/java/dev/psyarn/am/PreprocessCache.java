@@ -27,10 +27,10 @@ import org.apache.hadoop.fs.RemoteIterator;
  * Preprocessing output kept for the next job that needs the same: an entry per key under the
  * cache root ({@code psyarn.preprocess.cache-dir}, by default {@code .psyarn/preprocess-cache} in
  * the user's home on the cluster's file system). The key is a SHA-256 of what the output depends
- * on: the {@code preprocess} section, the number of training shards, and each input file's path,
- * length and content checksum (the file system's, where it has one, as HDFS does; else its
- * modification time). A changed input or section is another key, so an entry is never served
- * stale. An entry is written whole under a temporary name and renamed, with a marker holding the
+ * on: the shard format's version, the {@code preprocess} section, the number of training shards,
+ * and each input file's path, length and content checksum (the file system's, where it has one,
+ * as HDFS does; else its modification time). A changed input or section is another key, so an
+ * entry is never served stale. An entry is written whole under a temporary name and renamed, with a marker holding the
  * stage's report; only an entry with its marker is used.
  */
 final class PreprocessCache {
@@ -39,7 +39,12 @@ final class PreprocessCache {
   static final String DIR = dev.psyarn.PsyarnConfig.PREPROCESS_CACHE_DIR;
   /** The marker of a whole entry: the preprocessing report, as JSON. */
   static final String MARKER = "_PSYARN_PREPROCESSED";
-  private static final String FORMAT = "psyarn-preprocess-cache-1";
+  /**
+   * In every key: the cache's own layout and the shards' format version, so a psyarn that writes
+   * another version of shards neither serves nor is served another's.
+   */
+  private static final String FORMAT = "psyarn-preprocess-cache-1 shards-"
+      + dev.psyarn.mapreduce.shard.ShardFormat.VERSION;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private PreprocessCache() {}

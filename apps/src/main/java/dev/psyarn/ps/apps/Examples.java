@@ -13,7 +13,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Examples held in memory as flat primitive arrays: example {@code i} has label {@code labels[i]}
- * and keys {@code keys[offsets[i] .. offsets[i + 1])}, sorted, with {@code values} at the same
+ * and keys {@code keys[offsets[i] .. offsets[i + 1])}, distinct, in their shard's order (ascending,
+ * or as the row's features were made: docs/shard-format.md), with {@code values} at the same
  * positions (null when every value is 1, as for binary features). {@code keys} and {@code values}
  * may run past the last example's end ({@link #keyCount()}): a loaded set keeps a little slack
  * rather than copying its largest arrays once more.
@@ -102,8 +103,8 @@ final class Examples {
     for (Path file : files) {
       bytes += file.getFileSystem(conf).getFileStatus(file).getLen();
     }
-    // Sized from the files: a key takes about 3 bytes (a varint gap of a hashed key space, fewer
-    // with a dictionary) and a row about 40, so the arrays seldom grow (each growth copies them).
+    // Sized from the files: a key takes about 3 bytes (of a hashed key space of 2^24, fewer with a
+    // dictionary) and a row about 40, so the arrays seldom grow (each growth copies them).
     Builder b = new Builder((int) Math.min(1 << 28, bytes / 24 + 1024), (int) Math.min(1 << 30, bytes / 3 + 1024),
         numbered);
     long keySpace = -1;

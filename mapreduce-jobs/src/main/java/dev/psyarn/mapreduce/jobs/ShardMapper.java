@@ -62,7 +62,10 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
       throw new IOException(PreprocessConf.SHARDS + " is " + shards + ": the shard job's driver sets it");
     }
     long keySpace = conf.getLong(PreprocessConf.KEY_SPACE, -1);
-    encoder = new RecordEncoder(keySpace);
+    // Hashed keys as fixed-width numbers, unsorted (as long as their gaps, and no sort a row);
+    // a dictionary's dense keys as gaps, a byte or two each.
+    int keyBytes = spec.encoding().dictionary() ? ShardFormat.GAPS : ShardFormat.keyBytes(keySpace);
+    encoder = new RecordEncoder(keySpace, keyBytes);
     sort = new KeySort(keySpace);
     mask = spec.encoding().dictionary() ? 0 : keySpace - 1;
     if (spec.encoding().dictionary() || spec.minCount() > 1) {
@@ -73,7 +76,7 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
     next[1] = task;
     // The task attempt's work directory, committed with it (a failed attempt's files never count).
     Path work = ((PathOutputCommitter) context.getOutputCommitter()).getWorkPath();
-    parts = new ShardParts(conf, work, task, shards, keySpace);
+    parts = new ShardParts(conf, work, task, shards, keySpace, keyBytes);
     if (conf.getBoolean(PreprocessConf.COUNT_FEATURES, false)) {
       counts = new FeatureCounts(conf, work, String.format("m-%05d", task), FeatureCounts.FLUSH_AT,
           new Featurizer(spec));
@@ -116,8 +119,9 @@ public final class ShardMapper extends RowMapper<NullWritable, NullWritable> {
       balance[test ? 2 : 0]++;
       balance[test ? 3 : 1] += label;
     }
-    // A row of binary features is sorted as it is encoded; any other, or one whose keys share a
-    // bucket of the encoder's bitmap, is sorted and merged here first.
+    // A row of binary features is encoded as it is (fixed-width keys) or sorted as it is encoded
+    // (gaps); any other, or one whose keys share a bucket of the encoder's bitmap, is sorted and
+    // merged here first.
     int length = allOnes ? encoder.encodeBinary(0, label, keys, n) : -1;
     if (length < 0) {
       int distinct = sort.sortAndMerge(keys, values, n);

@@ -36,7 +36,7 @@ final class ShardParts implements Closeable {
   private final FileSystem fs;
   private final boolean ownFs;
 
-  ShardParts(Configuration conf, Path workDir, int part, int shards, long keySpace) throws IOException {
+  ShardParts(Configuration conf, Path workDir, int part, int shards, long keySpace, int keyBytes) throws IOException {
     FileSystem shared = workDir.getFileSystem(conf);
     int kb = packetKb(conf);
     ownFs = kb > 0 && "hdfs".equals(shared.getScheme());
@@ -46,7 +46,7 @@ final class ShardParts implements Closeable {
       for (byte split : new byte[] {ShardFormat.TRAIN, ShardFormat.TEST}) {
         for (int shard = 0; shard < shards; shard++) {
           writers[split][shard] = new ShardWriter(fs.create(new Path(workDir, ShardFormat.fileName(split, shard, part)),
-              false), shard, shards, split, keySpace);
+              false), shard, shards, split, keySpace, keyBytes);
         }
       }
     } catch (IOException | RuntimeException e) {

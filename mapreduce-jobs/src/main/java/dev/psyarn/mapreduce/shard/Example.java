@@ -2,7 +2,10 @@ package dev.psyarn.mapreduce.shard;
 
 import java.util.Arrays;
 
-/** One example, reused from record to record: {@code keys[0..size)} ascending, with values. */
+/**
+ * One example, reused from record to record: {@code keys[0..size)}, distinct, with values; ascending
+ * in a shard of gaps, in the order they were written in one of fixed-width keys ({@link ShardFormat}).
+ */
 public final class Example {
 
   public int label;

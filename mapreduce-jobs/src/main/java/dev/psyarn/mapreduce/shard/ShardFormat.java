@@ -10,28 +10,47 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The shard file format, version 1 (docs/shard-format.md). All integers big-endian; varints are
+ * The shard file format, version 2 (docs/shard-format.md). All integers big-endian; varints are
  * unsigned LEB128 (7 bits a byte, low bits first).
  *
  * <pre>
- * header   "PSYSHARD" (8 bytes) | version int (1) | shard int | shards int | split byte (0 train, 1 test)
+ * header   "PSYSHARD" (8 bytes) | version int (2) | shard int | shards int | split byte (0 train, 1 test)
  *          | keySpace long (keys are from 0 to keySpace - 1; keySpace itself is free for a bias)
+ *          | keys byte: {@link #GAPS} (0), or 1 to 8: {@link #keyBytes}
  * record*  varint (nnz + 1) | flags byte (bit 0 label, bit 1 values follow)
- *          | varint first key | varint gaps to each next key (keys ascending, distinct)
+ *          | keys 0: varint first key | varint gaps to each next key (keys ascending, distinct)
+ *          | keys w: nnz keys of w bytes each (distinct, in the order they were written)
  *          | nnz float values when bit 1 is set (otherwise every value is 1)
  * end      varint 0 | records long | CRC-32 int of every record byte
  * </pre>
+ *
+ * <p>Version 1 is version 2 without the keys byte, its keys always gaps; readers read both.
  *
  * <p>A shard may be written in parts (one a map task): see {@link #fileName(byte, int, int)}.
  */
 public final class ShardFormat {
 
   public static final byte[] MAGIC = {'P', 'S', 'Y', 'S', 'H', 'A', 'R', 'D'};
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  /** The keys byte of records whose keys are ascending, written as the gaps between them. */
+  public static final int GAPS = 0;
   public static final byte TRAIN = 0;
   public static final byte TEST = 1;
 
   private ShardFormat() {}
+
+  /**
+   * The keys byte of records whose keys take a whole number of bytes each, as few as the key
+   * space's last key needs (3 for 2^24 keys): the layout of hashed keys, whose ascending gaps are
+   * about as long as the keys themselves (13 keys spread over 2^24 leave gaps of about 2^20, 3
+   * bytes as varints), so a record is no longer and its keys need no sort.
+   */
+  public static int keyBytes(long keySpace) {
+    if (keySpace < 1) {
+      throw new IllegalArgumentException("key space " + keySpace + " is not positive");
+    }
+    return Math.max(1, (64 - Long.numberOfLeadingZeros(keySpace - 1) + 7) / 8);
+  }
 
   /** The file name of a shard's first part: {@code train-00003.shard}. */
   public static String fileName(byte split, int shard) {

@@ -5,17 +5,22 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads a shard file (see {@link ShardFormat}) record by record into a reused {@link Example}.
+ * Reads a shard file (see {@link ShardFormat}; versions 1 and 2) record by record into a reused {@link Example}.
  * A file that is truncated, of another version or whose checksum does not match is an
  * {@link IOException} naming the file and what is wrong.
  */
 public final class ShardReader implements Closeable {
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final String name;
   private final DataInputStream in;
@@ -24,6 +29,9 @@ public final class ShardReader implements Closeable {
   private final int shards;
   private final byte split;
   private final long keySpace;
+  /** The keys byte: {@link ShardFormat#GAPS}, or the bytes a key. */
+  private final int keyBytes;
+  private final int keyShift;
   private final byte[] buf = new byte[1 << 16];
   private int pos;
   private int limit;
@@ -41,14 +49,20 @@ public final class ShardReader implements Closeable {
         throw new IOException(name + " is not a psyarn shard (it does not start with PSYSHARD)");
       }
       int version = in.readInt();
-      if (version != ShardFormat.VERSION) {
-        throw new IOException(name + " is a shard of format version " + version + "; this psyarn reads version "
+      if (version != 1 && version != ShardFormat.VERSION) {
+        throw new IOException(name + " is a shard of format version " + version + "; this psyarn reads versions 1 to "
             + ShardFormat.VERSION);
       }
       shard = in.readInt();
       shards = in.readInt();
       split = in.readByte();
       keySpace = in.readLong();
+      keyBytes = version == 1 ? ShardFormat.GAPS : in.readByte();
+      if (keyBytes != ShardFormat.GAPS && (keyBytes > 8 || keySpace < 1 || keyBytes < ShardFormat.keyBytes(keySpace))) {
+        throw new IOException(name + " has keys of " + keyBytes + " bytes for a key space of " + keySpace
+            + "; a shard's keys take 0 (gaps) or 1 to 8 bytes, enough for its key space");
+      }
+      keyShift = 64 - 8 * keyBytes;
     } catch (EOFException e) {
       throw new IOException(name + " is truncated within its header", e);
     }
@@ -107,11 +121,17 @@ public final class ShardReader implements Closeable {
       ex.label = flags & 1;
       ex.hasValues = (flags & 2) != 0;
       ex.size = n;
-      long key = -1;
-      for (int i = 0; i < n; i++) {
-        long v = varint();
-        key = i == 0 ? v : key + v;
-        ex.keys[i] = key;
+      if (keyBytes == ShardFormat.GAPS) {
+        long key = -1;
+        for (int i = 0; i < n; i++) {
+          long v = varint();
+          key = i == 0 ? v : key + v;
+          ex.keys[i] = key;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          ex.keys[i] = fixedKey();
+        }
       }
       if (ex.hasValues) {
         for (int i = 0; i < n; i++) {
@@ -146,6 +166,20 @@ public final class ShardReader implements Closeable {
 
   private int readInt() throws IOException {
     return (readByte() << 24) | (readByte() << 16) | (readByte() << 8) | readByte();
+  }
+
+  /** A key of {@link #keyBytes} bytes: a word read at once where the buffer holds 8 more bytes. */
+  private long fixedKey() throws IOException {
+    if (limit - pos >= 8) {
+      long v = (long) LONGS.get(buf, pos) >>> keyShift;
+      pos += keyBytes;
+      return v;
+    }
+    long v = 0;
+    for (int i = 0; i < keyBytes; i++) {
+      v = v << 8 | readByte();
+    }
+    return v;
   }
 
   private long varint() throws IOException {

@@ -25,24 +25,32 @@ public final class ShardWriter implements Closeable {
   private int used;
   private long records;
 
+  /** A writer of records whose keys are gaps ({@link ShardFormat#GAPS}). */
   public ShardWriter(OutputStream stream, int shard, int shards, byte split, long keySpace) throws IOException {
+    this(stream, shard, shards, split, keySpace, ShardFormat.GAPS);
+  }
+
+  /** A writer of records with the keys byte {@code keyBytes}: gaps, or fixed-width keys ({@link ShardFormat#keyBytes}). */
+  public ShardWriter(OutputStream stream, int shard, int shards, byte split, long keySpace, int keyBytes)
+      throws IOException {
+    this.encoder = new RecordEncoder(keySpace, keyBytes);
     this.out = stream;
-    this.encoder = new RecordEncoder(keySpace);
-    ByteBuffer header = ByteBuffer.allocate(ShardFormat.MAGIC.length + 4 + 4 + 4 + 1 + 8);
-    header.put(ShardFormat.MAGIC).putInt(ShardFormat.VERSION).putInt(shard).putInt(shards).put(split).putLong(keySpace);
+    ByteBuffer header = ByteBuffer.allocate(ShardFormat.MAGIC.length + 4 + 4 + 4 + 1 + 8 + 1);
+    header.put(ShardFormat.MAGIC).putInt(ShardFormat.VERSION).putInt(shard).putInt(shards).put(split).putLong(keySpace)
+        .put((byte) keyBytes);
     out.write(header.array());
   }
 
   /**
    * Appends an example; {@code keys[0..n)} must be ascending and distinct and below the key
-   * space; {@code values} may be null (every value 1).
+   * space (in either layout); {@code values} may be null (every value 1).
    */
   public void write(int label, long[] keys, float[] values, int n) throws IOException {
     int length = encoder.encode(0, label, keys, values, n);
     writeEncoded(encoder.bytes(), 0, length);
   }
 
-  /** Writes a record already encoded by {@link RecordEncoder}. */
+  /** Writes a record already encoded by a {@link RecordEncoder} of this shard's key space and keys byte. */
   public void writeEncoded(byte[] bytes, int offset, int length) throws IOException {
     if (length > BUFFER - used) {
       drain();

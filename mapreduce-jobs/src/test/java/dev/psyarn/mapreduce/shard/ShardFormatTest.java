@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +109,75 @@ class ShardFormatTest {
     try (ShardWriter w = new ShardWriter(new ByteArrayOutputStream(), 0, 1, ShardFormat.TRAIN, 100)) {
       assertThrows(IllegalArgumentException.class, () -> w.write(1, new long[] {5, 3}, null, 2));
       assertThrows(IllegalArgumentException.class, () -> w.write(1, new long[] {100}, null, 1));
+    }
+  }
+
+  /** Fixed-width keys come back in the order they were written, ascending or not, beside records written sorted. */
+  @Test
+  void fixedWidthKeysRoundTripInTheirOrder() throws IOException {
+    long space = 1L << 40;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    RecordEncoder encoder = new RecordEncoder(space, 5);
+    Random random = new Random(4);
+    List<long[]> rows = new ArrayList<>();
+    try (ShardWriter w = new ShardWriter(bytes, 1, 3, ShardFormat.TRAIN, space, 5)) {
+      for (int i = 0; i < 3000; i++) {
+        long[] keys = random.longs(random.nextInt(20), 0, space).distinct().toArray();
+        int length = encoder.encodeBinary(0, i % 2, keys, keys.length);
+        if (length < 0) {
+          keys = Arrays.stream(keys).sorted().toArray();
+          w.write(i % 2, keys, null, keys.length);
+        } else {
+          w.writeEncoded(encoder.bytes(), 0, length);
+        }
+        rows.add(keys);
+      }
+      w.write(1, new long[] {2, space - 1}, new float[] {0.5f, 3f}, 2);
+    }
+    try (ShardReader r = new ShardReader(new ByteArrayInputStream(bytes.toByteArray()), "s")) {
+      assertEquals(space, r.keySpace());
+      Example ex = new Example();
+      for (int i = 0; i < rows.size(); i++) {
+        assertTrue(r.next(ex));
+        assertEquals(i % 2, ex.label);
+        assertFalse(ex.hasValues);
+        assertArrayEquals(rows.get(i), Arrays.copyOf(ex.keys, ex.size), "row " + i);
+      }
+      assertTrue(r.next(ex));
+      assertArrayEquals(new long[] {2, space - 1}, Arrays.copyOf(ex.keys, ex.size));
+      assertEquals(3f, ex.values[1]);
+      assertFalse(r.next(ex));
+    }
+  }
+
+  /** A shard of version 1 (no keys byte, keys as gaps) is still read; a keys byte that cannot hold the key space is refused. */
+  @Test
+  void versionOneShardsAreReadAndImpossibleKeyWidthsRefused() throws IOException {
+    byte[] v2 = write(300, 6);
+    // Version 1: the same bytes with version 1 and without the keys byte after the key space.
+    int keysByte = ShardFormat.MAGIC.length + 4 + 4 + 4 + 1 + 8;
+    assertEquals(ShardFormat.GAPS, v2[keysByte]);
+    byte[] v1 = new byte[v2.length - 1];
+    System.arraycopy(v2, 0, v1, 0, keysByte);
+    System.arraycopy(v2, keysByte + 1, v1, keysByte, v2.length - keysByte - 1);
+    v1[11] = 1;
+    Example a = new Example();
+    Example b = new Example();
+    try (ShardReader one = new ShardReader(new ByteArrayInputStream(v1), "v1");
+        ShardReader two = new ShardReader(new ByteArrayInputStream(v2), "v2")) {
+      while (two.next(b)) {
+        assertTrue(one.next(a));
+        assertArrayEquals(Arrays.copyOf(b.keys, b.size), Arrays.copyOf(a.keys, a.size));
+      }
+      assertFalse(one.next(a));
+      assertEquals(300, one.records());
+    }
+    for (int bad : new int[] {4, 9, -1}) {
+      byte[] wrong = v2.clone();
+      wrong[keysByte] = (byte) bad;
+      IOException e = assertThrows(IOException.class, () -> drain(wrong));
+      assertTrue(e.getMessage().startsWith("s has keys of " + bad + " bytes for a key space of 1099511627776"),
+          e.getMessage());
     }
   }
 

@@ -70,7 +70,7 @@ class ShardPacketsIT {
   @Test
   void onHdfsTheWritersUseAFileSystemOfTheirOwnWithTheAskedPacketsAndCloseIt() throws Exception {
     Path dir = new Path("/parts/default");
-    ShardParts parts = new ShardParts(conf, dir, 0, 2, 1 << 10);
+    ShardParts parts = new ShardParts(conf, dir, 0, 2, 1 << 10, ShardFormat.GAPS);
     FileSystem own = parts.fileSystem();
     assertNotSame(FileSystem.get(dir.toUri(), conf), own, "not the process's shared file system");
     DfsClientConf client = ((DistributedFileSystem) own).getClient().getConf();
@@ -84,7 +84,7 @@ class ShardPacketsIT {
 
     Configuration big = new Configuration(conf);
     big.setInt(PreprocessConf.SHARD_PACKET_KB, 2048);
-    ShardParts bigParts = new ShardParts(big, new Path("/parts/big"), 0, 2, 1 << 10);
+    ShardParts bigParts = new ShardParts(big, new Path("/parts/big"), 0, 2, 1 << 10, ShardFormat.GAPS);
     DfsClientConf bigClient = ((DistributedFileSystem) bigParts.fileSystem()).getClient().getConf();
     assertEquals(2048 * 1024, bigClient.getWritePacketSize());
     assertEquals(2, bigClient.getWriteMaxPackets(), "at least two packets in flight");
@@ -104,7 +104,7 @@ class ShardPacketsIT {
     assertEquals(9, task.getInt(HdfsCloseWait.RETRIES_KEY, -1));
     // The map task's writers: their file system's client asks the NameNode again after 25 ms.
     Path dir = new Path("/parts/wait");
-    ShardParts parts = new ShardParts(task, dir, 0, 2, 1 << 10);
+    ShardParts parts = new ShardParts(task, dir, 0, 2, 1 << 10, ShardFormat.GAPS);
     DfsClientConf client = ((DistributedFileSystem) parts.fileSystem()).getClient().getConf();
     assertEquals(25, client.getBlockWriteLocateFollowingInitialDelayMs());
     assertEquals(9, client.getNumBlockWriteLocateFollowingRetry());
@@ -125,7 +125,7 @@ class ShardPacketsIT {
     Configuration off = new Configuration(conf);
     off.setInt(PreprocessConf.SHARD_PACKET_KB, 0);
     Path dir = new Path("/parts/off");
-    ShardParts parts = new ShardParts(off, dir, 0, 2, 1 << 10);
+    ShardParts parts = new ShardParts(off, dir, 0, 2, 1 << 10, ShardFormat.GAPS);
     FileSystem shared = FileSystem.get(dir.toUri(), off);
     assertSame(shared, parts.fileSystem());
     assertEquals(64 * 1024, ((DistributedFileSystem) shared).getClient().getConf().getWritePacketSize());
