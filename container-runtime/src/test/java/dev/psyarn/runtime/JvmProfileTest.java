@@ -29,8 +29,18 @@ class JvmProfileTest {
 
   @Test
   void throughputChoosesTheParallelCollectorUnlessTheUserChoosesOne() {
-    assertEquals(List.of("-XX:+UseParallelGC", "-Xss2m"), JvmProfile.THROUGHPUT.withUserOptions(List.of("-Xss2m")));
-    assertEquals(List.of("-XX:+UseG1GC"), JvmProfile.THROUGHPUT.withUserOptions(List.of("-XX:+UseG1GC")));
+    List<String> c2 = List.of("-XX:Tier4InvocationThreshold=100000", "-XX:Tier4CompileThreshold=120000",
+        "-XX:Tier4BackEdgeThreshold=400000");
+    List<String> expected = new java.util.ArrayList<>(List.of("-XX:+UseParallelGC"));
+    expected.addAll(c2);
+    expected.add("-Xss2m");
+    assertEquals(expected, JvmProfile.THROUGHPUT.withUserOptions(List.of("-Xss2m")));
+    List<String> g1 = new java.util.ArrayList<>(c2);
+    g1.add("-XX:+UseG1GC");
+    assertEquals(g1, JvmProfile.THROUGHPUT.withUserOptions(List.of("-XX:+UseG1GC")));
+    // A user's own threshold comes later, and so wins.
+    assertEquals("-XX:Tier4InvocationThreshold=5000",
+        JvmProfile.THROUGHPUT.withUserOptions(List.of("-XX:Tier4InvocationThreshold=5000")).get(4));
   }
 
   @Test

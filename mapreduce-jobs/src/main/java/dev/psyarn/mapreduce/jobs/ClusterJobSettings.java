@@ -18,8 +18,7 @@ final class ClusterJobSettings {
    * map threads: 3.3–3.6 s of compilation against 6.2–7.7 s, about 4 CPU seconds less a JVM).
    */
   public static final String MAP_JVM_FLAGS = "psyarn.preprocess.map.jvm-flags";
-  static final String MAP_JVM_FLAGS_DEFAULT =
-      "-XX:Tier4InvocationThreshold=100000 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=400000";
+  static final String MAP_JVM_FLAGS_DEFAULT = String.join(" ", dev.psyarn.runtime.JvmProfile.SELECTIVE_C2);
   static final String MAP_JAVA_OPTS = "mapreduce.map.java.opts";
   /**
    * JVM flags put before the MapReduce AM's own options ({@code yarn.app.mapreduce.am.command-opts})

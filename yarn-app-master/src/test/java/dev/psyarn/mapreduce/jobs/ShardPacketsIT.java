@@ -3,7 +3,9 @@ package dev.psyarn.mapreduce.jobs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +78,7 @@ class ShardPacketsIT {
     DfsClientConf client = ((DistributedFileSystem) own).getClient().getConf();
     assertEquals(512 * 1024, client.getWritePacketSize());
     assertEquals(8, client.getWriteMaxPackets(), "4 MiB in flight a stream");
+    assertNotNull(client.getWriteByteArrayManagerConf(), "the packets' buffers reused");
     write(parts, 1000);
     parts.close();
     IOException closed = assertThrows(IOException.class, () -> own.exists(dir));
@@ -88,9 +91,19 @@ class ShardPacketsIT {
     DfsClientConf bigClient = ((DistributedFileSystem) bigParts.fileSystem()).getClient().getConf();
     assertEquals(2048 * 1024, bigClient.getWritePacketSize());
     assertEquals(2, bigClient.getWriteMaxPackets(), "at least two packets in flight");
+    assertNotNull(bigClient.getWriteByteArrayManagerConf());
     write(bigParts, 1000);
     bigParts.close();
     assertEquals(1000, records(new Path("/parts/big")));
+
+    // A user who turned HDFS's buffer reuse off keeps it off.
+    Configuration noReuse = new Configuration(conf);
+    noReuse.setBoolean(ShardParts.BYTE_ARRAY_MANAGER, false);
+    ShardParts plain = new ShardParts(noReuse, new Path("/parts/plain"), 0, 2, 1 << 10, ShardFormat.GAPS);
+    assertNull(((DistributedFileSystem) plain.fileSystem()).getClient().getConf().getWriteByteArrayManagerConf());
+    write(plain, 10);
+    plain.close();
+    assertEquals(10, records(new Path("/parts/plain")));
   }
 
   @Test
