@@ -23,6 +23,13 @@ public final class PsyarnConfig {
    */
   public static final String CONTAINER_HADOOP_CLASSPATH = "psyarn.container.hadoop-classpath";
 
+  /**
+   * Whether servers, and workers that read only shards, get only the jars of
+   * {@link #CONTAINER_HADOOP_CLASSPATH} their code runs on ({@code dev.psyarn.runtime.RoleClasspath});
+   * roles that run an app's own jars, or read input files, get all of it. Default: true.
+   */
+  public static final String CONTAINER_LEAN_CLASSPATH = "psyarn.container.lean-classpath";
+
   /** How often the AM heartbeats to the ResourceManager, in ms. */
   public static final String AM_RM_HEARTBEAT_MS = "psyarn.am.rm-heartbeat-ms";
   public static final int AM_RM_HEARTBEAT_MS_DEFAULT = 1000;

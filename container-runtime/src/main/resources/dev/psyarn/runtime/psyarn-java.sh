@@ -18,15 +18,35 @@ set -u
 key=$1
 java=$2
 shift 2
-user=$(id -un 2>/dev/null || echo "${USER:-user}")
+# Every container starts here: the way to a JVM with an archive starts no process but the JVM (a
+# process is 5-20 ms of a busy node's CPU). YARN sets USER to the application's user, who is the
+# process's unless the node runs containers as another (a non-secure LinuxContainerExecutor's
+# local user): then the directory of that name is not this process's own, and its name is asked for.
+user=${USER:-}
+if [ -z "$user" ] || { [ -e "/tmp/psyarn-cds-$user" ] && [ ! -O "/tmp/psyarn-cds-$user" ]; }; then
+  user=$(id -un 2>/dev/null || echo "${USER:-user}")
+fi
 dir=${PSYARN_CDS_DIR:-/tmp/psyarn-cds-$user}
 rest=${CLASSPATH#"$PWD/psyarn.jar"}
 if [ "$rest" = "${CLASSPATH:-}" ] || [ ! -f psyarn.jar ]; then
   exec "$java" "$@"
 fi
-# The JDK is part of the name: an upgrade in place makes a new archive.
-jdk=$(stat -Lc %Y-%s "${java%/bin/java}/lib/modules" 2>/dev/null || echo none)
-name=$key-$(printf '%s' "$jdk" | cksum | cut -d' ' -f1)
+# The JDK is part of the name, so that an upgrade in place makes a new archive: its build as its
+# release file says (what the JVM checks an archive against), or else its modules file's time and size.
+jdk=
+if [ -r "${java%/bin/java}/release" ]; then
+  while IFS= read -r line; do
+    case "$line" in
+      JAVA_RUNTIME_VERSION=*) jdk=${line#JAVA_RUNTIME_VERSION=} ;;
+    esac
+  done < "${java%/bin/java}/release"
+fi
+if [ -n "$jdk" ]; then
+  name=$key-${jdk//[^A-Za-z0-9._+-]/}
+else
+  jdk=$(stat -Lc %Y-%s "${java%/bin/java}/lib/modules" 2>/dev/null || echo none)
+  name=$key-$(printf '%s' "$jdk" | cksum | cut -d' ' -f1)
+fi
 archive=$dir/$name.jsa
 jar=$dir/$name.jar
 list=$dir/$name.classes
@@ -39,7 +59,8 @@ shared() {
     -cp "$jar$rest" "$@"
 }
 if owned && [ -f "$archive" ] && [ -f "$jar" ]; then
-  touch -c "$archive" 2>/dev/null
+  # Marked as used (archives unused for 30 days go) beside the JVM's start, not before it.
+  touch -c "$archive" 2>/dev/null &
   shared "$@"
 fi
 mkdir -p -m 700 "$dir" 2>/dev/null

@@ -20,6 +20,11 @@ final class AmRmScheduler implements RoleAllocator.Scheduler {
   private final boolean portInNodeName;
   private final int minimumMb;
   private final AllocationPace pace;
+  /**
+   * Whether the scheduler counts vcores: its resource calculator's types, as the AM's registration
+   * tells them ({@link #registered}); until then, as if it did.
+   */
+  private volatile boolean countsVcores = true;
 
   AmRmScheduler(AMRMClient<ContainerRequest> rm, Configuration conf, AllocationPace pace) {
     this.rm = rm;
@@ -77,9 +82,23 @@ final class AmRmScheduler implements RoleAllocator.Scheduler {
     return rm.getClusterNodeCount();
   }
 
+  /**
+   * What the scheduler counts, from the AM's registration: one that counts memory only (the
+   * CapacityScheduler's default calculator) gives containers the vcores they ask for whatever its
+   * headroom's vcores say, as MapReduce's allocator reads it too.
+   */
+  void registered(java.util.EnumSet<org.apache.hadoop.yarn.proto.YarnServiceProtos.SchedulerResourceTypes> types) {
+    countsVcores = types == null || types.contains(
+        org.apache.hadoop.yarn.proto.YarnServiceProtos.SchedulerResourceTypes.CPU);
+  }
+
+  /** YARN's headroom; its vcores unbounded when the scheduler does not count them ({@link #registered}). */
   @Override
   public org.apache.hadoop.yarn.api.records.Resource headroom() {
     org.apache.hadoop.yarn.api.records.Resource r = rm.getAvailableResources();
-    return r == null || (r.getMemorySize() == 0 && r.getVirtualCores() == 0) ? null : r;
+    if (r == null || (r.getMemorySize() == 0 && r.getVirtualCores() == 0)) {
+      return null;
+    }
+    return countsVcores ? r : org.apache.hadoop.yarn.api.records.Resource.newInstance(r.getMemorySize(), Integer.MAX_VALUE);
   }
 }

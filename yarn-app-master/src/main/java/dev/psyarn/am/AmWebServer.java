@@ -66,6 +66,10 @@ final class AmWebServer implements AutoCloseable {
     http.addServlet("status", "/api/v1/status", StatusServlet.class);
     http.addServlet("history", "/api/v1/history", HistoryServlet.class);
     http.addServlet("page", "/", PageServlet.class);
+    // The web app's directory is in psyarn's jar (webapps/psyarn): served from there. Jetty would
+    // otherwise copy it out first, reading the whole 56 MB jar through a JarInputStream to find its
+    // entries: a third of a second of CPU before the AM can register (docs/benchmarks.md).
+    http.getWebAppContext().setExtractWAR(false);
     http.start();
     AmWebServer server = new AmWebServer(http);
     LOG.info("web server on port {} (status page, /api/v1/status, /jmx, /prom), behind YARN's AmIpFilter",

@@ -126,11 +126,12 @@ public final class ApplicationMaster {
     String host = System.getenv(ApplicationConstants.Environment.NM_HOST.name());
     AmLoop loop = new AmLoop();
     ChartHistory history = new ChartHistory(env.submitTimeMs());
-    // The web server (Jetty and its servlets, half a second) starts beside the rest of the AM's
-    // start: its address is needed only to register. Its Prometheus sink joins the metrics system.
-    org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.initialize("psyarn");
+    // The metrics system and the web server (Jetty and its servlets; its Prometheus sink joins the
+    // metrics system) start beside the rest of the AM's start: the web server's address is needed
+    // only to register, and the AM's own source may be registered before the system starts.
     CompletableFuture<AmWebServer> webStarting = CompletableFuture.supplyAsync(() -> {
       try {
+        org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.initialize("psyarn");
         return AmWebServer.start(conf, host, () -> statusNow(loop), history::toMap, user);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
@@ -190,8 +191,8 @@ public final class ApplicationMaster {
           PsyarnConfig.applicationAcls(conf), host, control.port(), preprocessOutput);
       ContainerLauncher launcher = new ContainerLauncher(nm, contexts,
           conf.getInt(PsyarnConfig.CONTAINER_HEARTBEAT_MS, PsyarnConfig.CONTAINER_HEARTBEAT_MS_DEFAULT));
-      JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess,
-          new RoleAllocator(spec, new AmRmScheduler(rm, conf, pace)), launcher,
+      AmRmScheduler scheduler = new AmRmScheduler(rm, conf, pace);
+      JobLifecycle lifecycle = new JobLifecycle(spec, app, preprocess, new RoleAllocator(spec, scheduler), launcher,
           (event, delayMs) -> timers.schedule(() -> loop.post(event), delayMs, TimeUnit.MILLISECONDS),
           Clock.systemUTC(), env.submitTimeMs(), earlier, journal(amJournal), progress);
       org.apache.hadoop.metrics2.lib.DefaultMetricsSystem.instance().register(AmMetrics.RECORD,
@@ -203,8 +204,10 @@ public final class ApplicationMaster {
         if (amJournal != null) {
           writeEndpoint(fs, new Path(staging, AmEnv.ENDPOINT), host + ":" + control.port());
         }
-        List<Container> kept = amrm.registerApplicationMaster(host, control.port(), trackingUrl)
-            .getContainersFromPreviousAttempts();
+        org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse registration =
+            amrm.registerApplicationMaster(host, control.port(), trackingUrl);
+        scheduler.registered(registration.getSchedulerResourceTypes());
+        List<Container> kept = registration.getContainersFromPreviousAttempts();
         LOG.info("registered {} with the ResourceManager; tracking URL {} ({})", appId, trackingUrl,
             dev.psyarn.ps.container.JvmFigures.sinceStart());
         if (earlier == null && !kept.isEmpty()) {

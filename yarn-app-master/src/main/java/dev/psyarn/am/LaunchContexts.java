@@ -45,12 +45,16 @@ final class LaunchContexts {
   /** Whether and how the containers' JVMs start with the node's class data sharing archive. */
   private final ClassSharing sharing;
   private final String classpath;
+  /** The classpath of roles that run only psyarn's lean jar ({@link #classpath(Role)}). */
+  private final String leanClasspath;
 
   private LaunchContexts(JobSpec spec, String appJson, LaunchSpec base, Map<Role, Map<String, LocalResource>> volumes,
       String amHost, int amPort, String amEndpoint, int amPatienceSeconds,
-      dev.psyarn.ps.container.ServerStateEnv serverState, ClassSharing sharing, String classpath) {
+      dev.psyarn.ps.container.ServerStateEnv serverState, ClassSharing sharing, String classpath,
+      String leanClasspath) {
     this.sharing = sharing;
     this.classpath = classpath;
+    this.leanClasspath = leanClasspath;
     this.serverState = serverState;
     this.amEndpoint = amEndpoint;
     this.amPatienceSeconds = amPatienceSeconds;
@@ -89,6 +93,7 @@ final class LaunchContexts {
     sharing.addTo(fs, resources, env);
     String classpath = sharing.classpath(amEnv.hadoopClasspath(), false);
     env.put(Environment.CLASSPATH.name(), classpath);
+    String leanClasspath = sharing.classpath(leanHadoopClasspath(conf, amEnv.hadoopClasspath()), false);
     env.put(Environment.JAVA_HOME.name(), JvmCommand.localJavaHome());
     JvmCommand placeholder = new JvmCommand("unset", 64, List.of(), List.of());
     LaunchSpec base = new LaunchSpec(resources, env, placeholder, containerTokens(amCredentials), acls);
@@ -116,7 +121,39 @@ final class LaunchContexts {
         spec.app().initialModel().map(m -> m.table() + ":" + qualified(fs, m.path())).orElse(""));
     return new LaunchContexts(spec, appJson(spec, preprocessOutput), base, volumes, amHost, amPort, endpoint,
         conf.getInt(dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS,
-            dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState, sharing, classpath);
+            dev.psyarn.PsyarnConfig.CONTAINER_AM_PATIENCE_SECONDS_DEFAULT), serverState, sharing, classpath,
+        leanClasspath);
+  }
+
+  /**
+   * Hadoop's jars for roles that run only psyarn's lean jar: of an explicit Hadoop classpath (local
+   * mode, tests), only those their code runs on ({@link dev.psyarn.runtime.RoleClasspath}); a
+   * cluster's {@code yarn.application.classpath} (empty {@code hadoopClasspath}) as it is.
+   */
+  static String leanHadoopClasspath(Configuration conf, String hadoopClasspath) {
+    if (hadoopClasspath == null || hadoopClasspath.isBlank()
+        || !conf.getBoolean(dev.psyarn.PsyarnConfig.CONTAINER_LEAN_CLASSPATH, true)) {
+      return hadoopClasspath;
+    }
+    String lean = dev.psyarn.runtime.RoleClasspath.lean(hadoopClasspath, java.io.File.pathSeparator,
+        dev.psyarn.runtime.RoleClasspath.listed());
+    if (!lean.equals(hadoopClasspath)) {
+      org.slf4j.LoggerFactory.getLogger(LaunchContexts.class).info(
+          "servers and workers that run psyarn's lean jar get {} of the {} jars of Hadoop's classpath",
+          dev.psyarn.runtime.RoleClasspath.jars(lean, java.io.File.pathSeparator),
+          dev.psyarn.runtime.RoleClasspath.jars(hadoopClasspath, java.io.File.pathSeparator));
+    }
+    return lean;
+  }
+
+  /**
+   * The classpath of a role's containers: the lean one for roles that run psyarn's lean jar, natively,
+   * without an app's own jars (those may use any of Hadoop's); the whole one for the others.
+   */
+  private String classpath(Role role) {
+    boolean lean = AmEnv.CONTAINER_JAR.equals(jarName(role)) && spec.appJars().isEmpty()
+        && spec.role(role).runtime() instanceof dev.psyarn.runtime.RuntimeSpec.Native;
+    return lean ? leanClasspath : classpath;
   }
 
   /**
@@ -198,8 +235,10 @@ final class LaunchContexts {
     jvmOptions.addAll(roleSpec.containerJvmOptions());
     LaunchSpec withTokens = renewedTokens == null ? base : base.withTokens(renewedTokens);
     JvmCommand command = new JvmCommand(role.mainClass(), roleSpec.resources().heapMb(), jvmOptions, List.of());
+    String roleClasspath = classpath(role);
+    env.put(Environment.CLASSPATH.name(), roleClasspath);
     if (roleSpec.runtime() instanceof dev.psyarn.runtime.RuntimeSpec.Native) {
-      command = sharing.command(command, jarName(role), JvmCommand.localJavaHome(), classpath, spec.app().name());
+      command = sharing.command(command, jarName(role), JvmCommand.localJavaHome(), roleClasspath, spec.app().name());
     }
     return withTokens.withEnvironment(env).withResources(volumes.get(role)).withCommand(command);
   }

@@ -37,6 +37,11 @@ class LaunchContextsTest {
   }
 
   private LaunchContexts contexts(String app, Path kept, Configuration conf, String worker) throws Exception {
+    return contexts(app, kept, conf, worker, "/opt/hadoop/share/*");
+  }
+
+  private LaunchContexts contexts(String app, Path kept, Configuration conf, String worker, String hadoopClasspath)
+      throws Exception {
     Path jars = kept == null ? staging : kept;
     Files.writeString(jars.resolve(AmEnv.JAR), "the distribution jar");
     Files.writeString(jars.resolve(AmEnv.CONTAINER_JAR), "the lean copy");
@@ -49,7 +54,7 @@ class LaunchContextsTest {
           worker: %s
         app: %s
         """.formatted(worker, app));
-    AmEnv env = AmEnv.from(new AmEnv(staging.toUri().toString(), 1L, "/opt/hadoop/share/*",
+    AmEnv env = AmEnv.from(new AmEnv(staging.toUri().toString(), 1L, hadoopClasspath,
         kept == null ? null : kept.toUri().toString()).toMap());
     return LaunchContexts.create(conf, FileSystem.getLocal(conf), env, spec, new Credentials(), Map.of(), "amhost",
         7000);
@@ -134,5 +139,39 @@ class LaunchContextsTest {
     assertEquals("{{PWD}}/psyarn-conf<CPS>{{PWD}}<CPS>{{PWD}}/*<CPS>/opt/hadoop/share/*",
         plain.getEnvironment().get("CLASSPATH"));
     assertFalse(plain.getLocalResources().containsKey(dev.psyarn.runtime.ClassDataSharing.SCRIPT));
+  }
+
+  @Test
+  void givenHadoopsJarsOneByOneLeanJarRolesGetOnlyThoseTheirCodeRunsOn(@TempDir Path kept) throws Exception {
+    String listed = dev.psyarn.runtime.RoleClasspath.listed().stream()
+        .filter(name -> name.startsWith("hadoop-common-")).findFirst().orElseThrow(
+            () -> new AssertionError("the build lists hadoop-common among a role's jars"));
+    String hadoop = String.join(java.io.File.pathSeparator, "/m2/" + listed, "/etc/hadoop",
+        "/m2/hadoop-yarn-server-nodemanager-3.5.0.jar", "/m2/hadoop-hdfs-3.5.0-tests.jar");
+    String worker = "{instances: 2, memory: 256m}";
+    Configuration conf = new Configuration(false);
+    LaunchContexts counter = contexts("{type: counter}", kept, conf, worker, hadoop);
+    String lean = "{{PWD}}/psyarn.jar<CPS>/m2/" + listed + "<CPS>{{PWD}}/psyarn-conf<CPS>{{PWD}}<CPS>{{PWD}}/*<CPS>/etc/hadoop";
+    for (Role role : Role.values()) {
+      org.apache.hadoop.yarn.api.records.ContainerLaunchContext launch = counter.forContainer(role, 0, 1000).toLaunchContext();
+      assertEquals(lean, launch.getEnvironment().get("CLASSPATH"), role + ": the mini clusters' jars stay out");
+    }
+    String full = "{{PWD}}/psyarn.jar<CPS>/m2/" + listed + "<CPS>/m2/hadoop-yarn-server-nodemanager-3.5.0.jar"
+        + "<CPS>/m2/hadoop-hdfs-3.5.0-tests.jar<CPS>{{PWD}}/psyarn-conf<CPS>{{PWD}}<CPS>{{PWD}}/*<CPS>/etc/hadoop";
+    LaunchContexts parquet = contexts("{type: sparse-lr, data: /data/flights-3m.parquet}", kept, conf, worker, hadoop);
+    assertEquals(full, parquet.forContainer(Role.WORKER, 0, 1000).toLaunchContext().getEnvironment().get("CLASSPATH"),
+        "a worker that reads Parquet itself runs the distribution jar, on all of Hadoop's");
+    assertEquals(lean, parquet.forContainer(Role.SERVER, 0, 1000).toLaunchContext().getEnvironment().get("CLASSPATH"));
+    Files.writeString(staging.resolve(AmEnv.appJarFile(0)), "an app's own jar, as the client stages it");
+    LaunchContexts appJars = contexts("{type: counter, jars: [\"/apps/extra.jar\"]}", kept, conf, worker, hadoop);
+    assertEquals(full, appJars.forContainer(Role.SERVER, 0, 1000).toLaunchContext().getEnvironment().get("CLASSPATH"),
+        "an app's own jars may use any of Hadoop's");
+    Configuration off = new Configuration(false);
+    off.setBoolean(dev.psyarn.PsyarnConfig.CONTAINER_LEAN_CLASSPATH, false);
+    assertEquals(full, contexts("{type: counter}", kept, off, worker, hadoop).forContainer(Role.SERVER, 0, 1000)
+        .toLaunchContext().getEnvironment().get("CLASSPATH"));
+    String docker = "{instances: 2, memory: 256m, runtime: {type: docker, image: \"psyarn:1\"}}";
+    assertEquals(full, contexts("{type: counter}", kept, conf, docker, hadoop).forContainer(Role.WORKER, 0, 1000)
+        .toLaunchContext().getEnvironment().get("CLASSPATH"), "a Docker role's classpath is as it was");
   }
 }
