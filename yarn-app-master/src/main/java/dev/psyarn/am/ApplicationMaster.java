@@ -204,6 +204,7 @@ public final class ApplicationMaster {
         if (amJournal != null) {
           writeEndpoint(fs, new Path(staging, AmEnv.ENDPOINT), host + ":" + control.port());
         }
+        lifecycle.beforeRegistering();
         org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse registration =
             amrm.registerApplicationMaster(host, control.port(), trackingUrl);
         scheduler.registered(registration.getSchedulerResourceTypes());

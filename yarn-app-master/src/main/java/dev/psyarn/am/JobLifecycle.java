@@ -86,12 +86,11 @@ final class JobLifecycle {
               JobLifecycle::onStartFailed)
           .addTransition(STARTING, EnumSet.of(STARTING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
           .addTransition(RUNNING, EnumSet.of(RUNNING, FAILED), LIVENESS_CHECK, JobLifecycle::onLivenessCheck)
-          .addTransition(FINISHING, FINISHING, EnumSet.of(LIVENESS_CHECK, RESTART_DUE))
+          .addTransition(FINISHING, FINISHING, EnumSet.of(LIVENESS_CHECK, RESTART_DUE, PENDING_CHECK, HEADROOM_CHECK))
           .addTransition(STARTING, STARTING, RESTART_DUE, JobLifecycle::onRestartDue)
           .addTransition(RUNNING, RUNNING, RESTART_DUE, JobLifecycle::onRestartDue)
           .addTransition(STARTING, STARTING, PENDING_CHECK, JobLifecycle::onPendingCheck)
           .addTransition(RUNNING, RUNNING, PENDING_CHECK, JobLifecycle::onPendingCheck)
-          .addTransition(FINISHING, FINISHING, PENDING_CHECK)
           .addTransition(STARTING, STARTING, CONTAINERS_ALLOCATED, JobLifecycle::onAllocated)
           .addTransition(STARTING, STARTING, CONTAINER_STARTED, JobLifecycle::onStarted)
           .addTransition(STARTING, EnumSet.of(STARTING, RUNNING), CONTAINER_REGISTERED, JobLifecycle::onRegistered)
@@ -122,7 +121,6 @@ final class JobLifecycle {
           .addTransition(STARTING, STARTING, HEADROOM_CHECK, JobLifecycle::onHeadroomCheck)
           .addTransition(STARTING, STARTING, STOP_TIMEOUT)
           .addTransition(RUNNING, RUNNING, EnumSet.of(STOP_TIMEOUT, HEADROOM_CHECK))
-          .addTransition(FINISHING, FINISHING, HEADROOM_CHECK)
           .installTopology();
 
   private final JobSpec spec;
@@ -228,8 +226,11 @@ final class JobLifecycle {
   }
 
   /** The AM registered with the RM: the application is RUNNING as YARN sees it. */
-  void amRegistered() {
-    amRegistered(List.of());
+  /** Asks before the AM registers when nothing is to be taken over: its first heartbeat carries them. */
+  void beforeRegistering() {
+    if (earlier == null && state() == STARTING) {
+      asks.start();
+    }
   }
 
   /**

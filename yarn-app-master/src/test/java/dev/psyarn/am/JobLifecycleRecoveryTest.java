@@ -75,7 +75,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         app: {type: counter}
         """);
     life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, scheduler), launcher, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
     allRunning();
     clock.millis += 4_000;
     for (long n : new long[] {1, 2, 3}) {
@@ -103,7 +103,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         """);
     life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, scheduler, clock), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis());
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
     clock.millis += 9_000;
     life.handle(new AmEvent(AmEvent.Type.LIVENESS_CHECK));
     assertEquals(AmState.STARTING, life.state());
@@ -146,7 +146,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         """);
     life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, scheduler), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
     allRunning(); // worker 0 is container 3 on node1
     long next = 11; // odd ids: node1
     life.handle(new AmEvent.Completed(Containers.exited(3, 1, "")));
@@ -175,7 +175,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     life = new JobLifecycle(SPEC, SPEC.app(), new RoleAllocator(SPEC, scheduler), assignment -> {
       throw new IllegalStateException("launcher broke");
     }, (event, delay) -> scheduled.add(event), clock, clock.millis());
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
     life.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER))));
     assertEquals(AmState.FAILED, life.state());
     assertTrue(life.outcome().join().diagnostics().contains("failed handling CONTAINERS_ALLOCATED: "
@@ -252,7 +252,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
         """);
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
     life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, fresh), launcher, (event, delay) -> scheduled.add(event), clock, clock.millis());
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
     allRunning(); // workers 0 and 1: containers 3 and 4
     RecordingReply a = new RecordingReply();
     life.requests().nextPiece(Containers.id(3).toString(), -1, a);
@@ -297,7 +297,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
     life = new JobLifecycle(SPEC, SPEC.app(), new RoleAllocator(SPEC, fresh), launcher,
         (event, delay) -> scheduled.add(event), clock, clock.millis());
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
     allRunning(); // servers 0, 1: containers 1, 2; workers: 3, 4
     RecordingReply grown = new RecordingReply();
     life.requests().flex("server", 3, "alice", grown);
@@ -374,7 +374,7 @@ class JobLifecycleRecoveryTest extends LifecycleFixture {
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
     life = new JobLifecycle(spec, spec.app(), new RoleAllocator(spec, fresh), launcher,
         (event, delay) -> scheduled.add(event), clock, clock.millis());
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
     allRunning();
     RecordingReply tooFew = new RecordingReply();
     life.requests().flex("server", 1, "alice", tooFew);

@@ -70,7 +70,7 @@ class JobLifecycleTest extends LifecycleFixture {
         """);
     life = new JobLifecycle(never, never.app(), new RoleAllocator(never, scheduler), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
     allRunning();
     life.handle(new AmEvent.Completed(Containers.exited(4, 1,
         "Exception from container-launch.\njava.lang.IllegalStateException: boom\n\tat x.Y.z(Y.java:1)\n")));
@@ -152,13 +152,32 @@ class JobLifecycleTest extends LifecycleFixture {
   }
 
   @Test
+  void aJobThatStartsAtOnceAsksBeforeTheAmRegistersAndNotAgainAfter() {
+    RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
+    JobLifecycle life = new JobLifecycle(SPEC, SPEC.app(), new RoleAllocator(SPEC, fresh), launched::add,
+        (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
+    life.beforeRegistering();
+    assertEquals(2, fresh.requested.size(), "the servers, for the first heartbeat after registering to carry");
+    assertNull(life.timings().get("submittedToRunningMs"), "not registered yet");
+    life.amRegistered(List.of());
+    assertEquals(2, fresh.requested.size(), "nothing asked for twice");
+    assertEquals(500L, life.timings().get("submittedToRunningMs"));
+
+    RoleAllocatorTest.FakeScheduler other = new RoleAllocatorTest.FakeScheduler();
+    JobLifecycle pre = new JobLifecycle(SPEC, SPEC.app(), () -> { }, new RoleAllocator(SPEC, other),
+        launched::add, (event, delay) -> scheduled.add(event), clock, clock.millis());
+    pre.beforeRegistering();
+    assertTrue(other.requested.isEmpty(), "a job that preprocesses first asks for nothing before registering");
+  }
+
+  @Test
   void preprocessingComesFirstAndItsFailureEndsTheJobBeforeAnyContainer() {
     int[] started = {0};
     RoleAllocatorTest.FakeScheduler fresh = new RoleAllocatorTest.FakeScheduler();
     JobLifecycle pre = new JobLifecycle(SPEC, SPEC.app(), () -> started[0]++, new RoleAllocator(SPEC, fresh),
         launched::add, (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
     assertEquals(AmState.PREPROCESSING, pre.state());
-    pre.amRegistered();
+    pre.amRegistered(java.util.List.of());
     assertEquals(1, started[0]);
     assertTrue(fresh.requested.isEmpty(), "no container is asked for while preprocessing");
     pre.preprocessProgress(0.5f);
@@ -170,7 +189,7 @@ class JobLifecycleTest extends LifecycleFixture {
 
     JobLifecycle failing = new JobLifecycle(SPEC, SPEC.app(), () -> { }, new RoleAllocator(SPEC, scheduler),
         launched::add, (event, delay) -> scheduled.add(event), clock, clock.millis());
-    failing.amRegistered();
+    failing.amRegistered(java.util.List.of());
     failing.handle(new AmEvent.Fatal(AmEvent.Type.PREPROCESS_FAILED, "preprocessing failed: job_1_0002 (stats) ..."));
     assertEquals(AmState.FAILED, failing.state());
     assertEquals("preprocessing failed: job_1_0002 (stats) ...", failing.outcome().join().diagnostics());
@@ -196,7 +215,7 @@ class JobLifecycleTest extends LifecycleFixture {
     List<AmEvent> timers = new ArrayList<>();
     JobLifecycle pre = new JobLifecycle(SPEC, SPEC.app(), stage, new RoleAllocator(SPEC, queue), launcher,
         (event, delay) -> timers.add(event), clock, clock.millis() - 500);
-    pre.amRegistered();
+    pre.amRegistered(java.util.List.of());
     assertEquals(1, started[0]);
     java.util.function.Supplier<AmEvent> check = () -> timers.stream()
         .filter(e -> e.getType() == AmEvent.Type.HEADROOM_CHECK).reduce((a, b) -> b).orElseThrow();
@@ -260,7 +279,7 @@ class JobLifecycleTest extends LifecycleFixture {
     List<AmEvent> timers = new ArrayList<>();
     JobLifecycle pre = new JobLifecycle(SPEC, SPEC.app(), stage, new RoleAllocator(SPEC, queue), launcher,
         (event, delay) -> timers.add(event), clock, clock.millis() - 500);
-    pre.amRegistered();
+    pre.amRegistered(java.util.List.of());
     queue.headroom = org.apache.hadoop.yarn.api.records.Resource.newInstance(8192, 8);
     pre.handle(timers.stream().filter(e -> e.getType() == AmEvent.Type.HEADROOM_CHECK).reduce((a, b) -> b).orElseThrow());
     assertEquals(2, queue.requested.size(), "the servers while preprocessing runs");
@@ -327,7 +346,7 @@ class JobLifecycleTest extends LifecycleFixture {
           return new EarlyServers(org.apache.hadoop.yarn.api.records.Resource.newInstance(1024, 1), 0);
         }
       }, new RoleAllocator(spec, queue), launcher, (event, delay) -> timers.add(event), clock, clock.millis());
-      pre.amRegistered();
+      pre.amRegistered(java.util.List.of());
       pre.handle(new AmEvent(AmEvent.Type.HEADROOM_CHECK));
       pre.handle(new AmEvent.Allocated(List.of(Containers.of(1, Role.SERVER), Containers.of(2, Role.SERVER))));
       pre.handle(new AmEvent.Completed(Containers.exited(1, 137, "Container killed on request. Exit code is 137")));

@@ -97,7 +97,7 @@ abstract class LifecycleFixture {
   void start() {
     life = new JobLifecycle(SPEC, SPEC.app(), new RoleAllocator(SPEC, scheduler), launched::add,
         (event, delay) -> scheduled.add(event), clock, clock.millis() - 500);
-    life.amRegistered();
+    life.amRegistered(java.util.List.of());
   }
 
   List<AmEvent> stopTimeouts() {
