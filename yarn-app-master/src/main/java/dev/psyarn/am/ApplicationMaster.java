@@ -63,6 +63,10 @@ public final class ApplicationMaster {
     }
   }
 
+  static {
+    dev.psyarn.ps.container.JvmLogging.install(); // before anything logs
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -231,7 +231,7 @@ final class LaunchContexts {
       }
     }
     List<String> jvmOptions = new java.util.ArrayList<>();
-    jvmOptions.add("-Dlog4j.configuration=psyarn-log4j.properties");
+    jvmOptions.add(dev.psyarn.ps.container.JvmLogging.OPTION);
     jvmOptions.addAll(roleSpec.containerJvmOptions());
     LaunchSpec withTokens = renewedTokens == null ? base : base.withTokens(renewedTokens);
     JvmCommand command = new JvmCommand(role.mainClass(), roleSpec.resources().heapMb(), jvmOptions, List.of());

@@ -247,7 +247,7 @@ public final class JobSubmitter {
         configured.add(option);
       }
     }
-    List<String> options = new java.util.ArrayList<>(List.of("-Dlog4j.configuration=psyarn-log4j.properties"));
+    List<String> options = new java.util.ArrayList<>(List.of(dev.psyarn.ps.container.JvmLogging.OPTION));
     options.addAll(spec.amJvmProfile().withUserOptions(configured));
     return options;
   }

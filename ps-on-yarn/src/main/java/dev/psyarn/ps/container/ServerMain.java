@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerMain {
 
+  static {
+    JvmLogging.install(); // before anything logs
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
 
   private ServerMain() {}
@@ -53,7 +57,9 @@ public final class ServerMain {
     ServerStateEnv state = ServerStateEnv.from(environment);
     int index = boot.env().index();
     int numServers = boot.env().numServers();
-    Configuration conf = HdfsCloseWait.apply(new Configuration());
+    // Hadoop's configuration (its *-default.xml parsed) only for a server that reads or writes files.
+    Configuration conf = state.checkpoints() || !state.resumeFrom().isEmpty() || !state.initialModel().isEmpty()
+        ? HdfsCloseWait.apply(new Configuration()) : null;
     CheckpointWriter writer = state.checkpoints()
         ? new CheckpointWriter(new Checkpoints(new Path(state.checkpointDir()).getFileSystem(conf),
             new Path(state.checkpointDir()), state.keep()))

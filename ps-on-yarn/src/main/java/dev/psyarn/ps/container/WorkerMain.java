@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerMain {
 
+  static {
+    JvmLogging.install(); // before anything logs
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
 
   private WorkerMain() {}
