@@ -102,7 +102,13 @@ final class ServerLink implements PeerChannel {
         return;
       }
       synchronized (this) {
-        pending.remove(p);
+        // By identity (each request in flight is its own): not the record's equals, linked at its first call.
+        for (java.util.Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+          if (it.next() == p) {
+            it.remove();
+            break;
+          }
+        }
         if (cause == null && p.request() instanceof Clock tick) {
           lastClock = tick;
         }

@@ -24,6 +24,26 @@ class UpdaterTest {
     assertEquals(4096, a.intOption("width", 0));
   }
 
+  @Test
+  void specsAreEqualExactlyWhenEverySettingIsAsARecordsWouldBe() {
+    UpdaterSpec ftrl = new UpdaterSpec("ftrl", 0.1f, 1f, 2f, 1f, "b=2,a=1");
+    UpdaterSpec same = new UpdaterSpec("ftrl", 0.1f, 1f, 2f, 1f, "a=1,b=2");
+    assertEquals(ftrl, same);
+    assertEquals(ftrl.hashCode(), same.hashCode());
+    java.util.List<UpdaterSpec> others = java.util.List.of(new UpdaterSpec("adagrad", 0.1f, 1f, 2f, 1f, "a=1,b=2"),
+        new UpdaterSpec("ftrl", 0.2f, 1f, 2f, 1f, "a=1,b=2"), new UpdaterSpec("ftrl", 0.1f, 0f, 2f, 1f, "a=1,b=2"),
+        new UpdaterSpec("ftrl", 0.1f, 1f, 3f, 1f, "a=1,b=2"), new UpdaterSpec("ftrl", 0.1f, 1f, 2f, 1.5f, "a=1,b=2"),
+        new UpdaterSpec("ftrl", 0.1f, 1f, 2f, 1f, "a=1"), new UpdaterSpec(null, 0.1f, 1f, 2f, 1f, "a=1,b=2"));
+    for (UpdaterSpec other : others) {
+      assertTrue(!ftrl.equals(other) && !other.equals(ftrl), other.toString());
+    }
+    // Floats as Float.compare has them, as a record's generated equals: NaN equals NaN, 0 is not -0.
+    assertEquals(new UpdaterSpec("sgd", Float.NaN, 0, 0, 0), new UpdaterSpec("sgd", Float.NaN, 0, 0, 0));
+    assertTrue(!new UpdaterSpec("sgd", 0f, 0, 0, 0).equals(new UpdaterSpec("sgd", -0f, 0, 0, 0)));
+    assertEquals(new UpdaterSpec(null, 0, 0, 0, 0), new UpdaterSpec(null, 0, 0, 0, 0));
+    assertTrue(!ftrl.equals("ftrl") && !ftrl.equals(null));
+  }
+
 
   private static float[] pull(KeyValueTable t, long... keys) {
     float[] out = new float[keys.length * t.width()];
