@@ -64,6 +64,7 @@ public final class ApplicationMaster {
   }
 
   static {
+    dev.psyarn.ps.container.JvmFigures.mainStarted(); // its registration line tells the node's launch from the JVM's own work
     dev.psyarn.ps.container.JvmLogging.install(); // before anything logs
   }
 

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ServerMain {
 
   static {
+    JvmFigures.mainStarted(); // its registration line tells the node's launch from the JVM's own work
     JvmLogging.install(); // before anything logs
   }
 
